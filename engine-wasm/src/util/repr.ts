@@ -1,0 +1,168 @@
+/**
+ * Python's `repr()` and `str()` for the values a lesson prints, and `print()` / `show_error()`.
+ *
+ * Rules: `null`/`undefined` → `None`; booleans → `True`/`False`; arrays → lists `[1, 2]`;
+ * `tuple()`s and Rows → `(1,)`; plain objects and Maps → dicts `{'a': 1}`; Sets → `{1, 2}`;
+ * an object with `__repr__()` / `__str__()` uses them (Row, Decimal, mapped classes, errors …).
+ */
+import { emit } from "./output.ts";
+import { isTuple } from "./pytypes.ts";
+
+interface Reprable {
+  __repr__(): string;
+}
+interface Strable {
+  __str__(): string;
+}
+
+const hasRepr = (v: object): v is Reprable => typeof (v as Partial<Reprable>).__repr__ === "function";
+const hasStr = (v: object): v is Strable => typeof (v as Partial<Strable>).__str__ === "function";
+
+/** Python's repr() of a str. */
+export function reprString(s: string): string {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = quote;
+  for (const ch of s) {
+    const code = ch.codePointAt(0)!;
+    if (ch === quote || ch === "\\") out += `\\${ch}`;
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
+    else out += ch;
+  }
+  return out + quote;
+}
+
+/** Python's repr() of a float or int held in a JS number. */
+export function reprNumber(n: number): string {
+  if (Number.isNaN(n)) return "nan";
+  if (n === Number.POSITIVE_INFINITY) return "inf";
+  if (n === Number.NEGATIVE_INFINITY) return "-inf";
+  if (Number.isInteger(n) && Math.abs(n) < 1e16) return Object.is(n, -0) ? "-0.0" : String(n);
+  const s = String(n);
+  // JS writes 1e-7 / 1e+21; Python writes 1e-07 / 1e+21.
+  return s.replace(/e([+-])(\d)$/, "e$10$2");
+}
+
+function reprKey(k: unknown, seen: Set<object>): string {
+  return repr(k, seen);
+}
+
+export function repr(value: unknown, seen: Set<object> = new Set()): string {
+  if (value === null || value === undefined) return "None";
+  switch (typeof value) {
+    case "boolean":
+      return value ? "True" : "False";
+    case "number":
+      return reprNumber(value);
+    case "bigint":
+      return value.toString();
+    case "string":
+      return reprString(value);
+    case "symbol":
+      return value.toString();
+    case "function": {
+      const fn = value as { name?: string; prototype?: unknown };
+      return fn.prototype && /^class\s/.test(Function.prototype.toString.call(value))
+        ? `<class '${fn.name}'>`
+        : `<function ${fn.name || "<lambda>"}>`;
+    }
+  }
+  const obj = value as object;
+  if (hasRepr(obj)) return obj.__repr__();
+  if (seen.has(obj)) return Array.isArray(obj) ? "[...]" : "{...}";
+  seen.add(obj);
+  try {
+    if (Array.isArray(obj)) {
+      const items = obj.map((v) => repr(v, seen));
+      if (isTuple(obj)) return items.length === 1 ? `(${items[0]},)` : `(${items.join(", ")})`;
+      return `[${items.join(", ")}]`;
+    }
+    if (obj instanceof Map) {
+      return `{${[...obj].map(([k, v]) => `${reprKey(k, seen)}: ${repr(v, seen)}`).join(", ")}}`;
+    }
+    if (obj instanceof Set) {
+      return obj.size === 0 ? "set()" : `{${[...obj].map((v) => repr(v, seen)).join(", ")}}`;
+    }
+    if (obj instanceof Date) {
+      return `datetime.datetime(${[obj.getFullYear(), obj.getMonth() + 1, obj.getDate(), obj.getHours(), obj.getMinutes()]
+        .concat(obj.getSeconds() || obj.getMilliseconds() ? [obj.getSeconds()] : [])
+        .concat(obj.getMilliseconds() ? [obj.getMilliseconds() * 1000] : [])
+        .join(", ")})`;
+    }
+    if (obj instanceof Error) {
+      const name = (obj.constructor as { name?: string }).name ?? "Exception";
+      return `${name}(${reprString(pyStrOfError(obj))})`;
+    }
+    if (ArrayBuffer.isView(obj) && obj instanceof Uint8Array) {
+      let s = "b'";
+      for (const b of obj) {
+        if (b === 0x27 || b === 0x5c) s += `\\${String.fromCharCode(b)}`;
+        else if (b >= 0x20 && b < 0x7f) s += String.fromCharCode(b);
+        else if (b === 10) s += "\\n";
+        else s += `\\x${b.toString(16).padStart(2, "0")}`;
+      }
+      return `${s}'`;
+    }
+    const proto = Object.getPrototypeOf(obj);
+    if (proto === Object.prototype || proto === null) {
+      return `{${Object.entries(obj)
+        .map(([k, v]) => `${reprString(k)}: ${repr(v, seen)}`)
+        .join(", ")}}`;
+    }
+    const name = (obj.constructor as { name?: string } | undefined)?.name ?? "object";
+    return `<${name} object>`;
+  } finally {
+    seen.delete(obj);
+  }
+}
+
+function pyStrOfError(err: Error): string {
+  return hasStr(err) ? err.__str__() : err.message;
+}
+
+/** Python's str(). */
+export function str(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (value !== null && typeof value === "object") {
+    if (hasStr(value)) return value.__str__();
+    if (value instanceof Error) return pyStrOfError(value);
+  }
+  return repr(value);
+}
+
+/** Python's `print(*values, sep=" ", end="\n")`. */
+export function print(...values: unknown[]): void {
+  emit({ kind: "print", text: `${values.map((v) => str(v)).join(" ")}\n` });
+}
+
+/** `module.Class` as Python's `type(err).__module__` + `__name__` would give it. */
+export function qualifiedErrorName(err: unknown): string {
+  if (err !== null && typeof err === "object") {
+    const ctor = (err as { constructor?: { name?: string; __module__?: string } }).constructor;
+    const name = ctor?.name ?? "Exception";
+    const mod = ctor && Object.hasOwn(ctor, "__module__") ? ctor.__module__ : inheritedModule(ctor);
+    return `${mod ?? "builtins"}.${name}`;
+  }
+  return "builtins.Exception";
+}
+
+const BUILTIN_ERRORS = new Set<unknown>([Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError, AggregateError]);
+
+function inheritedModule(ctor: { __module__?: string } | undefined): string | undefined {
+  if (!ctor || BUILTIN_ERRORS.has(ctor)) return "builtins";
+  // A class the learner declares (`class MyError extends Error`) belongs to `__main__`, as in a script.
+  return "__main__";
+}
+
+/** Prints `!! <module>.<Class>: <str(err)>`, as the conformance scripts' show_error() does. */
+export function show_error(err: unknown): void {
+  const message = err instanceof Error ? str(err) : str(err);
+  print(`!! ${qualifiedErrorName(err)}: ${message}`);
+}
+
+/** Gives each class its Python module (`type(x).__module__`), as the library's own classes have. */
+export function defineModule(mod: string, ...classes: Function[]): void {
+  for (const cls of classes) Object.defineProperty(cls, "__module__", { value: mod, enumerable: false });
+}
