@@ -62,3 +62,67 @@ export interface ConnectArgs {
   readonly password?: string | null;
   readonly query?: Readonly<Record<string, string | readonly string[]>>;
 }
+
+/* ------------------------------------------------------------------------------------------------
+ * Between the SQL compiler (sql/) and the engine (engine/default.ts): what a compiled statement
+ * offers its execution context. SQLAlchemy: sql/compiler.py Compiled / SQLCompiler.
+ * ---------------------------------------------------------------------------------------------- */
+
+/** Converts a Python-side value to what the driver takes (TypeEngine.bind_processor). */
+export type BindProcessor = (value: unknown) => unknown;
+/** Converts a driver value to the Python-side value (TypeEngine.result_processor). */
+export type ResultProcessor = (value: unknown) => unknown;
+
+/** One column of a compiled SELECT / RETURNING (SQLCompiler._result_columns). */
+export interface ResultColumn {
+  /** Key used for Row access (`row.name`, `row._mapping["name"]`). */
+  readonly keyname: string;
+  /** Label in the SQL (`user_account_name` for `user_account.name AS user_account_name`). */
+  readonly name: string;
+  /** Expression objects that this column can be looked up by (Column, label, ORM attribute …). */
+  readonly objects: readonly unknown[];
+  /** Converts the driver's value, if the column's type needs it. */
+  readonly processor: ResultProcessor | null;
+}
+
+export interface CompiledLike {
+  /** The statement in the dialect's paramstyle, as it is logged and sent to the driver. */
+  readonly string: string;
+  /** Bind parameter names in order, for positional paramstyles (qmark, numeric_dollar); else null. */
+  readonly positiontup: readonly string[] | null;
+  readonly isddl: boolean;
+  readonly isinsert: boolean;
+  readonly isupdate: boolean;
+  readonly isdelete: boolean;
+  /** True when the statement ends in RETURNING (or is a SELECT) and so produces rows. */
+  readonly returns_rows: boolean;
+  /** Result columns for rows (empty for a textual statement: the cursor description decides). */
+  readonly _result_columns: readonly ResultColumn[];
+  /** Per bind name, the type's bind processor where the type has one. */
+  readonly _bind_processors: Readonly<Record<string, BindProcessor>>;
+  /** `performance.now()` when compiled: "[generated in Xs]" / "[cached since Xs ago]". */
+  readonly _gen_time: number;
+  /**
+   * The parameter dict for one execution: compile-time values (`insert().values(x=1)`,
+   * `where(col == 5)` literals, which may come from `extracted_parameters` when the compiled form was
+   * taken from the cache) overlaid by `params`. A bind with no value raises InvalidRequestError
+   * "A value is required for bind parameter 'x'" with code cd3x (the engine wraps it in StatementError).
+   */
+  construct_params(
+    params?: Readonly<Record<string, unknown>> | null,
+    extracted_parameters?: readonly unknown[] | null,
+    options?: { for_executemany?: boolean },
+  ): Record<string, unknown>;
+  /** The statement this was compiled from. */
+  readonly statement: unknown;
+}
+
+/** How a statement was obtained from the engine's compiled cache (SQLAlchemy's CacheStats). */
+export type CacheStatus = "generated" | "cached" | "no_key" | "disabled";
+
+export interface CompileWithCacheResult {
+  readonly compiled: CompiledLike;
+  /** Literal values pulled out of this statement object, to fill a cached compiled form's binds. */
+  readonly extracted_params: readonly unknown[] | null;
+  readonly cache_status: CacheStatus;
+}
