@@ -126,3 +126,43 @@ export interface CompileWithCacheResult {
   readonly extracted_params: readonly unknown[] | null;
   readonly cache_status: CacheStatus;
 }
+
+/** One batch of an "insertmanyvalues" execution (SQLAlchemy's `_InsertManyValuesBatch`). */
+export interface InsertManyValuesBatch {
+  /** The statement for this batch (multi-row VALUES, or the single-row form when downgraded). */
+  readonly replaced_statement: string;
+  /** Driver parameters for this batch (a dict for pyformat, a tuple for positional styles). */
+  readonly replaced_parameters: DBAPIParameters;
+  readonly batchnum: number;
+  readonly total_batches: number;
+  /** "(ordered)" vs "(unordered)" in the log. */
+  readonly rows_sorted: boolean;
+  /** "batch not supported": one row per statement (SQLite INSERT … RETURNING of several rows). */
+  readonly is_downgraded: boolean;
+  /** How many of the original parameter sets this batch carries. */
+  readonly current_batch_size: number;
+}
+
+/**
+ * Optional parts of a compiled statement that the engine uses when present:
+ * - `_insertmanyvalues` / `_deliver_insertmanyvalues_batches(...)`: a multi-row INSERT with RETURNING
+ *   (or a dialect that batches plain executemany INSERTs, as psycopg2 does) is sent in batches;
+ * - `_process_parameters_for_postcompile(params)`: expanding IN parameters (`[POSTCOMPILE_x]`)
+ *   rewritten for one execution;
+ * - `effective_returning` / `_inserted_primary_key_from_returning`: the INSERT's RETURNING columns.
+ */
+export interface CompiledExtras {
+  readonly _insertmanyvalues?: unknown;
+  _deliver_insertmanyvalues_batches?(
+    statement: string,
+    parameters: readonly DBAPIParameters[],
+    compiled_parameters: readonly Record<string, unknown>[],
+    batch_size: number,
+  ): Iterable<InsertManyValuesBatch>;
+  _process_parameters_for_postcompile?(
+    parameters: Record<string, unknown>,
+  ): { statement: string; positiontup: readonly string[] | null; parameters: Record<string, unknown> };
+  /** Column keys of the table's primary key, for `inserted_primary_key`. */
+  readonly _primary_key_keys?: readonly string[];
+  readonly effective_returning?: readonly unknown[] | null;
+}

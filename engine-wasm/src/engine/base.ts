@@ -1,0 +1,892 @@
+/**
+ * `sqlalchemy.engine.base`: Engine, Connection and the Transaction objects.
+ *
+ * A Connection checks a DBAPI connection out of the pool, begins a transaction by itself at the first
+ * statement ("autobegin", logged `BEGIN (implicit)`), and on close rolls back what was not committed.
+ * `using conn = engine.connect()` closes it like Python's `with`. Blocks whose end depends on success
+ * (`engine.begin`, `conn.begin`, `conn.begin_nested`) take a callback: committed when it returns,
+ * rolled back and re-thrown when it throws.
+ */
+import {
+  reprParams,
+  DBAPIError,
+  InvalidRequestError,
+  ObjectNotExecutableError,
+  PendingRollbackError,
+  ResourceClosedError,
+  type StatementError,
+} from "../exc.ts";
+import type { Pool, PoolProxiedConnection } from "../pool/base.ts";
+import { Dispatcher, type Listener } from "../event.ts";
+import { InstanceLogger, type EchoFlag } from "../util/log.ts";
+import { defineModule } from "../util/repr.ts";
+import type { CursorResult } from "./cursor.ts";
+import { type DefaultDialect, DefaultExecutionContext } from "./default.ts";
+import type { CompileWithCacheResult, DBAPIConnection, DBAPIParameters } from "./interfaces.ts";
+import type { URL } from "./url.ts";
+
+export type ExecutionOptions = Readonly<Record<string, unknown>>;
+export type Parameters = Readonly<Record<string, unknown>> | readonly Readonly<Record<string, unknown>>[];
+
+/** What `connection.execute()` accepts: anything that knows how to run itself on a connection. */
+export interface Executable {
+  _execute_on_connection(
+    connection: Connection,
+    distilled_params: readonly Record<string, unknown>[],
+    execution_options: ExecutionOptions,
+  ): CursorResult;
+}
+
+/** A statement element the compiler can compile with the engine's cache. */
+export interface CompilableElement {
+  _compile_w_cache(
+    dialect: DefaultDialect,
+    options: {
+      compiled_cache: Map<unknown, unknown> | null;
+      column_keys: readonly string[];
+      for_executemany: boolean;
+      schema_translate_map?: unknown;
+    },
+  ): CompileWithCacheResult;
+}
+
+const ENGINE_EVENTS = new Set([
+  "before_execute",
+  "after_execute",
+  "before_cursor_execute",
+  "after_cursor_execute",
+  "begin",
+  "commit",
+  "rollback",
+  "savepoint",
+  "rollback_savepoint",
+  "release_savepoint",
+  "engine_connect",
+  "engine_disposed",
+  "handle_error",
+  "set_connection_execution_options",
+  "set_engine_execution_options",
+]);
+const POOL_EVENTS = new Set(["connect", "first_connect", "checkout", "checkin", "reset", "close"]);
+
+/** `_distill_params_20`: None → [], a dict → [dict], a list of dicts → the list. */
+export function _distill_params_20(params: unknown): readonly Record<string, unknown>[] {
+  if (params === undefined || params === null) return [];
+  if (Array.isArray(params)) {
+    if (params.length === 0) return [];
+    if (params.every((p) => p !== null && typeof p === "object" && !Array.isArray(p))) return params;
+    throw new TypeError("List argument must consist only of dictionaries");
+  }
+  if (typeof params === "object") return [params as Record<string, unknown>];
+  throw new InvalidRequestError("connection.execute() takes a dictionary or a list of dictionaries as parameters");
+}
+
+/** exec_driver_sql(): a tuple, a dict, or a list of them. */
+function _distill_raw_params(params: unknown): readonly DBAPIParameters[] {
+  if (params === undefined || params === null) return [];
+  if (Array.isArray(params)) {
+    if (params.length === 0) return [];
+    if (params.every((p) => p !== null && typeof p === "object")) return params as DBAPIParameters[];
+    return [params];
+  }
+  if (typeof params === "object") return [params as DBAPIParameters];
+  throw new InvalidRequestError("exec_driver_sql() takes a tuple, a dict or a list of them as parameters");
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return !!v && typeof (v as PromiseLike<unknown>).then === "function";
+}
+
+export class Connection {
+  readonly engine: Engine;
+  readonly dialect: DefaultDialect;
+  _dbapi_connection: PoolProxiedConnection | null;
+  _transaction: RootTransaction | null = null;
+  _nested_transaction: NestedTransaction | null = null;
+  _execution_options: ExecutionOptions;
+  readonly dispatch: Dispatcher;
+  private _savepoint_seq = 0;
+  private readonly _allow_autobegin: boolean;
+  private _reentrant_error = false;
+  _closed = false;
+
+  constructor(
+    engine: Engine,
+    connection?: PoolProxiedConnection | null,
+    options: { _allow_autobegin?: boolean; _has_events?: boolean } = {},
+  ) {
+    this.engine = engine;
+    this.dialect = engine.dialect;
+    this._execution_options = engine._execution_options;
+    this.dispatch = new Dispatcher(options._has_events === false ? null : engine.dispatch);
+    this._allow_autobegin = options._allow_autobegin ?? true;
+    if (connection) {
+      this._dbapi_connection = connection;
+    } else {
+      try {
+        this._dbapi_connection = engine.raw_connection();
+      } catch (err) {
+        throw Connection._handle_dbapi_exception_noconnection(err, engine);
+      }
+    }
+    if (options._has_events !== false) {
+      for (const fn of engine.dispatch.listeners("engine_connect")) fn(this);
+    }
+  }
+
+  static _handle_dbapi_exception_noconnection(err: unknown, engine: Engine): unknown {
+    if (err instanceof Error && (err as { pep249?: string }).pep249) {
+      return DBAPIError.instance(null, null, err, { connection_invalidated: false });
+    }
+    return err;
+  }
+
+  get _echo(): EchoFlag {
+    return this.engine.logger.echo;
+  }
+
+  _log_info(message: string, tag?: "statement" | "params" | "transaction"): void {
+    this.engine.logger.info(message, tag);
+  }
+  _log_debug(message: string): void {
+    this.engine.logger.debug(message);
+  }
+
+  /** The pooled DBAPI connection (SQLAlchemy's `connection.connection`). */
+  get connection(): PoolProxiedConnection {
+    if (this._dbapi_connection === null) throw new ResourceClosedError("This Connection is closed");
+    return this._dbapi_connection;
+  }
+
+  get closed(): boolean {
+    return this._dbapi_connection === null && this._closed;
+  }
+
+  get invalidated(): boolean {
+    return false;
+  }
+
+  get info(): Record<string, unknown> {
+    return this.connection.info;
+  }
+
+  execution_options(options: Record<string, unknown>): this {
+    this._execution_options = { ...this._execution_options, ...options };
+    return this;
+  }
+
+  get_execution_options(): ExecutionOptions {
+    return this._execution_options;
+  }
+
+  in_transaction(): boolean {
+    return this._transaction !== null && this._transaction.is_active;
+  }
+
+  in_nested_transaction(): boolean {
+    return this._nested_transaction !== null && this._nested_transaction.is_active;
+  }
+
+  get_transaction(): RootTransaction | null {
+    return this._transaction;
+  }
+
+  get_nested_transaction(): NestedTransaction | null {
+    return this._nested_transaction;
+  }
+
+  _listen_event(identifier: string, fn: Listener, options: { once?: boolean; insert?: boolean }): void {
+    if (!ENGINE_EVENTS.has(identifier)) throw new InvalidRequestError(`No such event '${identifier}' for target '${this}'`);
+    this.dispatch.listen(identifier, fn, options);
+  }
+
+  /* --------------------------------------------------------------------------------------------
+   * transactions
+   * ------------------------------------------------------------------------------------------ */
+
+  _autobegin(): void {
+    if (this._allow_autobegin && !this._transaction) this.begin();
+  }
+
+  /**
+   * Begins a transaction. With a callback: commits when it returns (or its promise resolves), rolls
+   * back and rethrows when it throws; returns the callback's value. Without: returns the Transaction.
+   */
+  begin(): RootTransaction;
+  begin<T>(callback: (conn: Connection) => T): T;
+  begin<T>(callback?: (conn: Connection) => T): RootTransaction | T {
+    if (this._transaction) {
+      throw new InvalidRequestError(
+        "This connection has already initialized a SQLAlchemy Transaction() object via begin() or autobegin; can't call begin() here unless rollback() or commit() is called first.",
+      );
+    }
+    const trans = new RootTransaction(this);
+    return callback ? runInTransaction(trans, () => callback(this)) : trans;
+  }
+
+  /** SAVEPOINT; same callback convention as begin(). */
+  begin_nested(): NestedTransaction;
+  begin_nested<T>(callback: (conn: Connection) => T): T;
+  begin_nested<T>(callback?: (conn: Connection) => T): NestedTransaction | T {
+    if (!this._transaction) this._autobegin();
+    const trans = new NestedTransaction(this);
+    return callback ? runInTransaction(trans, () => callback(this)) : trans;
+  }
+
+  commit(): void {
+    if (this._transaction) this._transaction.commit();
+  }
+
+  rollback(): void {
+    if (this._transaction) this._transaction.rollback();
+  }
+
+  _begin_impl(transaction: RootTransaction): void {
+    this._log_info("BEGIN (implicit)", "transaction");
+    for (const fn of this.dispatch.listeners("begin")) fn(this);
+    this.dialect.do_begin(this.connection.dbapi_connection!);
+    void transaction;
+  }
+
+  _commit_impl(): void {
+    for (const fn of this.dispatch.listeners("commit")) fn(this);
+    this._log_info("COMMIT", "transaction");
+    try {
+      this.dialect.do_commit(this.connection.dbapi_connection!);
+    } catch (err) {
+      this._handle_dbapi_exception(err, null, null, null);
+    }
+  }
+
+  _rollback_impl(): void {
+    for (const fn of this.dispatch.listeners("rollback")) fn(this);
+    if (this._dbapi_connection) {
+      this._log_info("ROLLBACK", "transaction");
+      try {
+        this.dialect.do_rollback(this._dbapi_connection.dbapi_connection!);
+      } catch (err) {
+        this._handle_dbapi_exception(err, null, null, null);
+      }
+    }
+  }
+
+  _savepoint_impl(name?: string): string {
+    this._savepoint_seq += 1;
+    const sp = name ?? `sa_savepoint_${this._savepoint_seq}`;
+    for (const fn of this.dispatch.listeners("savepoint")) fn(this, sp);
+    this._execute_internal_no_key(`SAVEPOINT ${sp}`);
+    return sp;
+  }
+
+  _rollback_to_savepoint_impl(name: string): void {
+    for (const fn of this.dispatch.listeners("rollback_savepoint")) fn(this, name, null);
+    this._execute_internal_no_key(`ROLLBACK TO SAVEPOINT ${name}`);
+  }
+
+  _release_savepoint_impl(name: string): void {
+    for (const fn of this.dispatch.listeners("release_savepoint")) fn(this, name, null);
+    this._execute_internal_no_key(`RELEASE SAVEPOINT ${name}`);
+  }
+
+  /** Statements the connection sends itself (savepoints): logged with `[no key …]`, not cached. */
+  private _execute_internal_no_key(sql: string): void {
+    const started = performance.now();
+    const compiled = noKeyCompiled(sql, started);
+    const ctx = DefaultExecutionContext._init_compiled(
+      this.dialect,
+      this,
+      this.connection.dbapi_connection!,
+      this._execution_options,
+      compiled,
+      [],
+      null,
+      null,
+      "no_key",
+    );
+    this._exec_single_context(ctx);
+  }
+
+  /** Closes the connection: rolls back an uncommitted transaction, returns the DBAPI connection to the pool. */
+  close(): void {
+    if (this._transaction) this._transaction.close();
+    if (this._dbapi_connection) {
+      const conn = this._dbapi_connection;
+      conn._transaction_was_reset = true;
+      conn.close();
+    }
+    this._dbapi_connection = null;
+    this._closed = true;
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  invalidate(): void {
+    if (this._dbapi_connection) this._dbapi_connection.invalidate();
+    this._dbapi_connection = null;
+  }
+
+  /* --------------------------------------------------------------------------------------------
+   * execution
+   * ------------------------------------------------------------------------------------------ */
+
+  /** Executes a statement construct (`text()`, `select()`, `insert()` …) with a dict or list of dicts. */
+  execute(statement: unknown, parameters?: Parameters | null, execution_options?: ExecutionOptions): CursorResult {
+    const distilled = _distill_params_20(parameters);
+    const meth = (statement as Partial<Executable> | null)?._execute_on_connection;
+    if (typeof meth !== "function") throw new ObjectNotExecutableError(statement);
+    return meth.call(statement, this, distilled, execution_options ?? {});
+  }
+
+  /** Executes and returns the first column of the first row. */
+  scalar(statement: unknown, parameters?: Parameters | null, execution_options?: ExecutionOptions): unknown {
+    return this.execute(statement, parameters, execution_options).scalar();
+  }
+
+  /** Executes and returns a ScalarResult of the first column. */
+  scalars(statement: unknown, parameters?: Parameters | null, execution_options?: ExecutionOptions) {
+    return this.execute(statement, parameters, execution_options).scalars();
+  }
+
+  /** Executes a SQL string as is, with parameters in the driver's paramstyle (logged `[raw sql]`). */
+  exec_driver_sql(statement: string, parameters?: unknown, execution_options?: ExecutionOptions): CursorResult {
+    const distilled = _distill_raw_params(parameters);
+    const options = { ...this._execution_options, ...(execution_options ?? {}) };
+    const dbapi = this._dbapi_for_execute();
+    let context: DefaultExecutionContext;
+    try {
+      context = DefaultExecutionContext._init_statement(this.dialect, this, dbapi, options, statement, distilled);
+    } catch (err) {
+      this._handle_dbapi_exception(err, statement, distilled, null);
+    }
+    return this._execute_context(context!);
+  }
+
+  /** Called by compilable elements (`_execute_on_connection`): compile with the cache, then execute. */
+  _execute_clauseelement(
+    elem: CompilableElement,
+    distilled_params: readonly Record<string, unknown>[],
+    execution_options: ExecutionOptions,
+  ): CursorResult {
+    const options = { ...this._execution_options, ...execution_options };
+    for (const fn of this.dispatch.listeners("before_execute")) fn(this, elem, distilled_params, options);
+    const keys = distilled_params.length ? Object.keys(distilled_params[0]!) : [];
+    const dbapi = this._dbapi_for_execute();
+    const cache = options.compiled_cache === null ? null : this.engine._compiled_cache;
+    let context: DefaultExecutionContext;
+    try {
+      const { compiled, extracted_params, cache_status } = elem._compile_w_cache(this.dialect, {
+        compiled_cache: cache,
+        column_keys: keys,
+        for_executemany: distilled_params.length > 1,
+        schema_translate_map: options.schema_translate_map,
+      });
+      context = DefaultExecutionContext._init_compiled(
+        this.dialect,
+        this,
+        dbapi,
+        options,
+        compiled,
+        distilled_params,
+        elem,
+        extracted_params,
+        cache_status,
+      );
+    } catch (err) {
+      if (err instanceof PendingRollbackError || err instanceof ResourceClosedError) throw err;
+      let sql: string | null = null;
+      try {
+        sql = String((elem as { compile?: (d: unknown) => unknown }).compile?.(this.dialect) ?? "");
+      } catch {
+        sql = null;
+      }
+      this._handle_dbapi_exception(err, sql, distilled_params, null);
+    }
+    const result = this._execute_context(context!);
+    for (const fn of this.dispatch.listeners("after_execute")) fn(this, elem, distilled_params, options, result);
+    return result;
+  }
+
+  private _dbapi_for_execute(): DBAPIConnection {
+    if (this._dbapi_connection === null) throw new ResourceClosedError("This Connection is closed");
+    return this._dbapi_connection.dbapi_connection!;
+  }
+
+  _invalid_transaction(): never {
+    throw new PendingRollbackError(
+      `Can't reconnect until invalid ${this._nested_transaction && !this._nested_transaction.is_active ? "savepoint " : ""}transaction is rolled back.  Please rollback() fully before proceeding`,
+      { code: "8s2b" },
+    );
+  }
+
+  _execute_context(context: DefaultExecutionContext): CursorResult {
+    if (
+      (this._transaction && !this._transaction.is_active) ||
+      (this._nested_transaction && !this._nested_transaction.is_active)
+    ) {
+      this._invalid_transaction();
+    }
+    if (!this._transaction) this._autobegin();
+    context.pre_exec();
+    if (context.execute_style === "INSERTMANYVALUES") return this._exec_insertmany_context(context);
+    return this._exec_single_context(context);
+  }
+
+  _exec_single_context(context: DefaultExecutionContext): CursorResult {
+    const cursor = context.cursor;
+    let statement = context.statement;
+    let parameters: DBAPIParameters | readonly DBAPIParameters[] = context.executemany
+      ? context.parameters
+      : context.parameters[0]!;
+    const before = this.dispatch.listeners("before_cursor_execute");
+    for (const fn of before) {
+      const r = fn(this, cursor, statement, parameters, context, context.executemany);
+      if (Array.isArray(r) && r.length === 2) [statement, parameters] = r as [string, DBAPIParameters];
+    }
+    const echo = this._echo;
+    if (echo) {
+      this._log_info(statement, "statement");
+      const stats = context._get_cache_stats();
+      if (this.engine.hide_parameters) {
+        this._log_info(`[${stats}] [SQL parameters hidden due to hide_parameters=True]`, "params");
+      } else {
+        this._log_info(`[${stats}] ${reprLoggedParams(parameters, context.executemany)}`, "params");
+      }
+    }
+    try {
+      if (context.execute_style === "EXECUTEMANY") {
+        this.dialect.do_executemany(cursor, statement, parameters as DBAPIParameters[], context);
+      } else if (context.no_parameters) {
+        this.dialect.do_execute_no_params(cursor, statement, context);
+      } else {
+        this.dialect.do_execute(cursor, statement, parameters as DBAPIParameters, context);
+      }
+      for (const fn of this.dispatch.listeners("after_cursor_execute")) {
+        fn(this, cursor, statement, parameters, context, context.executemany);
+      }
+      context.post_exec();
+      return context._setup_result_proxy();
+    } catch (err) {
+      this._handle_dbapi_exception(err, statement, parameters, context);
+    }
+  }
+
+  _exec_insertmany_context(context: DefaultExecutionContext): CursorResult {
+    const compiled = context.compiled!;
+    const cursor = context.cursor;
+    const batches = compiled._deliver_insertmanyvalues_batches!(
+      context.statement,
+      context.parameters,
+      context.compiled_parameters,
+      this.dialect.insertmanyvalues_page_size,
+    );
+    const stats = context._get_cache_stats();
+    const rows: unknown[][] = [];
+    let description: unknown = null;
+    for (const batch of batches) {
+      let statement = batch.replaced_statement;
+      let params: DBAPIParameters = batch.replaced_parameters;
+      for (const fn of this.dispatch.listeners("before_cursor_execute")) {
+        const r = fn(this, cursor, statement, params, context, false);
+        if (Array.isArray(r) && r.length === 2) [statement, params] = r as [string, DBAPIParameters];
+      }
+      if (this._echo) {
+        this._log_info(statement, "statement");
+        const imv = ` ${batch.batchnum}/${batch.total_batches} (${batch.rows_sorted ? "ordered" : "unordered"}${batch.is_downgraded ? "; batch not supported" : ""})`;
+        const bracket = batch.batchnum === 1 ? `${stats} (insertmanyvalues)${imv}` : `insertmanyvalues${imv}`;
+        if (this.engine.hide_parameters) {
+          this._log_info(`[${bracket}] [SQL parameters hidden due to hide_parameters=True]`, "params");
+        } else {
+          this._log_info(`[${bracket}] ${reprLoggedParams(params, false)}`, "params");
+        }
+      }
+      try {
+        this.dialect.do_execute(cursor, statement, params, context);
+      } catch (err) {
+        this._handle_dbapi_exception(err, statement, params, context, false);
+      }
+      for (const fn of this.dispatch.listeners("after_cursor_execute")) fn(this, cursor, statement, params, context, false);
+      if (cursor.description) {
+        description = cursor.description;
+        rows.push(...cursor.fetchall());
+      }
+    }
+    if (description) context._insertmanyvalues_rows = rows;
+    context.post_exec();
+    return context._setup_result_proxy();
+  }
+
+  /** Wraps a driver error in the sqlalchemy.exc class for it and raises it (SQLAlchemy's method of the same name). */
+  _handle_dbapi_exception(
+    err: unknown,
+    statement: string | null,
+    parameters: unknown,
+    context: DefaultExecutionContext | null,
+    ismultiOverride?: boolean,
+  ): never {
+    if (!(err instanceof Error)) throw err;
+    const ismulti = ismultiOverride ?? (context ? context.executemany : false);
+    const isDriverError = !!(err as { pep249?: string }).pep249;
+    const should_wrap = isDriverError || (statement !== null && context === null);
+    if (this._reentrant_error) {
+      throw DBAPIError.instance(statement, parameters, err, { ismulti, hide_parameters: this.engine.hide_parameters });
+    }
+    this._reentrant_error = true;
+    try {
+      let wrapped: StatementError | null = null;
+      if (should_wrap) {
+        wrapped = DBAPIError.instance(statement, parameters, err, {
+          ismulti,
+          hide_parameters: this.engine.hide_parameters,
+          connection_invalidated: false,
+        });
+      }
+      for (const fn of this.dispatch.listeners("handle_error")) {
+        const replacement = fn({ original_exception: err, sqlalchemy_exception: wrapped, statement, parameters, connection: this });
+        if (replacement instanceof Error) throw replacement;
+      }
+      if (context) {
+        try {
+          context.cursor.close();
+        } catch {
+          // the cursor is gone with the error
+        }
+      }
+      throw wrapped ?? err;
+    } finally {
+      this._reentrant_error = false;
+    }
+  }
+
+  __repr__(): string {
+    return `<sqlalchemy.engine.base.Connection object at 0x${this.engine._addr}>`;
+  }
+}
+
+function noKeyCompiled(sql: string, started: number) {
+  return {
+    string: sql,
+    positiontup: null,
+    isddl: false,
+    isinsert: false,
+    isupdate: false,
+    isdelete: false,
+    returns_rows: false,
+    _result_columns: [],
+    _bind_processors: {},
+    _gen_time: started,
+    statement: null,
+    construct_params: () => ({}),
+  };
+}
+
+/** The `[…] <parameters>` part of the log line: Python's repr of what goes to the driver. */
+function reprLoggedParams(parameters: unknown, ismulti: boolean): string {
+  return reprParams(parameters, ismulti);
+}
+
+function runInTransaction<T>(trans: Transaction, body: () => T): T {
+  let result: T;
+  try {
+    result = body();
+  } catch (err) {
+    if (trans.is_active) trans.rollback();
+    else trans.close();
+    throw err;
+  }
+  if (isThenable(result)) {
+    return Promise.resolve(result).then(
+      (value) => {
+        if (trans.is_active) trans.commit();
+        return value;
+      },
+      (err) => {
+        if (trans.is_active) trans.rollback();
+        throw err;
+      },
+    ) as T;
+  }
+  if (trans.is_active) trans.commit();
+  return result;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Transactions
+ * ---------------------------------------------------------------------------------------------- */
+
+export abstract class Transaction {
+  readonly connection: Connection;
+  is_active = true;
+  protected _deactivated_from_connection = false;
+  /** Closed: committed, rolled back or closed. */
+  _closed = false;
+
+  constructor(connection: Connection) {
+    this.connection = connection;
+  }
+
+  get is_valid(): boolean {
+    return this.is_active && !this.connection.invalidated;
+  }
+
+  abstract commit(): void;
+  abstract rollback(): void;
+  abstract close(): void;
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+export class RootTransaction extends Transaction {
+  constructor(connection: Connection) {
+    super(connection);
+    connection._transaction = this;
+    connection._begin_impl(this);
+  }
+
+  private _deactivate_from_connection(): void {
+    if (this.connection._transaction === this) this.connection._transaction = null;
+    this.is_active = false;
+  }
+
+  commit(): void {
+    if (this._closed) {
+      throw new InvalidRequestError("This transaction is inactive");
+    }
+    if (!this.is_active) {
+      throw new PendingRollbackError(
+        "This connection is on an inactive transaction.  Please rollback() fully before proceeding.",
+        { code: "8s2a" },
+      );
+    }
+    try {
+      // closing nested savepoints first, as SQLAlchemy does
+      this.connection._nested_transaction = null;
+      this.connection._commit_impl();
+    } finally {
+      this._closed = true;
+      this._deactivate_from_connection();
+    }
+  }
+
+  rollback(): void {
+    if (this._closed) return;
+    try {
+      this.connection._nested_transaction = null;
+      this.connection._rollback_impl();
+    } finally {
+      this._closed = true;
+      this._deactivate_from_connection();
+    }
+  }
+
+  close(): void {
+    this.rollback();
+  }
+}
+
+export class NestedTransaction extends Transaction {
+  readonly _savepoint: string;
+  private readonly _previous_nested: NestedTransaction | null;
+
+  constructor(connection: Connection) {
+    super(connection);
+    this._previous_nested = connection._nested_transaction;
+    this._savepoint = connection._savepoint_impl();
+    connection._nested_transaction = this;
+  }
+
+  private _deactivate(): void {
+    this.is_active = false;
+    this._closed = true;
+    if (this.connection._nested_transaction === this) this.connection._nested_transaction = this._previous_nested;
+  }
+
+  commit(): void {
+    if (this._closed) throw new InvalidRequestError("This nested transaction is inactive");
+    try {
+      this.connection._release_savepoint_impl(this._savepoint);
+    } finally {
+      this._deactivate();
+    }
+  }
+
+  rollback(): void {
+    if (this._closed) return;
+    try {
+      this.connection._rollback_to_savepoint_impl(this._savepoint);
+    } finally {
+      this._deactivate();
+    }
+  }
+
+  close(): void {
+    this.rollback();
+  }
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Engine
+ * ---------------------------------------------------------------------------------------------- */
+
+let addrSeed = 0x7f3a10000000;
+
+export class Engine {
+  readonly url: URL;
+  readonly dialect: DefaultDialect;
+  pool: Pool;
+  readonly logger: InstanceLogger;
+  readonly hide_parameters: boolean;
+  _execution_options: ExecutionOptions;
+  readonly dispatch: Dispatcher = new Dispatcher();
+  /** The compiled-statement cache (SQLAlchemy's LRU of `query_cache_size` entries). */
+  _compiled_cache: Map<unknown, unknown> | null;
+  readonly _addr: string;
+
+  constructor(
+    pool: Pool,
+    dialect: DefaultDialect,
+    url: URL,
+    options: {
+      echo?: EchoFlag;
+      logging_name?: string | null;
+      hide_parameters?: boolean;
+      execution_options?: ExecutionOptions;
+      query_cache_size?: number;
+    } = {},
+  ) {
+    this.pool = pool;
+    this.dialect = dialect;
+    this.url = url;
+    this.logger = new InstanceLogger(
+      options.logging_name ? `sqlalchemy.engine.Engine.${options.logging_name}` : "sqlalchemy.engine.Engine",
+      options.echo,
+    );
+    this.hide_parameters = options.hide_parameters ?? false;
+    this._execution_options = options.execution_options ?? {};
+    const size = options.query_cache_size ?? 500;
+    this._compiled_cache = size > 0 ? new LRUCache(size) : null;
+    addrSeed += 0x2b0;
+    this._addr = addrSeed.toString(16);
+  }
+
+  get echo(): EchoFlag {
+    return this.logger.echo;
+  }
+  set echo(value: EchoFlag) {
+    this.logger.echo = value;
+  }
+
+  get name(): string {
+    return this.dialect.name;
+  }
+  get driver(): string {
+    return this.dialect.driver;
+  }
+
+  /** A new Connection (checks a DBAPI connection out of the pool now). */
+  connect(): Connection {
+    return new Connection(this);
+  }
+
+  /** A checked-out pooled DBAPI connection. */
+  raw_connection(): PoolProxiedConnection {
+    return this.pool.connect();
+  }
+
+  /**
+   * `with engine.begin() as conn:` — a connection in a transaction: committed when the callback
+   * returns, rolled back (and the error re-thrown) when it throws; the connection is closed either way.
+   */
+  begin(): Connection;
+  begin<T>(callback: (conn: Connection) => T): T;
+  begin<T>(callback?: (conn: Connection) => T): Connection | T {
+    const conn = this.connect();
+    if (!callback) {
+      conn.begin();
+      return conn;
+    }
+    let result: T;
+    try {
+      result = conn.begin(callback);
+    } catch (err) {
+      conn.close();
+      throw err;
+    }
+    if (isThenable(result)) {
+      return Promise.resolve(result).finally(() => conn.close()) as T;
+    }
+    conn.close();
+    return result;
+  }
+
+  /** Closes the pooled connections and starts a new pool (checked-out connections are left alone). */
+  dispose(close = true): void {
+    if (close) this.pool.dispose();
+    this.pool = this.pool.recreate();
+    for (const fn of this.dispatch.listeners("engine_disposed")) fn(this);
+  }
+
+  /** A copy of this engine sharing its pool, with extra execution options (SQLAlchemy's OptionEngine). */
+  execution_options(options: Record<string, unknown>): Engine {
+    const copy = Object.create(this) as Engine;
+    (copy as { _execution_options: ExecutionOptions })._execution_options = { ...this._execution_options, ...options };
+    return copy;
+  }
+
+  get_execution_options(): ExecutionOptions {
+    return this._execution_options;
+  }
+
+  _listen_event(identifier: string, fn: Listener, options: { once?: boolean; insert?: boolean }): void {
+    if (POOL_EVENTS.has(identifier)) {
+      this.pool._listen(identifier as "connect", fn as never, options.once);
+      return;
+    }
+    if (!ENGINE_EVENTS.has(identifier)) {
+      throw new InvalidRequestError(`No such event '${identifier}' for target '${this.__repr__()}'`);
+    }
+    this.dispatch.listen(identifier, fn, options);
+  }
+
+  __repr__(): string {
+    return `Engine(${this.url.render_as_string(true)})`;
+  }
+  toString(): string {
+    return this.__repr__();
+  }
+}
+
+/** A Map that forgets its least recently used entries (SQLAlchemy's LRUCache for compiled statements). */
+export class LRUCache<K, V> extends Map<K, V> {
+  readonly capacity: number;
+  constructor(capacity: number) {
+    super();
+    this.capacity = capacity;
+  }
+  override get(key: K): V | undefined {
+    const v = super.get(key);
+    if (v !== undefined) {
+      super.delete(key);
+      super.set(key, v);
+    }
+    return v;
+  }
+  override set(key: K, value: V): this {
+    if (super.has(key)) super.delete(key);
+    super.set(key, value);
+    if (this.size > this.capacity * 1.5) {
+      const drop = this.size - this.capacity;
+      let i = 0;
+      for (const k of this.keys()) {
+        if (i++ >= drop) break;
+        super.delete(k);
+      }
+    }
+    return this;
+  }
+}
+
+defineModule("sqlalchemy.engine.base", Engine, Connection, Transaction, RootTransaction, NestedTransaction);

@@ -1,0 +1,136 @@
+/**
+ * `sqlalchemy.engine.cursor`: CursorResult — a Result whose rows come from a DBAPI cursor, plus what
+ * only a cursor knows (rowcount, lastrowid, inserted_primary_key, returns_rows).
+ */
+import { InvalidRequestError, ResourceClosedError } from "../exc.ts";
+import { tuple, type PyTuple } from "../util/pytypes.ts";
+import { repr } from "../util/repr.ts";
+import type { DefaultExecutionContext } from "./default.ts";
+import type { DBAPICursor, ResultProcessor } from "./interfaces.ts";
+import { Result, ResultMetaData, type RowSource } from "./result.ts";
+
+class CursorRowSource implements RowSource {
+  private cursor: DBAPICursor | null;
+  private buffered: unknown[][] | null;
+  private pos = 0;
+  constructor(cursor: DBAPICursor, buffered: unknown[][] | null) {
+    this.cursor = cursor;
+    this.buffered = buffered;
+  }
+  fetchone(): unknown[] | null {
+    if (this.buffered) return this.pos < this.buffered.length ? this.buffered[this.pos++]! : null;
+    return this.cursor ? this.cursor.fetchone() : null;
+  }
+  fetchmany(size: number): unknown[][] {
+    if (this.buffered) {
+      const out = this.buffered.slice(this.pos, this.pos + size);
+      this.pos += out.length;
+      return out;
+    }
+    return this.cursor ? this.cursor.fetchmany(size) : [];
+  }
+  fetchall(): unknown[][] {
+    if (this.buffered) {
+      const out = this.pos === 0 ? this.buffered : this.buffered.slice(this.pos);
+      this.pos = this.buffered.length;
+      return out;
+    }
+    return this.cursor ? this.cursor.fetchall() : [];
+  }
+  close(): void {
+    this.cursor?.close();
+    this.cursor = null;
+  }
+}
+
+const NO_ROWS: RowSource = {
+  fetchone: () => null,
+  fetchmany: () => [],
+  fetchall: () => [],
+  close: () => {},
+};
+
+export class CursorResult extends Result {
+  readonly context: DefaultExecutionContext;
+  readonly returns_rows: boolean;
+  private readonly _rowcount: number;
+  private readonly _lastrowid: number | null;
+  private _inserted_pk: PyTuple | null | undefined;
+
+  constructor(context: DefaultExecutionContext) {
+    const cursor = context.cursor;
+    const description = cursor.description;
+    const imvRows = context._insertmanyvalues_rows;
+    const returns_rows = description !== null;
+    let metadata: ResultMetaData;
+    if (returns_rows) {
+      metadata = CursorResult._metadataFor(context, description.map((d) => d.name));
+    } else {
+      metadata = new ResultMetaData([]);
+    }
+    super(metadata, returns_rows ? new CursorRowSource(cursor, imvRows) : NO_ROWS);
+    this.context = context;
+    this.returns_rows = returns_rows;
+    this._rowcount = cursor.rowcount;
+    this._lastrowid = cursor.lastrowid;
+    const conn = context.root_connection;
+    if (returns_rows && conn._echo === "debug") {
+      conn._log_debug(`Col ${repr(tuple(metadata.keys))}`);
+      this._echoRows = (row) => conn._log_debug(`Row ${repr(row)}`);
+    }
+    if (!returns_rows) {
+      // A result with no rows is closed at once, as SQLAlchemy's _soft_close() does.
+      cursor.close();
+      this._soft_closed = true;
+    }
+  }
+
+  /** Keys and processors: the compiled statement's result columns when it has them, else the cursor's. */
+  private static _metadataFor(context: DefaultExecutionContext, names: string[]): ResultMetaData {
+    const cols = context.compiled?._result_columns;
+    if (cols && cols.length === names.length && cols.length > 0) {
+      return new ResultMetaData(
+        cols.map((c) => c.keyname),
+        {
+          processors: cols.map((c) => c.processor as ResultProcessor | null),
+          objects: cols.map((c) => [c.name, ...c.objects]),
+        },
+      );
+    }
+    return new ResultMetaData(names);
+  }
+
+  /** Rows matched by an UPDATE/DELETE, inserted by an INSERT; -1 (SQLite) or the row count for SELECT. */
+  get rowcount(): number {
+    return this._rowcount;
+  }
+
+  get lastrowid(): number | null {
+    return this._lastrowid;
+  }
+
+  get is_insert(): boolean {
+    return this.context.isinsert;
+  }
+
+  /** The primary key of the row a single-row INSERT created. */
+  get inserted_primary_key(): PyTuple | null {
+    if (!this.context.isinsert) {
+      throw new InvalidRequestError("Statement is not an insert() expression construct.");
+    }
+    if (this.context.executemany) {
+      throw new InvalidRequestError(
+        "This statement was an executemany call; if primary key returning is supported, please use .inserted_primary_key_rows.",
+      );
+    }
+    if (this._inserted_pk === undefined) this._inserted_pk = this.context.inserted_primary_key?.() ?? null;
+    return this._inserted_pk;
+  }
+
+  protected override _check_open(): RowSource | null {
+    if (!this.returns_rows) {
+      throw new ResourceClosedError("This result object does not return rows. It has been closed automatically.");
+    }
+    return super._check_open();
+  }
+}

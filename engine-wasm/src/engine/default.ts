@@ -1,0 +1,329 @@
+/**
+ * `sqlalchemy.engine.default`: DefaultDialect (what every dialect inherits) and
+ * DefaultExecutionContext (one statement execution: parameters in, cursor out, cache stats for the log).
+ */
+import { ArgumentError } from "../exc.ts";
+import type { Pool } from "../pool/base.ts";
+import { QueuePool } from "../pool/impl.ts";
+import { formatG } from "../util/log.ts";
+import { tuple } from "../util/pytypes.ts";
+import type { Connection } from "./base.ts";
+import { CursorResult } from "./cursor.ts";
+import type {
+  CacheStatus,
+  CompiledExtras,
+  CompiledLike,
+  ConnectArgs,
+  DBAPIConnection,
+  DBAPICursor,
+  DBAPIModule,
+  DBAPIParameters,
+  Paramstyle,
+} from "./interfaces.ts";
+import type { URL } from "./url.ts";
+
+export type PoolClass = new (creator: () => DBAPIConnection, options: Record<string, unknown>) => Pool;
+
+/** Execution styles (SQLAlchemy's ExecuteStyle). */
+export type ExecuteStyle = "EXECUTE" | "EXECUTEMANY" | "INSERTMANYVALUES";
+
+export class DefaultDialect {
+  name = "default";
+  driver = "";
+  paramstyle: Paramstyle = "named";
+  /** The driver module (Python's `dialect.dbapi` / `loaded_dbapi`). */
+  dbapi: DBAPIModule | null = null;
+  is_async = false;
+  supports_statement_cache = true;
+  supports_native_boolean = false;
+  supports_multivalues_insert = true;
+  use_insertmanyvalues = false;
+  use_insertmanyvalues_wo_returning = false;
+  insertmanyvalues_page_size = 1000;
+  insert_returning = false;
+  update_returning = false;
+  delete_returning = false;
+  postfetch_lastrowid = true;
+  supports_sane_rowcount = true;
+  supports_sane_multi_rowcount = true;
+  supports_default_values = true;
+  supports_empty_insert = true;
+  requires_name_normalize = false;
+  label_length: number | null = null;
+  max_identifier_length = 9999;
+  default_schema_name: string | null = null;
+  server_version_info: readonly number[] | null = null;
+  default_isolation_level: string | null = null;
+  /** Compiler classes (sql/compiler.ts and the dialect's subclasses). */
+  statement_compiler: unknown = null;
+  ddl_compiler: unknown = null;
+  type_compiler_cls: unknown = null;
+  /** Statement cache key part that identifies this dialect. */
+  _cache_token: string;
+  /** Extra create_engine() arguments the dialect accepts. */
+  static readonly engine_args: readonly string[] = [];
+
+  constructor(options: Record<string, unknown> = {}) {
+    this._cache_token = `${new.target.name}`;
+    if (options.paramstyle) this.paramstyle = options.paramstyle as Paramstyle;
+    if (options.label_length !== undefined) this.label_length = options.label_length as number;
+    if (options.insertmanyvalues_page_size !== undefined) {
+      this.insertmanyvalues_page_size = options.insertmanyvalues_page_size as number;
+    }
+    if (options.use_insertmanyvalues !== undefined) this.use_insertmanyvalues = !!options.use_insertmanyvalues;
+  }
+
+  get positional(): boolean {
+    return this.paramstyle === "qmark" || this.paramstyle === "numeric" || this.paramstyle === "format" || this.paramstyle === "numeric_dollar";
+  }
+
+  get loaded_dbapi(): DBAPIModule {
+    if (!this.dbapi) throw new ArgumentError(`Dialect ${this.name}+${this.driver} has no driver module`);
+    return this.dbapi;
+  }
+
+  /** The pool class SQLAlchemy picks for this URL (QueuePool unless the dialect says otherwise). */
+  get_pool_class(_url: URL): PoolClass {
+    return QueuePool as unknown as PoolClass;
+  }
+
+  create_connect_args(url: URL): ConnectArgs {
+    return {
+      database: url.database,
+      host: url.host,
+      port: url.port,
+      username: url.username,
+      password: url.password,
+      query: url.query,
+    };
+  }
+
+  connect(args: ConnectArgs): DBAPIConnection {
+    return this.loaded_dbapi.connect(args);
+  }
+
+  /** First-connect hook: the dialect learns about the server (PostgreSQL runs its [raw sql] queries). */
+  initialize(_connection: Connection): void {}
+
+  /** Runs for every new DBAPI connection. */
+  on_connect(): ((dbapi_connection: DBAPIConnection) => void) | null {
+    return null;
+  }
+
+  do_begin(_dbapi_connection: DBAPIConnection): void {
+    // PEP 249 drivers begin implicitly.
+  }
+  do_commit(dbapi_connection: DBAPIConnection): void {
+    dbapi_connection.commit();
+  }
+  do_rollback(dbapi_connection: DBAPIConnection): void {
+    dbapi_connection.rollback();
+  }
+  do_close(dbapi_connection: DBAPIConnection): void {
+    dbapi_connection.close();
+  }
+  do_execute(cursor: DBAPICursor, statement: string, parameters: DBAPIParameters, _context?: DefaultExecutionContext): void {
+    cursor.execute(statement, parameters);
+  }
+  do_execute_no_params(cursor: DBAPICursor, statement: string, _context?: DefaultExecutionContext): void {
+    cursor.execute(statement);
+  }
+  do_executemany(
+    cursor: DBAPICursor,
+    statement: string,
+    parameters: readonly DBAPIParameters[],
+    _context?: DefaultExecutionContext,
+  ): void {
+    cursor.executemany(statement, parameters);
+  }
+  is_disconnect(_e: unknown): boolean {
+    return false;
+  }
+
+  /** `()` for positional paramstyles, `{}` for named ones: what an empty parameter set looks like. */
+  empty_parameters(): DBAPIParameters {
+    return this.positional ? tuple([]) : {};
+  }
+
+  /** Extra create_engine() keyword arguments consumed by the dialect (others are errors). */
+  static dialect_args(): readonly string[] {
+    return this.engine_args;
+  }
+}
+
+/** One execution: SQLAlchemy's DefaultExecutionContext. */
+export class DefaultExecutionContext {
+  readonly dialect: DefaultDialect;
+  readonly root_connection: Connection;
+  readonly execution_options: Readonly<Record<string, unknown>>;
+  compiled: (CompiledLike & CompiledExtras) | null = null;
+  cache_hit: CacheStatus | "raw" = "raw";
+  statement = "";
+  /** Driver parameters, one entry per parameter set. */
+  parameters: DBAPIParameters[] = [];
+  compiled_parameters: Record<string, unknown>[] = [];
+  execute_style: ExecuteStyle = "EXECUTE";
+  isinsert = false;
+  isupdate = false;
+  isdelete = false;
+  isddl = false;
+  is_text = false;
+  no_parameters = false;
+  cursor!: DBAPICursor;
+  invoked_statement: unknown = null;
+  /** Rows returned by the batches of an insertmanyvalues execution. */
+  _insertmanyvalues_rows: unknown[][] | null = null;
+  _gen_time = 0;
+
+  constructor(dialect: DefaultDialect, connection: Connection, execution_options: Readonly<Record<string, unknown>>) {
+    this.dialect = dialect;
+    this.root_connection = connection;
+    this.execution_options = execution_options;
+  }
+
+  get executemany(): boolean {
+    return this.execute_style !== "EXECUTE";
+  }
+
+  /** A statement given as a string (`exec_driver_sql`, the dialect's own queries). */
+  static _init_statement(
+    dialect: DefaultDialect,
+    connection: Connection,
+    dbapi_connection: DBAPIConnection,
+    execution_options: Readonly<Record<string, unknown>>,
+    statement: string,
+    parameters: readonly DBAPIParameters[],
+  ): DefaultExecutionContext {
+    const self = new DefaultExecutionContext(dialect, connection, execution_options);
+    self.is_text = true;
+    self.statement = statement;
+    if (parameters.length === 0) {
+      self.parameters = [dialect.empty_parameters()];
+      self.no_parameters = true;
+    } else {
+      self.parameters = parameters.map((p) => (Array.isArray(p) ? tuple(p) : p));
+      if (parameters.length > 1) self.execute_style = "EXECUTEMANY";
+    }
+    self.cursor = dbapi_connection.cursor();
+    return self;
+  }
+
+  /** A compiled statement (text(), select(), insert() …). */
+  static _init_compiled(
+    dialect: DefaultDialect,
+    connection: Connection,
+    dbapi_connection: DBAPIConnection,
+    execution_options: Readonly<Record<string, unknown>>,
+    compiled: CompiledLike & CompiledExtras,
+    parameters: readonly Record<string, unknown>[],
+    invoked_statement: unknown,
+    extracted_parameters: readonly unknown[] | null,
+    cache_hit: CacheStatus,
+  ): DefaultExecutionContext {
+    const self = new DefaultExecutionContext(dialect, connection, execution_options);
+    self.compiled = compiled;
+    self.cache_hit = cache_hit;
+    self.invoked_statement = invoked_statement;
+    self.isinsert = compiled.isinsert;
+    self.isupdate = compiled.isupdate;
+    self.isdelete = compiled.isdelete;
+    self.isddl = compiled.isddl;
+    self._gen_time = compiled._gen_time;
+
+    let statement = compiled.string;
+    let positiontup = compiled.positiontup;
+    const opts = { for_executemany: parameters.length > 1 };
+    if (parameters.length === 0) {
+      self.compiled_parameters = [compiled.construct_params(null, extracted_parameters, opts)];
+    } else {
+      self.compiled_parameters = parameters.map((p) => compiled.construct_params(p, extracted_parameters, opts));
+      if (parameters.length > 1) {
+        self.execute_style =
+          self.isinsert && compiled._insertmanyvalues && compiled._deliver_insertmanyvalues_batches
+            ? "INSERTMANYVALUES"
+            : "EXECUTEMANY";
+      }
+    }
+    if (compiled._process_parameters_for_postcompile) {
+      // Expanding IN: the statement text depends on this execution's values (one parameter set).
+      const expanded = compiled._process_parameters_for_postcompile(self.compiled_parameters[0]!);
+      statement = expanded.statement;
+      positiontup = expanded.positiontup;
+      self.compiled_parameters = [expanded.parameters];
+    }
+    self.statement = statement;
+    self.cursor = dbapi_connection.cursor();
+
+    const processors = compiled._bind_processors;
+    const hasProcessors = Object.keys(processors).length > 0;
+    if (positiontup) {
+      self.parameters = self.compiled_parameters.map((cp) =>
+        tuple(
+          positiontup!.map((key) => {
+            const v = cp[key];
+            const p = hasProcessors ? processors[key] : undefined;
+            return p && v !== null && v !== undefined ? p(v) : (v ?? null);
+          }),
+        ),
+      );
+    } else {
+      self.parameters = self.compiled_parameters.map((cp) => {
+        if (!hasProcessors) return cp;
+        const out: Record<string, unknown> = {};
+        for (const key of Object.keys(cp)) {
+          const v = cp[key];
+          const p = processors[key];
+          out[key] = p && v !== null && v !== undefined ? p(v) : v;
+        }
+        return out;
+      });
+    }
+    return self;
+  }
+
+  /** The bracket of the parameters log line: "generated in 0.00012s", "cached since 1.2s ago" … */
+  _get_cache_stats(): string {
+    if (this.compiled === null) return "raw sql";
+    const elapsed = (performance.now() - this._gen_time) / 1000;
+    switch (this.cache_hit) {
+      case "no_key":
+        return `no key ${elapsed.toFixed(5)}s`;
+      case "cached":
+        return `cached since ${formatG(elapsed)}s ago`;
+      case "generated":
+        return `generated in ${elapsed.toFixed(5)}s`;
+      case "disabled": {
+        const reason = this.execution_options._cache_disable_reason;
+        return reason ? `caching disabled (${String(reason)}) ${elapsed.toFixed(5)}s` : `caching disabled ${elapsed.toFixed(5)}s`;
+      }
+      default:
+        return "raw sql";
+    }
+  }
+
+  /** The new row's primary key: from RETURNING, the parameters, or the cursor's lastrowid. */
+  inserted_primary_key(): ReturnType<typeof tuple> | null {
+    const keys = this.compiled?._primary_key_keys;
+    if (!keys || keys.length === 0) return null;
+    const params = this.compiled_parameters[0] ?? {};
+    const returned = this._returned_primary_key;
+    return tuple(
+      keys.map((k, i) => {
+        if (returned && returned[i] !== undefined) return returned[i];
+        const v = params[k];
+        if (v !== undefined && v !== null) return v;
+        return keys.length === 1 ? this.cursor.lastrowid : null;
+      }),
+    );
+  }
+  /** Set when the INSERT's RETURNING delivered the primary key. */
+  _returned_primary_key: unknown[] | null = null;
+
+  pre_exec(): void {}
+  post_exec(): void {}
+
+  /** Builds the CursorResult once the cursor has run. */
+  _setup_result_proxy(): CursorResult {
+    return new CursorResult(this);
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * `sqlalchemy.event`: `listen(target, identifier, fn)`, `listens_for(target, identifier)(fn)`,
+ * `remove()`, `contains()`. Targets (Engine, Connection, Pool, Session, mapped classes …) own a
+ * `Dispatcher`; a target type can also route an identifier elsewhere (an Engine forwards pool events
+ * such as "connect" to its pool) through `_listen_event`.
+ */
+import { InvalidRequestError } from "./exc.ts";
+
+export type Listener = (...args: any[]) => any;
+
+export class Dispatcher {
+  private readonly _map = new Map<string, Listener[]>();
+  private readonly _parent: Dispatcher | null;
+
+  constructor(parent: Dispatcher | null = null) {
+    this._parent = parent;
+  }
+
+  listen(identifier: string, fn: Listener, options: { once?: boolean; insert?: boolean } = {}): void {
+    let wrapped = fn;
+    if (options.once) {
+      let fired = false;
+      wrapped = (...args) => {
+        if (fired) return undefined;
+        fired = true;
+        return fn(...args);
+      };
+      (wrapped as { _orig?: Listener })._orig = fn;
+    }
+    const list = this._map.get(identifier) ?? [];
+    if (options.insert) list.unshift(wrapped);
+    else list.push(wrapped);
+    this._map.set(identifier, list);
+  }
+
+  remove(identifier: string, fn: Listener): void {
+    const list = this._map.get(identifier);
+    if (!list) throw new InvalidRequestError(`No listeners found for event ${identifier} / ${fn.name}`);
+    const i = list.findIndex((l) => l === fn || (l as { _orig?: Listener })._orig === fn);
+    if (i < 0) throw new InvalidRequestError(`No listeners found for event ${identifier} / ${fn.name}`);
+    list.splice(i, 1);
+  }
+
+  contains(identifier: string, fn: Listener): boolean {
+    return (this._map.get(identifier) ?? []).some((l) => l === fn || (l as { _orig?: Listener })._orig === fn);
+  }
+
+  /** Listeners for an identifier: the parent's (e.g. the engine's for a connection) then our own. */
+  listeners(identifier: string): readonly Listener[] {
+    const own = this._map.get(identifier);
+    const inherited = this._parent?.listeners(identifier);
+    if (!inherited?.length) return own ?? EMPTY;
+    return own?.length ? [...inherited, ...own] : inherited;
+  }
+
+  has(identifier: string): boolean {
+    return this.listeners(identifier).length > 0;
+  }
+
+  get any(): boolean {
+    return this._map.size > 0 || (this._parent?.any ?? false);
+  }
+}
+
+const EMPTY: readonly Listener[] = Object.freeze([]);
+
+export interface EventTarget {
+  _listen_event(identifier: string, fn: Listener, options: { once?: boolean; insert?: boolean; retval?: boolean }): void;
+}
+
+function asTarget(target: unknown): EventTarget {
+  if (target && typeof (target as EventTarget)._listen_event === "function") return target as EventTarget;
+  throw new InvalidRequestError(`No such event target: ${String((target as { name?: string })?.name ?? target)}`);
+}
+
+export function listen(
+  target: unknown,
+  identifier: string,
+  fn: Listener,
+  options: { once?: boolean; insert?: boolean; retval?: boolean } = {},
+): void {
+  asTarget(target)._listen_event(identifier, fn, options);
+}
+
+export function listens_for(target: unknown, identifier: string, options: { once?: boolean; insert?: boolean; retval?: boolean } = {}) {
+  return <F extends Listener>(fn: F): F => {
+    listen(target, identifier, fn, options);
+    return fn;
+  };
+}
+
+export function remove(target: unknown, identifier: string, fn: Listener): void {
+  const t = target as { dispatch?: Dispatcher };
+  if (!t.dispatch) throw new InvalidRequestError(`No listeners found for event ${identifier}`);
+  t.dispatch.remove(identifier, fn);
+}
+
+export function contains(target: unknown, identifier: string, fn: Listener): boolean {
+  const t = target as { dispatch?: Dispatcher };
+  return !!t.dispatch?.contains(identifier, fn);
+}
+
+export const event = { listen, listens_for, remove, contains };

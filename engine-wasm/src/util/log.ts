@@ -1,0 +1,72 @@
+/**
+ * SQLAlchemy's logging, as `echo=True` sets it up: `logging.StreamHandler(sys.stdout)` with the format
+ * `%(asctime)s %(levelname)s %(name)s %(message)s` on the `sqlalchemy.engine.Engine` (and
+ * `sqlalchemy.pool.impl.<PoolClass>`) logger. `echo` may be `true`, `"debug"` or false, per instance.
+ */
+import { emit, type LogRecord } from "./output.ts";
+
+export type EchoFlag = boolean | "debug" | null | undefined;
+
+const pad = (n: number, w = 2) => String(n).padStart(w, "0");
+
+/** `2026-11-24 05:35:20,117` in local time, as Python's logging.Formatter.formatTime. */
+export function asctime(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(
+    d.getMinutes(),
+  )}:${pad(d.getSeconds())},${pad(d.getMilliseconds(), 3)}`;
+}
+
+/** Python's `%`-formatting subset the engine uses: `%s`, `%r`, `%d`, `%.5f`, `%.4g`, `%%`. */
+export function percentFormat(fmt: string, args: readonly string[]): string {
+  let i = 0;
+  return fmt.replace(/%%|%s/g, (m) => (m === "%%" ? "%" : (args[i++] ?? "")));
+}
+
+/** Python's `"%.4g" % x`. */
+export function formatG(x: number, precision = 4): string {
+  if (x === 0) return "0";
+  const exp = Math.floor(Math.log10(Math.abs(x)));
+  if (exp < -4 || exp >= precision) {
+    const [mant, e] = x.toExponential(precision - 1).split("e");
+    const m = mant!.includes(".") ? mant!.replace(/\.?0+$/, "") : mant!;
+    const en = Number(e);
+    return `${m}e${en < 0 ? "-" : "+"}${String(Math.abs(en)).padStart(2, "0")}`;
+  }
+  const s = x.toFixed(Math.max(0, precision - 1 - exp));
+  return s.includes(".") ? s.replace(/\.?0+$/, "") : s;
+}
+
+/** A logger bound to one echo flag: SQLAlchemy's `InstanceLogger`. */
+export class InstanceLogger {
+  readonly name: string;
+  echo: EchoFlag;
+  constructor(name: string, echo: EchoFlag) {
+    this.name = name;
+    this.echo = echo;
+  }
+  get isInfo(): boolean {
+    return !!this.echo;
+  }
+  get isDebug(): boolean {
+    return this.echo === "debug";
+  }
+  info(message: string, tag?: LogRecord["tag"]): void {
+    if (this.echo) this.log("INFO", message, tag);
+  }
+  debug(message: string, tag?: LogRecord["tag"]): void {
+    if (this.echo === "debug") this.log("DEBUG", message, tag);
+  }
+  log(level: LogRecord["level"], message: string, tag?: LogRecord["tag"]): void {
+    const created = Date.now();
+    emit({
+      kind: "log",
+      name: this.name,
+      level,
+      message,
+      created,
+      tag,
+      text: `${asctime(created)} ${level} ${this.name} ${message}\n`,
+    });
+  }
+}
