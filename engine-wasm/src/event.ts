@@ -42,7 +42,9 @@ export class Dispatcher {
   }
 
   contains(identifier: string, fn: Listener): boolean {
-    return (this._map.get(identifier) ?? []).some((l) => l === fn || (l as { _orig?: Listener })._orig === fn);
+    return (this._map.get(identifier) ?? []).some(
+      (l) => l === fn || (l as { _orig?: Listener })._orig === fn,
+    );
   }
 
   /** Listeners for an identifier: the parent's (e.g. the engine's for a connection) then our own. */
@@ -65,12 +67,18 @@ export class Dispatcher {
 const EMPTY: readonly Listener[] = Object.freeze([]);
 
 export interface EventTarget {
-  _listen_event(identifier: string, fn: Listener, options: { once?: boolean; insert?: boolean; retval?: boolean }): void;
+  _listen_event(
+    identifier: string,
+    fn: Listener,
+    options: { once?: boolean; insert?: boolean; retval?: boolean },
+  ): void;
 }
 
 function asTarget(target: unknown): EventTarget {
   if (target && typeof (target as EventTarget)._listen_event === "function") return target as EventTarget;
-  throw new InvalidRequestError(`No such event target: ${String((target as { name?: string })?.name ?? target)}`);
+  throw new InvalidRequestError(
+    `No such event target: ${String((target as { name?: string })?.name ?? target)}`,
+  );
 }
 
 export function listen(
@@ -82,7 +90,11 @@ export function listen(
   asTarget(target)._listen_event(identifier, fn, options);
 }
 
-export function listens_for(target: unknown, identifier: string, options: { once?: boolean; insert?: boolean; retval?: boolean } = {}) {
+export function listens_for(
+  target: unknown,
+  identifier: string,
+  options: { once?: boolean; insert?: boolean; retval?: boolean } = {},
+) {
   return <F extends Listener>(fn: F): F => {
     listen(target, identifier, fn, options);
     return fn;

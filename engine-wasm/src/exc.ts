@@ -6,8 +6,9 @@
  * carries Python's module name in `__module__` so that `show_error()` prints `sqlalchemy.exc.X`.
  * This module imports nothing but the repr helpers.
  */
-import { defineModule, qualifiedErrorName, repr, str } from "./util/repr.ts";
+
 import { isTuple } from "./util/pytypes.ts";
+import { defineModule, qualifiedErrorName, repr, str } from "./util/repr.ts";
 
 const VERSION_TOKEN = "20";
 
@@ -31,7 +32,9 @@ export class SQLAlchemyError extends Error {
   }
 
   protected _code_str(): string {
-    return this.code ? `(Background on this error at: https://sqlalche.me/e/${VERSION_TOKEN}/${this.code})` : "";
+    return this.code
+      ? `(Background on this error at: https://sqlalche.me/e/${VERSION_TOKEN}/${this.code})`
+      : "";
   }
 
   protected _message(): string {
@@ -137,7 +140,11 @@ export function reprParams(params: unknown, ismulti: boolean | null, maxParams =
   const reprSet = (p: unknown): string => {
     if (Array.isArray(p)) {
       const items = p.map(trim);
-      return isTuple(p) ? (items.length === 1 ? `(${items[0]},)` : `(${items.join(", ")})`) : `[${items.join(", ")}]`;
+      return isTuple(p)
+        ? items.length === 1
+          ? `(${items[0]},)`
+          : `(${items.join(", ")})`
+        : `[${items.join(", ")}]`;
     }
     if (p && typeof p === "object" && !(p as { __repr__?: unknown }).__repr__) {
       return `{${Object.entries(p)
@@ -222,7 +229,12 @@ type DBAPIErrorClass = new (
   statement: string | null,
   params: unknown,
   orig: Error,
-  options?: { hide_parameters?: boolean; code?: string | null; ismulti?: boolean | null; connection_invalidated?: boolean },
+  options?: {
+    hide_parameters?: boolean;
+    code?: string | null;
+    ismulti?: boolean | null;
+    connection_invalidated?: boolean;
+  },
 ) => DBAPIError;
 
 export class DBAPIError extends StatementError {
@@ -233,7 +245,12 @@ export class DBAPIError extends StatementError {
     statement: string | null,
     params: unknown,
     orig: Error,
-    options?: { hide_parameters?: boolean; code?: string | null; ismulti?: boolean | null; connection_invalidated?: boolean },
+    options?: {
+      hide_parameters?: boolean;
+      code?: string | null;
+      ismulti?: boolean | null;
+      connection_invalidated?: boolean;
+    },
   ) {
     const o = orig as Partial<DriverErrorLike>;
     const origName = o.driverModule ? `${o.driverModule}.${o.driverClass}` : `${qualifiedErrorName(orig)}`;
@@ -261,13 +278,18 @@ export class DBAPIError extends StatementError {
     }
     const pep = (orig as Partial<DriverErrorLike>).pep249;
     if (!pep) {
-      return new StatementError(`(${qualifiedErrorName(orig)}) ${str(orig)}`, statement, params, orig, options);
+      return new StatementError(
+        `(${qualifiedErrorName(orig)}) ${str(orig)}`,
+        statement,
+        params,
+        orig,
+        options,
+      );
     }
     const cls: DBAPIErrorClass = DBAPI_WRAPPERS[pep] ?? DBAPIError;
     return new cls(statement, params, orig, options);
   }
 }
-
 
 export class InterfaceError extends DBAPIError {
   static override defaultCode = "rvf5";

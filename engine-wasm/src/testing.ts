@@ -2,7 +2,15 @@
  * What a host (notebook kernel, conformance runner, tests) needs around the library: capturing output,
  * Python's print / show_error / repr / str, and the Python built-in exceptions lessons may raise.
  */
-export { emit, setOutputSink, type LogRecord, type OutputRecord, type OutputSink, type PrintRecord } from "./util/output.ts";
-export { print, qualifiedErrorName, repr, show_error, str } from "./util/repr.ts";
+
 export { AttributeError, IndexError, KeyError, NotImplementedError, ValueError } from "./util/builtins.ts";
+export {
+  emit,
+  type LogRecord,
+  type OutputRecord,
+  type OutputSink,
+  type PrintRecord,
+  setOutputSink,
+} from "./util/output.ts";
+export { print, qualifiedErrorName, repr, show_error, str } from "./util/repr.ts";
 export { sleepSync } from "./util/sleep.ts";

@@ -2,10 +2,11 @@
  * The async engine: the same behaviour through AsyncEngine / AsyncConnection, and the waits that are
  * really asynchronous (pool checkout, another connection's writes).
  */
-import { expect, it } from "vitest";
+
 import { text } from "sqlalchemy";
-import { create_async_engine } from "sqlalchemy/ext/asyncio";
 import { ArgumentError, TimeoutError } from "sqlalchemy/exc";
+import { create_async_engine } from "sqlalchemy/ext/asyncio";
+import { expect, it } from "vitest";
 import { captureOutput, eachDatabase } from "./support.ts";
 
 eachDatabase("AsyncEngine", ({ kind, asyncUrl, url }) => {

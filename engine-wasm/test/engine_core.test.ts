@@ -2,7 +2,7 @@
  * Engine, Connection, transactions, text() and Result on both databases, checked against what
  * SQLAlchemy 2.0 logs and returns (the conformance transcripts are the source of the expected text).
  */
-import { expect, it } from "vitest";
+
 import { create_engine, text } from "sqlalchemy";
 import {
   IntegrityError,
@@ -15,6 +15,7 @@ import {
   StatementError,
   TimeoutError,
 } from "sqlalchemy/exc";
+import { expect, it } from "vitest";
 import { captureOutput, eachDatabase } from "./support.ts";
 
 eachDatabase("Connection", ({ kind, url }) => {
@@ -139,7 +140,12 @@ eachDatabase("Connection", ({ kind, url }) => {
     expect(String((err as Error).message)).toBe(
       `(sqlalchemy.exc.InvalidRequestError) A value is required for bind parameter 'y'\n[SQL: SELECT ${bind("x")} AS a, ${bind("y")} AS b]\n[parameters: [{'x': 1}]]\n(Background on this error at: https://sqlalche.me/e/20/cd3x)`,
     );
-    expect(conn.execute(text("SELECT :x AS a"), { x: 3, unused: 9 }).all().map((r) => r.a)).toEqual([3]);
+    expect(
+      conn
+        .execute(text("SELECT :x AS a"), { x: 3, unused: 9 })
+        .all()
+        .map((r) => r.a),
+    ).toEqual([3]);
   });
 
   it("wraps driver errors in the sqlalchemy.exc class with SQL and parameters", () => {
@@ -198,7 +204,9 @@ eachDatabase("Connection", ({ kind, url }) => {
     expect(res.all()).toEqual([]);
     expect(() => conn.execute(text("SELECT id FROM users WHERE id = 99")).one()).toThrow(NoResultFound);
     expect(() => conn.execute(ALL).one()).toThrow(MultipleResultsFound);
-    expect(() => conn.execute(ALL).one_or_none()).toThrow("Multiple rows were found when one or none was required");
+    expect(() => conn.execute(ALL).one_or_none()).toThrow(
+      "Multiple rows were found when one or none was required",
+    );
     expect(conn.execute(ALL).scalars("name").all()).toEqual(["spongebob", "sandy"]);
     const m = conn.execute(ALL).mappings().first()!;
     expect(m.__repr__()).toBe("{'id': 1, 'name': 'spongebob'}");
@@ -208,12 +216,16 @@ eachDatabase("Connection", ({ kind, url }) => {
     expect((row as unknown as Record<number, unknown>)[-1]).toBe("spongebob");
     const [id, name] = row;
     expect([id, name]).toEqual([1, "spongebob"]);
-    expect(() => (row as unknown as Record<string, unknown>).nope).toThrow("Could not locate column in row for column 'nope'");
+    expect(() => (row as unknown as Record<string, unknown>).nope).toThrow(
+      "Could not locate column in row for column 'nope'",
+    );
     expect(() => (row as unknown as Record<number, unknown>)[5]).toThrow("tuple index out of range");
     const upd = conn.execute(text("UPDATE users SET name = name"));
     expect(upd.returns_rows).toBe(false);
     expect(upd.rowcount).toBe(2);
-    expect(() => upd.all()).toThrow("This result object does not return rows. It has been closed automatically.");
+    expect(() => upd.all()).toThrow(
+      "This result object does not return rows. It has been closed automatically.",
+    );
   });
 
   it("times out a sync checkout from an exhausted pool after pool_timeout", () => {

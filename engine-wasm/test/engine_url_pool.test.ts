@@ -1,9 +1,10 @@
 /**
  * URL parsing and the pool on their own (no database): SQLAlchemy's rendering, errors and counters.
  */
-import { describe, expect, it } from "vitest";
+
 import { create_engine, make_url, QueuePool, SingletonThreadPool } from "sqlalchemy";
 import { ArgumentError, NoSuchModuleError, TimeoutError } from "sqlalchemy/exc";
+import { describe, expect, it } from "vitest";
 import type { DBAPIConnection } from "../src/engine/interfaces.ts";
 
 describe("make_url", () => {
@@ -19,7 +20,9 @@ describe("make_url", () => {
     expect(u.database).toBe("oracle");
     expect(u.query).toEqual({ sslmode: "disable" });
     expect(String(u)).toBe("postgresql+psycopg2://oracle:***@127.0.0.1:54329/oracle?sslmode=disable");
-    expect(u.render_as_string(false)).toBe("postgresql+psycopg2://oracle:s3cret@127.0.0.1:54329/oracle?sslmode=disable");
+    expect(u.render_as_string(false)).toBe(
+      "postgresql+psycopg2://oracle:s3cret@127.0.0.1:54329/oracle?sslmode=disable",
+    );
   });
 
   it("keeps SQLite paths as SQLAlchemy does", () => {
@@ -43,7 +46,9 @@ describe("make_url", () => {
 describe("create_engine argument checks", () => {
   it("names the dialect and driver that cannot be loaded", () => {
     expect(() => create_engine("nosuchdb://user@host/db")).toThrow(NoSuchModuleError);
-    expect(() => create_engine("nosuchdb://user@host/db")).toThrow("Can't load plugin: sqlalchemy.dialects:nosuchdb");
+    expect(() => create_engine("nosuchdb://user@host/db")).toThrow(
+      "Can't load plugin: sqlalchemy.dialects:nosuchdb",
+    );
     expect(() => create_engine("postgresql+nosuchdriver://user@host/db")).toThrow(
       "Can't load plugin: sqlalchemy.dialects:postgresql.nosuchdriver",
     );

@@ -2,9 +2,10 @@
  * Test support: every engine test runs on both databases, with a fresh database per test and the
  * output (print + echo log) captured as the lines a learner would see.
  */
-import { afterEach, beforeAll, beforeEach, describe } from "vitest";
+
 import { type DatabaseKind, reset_database, start_database } from "sqlalchemy/databases";
-import { setOutputSink, type OutputRecord } from "sqlalchemy/testing";
+import { type OutputRecord, setOutputSink } from "sqlalchemy/testing";
+import { afterEach, beforeAll, beforeEach, describe } from "vitest";
 
 export const DATABASES: readonly DatabaseKind[] = ["sqlite", "postgresql"];
 
@@ -67,7 +68,9 @@ export function captureOutput() {
     },
     /** Only the echo log messages (no timestamp / level / logger). */
     sql(): string[] {
-      return records.filter((r) => r.kind === "log").map((r) => (r as { message: string }).message.replace(/\d+\.\d+(e-\d+)?s/g, "Xs"));
+      return records
+        .filter((r) => r.kind === "log")
+        .map((r) => (r as { message: string }).message.replace(/\d+\.\d+(e-\d+)?s/g, "Xs"));
     },
     clear(): void {
       records.length = 0;

@@ -7,18 +7,19 @@
  * (`engine.begin`, `conn.begin`, `conn.begin_nested`) take a callback: committed when it returns,
  * rolled back and re-thrown when it throws.
  */
+
+import { Dispatcher, type Listener } from "../event.ts";
 import {
-  reprParams,
   DBAPIError,
   InvalidRequestError,
   ObjectNotExecutableError,
   PendingRollbackError,
   ResourceClosedError,
+  reprParams,
   type StatementError,
 } from "../exc.ts";
 import type { Pool, PoolProxiedConnection } from "../pool/base.ts";
-import { Dispatcher, type Listener } from "../event.ts";
-import { InstanceLogger, type EchoFlag } from "../util/log.ts";
+import { type EchoFlag, InstanceLogger } from "../util/log.ts";
 import { defineModule } from "../util/repr.ts";
 import type { CursorResult } from "./cursor.ts";
 import { type DefaultDialect, DefaultExecutionContext } from "./default.ts";
@@ -78,7 +79,9 @@ export function _distill_params_20(params: unknown): readonly Record<string, unk
     throw new TypeError("List argument must consist only of dictionaries");
   }
   if (typeof params === "object") return [params as Record<string, unknown>];
-  throw new InvalidRequestError("connection.execute() takes a dictionary or a list of dictionaries as parameters");
+  throw new InvalidRequestError(
+    "connection.execute() takes a dictionary or a list of dictionaries as parameters",
+  );
 }
 
 /** exec_driver_sql(): a tuple, a dict, or a list of them. */
@@ -134,7 +137,7 @@ export class Connection {
     }
   }
 
-  static _handle_dbapi_exception_noconnection(err: unknown, engine: Engine): unknown {
+  static _handle_dbapi_exception_noconnection(err: unknown, _engine: Engine): unknown {
     if (err instanceof Error && (err as { pep249?: string }).pep249) {
       return DBAPIError.instance(null, null, err, { connection_invalidated: false });
     }
@@ -180,11 +183,11 @@ export class Connection {
   }
 
   in_transaction(): boolean {
-    return this._transaction !== null && this._transaction.is_active;
+    return this._transaction?.is_active ?? false;
   }
 
   in_nested_transaction(): boolean {
-    return this._nested_transaction !== null && this._nested_transaction.is_active;
+    return this._nested_transaction?.is_active ?? false;
   }
 
   get_transaction(): RootTransaction | null {
@@ -196,7 +199,8 @@ export class Connection {
   }
 
   _listen_event(identifier: string, fn: Listener, options: { once?: boolean; insert?: boolean }): void {
-    if (!ENGINE_EVENTS.has(identifier)) throw new InvalidRequestError(`No such event '${identifier}' for target '${this}'`);
+    if (!ENGINE_EVENTS.has(identifier))
+      throw new InvalidRequestError(`No such event '${identifier}' for target '${this}'`);
     this.dispatch.listen(identifier, fn, options);
   }
 
@@ -332,7 +336,11 @@ export class Connection {
    * ------------------------------------------------------------------------------------------ */
 
   /** Executes a statement construct (`text()`, `select()`, `insert()` …) with a dict or list of dicts. */
-  execute(statement: unknown, parameters?: Parameters | null, execution_options?: ExecutionOptions): CursorResult {
+  execute(
+    statement: unknown,
+    parameters?: Parameters | null,
+    execution_options?: ExecutionOptions,
+  ): CursorResult {
     const distilled = _distill_params_20(parameters);
     const meth = (statement as Partial<Executable> | null)?._execute_on_connection;
     if (typeof meth !== "function") throw new ObjectNotExecutableError(statement);
@@ -350,13 +358,24 @@ export class Connection {
   }
 
   /** Executes a SQL string as is, with parameters in the driver's paramstyle (logged `[raw sql]`). */
-  exec_driver_sql(statement: string, parameters?: unknown, execution_options?: ExecutionOptions): CursorResult {
+  exec_driver_sql(
+    statement: string,
+    parameters?: unknown,
+    execution_options?: ExecutionOptions,
+  ): CursorResult {
     const distilled = _distill_raw_params(parameters);
     const options = { ...this._execution_options, ...(execution_options ?? {}) };
     const dbapi = this._dbapi_for_execute();
     let context: DefaultExecutionContext;
     try {
-      context = DefaultExecutionContext._init_statement(this.dialect, this, dbapi, options, statement, distilled);
+      context = DefaultExecutionContext._init_statement(
+        this.dialect,
+        this,
+        dbapi,
+        options,
+        statement,
+        distilled,
+      );
     } catch (err) {
       this._handle_dbapi_exception(err, statement, distilled, null);
     }
@@ -404,7 +423,8 @@ export class Connection {
       this._handle_dbapi_exception(err, sql, distilled_params, null);
     }
     const result = this._execute_context(context!);
-    for (const fn of this.dispatch.listeners("after_execute")) fn(this, elem, distilled_params, options, result);
+    for (const fn of this.dispatch.listeners("after_execute"))
+      fn(this, elem, distilled_params, options, result);
     return result;
   }
 
@@ -506,7 +526,8 @@ export class Connection {
       } catch (err) {
         this._handle_dbapi_exception(err, statement, params, context, false);
       }
-      for (const fn of this.dispatch.listeners("after_cursor_execute")) fn(this, cursor, statement, params, context, false);
+      for (const fn of this.dispatch.listeners("after_cursor_execute"))
+        fn(this, cursor, statement, params, context, false);
       if (cursor.description) {
         description = cursor.description;
         rows.push(...cursor.fetchall());
@@ -530,7 +551,10 @@ export class Connection {
     const isDriverError = !!(err as { pep249?: string }).pep249;
     const should_wrap = isDriverError || (statement !== null && context === null);
     if (this._reentrant_error) {
-      throw DBAPIError.instance(statement, parameters, err, { ismulti, hide_parameters: this.engine.hide_parameters });
+      throw DBAPIError.instance(statement, parameters, err, {
+        ismulti,
+        hide_parameters: this.engine.hide_parameters,
+      });
     }
     this._reentrant_error = true;
     try {
@@ -543,7 +567,13 @@ export class Connection {
         });
       }
       for (const fn of this.dispatch.listeners("handle_error")) {
-        const replacement = fn({ original_exception: err, sqlalchemy_exception: wrapped, statement, parameters, connection: this });
+        const replacement = fn({
+          original_exception: err,
+          sqlalchemy_exception: wrapped,
+          statement,
+          parameters,
+          connection: this,
+        });
         if (replacement instanceof Error) throw replacement;
       }
       if (context) {
@@ -701,7 +731,8 @@ export class NestedTransaction extends Transaction {
   private _deactivate(): void {
     this.is_active = false;
     this._closed = true;
-    if (this.connection._nested_transaction === this) this.connection._nested_transaction = this._previous_nested;
+    if (this.connection._nested_transaction === this)
+      this.connection._nested_transaction = this._previous_nested;
   }
 
   commit(): void {
@@ -832,7 +863,10 @@ export class Engine {
   /** A copy of this engine sharing its pool, with extra execution options (SQLAlchemy's OptionEngine). */
   execution_options(options: Record<string, unknown>): Engine {
     const copy = Object.create(this) as Engine;
-    (copy as { _execution_options: ExecutionOptions })._execution_options = { ...this._execution_options, ...options };
+    (copy as { _execution_options: ExecutionOptions })._execution_options = {
+      ...this._execution_options,
+      ...options,
+    };
     return copy;
   }
 

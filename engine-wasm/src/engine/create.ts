@@ -11,7 +11,9 @@ import type { DefaultDialect, PoolClass } from "./default.ts";
 import type { DBAPIConnection } from "./interfaces.ts";
 import { make_url, type URL } from "./url.ts";
 
-export type DialectClass = (new (options?: Record<string, unknown>) => DefaultDialect) & {
+export type DialectClass = (new (
+  options?: Record<string, unknown>,
+) => DefaultDialect) & {
   readonly engine_args?: readonly string[];
   /** Driver name used when the URL names none (`postgresql://` → psycopg2). */
   readonly default_driver?: string;
@@ -81,7 +83,8 @@ const ENGINE_ARGS = new Set([
 /** Which pool arguments each pool class takes (the rest are "Invalid argument(s)"). */
 function poolArgsFor(poolclass: PoolClass): Set<string> {
   const name = (poolclass as { name: string }).name;
-  if (name === "QueuePool" || name === "AsyncAdaptedQueuePool") return new Set(["pool_size", "max_overflow", "pool_timeout", "pool_use_lifo"]);
+  if (name === "QueuePool" || name === "AsyncAdaptedQueuePool")
+    return new Set(["pool_size", "max_overflow", "pool_timeout", "pool_use_lifo"]);
   if (name === "SingletonThreadPool") return new Set(["pool_size"]);
   return new Set();
 }
@@ -102,7 +105,13 @@ export function create_engine(url: string | URL, options: CreateEngineOptions = 
   const DialectCls = _resolveDialectClass(u);
   const dialectArgs = new Set(DialectCls.engine_args ?? []);
   const dialectOptions: Record<string, unknown> = {};
-  for (const k of ["paramstyle", "label_length", "insertmanyvalues_page_size", "use_insertmanyvalues", "isolation_level"]) {
+  for (const k of [
+    "paramstyle",
+    "label_length",
+    "insertmanyvalues_page_size",
+    "use_insertmanyvalues",
+    "isolation_level",
+  ]) {
     if (options[k] !== undefined) dialectOptions[k] = options[k];
   }
   for (const k of dialectArgs) if (options[k] !== undefined) dialectOptions[k] = options[k];
@@ -147,10 +156,14 @@ export function create_engine(url: string | URL, options: CreateEngineOptions = 
       reset_on_return: options.pool_reset_on_return,
       dialect,
     };
-    if (accepted.has("pool_size") && options.pool_size !== undefined) poolOptions.pool_size = options.pool_size;
-    if (accepted.has("max_overflow") && options.max_overflow !== undefined) poolOptions.max_overflow = options.max_overflow;
-    if (accepted.has("pool_timeout") && options.pool_timeout !== undefined) poolOptions.timeout = options.pool_timeout;
-    if (accepted.has("pool_use_lifo") && options.pool_use_lifo !== undefined) poolOptions.use_lifo = options.pool_use_lifo;
+    if (accepted.has("pool_size") && options.pool_size !== undefined)
+      poolOptions.pool_size = options.pool_size;
+    if (accepted.has("max_overflow") && options.max_overflow !== undefined)
+      poolOptions.max_overflow = options.max_overflow;
+    if (accepted.has("pool_timeout") && options.pool_timeout !== undefined)
+      poolOptions.timeout = options.pool_timeout;
+    if (accepted.has("pool_use_lifo") && options.pool_use_lifo !== undefined)
+      poolOptions.use_lifo = options.pool_use_lifo;
     pool = new poolclass(creator, poolOptions);
   }
 
@@ -192,9 +205,14 @@ function adhocProxy(pool: Pool, record: ConnectionRecord, dbapi: DBAPIConnection
 }
 
 /** `sqlalchemy.engine_from_config()`: options read from a dict with a prefix. */
-export function engine_from_config(configuration: Record<string, unknown>, prefix = "sqlalchemy.", options: CreateEngineOptions = {}): Engine {
+export function engine_from_config(
+  configuration: Record<string, unknown>,
+  prefix = "sqlalchemy.",
+  options: CreateEngineOptions = {},
+): Engine {
   const opts: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(configuration)) if (k.startsWith(prefix)) opts[k.slice(prefix.length)] = v;
+  for (const [k, v] of Object.entries(configuration))
+    if (k.startsWith(prefix)) opts[k.slice(prefix.length)] = v;
   const url = opts.url as string;
   delete opts.url;
   return create_engine(url, { ...opts, ...options });

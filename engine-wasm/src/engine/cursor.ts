@@ -3,7 +3,7 @@
  * only a cursor knows (rowcount, lastrowid, inserted_primary_key, returns_rows).
  */
 import { InvalidRequestError, ResourceClosedError } from "../exc.ts";
-import { tuple, type PyTuple } from "../util/pytypes.ts";
+import { type PyTuple, tuple } from "../util/pytypes.ts";
 import { repr } from "../util/repr.ts";
 import type { DefaultExecutionContext } from "./default.ts";
 import type { DBAPICursor, ResultProcessor } from "./interfaces.ts";
@@ -64,7 +64,10 @@ export class CursorResult extends Result {
     const returns_rows = description !== null;
     let metadata: ResultMetaData;
     if (returns_rows) {
-      metadata = CursorResult._metadataFor(context, description.map((d) => d.name));
+      metadata = CursorResult._metadataFor(
+        context,
+        description.map((d) => d.name),
+      );
     } else {
       metadata = new ResultMetaData([]);
     }
@@ -129,7 +132,9 @@ export class CursorResult extends Result {
 
   protected override _check_open(): RowSource | null {
     if (!this.returns_rows) {
-      throw new ResourceClosedError("This result object does not return rows. It has been closed automatically.");
+      throw new ResourceClosedError(
+        "This result object does not return rows. It has been closed automatically.",
+      );
     }
     return super._check_open();
   }

@@ -10,6 +10,7 @@ import { tuple } from "../util/pytypes.ts";
 import type { Connection } from "./base.ts";
 import { CursorResult } from "./cursor.ts";
 import type {
+  BindProcessor,
   CacheStatus,
   CompiledExtras,
   CompiledLike,
@@ -70,11 +71,17 @@ export class DefaultDialect {
     if (options.insertmanyvalues_page_size !== undefined) {
       this.insertmanyvalues_page_size = options.insertmanyvalues_page_size as number;
     }
-    if (options.use_insertmanyvalues !== undefined) this.use_insertmanyvalues = !!options.use_insertmanyvalues;
+    if (options.use_insertmanyvalues !== undefined)
+      this.use_insertmanyvalues = !!options.use_insertmanyvalues;
   }
 
   get positional(): boolean {
-    return this.paramstyle === "qmark" || this.paramstyle === "numeric" || this.paramstyle === "format" || this.paramstyle === "numeric_dollar";
+    return (
+      this.paramstyle === "qmark" ||
+      this.paramstyle === "numeric" ||
+      this.paramstyle === "format" ||
+      this.paramstyle === "numeric_dollar"
+    );
   }
 
   get loaded_dbapi(): DBAPIModule {
@@ -122,7 +129,12 @@ export class DefaultDialect {
   do_close(dbapi_connection: DBAPIConnection): void {
     dbapi_connection.close();
   }
-  do_execute(cursor: DBAPICursor, statement: string, parameters: DBAPIParameters, _context?: DefaultExecutionContext): void {
+  do_execute(
+    cursor: DBAPICursor,
+    statement: string,
+    parameters: DBAPIParameters,
+    _context?: DefaultExecutionContext,
+  ): void {
     cursor.execute(statement, parameters);
   }
   do_execute_no_params(cursor: DBAPICursor, statement: string, _context?: DefaultExecutionContext): void {
@@ -147,7 +159,7 @@ export class DefaultDialect {
 
   /** Extra create_engine() keyword arguments consumed by the dialect (others are errors). */
   static dialect_args(): readonly string[] {
-    return this.engine_args;
+    return DefaultDialect.engine_args;
   }
 }
 
@@ -175,7 +187,11 @@ export class DefaultExecutionContext {
   _insertmanyvalues_rows: unknown[][] | null = null;
   _gen_time = 0;
 
-  constructor(dialect: DefaultDialect, connection: Connection, execution_options: Readonly<Record<string, unknown>>) {
+  constructor(
+    dialect: DefaultDialect,
+    connection: Connection,
+    execution_options: Readonly<Record<string, unknown>>,
+  ) {
     this.dialect = dialect;
     this.root_connection = connection;
     this.execution_options = execution_options;
@@ -236,7 +252,9 @@ export class DefaultExecutionContext {
     if (parameters.length === 0) {
       self.compiled_parameters = [compiled.construct_params(null, extracted_parameters, opts)];
     } else {
-      self.compiled_parameters = parameters.map((p) => compiled.construct_params(p, extracted_parameters, opts));
+      self.compiled_parameters = parameters.map((p) =>
+        compiled.construct_params(p, extracted_parameters, opts),
+      );
       if (parameters.length > 1) {
         self.execute_style =
           self.isinsert && compiled._insertmanyvalues && compiled._deliver_insertmanyvalues_batches
@@ -272,7 +290,7 @@ export class DefaultExecutionContext {
         const out: Record<string, unknown> = {};
         for (const key of Object.keys(cp)) {
           const v = cp[key];
-          const p = processors[key];
+          const p = processors[key] as BindProcessor | undefined;
           out[key] = p && v !== null && v !== undefined ? p(v) : v;
         }
         return out;
@@ -294,7 +312,9 @@ export class DefaultExecutionContext {
         return `generated in ${elapsed.toFixed(5)}s`;
       case "disabled": {
         const reason = this.execution_options._cache_disable_reason;
-        return reason ? `caching disabled (${String(reason)}) ${elapsed.toFixed(5)}s` : `caching disabled ${elapsed.toFixed(5)}s`;
+        return reason
+          ? `caching disabled (${String(reason)}) ${elapsed.toFixed(5)}s`
+          : `caching disabled ${elapsed.toFixed(5)}s`;
       }
       default:
         return "raw sql";

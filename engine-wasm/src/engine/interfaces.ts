@@ -159,9 +159,11 @@ export interface CompiledExtras {
     compiled_parameters: readonly Record<string, unknown>[],
     batch_size: number,
   ): Iterable<InsertManyValuesBatch>;
-  _process_parameters_for_postcompile?(
-    parameters: Record<string, unknown>,
-  ): { statement: string; positiontup: readonly string[] | null; parameters: Record<string, unknown> };
+  _process_parameters_for_postcompile?(parameters: Record<string, unknown>): {
+    statement: string;
+    positiontup: readonly string[] | null;
+    parameters: Record<string, unknown>;
+  };
   /** Column keys of the table's primary key, for `inserted_primary_key`. */
   readonly _primary_key_keys?: readonly string[];
   readonly effective_returning?: readonly unknown[] | null;

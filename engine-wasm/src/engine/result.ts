@@ -8,10 +8,10 @@
  * `scalar_one()`… close it hard (further fetches raise ResourceClosedError).
  */
 import { MultipleResultsFound, NoResultFound, NoSuchColumnError, ResourceClosedError } from "../exc.ts";
+import { type PyTuple, tuple } from "../util/pytypes.ts";
+import { defineModule, repr } from "../util/repr.ts";
 import type { ResultProcessor } from "./interfaces.ts";
 import { makeMapping, makeRowClass, type Row, type RowMapping, type RowParent } from "./row.ts";
-import { tuple, type PyTuple } from "../util/pytypes.ts";
-import { defineModule, repr } from "../util/repr.ts";
 
 /** Where a Result takes its raw rows from. */
 export interface RowSource {
@@ -33,10 +33,13 @@ export class ResultMetaData implements RowParent {
 
   constructor(
     keys: readonly string[],
-    options: { processors?: readonly (ResultProcessor | null)[] | null; objects?: readonly (readonly unknown[])[] } = {},
+    options: {
+      processors?: readonly (ResultProcessor | null)[] | null;
+      objects?: readonly (readonly unknown[])[];
+    } = {},
   ) {
     this.keys = keys;
-    this._processors = options.processors && options.processors.some((p) => p) ? options.processors : null;
+    this._processors = options.processors?.some((p) => p) ? options.processors : null;
     this._objects = options.objects ?? keys.map(() => []);
     const keymap = new Map<unknown, number>();
     keys.forEach((k, i) => {
@@ -50,7 +53,8 @@ export class ResultMetaData implements RowParent {
   }
 
   index_for(key: unknown): number | undefined {
-    if (typeof key === "number") return key < 0 ? this.keys.length + key : key < this.keys.length ? key : undefined;
+    if (typeof key === "number")
+      return key < 0 ? this.keys.length + key : key < this.keys.length ? key : undefined;
     const direct = this._keymap.get(key);
     if (direct !== undefined) return direct;
     const ce = (key as { __clause_element__?: () => unknown } | null)?.__clause_element__;
@@ -58,7 +62,9 @@ export class ResultMetaData implements RowParent {
     return undefined;
   }
 
-  get rowClass(): new (data: unknown[]) => Row {
+  get rowClass(): new (
+    data: unknown[],
+  ) => Row {
     if (!this._rowClass) this._rowClass = makeRowClass(this);
     return this._rowClass;
   }
@@ -80,7 +86,9 @@ export class ResultMetaData implements RowParent {
   index_or_raise(key: unknown): number {
     const i = this.index_for(key);
     if (i === undefined) {
-      throw new NoSuchColumnError(`Could not locate column in row for column '${typeof key === "string" ? key : repr(key)}'`);
+      throw new NoSuchColumnError(
+        `Could not locate column in row for column '${typeof key === "string" ? key : repr(key)}'`,
+      );
     }
     return i;
   }
@@ -105,8 +113,6 @@ export class RMKeyView {
     return `RMKeyView(${repr([...this._keys])})`;
   }
 }
-
-type RowFilter = ((row: Row) => unknown) | null;
 
 /** The fetch machinery shared by Result and its filtered views (ScalarResult, MappingResult). */
 abstract class ResultInternal<T> {
@@ -163,7 +169,11 @@ abstract class ResultInternal<T> {
   }
 
   /** SQLAlchemy's `_only_one_row`. */
-  protected _only_one(raise_for_second_row: boolean, raise_for_none: boolean, requiredMessage: string): T | null {
+  protected _only_one(
+    raise_for_second_row: boolean,
+    raise_for_none: boolean,
+    requiredMessage: string,
+  ): T | null {
     const core = this._core();
     const first = this._next();
     if (first === null) {
@@ -184,13 +194,13 @@ abstract class ResultInternal<T> {
 
   [Symbol.iterator](): Iterator<T> {
     return {
-      next: (): IteratorResult<T> => {
+      next: () => {
         const v = this._next();
         if (v === null) {
           this._core()._soft_close(false);
-          return { done: true, value: undefined };
+          return { done: true as const, value: undefined };
         }
-        return { done: false, value: v };
+        return { done: false as const, value: v };
       },
     };
   }
@@ -374,7 +384,9 @@ export class Result extends ResultInternal<Row> {
 }
 
 function uniqueKey(values: readonly unknown[]): unknown {
-  return values.length === 1 ? values[0] : JSON.stringify(values.map((v) => (typeof v === "object" && v !== null ? repr(v) : v)));
+  return values.length === 1
+    ? values[0]
+    : JSON.stringify(values.map((v) => (typeof v === "object" && v !== null ? repr(v) : v)));
 }
 
 export class ScalarResult extends ResultInternal<unknown> {
@@ -479,5 +491,13 @@ export function rowsAsTuples(rows: Row[]): PyTuple[] {
   return rows.map((r) => tuple(r._data));
 }
 
-defineModule("sqlalchemy.engine.result", Result, ScalarResult, MappingResult, IteratorResult, FrozenResult, ResultMetaData);
+defineModule(
+  "sqlalchemy.engine.result",
+  Result,
+  ScalarResult,
+  MappingResult,
+  IteratorResult,
+  FrozenResult,
+  ResultMetaData,
+);
 defineModule("sqlalchemy.engine.result", RMKeyView);

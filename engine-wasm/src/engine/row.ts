@@ -6,7 +6,7 @@
  */
 import { NoSuchColumnError } from "../exc.ts";
 import { AttributeError, IndexError, KeyError } from "../util/builtins.ts";
-import { tuple, type PyTuple } from "../util/pytypes.ts";
+import { type PyTuple, tuple } from "../util/pytypes.ts";
 import { defineModule, repr } from "../util/repr.ts";
 
 /** What a Row needs to know about its result's columns. */
@@ -38,20 +38,24 @@ function missing(kind: "row" | "mapping") {
   return new Proxy(Object.prototype, {
     get(target, key, receiver) {
       if (key in target) return Reflect.get(target, key, receiver);
-      if (typeof key === "symbol" || PROBES.has(key) || key.startsWith("__") || key.startsWith("@@")) return undefined;
+      if (typeof key === "symbol" || PROBES.has(key) || key.startsWith("__") || key.startsWith("@@"))
+        return undefined;
       if (kind === "row" && /^-?\d+$/.test(key)) {
         const data = (receiver as Row)._data;
         const i = Number(key);
         if (i < 0 && -i <= data.length) return data[data.length + i];
         throw new IndexError("tuple index out of range");
       }
-      if (kind === "mapping") throw new NoSuchColumnError(`Could not locate column in row for column '${key}'`);
+      if (kind === "mapping")
+        throw new NoSuchColumnError(`Could not locate column in row for column '${key}'`);
       throw new AttributeError(`Could not locate column in row for column '${key}'`);
     },
   });
 }
 
 export class Row {
+  /** Column values by name and by index (`row.name`, `row[0]`), typed loosely as in Python. */
+  readonly [key: string]: any;
   readonly _data: unknown[];
   readonly _parent: RowParent;
 
@@ -148,6 +152,7 @@ export function makeRowClass(parent: RowParent): new (data: unknown[]) => Row {
 
 /** `row._mapping`: a read-only mapping of column name (or column object, via `get`) to value. */
 export class RowMapping {
+  readonly [key: string]: any;
   readonly _data: unknown[];
   readonly _parent: RowParent;
   constructor(parent: RowParent, data: unknown[]) {
@@ -162,7 +167,8 @@ export class RowMapping {
   getitem(key: unknown): unknown {
     const i = this._parent.index_for(key);
     if (i === undefined) {
-      if (typeof key === "string") throw new NoSuchColumnError(`Could not locate column in row for column '${key}'`);
+      if (typeof key === "string")
+        throw new NoSuchColumnError(`Could not locate column in row for column '${key}'`);
       throw new KeyError(key);
     }
     return this._data[i];

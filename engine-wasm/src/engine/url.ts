@@ -21,7 +21,9 @@ function unquote(s: string): string {
 function quote(s: string): string {
   // Python's urllib.parse.quote(s, safe=" +")
   return s.replace(/[^A-Za-z0-9_.~ +-]/g, (c) =>
-    Array.from(new TextEncoder().encode(c), (b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join(""),
+    Array.from(new TextEncoder().encode(c), (b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join(
+      "",
+    ),
   );
 }
 
@@ -122,7 +124,8 @@ export function make_url(name_or_url: string | URL): URL {
       const key = unquote(k!);
       const value = unquote(v);
       const prev = query[key];
-      query[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev as string, value];
+      query[key] =
+        prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev as string, value];
     }
   }
   let port: number | null = null;

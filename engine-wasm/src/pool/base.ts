@@ -4,7 +4,7 @@
  * (the engine's first-connect hook, the learner's `event.listen(pool, ...)`) through events.
  */
 import type { DBAPIConnection } from "../engine/interfaces.ts";
-import { InstanceLogger, type EchoFlag } from "../util/log.ts";
+import { type EchoFlag, InstanceLogger } from "../util/log.ts";
 import { defineModule } from "../util/repr.ts";
 
 export type ResetOnReturn = "rollback" | "commit" | null;
@@ -22,7 +22,11 @@ const defaultPoolDialect: PoolDialect = {
 };
 
 export type PoolEventName = "connect" | "first_connect" | "checkout" | "checkin" | "reset" | "close";
-type PoolListener = (dbapi_connection: DBAPIConnection, record: ConnectionRecord, proxy?: PoolProxiedConnection) => void;
+type PoolListener = (
+  dbapi_connection: DBAPIConnection,
+  record: ConnectionRecord,
+  proxy?: PoolProxiedConnection,
+) => void;
 
 export interface PoolOptions {
   recycle?: number;
@@ -83,7 +87,12 @@ export abstract class Pool {
     this._listeners.set(name, list);
   }
 
-  _dispatch(name: PoolEventName, dbapi: DBAPIConnection, record: ConnectionRecord, proxy?: PoolProxiedConnection): void {
+  _dispatch(
+    name: PoolEventName,
+    dbapi: DBAPIConnection,
+    record: ConnectionRecord,
+    proxy?: PoolProxiedConnection,
+  ): void {
     const list = this._listeners.get(name);
     if (list) for (const fn of list) fn(dbapi, record, proxy);
   }

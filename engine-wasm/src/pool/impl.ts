@@ -1,11 +1,12 @@
 /**
  * `sqlalchemy.pool.impl`: QueuePool (and its async twin), SingletonThreadPool, StaticPool, NullPool.
  */
-import { TimeoutError } from "../exc.ts";
+
 import type { DBAPIConnection } from "../engine/interfaces.ts";
+import { TimeoutError } from "../exc.ts";
 import { defineModule } from "../util/repr.ts";
-import { sleep, sleepSync } from "../util/sleep.ts";
-import { ConnectionRecord, Pool, type PoolOptions } from "./base.ts";
+import { sleepSync } from "../util/sleep.ts";
+import { type ConnectionRecord, Pool, type PoolOptions } from "./base.ts";
 
 export interface QueuePoolOptions extends PoolOptions {
   pool_size?: number;
@@ -200,7 +201,11 @@ export class SingletonThreadPool extends Pool {
   }
 
   recreate(): SingletonThreadPool {
-    const pool = new SingletonThreadPool(this._creator, { ...this._options, pool_size: this.size_, echo: this.echo });
+    const pool = new SingletonThreadPool(this._creator, {
+      ...this._options,
+      pool_size: this.size_,
+      echo: this.echo,
+    });
     this._copyListenersTo(pool);
     return pool;
   }
@@ -257,4 +262,11 @@ export class NullPool extends Pool {
   }
 }
 
-defineModule("sqlalchemy.pool.impl", QueuePool, AsyncAdaptedQueuePool, SingletonThreadPool, StaticPool, NullPool);
+defineModule(
+  "sqlalchemy.pool.impl",
+  QueuePool,
+  AsyncAdaptedQueuePool,
+  SingletonThreadPool,
+  StaticPool,
+  NullPool,
+);

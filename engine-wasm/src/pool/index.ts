@@ -1,2 +1,8 @@
-export { ConnectionRecord, Pool, PoolProxiedConnection, type PoolOptions, type ResetOnReturn } from "./base.ts";
+export {
+  ConnectionRecord,
+  Pool,
+  type PoolOptions,
+  PoolProxiedConnection,
+  type ResetOnReturn,
+} from "./base.ts";
 export { AsyncAdaptedQueuePool, NullPool, QueuePool, SingletonThreadPool, StaticPool } from "./impl.ts";

@@ -114,9 +114,10 @@ export class datetime {
   }
   /** Parses `2024-01-31 12:00:00[.123456][+02[:00]]` (PostgreSQL and SQLite text forms, `T` allowed). */
   static fromisoformat(text: string): datetime {
-    const m = /^(\d{4})-(\d\d)-(\d\d)(?:[ T](\d\d):(\d\d)(?::(\d\d)(?:\.(\d{1,6}))?)?)?\s*(Z|[+-]\d\d(?::?\d\d)?)?$/.exec(
-      text.trim(),
-    );
+    const m =
+      /^(\d{4})-(\d\d)-(\d\d)(?:[ T](\d\d):(\d\d)(?::(\d\d)(?:\.(\d{1,6}))?)?)?\s*(Z|[+-]\d\d(?::?\d\d)?)?$/.exec(
+        text.trim(),
+      );
     if (!m) throw new RangeError(`Invalid isoformat string: '${text}'`);
     let offset: number | null = null;
     if (m[8]) {
@@ -166,7 +167,9 @@ export class datetime {
     return this.isoformat();
   }
   valueOf(): number {
-    const ms = Date.UTC(this.year, this.month - 1, this.day, this.hour, this.minute, this.second) + this.microsecond / 1000;
+    const ms =
+      Date.UTC(this.year, this.month - 1, this.day, this.hour, this.minute, this.second) +
+      this.microsecond / 1000;
     return this.utcoffset === null ? ms : ms - this.utcoffset * 60_000;
   }
   __repr__(): string {
@@ -178,7 +181,7 @@ export class datetime {
         ? ""
         : this.utcoffset === 0
           ? ", tzinfo=datetime.timezone.utc"
-          : `, tzinfo=datetime.timezone(datetime.timedelta(${this.utcoffset < 0 ? "days=-1, seconds=" + (86400 + this.utcoffset * 60) : "seconds=" + this.utcoffset * 60}))`;
+          : `, tzinfo=datetime.timezone(datetime.timedelta(${this.utcoffset < 0 ? `days=-1, seconds=${86400 + this.utcoffset * 60}` : `seconds=${this.utcoffset * 60}`}))`;
     return `datetime.datetime(${parts.join(", ")}${tz})`;
   }
   __str__(): string {

@@ -86,7 +86,13 @@ export function repr(value: unknown, seen: Set<object> = new Set()): string {
       return obj.size === 0 ? "set()" : `{${[...obj].map((v) => repr(v, seen)).join(", ")}}`;
     }
     if (obj instanceof Date) {
-      return `datetime.datetime(${[obj.getFullYear(), obj.getMonth() + 1, obj.getDate(), obj.getHours(), obj.getMinutes()]
+      return `datetime.datetime(${[
+        obj.getFullYear(),
+        obj.getMonth() + 1,
+        obj.getDate(),
+        obj.getHours(),
+        obj.getMinutes(),
+      ]
         .concat(obj.getSeconds() || obj.getMilliseconds() ? [obj.getSeconds()] : [])
         .concat(obj.getMilliseconds() ? [obj.getMilliseconds() * 1000] : [])
         .join(", ")})`;
@@ -148,7 +154,16 @@ export function qualifiedErrorName(err: unknown): string {
   return "builtins.Exception";
 }
 
-const BUILTIN_ERRORS = new Set<unknown>([Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError, AggregateError]);
+const BUILTIN_ERRORS = new Set<unknown>([
+  Error,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+  AggregateError,
+]);
 
 function inheritedModule(ctor: { __module__?: string } | undefined): string | undefined {
   if (!ctor || BUILTIN_ERRORS.has(ctor)) return "builtins";

@@ -30,7 +30,8 @@ export class PGDialect extends DefaultDialect {
     const m = /PostgreSQL (\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(version);
     this.server_version_info = m ? [Number(m[1]), Number(m[2] ?? 0), ...(m[3] ? [Number(m[3])] : [])] : null;
     this.default_schema_name = String(connection.exec_driver_sql("select current_schema()").scalar());
-    this.standard_conforming_strings = connection.exec_driver_sql("show standard_conforming_strings").scalar() !== "off";
+    this.standard_conforming_strings =
+      connection.exec_driver_sql("show standard_conforming_strings").scalar() !== "off";
   }
 }
 

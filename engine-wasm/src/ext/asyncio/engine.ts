@@ -4,12 +4,19 @@
  * exhausted and a statement that must wait for another connection's writes to finish (the one shared
  * database session); everything else runs the sync core.
  */
-import { Connection, type Engine, type ExecutionOptions, type NestedTransaction, type Parameters, type RootTransaction } from "../../engine/base.ts";
-import { create_engine, type CreateEngineOptions } from "../../engine/create.ts";
+import {
+  Connection,
+  type Engine,
+  type ExecutionOptions,
+  type NestedTransaction,
+  type Parameters,
+  type RootTransaction,
+} from "../../engine/base.ts";
+import { type CreateEngineOptions, create_engine } from "../../engine/create.ts";
 import type { CursorResult } from "../../engine/cursor.ts";
 import type { URL } from "../../engine/url.ts";
-import { InvalidRequestError, ResourceClosedError } from "../../exc.ts";
 import type { Listener } from "../../event.ts";
+import { InvalidRequestError, ResourceClosedError } from "../../exc.ts";
 import { defineModule } from "../../util/repr.ts";
 import { AsyncResult } from "./result.ts";
 
@@ -18,7 +25,9 @@ let addr = 0x7f4c20000000;
 /** Runs `fn` on the sync connection; when the shared session asks this connection to wait its turn, waits and retries. */
 async function runWithTurn<T>(sync: Connection, operation: string, fn: () => T): Promise<T> {
   const timeoutMs = ((sync.engine.pool as unknown as { _timeout?: number })._timeout ?? 30) * 1000;
-  const dbapi = sync.connection.dbapi_connection as { await_turn?: (op: string, ms: number) => Promise<void> } | null;
+  const dbapi = sync.connection.dbapi_connection as {
+    await_turn?: (op: string, ms: number) => Promise<void>;
+  } | null;
   if (dbapi?.await_turn) await dbapi.await_turn(operation, timeoutMs);
   return fn();
 }
@@ -43,7 +52,7 @@ export class AsyncConnection {
   /** Checks out a pooled connection (awaiting a free one if the pool is exhausted). */
   async start(): Promise<this> {
     if (this._sync) throw new InvalidRequestError("connection is already started");
-    let fairy;
+    let fairy: Awaited<ReturnType<Engine["pool"]["connect_async"]>>;
     try {
       fairy = await this.sync_engine.pool.connect_async();
     } catch (err) {
@@ -75,17 +84,31 @@ export class AsyncConnection {
     return this.sync_connection.in_nested_transaction();
   }
 
-  async execute(statement: unknown, parameters?: Parameters | null, execution_options?: ExecutionOptions): Promise<CursorResult> {
+  async execute(
+    statement: unknown,
+    parameters?: Parameters | null,
+    execution_options?: ExecutionOptions,
+  ): Promise<CursorResult> {
     const sync = this.sync_connection;
-    return runWithTurn(sync, describeStatement(statement), () => sync.execute(statement, parameters, execution_options));
+    return runWithTurn(sync, describeStatement(statement), () =>
+      sync.execute(statement, parameters, execution_options),
+    );
   }
 
-  async exec_driver_sql(statement: string, parameters?: unknown, execution_options?: ExecutionOptions): Promise<CursorResult> {
+  async exec_driver_sql(
+    statement: string,
+    parameters?: unknown,
+    execution_options?: ExecutionOptions,
+  ): Promise<CursorResult> {
     const sync = this.sync_connection;
     return runWithTurn(sync, statement, () => sync.exec_driver_sql(statement, parameters, execution_options));
   }
 
-  async scalar(statement: unknown, parameters?: Parameters | null, execution_options?: ExecutionOptions): Promise<unknown> {
+  async scalar(
+    statement: unknown,
+    parameters?: Parameters | null,
+    execution_options?: ExecutionOptions,
+  ): Promise<unknown> {
     return (await this.execute(statement, parameters, execution_options)).scalar();
   }
 
@@ -94,12 +117,23 @@ export class AsyncConnection {
   }
 
   /** A server-side-style streaming result: AsyncResult. */
-  async stream(statement: unknown, parameters?: Parameters | null, execution_options?: ExecutionOptions): Promise<AsyncResult> {
-    const result = await this.execute(statement, parameters, { ...(execution_options ?? {}), stream_results: true });
+  async stream(
+    statement: unknown,
+    parameters?: Parameters | null,
+    execution_options?: ExecutionOptions,
+  ): Promise<AsyncResult> {
+    const result = await this.execute(statement, parameters, {
+      ...(execution_options ?? {}),
+      stream_results: true,
+    });
     return new AsyncResult(result);
   }
 
-  async stream_scalars(statement: unknown, parameters?: Parameters | null, execution_options?: ExecutionOptions) {
+  async stream_scalars(
+    statement: unknown,
+    parameters?: Parameters | null,
+    execution_options?: ExecutionOptions,
+  ) {
     return (await this.stream(statement, parameters, execution_options)).scalars();
   }
 
@@ -279,9 +313,13 @@ export function create_async_engine(url: string | URL, options: CreateEngineOpti
   return new AsyncEngine(create_engine(url, { ...options, _requires_async: true }));
 }
 
-export function async_engine_from_config(configuration: Record<string, unknown>, prefix = "sqlalchemy."): AsyncEngine {
+export function async_engine_from_config(
+  configuration: Record<string, unknown>,
+  prefix = "sqlalchemy.",
+): AsyncEngine {
   const opts: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(configuration)) if (k.startsWith(prefix)) opts[k.slice(prefix.length)] = v;
+  for (const [k, v] of Object.entries(configuration))
+    if (k.startsWith(prefix)) opts[k.slice(prefix.length)] = v;
   const url = opts.url as string;
   delete opts.url;
   return create_async_engine(url, opts);

@@ -4,5 +4,11 @@
 import "../../dialects/postgresql/base.ts";
 import "../../dialects/sqlite/base.ts";
 
-export { AsyncConnection, AsyncEngine, AsyncTransaction, async_engine_from_config, create_async_engine } from "./engine.ts";
+export {
+  AsyncConnection,
+  AsyncEngine,
+  AsyncTransaction,
+  async_engine_from_config,
+  create_async_engine,
+} from "./engine.ts";
 export { AsyncMappingResult, AsyncResult, AsyncScalarResult } from "./result.ts";
