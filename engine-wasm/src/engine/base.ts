@@ -390,7 +390,7 @@ export class Connection {
   ): CursorResult {
     const options = { ...this._execution_options, ...execution_options };
     for (const fn of this.dispatch.listeners("before_execute")) fn(this, elem, distilled_params, options);
-    const keys = distilled_params.length ? Object.keys(distilled_params[0]!) : [];
+    const keys = distilled_params.length ? Object.keys(distilled_params[0]!).sort() : [];
     const dbapi = this._dbapi_for_execute();
     const cache = options.compiled_cache === null ? null : this.engine._compiled_cache;
     let context: DefaultExecutionContext;
