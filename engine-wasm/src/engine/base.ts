@@ -295,7 +295,7 @@ export class Connection {
   /** Statements the connection sends itself (savepoints): logged with `[no key …]`, not cached. */
   private _execute_internal_no_key(sql: string): void {
     const started = performance.now();
-    const compiled = noKeyCompiled(sql, started);
+    const compiled = noKeyCompiled(sql, started, this.dialect.positional);
     const ctx = DefaultExecutionContext._init_compiled(
       this.dialect,
       this,
@@ -394,6 +394,7 @@ export class Connection {
     const dbapi = this._dbapi_for_execute();
     const cache = options.compiled_cache === null ? null : this.engine._compiled_cache;
     let context: DefaultExecutionContext;
+    let sql: string | null = null;
     try {
       const { compiled, extracted_params, cache_status } = elem._compile_w_cache(this.dialect, {
         compiled_cache: cache,
@@ -401,6 +402,7 @@ export class Connection {
         for_executemany: distilled_params.length > 1,
         schema_translate_map: options.schema_translate_map,
       });
+      sql = compiled.string;
       context = DefaultExecutionContext._init_compiled(
         this.dialect,
         this,
@@ -414,12 +416,6 @@ export class Connection {
       );
     } catch (err) {
       if (err instanceof PendingRollbackError || err instanceof ResourceClosedError) throw err;
-      let sql: string | null = null;
-      try {
-        sql = String((elem as { compile?: (d: unknown) => unknown }).compile?.(this.dialect) ?? "");
-      } catch {
-        sql = null;
-      }
       this._handle_dbapi_exception(err, sql, distilled_params, null);
     }
     const result = this._execute_context(context!);
@@ -594,10 +590,10 @@ export class Connection {
   }
 }
 
-function noKeyCompiled(sql: string, started: number) {
+function noKeyCompiled(sql: string, started: number, positional: boolean) {
   return {
     string: sql,
-    positiontup: null,
+    positiontup: positional ? [] : null,
     isddl: false,
     isinsert: false,
     isupdate: false,
