@@ -1,0 +1,92 @@
+/**
+ * One scenario run, in its own process: `node conformance/lib/child.ts <backend> <scenario.ts>`.
+ *
+ * Sets up what a notebook cell has (transpiled TypeScript, `sqlalchemy…` imports, the globals
+ * `print`, `show_error`, `settings`), starts an empty database, imports the scenario and writes
+ * everything (print, echo log, an uncaught error as Python's traceback would end) to stdout.
+ */
+
+import { realpathSync } from "node:fs";
+import { register } from "node:module";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { ensureSymbols } from "./transpile.ts";
+
+export const DATABASE_URLS = {
+  sqlite: "sqlite:///oracle.db",
+  postgresql: "postgresql+psycopg2://oracle:oracle@127.0.0.1:54329/oracle",
+} as const;
+
+type Backend = keyof typeof DATABASE_URLS;
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** Python's last traceback line: `ValueError: boom`, `sqlalchemy.exc.OperationalError: ...`. */
+function tracebackLastLine(
+  err: unknown,
+  qualifiedErrorName: (e: unknown) => string,
+  str: (v: unknown) => string,
+) {
+  const name = qualifiedErrorName(err).replace(/^builtins\./, "");
+  const message = str(err);
+  return message === "" ? name : `${name}: ${message}`;
+}
+
+async function main(): Promise<number> {
+  const [backend, scenarioPath] = process.argv.slice(2) as [Backend, string];
+  if (!(backend in DATABASE_URLS) || !scenarioPath) {
+    process.stdout.write("usage: node conformance/lib/child.ts sqlite|postgresql <scenario.ts>\n");
+    return 2;
+  }
+  // One stream, in order, as the transcripts were recorded (Python's stdout + stderr).
+  process.stderr.write = process.stdout.write.bind(process.stdout) as typeof process.stderr.write;
+
+  ensureSymbols();
+  register("./hooks.ts", import.meta.url, {
+    data: {
+      anchor: pathToFileURL(resolve(repoRoot, "package.json")).href,
+      engineRoot: realpathSync(resolve(repoRoot, "engine-wasm")),
+    },
+  });
+
+  const { start_database } = await import("sqlalchemy/databases");
+  const testing = await import("sqlalchemy/testing");
+  Object.assign(globalThis, {
+    print: testing.print,
+    show_error: testing.show_error,
+    settings: { DATABASE_URL: DATABASE_URLS[backend] },
+  });
+  const reportUncaught = (err: unknown) => {
+    process.stdout.write("Traceback (most recent call last):\n");
+    const frames =
+      err instanceof Error && err.stack ? err.stack.split("\n").filter((l) => /^\s+at /.test(l)) : [];
+    for (const frame of frames.slice(0, 6)) process.stdout.write(`  ${frame.trim()}\n`);
+    process.stdout.write(`${tracebackLastLine(err, testing.qualifiedErrorName, testing.str)}\n`);
+  };
+  process.on("unhandledRejection", (err) => {
+    reportUncaught(err);
+    process.exitCode = 1;
+  });
+
+  await start_database(backend);
+  process.env.ORACLE_BACKEND = backend;
+  try {
+    await import(pathToFileURL(resolve(scenarioPath)).href);
+    return 0;
+  } catch (err) {
+    reportUncaught(err);
+    return 1;
+  }
+}
+
+let code: number;
+try {
+  code = await main();
+} catch (err) {
+  // the host itself failed (engine modules missing, database did not start)
+  process.stdout.write(
+    `Traceback (most recent call last):\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  code = 1;
+}
+process.stdout.write("", () => process.exit(process.exitCode || code));
