@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import { type Comparison, compareOutput, unifiedDiff } from "./lib/compare.ts";
 import { deviationsFor, loadDeviations } from "./lib/deviations.ts";
 import { type Backend, normalizeOutput } from "./lib/normalize.ts";
-import { mapLimit, type RunResult, runScenario } from "./lib/runner.ts";
+import { mapLimit, type RunResult, runScenario, uncaughtError } from "./lib/runner.ts";
 import { findJobs, type Job } from "./lib/transcripts.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -88,6 +88,8 @@ function report(job: Job, run: RunResult, result: Comparison, verbose: boolean):
   if (result.status === "FAIL" || (verbose && result.status === "DEVIATION")) {
     if (run.timedOut) lines.push(`    timed out after ${run.seconds.toFixed(0)}s`);
     else if (run.exitCode !== 0) lines.push(`    exit code ${run.exitCode}`);
+    const raised = uncaughtError(run.output);
+    if (raised) lines.push(`    raised: ${raised}`);
     const diff = unifiedDiff(result.ops, {
       context: 2,
       maxChanged: verbose ? undefined : COMPACT_DIFF_LINES,

@@ -21,15 +21,24 @@ type Backend = keyof typeof DATABASE_URLS;
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
+type Helpers = { qualifiedErrorName(e: unknown): string; str(v: unknown): string };
+let helpers: Helpers | null = null;
+
 /** Python's last traceback line: `ValueError: boom`, `sqlalchemy.exc.OperationalError: ...`. */
-function tracebackLastLine(
-  err: unknown,
-  qualifiedErrorName: (e: unknown) => string,
-  str: (v: unknown) => string,
-) {
-  const name = qualifiedErrorName(err).replace(/^builtins\./, "");
-  const message = str(err);
+function tracebackLastLine(err: unknown): string {
+  if (!helpers) return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  const name = helpers.qualifiedErrorName(err).replace(/^builtins\./, "");
+  const message = helpers.str(err);
   return message === "" ? name : `${name}: ${message}`;
+}
+
+/** What Python prints for an uncaught exception: the traceback (here: JS stack frames), then the error. */
+function reportUncaught(err: unknown): void {
+  process.stdout.write("Traceback (most recent call last):\n");
+  const frames =
+    err instanceof Error && err.stack ? err.stack.split("\n").filter((l) => /^\s+at /.test(l)) : [];
+  for (const frame of frames.slice(0, 6)) process.stdout.write(`  ${frame.trim()}\n`);
+  process.stdout.write(`${tracebackLastLine(err)}\n`);
 }
 
 async function main(): Promise<number> {
@@ -56,13 +65,7 @@ async function main(): Promise<number> {
     show_error: testing.show_error,
     settings: { DATABASE_URL: DATABASE_URLS[backend] },
   });
-  const reportUncaught = (err: unknown) => {
-    process.stdout.write("Traceback (most recent call last):\n");
-    const frames =
-      err instanceof Error && err.stack ? err.stack.split("\n").filter((l) => /^\s+at /.test(l)) : [];
-    for (const frame of frames.slice(0, 6)) process.stdout.write(`  ${frame.trim()}\n`);
-    process.stdout.write(`${tracebackLastLine(err, testing.qualifiedErrorName, testing.str)}\n`);
-  };
+  helpers = testing;
   process.on("unhandledRejection", (err) => {
     reportUncaught(err);
     process.exitCode = 1;

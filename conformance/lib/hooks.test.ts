@@ -2,6 +2,7 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { validateDeviations } from "./deviations.ts";
 import { isCellModule, isSqlalchemySpecifier } from "./hooks.ts";
+import { uncaughtError } from "./runner.ts";
 import { transpileCell } from "./transpile.ts";
 
 describe("module hooks", () => {
@@ -67,5 +68,16 @@ describe("validateDeviations", () => {
       /line/,
     );
     expect(() => validateDeviations({})).toThrow(/array/);
+  });
+});
+
+describe("uncaughtError", () => {
+  it("finds the error line after a traceback, skipping indented frames", () => {
+    const out =
+      "## start\nTraceback (most recent call last):\n  at main (x.ts:1:1)\nsqlalchemy.exc.OperationalError: (sqlite3.OperationalError) no such table: t\n[SQL: SELECT 1]\n";
+    expect(uncaughtError(out)).toBe(
+      "sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) no such table: t",
+    );
+    expect(uncaughtError("## start\n!! builtins.ValueError: boom\n")).toBeNull();
   });
 });

@@ -70,3 +70,12 @@ export async function mapLimit<T, R>(
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   return results;
 }
+
+/** The error line that ends an uncaught error's traceback in a run's output, if any. */
+export function uncaughtError(output: string): string | null {
+  const lines = output.split("\n");
+  const start = lines.lastIndexOf("Traceback (most recent call last):");
+  if (start < 0) return null;
+  const rest = lines.slice(start + 1).filter((l) => l !== "" && !/^\s/.test(l));
+  return rest[0] ?? null;
+}
