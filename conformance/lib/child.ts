@@ -36,7 +36,11 @@ function tracebackLastLine(err: unknown): string {
 function reportUncaught(err: unknown): void {
   process.stdout.write("Traceback (most recent call last):\n");
   const frames =
-    err instanceof Error && err.stack ? err.stack.split("\n").filter((l) => /^\s+at /.test(l)) : [];
+    err instanceof Error && err.stack
+      ? err.stack
+          .split("\n")
+          .filter((l) => /^\s+at /.test(l) && !/node:internal|conformance\/lib\/child\.ts/.test(l))
+      : [];
   for (const frame of frames.slice(0, 6)) process.stdout.write(`  ${frame.trim()}\n`);
   process.stdout.write(`${tracebackLastLine(err)}\n`);
 }
