@@ -6,6 +6,7 @@ import "./dialects/sqlite/base.ts";
 
 export { Connection, Engine, NestedTransaction, RootTransaction, Transaction } from "./engine/base.ts";
 export { create_engine, engine_from_config } from "./engine/create.ts";
+export * from "./sql/index.ts";
 export { CursorResult } from "./engine/cursor.ts";
 export {
   FrozenResult,
