@@ -1,0 +1,310 @@
+/**
+ * The page's handle on its notebook kernel (one module Web Worker per page, see `site/worker/kernel.ts`).
+ *
+ *   const kernel = new Kernel({ database: "postgresql" });
+ *   kernel.warmUp();                                   // start the worker and the database when idle
+ *   await kernel.run(cells, "engine-2", (event) => render(event));
+ *
+ * Loop protection: a cell that runs longer than `timeoutMs` (10 s unless the call says otherwise), or
+ * one the learner stops, ends by terminating the worker; a new worker starts on the same database and
+ * the run's listener receives `kernel-restarted`. Events of a run the page no longer waits for (after a
+ * restart) are dropped: each run has its own id.
+ */
+import type {
+  CellSource,
+  ClientEvent,
+  DatabaseKind,
+  DoneEvent,
+  KernelEvent,
+  KernelRequest,
+  KernelRestartedEvent,
+  RunOptions,
+  StateEvent,
+} from "../worker/protocol.ts";
+
+export type { CellSource, ClientEvent, DatabaseKind, KernelEvent, RunEvent } from "../worker/protocol.ts";
+
+export interface KernelOptions {
+  database: DatabaseKind;
+  /** Default limit for one cell, in milliseconds (10 s). */
+  timeoutMs?: number;
+  /** Where the PGlite data directory archive is served from (faster start than initdb), if built. */
+  pgdataUrl?: string;
+  /** Tests and benchmarks can supply the worker; the page uses the bundled `site/worker/kernel.ts`. */
+  createWorker?: () => Worker;
+}
+
+export interface RunCallOptions extends RunOptions {
+  /** Limit for each cell of this run, in milliseconds. */
+  timeoutMs?: number;
+}
+
+/** How a run ended: the worker's `done`, or a synthetic one when the kernel had to be restarted. */
+export interface RunResult extends Omit<DoneEvent, "type" | "runId"> {
+  readonly restarted?: KernelRestartedEvent["reason"];
+}
+
+/** Kernel-wide events: database progress, binding status, restarts. */
+export type KernelListener = (event: KernelEvent | KernelRestartedEvent) => void;
+
+interface PendingRun {
+  readonly runId: number;
+  readonly onEvent: (event: ClientEvent) => void;
+  readonly resolve: (result: RunResult) => void;
+  readonly timeoutMs: number;
+  readonly started: number;
+  ran: string[];
+  cellId?: string;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+function defaultWorker(): Worker {
+  return new Worker(new URL("../worker/kernel.ts", import.meta.url), { type: "module", name: "kernel" });
+}
+
+export class Kernel {
+  #database: DatabaseKind;
+  readonly #timeoutMs: number;
+  readonly #pgdataUrl?: string;
+  readonly #createWorker: () => Worker;
+  #worker: Worker | null = null;
+  #nextRunId = 1;
+  #nextRequestId = 1;
+  readonly #runs = new Map<number, PendingRun>();
+  readonly #inspects = new Map<number, (state: StateEvent) => void>();
+  readonly #listeners = new Set<KernelListener>();
+  #ready: Promise<void> | null = null;
+  #markReady: (() => void) | null = null;
+
+  constructor(options: KernelOptions) {
+    this.#database = options.database;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#pgdataUrl = options.pgdataUrl;
+    this.#createWorker = options.createWorker ?? defaultWorker;
+  }
+
+  get database(): DatabaseKind {
+    return this.#database;
+  }
+
+  /** True while a run is in progress. */
+  get busy(): boolean {
+    return this.#runs.size > 0;
+  }
+
+  /** Listen to kernel-wide events (progress, status, kernel-restarted); returns the unsubscribe function. */
+  on(listener: KernelListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Start the worker and its database now (idempotent). Resolves when the database is ready. */
+  warmUp(): Promise<void> {
+    this.#ensureWorker();
+    return this.#ready!;
+  }
+
+  /** Start the worker and its database once the page is idle. */
+  warmUpWhenIdle(): void {
+    const g = globalThis as { requestIdleCallback?: (fn: () => void, o?: { timeout: number }) => void };
+    const start = () => void this.warmUp().catch(() => {});
+    if (g.requestIdleCallback) g.requestIdleCallback(start, { timeout: 2000 });
+    else setTimeout(start, 200);
+  }
+
+  /** Load TypeScript in the worker now (call on the learner's first edit). */
+  preloadTranspiler(): void {
+    this.#post({ type: "preload-transpiler" });
+  }
+
+  /**
+   * Run `targetId`, after the earlier cells of `cells` that have not run in this kernel yet.
+   * `onEvent` receives the run's events in order, ending with `done` (or `kernel-restarted`).
+   */
+  run(
+    cells: readonly CellSource[],
+    targetId: string,
+    onEvent: (event: ClientEvent) => void = () => {},
+    options: RunCallOptions = {},
+  ): Promise<RunResult> {
+    if (!cells.some((c) => c.id === targetId)) {
+      return Promise.reject(
+        new Error(`run(): no cell with id ${JSON.stringify(targetId)} among the cells given`),
+      );
+    }
+    const runId = this.#nextRunId++;
+    const { timeoutMs = this.#timeoutMs, ...runOptions } = options;
+    return new Promise<RunResult>((resolve) => {
+      this.#runs.set(runId, { runId, onEvent, resolve, timeoutMs, started: now(), ran: [] });
+      this.#post({ type: "run", runId, cells, targetId, options: runOptions });
+    });
+  }
+
+  /** Run every cell (in order). */
+  runAll(
+    cells: readonly CellSource[],
+    onEvent?: (event: ClientEvent) => void,
+    options?: RunCallOptions,
+  ): Promise<RunResult> {
+    const last = cells.at(-1);
+    if (!last) return Promise.resolve({ ok: true, ran: [], totalMs: 0, statements: 0, transactions: 0 });
+    return this.run(cells, last.id, onEvent, options);
+  }
+
+  /**
+   * Stop: a cell that is running is ended by terminating the worker (a new one starts, bindings are
+   * lost, the run reports `kernel-restarted`); cells still waiting are skipped.
+   */
+  stop(): void {
+    const running = [...this.#runs.values()].find((r) => r.cellId !== undefined);
+    if (running) {
+      this.#terminate("stopped", running);
+      return;
+    }
+    for (const run of this.#runs.values()) this.#post({ type: "stop", runId: run.runId });
+  }
+
+  /** A fresh kernel, on another database if given: bindings forgotten, the database back to its start. */
+  restart(database: DatabaseKind = this.#database): Promise<void> {
+    this.#database = database;
+    this.#abandonRuns("stopped", "The kernel was restarted.");
+    if (!this.#worker) return this.warmUp();
+    this.#resetReady();
+    this.#post({ type: "restart", database });
+    return this.#ready!;
+  }
+
+  /** The live state of the engines and sessions the cells created (for an inspector view). */
+  inspect(): Promise<StateEvent> {
+    const requestId = this.#nextRequestId++;
+    return new Promise((resolve) => {
+      this.#inspects.set(requestId, resolve);
+      this.#post({ type: "inspect", requestId });
+    });
+  }
+
+  /** Terminate the worker for good. */
+  dispose(): void {
+    this.#abandonRuns("stopped", "The kernel was shut down.");
+    this.#worker?.terminate();
+    this.#worker = null;
+    this.#ready = null;
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  #ensureWorker(): Worker {
+    if (this.#worker) return this.#worker;
+    const worker = this.#createWorker();
+    worker.onmessage = (e: MessageEvent<KernelEvent>) => this.#onMessage(e.data);
+    worker.onerror = (e) => {
+      e.preventDefault?.();
+      const running = [...this.#runs.values()][0];
+      this.#terminate(
+        "crashed",
+        running,
+        `The kernel crashed (${e.message || "worker error"}) and was restarted.`,
+      );
+    };
+    this.#worker = worker;
+    this.#resetReady();
+    const start: KernelRequest = { type: "start", database: this.#database };
+    worker.postMessage(this.#pgdataUrl ? { ...start, pgdataUrl: this.#pgdataUrl } : start);
+    return worker;
+  }
+
+  #resetReady(): void {
+    this.#ready = new Promise<void>((resolve) => {
+      this.#markReady = resolve;
+    });
+  }
+
+  #post(request: KernelRequest): void {
+    this.#ensureWorker().postMessage(request);
+  }
+
+  #emit(event: KernelEvent | KernelRestartedEvent): void {
+    for (const listener of this.#listeners) listener(event);
+  }
+
+  #onMessage(event: KernelEvent): void {
+    switch (event.type) {
+      case "progress":
+        if (event.database === this.#database && event.phase !== "loading") this.#markReady?.();
+        this.#emit(event);
+        return;
+      case "state":
+        this.#inspects.get(event.requestId)?.(event);
+        this.#inspects.delete(event.requestId);
+        return;
+      case "status":
+      case "kernel-error":
+      case "hello":
+        this.#emit(event);
+        return;
+    }
+    const run = this.#runs.get(event.runId);
+    if (!run) return; // a run the page gave up on
+    if (event.type === "cell-start") {
+      run.cellId = event.cellId;
+      clearTimeout(run.timer);
+      run.timer = setTimeout(() => this.#terminate("timeout", run), run.timeoutMs);
+    } else if (event.type === "cell-done") {
+      clearTimeout(run.timer);
+      run.cellId = undefined;
+      run.ran.push(event.cellId);
+    }
+    run.onEvent(event);
+    if (event.type === "done") {
+      this.#runs.delete(run.runId);
+      const { type: _t, runId: _r, ...result } = event;
+      run.resolve(result);
+    }
+  }
+
+  /** End a run by terminating the worker, then start a new one on the same database. */
+  #terminate(reason: KernelRestartedEvent["reason"], run: PendingRun | undefined, message?: string): void {
+    this.#worker?.terminate();
+    this.#worker = null;
+    const seconds = run ? Math.round(run.timeoutMs / 100) / 10 : 0;
+    const text =
+      message ??
+      (reason === "timeout"
+        ? `The cell ran longer than ${seconds} s and was stopped: the kernel was restarted (earlier cells will run again).`
+        : "The cell was stopped: the kernel was restarted (earlier cells will run again).");
+    this.#abandonRuns(reason, text, run?.cellId);
+    this.#ensureWorker();
+  }
+
+  #abandonRuns(reason: KernelRestartedEvent["reason"], message: string, cellId?: string): void {
+    const runs = [...this.#runs.values()];
+    this.#runs.clear();
+    for (const run of runs) {
+      clearTimeout(run.timer);
+      const event: KernelRestartedEvent = {
+        type: "kernel-restarted",
+        runId: run.runId,
+        reason,
+        message,
+        ...(run.cellId ? { cellId: run.cellId } : cellId ? { cellId } : {}),
+      };
+      run.onEvent(event);
+      this.#emit(event);
+      run.resolve({
+        ok: false,
+        ran: run.ran,
+        totalMs: now() - run.started,
+        statements: 0,
+        transactions: 0,
+        stopped: true,
+        restarted: reason,
+      });
+    }
+  }
+}
+
+function now(): number {
+  return globalThis.performance?.now() ?? Date.now();
+}
