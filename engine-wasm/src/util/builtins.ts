@@ -30,10 +30,16 @@ export class ValueError extends Error {
     this.name = "ValueError";
   }
 }
+export class RuntimeError extends Error {
+  constructor(message = "") {
+    super(message);
+    this.name = "RuntimeError";
+  }
+}
 export class NotImplementedError extends Error {
   constructor(message = "") {
     super(message);
     this.name = "NotImplementedError";
   }
 }
-defineModule("builtins", AttributeError, IndexError, KeyError, ValueError, NotImplementedError, TypeError);
+defineModule("builtins", RuntimeError, AttributeError, IndexError, KeyError, ValueError, NotImplementedError, TypeError);
