@@ -76,7 +76,7 @@ export function _distill_params_20(params: unknown): readonly Record<string, unk
   if (Array.isArray(params)) {
     if (params.length === 0) return [];
     if (params.every((p) => p !== null && typeof p === "object" && !Array.isArray(p))) return params;
-    throw new TypeError("List argument must consist only of dictionaries");
+    throw new ArgumentError("List argument must consist only of dictionaries");
   }
   if (typeof params === "object") return [params as Record<string, unknown>];
   throw new InvalidRequestError(
