@@ -37,6 +37,13 @@ export interface CompiledCell {
   readonly assigned: readonly string[];
   /** 0-based JS lines whose `import` was rewritten (their columns no longer match the source map). */
   readonly importLines: readonly number[];
+  /** Module specifiers the cell imports (the kernel loads them before running it). */
+  readonly imports: readonly string[];
+  /**
+   * Imported names TypeScript dropped because this cell uses them only as types or not at all: the
+   * kernel still shares them with later cells (a notebook's first cell often only imports).
+   */
+  readonly lazyImports: readonly { readonly spec: string; readonly name: string; readonly local: string }[];
 }
 
 export interface RunOptions {

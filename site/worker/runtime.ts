@@ -1,0 +1,392 @@
+/**
+ * The notebook kernel's logic, independent of how messages arrive (the worker entry `kernel.ts`
+ * feeds it; tests drive it directly): database start-up, the shared cell scope, running cells
+ * (earlier not-yet-run cells first), output capture per cell, the last value, errors mapped to the
+ * learner's TypeScript, statement and transaction counts, and the registry of engines and sessions.
+ */
+import { print, show_error } from "sqlalchemy";
+import { type OutputRecord, setOutputSink } from "sqlalchemy/testing";
+import { DATABASE_URLS, resetDatabase, startDatabase } from "./databases.ts";
+import { describeError, locate } from "./errors.ts";
+import type {
+  CellSource,
+  CompiledCell,
+  DatabaseKind,
+  KernelEvent,
+  KernelRequest,
+  RunOptions,
+} from "./protocol.ts";
+import { Registry } from "./registry.ts";
+import { CellScope, cellFunctionSource, type Globals } from "./scope.ts";
+import { compileCell, type TypeScript } from "./transpile.ts";
+import { DEFAULT_MAX_ROWS, displayValue } from "./values.ts";
+
+export interface RuntimeHost {
+  post(event: KernelEvent): void;
+  /** The module a cell's `import` names (`sqlalchemy`, `sqlalchemy/orm`, …), or null if there is none. */
+  loadModule(specifier: string): Promise<Record<string, unknown>> | null;
+  loadTypeScript(): Promise<TypeScript>;
+}
+
+/** Python's `ModuleNotFoundError` / `ImportError` for a cell's imports. */
+export class ImportError extends Error {
+  static readonly __module__ = "builtins";
+  constructor(message: string) {
+    super(message);
+    this.name = "ImportError";
+  }
+}
+export class ModuleNotFoundError extends ImportError {
+  static readonly __module__ = "builtins";
+  constructor(message: string) {
+    super(message);
+    this.name = "ModuleNotFoundError";
+  }
+}
+
+const pythonModuleName = (spec: string) => spec.replaceAll("/", ".");
+
+/** What standard decorators and `using` need at run time. */
+export function ensureSymbols(): void {
+  const S = Symbol as unknown as Record<string, symbol | undefined>;
+  S.metadata ??= Symbol.for("Symbol.metadata");
+  S.dispose ??= Symbol.for("Symbol.dispose");
+  S.asyncDispose ??= Symbol.for("Symbol.asyncDispose");
+}
+
+const now = () => performance.now();
+
+/** Global (indirect) eval: the cell's function sees the worker's globals, never the kernel's locals. */
+// biome-ignore lint/security/noGlobalEval: running the learner's code is what the kernel is for
+const globalEval = globalThis.eval;
+function evaluate(source: string): unknown {
+  return globalEval(source);
+}
+
+interface CellOutcome {
+  readonly ok: boolean;
+  readonly statements: number;
+  readonly transactions: number;
+}
+
+export class KernelRuntime {
+  readonly scope = new CellScope();
+  readonly registry = new Registry();
+  /** Cells whose bindings are live in this kernel. */
+  readonly ran = new Set<string>();
+  database: DatabaseKind | null = null;
+  pgdataUrl: string | undefined;
+  readonly #host: RuntimeHost;
+  readonly #modules = new Map<string, Record<string, unknown>>();
+  readonly #stopped = new Set<number>();
+  #queue: Promise<void> = Promise.resolve();
+  #evals = 0;
+
+  constructor(host: RuntimeHost) {
+    this.#host = host;
+    ensureSymbols();
+    Error.stackTraceLimit = Math.max(Error.stackTraceLimit ?? 10, 64);
+  }
+
+  /** Requests are handled one at a time, in order; `stop`, `inspect` and `preload-transpiler` at once. */
+  handle(request: KernelRequest): Promise<void> {
+    switch (request.type) {
+      case "stop":
+        this.#stopped.add(request.runId);
+        return Promise.resolve();
+      case "inspect":
+        this.#host.post({ type: "state", requestId: request.requestId, ...this.inspect() });
+        return Promise.resolve();
+      case "preload-transpiler":
+        return this.#host.loadTypeScript().then(
+          () => {},
+          () => {},
+        );
+    }
+    const next = this.#queue.then(() => this.#dispatch(request));
+    this.#queue = next.catch((e) => {
+      this.#host.post({
+        type: "kernel-error",
+        message: e instanceof Error ? (e.stack ?? e.message) : String(e),
+      });
+    });
+    return this.#queue;
+  }
+
+  inspect() {
+    const nameOf = (value: unknown) => {
+      for (const [name, v] of this.scope.entries()) if (v === value) return name;
+      return undefined;
+    };
+    return { engines: this.registry.engineStates(nameOf), sessions: this.registry.sessionStates(nameOf) };
+  }
+
+  async #dispatch(request: KernelRequest): Promise<void> {
+    switch (request.type) {
+      case "start":
+        if (request.pgdataUrl) this.pgdataUrl = request.pgdataUrl;
+        if (this.database !== request.database) this.#forget();
+        this.database = request.database;
+        await this.#start(request.database);
+        this.#status("started");
+        return;
+      case "restart":
+        this.#forget();
+        this.database = request.database ?? this.database;
+        if (!this.database) return;
+        await this.#start(this.database);
+        await resetDatabase(this.database);
+        this.#status("restarted");
+        this.#host.post({ type: "progress", database: this.database, phase: "ready", ms: 0 });
+        return;
+      case "reset":
+        if (this.database) await resetDatabase(this.database);
+        this.ran.clear();
+        this.#status("reset");
+        return;
+      case "run":
+        await this.#run(request.runId, request.cells, request.targetId, request.options ?? {});
+        return;
+    }
+  }
+
+  #forget(): void {
+    this.scope.clear();
+    this.ran.clear();
+    this.registry.clear();
+  }
+
+  #status(reason: "started" | "restarted" | "reset" | "run"): void {
+    this.#host.post({ type: "status", database: this.database, ran: [...this.ran], reason });
+  }
+
+  async #start(database: DatabaseKind): Promise<void> {
+    try {
+      const ms = await startDatabase(
+        database,
+        (p) => this.#host.post({ type: "progress", database, ...p }),
+        database === "postgresql" ? this.pgdataUrl : undefined,
+      );
+      this.#host.post({ type: "progress", database, phase: "ready", ms });
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.#host.post({ type: "progress", database, phase: "failed", message });
+      throw e;
+    }
+  }
+
+  async #run(
+    runId: number,
+    cells: readonly CellSource[],
+    targetId: string,
+    options: RunOptions,
+  ): Promise<void> {
+    const t0 = now();
+    const database = this.database ?? "sqlite";
+    this.database = database;
+    let ok = true;
+    let stopped = false;
+    const ran: string[] = [];
+    let statements = 0;
+    let transactions = 0;
+    try {
+      await this.#start(database);
+      if (options.fresh) {
+        await resetDatabase(database);
+        this.#forget();
+      }
+      const index = cells.findIndex((c) => c.id === targetId);
+      const toRun = cells.slice(0, index + 1).filter((c) => c.id === targetId || !this.ran.has(c.id));
+      for (const cell of toRun) {
+        if (this.#stopped.has(runId)) {
+          stopped = true;
+          break;
+        }
+        const outcome = await this.#runCell(runId, cell, options.maxRows ?? DEFAULT_MAX_ROWS);
+        ran.push(cell.id);
+        statements += outcome.statements;
+        transactions += outcome.transactions;
+        if (!outcome.ok) {
+          ok = false;
+          break;
+        }
+      }
+    } catch (e) {
+      ok = false;
+      const d = describeError(e);
+      this.#host.post({ type: "error", runId, cellId: targetId, ...d, phase: "runtime" });
+    } finally {
+      this.#stopped.delete(runId);
+    }
+    this.#host.post({
+      type: "done",
+      runId,
+      ok: ok && !stopped,
+      ran,
+      totalMs: now() - t0,
+      statements,
+      transactions,
+      ...(stopped ? { stopped } : {}),
+    });
+    this.#status("run");
+  }
+
+  async #compile(cell: CellSource): Promise<{ compiled?: CompiledCell; ms: number; error?: unknown }> {
+    if (cell.compiled && cell.compiled.source === cell.code) return { compiled: cell.compiled, ms: 0 };
+    const t0 = now();
+    const ts = await this.#host.loadTypeScript();
+    const result = compileCell(ts, cell.code);
+    const ms = now() - t0;
+    if (result.ok) return { compiled: result.cell, ms };
+    return { ms, error: result.diagnostics };
+  }
+
+  async #runCell(runId: number, cell: CellSource, maxRows: number): Promise<CellOutcome> {
+    const post = this.#host.post;
+    const cellId = cell.id;
+    post({ type: "cell-start", runId, cellId });
+    this.registry.cellId = cellId;
+    this.registry.resetCounters();
+    const finish = (ok: boolean, transpileMs: number, runMs: number): CellOutcome => {
+      const { statements, transactions } = this.registry.resetCounters();
+      post({
+        type: "cell-done",
+        runId,
+        cellId,
+        ok,
+        timings: { transpileMs, runMs },
+        statements,
+        transactions,
+      });
+      return { ok, statements, transactions };
+    };
+
+    const { compiled, ms: transpileMs, error: syntax } = await this.#compile(cell);
+    if (!compiled) {
+      const first = (syntax as { message: string; line: number; column: number }[])[0];
+      post({
+        type: "error",
+        runId,
+        cellId,
+        name: "SyntaxError",
+        module: "builtins",
+        message: first?.message ?? "invalid syntax",
+        line: first?.line,
+        column: first?.column,
+        phase: "syntax",
+      });
+      return finish(false, transpileMs, 0);
+    }
+    for (const spec of compiled.imports) {
+      if (this.#modules.has(spec)) continue;
+      const loading = this.#host.loadModule(spec);
+      if (loading) this.#modules.set(spec, this.registry.wrapModule(await loading));
+    }
+
+    for (const { spec, name, local } of compiled.lazyImports) {
+      const mod = this.#modules.get(spec);
+      if (mod && (name === "*" || name in mod)) {
+        this.scope.define(local, "const", cellId, () => (name === "*" ? mod : mod[name]));
+      }
+    }
+
+    setOutputSink((record: OutputRecord) => {
+      if (record.kind === "print") post({ type: "print", runId, cellId, text: record.text });
+      else
+        post({
+          type: "log",
+          runId,
+          cellId,
+          logger: record.name,
+          level: record.level,
+          message: record.message,
+          text: record.text,
+          ...(record.tag ? { tag: record.tag } : {}),
+        });
+    });
+
+    const sourceUrl = `cell-${++this.#evals}-${cellId.replace(/[^\w-]/g, "_")}.js`;
+    const writebacks: (() => void)[] = [];
+    let last: unknown;
+    const k = this.#cellApi(cellId, writebacks, (v) => {
+      last = v;
+      return v;
+    });
+    const t0 = now();
+    let error: unknown = null;
+    let failed = false;
+    try {
+      const fn = evaluate(cellFunctionSource(compiled, this.scope, k.globals, sourceUrl)) as (
+        k: unknown,
+      ) => Promise<unknown>;
+      await fn(k);
+    } catch (e) {
+      failed = true;
+      error = e;
+    } finally {
+      for (const wb of writebacks) {
+        try {
+          wb();
+        } catch {
+          // a binding that never got a value
+        }
+      }
+    }
+    const runMs = now() - t0;
+    if (failed) {
+      const pos = locate(error, compiled, sourceUrl);
+      post({ type: "error", runId, cellId, ...describeError(error), ...(pos ?? {}), phase: "runtime" });
+      return finish(false, transpileMs, runMs);
+    }
+    this.ran.add(cellId);
+    try {
+      const value = displayValue(last, maxRows);
+      if (value) post({ type: "value", runId, cellId, value });
+    } catch (e) {
+      post({ type: "error", runId, cellId, ...describeError(e), phase: "runtime" });
+      return finish(false, transpileMs, runMs);
+    }
+    return finish(true, transpileMs, runMs);
+  }
+
+  #globals(): Globals {
+    const settings = Object.freeze({ DATABASE_URL: DATABASE_URLS[this.database ?? "sqlite"] });
+    const log = (...values: unknown[]) => print(...values);
+    const console = Object.freeze({ log, info: log, warn: log, error: log, debug: log });
+    return Object.freeze({ print, show_error, settings, console });
+  }
+
+  #cellApi(cellId: string, writebacks: (() => void)[], out: (v: unknown) => unknown) {
+    const scope = this.scope;
+    const modules = this.#modules;
+    const host = this.#host;
+    const registry = this.registry;
+    const importModule = (spec: string, names?: readonly string[]) => {
+      const mod = modules.get(spec);
+      if (!mod) throw new ModuleNotFoundError(`No module named '${pythonModuleName(spec)}'`);
+      for (const name of names ?? []) {
+        if (name !== "default" && !(name in mod)) {
+          throw new ImportError(`cannot import name '${name}' from '${pythonModuleName(spec)}'`);
+        }
+      }
+      return mod;
+    };
+    return {
+      globals: this.#globals(),
+      import: importModule,
+      async dynamicImport(spec: string) {
+        if (!modules.has(spec)) {
+          const loading = host.loadModule(spec);
+          if (loading) modules.set(spec, registry.wrapModule(await loading));
+        }
+        return importModule(spec);
+      },
+      get: (name: string) => scope.get(name),
+      set: (name: string, value: unknown) => scope.set(name, value),
+      define: (name: string, kind: "const" | "let" | "var", get: () => unknown, set?: (v: unknown) => void) =>
+        scope.define(name, kind, cellId, get, set),
+      writeback: (fn: () => void) => writebacks.push(fn),
+      out,
+    };
+  }
+}
