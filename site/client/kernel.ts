@@ -268,7 +268,7 @@ export class Kernel {
   #terminate(reason: KernelRestartedEvent["reason"], run: PendingRun | undefined, message?: string): void {
     this.#worker?.terminate();
     this.#worker = null;
-    const seconds = run ? Math.round(run.timeoutMs / 100) / 10 : 0;
+    const seconds = run ? run.timeoutMs / 1000 : 0;
     const text =
       message ??
       (reason === "timeout"
