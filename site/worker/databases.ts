@@ -43,16 +43,30 @@ async function download(url: string, onProgress: Progress): Promise<Blob | null>
 
 const starting = new Map<DatabaseKind, Promise<number>>();
 
+/** Where the bundler put the databases' files (none in Node: the drivers find their own). */
+export interface DatabaseAssets {
+  /** sql.js's `sql-wasm.wasm`. */
+  readonly sqljsWasmUrl?: string;
+  /** The pre-initialised PGlite data directory (`engine-wasm/assets/pgdata.tar.gz`). */
+  readonly pgdataUrl?: string;
+}
+
 /** Start a database once; resolves with the milliseconds the start took. */
-export function startDatabase(kind: DatabaseKind, onProgress: Progress, pgdataUrl?: string): Promise<number> {
+export function startDatabase(
+  kind: DatabaseKind,
+  onProgress: Progress,
+  assets: DatabaseAssets = {},
+): Promise<number> {
   let p = starting.get(kind);
   if (!p) {
     p = (async () => {
       const t0 = performance.now();
       onProgress({ phase: "loading" });
-      const options: StartOptions & { pgdata?: Blob | null } = {};
-      if (kind === "postgresql" && pgdataUrl)
-        options.pgdata = await download(pgdataUrl, onProgress).catch(() => null);
+      const options: StartOptions & { pgdata?: Blob | null; sqljsWasmUrl?: string } = {};
+      if (kind === "postgresql" && assets.pgdataUrl) {
+        options.pgdata = await download(assets.pgdataUrl, onProgress).catch(() => null);
+      }
+      if (kind === "sqlite" && assets.sqljsWasmUrl) options.sqljsWasmUrl = assets.sqljsWasmUrl;
       await start_database(kind, options);
       return performance.now() - t0;
     })();

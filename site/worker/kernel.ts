@@ -1,7 +1,7 @@
 /**
  * The notebook kernel: a module Web Worker, one per page. Messages: `protocol.ts`; logic: `runtime.ts`.
  */
-import { loadModule } from "./modules.ts";
+import { assets, loadModule } from "./modules.ts";
 import type { KernelEvent, KernelRequest } from "./protocol.ts";
 import { KernelRuntime } from "./runtime.ts";
 import { loadTypeScript } from "./transpile.ts";
@@ -15,6 +15,7 @@ const runtime = new KernelRuntime({
   post: (event) => scope.postMessage(event),
   loadModule,
   loadTypeScript,
+  assets,
 });
 
 scope.onmessage = (e) => {

@@ -5,6 +5,13 @@
  * have yet is simply absent (a cell importing it gets Python's ModuleNotFoundError).
  */
 
+import sqljsWasmUrl from "sql.js/dist/sql-wasm.wasm?url";
+import pgdataUrl from "../../engine-wasm/assets/pgdata.tar.gz?url";
+import type { DatabaseAssets } from "./databases.ts";
+
+/** The databases' files, emitted by the bundler next to the worker. */
+export const assets: DatabaseAssets = { sqljsWasmUrl, pgdataUrl };
+
 const files = import.meta.glob([
   "../../engine-wasm/src/index.ts",
   "../../engine-wasm/src/orm/index.ts",

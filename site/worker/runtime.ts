@@ -6,7 +6,7 @@
  */
 import { print, show_error } from "sqlalchemy";
 import { type OutputRecord, setOutputSink } from "sqlalchemy/testing";
-import { DATABASE_URLS, resetDatabase, startDatabase } from "./databases.ts";
+import { DATABASE_URLS, type DatabaseAssets, resetDatabase, startDatabase } from "./databases.ts";
 import { describeError, locate } from "./errors.ts";
 import type {
   CellSource,
@@ -26,6 +26,8 @@ export interface RuntimeHost {
   /** The module a cell's `import` names (`sqlalchemy`, `sqlalchemy/orm`, …), or null if there is none. */
   loadModule(specifier: string): Promise<Record<string, unknown>> | null;
   loadTypeScript(): Promise<TypeScript>;
+  /** Where the bundler put the databases' files. */
+  readonly assets?: DatabaseAssets;
 }
 
 /** Python's `ModuleNotFoundError` / `ImportError` for a cell's imports. */
@@ -162,11 +164,10 @@ export class KernelRuntime {
 
   async #start(database: DatabaseKind): Promise<void> {
     try {
-      const ms = await startDatabase(
-        database,
-        (p) => this.#host.post({ type: "progress", database, ...p }),
-        database === "postgresql" ? this.pgdataUrl : undefined,
-      );
+      const ms = await startDatabase(database, (p) => this.#host.post({ type: "progress", database, ...p }), {
+        ...this.#host.assets,
+        ...(this.pgdataUrl ? { pgdataUrl: this.pgdataUrl } : {}),
+      });
       this.#host.post({ type: "progress", database, phase: "ready", ms });
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);

@@ -1,0 +1,20 @@
+/** The bare driver alone in a worker (no engine-wasm): the baseline the site benchmark compares with. */
+self.onmessage = async (e: MessageEvent<{ database: "postgresql" | "sqlite" }>) => {
+  const t0 = performance.now();
+  try {
+    if (e.data.database === "postgresql") {
+      const { PGlite } = await import("@electric-sql/pglite");
+      const pg = await PGlite.create();
+      await pg.query("SELECT 1");
+    } else {
+      const initSqlJs = (await import("sql.js")).default;
+      const SQL = await initSqlJs({
+        locateFile: () => new URL("sql.js/dist/sql-wasm.wasm", import.meta.url).href,
+      });
+      new SQL.Database().exec("SELECT 1");
+    }
+    self.postMessage({ ms: performance.now() - t0 });
+  } catch (err) {
+    self.postMessage({ error: String(err) });
+  }
+};

@@ -1,0 +1,16 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vite";
+
+/** The same worker settings the site's Astro config uses (module worker, PGlite not pre-bundled). */
+export default defineConfig({
+  root: fileURLToPath(new URL(".", import.meta.url)),
+  base: "./",
+  logLevel: "warn",
+  worker: { format: "es" },
+  optimizeDeps: { exclude: ["@electric-sql/pglite"] },
+  build: {
+    outDir: fileURLToPath(new URL("../../node_modules/.cache/kernel-harness", import.meta.url)),
+    emptyOutDir: true,
+    target: "es2022",
+  },
+});

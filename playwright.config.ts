@@ -1,0 +1,85 @@
+/**
+ * End-to-end tests in Chromium (`npm run test:e2e`).
+ *
+ * - project `kernel`: the notebook kernel's real worker in a bare page (`e2e/harness`, built with
+ *   Vite using the same worker settings as the site);
+ * - project `site`: the built site (`npm run build`, then `astro preview`), once it has an Astro config.
+ *
+ * A system Chromium is used when present (`CHROMIUM_PATH`, default `/usr/bin/chromium`), else
+ * Playwright's own. Ports are picked once per run and handed to the worker processes through the
+ * environment.
+ */
+import { existsSync } from "node:fs";
+import { defineConfig, devices } from "@playwright/test";
+
+const randomPort = () => String(20_000 + Math.floor(Math.random() * 20_000));
+process.env.E2E_SITE_PORT ??= randomPort();
+process.env.E2E_HARNESS_PORT ??= randomPort();
+const sitePort = Number(process.env.E2E_SITE_PORT);
+const harnessPort = Number(process.env.E2E_HARNESS_PORT);
+
+const basePath = `/${(process.env.BASE_PATH ?? "").replace(/^\/+|\/+$/g, "")}/`.replace(/\/+/g, "/");
+const hasSite = ["astro.config.mjs", "astro.config.ts", "astro.config.js"].some((f) => existsSync(f));
+
+const chromiumPath =
+  process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+const chromium = {
+  ...devices["Desktop Chrome"],
+  launchOptions: { args: CHROMIUM_ARGS, ...(chromiumPath ? { executablePath: chromiumPath } : {}) },
+};
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: process.env.CI ? "line" : "list",
+  use: { trace: "retain-on-failure" },
+  projects: [
+    {
+      name: "kernel",
+      testMatch: /kernel\.spec\.ts$/,
+      use: { ...chromium, baseURL: `http://localhost:${harnessPort}/` },
+    },
+    ...(hasSite
+      ? [
+          {
+            name: "site",
+            testIgnore: /kernel\.spec\.ts$/,
+            use: { ...chromium, baseURL: `http://localhost:${sitePort}${basePath}` },
+          },
+        ]
+      : []),
+  ],
+  webServer: [
+    {
+      command: `npx vite build --config e2e/harness/vite.config.ts && npx vite preview --config e2e/harness/vite.config.ts --port ${harnessPort} --strictPort`,
+      url: `http://localhost:${harnessPort}/`,
+      timeout: 180_000,
+      reuseExistingServer: false,
+    },
+    ...(hasSite
+      ? [
+          {
+            command: `npm run build && npx astro preview --port ${sitePort}`,
+            url: `http://localhost:${sitePort}${basePath}`,
+            timeout: 600_000,
+            reuseExistingServer: false,
+          },
+        ]
+      : []),
+  ],
+});
