@@ -1,4 +1,109 @@
 /**
  * `sqlalchemy.sql`: the SQL expression language.
+ *
+ * Extension points the ORM uses (as SQLAlchemy's plugins do): `selectPlugins.resolveEntity` turns a
+ * mapped class given to select() / insert() / update() / delete() into its columns and table; an
+ * object with `__clause_element__()` (an ORM attribute) stands in for its column anywhere.
  */
-export { BindParameter, bindparam, TextClause, text } from "./text.ts";
+import "./ddl.ts";
+import { callable } from "../util/callable.ts";
+
+import * as D from "./ddl.ts";
+
+export { DDLCompiler } from "./ddl.ts";
+export const CreateTable = callable(D.CreateTable);
+export const DropTable = callable(D.DropTable);
+export const CreateIndex = callable(D.CreateIndex);
+export const DropIndex = callable(D.DropIndex);
+export {
+  compileStatement,
+  compileWithCache,
+  DEFAULT_DIALECT,
+  GenericTypeCompiler,
+  quoteIdentifier,
+  SQLCompiler,
+} from "./compiler.ts";
+export { Delete, delete_ as delete, delete_, Insert, insert, Update, update } from "./dml.ts";
+export {
+  and_,
+  asc,
+  BinaryExpression,
+  BindParameter,
+  BooleanClauseList,
+  bindparam,
+  Cast,
+  ClauseElement,
+  ColumnClause,
+  ColumnElement,
+  cast,
+  column,
+  desc,
+  distinct,
+  FunctionCall,
+  false_,
+  false_ as false,
+  func,
+  Label,
+  literal,
+  literal_column,
+  not_,
+  null_ as null,
+  null_,
+  or_,
+  true_,
+  true_ as true,
+  UnaryExpression,
+} from "./elements.ts";
+
+import * as S from "./schema.ts";
+
+export { ColumnCollection } from "./schema.ts";
+export const CheckConstraint = callable(S.CheckConstraint);
+export const Column = callable(S.Column);
+export const ForeignKey = callable(S.ForeignKey);
+export const ForeignKeyConstraint = callable(S.ForeignKeyConstraint);
+export const Index = callable(S.Index);
+export const MetaData = callable(S.MetaData);
+export const PrimaryKeyConstraint = callable(S.PrimaryKeyConstraint);
+export const Table = callable(S.Table);
+export const UniqueConstraint = callable(S.UniqueConstraint);
+export {
+  exists,
+  FromClause,
+  Join,
+  LABEL_STYLE_DISAMBIGUATE_ONLY,
+  LABEL_STYLE_NONE,
+  LABEL_STYLE_TABLENAME_PLUS_COL,
+  Select,
+  Subquery,
+  select,
+  selectPlugins,
+} from "./selectable.ts";
+export * as types from "./sqltypes.ts";
+
+import * as T from "./sqltypes.ts";
+export const BigInteger = T.callable(T.BigInteger);
+// biome-ignore lint/suspicious/noShadowRestrictedNames: SQLAlchemy's type name
+export const Boolean = T.callable(T.Boolean);
+// biome-ignore lint/suspicious/noShadowRestrictedNames: SQLAlchemy's type name
+export const Date = T.callable(T.Date);
+export const DateTime = T.callable(T.DateTime);
+export const Double = T.callable(T.Double);
+export const Enum = T.callable(T.Enum);
+export const Float = T.callable(T.Float);
+export const Integer = T.callable(T.Integer);
+export const Interval = T.callable(T.Interval);
+// biome-ignore lint/suspicious/noShadowRestrictedNames: SQLAlchemy's type name
+export const JSON = T.callable(T.JSON);
+export const LargeBinary = T.callable(T.LargeBinary);
+export const Numeric = T.callable(T.Numeric);
+export const SmallInteger = T.callable(T.SmallInteger);
+// biome-ignore lint/suspicious/noShadowRestrictedNames: SQLAlchemy's type name
+export const String = T.callable(T.String);
+export const Text = T.callable(T.Text);
+export const Time = T.callable(T.Time);
+export const Unicode = T.callable(T.Unicode);
+export const UnicodeText = T.callable(T.UnicodeText);
+export const Uuid = T.callable(T.Uuid);
+export { TypeEngine } from "./sqltypes.ts";
+export { TextClause, text } from "./text.ts";

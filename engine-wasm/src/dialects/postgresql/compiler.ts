@@ -1,0 +1,50 @@
+/**
+ * PostgreSQL's SQL, DDL and type compilers (SQLAlchemy's dialects/postgresql/base.py PGCompiler,
+ * PGDDLCompiler, PGTypeCompiler): ILIKE, SERIAL primary keys, PostgreSQL's type names.
+ */
+
+import { GenericTypeCompiler, SQLCompiler } from "../../sql/compiler.ts";
+import { DDLCompiler } from "../../sql/ddl.ts";
+import type { BinaryExpression } from "../../sql/elements.ts";
+import type { Column } from "../../sql/schema.ts";
+
+export class PGCompiler extends SQLCompiler {
+  override visit_ilike(b: BinaryExpression, kw: Record<string, unknown>): string {
+    const left = (b.left as unknown as { clauses: unknown[] }).clauses[0];
+    const right = (b.right as unknown as { clauses: unknown[] }).clauses[0];
+    return `${this.process(left as never, kw)} ILIKE ${this.process(right as never, kw)}`;
+  }
+}
+
+export class PGDDLCompiler extends DDLCompiler {
+  override get_column_specification(col: Column): string {
+    let type: string;
+    if (col._is_autoincrement && col.table?.primary_key.columns[0] === col) {
+      const v = col.type.__visit_name__;
+      type = v === "big_integer" ? "BIGSERIAL" : v === "small_integer" ? "SMALLSERIAL" : "SERIAL";
+    } else type = this.type_name(col.type);
+    let s = `${this.quote(col.name)} ${type}`;
+    const d = this.get_column_default_string(col);
+    if (d !== null) s += ` DEFAULT ${d}`;
+    if (!col.nullable) s += " NOT NULL";
+    return s;
+  }
+}
+
+export class PGTypeCompiler extends GenericTypeCompiler {
+  override visit_double(): string {
+    return "DOUBLE PRECISION";
+  }
+  override visit_datetime(t?: { timezone?: boolean }): string {
+    return t?.timezone ? "TIMESTAMP WITH TIME ZONE" : "TIMESTAMP WITHOUT TIME ZONE";
+  }
+  override visit_time(): string {
+    return "TIME WITHOUT TIME ZONE";
+  }
+  override visit_large_binary(): string {
+    return "BYTEA";
+  }
+  override visit_uuid(): string {
+    return "UUID";
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * SQLite's SQL, DDL and type compilers (SQLAlchemy's dialects/sqlite/base.py): RETURNING names bare
+ * columns, an OFFSET without LIMIT needs `LIMIT -1`.
+ */
+
+import { GenericTypeCompiler, SQLCompiler } from "../../sql/compiler.ts";
+import { DDLCompiler } from "../../sql/ddl.ts";
+import type { ClauseElement, ColumnElement } from "../../sql/elements.ts";
+import { Column } from "../../sql/schema.ts";
+import type { Select } from "../../sql/selectable.ts";
+
+export class SQLiteCompiler extends SQLCompiler {
+  protected override returning_clause(cols: ColumnElement[], kw: Record<string, unknown>): string {
+    return ` RETURNING ${cols.map((c) => (c instanceof Column ? this.quote(c.name) : this.process(c, kw))).join(", ")}`;
+  }
+  override limit_clause(s: Select, kw: Record<string, unknown>): string {
+    let text = "";
+    if (s._limit !== null) text += `\n LIMIT ${this.process(s._limit as ClauseElement, kw)}`;
+    if (s._offset !== null) {
+      if (s._limit === null) text += "\n LIMIT -1";
+      text += ` OFFSET ${this.process(s._offset as ClauseElement, kw)}`;
+    }
+    return text;
+  }
+  override for_update_clause(): string {
+    return "";
+  }
+}
+
+export class SQLiteDDLCompiler extends DDLCompiler {}
+
+export class SQLiteTypeCompiler extends GenericTypeCompiler {}

@@ -1,0 +1,1066 @@
+/**
+ * `sqlalchemy.sql.compiler`: SQLCompiler renders a statement for one dialect — a visitor over the
+ * expression tree (`visit_<__visit_name__>`), with the dialect's subclasses overriding hooks
+ * (RETURNING, LIMIT/OFFSET, ILIKE, bind casts). Bind parameters are first written as markers, then
+ * rendered in the driver's paramstyle; that also lets an expanding IN be rendered per execution.
+ */
+import type {
+  BindProcessor,
+  CompiledLike,
+  CompileWithCacheResult,
+  DBAPIParameters,
+  InsertManyValuesBatch,
+  Paramstyle,
+  ResultColumn,
+} from "../engine/interfaces.ts";
+import { CompileError, InvalidRequestError } from "../exc.ts";
+import { tuple } from "../util/pytypes.ts";
+import { defineModule } from "../util/repr.ts";
+import type { Delete, Insert, UpdateBase } from "./dml.ts";
+import { Update, valueBind } from "./dml.ts";
+import {
+  _setCacheHook,
+  _setCompileHooks,
+  BinaryExpression,
+  BindParameter,
+  BooleanClauseList,
+  CacheKeyBuilder,
+  type Cast,
+  ClauseElement,
+  type ClauseList,
+  ColumnClause,
+  type ColumnElement,
+  type FunctionCall,
+  type Grouping,
+  Label,
+  type UnaryExpression,
+} from "./elements.ts";
+import { Column, type Table } from "./schema.ts";
+import {
+  type Exists,
+  FromClause,
+  Join,
+  type ScalarSelect,
+  type Select,
+  Subquery,
+  SubqueryColumn,
+  selectPlugins,
+} from "./selectable.ts";
+import type { TypeDialect, TypeEngine } from "./sqltypes.ts";
+
+/** What the compiler needs from a dialect (engine/default.ts's DefaultDialect provides it). */
+export interface CompilerDialect extends TypeDialect {
+  readonly name: string;
+  readonly paramstyle: Paramstyle;
+  readonly positional: boolean;
+  readonly _cache_token?: string;
+  readonly insert_returning?: boolean;
+  readonly use_insertmanyvalues?: boolean;
+  readonly use_insertmanyvalues_wo_returning?: boolean;
+  readonly insertmanyvalues_page_size?: number;
+  /** Render `::TYPE` after each typed bind (asyncpg, psycopg 3). */
+  readonly render_bind_casts?: boolean;
+  /** Whether a single-row INSERT fetches the new primary key with RETURNING (PostgreSQL). */
+  readonly implicit_returning?: boolean;
+  statement_compiler?: unknown;
+  ddl_compiler?: unknown;
+  type_compiler_cls?: unknown;
+}
+
+export const DEFAULT_DIALECT: CompilerDialect = {
+  name: "default",
+  paramstyle: "named",
+  positional: false,
+  _cache_token: "default",
+};
+
+const RESERVED = new Set(
+  "all analyse analyze and any array as asc asymmetric authorization between binary both case cast check collate column constraint create cross current_date current_role current_time current_timestamp current_user default deferrable desc distinct do else end except false for foreign freeze from full grant group having ilike in initially inner intersect into is isnull join leading left like limit localtime localtimestamp natural new not notnull null off offset old on only or order outer overlaps placing primary references right select session_user similar some symmetric table then to trailing true union unique user using verbose when where".split(
+    " ",
+  ),
+);
+const LEGAL = /^[a-z_][a-z0-9_$]*$/;
+
+export function quoteIdentifier(name: string): string {
+  return LEGAL.test(name) && !RESERVED.has(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Options a compile runs with. */
+export interface CompileOptions {
+  column_keys?: readonly string[];
+  for_executemany?: boolean;
+  /** Binds in cache-key order: lets a cached compiled form take another statement's values. */
+  key_binds?: readonly BindParameter[];
+  literal_binds?: boolean;
+}
+
+const MARK = "\uE000";
+
+interface BindInfo {
+  name: string;
+  bind: BindParameter;
+  cast: string | null;
+}
+
+export class SQLCompiler implements CompiledLike {
+  readonly dialect: CompilerDialect;
+  readonly statement: ClauseElement;
+  readonly column_keys: readonly string[];
+  readonly for_executemany: boolean;
+  string = "";
+  positiontup: string[] | null = null;
+  isddl = false;
+  isinsert = false;
+  isupdate = false;
+  isdelete = false;
+  returns_rows = false;
+  _result_columns: ResultColumn[] = [];
+  _bind_processors: Record<string, BindProcessor> = {};
+  readonly _gen_time: number;
+  /** Bind names in order of first appearance → their parameter. */
+  readonly binds = new Map<string, BindInfo>();
+  /** Bind name → index of its value in the cache key's extracted parameters. */
+  private readonly _extract_index = new Map<string, number>();
+  private readonly anon_map = new Map<object, string>();
+  private readonly counters = new Map<string, number>();
+  /** The statement with bind markers, rendered to `string` / per execution. */
+  private _template = "";
+  private _has_expanding = false;
+  _primary_key_keys?: string[];
+  _implicit_returning = false;
+  _insertmanyvalues?: { values: string; columns: string[]; prefix: string; suffix: string };
+  effective_returning: ColumnElement[] | null = null;
+  readonly literal_binds: boolean;
+  private readonly keyBindIndex: Map<BindParameter, number>;
+  protected stack: ClauseElement[] = [];
+
+  constructor(dialect: CompilerDialect, statement: ClauseElement, options: CompileOptions = {}) {
+    this._gen_time = performance.now();
+    this.dialect = dialect;
+    this.statement = statement;
+    this.column_keys = options.column_keys ?? [];
+    this.for_executemany = options.for_executemany ?? false;
+    this.literal_binds = options.literal_binds ?? false;
+    this.keyBindIndex = new Map((options.key_binds ?? []).map((b, i) => [b, i]));
+    this._template = this.process(statement, { toplevel: true });
+    this._finish();
+  }
+
+  /* ---------------------------------------------------------------- rendering helpers -- */
+
+  process(e: ClauseElement, kw: Record<string, unknown> = {}): string {
+    const name = `visit_${e.__visit_name__}` as keyof this;
+    const fn = this[name] as unknown as
+      | ((e: ClauseElement, kw: Record<string, unknown>) => string)
+      | undefined;
+    if (typeof fn !== "function")
+      throw new CompileError(`No compile rule for ${e.constructor.name} (${e.__visit_name__})`);
+    this.stack.push(e);
+    try {
+      return fn.call(this, e, kw);
+    } finally {
+      this.stack.pop();
+    }
+  }
+
+  /** `<base>_<n>` names for anonymous binds and labels, counted per base name. */
+  anon(obj: object, base: string): string {
+    let n = this.anon_map.get(obj);
+    if (!n) {
+      const c = (this.counters.get(base) ?? 0) + 1;
+      this.counters.set(base, c);
+      n = `${base}_${c}`;
+      this.anon_map.set(obj, n);
+    }
+    return n;
+  }
+
+  quote(name: string): string {
+    return quoteIdentifier(name);
+  }
+
+  /** The dialect's name for a type in a `CAST` / bind cast. */
+  type_name(t: TypeEngine): string {
+    return typeCompilerFor(this.dialect).process(t);
+  }
+
+  protected _registerBind(bind: BindParameter, name: string): void {
+    const existing = this.binds.get(name);
+    if (
+      existing &&
+      existing.bind !== bind &&
+      !bind.unique &&
+      existing.bind.value !== bind.value &&
+      existing.bind.value !== undefined &&
+      bind.value !== undefined
+    ) {
+      throw new CompileError(
+        `Bind parameter '${name}' conflicts with unique bind parameter of the same name`,
+      );
+    }
+    if (!existing) {
+      const cast =
+        this.dialect.render_bind_casts && bind.type.render_bind_cast ? this.type_name(bind.type) : null;
+      this.binds.set(name, { name, bind, cast });
+      const idx = this.keyBindIndex.get(bind);
+      if (idx !== undefined) this._extract_index.set(name, idx);
+      const proc = bind.type.bind_processor(this.dialect);
+      if (proc) this._bind_processors[name] = proc;
+    }
+  }
+
+  bindparam_string(name: string, expanding = false): string {
+    return expanding ? `${MARK}E${name}${MARK}` : `${MARK}B${name}${MARK}`;
+  }
+
+  visit_bindparam(b: BindParameter, kw: Record<string, unknown> = {}): string {
+    if (this.literal_binds || kw.literal_binds) return renderLiteral(b.effective_value());
+    const name = b.unique ? this.anon(b, b.key) : b.key;
+    this._registerBind(b, name);
+    if (b.expanding) this._has_expanding = true;
+    return this.bindparam_string(name, b.expanding);
+  }
+
+  /** Turns markers into paramstyle placeholders; `expand` gives the names an expanding bind takes. */
+  protected _render(
+    template: string,
+    expand?: (name: string) => string[],
+  ): { string: string; positiontup: string[] | null } {
+    const style = this.dialect.paramstyle;
+    const positional = this.dialect.positional;
+    const numbered = style === "numeric" || style === "numeric_dollar";
+    const names: string[] = [];
+    const numberOf = new Map<string, number>();
+    const one = (name: string, cast: string | null): string => {
+      let p: string;
+      if (numbered) {
+        let n = numberOf.get(name);
+        if (n === undefined) {
+          names.push(name);
+          n = names.length;
+          numberOf.set(name, n);
+        }
+        p = style === "numeric" ? `:${n}` : `$${n}`;
+      } else if (positional) {
+        names.push(name);
+        p = style === "format" ? "%s" : "?";
+      } else if (style === "pyformat") p = `%(${name})s`;
+      else p = `:${name}`;
+      return cast ? `${p}::${cast}` : p;
+    };
+    const out = template.replace(/\uE000([BE])([^\uE000]*)\uE000/g, (_m, kind: string, name: string) => {
+      const info = this.binds.get(name);
+      const cast = info?.cast ?? null;
+      if (kind === "E") {
+        if (!expand) return `(__[POSTCOMPILE_${name}])`;
+        return `(${expand(name)
+          .map((n) => one(n, cast))
+          .join(", ")})`;
+      }
+      return one(name, cast);
+    });
+    return { string: out, positiontup: positional ? names : null };
+  }
+
+  private _finish(): void {
+    const r = this._render(this._template);
+    this.string = r.string;
+    this.positiontup = r.positiontup;
+    if (this._has_expanding) {
+      (this as { _process_parameters_for_postcompile?: unknown })._process_parameters_for_postcompile = (
+        params: Record<string, unknown>,
+      ) => {
+        const values: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(params)) if (!this.binds.get(k)?.bind.expanding) values[k] = v;
+        const expanded = this._render(this._template, (name) => {
+          const v = params[name];
+          const list = v === null || v === undefined ? [] : Array.from(v as Iterable<unknown>);
+          return list.map((item, i) => {
+            const n = `${name}_${i + 1}`;
+            values[n] = item;
+            const proc = this._bind_processors[name];
+            if (proc) this._bind_processors[n] = proc;
+            return n;
+          });
+        });
+        return { statement: expanded.string, positiontup: expanded.positiontup, parameters: values };
+      };
+    }
+  }
+
+  /** `{'name_1': 'spongebob'}`: the binds and their values as compiled. */
+  get params(): Record<string, unknown> {
+    return this.construct_params(null, null, { _check: false } as never);
+  }
+
+  construct_params(
+    params?: Readonly<Record<string, unknown>> | null,
+    extracted?: readonly unknown[] | null,
+    options: { for_executemany?: boolean; _check?: boolean } = {},
+  ): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const check = options._check !== false;
+    for (const [name, info] of this.binds) {
+      const b = info.bind;
+      if (params && Object.hasOwn(params, name)) out[name] = params[name];
+      else if (params && !b.unique && Object.hasOwn(params, b.key)) out[name] = params[b.key];
+      else {
+        const idx = extracted ? this._extract_index.get(name) : undefined;
+        let v = idx !== undefined ? extracted![idx] : b.effective_value();
+        if (v === undefined && !b.required) v = null;
+        if (v === undefined) {
+          if (check)
+            throw new InvalidRequestError(`A value is required for bind parameter '${b.key}'`, {
+              code: "cd3x",
+            });
+          v = null;
+        }
+        out[name] = v;
+      }
+    }
+    return out;
+  }
+
+  toString(): string {
+    return this.string;
+  }
+  __str__(): string {
+    return this.string;
+  }
+
+  /* ---------------------------------------------------------------- elements -- */
+
+  visit_column(c: Column | ColumnClause, kw: Record<string, unknown> = {}): string {
+    if (c instanceof ColumnClause) {
+      if (c.is_literal) return c.name;
+      return c.table ? `${this.quote(c.table.name)}.${this.quote(c.name)}` : this.quote(c.name);
+    }
+    const col = c as Column;
+    if (col.table && !kw.include_table_false)
+      return `${this.format_table(col.table)}.${this.quote(col.name)}`;
+    return this.quote(col.name);
+  }
+
+  format_table(t: Table): string {
+    return t.schema ? `${this.quote(t.schema)}.${this.quote(t.name)}` : this.quote(t.name);
+  }
+
+  visit_table(t: Table): string {
+    return this.format_table(t);
+  }
+
+  visit_subquery_column(c: SubqueryColumn): string {
+    return `${this.quote(this.subqueryName(c.subquery))}.${this.quote(c.key)}`;
+  }
+
+  subqueryName(s: Subquery): string {
+    return s.name ?? this.anon(s, "anon");
+  }
+
+  visit_subquery(s: Subquery, kw: Record<string, unknown> = {}): string {
+    const inner =
+      s.element instanceof FromClause &&
+      !(s.element instanceof Subquery) &&
+      !(s.element instanceof Join) &&
+      !("_raw_columns" in s.element)
+        ? this.process(s.element, kw)
+        : `(${this.process(s.element, { ...kw, subquery: true })})`;
+    return `${inner} AS ${this.quote(this.subqueryName(s))}`;
+  }
+
+  visit_join(j: Join, kw: Record<string, unknown> = {}): string {
+    const kind = j.full ? " FULL OUTER JOIN " : j.isouter ? " LEFT OUTER JOIN " : " JOIN ";
+    return `${this.process(j.left, kw)}${kind}${this.process(j.right, kw)} ON ${this.process(j.onclause, kw)}`;
+  }
+
+  private static PRECEDENCE: Record<string, number> = {
+    OR: 2,
+    AND: 3,
+    NOT: 4,
+    IS: 5,
+    "IS NOT": 5,
+    "=": 5,
+    "!=": 5,
+    "<": 5,
+    ">": 5,
+    "<=": 5,
+    ">=": 5,
+    LIKE: 5,
+    "NOT LIKE": 5,
+    IN: 5,
+    "NOT IN": 5,
+    BETWEEN: 5,
+    "||": 6,
+    "+": 7,
+    "-": 7,
+    "*": 8,
+    "/": 8,
+    "%": 8,
+  };
+
+  protected precedenceOf(e: ClauseElement): number {
+    if (e instanceof BinaryExpression) return SQLCompiler.PRECEDENCE[e.operator] ?? 5;
+    if (e instanceof BooleanClauseList) return SQLCompiler.PRECEDENCE[e.operator]!;
+    return 100;
+  }
+
+  protected operand(e: ClauseElement, parentPrecedence: number, kw: Record<string, unknown>): string {
+    const s = this.process(e, kw);
+    return this.precedenceOf(e) < parentPrecedence ? `(${s})` : s;
+  }
+
+  visit_binary(b: BinaryExpression, kw: Record<string, unknown> = {}): string {
+    const prec = SQLCompiler.PRECEDENCE[b.operator] ?? 5;
+    const left = this.operand(b.left, prec, kw);
+    if (b.modifiers.pattern) {
+      const pct =
+        this.dialect.paramstyle === "pyformat" || this.dialect.paramstyle === "format" ? "'%%'" : "'%'";
+      const right = this.process(b.right, kw);
+      const pattern =
+        b.modifiers.pattern === "contains"
+          ? `${pct} || ${right} || ${pct}`
+          : b.modifiers.pattern === "startswith"
+            ? `${right} || ${pct}`
+            : `${pct} || ${right}`;
+      return `${left} LIKE ${pattern}`;
+    }
+    if (b.modifiers.ilike) return this.visit_ilike(b, kw);
+    if (b.operator === "IN" || b.operator === "NOT IN") {
+      const right =
+        b.right instanceof BindParameter && b.right.expanding
+          ? this.process(b.right, kw)
+          : `(${this.process(b.right, kw)})`;
+      return `${left} ${b.operator} ${right}`;
+    }
+    const right = this.operand(b.right, prec + (b.operator === "-" || b.operator === "/" ? 1 : 0), kw);
+    return `${left} ${b.operator} ${right}`;
+  }
+
+  visit_ilike(b: BinaryExpression, kw: Record<string, unknown>): string {
+    return `${this.process(b.left, kw)} LIKE ${this.process(b.right, kw)}`;
+  }
+
+  visit_clauselist(l: ClauseList, kw: Record<string, unknown> = {}): string {
+    return l.clauses.map((c) => this.process(c, kw)).join(l.separator);
+  }
+
+  visit_boolean_clauselist(l: BooleanClauseList, kw: Record<string, unknown> = {}): string {
+    const prec = SQLCompiler.PRECEDENCE[l.operator]!;
+    return l.clauses.map((c) => this.operand(c, prec + 1, kw)).join(` ${l.operator} `);
+  }
+
+  visit_unary(u: UnaryExpression, kw: Record<string, unknown> = {}): string {
+    let s = this.process(u.element, kw);
+    if (u.operator === "NOT") s = `NOT (${s})`;
+    else if (u.operator) s = `${u.operator} ${s}`;
+    if (u.modifier) s = `${s} ${u.modifier}`;
+    return s;
+  }
+
+  visit_label(l: Label, kw: Record<string, unknown> = {}): string {
+    const inner = this.process(l.element, { ...kw, within_label: true });
+    if (kw.within_columns_clause) return `${inner} AS ${this.quote(l.name ?? this.anon(l, "anon"))}`;
+    return inner;
+  }
+
+  visit_grouping(g: Grouping, kw: Record<string, unknown> = {}): string {
+    return `(${this.process(g.element, kw)})`;
+  }
+
+  visit_null(): string {
+    return "NULL";
+  }
+  visit_true(): string {
+    return "true";
+  }
+  visit_false(): string {
+    return "false";
+  }
+  visit_star(): string {
+    return "*";
+  }
+
+  visit_cast(c: Cast, kw: Record<string, unknown> = {}): string {
+    return `CAST(${this.process(c.clause, kw)} AS ${this.type_name(c.type)})`;
+  }
+
+  visit_function(f: FunctionCall, kw: Record<string, unknown> = {}): string {
+    const name = [...f.packagenames, f.name].join(".");
+    const args = f.clauses.length
+      ? f.clauses.map((c) => this.process(c, kw)).join(", ")
+      : f.name.toLowerCase() === "count"
+        ? "*"
+        : "";
+    return `${name}(${args})`;
+  }
+
+  visit_textclause(
+    t: { text: string; _bindparams: Map<string, BindParameter> },
+    kw: Record<string, unknown> = {},
+  ): string {
+    let text = t.text;
+    if (this.dialect.paramstyle === "pyformat" || this.dialect.paramstyle === "format")
+      text = text.replace(/%/g, "%%");
+    return text
+      .replace(/(?<![:\w\\]):(\w+)(?!:)/gu, (_m, key: string) =>
+        this.process(t._bindparams.get(key) ?? new BindParameter(key, undefined, { unique: false }), kw),
+      )
+      .replace(/\\(:[\w$]*)(?!:)/gu, "$1");
+  }
+
+  visit_scalar_select(s: ScalarSelect, kw: Record<string, unknown> = {}): string {
+    return `(${this.process(s.element, { ...kw, subquery: true })})`;
+  }
+
+  visit_exists(e: Exists, kw: Record<string, unknown> = {}): string {
+    return `EXISTS (${this.process(e.element, { ...kw, subquery: true })})`;
+  }
+
+  /* ---------------------------------------------------------------- SELECT -- */
+
+  /** FROM objects of a SELECT: explicit ones and joins first, then the tables its columns and criteria use. */
+  protected display_froms(s: Select): FromClause[] {
+    const froms: FromClause[] = [];
+    const add = (f: FromClause) => {
+      if (!froms.includes(f)) froms.push(f);
+    };
+    for (const f of s._from_obj) add(f);
+    const implicit: FromClause[] = [];
+    const collect = (e: unknown) => collectFroms(e, implicit);
+    for (const c of s._raw_columns) {
+      const resolved = !(c instanceof ClauseElement) ? selectPlugins.resolveEntity?.(c) : null;
+      if (resolved) implicit.push(resolved.from);
+      else if (c instanceof FromClause) implicit.push(c);
+      else collect(c);
+    }
+    for (const w of s._where_criteria) collect(w);
+    for (const o of s._order_by) collect(o);
+    // joins: attach each to the FROM it starts from (or the first that can join)
+    for (const j of s._setup_joins) {
+      let left = j.left;
+      const pool = [...froms, ...implicit.filter((f) => !froms.includes(f))];
+      if (!left) left = pool.find((f) => !(f instanceof Join)) ?? pool[0] ?? null;
+      if (!left)
+        throw new InvalidRequestError(
+          "Don't know how to join; please use select_from() to establish the left side",
+        );
+      const existing = froms.find(
+        (f) => f === left || f._from_objects().some((x) => left!._from_objects().includes(x)),
+      );
+      const base = existing ?? left;
+      const joined = new Join(
+        base,
+        j.target,
+        j.onclause === undefined ? joinOn(base, j.left ?? base, j.target) : j.onclause,
+        j.isouter,
+        j.full,
+      );
+      if (existing) froms[froms.indexOf(existing)] = joined;
+      else froms.push(joined);
+    }
+    for (const f of implicit) {
+      const covered = froms.some((x) => x === f || x._from_objects().includes(f));
+      if (!covered) add(f);
+    }
+    return froms;
+  }
+
+  protected columns_clause(s: Select, kw: Record<string, unknown>): { sql: string[]; cols: ResultColumn[] } {
+    const sql: string[] = [];
+    const cols: ResultColumn[] = [];
+    const seen = new Set<string>();
+    const tablenamePlusCol = s._label_style === "tablename_plus_col";
+    for (const c of s._exported_columns()) {
+      let rendered = this.process(c, { ...kw, within_columns_clause: false });
+      let keyname: string;
+      let label: string | null = null;
+      const objects: unknown[] = [c];
+      if (c instanceof Label) {
+        keyname = c.name ?? this.anon(c, "anon");
+        label = keyname;
+        rendered = this.process(c.element, kw);
+      } else if (
+        c instanceof Column ||
+        c instanceof SubqueryColumn ||
+        (c instanceof ColumnClause && !c.is_literal)
+      ) {
+        const name = c instanceof Column ? c.name : c.key;
+        const table = c instanceof Column ? c.table : null;
+        if (tablenamePlusCol && table) {
+          label = `${table.name}_${name}`;
+          keyname = label;
+          objects.push(name);
+        } else {
+          keyname = c.key ?? name;
+          if (seen.has(keyname)) {
+            label = this.anon({ dedupe: c, n: sql.length }, keyname);
+            keyname = label;
+          }
+        }
+      } else if (c instanceof ColumnClause && c.is_literal) {
+        keyname = c.name;
+      } else {
+        const base = c._anon_label_base ?? "anon";
+        label = this.anon(c, base);
+        keyname = label;
+      }
+      seen.add(keyname);
+      sql.push(label ? `${rendered} AS ${this.quote(label)}` : rendered);
+      cols.push({
+        keyname,
+        name: label ?? keyname,
+        objects,
+        processor: c.type.result_processor(this.dialect),
+      });
+    }
+    return { sql, cols };
+  }
+
+  visit_select(s: Select, kw: Record<string, unknown> = {}): string {
+    const toplevel = !!kw.toplevel;
+    const inner = { ...kw, toplevel: false };
+    const { sql: columns, cols } = this.columns_clause(s, inner);
+    if (toplevel) {
+      this._result_columns = cols;
+      this.returns_rows = true;
+    }
+    let text = `SELECT ${s._distinct ? "DISTINCT " : ""}${columns.join(", ")}`;
+    const froms = this.display_froms(s);
+    if (froms.length) text += ` \nFROM ${froms.map((f) => this.process(f, inner)).join(", ")}`;
+    if (s._where_criteria.length) {
+      const w =
+        s._where_criteria.length === 1
+          ? s._where_criteria[0]!
+          : new BooleanClauseList("AND", s._where_criteria);
+      text += ` \nWHERE ${this.process(w, inner)}`;
+    }
+    if (s._group_by.length) text += ` GROUP BY ${s._group_by.map((g) => this.process(g, inner)).join(", ")}`;
+    if (s._having_criteria.length) {
+      const h =
+        s._having_criteria.length === 1
+          ? s._having_criteria[0]!
+          : new BooleanClauseList("AND", s._having_criteria);
+      text += ` \nHAVING ${this.process(h, inner)}`;
+    }
+    if (s._order_by.length) text += ` ORDER BY ${s._order_by.map((o) => this.process(o, inner)).join(", ")}`;
+    text += this.limit_clause(s, inner);
+    if (s._for_update) text += this.for_update_clause(s);
+    return text;
+  }
+
+  limit_clause(s: Select, kw: Record<string, unknown>): string {
+    let text = "";
+    if (s._limit !== null) text += `\n LIMIT ${this.process(s._limit as ClauseElement, kw)}`;
+    if (s._offset !== null) text += ` OFFSET ${this.process(s._offset as ClauseElement, kw)}`;
+    return text;
+  }
+
+  for_update_clause(s: Select): string {
+    return s._for_update?.read ? " FOR SHARE" : " FOR UPDATE";
+  }
+
+  /* ---------------------------------------------------------------- DML -- */
+
+  protected returning_clause(cols: ColumnElement[], kw: Record<string, unknown>): string {
+    return ` RETURNING ${cols.map((c) => this.process(c, kw)).join(", ")}`;
+  }
+
+  protected _set_returning(cols: ColumnElement[], kw: Record<string, unknown>): string {
+    this.effective_returning = cols;
+    this.returns_rows = true;
+    this._result_columns = cols.map((c) => ({
+      keyname: c.key ?? "anon",
+      name: c.key ?? "anon",
+      objects: [c],
+      processor: c.type.result_processor(this.dialect),
+    }));
+    return this.returning_clause(cols, kw);
+  }
+
+  /** Columns an INSERT / UPDATE sets: `.values()` keys and the execution's parameter keys, in table order. */
+  protected crud_columns(stmt: UpdateBase): Column[] {
+    const keys = new Set<string>([...(stmt._values?.keys() ?? []), ...this.column_keys]);
+    for (const k of this.column_keys) {
+      if (!stmt.table.c.has(k) && !stmt._values?.has(k) && !(stmt instanceof Update)) {
+        // SQLAlchemy ignores execution keys that are not columns for an INSERT with values()
+      }
+    }
+    return stmt.table.columns.filter((c) => keys.has(c.key));
+  }
+
+  protected crud_value(stmt: UpdateBase, col: Column, kw: Record<string, unknown>): string {
+    if (stmt._values?.has(col.key)) {
+      const v = stmt._values.get(col.key);
+      if (v instanceof ClauseElement) return this.process(v as ClauseElement, kw);
+      return this.process(valueBind(stmt, col.key, v), kw);
+    }
+    return this.process(new BindParameter(col.key, undefined, { type_: col.type, unique: false }), kw);
+  }
+
+  visit_insert(stmt: Insert, kw: Record<string, unknown> = {}): string {
+    this.isinsert = true;
+    const table = stmt.table;
+    this._primary_key_keys = table.primary_key.columns.map((c) => c.key);
+    const cols = this.crud_columns(stmt);
+    // Python-side scalar / callable defaults of columns not given
+    for (const c of table.columns) {
+      if (!cols.includes(c) && c.default !== undefined && !stmt._values?.has(c.key)) cols.push(c);
+    }
+    cols.sort((a, b) => table.columns.indexOf(a) - table.columns.indexOf(b));
+    const values = cols.map((c) => {
+      if (!stmt._values?.has(c.key) && !this.column_keys.includes(c.key) && c.default !== undefined) {
+        const d = c.default;
+        return this.process(
+          new BindParameter(c.key, typeof d === "function" ? undefined : d, {
+            type_: c.type,
+            unique: false,
+            callable_: typeof d === "function" ? (d as () => unknown) : undefined,
+          }),
+          kw,
+        );
+      }
+      return this.crud_value(stmt, c, kw);
+    });
+    const prefix = `INSERT INTO ${this.format_table(table)}`;
+    let text = cols.length
+      ? `${prefix} (${cols.map((c) => this.quote(c.name)).join(", ")}) VALUES (${values.join(", ")})`
+      : `${prefix} DEFAULT VALUES`;
+    let returning = "";
+    if (stmt._returning.length) {
+      returning = this._set_returning(stmt._returning, { ...kw, returning: true });
+    } else if (
+      this.dialect.implicit_returning &&
+      !this.for_executemany &&
+      table.primary_key.columns.some((c) => c._is_autoincrement && !cols.includes(c))
+    ) {
+      const pk = table.primary_key.columns;
+      returning = this.returning_clause(pk, { ...kw, returning: true });
+      this._implicit_returning = true;
+    }
+    if (
+      this.for_executemany &&
+      cols.length &&
+      this.dialect.use_insertmanyvalues &&
+      (stmt._returning.length > 0 || this.dialect.use_insertmanyvalues_wo_returning)
+    ) {
+      this._insertmanyvalues = {
+        values: `(${values.join(", ")})`,
+        columns: cols.map((c) => c.key),
+        prefix: `${prefix} (${cols.map((c) => this.quote(c.name)).join(", ")}) VALUES `,
+        suffix: returning,
+      };
+      (this as { _sort_by_parameter_order?: boolean })._sort_by_parameter_order =
+        stmt._sort_by_parameter_order;
+    }
+    text += returning;
+    return text;
+  }
+
+  visit_update(stmt: Update, kw: Record<string, unknown> = {}): string {
+    this.isupdate = true;
+    const table = stmt.table;
+    const cols = this.crud_columns(stmt);
+    if (!cols.length) throw new CompileError("Unconsumed column names or no values given for UPDATE");
+    const sets = cols.map((c) => `${this.quote(c.name)}=${this.crud_value(stmt, c, kw)}`);
+    let text = `UPDATE ${this.format_table(table)} SET ${sets.join(", ")}`;
+    if (stmt._where_criteria.length) {
+      const w =
+        stmt._where_criteria.length === 1
+          ? stmt._where_criteria[0]!
+          : new BooleanClauseList("AND", stmt._where_criteria);
+      text += ` WHERE ${this.process(w, kw)}`;
+    }
+    if (stmt._returning.length) text += this._set_returning(stmt._returning, { ...kw, returning: true });
+    return text;
+  }
+
+  visit_delete(stmt: Delete, kw: Record<string, unknown> = {}): string {
+    this.isdelete = true;
+    let text = `DELETE FROM ${this.format_table(stmt.table)}`;
+    if (stmt._where_criteria.length) {
+      const w =
+        stmt._where_criteria.length === 1
+          ? stmt._where_criteria[0]!
+          : new BooleanClauseList("AND", stmt._where_criteria);
+      text += ` WHERE ${this.process(w, kw)}`;
+    }
+    if (stmt._returning.length) text += this._set_returning(stmt._returning, { ...kw, returning: true });
+    return text;
+  }
+
+  /* ---------------------------------------------------------------- insertmanyvalues -- */
+
+  _deliver_insertmanyvalues_batches(
+    _statement: string,
+    parameters: readonly DBAPIParameters[],
+    compiled_parameters: readonly Record<string, unknown>[],
+    batch_size: number,
+  ): InsertManyValuesBatch[] {
+    const imv = this._insertmanyvalues!;
+    const sorted = !!(this as { _sort_by_parameter_order?: boolean })._sort_by_parameter_order;
+    const total = compiled_parameters.length;
+    if (sorted && !this.supports_ordered_batches()) {
+      return parameters.map((p, i) => ({
+        replaced_statement: this.string,
+        replaced_parameters: p,
+        batchnum: i + 1,
+        total_batches: total,
+        rows_sorted: true,
+        is_downgraded: true,
+        current_batch_size: 1,
+      }));
+    }
+    const batches: InsertManyValuesBatch[] = [];
+    const nbatches = Math.ceil(total / batch_size);
+    for (let b = 0; b < nbatches; b++) {
+      const slice = compiled_parameters.slice(b * batch_size, (b + 1) * batch_size);
+      const rows: string[] = [];
+      const named: Record<string, unknown> = {};
+      const positional: unknown[] = [];
+      slice.forEach((cp, i) => {
+        const names = [...this.binds.keys()];
+        const rowTemplate = imv.values.replace(
+          /\uE000B([^\uE000]*)\uE000/g,
+          (_m, name: string) => `\uE000B${name}__${i}\uE000`,
+        );
+        for (const name of names) {
+          const proc = this._bind_processors[name] as BindProcessor | undefined;
+          const v = cp[name];
+          const value = proc && v !== null && v !== undefined ? proc(v) : v;
+          named[`${name}__${i}`] = value;
+        }
+        rows.push(rowTemplate);
+      });
+      const template = imv.prefix + rows.join(", ") + imv.suffix;
+      const saved = new Map(this.binds);
+      for (const [name, info] of saved)
+        for (let i = 0; i < slice.length; i++)
+          this.binds.set(`${name}__${i}`, { ...info, name: `${name}__${i}` });
+      const rendered = this._render(template);
+      for (const key of [...this.binds.keys()]) if (!saved.has(key)) this.binds.delete(key);
+      let params: DBAPIParameters;
+      if (rendered.positiontup) {
+        for (const n of rendered.positiontup) positional.push(named[n] ?? null);
+        params = tuple(positional);
+      } else {
+        params = named;
+      }
+      batches.push({
+        replaced_statement: rendered.string,
+        replaced_parameters: params,
+        batchnum: b + 1,
+        total_batches: nbatches,
+        rows_sorted: sorted,
+        is_downgraded: false,
+        current_batch_size: slice.length,
+      });
+    }
+    return batches;
+  }
+
+  /** Whether a multi-row INSERT … RETURNING can hand rows back in parameter order. */
+  supports_ordered_batches(): boolean {
+    return false;
+  }
+}
+
+function collectFroms(e: unknown, out: FromClause[]): void {
+  if (e instanceof Column) {
+    if (e.table && !out.includes(e.table)) out.push(e.table);
+    return;
+  }
+  if (e instanceof SubqueryColumn) {
+    if (!out.includes(e.subquery)) out.push(e.subquery);
+    return;
+  }
+  if (!(e instanceof ClauseElement)) {
+    const ce = (e as { __clause_element__?: () => unknown } | null)?.__clause_element__;
+    if (typeof ce === "function") collectFroms(ce.call(e), out);
+    return;
+  }
+  if (e instanceof FromClause || (e as { __visit_name__?: string }).__visit_name__ === "select") return;
+  for (const key of ["left", "right", "element", "clause", "clauses"]) {
+    const v = (e as unknown as Record<string, unknown>)[key];
+    if (Array.isArray(v)) for (const x of v) collectFroms(x, out);
+    else if (v) collectFroms(v, out);
+  }
+}
+
+function joinOn(base: FromClause, left: FromClause, right: FromClause): ClauseElement {
+  try {
+    return new Join(left, right, undefined, false, false).onclause;
+  } catch (err) {
+    if (base !== left) return new Join(base, right, undefined, false, false).onclause;
+    throw err;
+  }
+}
+
+/** A Python value as an SQL literal (`literal_binds`). */
+export function renderLiteral(v: unknown): string {
+  if (v === null || v === undefined) return "NULL";
+  if (typeof v === "string") return `'${v.replace(/'/g, "''")}'`;
+  if (typeof v === "boolean") return v ? "true" : "false";
+  return String(v);
+}
+
+/* ---------------------------------------------------------------- types -- */
+
+export class GenericTypeCompiler {
+  process(t: TypeEngine): string {
+    const fn = (this as unknown as Record<string, (t: TypeEngine) => string>)[`visit_${t.__visit_name__}`];
+    if (!fn) throw new CompileError(`Don't know how to render type ${t.__repr__()}`);
+    return fn.call(this, t);
+  }
+  visit_integer(): string {
+    return "INTEGER";
+  }
+  visit_small_integer(): string {
+    return "SMALLINT";
+  }
+  visit_big_integer(): string {
+    return "BIGINT";
+  }
+  visit_string(t: TypeEngine & { length: number | null }): string {
+    return t.length ? `VARCHAR(${t.length})` : "VARCHAR";
+  }
+  visit_unicode(t: TypeEngine & { length: number | null }): string {
+    return this.visit_string(t);
+  }
+  visit_text(): string {
+    return "TEXT";
+  }
+  visit_unicode_text(): string {
+    return "TEXT";
+  }
+  visit_enum(t: TypeEngine & { length: number | null }): string {
+    return this.visit_string(t);
+  }
+  visit_boolean(): string {
+    return "BOOLEAN";
+  }
+  visit_numeric(t: TypeEngine & { precision: number | null; scale: number | null }): string {
+    if (t.precision === null) return "NUMERIC";
+    return t.scale === null ? `NUMERIC(${t.precision})` : `NUMERIC(${t.precision}, ${t.scale})`;
+  }
+  visit_float(t: TypeEngine & { precision: number | null }): string {
+    return t.precision ? `FLOAT(${t.precision})` : "FLOAT";
+  }
+  visit_double(): string {
+    return "DOUBLE";
+  }
+  visit_date(): string {
+    return "DATE";
+  }
+  visit_datetime(): string {
+    return "DATETIME";
+  }
+  visit_time(): string {
+    return "TIME";
+  }
+  visit_interval(): string {
+    return "INTERVAL";
+  }
+  visit_large_binary(): string {
+    return "BLOB";
+  }
+  visit_JSON(): string {
+    return "JSON";
+  }
+  visit_uuid(): string {
+    return "CHAR(32)";
+  }
+  visit_null(t: TypeEngine): string {
+    throw new CompileError(
+      `Can't generate DDL for ${t.__repr__()}; did you forget to specify a type on this Column?`,
+    );
+  }
+}
+
+const typeCompilers = new WeakMap<object, GenericTypeCompiler>();
+function typeCompilerFor(dialect: CompilerDialect): GenericTypeCompiler {
+  let tc = typeCompilers.get(dialect);
+  if (!tc) {
+    const Cls =
+      (dialect.type_compiler_cls as (new () => GenericTypeCompiler) | undefined) ?? GenericTypeCompiler;
+    tc = new Cls();
+    typeCompilers.set(dialect, tc);
+  }
+  return tc;
+}
+
+export { typeCompilerFor };
+
+/* ---------------------------------------------------------------- entry points -- */
+
+type CompilerClass = new (
+  dialect: CompilerDialect,
+  statement: ClauseElement,
+  options?: CompileOptions,
+) => SQLCompiler;
+
+function compilerClassFor(dialect: CompilerDialect, statement: ClauseElement): CompilerClass {
+  if ((statement as { _is_ddl?: boolean })._is_ddl) {
+    return (dialect.ddl_compiler as CompilerClass | undefined) ?? (ddlFallback.cls as CompilerClass);
+  }
+  return (dialect.statement_compiler as CompilerClass | undefined) ?? SQLCompiler;
+}
+
+/** Set by ddl.ts. */
+export const ddlFallback: { cls: unknown } = { cls: null };
+
+export function compileStatement(
+  statement: ClauseElement,
+  dialect: CompilerDialect,
+  options: CompileOptions = {},
+): SQLCompiler {
+  const Cls = compilerClassFor(dialect, statement);
+  return new Cls(dialect, statement, options);
+}
+
+/** `_compile_w_cache`: the compiled form from the engine's cache when the statement's structure is known. */
+export function compileWithCache(
+  statement: ClauseElement,
+  dialect: CompilerDialect,
+  options: {
+    compiled_cache: Map<unknown, unknown> | null;
+    column_keys: readonly string[];
+    for_executemany: boolean;
+  },
+): CompileWithCacheResult {
+  if ((statement as { _is_ddl?: boolean })._is_ddl) {
+    return { compiled: compileStatement(statement, dialect), extracted_params: null, cache_status: "no_key" };
+  }
+  const k = new CacheKeyBuilder();
+  statement._ck(k);
+  const extracted = k.binds.map((b) => b.effective_value());
+  const cache = options.compiled_cache;
+  if (!cache) {
+    const compiled = compileStatement(statement, dialect, { ...options, key_binds: k.binds });
+    return { compiled, extracted_params: extracted, cache_status: "disabled" };
+  }
+  const key = `${dialect._cache_token ?? dialect.name}\u0002${k.key()}\u0002${options.column_keys.join(",")}\u0002${options.for_executemany ? 1 : 0}`;
+  const hit = cache.get(key) as SQLCompiler | undefined;
+  if (hit) return { compiled: hit, extracted_params: extracted, cache_status: "cached" };
+  const compiled = compileStatement(statement, dialect, { ...options, key_binds: k.binds });
+  cache.set(key, compiled);
+  return { compiled, extracted_params: extracted, cache_status: "generated" };
+}
+
+function dialectOf(bind: unknown): CompilerDialect {
+  if (!bind) return DEFAULT_DIALECT;
+  const b = bind as { dialect?: CompilerDialect; sync_engine?: { dialect: CompilerDialect } };
+  if (b.sync_engine) return b.sync_engine.dialect;
+  if (b.dialect) return b.dialect;
+  return bind as CompilerDialect;
+}
+
+_setCacheHook((e, dialect, options) => compileWithCache(e, dialect as CompilerDialect, options));
+_setCompileHooks(
+  (e, bind, options) => {
+    const lb = (options as { compile_kwargs?: { literal_binds?: boolean } }).compile_kwargs?.literal_binds;
+    return compileStatement(e, dialectOf(bind), { literal_binds: lb });
+  },
+  (e) => compileStatement(e, DEFAULT_DIALECT).string,
+);
+
+defineModule("sqlalchemy.sql.compiler", SQLCompiler, GenericTypeCompiler);

@@ -1,0 +1,208 @@
+/**
+ * `sqlalchemy.sql.dml`: insert(), update(), delete().
+ */
+import type { Connection, ExecutionOptions } from "../engine/base.ts";
+import type { CursorResult } from "../engine/cursor.ts";
+import { ArgumentError, CompileError } from "../exc.ts";
+import { defineModule } from "../util/repr.ts";
+import {
+  BindParameter,
+  type CacheKeyBuilder,
+  ClauseElement,
+  type ColumnElement,
+  coerce,
+} from "./elements.ts";
+import { type Column, type Table, tableHooks } from "./schema.ts";
+import { expandColumnArg, FromClause, select, selectPlugins } from "./selectable.ts";
+
+function asTable(t: unknown): Table {
+  if (t instanceof FromClause && "c" in t && "metadata" in t) return t as Table;
+  const resolved = selectPlugins.resolveEntity?.(t);
+  if (resolved) return resolved.from as Table;
+  throw new ArgumentError(`Table or mapped class expected, got ${String(t)}`);
+}
+
+export abstract class UpdateBase extends ClauseElement {
+  readonly table: Table;
+  /** The entity given (a mapped class for ORM-enabled statements), else the table. */
+  readonly _entity: unknown;
+  _returning: ColumnElement[] = [];
+  _execution_options: ExecutionOptions = {};
+  /** column key → value (a literal or an expression) from `.values()`. */
+  _values: Map<string, unknown> | null = null;
+  _where_criteria: ClauseElement[] = [];
+
+  constructor(table: unknown) {
+    super();
+    this.table = asTable(table);
+    this._entity = table;
+  }
+
+  protected _clone(): this {
+    const c = Object.create(Object.getPrototypeOf(this)) as this;
+    Object.assign(c, this);
+    c._returning = [...this._returning];
+    c._where_criteria = [...this._where_criteria];
+    c._values = this._values ? new Map(this._values) : null;
+    return c;
+  }
+
+  /** `.values(name="x")` → `.values({ name: "x" })`. */
+  values(values: Record<string, unknown>): this {
+    const c = this._clone();
+    c._values ??= new Map();
+    for (const [k, v] of Object.entries(values)) {
+      const col = this._column(k);
+      c._values.set(col.key, v);
+    }
+    return c;
+  }
+
+  _column(key: string): Column {
+    const col = this.table.c.get(key);
+    if (!col) throw new CompileError(`Unconsumed column names: ${key}`);
+    return col;
+  }
+
+  returning(...cols: unknown[]): this {
+    const c = this._clone();
+    for (const col of cols) c._returning.push(...expandColumnArg(col));
+    return c;
+  }
+
+  execution_options(options: Record<string, unknown>): this {
+    const c = this._clone();
+    c._execution_options = { ...this._execution_options, ...options };
+    return c;
+  }
+
+  protected _ck_common(k: CacheKeyBuilder): void {
+    this.table._ck(k);
+    k.push("|v");
+    if (this._values) {
+      for (const [key, v] of this._values) {
+        k.push(key);
+        if (v instanceof ClauseElement) v._ck(k);
+        else {
+          k.binds.push(valueBind(this, key, v));
+          k.push("bind");
+        }
+      }
+    }
+    k.push("|w");
+    for (const w of this._where_criteria) w._ck(k);
+    k.push("|r");
+    for (const r of this._returning) r._ck(k);
+  }
+
+  _execute_on_connection(
+    connection: Connection,
+    distilled_params: readonly Record<string, unknown>[],
+    execution_options: ExecutionOptions,
+  ): CursorResult {
+    return connection._execute_clauseelement(this as never, distilled_params, {
+      ...this._execution_options,
+      ...execution_options,
+    });
+  }
+}
+
+const valueBinds = new WeakMap<UpdateBase, Map<string, BindParameter>>();
+/** The bind parameter standing for a literal in `.values()` (one per statement and column). */
+export function valueBind(stmt: UpdateBase, key: string, value: unknown): BindParameter {
+  let m = valueBinds.get(stmt);
+  if (!m) {
+    m = new Map();
+    valueBinds.set(stmt, m);
+  }
+  let b = m.get(key);
+  if (!b || b.value !== value) {
+    const col = stmt.table.c.get(key);
+    b = new BindParameter(key, value, { type_: col?.type, unique: false });
+    m.set(key, b);
+  }
+  return b;
+}
+
+export class Insert extends UpdateBase {
+  readonly __visit_name__ = "insert";
+  _inline = false;
+  /** The ORM asks for rows back in parameter order (insertmanyvalues "ordered"). */
+  _sort_by_parameter_order = false;
+
+  override returning(...cols: unknown[]): this {
+    const last = cols[cols.length - 1];
+    if (last && typeof last === "object" && "sort_by_parameter_order" in (last as object)) {
+      const c = super.returning(...cols.slice(0, -1));
+      c._sort_by_parameter_order = !!(last as { sort_by_parameter_order: boolean }).sort_by_parameter_order;
+      return c;
+    }
+    return super.returning(...cols);
+  }
+
+  inline(): this {
+    const c = this._clone();
+    c._inline = true;
+    return c;
+  }
+
+  _ck(k: CacheKeyBuilder): void {
+    k.push("insert(", this._sort_by_parameter_order ? "s" : "");
+    this._ck_common(k);
+    k.push(")");
+  }
+}
+
+export class Update extends UpdateBase {
+  readonly __visit_name__ = "update";
+  where(...criteria: unknown[]): this {
+    const c = this._clone();
+    for (const w of criteria) c._where_criteria.push(coerce(w));
+    return c;
+  }
+  filter(...criteria: unknown[]): this {
+    return this.where(...criteria);
+  }
+  _ck(k: CacheKeyBuilder): void {
+    k.push("update(");
+    this._ck_common(k);
+    k.push(")");
+  }
+}
+
+export class Delete extends UpdateBase {
+  readonly __visit_name__ = "delete";
+  where(...criteria: unknown[]): this {
+    const c = this._clone();
+    for (const w of criteria) c._where_criteria.push(coerce(w));
+    return c;
+  }
+  filter(...criteria: unknown[]): this {
+    return this.where(...criteria);
+  }
+  override values(): never {
+    throw new ArgumentError("delete() construct does not support values()");
+  }
+  _ck(k: CacheKeyBuilder): void {
+    k.push("delete(");
+    this._ck_common(k);
+    k.push(")");
+  }
+}
+
+export function insert(table: unknown): Insert {
+  return new Insert(table);
+}
+export function update(table: unknown): Update {
+  return new Update(table);
+}
+export function delete_(table: unknown): Delete {
+  return new Delete(table);
+}
+
+tableHooks.insert = (t) => insert(t);
+tableHooks.update = (t) => update(t);
+tableHooks.delete = (t) => delete_(t);
+tableHooks.select = (t) => select(t);
+
+defineModule("sqlalchemy.sql.dml", Insert, Update, Delete);

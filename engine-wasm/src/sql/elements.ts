@@ -1,0 +1,676 @@
+/**
+ * `sqlalchemy.sql.elements`: the expression tree. Every element has a `__visit_name__` (the compiler's
+ * `visit_<name>` renders it) and writes its structure into a cache key (`_ck`): literal values are not
+ * part of the key but collected as "extracted parameters", so `col.eq(5)` and `col.eq(6)` share one
+ * compiled form, as in SQLAlchemy.
+ *
+ * Python's operators become methods named after them: `col.eq(5)` (`==`), `.ne`, `.lt`, `.le`, `.gt`,
+ * `.ge`, `.in_([...])`, `.like`, `.is_(null())`, `.add` (`+`), … on table columns and ORM attributes alike.
+ */
+import { ArgumentError } from "../exc.ts";
+import { defineModule, repr } from "../util/repr.ts";
+import {
+  BOOLEANTYPE,
+  Integer,
+  NULLTYPE,
+  STRINGTYPE,
+  type TypeEngine,
+  to_instance,
+  typeForValue,
+} from "./sqltypes.ts";
+
+/* ------------------------------------------------------------------------------------------------
+ * cache keys
+ * ---------------------------------------------------------------------------------------------- */
+
+const ids = new WeakMap<object, number>();
+let nextId = 1;
+/** A stable identity for an object inside cache keys. */
+export function objectId(o: object): number {
+  let id = ids.get(o);
+  if (id === undefined) {
+    id = nextId++;
+    ids.set(o, id);
+  }
+  return id;
+}
+
+export class CacheKeyBuilder {
+  readonly parts: (string | number)[] = [];
+  /** Bind parameters in traversal order; their values are the "extracted parameters". */
+  readonly binds: BindParameter[] = [];
+  push(...p: (string | number)[]): void {
+    this.parts.push(...p);
+  }
+  visit(e: unknown): void {
+    if (e instanceof ClauseElement) e._ck(this);
+    else this.parts.push(`?${String(e)}`);
+  }
+  key(): string {
+    return this.parts.join("\u0001");
+  }
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * base
+ * ---------------------------------------------------------------------------------------------- */
+
+export abstract class ClauseElement {
+  abstract readonly __visit_name__: string;
+  /** Writes this element's structure into a cache key. */
+  abstract _ck(k: CacheKeyBuilder): void;
+  /** Python's `str(stmt)`: compiled with the default dialect. */
+  toString(): string {
+    return compileDefault(this);
+  }
+  __str__(): string {
+    return this.toString();
+  }
+  /** The SQL string for a dialect (`stmt.compile(engine)` / `.compile()`). */
+  compile(
+    bind?: unknown,
+    options: { compile_kwargs?: { literal_binds?: boolean } } = {},
+  ): { string: string; params: Record<string, unknown>; toString(): string } {
+    return compileHook!(this, bind, options);
+  }
+  /** ORM hook: elements that stand for a mapped attribute return their column here. */
+  __clause_element__?(): ClauseElement;
+  /** The engine's entry point: the compiled form, from the engine's cache when possible. */
+  _compile_w_cache(
+    dialect: unknown,
+    options: {
+      compiled_cache: Map<unknown, unknown> | null;
+      column_keys: readonly string[];
+      for_executemany: boolean;
+    },
+  ) {
+    return compileWithCacheHook!(this, dialect, options);
+  }
+}
+
+let compileWithCacheHook: ((e: ClauseElement, dialect: unknown, options: any) => any) | null = null;
+export function _setCacheHook(hook: typeof compileWithCacheHook): void {
+  compileWithCacheHook = hook;
+}
+
+/** Set by compiler.ts (which imports this module) to avoid a cycle. */
+let compileHook: ((e: ClauseElement, bind: unknown, options: object) => any) | null = null;
+let compileDefault: (e: ClauseElement) => string = () => "";
+export function _setCompileHooks(hook: typeof compileHook, def: typeof compileDefault): void {
+  compileHook = hook;
+  compileDefault = def;
+}
+
+/** Turns a Python-side value, a column or an ORM attribute into a clause element. */
+export function coerce(value: unknown, against?: ColumnElement): ClauseElement {
+  if (value instanceof ClauseElement) return value;
+  const ce = (value as { __clause_element__?: () => ClauseElement } | null)?.__clause_element__;
+  if (typeof ce === "function") return ce.call(value);
+  if (value === null || value === undefined) return new Null();
+  return new BindParameter(against?._bind_key ?? null, value, {
+    type_: against && against.type !== NULLTYPE ? against.type : typeForValue(value),
+    unique: true,
+  });
+}
+
+export function coerceColumn(value: unknown): ColumnElement {
+  const c = coerce(value);
+  if (!(c instanceof ColumnElement))
+    throw new ArgumentError(`SQL expression element expected, got ${repr(value)}`);
+  return c;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * column expressions and their operators
+ * ---------------------------------------------------------------------------------------------- */
+
+export abstract class ColumnElement extends ClauseElement {
+  protected _type: TypeEngine = NULLTYPE;
+  get type(): TypeEngine {
+    return this._type;
+  }
+  set type(t: TypeEngine) {
+    this._type = t;
+  }
+  /** Name used for anonymous bind parameters compared with this element (`name_1`). */
+  get _bind_key(): string | null {
+    return null;
+  }
+  /** The label this expression gets in a SELECT when it has no name of its own (`count_1`). */
+  get _anon_label_base(): string | null {
+    return null;
+  }
+  /** The key of this column in a result row / `.c` collection. */
+  get key(): string | null {
+    return null;
+  }
+
+  protected _compare(op: string, other: unknown): BinaryExpression {
+    if ((other === null || other === undefined) && (op === "=" || op === "!=")) {
+      return new BinaryExpression(this, new Null(), op === "=" ? "IS" : "IS NOT", BOOLEANTYPE);
+    }
+    return new BinaryExpression(this, coerce(other, this), op, BOOLEANTYPE);
+  }
+  protected _math(op: string, other: unknown): BinaryExpression {
+    return new BinaryExpression(this, coerce(other, this), op, this.type);
+  }
+
+  /** `==` */
+  eq(other: unknown): BinaryExpression {
+    return this._compare("=", other);
+  }
+  /** `!=` */
+  ne(other: unknown): BinaryExpression {
+    return this._compare("!=", other);
+  }
+  lt(other: unknown): BinaryExpression {
+    return this._compare("<", other);
+  }
+  le(other: unknown): BinaryExpression {
+    return this._compare("<=", other);
+  }
+  gt(other: unknown): BinaryExpression {
+    return this._compare(">", other);
+  }
+  ge(other: unknown): BinaryExpression {
+    return this._compare(">=", other);
+  }
+  in_(values: unknown): BinaryExpression {
+    if (values instanceof ClauseElement) return new BinaryExpression(this, values, "IN", BOOLEANTYPE);
+    const list = Array.from(values as Iterable<unknown>);
+    const bp = new BindParameter(this._bind_key, list, { type_: this.type, unique: true, expanding: true });
+    return new BinaryExpression(this, bp, "IN", BOOLEANTYPE);
+  }
+  not_in(values: unknown): BinaryExpression {
+    const e = this.in_(values);
+    return new BinaryExpression(e.left, e.right, "NOT IN", BOOLEANTYPE);
+  }
+  notin_(values: unknown): BinaryExpression {
+    return this.not_in(values);
+  }
+  is_(other: unknown): BinaryExpression {
+    return new BinaryExpression(this, coerce(other, this), "IS", BOOLEANTYPE);
+  }
+  is_not(other: unknown): BinaryExpression {
+    return new BinaryExpression(this, coerce(other, this), "IS NOT", BOOLEANTYPE);
+  }
+  isnot(other: unknown): BinaryExpression {
+    return this.is_not(other);
+  }
+  like(other: unknown): BinaryExpression {
+    return this._compare("LIKE", other);
+  }
+  not_like(other: unknown): BinaryExpression {
+    return this._compare("NOT LIKE", other);
+  }
+  ilike(other: unknown): BinaryExpression {
+    return new BinaryExpression(
+      new FunctionCall("lower", [this], this.type),
+      new FunctionCall("lower", [coerce(other, this)], this.type),
+      "LIKE",
+      BOOLEANTYPE,
+      { ilike: true },
+    );
+  }
+  contains(other: unknown): BinaryExpression {
+    return new BinaryExpression(this, coerce(other, this), "LIKE", BOOLEANTYPE, { pattern: "contains" });
+  }
+  startswith(other: unknown): BinaryExpression {
+    return new BinaryExpression(this, coerce(other, this), "LIKE", BOOLEANTYPE, { pattern: "startswith" });
+  }
+  endswith(other: unknown): BinaryExpression {
+    return new BinaryExpression(this, coerce(other, this), "LIKE", BOOLEANTYPE, { pattern: "endswith" });
+  }
+  between(lower: unknown, upper: unknown): BinaryExpression {
+    return new BinaryExpression(
+      this,
+      new ClauseList([coerce(lower, this), coerce(upper, this)], " AND "),
+      "BETWEEN",
+      BOOLEANTYPE,
+    );
+  }
+  /** `+` */
+  add(other: unknown): BinaryExpression {
+    return this._math("+", other);
+  }
+  /** `-` */
+  sub(other: unknown): BinaryExpression {
+    return this._math("-", other);
+  }
+  /** `*` */
+  mul(other: unknown): BinaryExpression {
+    return this._math("*", other);
+  }
+  /** `/` */
+  div(other: unknown): BinaryExpression {
+    return this._math("/", other);
+  }
+  /** `%` */
+  mod(other: unknown): BinaryExpression {
+    return this._math("%", other);
+  }
+  concat(other: unknown): BinaryExpression {
+    return new BinaryExpression(this, coerce(other, this), "||", STRINGTYPE);
+  }
+  /** A custom operator: `col.op("->")(other)`. */
+  op(operator: string): (other: unknown) => BinaryExpression {
+    return (other) => new BinaryExpression(this, coerce(other, this), operator, this.type);
+  }
+  desc(): UnaryExpression {
+    return new UnaryExpression(this, null, "DESC");
+  }
+  asc(): UnaryExpression {
+    return new UnaryExpression(this, null, "ASC");
+  }
+  nulls_first(): UnaryExpression {
+    return new UnaryExpression(this, null, "NULLS FIRST");
+  }
+  nulls_last(): UnaryExpression {
+    return new UnaryExpression(this, null, "NULLS LAST");
+  }
+  distinct(): UnaryExpression {
+    return new UnaryExpression(this, "DISTINCT", null);
+  }
+  label(name: string | null): Label {
+    return new Label(name, this);
+  }
+  cast(type_: unknown): Cast {
+    return new Cast(this, type_);
+  }
+  /** Python's `~expr` / `not_(expr)`. */
+  not(): ClauseElement {
+    return not_(this);
+  }
+}
+
+export class BindParameter extends ColumnElement {
+  readonly __visit_name__ = "bindparam";
+  private readonly _bkey: string;
+  value: unknown;
+  /** Anonymous: renamed `<key>_<n>` at compile time. */
+  readonly unique: boolean;
+  readonly expanding: boolean;
+  readonly required: boolean;
+  readonly callable_: (() => unknown) | null;
+  constructor(
+    key: string | null,
+    value: unknown = undefined,
+    options: {
+      type_?: unknown;
+      unique?: boolean;
+      expanding?: boolean;
+      required?: boolean;
+      callable_?: () => unknown;
+    } = {},
+  ) {
+    super();
+    this._bkey = key ?? "param";
+    this.value = value;
+    this.unique = options.unique ?? key === null;
+    this.expanding = options.expanding ?? false;
+    this.callable_ = options.callable_ ?? null;
+    this.required = options.required ?? (value === undefined && !this.callable_);
+    this.type =
+      options.type_ !== undefined
+        ? to_instance(options.type_)
+        : value === undefined
+          ? NULLTYPE
+          : typeForValue(value);
+  }
+  effective_value(): unknown {
+    return this.callable_ ? this.callable_() : this.value;
+  }
+  _ck(k: CacheKeyBuilder): void {
+    k.push("bind", this.unique ? "~" : this.key, this.expanding ? "e" : "", this.type.constructor.name);
+    k.binds.push(this);
+  }
+  override get key(): string {
+    return this._bkey;
+  }
+  override get _bind_key(): string {
+    return this._bkey;
+  }
+  __repr__(): string {
+    return `BindParameter(${repr(this.key)}, ${repr(this.value ?? null)}, type_=${this.type.__repr__()})`;
+  }
+}
+
+/** `bindparam(key, value?, { type_, expanding })`. */
+export function bindparam(
+  key: string,
+  value?: unknown,
+  options: { type_?: unknown; expanding?: boolean; required?: boolean; callable_?: () => unknown } = {},
+): BindParameter {
+  return new BindParameter(key, value, { ...options, unique: false });
+}
+
+export class BinaryExpression extends ColumnElement {
+  readonly __visit_name__ = "binary";
+  readonly left: ClauseElement;
+  readonly right: ClauseElement;
+  readonly operator: string;
+  readonly modifiers: { pattern?: "contains" | "startswith" | "endswith"; ilike?: boolean };
+  constructor(
+    left: ClauseElement,
+    right: ClauseElement,
+    operator: string,
+    type_: TypeEngine,
+    modifiers: BinaryExpression["modifiers"] = {},
+  ) {
+    super();
+    this.left = left;
+    this.right = right;
+    this.operator = operator;
+    this.type = type_;
+    this.modifiers = modifiers;
+  }
+  _ck(k: CacheKeyBuilder): void {
+    k.push("bin(", this.operator, this.modifiers.pattern ?? "");
+    this.left._ck(k);
+    this.right._ck(k);
+    k.push(")");
+  }
+  override get _anon_label_base(): string | null {
+    return null;
+  }
+}
+
+export class ClauseList extends ClauseElement {
+  readonly __visit_name__: string = "clauselist";
+  readonly clauses: ClauseElement[];
+  readonly separator: string;
+  constructor(clauses: ClauseElement[], separator = ", ") {
+    super();
+    this.clauses = clauses;
+    this.separator = separator;
+  }
+  _ck(k: CacheKeyBuilder): void {
+    k.push("list(", this.separator);
+    for (const c of this.clauses) c._ck(k);
+    k.push(")");
+  }
+}
+
+export class BooleanClauseList extends ColumnElement {
+  readonly __visit_name__ = "boolean_clauselist";
+  readonly clauses: ClauseElement[];
+  readonly operator: "AND" | "OR";
+  constructor(operator: "AND" | "OR", clauses: ClauseElement[]) {
+    super();
+    this.operator = operator;
+    this.clauses = clauses;
+    this.type = BOOLEANTYPE;
+  }
+  _ck(k: CacheKeyBuilder): void {
+    k.push("bool(", this.operator);
+    for (const c of this.clauses) c._ck(k);
+    k.push(")");
+  }
+}
+
+export function and_(...clauses: unknown[]): ColumnElement {
+  const list = clauses.filter((c) => c !== undefined).map((c) => coerce(c));
+  if (list.length === 1 && list[0] instanceof ColumnElement) return list[0];
+  return new BooleanClauseList("AND", list);
+}
+export function or_(...clauses: unknown[]): ColumnElement {
+  const list = clauses.filter((c) => c !== undefined).map((c) => coerce(c));
+  if (list.length === 1 && list[0] instanceof ColumnElement) return list[0];
+  return new BooleanClauseList("OR", list);
+}
+export function not_(clause: unknown): ColumnElement {
+  const c = coerce(clause);
+  if (c instanceof BinaryExpression) {
+    const negate: Record<string, string> = {
+      "=": "!=",
+      "!=": "=",
+      "<": ">=",
+      ">=": "<",
+      ">": "<=",
+      "<=": ">",
+      IN: "NOT IN",
+      "NOT IN": "IN",
+      IS: "IS NOT",
+      "IS NOT": "IS",
+      LIKE: "NOT LIKE",
+      "NOT LIKE": "LIKE",
+    };
+    const op = negate[c.operator];
+    if (op) return new BinaryExpression(c.left, c.right, op, c.type, c.modifiers);
+  }
+  return new UnaryExpression(c, "NOT", null, BOOLEANTYPE);
+}
+
+export class UnaryExpression extends ColumnElement {
+  readonly __visit_name__ = "unary";
+  readonly element: ClauseElement;
+  readonly operator: string | null;
+  readonly modifier: string | null;
+  constructor(element: ClauseElement, operator: string | null, modifier: string | null, type_?: TypeEngine) {
+    super();
+    this.element = element;
+    this.operator = operator;
+    this.modifier = modifier;
+    this.type = type_ ?? (element instanceof ColumnElement ? element.type : NULLTYPE);
+  }
+  _ck(k: CacheKeyBuilder): void {
+    k.push("unary(", this.operator ?? "", this.modifier ?? "");
+    this.element._ck(k);
+    k.push(")");
+  }
+  override get key(): string | null {
+    return this.element instanceof ColumnElement ? this.element.key : null;
+  }
+}
+
+export function desc(e: unknown): UnaryExpression {
+  return coerceColumn(e).desc();
+}
+export function asc(e: unknown): UnaryExpression {
+  return coerceColumn(e).asc();
+}
+export function distinct(e: unknown): UnaryExpression {
+  return coerceColumn(e).distinct();
+}
+
+export class Label extends ColumnElement {
+  readonly __visit_name__ = "label";
+  readonly name: string | null;
+  readonly element: ColumnElement;
+  constructor(name: string | null, element: ColumnElement) {
+    super();
+    this.name = name;
+    this.element = element;
+    this.type = element.type;
+  }
+  _ck(k: CacheKeyBuilder): void {
+    k.push("label(", this.name ?? "~");
+    this.element._ck(k);
+    k.push(")");
+  }
+  override get key(): string | null {
+    return this.name;
+  }
+}
+
+export class Grouping extends ColumnElement {
+  readonly __visit_name__ = "grouping";
+  readonly element: ClauseElement;
+  constructor(element: ClauseElement) {
+    super();
+    this.element = element;
+    this.type = element instanceof ColumnElement ? element.type : NULLTYPE;
+  }
+  _ck(k: CacheKeyBuilder): void {
+    k.push("group(");
+    this.element._ck(k);
+    k.push(")");
+  }
+}
+
+export class Null extends ColumnElement {
+  readonly __visit_name__ = "null";
+  _ck(k: CacheKeyBuilder): void {
+    k.push("NULL");
+  }
+}
+export class True_ extends ColumnElement {
+  readonly __visit_name__ = "true";
+  constructor() {
+    super();
+    this.type = BOOLEANTYPE;
+  }
+  _ck(k: CacheKeyBuilder): void {
+    k.push("TRUE");
+  }
+}
+export class False_ extends ColumnElement {
+  readonly __visit_name__ = "false";
+  constructor() {
+    super();
+    this.type = BOOLEANTYPE;
+  }
+  _ck(k: CacheKeyBuilder): void {
+    k.push("FALSE");
+  }
+}
+export const null_ = () => new Null();
+export const true_ = () => new True_();
+export const false_ = () => new False_();
+
+export class Cast extends ColumnElement {
+  readonly __visit_name__ = "cast";
+  readonly clause: ClauseElement;
+  constructor(expr: unknown, type_: unknown) {
+    super();
+    this.type = to_instance(type_);
+    this.clause = coerce(expr, undefined);
+  }
+  _ck(k: CacheKeyBuilder): void {
+    k.push("cast(", this.type.__repr__());
+    this.clause._ck(k);
+    k.push(")");
+  }
+}
+export function cast(expr: unknown, type_: unknown): Cast {
+  return new Cast(expr, type_);
+}
+
+/** `literal_column("x")` / `column("x")`: a column named by text, with no table. */
+export class ColumnClause extends ColumnElement {
+  readonly __visit_name__: string = "column";
+  readonly name: string;
+  readonly is_literal: boolean;
+  table: { name: string } | null = null;
+  constructor(name: string, type_?: unknown, is_literal = false) {
+    super();
+    this.name = name;
+    this.type = to_instance(type_);
+    this.is_literal = is_literal;
+  }
+  _ck(k: CacheKeyBuilder): void {
+    k.push("colclause", this.name, this.is_literal ? "L" : "");
+  }
+  override get key(): string {
+    return this.name;
+  }
+  override get _bind_key(): string {
+    return this.name;
+  }
+}
+export function literal_column(text: string, type_?: unknown): ColumnClause {
+  return new ColumnClause(text, type_, true);
+}
+export function column(name: string, type_?: unknown): ColumnClause {
+  return new ColumnClause(name, type_, false);
+}
+export function literal(value: unknown, type_?: unknown): BindParameter {
+  return new BindParameter(null, value, { type_: type_ ?? typeForValue(value), unique: true });
+}
+
+/** A SQL function call (`count(x)`, `lower(x)`, `now()`); `func.count(...)` builds one. */
+export class FunctionCall extends ColumnElement {
+  readonly __visit_name__ = "function";
+  readonly name: string;
+  readonly packagenames: readonly string[];
+  readonly clauses: ClauseElement[];
+  constructor(name: string, args: unknown[], type_?: TypeEngine, packagenames: readonly string[] = []) {
+    super();
+    this.name = name;
+    this.packagenames = packagenames;
+    this.clauses = args.map((a) => coerce(a));
+    this.type = type_ ?? inferFunctionType(name, this.clauses);
+  }
+  _ck(k: CacheKeyBuilder): void {
+    k.push("fn(", [...this.packagenames, this.name].join("."));
+    for (const c of this.clauses) c._ck(k);
+    k.push(")");
+  }
+  override get _anon_label_base(): string {
+    return this.name;
+  }
+  override get key(): string {
+    return this.name;
+  }
+  /** `func.count().over(...)` and friends are not needed by the lessons; filter/within_group likewise. */
+  select(): unknown {
+    throw new ArgumentError("use select(func.x()) instead");
+  }
+}
+
+function inferFunctionType(name: string, args: ClauseElement[]): TypeEngine {
+  const lower = name.toLowerCase();
+  if (lower === "count" || lower === "char_length" || lower === "length") return new Integer();
+  if (["max", "min", "sum", "coalesce", "lower", "upper", "abs", "round", "trim"].includes(lower)) {
+    const first = args[0];
+    return first instanceof ColumnElement ? first.type : NULLTYPE;
+  }
+  return NULLTYPE;
+}
+
+/** `func.count(...)`, `func.lower(...)`, `func.pg_catalog.version()` … */
+export const func: Record<string, ((...args: unknown[]) => FunctionCall) & Record<string, any>> = new Proxy(
+  {},
+  {
+    get(_t, name: string) {
+      return makeFunc([], name);
+    },
+  },
+) as never;
+
+function makeFunc(packages: string[], name: string): any {
+  const fn = (...args: unknown[]) => new FunctionCall(name, args, undefined, packages);
+  return new Proxy(fn, {
+    get(target, prop: string) {
+      if (prop in target) return (target as never)[prop];
+      return makeFunc([...packages, name], prop);
+    },
+  });
+}
+
+/** `*` in `count(*)`. */
+export class Star extends ColumnElement {
+  readonly __visit_name__ = "star";
+  _ck(k: CacheKeyBuilder): void {
+    k.push("*");
+  }
+}
+
+defineModule(
+  "sqlalchemy.sql.elements",
+  ClauseElement,
+  ColumnElement,
+  BindParameter,
+  BinaryExpression,
+  BooleanClauseList,
+  ClauseList,
+  UnaryExpression,
+  Label,
+  Grouping,
+  Null,
+  True_,
+  False_,
+  Cast,
+  ColumnClause,
+);
+defineModule("sqlalchemy.sql.functions", FunctionCall);

@@ -1,0 +1,487 @@
+/**
+ * `sqlalchemy.sql.selectable`: FROM clauses (Table is in schema.ts), Join, Subquery and Select.
+ * Every generative method returns a new statement, as in SQLAlchemy.
+ */
+import type { Connection, ExecutionOptions } from "../engine/base.ts";
+import type { CursorResult } from "../engine/cursor.ts";
+import { ArgumentError, InvalidRequestError, NoForeignKeysError } from "../exc.ts";
+import { defineModule } from "../util/repr.ts";
+import {
+  and_,
+  BindParameter,
+  type CacheKeyBuilder,
+  ClauseElement,
+  ColumnClause,
+  ColumnElement,
+  coerce,
+  coerceColumn,
+  Label,
+  objectId,
+} from "./elements.ts";
+import { INTEGERTYPE } from "./sqltypes.ts";
+
+export abstract class FromClause extends ClauseElement {
+  /** The columns this FROM offers (a Table's columns, a subquery's labels …). */
+  abstract get _columns(): ColumnElement[];
+  join(right: FromClause, onclause?: unknown, options: { isouter?: boolean; full?: boolean } = {}): Join {
+    return new Join(this, right, onclause, options.isouter ?? false, options.full ?? false);
+  }
+  outerjoin(right: FromClause, onclause?: unknown, options: { full?: boolean } = {}): Join {
+    return new Join(this, right, onclause, true, options.full ?? false);
+  }
+  /** Tables that this FROM contains (a Join contains both sides). */
+  _from_objects(): FromClause[] {
+    return [this];
+  }
+  alias(name?: string): Subquery {
+    return new Subquery(this, name ?? null, true);
+  }
+}
+
+/** The ON clause from the foreign keys between two FROMs (SQLAlchemy's join_condition). */
+export function joinCondition(left: FromClause, right: FromClause): ColumnElement {
+  const crit: ColumnElement[] = [];
+  const tablesOf = (f: FromClause) => f._from_objects();
+  for (const r of tablesOf(right)) {
+    for (const l of tablesOf(left)) {
+      const rfks = (
+        r as unknown as {
+          foreign_keys?: Set<{
+            _resolve_column(raise?: boolean): ColumnElement | null;
+            parent: ColumnElement;
+          }>;
+        }
+      ).foreign_keys;
+      for (const fk of rfks ?? []) {
+        const target = fk._resolve_column(false) as unknown as { table?: unknown } | null;
+        if (target && target.table === l) crit.push((target as unknown as ColumnElement).eq(fk.parent));
+      }
+      if (!crit.length) {
+        const lfks = (
+          l as unknown as {
+            foreign_keys?: Set<{
+              _resolve_column(raise?: boolean): ColumnElement | null;
+              parent: ColumnElement;
+            }>;
+          }
+        ).foreign_keys;
+        for (const fk of lfks ?? []) {
+          const target = fk._resolve_column(false) as unknown as { table?: unknown } | null;
+          if (target && target.table === r) crit.push(fk.parent.eq(target));
+        }
+      }
+      if (crit.length) return and_(...crit);
+    }
+  }
+  const name = (f: FromClause) => (f as unknown as { name?: string }).name ?? String(f);
+  throw new NoForeignKeysError(
+    `Can't find any foreign key relationships between '${name(left)}' and '${name(right)}'.`,
+  );
+}
+
+export class Join extends FromClause {
+  readonly __visit_name__ = "join";
+  readonly left: FromClause;
+  readonly right: FromClause;
+  readonly onclause: ClauseElement;
+  readonly isouter: boolean;
+  readonly full: boolean;
+  constructor(left: FromClause, right: FromClause, onclause: unknown, isouter: boolean, full: boolean) {
+    super();
+    this.left = left;
+    this.right = right;
+    this.onclause =
+      onclause === undefined || onclause === null ? joinCondition(left, right) : coerce(onclause);
+    this.isouter = isouter;
+    this.full = full;
+  }
+  _ck(k: CacheKeyBuilder): void {
+    k.push("join(", this.isouter ? "o" : "", this.full ? "f" : "");
+    this.left._ck(k);
+    this.right._ck(k);
+    this.onclause._ck(k);
+    k.push(")");
+  }
+  override _from_objects(): FromClause[] {
+    return [...this.left._from_objects(), ...this.right._from_objects()];
+  }
+  get _columns(): ColumnElement[] {
+    return [...this.left._columns, ...this.right._columns];
+  }
+}
+
+/** A SELECT (or any FROM) used as a named FROM: `(SELECT …) AS anon_1`. */
+export class Subquery extends FromClause {
+  readonly __visit_name__ = "subquery";
+  readonly element: ClauseElement;
+  readonly name: string | null;
+  readonly isAlias: boolean;
+  readonly c: Record<string, SubqueryColumn> & { keys(): string[] };
+  private readonly _cols: SubqueryColumn[];
+  constructor(element: ClauseElement, name: string | null, isAlias = false) {
+    super();
+    this.element = element;
+    this.name = name;
+    this.isAlias = isAlias;
+    const inner =
+      element instanceof Select
+        ? element._exported_columns()
+        : element instanceof FromClause
+          ? element._columns
+          : [];
+    this._cols = inner.map((c) => new SubqueryColumn(this, c));
+    const c: Record<string, SubqueryColumn> = {};
+    for (const col of this._cols) if (!(col.key in c)) c[col.key] = col;
+    Object.defineProperty(c, "keys", { value: () => Object.keys(c), enumerable: false });
+    this.c = c as Subquery["c"];
+  }
+  _ck(k: CacheKeyBuilder): void {
+    k.push("subq(", this.name ?? `~${objectId(this)}`);
+    this.element._ck(k);
+    k.push(")");
+  }
+  get _columns(): ColumnElement[] {
+    return this._cols;
+  }
+}
+
+export class SubqueryColumn extends ColumnElement {
+  readonly __visit_name__ = "subquery_column";
+  readonly subquery: Subquery;
+  readonly element: ColumnElement;
+  constructor(subquery: Subquery, element: ColumnElement) {
+    super();
+    this.subquery = subquery;
+    this.element = element;
+    this.type = element.type;
+  }
+  override get key(): string {
+    return this.element.key ?? "anon";
+  }
+  override get _bind_key(): string {
+    return this.key;
+  }
+  _ck(k: CacheKeyBuilder): void {
+    k.push("sqcol", objectId(this.subquery), this.key);
+  }
+}
+
+export type LabelStyle = "disambiguate_only" | "tablename_plus_col" | "none";
+export const LABEL_STYLE_DISAMBIGUATE_ONLY: LabelStyle = "disambiguate_only";
+export const LABEL_STYLE_TABLENAME_PLUS_COL: LabelStyle = "tablename_plus_col";
+export const LABEL_STYLE_NONE: LabelStyle = "none";
+
+interface SetupJoin {
+  target: FromClause;
+  onclause: unknown;
+  left: FromClause | null;
+  isouter: boolean;
+  full: boolean;
+}
+
+/** The entities of a select() resolve through hooks the ORM installs (SQLAlchemy's plugins). */
+export const selectPlugins: {
+  /** A non-Core argument to select() (a mapped class, an aliased class …) → its columns and FROM. */
+  resolveEntity?: (entity: unknown) => { columns: ColumnElement[]; from: FromClause } | null;
+} = {};
+
+export function expandColumnArg(arg: unknown): ColumnElement[] {
+  if (arg instanceof FromClause) return arg._columns;
+  if (arg instanceof ColumnElement) return [arg];
+  const resolved = selectPlugins.resolveEntity?.(arg);
+  if (resolved) return resolved.columns;
+  const ce = (arg as { __clause_element__?: () => unknown } | null)?.__clause_element__;
+  if (typeof ce === "function") return expandColumnArg(ce.call(arg));
+  if (typeof arg === "string") return [new ColumnClause(arg, undefined, true)];
+  throw new ArgumentError(
+    `Column expression, FROM clause, or other columns clause element expected, got ${String(arg)}.`,
+  );
+}
+
+export class Select extends ClauseElement {
+  readonly __visit_name__ = "select";
+  _raw_columns: unknown[] = [];
+  _where_criteria: ClauseElement[] = [];
+  _having_criteria: ClauseElement[] = [];
+  _order_by: ClauseElement[] = [];
+  _group_by: ClauseElement[] = [];
+  _limit: number | ClauseElement | null = null;
+  _offset: number | ClauseElement | null = null;
+  _distinct = false;
+  _setup_joins: SetupJoin[] = [];
+  _from_obj: FromClause[] = [];
+  _label_style: LabelStyle = LABEL_STYLE_DISAMBIGUATE_ONLY;
+  _execution_options: ExecutionOptions = {};
+  _for_update: { nowait?: boolean; read?: boolean; skip_locked?: boolean } | null = null;
+  /** Loader options (ORM): selectinload(), joinedload() … */
+  _with_options: unknown[] = [];
+  /** Free slot for the ORM's compile state. */
+  _propagate_attrs: Record<string, unknown> = {};
+
+  constructor(...entities: unknown[]) {
+    super();
+    const flat = entities.length === 1 && Array.isArray(entities[0]) ? (entities[0] as unknown[]) : entities;
+    this._raw_columns = flat;
+    for (const e of flat) expandColumnArg(e);
+  }
+
+  protected _clone(): this {
+    const c = Object.create(Object.getPrototypeOf(this)) as this;
+    Object.assign(c, this);
+    c._raw_columns = [...this._raw_columns];
+    c._where_criteria = [...this._where_criteria];
+    c._having_criteria = [...this._having_criteria];
+    c._order_by = [...this._order_by];
+    c._group_by = [...this._group_by];
+    c._setup_joins = [...this._setup_joins];
+    c._from_obj = [...this._from_obj];
+    c._with_options = [...this._with_options];
+    return c;
+  }
+
+  /** The column expressions of the SELECT list (entities expanded). */
+  _exported_columns(): ColumnElement[] {
+    return this._raw_columns.flatMap(expandColumnArg);
+  }
+  get selected_columns(): ColumnElement[] {
+    return this._exported_columns();
+  }
+
+  where(...criteria: unknown[]): this {
+    const c = this._clone();
+    for (const w of criteria) c._where_criteria.push(coerce(w));
+    return c;
+  }
+  filter(...criteria: unknown[]): this {
+    return this.where(...criteria);
+  }
+  /** `filter_by(name="x")` against the first entity / table. */
+  filter_by(kwargs: Record<string, unknown>): this {
+    const first = this._raw_columns[0];
+    const cols = expandColumnArg(first);
+    const crit = Object.entries(kwargs).map(([k, v]) => {
+      const col = cols.find((c) => c.key === k);
+      if (!col)
+        throw new InvalidRequestError(`Entity namespace for "${String(first)}" has no property "${k}"`);
+      return col.eq(v);
+    });
+    return this.where(...crit);
+  }
+  having(...criteria: unknown[]): this {
+    const c = this._clone();
+    for (const w of criteria) c._having_criteria.push(coerce(w));
+    return c;
+  }
+  order_by(...clauses: unknown[]): this {
+    const c = this._clone();
+    if (clauses.length === 1 && clauses[0] === null) c._order_by = [];
+    else
+      for (const o of clauses)
+        c._order_by.push(typeof o === "string" ? new ColumnClause(o, undefined, true) : coerce(o));
+    return c;
+  }
+  group_by(...clauses: unknown[]): this {
+    const c = this._clone();
+    for (const g of clauses) c._group_by.push(coerce(g));
+    return c;
+  }
+  limit(n: number | null): this {
+    const c = this._clone();
+    c._limit = n === null ? null : new BindParameter("param", n, { type_: INTEGERTYPE, unique: true });
+    return c;
+  }
+  offset(n: number | null): this {
+    const c = this._clone();
+    c._offset = n === null ? null : new BindParameter("param", n, { type_: INTEGERTYPE, unique: true });
+    return c;
+  }
+  distinct(): this {
+    const c = this._clone();
+    c._distinct = true;
+    return c;
+  }
+  select_from(...froms: unknown[]): this {
+    const c = this._clone();
+    for (const f of froms) c._from_obj.push(asFrom(f));
+    return c;
+  }
+  join(target: unknown, onclause?: unknown, options: { isouter?: boolean; full?: boolean } = {}): this {
+    const c = this._clone();
+    c._setup_joins.push({
+      target: asFrom(target),
+      onclause,
+      left: null,
+      isouter: options.isouter ?? false,
+      full: options.full ?? false,
+    });
+    return c;
+  }
+  outerjoin(target: unknown, onclause?: unknown, options: { full?: boolean } = {}): this {
+    return this.join(target, onclause, { isouter: true, full: options.full });
+  }
+  join_from(
+    left: unknown,
+    right: unknown,
+    onclause?: unknown,
+    options: { isouter?: boolean; full?: boolean } = {},
+  ): this {
+    const c = this._clone();
+    c._setup_joins.push({
+      target: asFrom(right),
+      onclause,
+      left: asFrom(left),
+      isouter: options.isouter ?? false,
+      full: options.full ?? false,
+    });
+    return c;
+  }
+  outerjoin_from(left: unknown, right: unknown, onclause?: unknown): this {
+    return this.join_from(left, right, onclause, { isouter: true });
+  }
+  with_only_columns(...cols: unknown[]): this {
+    const c = this._clone();
+    c._raw_columns = cols;
+    return c;
+  }
+  add_columns(...cols: unknown[]): this {
+    const c = this._clone();
+    c._raw_columns.push(...cols);
+    return c;
+  }
+  set_label_style(style: LabelStyle): this {
+    const c = this._clone();
+    c._label_style = style;
+    return c;
+  }
+  execution_options(options: Record<string, unknown>): this {
+    const c = this._clone();
+    c._execution_options = { ...this._execution_options, ...options };
+    return c;
+  }
+  get_execution_options(): ExecutionOptions {
+    return this._execution_options;
+  }
+  options(...opts: unknown[]): this {
+    const c = this._clone();
+    c._with_options.push(...opts);
+    return c;
+  }
+  with_for_update(options: { nowait?: boolean; read?: boolean; skip_locked?: boolean } = {}): this {
+    const c = this._clone();
+    c._for_update = options;
+    return c;
+  }
+  subquery(name?: string): Subquery {
+    return new Subquery(this, name ?? null);
+  }
+  alias(name?: string): Subquery {
+    return new Subquery(this, name ?? null);
+  }
+  scalar_subquery(): ScalarSelect {
+    return new ScalarSelect(this);
+  }
+  label(name: string): Label {
+    return new Label(name, this.scalar_subquery());
+  }
+  exists(): Exists {
+    return new Exists(this);
+  }
+
+  _ck(k: CacheKeyBuilder): void {
+    k.push("select(", this._label_style, this._distinct ? "d" : "");
+    for (const c of this._raw_columns) {
+      if (c instanceof ClauseElement) c._ck(k);
+      else {
+        const ck = (c as { _ck?: (k: CacheKeyBuilder) => void })._ck;
+        if (typeof ck === "function") ck.call(c, k);
+        else k.push(`ent${objectId(c as object)}`);
+      }
+    }
+    k.push("|w");
+    for (const w of this._where_criteria) w._ck(k);
+    k.push("|j");
+    for (const j of this._setup_joins) {
+      k.push(j.isouter ? "o" : "i");
+      j.left?._ck(k);
+      j.target._ck(k);
+      if (j.onclause instanceof ClauseElement) j.onclause._ck(k);
+    }
+    k.push("|f");
+    for (const f of this._from_obj) f._ck(k);
+    k.push("|o");
+    for (const o of this._order_by) o._ck(k);
+    k.push("|g");
+    for (const g of this._group_by) g._ck(k);
+    k.push("|h");
+    for (const h of this._having_criteria) h._ck(k);
+    k.push("|l");
+    if (this._limit instanceof ClauseElement) this._limit._ck(k);
+    k.push("|of");
+    if (this._offset instanceof ClauseElement) this._offset._ck(k);
+    if (this._for_update) k.push("fu", JSON.stringify(this._for_update));
+    for (const o of this._with_options) {
+      const ck = (o as { _ck?: (k: CacheKeyBuilder) => void })._ck;
+      if (typeof ck === "function") ck.call(o, k);
+    }
+    k.push(")");
+  }
+
+  _execute_on_connection(
+    connection: Connection,
+    distilled_params: readonly Record<string, unknown>[],
+    execution_options: ExecutionOptions,
+  ): CursorResult {
+    return connection._execute_clauseelement(this as never, distilled_params, {
+      ...this._execution_options,
+      ...execution_options,
+    });
+  }
+}
+
+function asFrom(f: unknown): FromClause {
+  if (f instanceof FromClause) return f;
+  const resolved = selectPlugins.resolveEntity?.(f);
+  if (resolved) return resolved.from;
+  const ce = (f as { __clause_element__?: () => unknown } | null)?.__clause_element__;
+  if (typeof ce === "function") return asFrom(ce.call(f));
+  throw new ArgumentError(`FROM expression expected, got ${String(f)}`);
+}
+
+export class ScalarSelect extends ColumnElement {
+  readonly __visit_name__ = "scalar_select";
+  readonly element: Select;
+  constructor(element: Select) {
+    super();
+    this.element = element;
+    this.type = element._exported_columns()[0]?.type ?? this.type;
+  }
+  _ck(k: CacheKeyBuilder): void {
+    k.push("scalar(");
+    this.element._ck(k);
+    k.push(")");
+  }
+}
+
+export class Exists extends ColumnElement {
+  readonly __visit_name__ = "exists";
+  readonly element: Select;
+  constructor(element: Select) {
+    super();
+    this.element = element;
+  }
+  _ck(k: CacheKeyBuilder): void {
+    k.push("exists(");
+    this.element._ck(k);
+    k.push(")");
+  }
+}
+
+/** `select(col, table, entity, …)`. */
+export function select(...entities: unknown[]): Select {
+  return new Select(...entities);
+}
+export function exists(stmt?: Select | unknown): Exists {
+  return new Exists(stmt instanceof Select ? stmt : new Select(coerceColumn(stmt ?? "*")));
+}
+
+defineModule("sqlalchemy.sql.selectable", Select, Join, Subquery, ScalarSelect, Exists, FromClause);

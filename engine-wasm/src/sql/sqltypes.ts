@@ -1,0 +1,313 @@
+/**
+ * `sqlalchemy.types`: SQL types with their Python-side conversions. Each type is callable with or
+ * without `new`, as in Python (`String(30)`, `Integer`, `Numeric(10, 2)`), prints as SQLAlchemy's repr
+ * (`String(length=30)`) and compiles per dialect (the dialect's type compiler decides the DDL name).
+ */
+import type { BindProcessor, ResultProcessor } from "../engine/interfaces.ts";
+import { Decimal, date, datetime } from "../util/pytypes.ts";
+import { defineModule, repr } from "../util/repr.ts";
+
+/** What a type needs to know about the dialect to convert values. */
+export interface TypeDialect {
+  readonly name: string;
+  readonly driver?: string;
+}
+
+export class TypeEngine {
+  /** Name used in DDL by the generic type compiler (`visit_<name>`). */
+  readonly __visit_name__: string = "null";
+  /** True for types whose driver value needs a cast in asyncpg / psycopg 3 bind rendering. */
+  get render_bind_cast(): boolean {
+    return false;
+  }
+  bind_processor(_dialect: TypeDialect): BindProcessor | null {
+    return null;
+  }
+  result_processor(_dialect: TypeDialect, _coltype?: unknown): ResultProcessor | null {
+    return null;
+  }
+  /** Python's repr, with only the arguments that differ from the defaults. */
+  protected _repr_args(): string[] {
+    return [];
+  }
+  __repr__(): string {
+    return `${this.constructor.name}(${this._repr_args().join(", ")})`;
+  }
+  toString(): string {
+    return this.__repr__();
+  }
+  /** The type a comparison with this type produces (Boolean); arithmetic keeps the type. */
+  get python_type(): string {
+    return "object";
+  }
+}
+
+export class NullType extends TypeEngine {
+  override readonly __visit_name__: string = "null";
+}
+
+export class Integer extends TypeEngine {
+  override readonly __visit_name__: string = "integer";
+  override get render_bind_cast(): boolean {
+    return true;
+  }
+  override get python_type(): string {
+    return "int";
+  }
+}
+export class SmallInteger extends Integer {
+  override readonly __visit_name__: string = "small_integer";
+}
+export class BigInteger extends Integer {
+  override readonly __visit_name__: string = "big_integer";
+}
+
+// biome-ignore lint/suspicious/noShadowRestrictedNames: SQLAlchemy's type name
+export class String extends TypeEngine {
+  override readonly __visit_name__: string = "string";
+  readonly length: number | null;
+  readonly collation: string | null;
+  constructor(length?: number | null, options: { collation?: string } = {}) {
+    super();
+    this.length = length ?? null;
+    this.collation = options.collation ?? null;
+  }
+  override get render_bind_cast(): boolean {
+    return true;
+  }
+  protected override _repr_args(): string[] {
+    const args: string[] = [];
+    if (this.length !== null) args.push(`length=${this.length}`);
+    if (this.collation !== null) args.push(`collation=${repr(this.collation)}`);
+    return args;
+  }
+  override get python_type(): string {
+    return "str";
+  }
+}
+export class Text extends String {
+  override readonly __visit_name__: string = "text";
+}
+export class Unicode extends String {
+  override readonly __visit_name__: string = "unicode";
+}
+export class UnicodeText extends Text {
+  override readonly __visit_name__: string = "unicode_text";
+}
+
+// biome-ignore lint/suspicious/noShadowRestrictedNames: SQLAlchemy's type name
+export class Boolean extends TypeEngine {
+  override readonly __visit_name__: string = "boolean";
+  override get render_bind_cast(): boolean {
+    return true;
+  }
+  override result_processor(dialect: TypeDialect): ResultProcessor | null {
+    if (dialect.name === "sqlite") return (v) => (v === null || v === undefined ? null : Boolean_(v));
+    return null;
+  }
+  override bind_processor(dialect: TypeDialect): BindProcessor | null {
+    if (dialect.name === "sqlite") return (v) => (v === null || v === undefined ? null : v ? 1 : 0);
+    return null;
+  }
+}
+const Boolean_ = (v: unknown) => !!v;
+
+export class Numeric extends TypeEngine {
+  override readonly __visit_name__: string = "numeric";
+  readonly precision: number | null;
+  readonly scale: number | null;
+  readonly asdecimal: boolean;
+  constructor(precision?: number | null, scale?: number | null, options: { asdecimal?: boolean } = {}) {
+    super();
+    this.precision = precision ?? null;
+    this.scale = scale ?? null;
+    this.asdecimal = options.asdecimal ?? true;
+  }
+  override get render_bind_cast(): boolean {
+    return true;
+  }
+  protected override _repr_args(): string[] {
+    const args: string[] = [];
+    if (this.precision !== null) args.push(`precision=${this.precision}`);
+    if (this.scale !== null) args.push(`scale=${this.scale}`);
+    return args;
+  }
+  override bind_processor(dialect: TypeDialect): BindProcessor | null {
+    if (dialect.name === "sqlite") return (v) => (v instanceof Decimal ? Number(v.text) : v);
+    return null;
+  }
+  override result_processor(dialect: TypeDialect): ResultProcessor | null {
+    if (!this.asdecimal) return (v) => (v instanceof Decimal ? Number(v.text) : v);
+    if (dialect.name === "sqlite") {
+      const scale = this.scale ?? 10;
+      return (v) => (v === null || v === undefined ? null : new Decimal(Number(v).toFixed(scale)));
+    }
+    return null;
+  }
+}
+export class Float extends Numeric {
+  override readonly __visit_name__: string = "float";
+  constructor(precision?: number | null, options: { asdecimal?: boolean } = {}) {
+    super(precision, null, { asdecimal: options.asdecimal ?? false });
+  }
+  override result_processor(): ResultProcessor | null {
+    return this.asdecimal
+      ? (v) => (v === null ? null : new Decimal(globalThis.String(v)))
+      : (v) => (v instanceof Decimal ? Number(v.text) : v);
+  }
+}
+export class Double extends Float {
+  override readonly __visit_name__: string = "double";
+}
+
+function toDate(v: unknown): unknown {
+  if (typeof v === "string") return date.fromisoformat(v);
+  return v;
+}
+function toDatetime(v: unknown): unknown {
+  if (typeof v === "string") return datetime.fromisoformat(v);
+  return v;
+}
+
+// biome-ignore lint/suspicious/noShadowRestrictedNames: SQLAlchemy's type name
+export class Date extends TypeEngine {
+  override readonly __visit_name__: string = "date";
+  override get render_bind_cast(): boolean {
+    return true;
+  }
+  override bind_processor(dialect: TypeDialect): BindProcessor | null {
+    if (dialect.name !== "sqlite") return null;
+    return (v) =>
+      v instanceof date
+        ? v.isoformat()
+        : v instanceof globalThis.Date
+          ? datetime.fromDate(v).isoformat().slice(0, 10)
+          : v;
+  }
+  override result_processor(dialect: TypeDialect): ResultProcessor | null {
+    return dialect.name === "sqlite" ? (v) => (v === null ? null : toDate(v)) : null;
+  }
+}
+
+export class DateTime extends TypeEngine {
+  override readonly __visit_name__: string = "datetime";
+  readonly timezone: boolean;
+  constructor(timezone = false) {
+    super();
+    this.timezone = typeof timezone === "object" ? !!(timezone as { timezone?: boolean }).timezone : timezone;
+  }
+  override get render_bind_cast(): boolean {
+    return true;
+  }
+  protected override _repr_args(): string[] {
+    return this.timezone ? ["timezone=True"] : [];
+  }
+  override bind_processor(dialect: TypeDialect): BindProcessor | null {
+    if (dialect.name !== "sqlite") return null;
+    const fmt = (d: datetime) =>
+      `${d.isoformat(" ").slice(0, 19)}.${globalThis.String(d.microsecond).padStart(6, "0")}`;
+    return (v) =>
+      v instanceof datetime ? fmt(v) : v instanceof globalThis.Date ? fmt(datetime.fromDate(v)) : v;
+  }
+  override result_processor(dialect: TypeDialect): ResultProcessor | null {
+    return dialect.name === "sqlite" ? (v) => (v === null ? null : toDatetime(v)) : null;
+  }
+}
+
+export class Time extends TypeEngine {
+  override readonly __visit_name__: string = "time";
+}
+export class Interval extends TypeEngine {
+  override readonly __visit_name__: string = "interval";
+}
+export class LargeBinary extends TypeEngine {
+  override readonly __visit_name__: string = "large_binary";
+}
+// biome-ignore lint/suspicious/noShadowRestrictedNames: SQLAlchemy's type name
+export class JSON extends TypeEngine {
+  override readonly __visit_name__: string = "JSON";
+  override bind_processor(): BindProcessor | null {
+    return (v) => (v === null || v === undefined ? null : globalThis.JSON.stringify(v));
+  }
+  override result_processor(dialect: TypeDialect): ResultProcessor | null {
+    return dialect.name === "sqlite" ? (v) => (typeof v === "string" ? globalThis.JSON.parse(v) : v) : null;
+  }
+}
+export class Uuid extends TypeEngine {
+  override readonly __visit_name__: string = "uuid";
+}
+export class Enum extends String {
+  override readonly __visit_name__: string = "enum";
+  readonly enums: readonly string[];
+  readonly name: string | null;
+  constructor(...args: (string | { name?: string })[]) {
+    const enums = args.filter((a): a is string => typeof a === "string");
+    const opts = (args.find((a) => typeof a === "object") ?? {}) as { name?: string };
+    super(Math.max(0, ...enums.map((e) => e.length)));
+    this.enums = enums;
+    this.name = opts.name ?? null;
+  }
+  protected override _repr_args(): string[] {
+    return this.enums.map((e) => repr(e));
+  }
+}
+
+export const BOOLEANTYPE = new Boolean();
+export const INTEGERTYPE = new Integer();
+export const NULLTYPE = new NullType();
+export const STRINGTYPE = new String();
+
+/** The type for a Python value given as a literal (SQLAlchemy's _resolve_value_to_type). */
+export function typeForValue(value: unknown): TypeEngine {
+  switch (typeof value) {
+    case "boolean":
+      return BOOLEANTYPE;
+    case "number":
+      return Number.isInteger(value) ? INTEGERTYPE : new Float();
+    case "bigint":
+      return new BigInteger();
+    case "string":
+      return STRINGTYPE;
+  }
+  if (value instanceof Decimal) return new Numeric();
+  if (value instanceof datetime || value instanceof globalThis.Date) return new DateTime();
+  if (value instanceof date) return new Date();
+  return NULLTYPE;
+}
+
+type TypeClass = new (...args: any[]) => TypeEngine;
+
+export { callable } from "../util/callable.ts";
+
+/** A type instance from a class or an instance (`Integer` → `Integer()`). */
+export function to_instance(t: unknown): TypeEngine {
+  if (t === null || t === undefined) return NULLTYPE;
+  if (t instanceof TypeEngine) return t;
+  if (typeof t === "function") return new (t as TypeClass)();
+  throw new TypeError(`${repr(t)} is not a SQL type`);
+}
+
+defineModule(
+  "sqlalchemy.sql.sqltypes",
+  TypeEngine,
+  NullType,
+  Integer,
+  SmallInteger,
+  BigInteger,
+  String,
+  Text,
+  Unicode,
+  UnicodeText,
+  Boolean,
+  Numeric,
+  Float,
+  Double,
+  Date,
+  DateTime,
+  Time,
+  Interval,
+  LargeBinary,
+  JSON,
+  Uuid,
+  Enum,
+);
