@@ -1,56 +1,164 @@
 /**
- * What a statement does to the shared database session, read from its leading keyword.
+ * What a statement does to the shared database session, read from its keywords (outside string
+ * literals, quoted identifiers and comments).
  *
- * - `read`: SELECT / VALUES / SHOW / EXPLAIN / PRAGMA x (no `=`) / WITH … SELECT;
- * - `write`: DML (INSERT / UPDATE / DELETE / REPLACE / MERGE, WITH … INSERT …), SAVEPOINTs;
- * - `ddl`: CREATE / DROP / ALTER / TRUNCATE / PRAGMA x = y / VACUUM … — changes the database; pysqlite
- *   runs it without opening a transaction, psycopg2 inside one;
- * - `control`: BEGIN / COMMIT / ROLLBACK / END / RELEASE written by hand.
+ * - `read`: changes nothing a transaction protects: SELECT / VALUES / TABLE / SHOW / EXPLAIN (without
+ *   ANALYZE) / PRAGMA x (no `=`) / WITH … SELECT, and session settings (SET, RESET, LISTEN …);
+ * - `write`: DML (INSERT / UPDATE / DELETE / REPLACE / MERGE, also inside WITH or EXPLAIN ANALYZE),
+ *   SELECT … FOR UPDATE / FOR SHARE (row locks), SAVEPOINT and RELEASE;
+ * - `rollback_to`: ROLLBACK TO [SAVEPOINT] x (a write that also clears PostgreSQL's failed state);
+ * - `ddl`: everything else (CREATE / DROP / ALTER / PRAGMA x = y / VACUUM …): changes the database;
+ *   pysqlite runs it without opening a transaction, psycopg2 inside one;
+ * - `begin` / `commit` / `rollback`: transaction control written by hand (BEGIN, START TRANSACTION,
+ *   COMMIT, END, ROLLBACK, ABORT).
  */
-export type StatementKind = "read" | "write" | "ddl" | "control";
+export type StatementKind = "read" | "write" | "rollback_to" | "ddl" | "begin" | "commit" | "rollback";
 
-const LEADING = /^\s*(?:(?:--[^\n]*\n)|(?:\/\*[\s\S]*?\*\/)|\s|\()*([A-Za-z]+)/;
-const DML = /\b(insert|update|delete|merge|replace)\b/i;
+/** Lower-cased words of the statement outside literals, identifiers in quotes and comments. */
+export function keywords(sql: string): string[] {
+  const words: string[] = [];
+  const n = sql.length;
+  let i = 0;
+  while (i < n) {
+    const c = sql.charCodeAt(i);
+    if (c === 39 /* ' */ || c === 34 /* " */ || c === 96 /* ` */) {
+      i = skipQuoted(sql, i, c);
+    } else if (c === 91 /* [ */) {
+      const end = sql.indexOf("]", i + 1);
+      i = end < 0 ? n : end + 1;
+    } else if (c === 45 /* - */ && sql.charCodeAt(i + 1) === 45) {
+      const end = sql.indexOf("\n", i + 2);
+      i = end < 0 ? n : end + 1;
+    } else if (c === 47 /* / */ && sql.charCodeAt(i + 1) === 42 /* * */) {
+      const end = sql.indexOf("*/", i + 2);
+      i = end < 0 ? n : end + 2;
+    } else if (c === 36 /* $ */ && /^\$[A-Za-z_]*\$/.test(sql.slice(i, i + 64))) {
+      // PostgreSQL dollar quoting: $tag$ ... $tag$
+      const tag = /^\$[A-Za-z_]*\$/.exec(sql.slice(i, i + 64))![0];
+      const end = sql.indexOf(tag, i + tag.length);
+      i = end < 0 ? n : end + tag.length;
+    } else if (isWordStart(c)) {
+      let j = i + 1;
+      while (j < n && isWordPart(sql.charCodeAt(j))) j++;
+      // a parameter name (:name, @name, $name) or a qualified name part is not a keyword
+      const prev = i > 0 ? sql.charCodeAt(i - 1) : 32;
+      if (prev !== 58 /* : */ && prev !== 64 /* @ */ && prev !== 36 /* $ */ && prev !== 46 /* . */) {
+        words.push(sql.slice(i, j).toLowerCase());
+      }
+      i = j;
+    } else if (c === 61 /* = */) {
+      words.push("=");
+      i++;
+    } else {
+      i++;
+    }
+  }
+  return words;
+}
 
-export function classify(sql: string): StatementKind {
-  const m = LEADING.exec(sql);
-  const kw = (m?.[1] ?? "").toLowerCase();
+function skipQuoted(sql: string, start: number, quote: number): number {
+  let i = start + 1;
+  while (i < sql.length) {
+    if (sql.charCodeAt(i) === quote) {
+      if (sql.charCodeAt(i + 1) === quote) i += 2;
+      else return i + 1;
+    } else i++;
+  }
+  return i;
+}
+
+function isWordStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+function isWordPart(c: number): boolean {
+  return isWordStart(c) || (c >= 48 && c <= 57);
+}
+
+const DML = new Set(["insert", "update", "delete", "replace", "merge"]);
+
+function hasDml(words: readonly string[], from: number): boolean {
+  for (let i = from; i < words.length; i++) if (DML.has(words[i]!)) return true;
+  return false;
+}
+
+function locks(words: readonly string[]): boolean {
+  for (let i = 1; i < words.length; i++) {
+    if (words[i - 1] === "for" && (words[i] === "update" || words[i] === "share" || words[i] === "no" || words[i] === "key")) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function classifyWords(words: readonly string[]): StatementKind {
+  const kw = words[0] ?? "";
   switch (kw) {
     case "select":
+      if (words.includes("into")) return "ddl"; // PostgreSQL SELECT … INTO creates a table
+      return locks(words) ? "write" : "read";
     case "values":
-    case "show":
-    case "explain":
     case "table":
+    case "show":
       return "read";
     case "with":
-      return DML.test(sql) ? "write" : "read";
+      return hasDml(words, 1) || locks(words) ? "write" : "read";
+    case "explain":
+      // EXPLAIN ANALYZE runs the statement
+      return words.includes("analyze") || words.includes("analyse") ? (hasDml(words, 1) ? "write" : "read") : "read";
     case "pragma":
-      return sql.includes("=") ? "ddl" : "read";
+      return words.includes("=") ? "ddl" : "read";
     case "insert":
     case "update":
     case "delete":
     case "replace":
     case "merge":
     case "savepoint":
+    case "release":
     case "copy":
       return "write";
     case "begin":
-    case "commit":
-    case "rollback":
-    case "end":
-    case "release":
     case "start":
+      return "begin";
+    case "commit":
+    case "end":
+      return "commit";
+    case "rollback":
     case "abort":
-      return "control";
+      return words[1] === "to" || (words[1] === "transaction" && words[2] === "to") || (words[1] === "work" && words[2] === "to")
+        ? "rollback_to"
+        : "rollback";
     case "set":
     case "reset":
     case "discard":
     case "listen":
+    case "unlisten":
     case "notify":
     case "prepare":
     case "deallocate":
       return "read";
+    case "execute": // a prepared statement: whatever it is, assume it writes
+      return "write";
     default:
       return "ddl";
   }
+}
+
+const CACHE_LIMIT = 512;
+const cache = new Map<string, StatementKind>();
+
+/** The statement's kind (memoised: the engine sends the same SQL strings again and again). */
+export function classify(sql: string): StatementKind {
+  let kind = cache.get(sql);
+  if (kind === undefined) {
+    kind = classifyWords(keywords(sql));
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+    cache.set(sql, kind);
+  }
+  return kind;
+}
+
+/** Whether statements of this kind leave the database unchanged (they may run outside a transaction). */
+export function isReadOnly(kind: StatementKind): boolean {
+  return kind === "read";
 }

@@ -1,29 +1,42 @@
 /**
  * PEP 249 Connection and Cursor over a `LogicalSession`, shared by the emulated drivers (pysqlite,
- * aiosqlite, psycopg2, psycopg, asyncpg). A driver supplies how parameters are turned into what the
- * physical session runs, and its own error classes; everything else (description, rowcount,
- * fetch*, executemany, closed checks) is here.
+ * aiosqlite, psycopg2, psycopg, asyncpg). A driver supplies the database-specific parts as hooks
+ * (how one statement runs, its error classes) or by extending these classes; everything else
+ * (description, rowcount, lastrowid, fetch*, executemany, closed checks, PostgreSQL's failed
+ * transaction state, autocommit) is here.
  */
 import type { DBAPIColumn, DBAPIConnection, DBAPICursor, DBAPIParameters } from "../engine/interfaces.ts";
+import { classify, type StatementKind } from "./classify.ts";
 import type { ExecResult, LogicalSession } from "./shared_session.ts";
 
 export interface DriverHooks {
-  /** Runs one statement for a cursor (rewriting parameters as the driver does). */
+  /** Runs one statement for a cursor (rewriting parameters as the driver does) via `session.execute`. */
   execute(session: LogicalSession, operation: string, parameters: DBAPIParameters | undefined): ExecResult;
-  /** The driver's ProgrammingError for use of a closed cursor / connection. */
+  /** The driver's error for use of a closed cursor / connection (sqlite3: ProgrammingError). */
   closedError(what: "cursor" | "connection"): Error;
   /** psycopg2 reports the number of rows a SELECT returned; pysqlite -1. */
   readonly select_rowcount: "rows" | "minus_one";
-  /** Called when a statement fails, before the error propagates (PostgreSQL marks the transaction failed). */
+  /**
+   * PostgreSQL semantics: an error inside a transaction makes every further statement fail until
+   * ROLLBACK (or ROLLBACK TO SAVEPOINT); this makes that error (25P02, InFailedSqlTransaction).
+   * Absent (SQLite): an error leaves the transaction usable.
+   */
+  in_failed_transaction_error?(): Error;
+  /** Whether `err` aborts the transaction (errors from the server do; client-side ones do not). Default: all. */
+  aborts_transaction?(err: unknown): boolean;
+  /** A check before executemany() (pysqlite refuses statements that only read). */
+  check_executemany?(operation: string, kind: StatementKind): void;
+  /** Called when a statement fails, before the error propagates. */
   onError?(session: LogicalSession, err: unknown): void;
-  /** A check before each statement (PostgreSQL: refuse statements in a failed transaction). */
+  /** A check before each statement. */
   beforeExecute?(session: LogicalSession, operation: string): void;
+  /** Called when the connection's transaction ends (commit, rollback, close). */
   onEnd?(session: LogicalSession): void;
   repr?(): string;
 }
 
 export class Cursor implements DBAPICursor {
-  private readonly conn: Connection;
+  readonly connection: Connection;
   private _description: DBAPIColumn[] | null = null;
   private _rows: unknown[][] = [];
   private _pos = 0;
@@ -32,8 +45,8 @@ export class Cursor implements DBAPICursor {
   private _closed = false;
   arraysize = 1;
 
-  constructor(conn: Connection) {
-    this.conn = conn;
+  constructor(connection: Connection) {
+    this.connection = connection;
   }
 
   get description(): readonly DBAPIColumn[] | null {
@@ -45,60 +58,64 @@ export class Cursor implements DBAPICursor {
   get lastrowid(): number | null {
     return this._lastrowid;
   }
+  get closed(): boolean {
+    return this._closed;
+  }
 
   private check(): LogicalSession {
-    if (this._closed) throw this.conn.hooks.closedError("cursor");
-    return this.conn._session();
+    if (this._closed) throw this.connection.hooks.closedError("cursor");
+    return this.connection._session();
   }
 
-  execute(operation: string, parameters?: DBAPIParameters): void {
+  private reset(): void {
+    this._description = null;
+    this._rows = [];
+    this._pos = 0;
+  }
+
+  execute(operation: string, parameters?: DBAPIParameters): this {
     const session = this.check();
-    const hooks = this.conn.hooks;
-    hooks.beforeExecute?.(session, operation);
+    const conn = this.connection;
+    const kind = classify(operation);
+    this.reset();
     let r: ExecResult;
     try {
-      r = hooks.execute(session, operation, parameters);
+      r = conn._run(session, operation, parameters, kind);
     } catch (err) {
-      hooks.onError?.(session, err);
+      this._rowcount = -1;
       throw err;
     }
-    this._set(r);
-  }
-
-  private _set(r: ExecResult): void {
     this._rows = r.rows;
-    this._pos = 0;
     if (r.columns) {
       const types = r.types;
       this._description = r.columns.map((name, i) => ({ name, type_code: types?.[i] ?? null }));
-      this._rowcount = this.conn.hooks.select_rowcount === "rows" ? r.rows.length : -1;
+      this._rowcount = conn.hooks.select_rowcount === "rows" ? r.rows.length : r.rowcount;
     } else {
-      this._description = null;
       this._rowcount = r.rowcount;
     }
-    if (r.lastrowid !== null) this._lastrowid = r.lastrowid;
+    this._lastrowid = session.lastrowid;
+    return this;
   }
 
-  executemany(operation: string, seq_of_parameters: readonly DBAPIParameters[]): void {
+  executemany(operation: string, seq_of_parameters: Iterable<DBAPIParameters>): this {
     const session = this.check();
-    const hooks = this.conn.hooks;
-    hooks.beforeExecute?.(session, operation);
+    const conn = this.connection;
+    const kind = classify(operation);
+    this.reset();
+    conn.hooks.check_executemany?.(operation, kind);
     let total = 0;
-    let last: ExecResult | null = null;
-    for (const params of seq_of_parameters) {
-      try {
-        last = hooks.execute(session, operation, params);
-      } catch (err) {
-        hooks.onError?.(session, err);
-        throw err;
+    try {
+      for (const params of seq_of_parameters) {
+        const r = conn._run(session, operation, params, kind);
+        if (r.columns && !this._description) this._description = r.columns.map((name) => ({ name, type_code: null }));
+        total = r.rowcount >= 0 && total >= 0 ? total + r.rowcount : -1;
       }
-      total += last.rowcount > 0 ? last.rowcount : 0;
+    } catch (err) {
+      this._rowcount = -1;
+      throw err;
     }
-    this._rows = [];
-    this._pos = 0;
-    this._description = null;
     this._rowcount = total;
-    this._lastrowid = last?.lastrowid ?? this._lastrowid;
+    return this;
   }
 
   fetchone(): unknown[] | null {
@@ -122,6 +139,7 @@ export class Cursor implements DBAPICursor {
   }
 
   close(): void {
+    this.connection._session();
     this._closed = true;
     this._rows = [];
   }
@@ -130,6 +148,10 @@ export class Cursor implements DBAPICursor {
 export class Connection implements DBAPIConnection {
   readonly hooks: DriverHooks;
   private session: LogicalSession | null;
+  /** psycopg2's `autocommit` (pysqlite: `isolation_level = None`): every write commits at once. */
+  autocommit = false;
+  /** PostgreSQL: an error aborted the transaction; statements fail until rollback. */
+  private _failed = false;
 
   constructor(session: LogicalSession, hooks: DriverHooks) {
     this.session = session;
@@ -145,28 +167,74 @@ export class Connection implements DBAPIConnection {
     return this.session === null;
   }
 
+  /** Whether this connection holds an open physical transaction (uncommitted writes). */
+  get in_transaction(): boolean {
+    return this.session?.holds_writes ?? false;
+  }
+
   cursor(): Cursor {
     this._session();
     return new Cursor(this);
   }
 
-  commit(): void {
+  /** One statement through the driver, with the failed-transaction and autocommit rules. */
+  _run(session: LogicalSession, operation: string, parameters: DBAPIParameters | undefined, kind: StatementKind): ExecResult {
+    const hooks = this.hooks;
+    if (this._failed) {
+      if (kind === "commit") {
+        // COMMIT of a failed transaction rolls it back, as PostgreSQL does
+        this._end(false);
+        return { columns: null, rows: [], rowcount: -1, lastrowid: null };
+      }
+      if (kind !== "rollback" && kind !== "rollback_to") throw hooks.in_failed_transaction_error!();
+    }
+    hooks.beforeExecute?.(session, operation);
+    let r: ExecResult;
+    try {
+      r = hooks.execute(session, operation, parameters);
+    } catch (err) {
+      if (hooks.in_failed_transaction_error && !this.autocommit && (hooks.aborts_transaction?.(err) ?? true)) {
+        this._failed = true;
+      }
+      hooks.onError?.(session, err);
+      throw err;
+    }
+    if (kind === "rollback" || kind === "rollback_to") this._failed = false;
+    if (kind === "commit" || kind === "rollback") hooks.onEnd?.(session);
+    if (this.autocommit && session.holds_writes && kind !== "begin") session.commit();
+    return r;
+  }
+
+  private _end(commit: boolean): void {
     const s = this._session();
-    s.commit();
-    this.hooks.onEnd?.(s);
+    const failed = this._failed;
+    this._failed = false;
+    try {
+      if (commit && !failed) s.commit();
+      else s.rollback();
+    } finally {
+      this.hooks.onEnd?.(s);
+    }
+  }
+
+  commit(): void {
+    this._end(true);
   }
 
   rollback(): void {
-    const s = this._session();
-    s.rollback();
-    this.hooks.onEnd?.(s);
+    this._end(false);
   }
 
   close(): void {
-    if (this.session) {
-      this.session.close();
-      this.hooks.onEnd?.(this.session);
+    const s = this.session;
+    if (s) {
       this.session = null;
+      this._failed = false;
+      try {
+        s.close();
+      } finally {
+        this.hooks.onEnd?.(s);
+      }
     }
   }
 

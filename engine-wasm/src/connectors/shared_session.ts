@@ -1,16 +1,20 @@
 /**
  * One physical database session, several DBAPI connections (SQLAlchemy's pool hands out many).
  *
- * PGlite has one backend session and a sql.js Database is one handle, so the DBAPI connections of a
- * page are multiplexed over it:
+ * PGlite has one backend session and a sql.js Database is one handle, so the DBAPI connections that
+ * share a database are multiplexed over it:
  * - a connection opens a *physical* transaction only when it first changes the database (pysqlite:
- *   first DML; psycopg2-like drivers: first DML or DDL) and becomes the session's **writer**;
- * - statements of other connections that only read run between the writer's statements, outside any
- *   transaction; to see the committed state (not the writer's uncommitted rows) the writer is
- *   *parked*: its physical transaction is rolled back, the read runs, and the writer's statements are
- *   replayed in a new transaction (sequence values restored first, so SERIAL ids come out the same);
- * - a second connection that wants to write while a writer exists conflicts: the sync path raises a
- *   clear error at once, the async path (`await_turn`) waits until the writer commits or rolls back.
+ *   first DML or SAVEPOINT; psycopg2-like drivers: also DDL) and becomes the session's **writer**;
+ *   statements that only read run outside any transaction (pysqlite does exactly that; under
+ *   PostgreSQL's READ COMMITTED it is invisible);
+ * - when another connection executes while a writer holds uncommitted writes and only reads, it must
+ *   see the committed state: the writer is *parked* — its physical transaction is rolled back, the
+ *   read runs, and the writer's statements since its BEGIN are replayed in a new transaction
+ *   (PostgreSQL sequences are rewound first, so replayed SERIAL ids come out the same). Nothing of
+ *   this happens unless a second connection actually interleaves;
+ * - a second connection that wants to write while a writer exists conflicts ("database is locked" in
+ *   spirit): the sync path raises the driver's OperationalError at once, the async path
+ *   (`await_turn`) waits until the writer commits or rolls back, up to its timeout.
  */
 import type { DBAPIParameters } from "../engine/interfaces.ts";
 import { sleep } from "../util/sleep.ts";
@@ -23,41 +27,69 @@ export interface ExecResult {
   /** Driver type codes per column (PostgreSQL OIDs), when known. */
   readonly types?: readonly (number | null)[];
   readonly rows: unknown[][];
+  /** Rows affected by DML; -1 when not applicable (the driver decides what it reports). */
   readonly rowcount: number;
+  /** The new last-insert rowid when the statement inserted (SQLite); null when it did not change. */
   readonly lastrowid: number | null;
 }
+
+/**
+ * Positions of the generators that a ROLLBACK does not undo (PostgreSQL sequences), by name, as
+ * numbers on which "before - (after - before)" is meaningful (PostgreSQL: `last_value` when the
+ * sequence has been called, else `start - increment`).
+ */
+export type SequencePositions = ReadonlyMap<string, number>;
 
 /** The database-specific half: run SQL on the one physical session. */
 export interface PhysicalSession {
   /** pysqlite opens a transaction only for DML; psycopg2 for any statement that changes things. */
   readonly begins_on_ddl: boolean;
+  /** A new connection's `lastrowid` before its first INSERT: 0 for SQLite, null elsewhere. */
+  readonly initial_lastrowid?: number | null;
+  /** Whether a parked writer's reads are replayed too (they may call nextval()); default false. */
+  readonly replay_reads?: boolean;
   execute(sql: string, params: DBAPIParameters | undefined): ExecResult;
   begin(): void;
   commit(): void;
   rollback(): void;
-  /** PostgreSQL: remember sequence positions at BEGIN so a replay yields the same SERIAL ids. */
+  /**
+   * Lazy sequence hooks (preferred: no statement unless a writer is parked). At parking time the
+   * session reads the positions inside the writer's transaction (P1), replays, reads again (P2); if
+   * they moved, it rolls back, sets every sequence to `2*P1 - P2` (where it stood at the writer's
+   * BEGIN) and replays once more, so the replay hands out the very same values.
+   */
+  read_sequences?(): SequencePositions;
+  set_sequences?(positions: SequencePositions): void;
+  /** Eager alternative: a snapshot taken at every physical BEGIN, restored before a replay. */
   snapshot_sequences?(): unknown;
   restore_sequences?(snapshot: unknown): void;
 }
 
-/** Raised (as the driver's OperationalError) when two connections both want to hold writes. */
-export interface ConflictErrorFactory {
-  (message: string): Error;
-}
+/** Makes the driver's OperationalError for a conflict (two connections that both hold writes). */
+export type ConflictErrorFactory = (message: string) => Error;
 
 interface Entry {
-  sql: string;
-  params: DBAPIParameters | undefined;
+  readonly sql: string;
+  readonly params: DBAPIParameters | undefined;
 }
+
+const NO_RESULT: ExecResult = { columns: null, rows: [], rowcount: -1, lastrowid: null };
+
+export const CONFLICT_MESSAGE =
+  "another connection holds uncommitted writes on this database. In this page every connection " +
+  "shares one database session, so commit or roll back the other connection (or close it) before writing here";
 
 export class SharedSession {
   readonly physical: PhysicalSession;
   /** The connection whose physical transaction is open. */
   writer: LogicalSession | null = null;
+  /** How many times a writer was parked (for tests and diagnostics). */
+  parked_count = 0;
   private log: Entry[] = [];
-  private sequences: unknown = undefined;
+  private sequences: unknown;
   private waiters: Array<() => void> = [];
   private readonly conflictError: ConflictErrorFactory;
+  private readonly open_sessions = new Set<LogicalSession>();
 
   constructor(physical: PhysicalSession, conflictError: ConflictErrorFactory) {
     this.physical = physical;
@@ -65,77 +97,163 @@ export class SharedSession {
   }
 
   open(): LogicalSession {
-    return new LogicalSession(this);
+    const s = new LogicalSession(this);
+    this.open_sessions.add(s);
+    return s;
+  }
+
+  /** Logical sessions not closed yet. */
+  get open_count(): number {
+    return this.open_sessions.size;
   }
 
   /** Whether `conn` may run a statement of this kind now without a conflict. */
   canRun(conn: LogicalSession, kind: StatementKind): boolean {
     if (!this.writer || this.writer === conn) return true;
-    return kind === "read";
+    return kind === "read" || kind === "commit" || kind === "rollback";
   }
 
   conflict(): Error {
-    return this.conflictError(
-      "another connection holds uncommitted writes on this page's database. Both share the browser's single database session, so commit or roll back the other connection (or close it) before writing here",
-    );
+    return this.conflictError(CONFLICT_MESSAGE);
+  }
+
+  /** The driver's OperationalError with another explanation. */
+  operationalError(message: string): Error {
+    return this.conflictError(message);
   }
 
   run(conn: LogicalSession, sql: string, params: DBAPIParameters | undefined, kind: StatementKind): ExecResult {
     const writer = this.writer;
-    if (writer && writer !== conn) {
-      if (kind !== "read") throw this.conflict();
-      return this.parkWriterAndRun(sql, params);
+    if (writer !== null && writer !== conn) {
+      // Another connection holds writes: reads (and a COMMIT / ROLLBACK of a connection that has no
+      // transaction) run against the committed state; anything else conflicts.
+      if (kind === "read" || kind === "commit" || kind === "rollback") return this.parkWriterAndRun(sql, params);
+      throw this.conflict();
     }
-    const opens = kind === "write" || (kind === "ddl" && this.physical.begins_on_ddl);
-    if (!writer && opens) {
-      this.sequences = this.physical.snapshot_sequences?.();
-      this.physical.begin();
-      this.writer = conn;
-      this.log = [];
+    switch (kind) {
+      case "begin":
+        // a BEGIN inside the transaction: the database answers (SQLite refuses, PostgreSQL warns)
+        if (writer === null) return this.openTransaction(conn, sql, params);
+        return this.physical.execute(sql, params);
+      case "commit":
+      case "rollback":
+        // without a transaction the database answers ("cannot commit - no transaction is active")
+        if (writer === null) return this.physical.execute(sql, params);
+        return this.endWith(() => this.physical.execute(sql, params), kind === "commit");
+      case "write":
+      case "rollback_to":
+        if (writer === null) this.openTransaction(conn);
+        break;
+      case "ddl":
+        if (writer === null && this.physical.begins_on_ddl) this.openTransaction(conn);
+        break;
     }
     const result = this.physical.execute(sql, params);
-    if (this.writer === conn) this.log.push({ sql, params });
+    if (this.writer === conn && (kind !== "read" || this.physical.replay_reads)) this.log.push({ sql, params });
+    return result;
+  }
+
+  /** Opens `conn`'s physical transaction: the physical session's BEGIN, or a BEGIN written by hand. */
+  private openTransaction(conn: LogicalSession, sql?: string, params?: DBAPIParameters): ExecResult {
+    if (this.physical.snapshot_sequences && !this.physical.read_sequences) {
+      this.sequences = this.physical.snapshot_sequences();
+    }
+    let result: ExecResult = NO_RESULT;
+    if (sql === undefined) this.physical.begin();
+    else result = this.physical.execute(sql, params);
+    this.writer = conn;
+    this.log = [];
     return result;
   }
 
   private parkWriterAndRun(sql: string, params: DBAPIParameters | undefined): ExecResult {
+    const writer = this.writer!;
+    this.parked_count++;
+    const positions = this.physical.read_sequences?.();
     this.physical.rollback();
-    let result: ExecResult;
     try {
-      result = this.physical.execute(sql, params);
+      return this.physical.execute(sql, params);
     } finally {
-      if (this.sequences !== undefined) this.physical.restore_sequences?.(this.sequences);
-      this.physical.begin();
-      for (const e of this.log) {
-        try {
-          this.physical.execute(e.sql, e.params);
-        } catch {
-          // a statement that failed the first time fails again: its error was already reported
-        }
-      }
+      this.resume(writer, positions);
     }
-    return result;
   }
 
+  /** Re-opens the parked writer's transaction with the same effects as before. */
+  private resume(writer: LogicalSession, before: SequencePositions | undefined): void {
+    const physical = this.physical;
+    try {
+      if (this.sequences !== undefined) physical.restore_sequences?.(this.sequences);
+      this.replay();
+      if (before && physical.set_sequences) {
+        const after = physical.read_sequences!();
+        if (moved(before, after)) {
+          physical.rollback();
+          physical.set_sequences(rewound(before, after));
+          this.replay();
+        }
+      }
+    } catch (err) {
+      try {
+        physical.rollback();
+      } catch {
+        // nothing left to undo
+      }
+      writer.lost = err instanceof Error ? err : new Error(String(err));
+      this.release();
+    }
+  }
+
+  private replay(): void {
+    this.physical.begin();
+    for (const e of this.log) this.physical.execute(e.sql, e.params);
+  }
+
+  /** Ends `conn`'s physical transaction, if it has one; a no-op otherwise. */
   end(conn: LogicalSession, commit: boolean): void {
     if (this.writer !== conn) return;
+    this.endWith(() => (commit ? this.physical.commit() : this.physical.rollback()), commit);
+  }
+
+  /** Runs the COMMIT / ROLLBACK; a failed COMMIT is rolled back, as PostgreSQL does. Either way the writer is gone. */
+  private endWith<T>(fn: () => T, commit: boolean): T {
     try {
-      if (commit) this.physical.commit();
-      else this.physical.rollback();
+      return fn();
+    } catch (err) {
+      if (commit) {
+        try {
+          this.physical.rollback();
+        } catch {
+          // the failed COMMIT already ended it
+        }
+      }
+      throw err;
     } finally {
-      this.writer = null;
-      this.log = [];
-      this.sequences = undefined;
-      const ws = this.waiters.splice(0);
-      for (const w of ws) w();
+      this.release();
+    }
+  }
+
+  private release(): void {
+    this.writer = null;
+    this.log = [];
+    this.sequences = undefined;
+    const ws = this.waiters.splice(0);
+    for (const w of ws) w();
+  }
+
+  close(conn: LogicalSession): void {
+    try {
+      this.end(conn, false);
+    } finally {
+      this.open_sessions.delete(conn);
     }
   }
 
   /** Resolves when `conn` may run `sql` (the async engine waits here instead of raising). */
   async await_turn(conn: LogicalSession, sql: string, timeoutMs: number): Promise<void> {
-    const kind = classify(sql);
+    // A compiled statement the engine could not show as text may write: assume it does.
+    const kind = sql === "" ? "write" : classify(sql);
     const deadline = performance.now() + timeoutMs;
-    while (!this.canRun(conn, kind === "control" ? "read" : sql === "" ? "write" : kind)) {
+    while (!this.canRun(conn, kind)) {
       const remaining = deadline - performance.now();
       if (remaining <= 0) throw this.conflict();
       await Promise.race([new Promise<void>((resolve) => this.waiters.push(resolve)), sleep(Math.min(remaining, 250))]);
@@ -143,31 +261,66 @@ export class SharedSession {
   }
 }
 
+function moved(before: SequencePositions, after: SequencePositions): boolean {
+  for (const [name, value] of before) if (after.get(name) !== value) return true;
+  return false;
+}
+
+function rewound(before: SequencePositions, after: SequencePositions): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [name, value] of before) {
+    const now = after.get(name);
+    if (now !== undefined && now !== value) out.set(name, 2 * value - now);
+  }
+  return out;
+}
+
 /** One DBAPI connection's view of the shared session. */
 export class LogicalSession {
   readonly shared: SharedSession;
   closed = false;
+  /** The ROWID of this connection's last INSERT (SQLite's per-connection last_insert_rowid()). */
+  lastrowid: number | null;
+  /** Set when this connection's uncommitted work could not be restored after it was parked. */
+  lost: Error | null = null;
+
   constructor(shared: SharedSession) {
     this.shared = shared;
+    this.lastrowid = shared.physical.initial_lastrowid ?? null;
   }
+
   get holds_writes(): boolean {
     return this.shared.writer === this;
   }
-  execute(sql: string, params?: DBAPIParameters): ExecResult {
-    return this.shared.run(this, sql, params, classify(sql));
+
+  execute(sql: string, params?: DBAPIParameters, kind: StatementKind = classify(sql)): ExecResult {
+    if (this.lost) {
+      const err = this.lost;
+      this.lost = null;
+      throw this.shared.operationalError(
+        `this connection's uncommitted work was lost: it could not be replayed after another connection read the database (${err.message}); it has been rolled back`,
+      );
+    }
+    const r = this.shared.run(this, sql, params, kind);
+    if (r.lastrowid !== null) this.lastrowid = r.lastrowid;
+    return r;
   }
+
   commit(): void {
     this.shared.end(this, true);
   }
+
   rollback(): void {
     this.shared.end(this, false);
   }
+
   close(): void {
     if (!this.closed) {
-      this.rollback();
       this.closed = true;
+      this.shared.close(this);
     }
   }
+
   await_turn(sql: string, timeoutMs: number): Promise<void> {
     return this.shared.await_turn(this, sql, timeoutMs);
   }

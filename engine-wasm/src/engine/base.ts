@@ -12,6 +12,7 @@ import { Dispatcher, type Listener } from "../event.ts";
 import {
   DBAPIError,
   InvalidRequestError,
+  ArgumentError,
   ObjectNotExecutableError,
   PendingRollbackError,
   ResourceClosedError,

@@ -61,7 +61,7 @@ export class CursorResult extends Result {
     const cursor = context.cursor;
     const description = cursor.description;
     const imvRows = context._insertmanyvalues_rows;
-    const returns_rows = description !== null;
+    const returns_rows = description !== null && !context._suppress_rows;
     let metadata: ResultMetaData;
     if (returns_rows) {
       metadata = CursorResult._metadataFor(

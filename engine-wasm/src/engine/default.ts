@@ -339,8 +339,17 @@ export class DefaultExecutionContext {
   /** Set when the INSERT's RETURNING delivered the primary key. */
   _returned_primary_key: unknown[] | null = null;
 
+  /** The INSERT's RETURNING was added by the compiler to learn the new primary key; it gives no rows. */
+  _suppress_rows = false;
+
   pre_exec(): void {}
-  post_exec(): void {}
+  post_exec(): void {
+    const compiled = this.compiled as (CompiledLike & { _implicit_returning?: boolean }) | null;
+    if (compiled?._implicit_returning && !this.executemany && this.cursor.description) {
+      this._returned_primary_key = this.cursor.fetchone();
+      this._suppress_rows = true;
+    }
+  }
 
   /** Builds the CursorResult once the cursor has run. */
   _setup_result_proxy(): CursorResult {

@@ -200,13 +200,18 @@ export class SQLCompiler implements CompiledLike {
     }
     if (!existing) {
       const cast =
-        this.dialect.render_bind_casts && bind.type.render_bind_cast ? this.type_name(bind.type) : null;
+        this.dialect.render_bind_casts && bind.type.render_bind_cast ? this.render_bind_cast(bind.type) : null;
       this.binds.set(name, { name, bind, cast });
       const idx = this.keyBindIndex.get(bind);
       if (idx !== undefined) this._extract_index.set(name, idx);
       const proc = bind.type.bind_processor(this.dialect);
       if (proc) this._bind_processors[name] = proc;
     }
+  }
+
+  /** The type name in a bind cast (`%(x)s::VARCHAR`), for drivers that render them. */
+  render_bind_cast(type_: TypeEngine): string {
+    return this.type_name(type_);
   }
 
   bindparam_string(name: string, expanding = false): string {

@@ -9,6 +9,10 @@ import { DefaultDialect, type PoolClass } from "../../engine/default.ts";
 import type { DBAPIModule, Paramstyle } from "../../engine/interfaces.ts";
 import type { URL } from "../../engine/url.ts";
 import { AsyncAdaptedQueuePool } from "../../pool/impl.ts";
+import { String as SAString } from "../../sql/sqltypes.ts";
+import { bindparam } from "../../sql/elements.ts";
+import { type TextClause, text } from "../../sql/text.ts";
+import { PGCompiler, PGDDLCompiler, PGTypeCompiler } from "./compiler.ts";
 import { asyncpg } from "./asyncpg.ts";
 import { psycopg } from "./psycopg.ts";
 import { psycopg2 } from "./psycopg2.ts";
@@ -24,6 +28,19 @@ export class PGDialect extends DefaultDialect {
   override max_identifier_length = 63;
   override label_length: number | null = 63;
   standard_conforming_strings = true;
+  implicit_returning = true;
+  render_bind_casts = false;
+  override statement_compiler: unknown = PGCompiler;
+  override ddl_compiler: unknown = PGDDLCompiler;
+  override type_compiler_cls: unknown = PGTypeCompiler;
+
+  /** The table-existence check create_all() runs (logged and cached like any statement). */
+  has_table(connection: Connection, table_name: string, schema: string | null = null): boolean {
+    const stmt = schema === null ? hasTableQuery() : hasTableInSchemaQuery();
+    const params: Record<string, unknown> = { table_name };
+    if (schema !== null) params.nspname_1 = schema;
+    return connection.execute(stmt, params).first() !== null;
+  }
 
   override initialize(connection: Connection): void {
     const version = String(connection.exec_driver_sql("select pg_catalog.version()").scalar() ?? "");
@@ -46,12 +63,14 @@ export class PGDialect_psycopg2 extends PGDialect {
 
 export class PGDialect_psycopg extends PGDialect {
   override driver = "psycopg";
+  override render_bind_casts = true;
   override paramstyle: Paramstyle = "pyformat";
   override dbapi: DBAPIModule = psycopg;
 }
 
 export class PGDialect_asyncpg extends PGDialect {
   override driver = "asyncpg";
+  override render_bind_casts = true;
   override paramstyle: Paramstyle = "numeric_dollar";
   override dbapi: DBAPIModule = asyncpg;
   override is_async = true;
@@ -70,3 +89,26 @@ registry.register("postgresql.psycopg2", () => PGDialect_psycopg2);
 registry.register("postgresql.psycopg", () => PGDialect_psycopg);
 registry.register("postgresql.asyncpg", () => PGDialect_asyncpg);
 registry.register("postgresql.pglite", () => PGDialect_pglite);
+
+const RELKINDS = ["r", "p", "f", "v", "m"];
+let _hasTable: TextClause | null = null;
+let _hasTableSchema: TextClause | null = null;
+
+function relkindBinds() {
+  return RELKINDS.map((v, i) => bindparam(`param_${i + 1}`, v, { type_: new SAString() }));
+}
+
+/** SQLAlchemy's `select(pg_class.c.relname).join(pg_namespace).where(...)` for has_table(), as it renders. */
+function hasTableQuery(): TextClause {
+  _hasTable ??= text(
+    "SELECT pg_catalog.pg_class.relname \nFROM pg_catalog.pg_class JOIN pg_catalog.pg_namespace ON pg_catalog.pg_namespace.oid = pg_catalog.pg_class.relnamespace \nWHERE pg_catalog.pg_class.relname = :table_name AND pg_catalog.pg_class.relkind = ANY (ARRAY[:param_1, :param_2, :param_3, :param_4, :param_5]) AND pg_catalog.pg_table_is_visible(pg_catalog.pg_class.oid) AND pg_catalog.pg_namespace.nspname != :nspname_1",
+  ).bindparams(bindparam("table_name", undefined, { type_: new SAString() }), ...relkindBinds(), bindparam("nspname_1", "pg_catalog", { type_: new SAString() }));
+  return _hasTable;
+}
+
+function hasTableInSchemaQuery(): TextClause {
+  _hasTableSchema ??= text(
+    "SELECT pg_catalog.pg_class.relname \nFROM pg_catalog.pg_class JOIN pg_catalog.pg_namespace ON pg_catalog.pg_namespace.oid = pg_catalog.pg_class.relnamespace \nWHERE pg_catalog.pg_class.relname = :table_name AND pg_catalog.pg_class.relkind = ANY (ARRAY[:param_1, :param_2, :param_3, :param_4, :param_5]) AND pg_catalog.pg_namespace.nspname = :nspname_1",
+  ).bindparams(bindparam("table_name", undefined, { type_: new SAString() }), ...relkindBinds(), bindparam("nspname_1", undefined, { type_: new SAString() }));
+  return _hasTableSchema;
+}

@@ -7,8 +7,16 @@ import { GenericTypeCompiler, SQLCompiler } from "../../sql/compiler.ts";
 import { DDLCompiler } from "../../sql/ddl.ts";
 import type { BinaryExpression } from "../../sql/elements.ts";
 import type { Column } from "../../sql/schema.ts";
+import { STRINGTYPE, String as SAString, type TypeEngine } from "../../sql/sqltypes.ts";
 
 export class PGCompiler extends SQLCompiler {
+  /** A string bind is cast to VARCHAR without its length (SQLAlchemy #9511). */
+  override render_bind_cast(type_: TypeEngine): string {
+    if (type_ instanceof SAString && type_.__visit_name__ !== "text" && type_.length !== null) {
+      return this.type_name(STRINGTYPE);
+    }
+    return this.type_name(type_);
+  }
   override visit_ilike(b: BinaryExpression, kw: Record<string, unknown>): string {
     const left = (b.left as unknown as { clauses: unknown[] }).clauses[0];
     const right = (b.right as unknown as { clauses: unknown[] }).clauses[0];

@@ -7,7 +7,10 @@ import { DefaultDialect, type PoolClass } from "../../engine/default.ts";
 import type { ConnectArgs, DBAPIModule, Paramstyle } from "../../engine/interfaces.ts";
 import type { URL } from "../../engine/url.ts";
 import { AsyncAdaptedQueuePool, QueuePool, SingletonThreadPool, StaticPool } from "../../pool/impl.ts";
+import type { Connection } from "../../engine/base.ts";
+import { quoteIdentifier } from "../../sql/compiler.ts";
 import { aiosqlite } from "./aiosqlite.ts";
+import { SQLiteCompiler, SQLiteDDLCompiler, SQLiteTypeCompiler } from "./compiler.ts";
 import { sqlite3 } from "./pysqlite.ts";
 
 function isMemoryUrl(url: URL): boolean {
@@ -24,6 +27,22 @@ export class SQLiteDialect extends DefaultDialect {
   override delete_returning = true;
   override use_insertmanyvalues = true;
   override supports_multivalues_insert = true;
+  implicit_returning = false;
+  render_bind_casts = false;
+  override statement_compiler: unknown = SQLiteCompiler;
+  override ddl_compiler: unknown = SQLiteDDLCompiler;
+  override type_compiler_cls: unknown = SQLiteTypeCompiler;
+
+  /** `PRAGMA main.table_info("t")`, then the temp schema (SQLAlchemy's _get_table_pragma). */
+  has_table(connection: Connection, table_name: string, schema: string | null = null): boolean {
+    const q = `"${table_name.replace(/"/g, '""')}"`;
+    const schemas = schema === null ? ["main", "temp"] : [quoteIdentifier(schema)];
+    for (const s of schemas) {
+      const rows = connection.exec_driver_sql(`PRAGMA ${s}.table_info(${q})`).fetchall();
+      if (rows.length) return true;
+    }
+    return false;
+  }
 
   override create_connect_args(url: URL): ConnectArgs {
     return { database: url.database || ":memory:", query: url.query };

@@ -6,7 +6,7 @@ import { defineModule } from "../../util/repr.ts";
 
 type Pep249 = DriverErrorLike["pep249"];
 
-function make(name: string, pep249: Pep249, Base: typeof Error) {
+function make(name: string, pep249: Pep249, Base: new (message: string) => Error) {
   const cls = class extends Base implements DriverErrorLike {
     readonly driverModule = "sqlite3";
     readonly driverClass = name;

@@ -1,0 +1,192 @@
+/**
+ * What pysqlite learns when it prepares a statement (Modules/_sqlite/statement.c and cursor.c):
+ * its parameters, whether more than one statement was given, whether it is DML (which decides the
+ * implicit BEGIN and `rowcount`); and binding Python values to it, with sqlite3's error messages.
+ */
+import { datetime, date, Decimal, isTuple } from "../../util/pytypes.ts";
+import { OverflowError, ProgrammingError } from "./errors.ts";
+
+export interface StatementInfo {
+  /** sqlite3_bind_parameter_count(): the highest parameter index. */
+  readonly parameter_count: number;
+  /** Parameter names by index - 1 (with their `:` / `@` / `$` prefix), null for `?` / `?NNN`. */
+  readonly parameter_names: readonly (string | null)[];
+  /** Something other than whitespace and comments follows the first statement. */
+  readonly multiple: boolean;
+  /** pysqlite's `is_dml`: starts with INSERT, UPDATE, DELETE or REPLACE. */
+  readonly is_dml: boolean;
+  /** May change last_insert_rowid(): an INSERT or REPLACE anywhere in it. */
+  readonly inserts: boolean;
+}
+
+const cache = new Map<string, StatementInfo>();
+const CACHE_LIMIT = 512;
+
+export function statementInfo(sql: string): StatementInfo {
+  let info = cache.get(sql);
+  if (!info) {
+    info = analyse(sql);
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+    cache.set(sql, info);
+  }
+  return info;
+}
+
+const DML_START = /^(?:\s|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*(insert|update|delete|replace)\b/i;
+const INSERTS = /\b(?:insert|replace)\b/i;
+
+function isIdent(c: string | undefined): boolean {
+  return c !== undefined && /[A-Za-z0-9_\u0080-\uffff]/.test(c);
+}
+
+function analyse(sql: string): StatementInfo {
+  const names: (string | null)[] = [];
+  const named = new Map<string, number>();
+  let end = -1;
+  let code = "";
+  const n = sql.length;
+  let i = 0;
+  while (i < n) {
+    const c = sql[i]!;
+    if (c === "'" || c === '"' || c === "`") {
+      const j = closing(sql, i, c);
+      code += " ";
+      i = j;
+    } else if (c === "[") {
+      const j = sql.indexOf("]", i + 1);
+      i = j < 0 ? n : j + 1;
+      code += " ";
+    } else if (c === "-" && sql[i + 1] === "-") {
+      const j = sql.indexOf("\n", i);
+      i = j < 0 ? n : j + 1;
+      code += " ";
+    } else if (c === "/" && sql[i + 1] === "*") {
+      const j = sql.indexOf("*/", i + 2);
+      i = j < 0 ? n : j + 2;
+      code += " ";
+    } else if (c === ";") {
+      end = i + 1;
+      break;
+    } else if (c === "?") {
+      let j = i + 1;
+      while (j < n && sql[j]! >= "0" && sql[j]! <= "9") j++;
+      const index = j > i + 1 ? Number(sql.slice(i + 1, j)) : names.length + 1;
+      while (names.length < index) names.push(null);
+      code += " ";
+      i = j;
+    } else if ((c === ":" || c === "@" || c === "$") && isIdent(sql[i + 1]) && !(c === ":" && sql[i - 1] === ":")) {
+      let j = i + 1;
+      while (j < n && isIdent(sql[j])) j++;
+      const name = sql.slice(i, j);
+      if (!named.has(name)) {
+        names.push(name);
+        named.set(name, names.length);
+      }
+      code += " ";
+      i = j;
+    } else {
+      code += c;
+      i++;
+    }
+  }
+  let multiple = false;
+  if (end >= 0) multiple = /[^\s;]/.test(sql.slice(end).replace(/--[^\n]*(\n|$)|\/\*[\s\S]*?(\*\/|$)/g, ""));
+  return {
+    parameter_count: names.length,
+    parameter_names: names,
+    multiple,
+    is_dml: DML_START.test(sql),
+    inserts: INSERTS.test(code),
+  };
+}
+
+function closing(sql: string, start: number, quote: string): number {
+  let i = start + 1;
+  while (i < sql.length) {
+    if (sql[i] === quote) {
+      if (sql[i + 1] === quote) i += 2;
+      else return i + 1;
+    } else i++;
+  }
+  return i;
+}
+
+/** Python's type name for a value, as `type(x).__name__` shows it in sqlite3's messages. */
+function pythonTypeName(value: unknown): string {
+  if (value instanceof Decimal) return "decimal.Decimal";
+  if (isTuple(value)) return "tuple";
+  if (Array.isArray(value)) return "list";
+  if (value instanceof Map) return "dict";
+  if (typeof value === "function") return "function";
+  if (typeof value === "symbol") return "symbol";
+  const ctor = (value as object)?.constructor;
+  if (!ctor || ctor === Object) return "dict";
+  return ctor.name || "object";
+}
+
+const INT64_MAX = 9223372036854775807n;
+const INT64_MIN = -9223372036854775808n;
+
+/**
+ * pysqlite's adaptation of one Python value (1-based `index` for messages): int/float/str/bytes/None
+ * as they are, bool as 1/0, date/datetime through the default adapters (ISO text). Anything else -
+ * `Decimal` included - is refused as pysqlite refuses it; SQLAlchemy's Numeric type turns a Decimal
+ * into a float before it gets here.
+ */
+export function adaptValue(value: unknown, index: number): unknown {
+  switch (typeof value) {
+    case "number":
+    case "string":
+      return value;
+    case "boolean":
+      return value ? 1 : 0;
+    case "undefined":
+      return null;
+    case "bigint":
+      if (value > INT64_MAX || value < INT64_MIN) throw new OverflowError("Python int too large to convert to SQLite INTEGER");
+      return Number(value);
+  }
+  if (value === null) return null;
+  if (value instanceof Uint8Array) return value;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (value instanceof datetime) return value.isoformat(" ");
+  if (value instanceof date) return value.isoformat();
+  if (value instanceof Date) return datetime.fromDate(value).isoformat(" ");
+  throw new ProgrammingError(`Error binding parameter ${index}: type '${pythonTypeName(value)}' is not supported`);
+}
+
+/** The values to bind, by position, checked as pysqlite checks them. */
+export function bindParameters(info: StatementInfo, parameters: unknown): unknown[] | undefined {
+  const count = info.parameter_count;
+  if (parameters === undefined || parameters === null) {
+    if (count === 0) return undefined;
+    throw new ProgrammingError(`Incorrect number of bindings supplied. The current statement uses ${count}, and there are 0 supplied.`);
+  }
+  if (Array.isArray(parameters)) {
+    if (parameters.length !== count) {
+      throw new ProgrammingError(
+        `Incorrect number of bindings supplied. The current statement uses ${count}, and there are ${parameters.length} supplied.`,
+      );
+    }
+    if (count === 0) return undefined;
+    const out = new Array(count);
+    for (let i = 0; i < count; i++) out[i] = adaptValue(parameters[i], i + 1);
+    return out;
+  }
+  if (typeof parameters === "object" && !(parameters instanceof Uint8Array)) {
+    const dict = parameters as Record<string, unknown>;
+    const get = parameters instanceof Map ? (k: string) => parameters.get(k) : (k: string) => dict[k];
+    const has = parameters instanceof Map ? (k: string) => parameters.has(k) : (k: string) => Object.hasOwn(dict, k);
+    if (count === 0) return undefined;
+    const out = new Array(count);
+    for (let i = 0; i < count; i++) {
+      const name = info.parameter_names[i];
+      if (!name) throw new ProgrammingError(`Binding ${i + 1} has no name, but you supplied a dictionary (which has only names).`);
+      const key = name.slice(1);
+      if (!has(key)) throw new ProgrammingError(`You did not supply a value for binding parameter :${key}.`);
+      out[i] = adaptValue(get(key), i + 1);
+    }
+    return out;
+  }
+  throw new ProgrammingError("parameters are of unsupported type");
+}
