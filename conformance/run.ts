@@ -2,7 +2,7 @@
  * Conformance runner: runs the TypeScript port of every transcript's script on its backend, each in
  * a fresh process, normalises the output and compares it line by line with what SQLAlchemy printed.
  *
- *   node conformance/run.ts [--filter SUBSTRING] [--backend sqlite|postgresql] [--verbose]
+ *   node conformance/run.ts [--filter SUBSTRING] [--backend sqlite|postgresql] [--area A,B] [--verbose]
  *                           [--scenarios DIR --transcripts DIR] [--deviations FILE]
  *                           [--jobs N] [--timeout SECONDS]
  *
@@ -24,7 +24,7 @@ const COMPACT_DIFF_LINES = 30;
 function usage(message: string): never {
   process.stderr.write(
     `${message}\nusage: node conformance/run.ts [--filter S] [--backend sqlite|postgresql] [--verbose] ` +
-      "[--scenarios DIR --transcripts DIR] [--deviations FILE] [--jobs N] [--timeout SECONDS]\n",
+      "[--area A,B] [--scenarios DIR --transcripts DIR] [--deviations FILE] [--jobs N] [--timeout SECONDS]\n",
   );
   process.exit(2);
 }
@@ -36,6 +36,7 @@ function options() {
       options: {
         filter: { type: "string" },
         backend: { type: "string" },
+        area: { type: "string" },
         verbose: { type: "boolean", default: false },
         scenarios: { type: "string" },
         transcripts: { type: "string" },
@@ -66,6 +67,7 @@ function options() {
   return {
     filter: v.filter,
     backend: v.backend as Backend | undefined,
+    areas: v.area ? v.area.split(",").map((a) => a.trim()) : undefined,
     verbose: v.verbose,
     scenariosDir: resolve(v.scenarios ?? resolve(here, "scenarios")),
     transcriptsDir: resolve(v.transcripts ?? resolve(here, "transcripts")),
@@ -107,6 +109,7 @@ async function main(): Promise<number> {
   const { jobs, missing } = findJobs(opts.transcriptsDir, opts.scenariosDir, {
     substring: opts.filter,
     backend: opts.backend,
+    areas: opts.areas,
   });
   if (jobs.length === 0) {
     process.stdout.write(
