@@ -84,7 +84,10 @@ function hasDml(words: readonly string[], from: number): boolean {
 
 function locks(words: readonly string[]): boolean {
   for (let i = 1; i < words.length; i++) {
-    if (words[i - 1] === "for" && (words[i] === "update" || words[i] === "share" || words[i] === "no" || words[i] === "key")) {
+    if (
+      words[i - 1] === "for" &&
+      (words[i] === "update" || words[i] === "share" || words[i] === "no" || words[i] === "key")
+    ) {
       return true;
     }
   }
@@ -105,7 +108,11 @@ function classifyWords(words: readonly string[]): StatementKind {
       return hasDml(words, 1) || locks(words) ? "write" : "read";
     case "explain":
       // EXPLAIN ANALYZE runs the statement
-      return words.includes("analyze") || words.includes("analyse") ? (hasDml(words, 1) ? "write" : "read") : "read";
+      return words.includes("analyze") || words.includes("analyse")
+        ? hasDml(words, 1)
+          ? "write"
+          : "read"
+        : "read";
     case "pragma":
       return words.includes("=") ? "ddl" : "read";
     case "insert":
@@ -125,7 +132,9 @@ function classifyWords(words: readonly string[]): StatementKind {
       return "commit";
     case "rollback":
     case "abort":
-      return words[1] === "to" || (words[1] === "transaction" && words[2] === "to") || (words[1] === "work" && words[2] === "to")
+      return words[1] === "to" ||
+        (words[1] === "transaction" && words[2] === "to") ||
+        (words[1] === "work" && words[2] === "to")
         ? "rollback_to"
         : "rollback";
     case "set":

@@ -107,7 +107,8 @@ export class Cursor implements DBAPICursor {
     try {
       for (const params of seq_of_parameters) {
         const r = conn._run(session, operation, params, kind);
-        if (r.columns && !this._description) this._description = r.columns.map((name) => ({ name, type_code: null }));
+        if (r.columns && !this._description)
+          this._description = r.columns.map((name) => ({ name, type_code: null }));
         total = r.rowcount >= 0 && total >= 0 ? total + r.rowcount : -1;
       }
     } catch (err) {
@@ -178,7 +179,12 @@ export class Connection implements DBAPIConnection {
   }
 
   /** One statement through the driver, with the failed-transaction and autocommit rules. */
-  _run(session: LogicalSession, operation: string, parameters: DBAPIParameters | undefined, kind: StatementKind): ExecResult {
+  _run(
+    session: LogicalSession,
+    operation: string,
+    parameters: DBAPIParameters | undefined,
+    kind: StatementKind,
+  ): ExecResult {
     const hooks = this.hooks;
     if (this._failed) {
       if (kind === "commit") {
@@ -193,7 +199,11 @@ export class Connection implements DBAPIConnection {
     try {
       r = hooks.execute(session, operation, parameters);
     } catch (err) {
-      if (hooks.in_failed_transaction_error && !this.autocommit && (hooks.aborts_transaction?.(err) ?? true)) {
+      if (
+        hooks.in_failed_transaction_error &&
+        !this.autocommit &&
+        (hooks.aborts_transaction?.(err) ?? true)
+      ) {
         this._failed = true;
       }
       hooks.onError?.(session, err);

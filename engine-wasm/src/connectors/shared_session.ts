@@ -122,12 +122,18 @@ export class SharedSession {
     return this.conflictError(message);
   }
 
-  run(conn: LogicalSession, sql: string, params: DBAPIParameters | undefined, kind: StatementKind): ExecResult {
+  run(
+    conn: LogicalSession,
+    sql: string,
+    params: DBAPIParameters | undefined,
+    kind: StatementKind,
+  ): ExecResult {
     const writer = this.writer;
     if (writer !== null && writer !== conn) {
       // Another connection holds writes: reads (and a COMMIT / ROLLBACK of a connection that has no
       // transaction) run against the committed state; anything else conflicts.
-      if (kind === "read" || kind === "commit" || kind === "rollback") return this.parkWriterAndRun(sql, params);
+      if (kind === "read" || kind === "commit" || kind === "rollback")
+        return this.parkWriterAndRun(sql, params);
       throw this.conflict();
     }
     switch (kind) {
@@ -149,7 +155,8 @@ export class SharedSession {
         break;
     }
     const result = this.physical.execute(sql, params);
-    if (this.writer === conn && (kind !== "read" || this.physical.replay_reads)) this.log.push({ sql, params });
+    if (this.writer === conn && (kind !== "read" || this.physical.replay_reads))
+      this.log.push({ sql, params });
     return result;
   }
 
@@ -256,7 +263,10 @@ export class SharedSession {
     while (!this.canRun(conn, kind)) {
       const remaining = deadline - performance.now();
       if (remaining <= 0) throw this.conflict();
-      await Promise.race([new Promise<void>((resolve) => this.waiters.push(resolve)), sleep(Math.min(remaining, 250))]);
+      await Promise.race([
+        new Promise<void>((resolve) => this.waiters.push(resolve)),
+        sleep(Math.min(remaining, 250)),
+      ]);
     }
   }
 }

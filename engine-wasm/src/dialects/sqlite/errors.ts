@@ -1,5 +1,6 @@
 /**
- * Python's `sqlite3` exception classes (PEP 249), carrying what SQLAlchemy needs to wrap them.
+ * Python's `sqlite3` exception classes (PEP 249), carrying what SQLAlchemy needs to wrap them, and
+ * the choice of class for an SQLite error, as `_pysqlite_seterror()` makes it from the result code.
  */
 import type { DriverErrorLike } from "../../exc.ts";
 import { defineModule } from "../../util/repr.ts";
@@ -31,13 +32,31 @@ export const InternalError = make("InternalError", "InternalError", DatabaseErro
 export const ProgrammingError = make("ProgrammingError", "ProgrammingError", DatabaseError);
 export const NotSupportedError = make("NotSupportedError", "NotSupportedError", DatabaseError);
 
-/** sql.js reports SQLite's message only; pick the class pysqlite would raise for it. */
-export function fromSqljs(err: unknown): Error {
-  const message = err instanceof Error ? err.message : String(err);
-  if (/constraint failed|datatype mismatch/i.test(message)) return new IntegrityError(message);
-  if (/out of memory|disk i\/o error|internal/i.test(message)) return new InternalError(message);
-  if (/too many SQL variables|column index out of range/i.test(message)) {
-    return new ProgrammingError(message);
+/** Python's `OverflowError` (an int that does not fit SQLite's 64-bit INTEGER). */
+export class OverflowError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "OverflowError";
   }
+}
+defineModule("builtins", OverflowError);
+
+/**
+ * sql.js reports SQLite's message only (sqlite3_errmsg); the messages name the result code's
+ * family, from which pysqlite picks the class: CONSTRAINT / MISMATCH -> IntegrityError, TOOBIG ->
+ * DataError, INTERNAL / NOTFOUND -> InternalError, CORRUPT / NOTADB -> DatabaseError, MISUSE /
+ * RANGE -> InterfaceError, everything else (ERROR, BUSY, LOCKED, READONLY, IOERR, FULL, CANTOPEN,
+ * SCHEMA …) -> OperationalError.
+ */
+export function fromSqljs(err: unknown): Error {
+  if (err instanceof Error && "pep249" in err) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  if (/constraint failed|^datatype mismatch$/.test(message)) return new IntegrityError(message);
+  if (/^string or blob too big$/.test(message)) return new DataError(message);
+  if (/^(internal logic error|unknown operation)/.test(message)) return new InternalError(message);
+  if (/^(database disk image is malformed|file is not a database)/.test(message))
+    return new DatabaseError(message);
+  if (/^(bad parameter or other API misuse|column index out of range)$/.test(message))
+    return new InterfaceError(message);
   return new OperationalError(message);
 }

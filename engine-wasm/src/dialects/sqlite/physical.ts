@@ -1,29 +1,36 @@
 /**
- * sql.js as the physical session of connectors/shared_session.ts: prepared statements cached per SQL
- * text, rows as arrays, rowcount and lastrowid as pysqlite reports them.
+ * A sql.js Database as the physical session of connectors/shared_session.ts: prepared statements
+ * cached per SQL text, rows as arrays (INTEGER/REAL -> number, TEXT -> string, BLOB -> Uint8Array,
+ * NULL -> null), rowcount and last_insert_rowid() as pysqlite reports them.
  */
 import type { Database, Statement } from "sql.js";
-import type { DBAPIParameters } from "../../engine/interfaces.ts";
 import type { ExecResult, PhysicalSession } from "../../connectors/shared_session.ts";
-import { fromSqljs } from "./errors.ts";
+import type { DBAPIParameters } from "../../engine/interfaces.ts";
+import { fromSqljs, ProgrammingError } from "./errors.ts";
+import { statementInfo } from "./statement.ts";
 
-const DML = /^\s*(?:--[^\n]*\n\s*)*(insert|update|delete|replace)\b/i;
-const INSERT = /^\s*(?:--[^\n]*\n\s*)*(insert|replace)\b/i;
 const CACHE_LIMIT = 256;
 
 export class SqljsSession implements PhysicalSession {
   readonly begins_on_ddl = false;
+  readonly initial_lastrowid = 0;
   readonly db: Database;
   private readonly cache = new Map<string, Statement>();
   private lastRowidStmt: Statement | null = null;
+  private _closed = false;
 
   constructor(db: Database) {
     this.db = db;
   }
 
+  get closed(): boolean {
+    return this._closed;
+  }
+
   private prepare(sql: string): Statement {
+    if (this._closed) throw new ProgrammingError("Cannot operate on a closed database.");
     let st = this.cache.get(sql);
-    if (!st) {
+    if (st === undefined) {
       try {
         st = this.db.prepare(sql);
       } catch (err) {
@@ -39,55 +46,66 @@ export class SqljsSession implements PhysicalSession {
     return st;
   }
 
+  /** Runs one statement; `params` are already adapted values by position. */
   execute(sql: string, params: DBAPIParameters | undefined): ExecResult {
     const st = this.prepare(sql);
+    const info = statementInfo(sql);
     try {
       if (params !== undefined) st.bind(params as never);
       const rows: unknown[][] = [];
       while (st.step()) rows.push(st.get());
       const names = st.getColumnNames();
-      if (names.length > 0) {
-        return { columns: names, rows, rowcount: -1, lastrowid: INSERT.test(sql) ? this.lastRowid() : null };
-      }
-      const isDml = DML.test(sql);
       return {
-        columns: null,
+        columns: names.length > 0 ? names : null,
         rows,
-        rowcount: isDml ? this.db.getRowsModified() : -1,
-        lastrowid: isDml && INSERT.test(sql) ? this.lastRowid() : null,
+        rowcount: info.is_dml ? this.db.getRowsModified() : -1,
+        lastrowid: info.inserts ? this.lastInsertRowid() : null,
       };
     } catch (err) {
-      throw err instanceof Error && "pep249" in err ? err : fromSqljs(err);
+      throw fromSqljs(err);
     } finally {
       st.reset();
     }
   }
 
-  private lastRowid(): number {
+  /** SQLite's last_insert_rowid(). */
+  lastInsertRowid(): number {
     this.lastRowidStmt ??= this.db.prepare("select last_insert_rowid()");
     try {
       this.lastRowidStmt.step();
-      return Number(this.lastRowidStmt.get()[0]);
+      return this.lastRowidStmt.get()[0] as number;
     } finally {
       this.lastRowidStmt.reset();
     }
   }
 
   begin(): void {
-    this.db.run("BEGIN");
+    this.run("BEGIN");
   }
   commit(): void {
-    this.end("COMMIT");
+    this.run("COMMIT");
   }
   rollback(): void {
-    this.end("ROLLBACK");
-  }
-  private end(sql: string): void {
     try {
-      this.db.run(sql);
+      this.run("ROLLBACK");
     } catch (err) {
-      // SQLite may already have ended the transaction itself (some errors roll it back).
-      if (!/no transaction is active/.test(String((err as Error).message))) throw fromSqljs(err);
+      // Some errors make SQLite roll the transaction back itself.
+      if (!/no transaction is active/.test((err as Error).message)) throw err;
     }
+  }
+
+  private run(sql: string): void {
+    this.execute(sql, undefined);
+  }
+
+  /** Frees the statements and the database (a private in-memory database whose connection closed). */
+  close(): void {
+    if (this._closed) return;
+    this._closed = true;
+    for (const st of this.cache.values()) st.free();
+    this.cache.clear();
+    this.lastRowidStmt?.free();
+    this.lastRowidStmt = null;
+    this.db.close();
   }
 }

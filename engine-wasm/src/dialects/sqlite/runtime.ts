@@ -1,14 +1,21 @@
 /**
  * The SQLite side of the page: sql.js loaded once, and a small virtual file system of database files.
  *
- * `sqlite:///oracle.db` names a file database shared by every engine and connection that names it (one
- * sql.js Database per file, multiplexed by connectors/shared_session.ts); `sqlite://` and
- * `sqlite:///:memory:` give each DBAPI connection a private in-memory database, as pysqlite does.
- * Directories that exist: the working directory (relative paths), `/` and `/tmp`; any other directory
- * does not exist, so its files cannot be opened ("unable to open database file"), as in Python.
+ * - `sqlite:///oracle.db` names a file database shared by every engine and connection that names it
+ *   (one sql.js Database per file, multiplexed by connectors/shared_session.ts). Files live in memory
+ *   for the life of the page (or Node process) until `resetSqlite()` deletes them all.
+ * - `sqlite://` and `sqlite:///:memory:` give each DBAPI connection a private in-memory database, as
+ *   pysqlite does.
+ * - Two directories exist: the working directory (relative paths: `app.db`, `./app.db`) and `/tmp`
+ *   (`sqlite:////tmp/app.db`). A file anywhere else cannot be created, so connecting fails with
+ *   sqlite3's "unable to open database file", as it does in Python for a directory that does not
+ *   exist (`sqlite:////nonexistent-dir/oracle.db`).
+ *
+ * In Node, sql.js finds its WebAssembly next to its JavaScript in node_modules. In a browser the
+ * host passes the URL its bundler gives `sql.js/dist/sql-wasm.wasm` (Vite: `?url`) as `sqljsWasmUrl`.
  */
-import initSqlJs from "sql.js";
 import type { Database, SqlJsStatic } from "sql.js";
+import initSqlJs from "sql.js";
 
 export interface SqliteStartOptions {
   /** Where the browser fetches `sql-wasm.wasm` from (the worker passes a bundler URL). */
@@ -19,11 +26,14 @@ export interface SqliteStartOptions {
 let SQL: SqlJsStatic | null = null;
 let starting: Promise<SqlJsStatic> | null = null;
 const files = new Map<string, Database>();
+const resetHooks = new Set<() => void>();
 
+/** Loads sql.js once; later calls return the same promise. */
 export function startSqlite(options: SqliteStartOptions = {}): Promise<void> {
   if (!starting) {
     options.onProgress?.({ phase: "sqlite:loading" });
-    starting = initSqlJs(options.sqljsWasmUrl ? { locateFile: () => options.sqljsWasmUrl! } : undefined).then((s) => {
+    const url = options.sqljsWasmUrl;
+    starting = initSqlJs(url ? { locateFile: () => url } : undefined).then((s) => {
       SQL = s;
       options.onProgress?.({ phase: "sqlite:ready" });
       return s;
@@ -46,42 +56,48 @@ export function sqljs(): SqlJsStatic {
 
 /** Deletes every database file (the starting state of a transcript: no `oracle.db`). */
 export async function resetSqlite(): Promise<void> {
+  for (const fn of resetHooks) fn();
   for (const db of files.values()) db.close();
   files.clear();
-  resetHooks.forEach((fn) => fn());
 }
 
-const resetHooks = new Set<() => void>();
-/** Lets the driver forget per-file state (shared sessions) when files are deleted. */
+/** Lets the driver forget per-file state (shared sessions) when the files are deleted. */
 export function onSqliteReset(fn: () => void): void {
   resetHooks.add(fn);
 }
 
+/** `:memory:` (also the empty name, as pysqlite takes it) and SQLite's `file::memory:` URI form. */
 export function isMemoryDatabase(name: string | null | undefined): boolean {
   return !name || name === ":memory:" || name.startsWith("file::memory:");
 }
 
-const EXISTING_DIRS = new Set(["", ".", "/", "/tmp", "/tmp/"]);
+/** The directories of the page's file system. */
+export const EXISTING_DIRECTORIES: readonly string[] = [".", "/tmp"];
 
-function directoryOf(path: string): string {
-  const i = path.lastIndexOf("/");
-  return i < 0 ? "" : path.slice(0, i) || "/";
-}
-
-/** Normalised file name, or null when its directory does not exist. */
+/** The file's normalised name (`./a.db` -> `a.db`, `/tmp//a.db` -> `/tmp/a.db`), or null when its directory does not exist. */
 export function resolveFile(path: string): string | null {
-  const dir = directoryOf(path);
-  if (!EXISTING_DIRS.has(dir) && !EXISTING_DIRS.has(dir.replace(/^\.\//, ""))) return null;
-  return path.replace(/^\.\//, "");
+  const absolute = path.startsWith("/");
+  const parts = path.split("/").filter((p) => p !== "" && p !== ".");
+  const file = parts.pop();
+  if (!file || file === "..") return null;
+  if (!absolute && parts.length === 0) return file;
+  if (absolute && parts.length === 1 && parts[0] === "tmp") return `/tmp/${file}`;
+  return null;
 }
 
 /** The shared Database of a file, created empty on first open (as sqlite3.connect creates the file). */
-export function openFile(name: string): { db: Database; created: boolean } {
-  const existing = files.get(name);
-  if (existing) return { db: existing, created: false };
-  const db = new (sqljs().Database)();
-  files.set(name, db);
-  return { db, created: true };
+export function openFile(name: string): Database {
+  let db = files.get(name);
+  if (!db) {
+    db = new (sqljs().Database)();
+    files.set(name, db);
+  }
+  return db;
+}
+
+/** Names of the files that exist now. */
+export function listFiles(): string[] {
+  return [...files.keys()];
 }
 
 export function newMemoryDatabase(): Database {

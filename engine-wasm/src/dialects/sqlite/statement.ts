@@ -3,7 +3,7 @@
  * its parameters, whether more than one statement was given, whether it is DML (which decides the
  * implicit BEGIN and `rowcount`); and binding Python values to it, with sqlite3's error messages.
  */
-import { datetime, date, Decimal, isTuple } from "../../util/pytypes.ts";
+import { Decimal, date, datetime, isTuple } from "../../util/pytypes.ts";
 import { OverflowError, ProgrammingError } from "./errors.ts";
 
 export interface StatementInfo {
@@ -74,7 +74,11 @@ function analyse(sql: string): StatementInfo {
       while (names.length < index) names.push(null);
       code += " ";
       i = j;
-    } else if ((c === ":" || c === "@" || c === "$") && isIdent(sql[i + 1]) && !(c === ":" && sql[i - 1] === ":")) {
+    } else if (
+      (c === ":" || c === "@" || c === "$") &&
+      isIdent(sql[i + 1]) &&
+      !(c === ":" && sql[i - 1] === ":")
+    ) {
       let j = i + 1;
       while (j < n && isIdent(sql[j])) j++;
       const name = sql.slice(i, j);
@@ -143,7 +147,8 @@ export function adaptValue(value: unknown, index: number): unknown {
     case "undefined":
       return null;
     case "bigint":
-      if (value > INT64_MAX || value < INT64_MIN) throw new OverflowError("Python int too large to convert to SQLite INTEGER");
+      if (value > INT64_MAX || value < INT64_MIN)
+        throw new OverflowError("Python int too large to convert to SQLite INTEGER");
       return Number(value);
   }
   if (value === null) return null;
@@ -152,7 +157,9 @@ export function adaptValue(value: unknown, index: number): unknown {
   if (value instanceof datetime) return value.isoformat(" ");
   if (value instanceof date) return value.isoformat();
   if (value instanceof Date) return datetime.fromDate(value).isoformat(" ");
-  throw new ProgrammingError(`Error binding parameter ${index}: type '${pythonTypeName(value)}' is not supported`);
+  throw new ProgrammingError(
+    `Error binding parameter ${index}: type '${pythonTypeName(value)}' is not supported`,
+  );
 }
 
 /** The values to bind, by position, checked as pysqlite checks them. */
@@ -160,7 +167,9 @@ export function bindParameters(info: StatementInfo, parameters: unknown): unknow
   const count = info.parameter_count;
   if (parameters === undefined || parameters === null) {
     if (count === 0) return undefined;
-    throw new ProgrammingError(`Incorrect number of bindings supplied. The current statement uses ${count}, and there are 0 supplied.`);
+    throw new ProgrammingError(
+      `Incorrect number of bindings supplied. The current statement uses ${count}, and there are 0 supplied.`,
+    );
   }
   if (Array.isArray(parameters)) {
     if (parameters.length !== count) {
@@ -176,12 +185,16 @@ export function bindParameters(info: StatementInfo, parameters: unknown): unknow
   if (typeof parameters === "object" && !(parameters instanceof Uint8Array)) {
     const dict = parameters as Record<string, unknown>;
     const get = parameters instanceof Map ? (k: string) => parameters.get(k) : (k: string) => dict[k];
-    const has = parameters instanceof Map ? (k: string) => parameters.has(k) : (k: string) => Object.hasOwn(dict, k);
+    const has =
+      parameters instanceof Map ? (k: string) => parameters.has(k) : (k: string) => Object.hasOwn(dict, k);
     if (count === 0) return undefined;
     const out = new Array(count);
     for (let i = 0; i < count; i++) {
       const name = info.parameter_names[i];
-      if (!name) throw new ProgrammingError(`Binding ${i + 1} has no name, but you supplied a dictionary (which has only names).`);
+      if (!name)
+        throw new ProgrammingError(
+          `Binding ${i + 1} has no name, but you supplied a dictionary (which has only names).`,
+        );
       const key = name.slice(1);
       if (!has(key)) throw new ProgrammingError(`You did not supply a value for binding parameter :${key}.`);
       out[i] = adaptValue(get(key), i + 1);
