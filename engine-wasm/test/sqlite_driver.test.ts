@@ -1,0 +1,391 @@
+/**
+ * The `sqlite3` / `aiosqlite` DBAPI modules over sql.js on their own: values, parameters, errors
+ * (classes and texts as Python's sqlite3 module gives them), file vs memory databases, rowcount,
+ * lastrowid, executemany. Expected texts come from Python 3.12's sqlite3 and the transcripts.
+ */
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Connection } from "../src/connectors/dbapi.ts";
+import { aiosqlite } from "../src/dialects/sqlite/aiosqlite.ts";
+import {
+  IntegrityError,
+  InterfaceError,
+  OperationalError,
+  OverflowError,
+  ProgrammingError,
+} from "../src/dialects/sqlite/errors.ts";
+import { sqlite3 } from "../src/dialects/sqlite/pysqlite.ts";
+import { listFiles, resetSqlite, resolveFile, startSqlite } from "../src/dialects/sqlite/runtime.ts";
+import { Decimal, date, datetime, tuple } from "../src/util/pytypes.ts";
+import { qualifiedErrorName } from "../src/util/repr.ts";
+
+const connect = (database: string) => sqlite3.connect({ database }) as Connection;
+
+function error(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error("expected an error");
+}
+
+beforeAll(async () => {
+  await startSqlite();
+});
+beforeEach(async () => {
+  await resetSqlite();
+});
+
+describe("sqlite3 values", () => {
+  it("returns INTEGER and REAL as numbers, TEXT as strings, BLOB as Uint8Array, NULL as null", () => {
+    const c = connect(":memory:").cursor();
+    c.execute("SELECT 1, 2.5, 'x', x'0102ff', NULL");
+    expect(c.fetchall()).toEqual([[1, 2.5, "x", new Uint8Array([1, 2, 255]), null]]);
+    expect(c.description).toEqual([
+      { name: "1", type_code: null },
+      { name: "2.5", type_code: null },
+      { name: "'x'", type_code: null },
+      { name: "x'0102ff'", type_code: null },
+      { name: "NULL", type_code: null },
+    ]);
+  });
+
+  it("binds numbers, strings, null, booleans as 1/0, bytes, and dates / datetimes as ISO text", () => {
+    const c = connect(":memory:").cursor();
+    c.execute("SELECT ?, typeof(?), ?, ?, ?, ?, typeof(?), ?, ?", [
+      7,
+      7.5,
+      "text",
+      null,
+      true,
+      false,
+      new Uint8Array([9]),
+      new date(2024, 1, 31),
+      new datetime(2024, 1, 31, 13, 5, 9, 120000),
+    ]);
+    expect(c.fetchone()).toEqual([
+      7,
+      "real",
+      "text",
+      null,
+      1,
+      0,
+      "blob",
+      "2024-01-31",
+      "2024-01-31 13:05:09.120000",
+    ]);
+  });
+
+  it("refuses Decimal as pysqlite does (SQLAlchemy's Numeric converts it to float first)", () => {
+    const c = connect(":memory:").cursor();
+    const err = error(() => c.execute("SELECT ?, ?", [1, new Decimal("1.5")]));
+    expect(err).toBeInstanceOf(ProgrammingError);
+    expect(err.message).toBe("Error binding parameter 2: type 'decimal.Decimal' is not supported");
+    expect(error(() => c.execute("SELECT ?", [{ a: 1 }])).message).toBe(
+      "Error binding parameter 1: type 'dict' is not supported",
+    );
+    expect(error(() => c.execute("SELECT ?", [[1]])).message).toBe(
+      "Error binding parameter 1: type 'list' is not supported",
+    );
+  });
+
+  it("refuses an int beyond 64 bits with Python's OverflowError", () => {
+    const c = connect(":memory:").cursor();
+    const err = error(() => c.execute("SELECT ?", [2n ** 63n]));
+    expect(err).toBeInstanceOf(OverflowError);
+    expect(`${qualifiedErrorName(err)}: ${err.message}`).toBe(
+      "builtins.OverflowError: Python int too large to convert to SQLite INTEGER",
+    );
+    c.execute("SELECT ?", [2n ** 40n]);
+    expect(c.fetchone()).toEqual([2 ** 40]);
+  });
+});
+
+describe("sqlite3 parameters", () => {
+  it("takes a tuple for ? placeholders and a dict for :name placeholders", () => {
+    const c = connect(":memory:").cursor();
+    c.execute("SELECT ? + ?", tuple([1, 2]));
+    expect(c.fetchone()).toEqual([3]);
+    c.execute("SELECT :a || :b || :a", { a: "x", b: "y" });
+    expect(c.fetchone()).toEqual(["xyx"]);
+    c.execute("SELECT ?2, ?1", ["one", "two"]);
+    expect(c.fetchone()).toEqual(["two", "one"]);
+  });
+
+  it("counts placeholders outside literals and comments", () => {
+    const c = connect(":memory:").cursor();
+    c.execute("SELECT '?', ? -- why?\n", [5]);
+    expect(c.fetchone()).toEqual(["?", 5]);
+  });
+
+  it("raises sqlite3's ProgrammingError messages for wrong bindings", () => {
+    const c = connect(":memory:").cursor();
+    const cases: [() => unknown, string][] = [
+      [
+        () => c.execute("SELECT ?, ?", [1]),
+        "Incorrect number of bindings supplied. The current statement uses 2, and there are 1 supplied.",
+      ],
+      [
+        () => c.execute("SELECT ?"),
+        "Incorrect number of bindings supplied. The current statement uses 1, and there are 0 supplied.",
+      ],
+      [
+        () => c.execute("SELECT :name", { other: 1 }),
+        "You did not supply a value for binding parameter :name.",
+      ],
+      [
+        () => c.execute("SELECT ?", { x: 1 }),
+        "Binding 1 has no name, but you supplied a dictionary (which has only names).",
+      ],
+      [() => c.execute("SELECT ?", 5 as never), "parameters are of unsupported type"],
+      [() => c.execute("SELECT 1; SELECT 2"), "You can only execute one statement at a time."],
+    ];
+    for (const [fn, message] of cases) {
+      const err = error(fn);
+      expect(err).toBeInstanceOf(ProgrammingError);
+      expect(err.message).toBe(message);
+    }
+  });
+
+  it("accepts a trailing semicolon and comment after the one statement", () => {
+    const c = connect(":memory:").cursor();
+    c.execute("SELECT 1; -- done\n");
+    expect(c.fetchall()).toEqual([[1]]);
+  });
+});
+
+describe("sqlite3 errors", () => {
+  function users() {
+    const conn = connect("oracle.db");
+    const c = conn.cursor();
+    c.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(30) NOT NULL UNIQUE)");
+    c.execute("INSERT INTO users (id, name) VALUES (1, 'spongebob')");
+    conn.commit();
+    return c;
+  }
+
+  it("raises OperationalError for syntax errors and missing tables, with SQLite's text", () => {
+    const c = connect(":memory:").cursor();
+    const syntax = error(() => c.execute("SELEC 1"));
+    expect(syntax).toBeInstanceOf(OperationalError);
+    expect(syntax.message).toBe('near "SELEC": syntax error');
+    const missing = error(() => c.execute("SELECT * FROM nope"));
+    expect(missing).toBeInstanceOf(OperationalError);
+    expect(missing.message).toBe("no such table: nope");
+    expect(qualifiedErrorName(missing)).toBe("sqlite3.OperationalError");
+    expect((missing as unknown as { pep249: string }).pep249).toBe("OperationalError");
+  });
+
+  it("raises IntegrityError for UNIQUE, NOT NULL and primary key violations", () => {
+    const c = users();
+    const unique = error(() => c.execute("INSERT INTO users (id, name) VALUES (?, ?)", [2, "spongebob"]));
+    expect(unique).toBeInstanceOf(IntegrityError);
+    expect(unique.message).toBe("UNIQUE constraint failed: users.name");
+    expect(qualifiedErrorName(unique)).toBe("sqlite3.IntegrityError");
+    const notNull = error(() => c.execute("INSERT INTO users (id, name) VALUES (?, ?)", [3, null]));
+    expect(notNull).toBeInstanceOf(IntegrityError);
+    expect(notNull.message).toBe("NOT NULL constraint failed: users.name");
+    const pk = error(() =>
+      c.executemany("INSERT INTO users (id, name) VALUES (?, ?)", [
+        [4, "sandy"],
+        [1, "dup"],
+      ]),
+    );
+    expect(pk).toBeInstanceOf(IntegrityError);
+    expect(pk.message).toBe("UNIQUE constraint failed: users.id");
+    expect(c.rowcount).toBe(-1);
+  });
+
+  it("says 'Cannot operate on a closed database.' / 'closed cursor.' as sqlite3 does", () => {
+    const conn = connect(":memory:");
+    const c = conn.cursor();
+    c.close();
+    const closedCursor = error(() => c.execute("SELECT 1"));
+    expect(closedCursor).toBeInstanceOf(ProgrammingError);
+    expect(closedCursor.message).toBe("Cannot operate on a closed cursor.");
+    const c2 = conn.cursor();
+    conn.close();
+    for (const fn of [
+      () => c2.execute("SELECT 1"),
+      () => conn.cursor(),
+      () => conn.commit(),
+      () => c2.fetchall(),
+    ]) {
+      const err = error(fn);
+      expect(err).toBeInstanceOf(ProgrammingError);
+      expect(err.message).toBe("Cannot operate on a closed database.");
+    }
+    conn.close(); // closing twice is allowed
+  });
+
+  it("keeps a transaction usable after an error (no PostgreSQL-style aborted state)", () => {
+    const c = users();
+    c.execute("INSERT INTO users (id, name) VALUES (2, 'patrick')");
+    expect(() => c.execute("SELECT * FROM nope")).toThrow(OperationalError);
+    c.execute("SELECT count(*) FROM users");
+    expect(c.fetchone()).toEqual([2]);
+  });
+
+  it("InterfaceError is a sqlite3 class too", () => {
+    expect(qualifiedErrorName(new InterfaceError("x"))).toBe("sqlite3.InterfaceError");
+  });
+});
+
+describe("sqlite3 rowcount and lastrowid", () => {
+  it("reports -1 for SELECT and DDL, rows affected for DML, and the sum for executemany", () => {
+    const conn = connect(":memory:");
+    const c = conn.cursor();
+    expect(c.rowcount).toBe(-1);
+    c.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGER)");
+    expect(c.rowcount).toBe(-1);
+    c.executemany("INSERT INTO t (x) VALUES (?)", [[1], [2], [3]]);
+    expect(c.rowcount).toBe(3);
+    c.execute("UPDATE t SET x = x + 1 WHERE x > ?", [1]);
+    expect(c.rowcount).toBe(2);
+    c.execute("SELECT * FROM t");
+    expect(c.rowcount).toBe(-1);
+    c.execute("DELETE FROM t WHERE x > 100");
+    expect(c.rowcount).toBe(0);
+    c.executemany("DELETE FROM t WHERE x = ?", []);
+    expect(c.rowcount).toBe(0);
+  });
+
+  it("executemany() refuses statements that only read", () => {
+    const c = connect(":memory:").cursor();
+    const err = error(() => c.executemany("SELECT ?", [[1], [2]]));
+    expect(err).toBeInstanceOf(ProgrammingError);
+    expect(err.message).toBe("executemany() can only execute DML statements.");
+  });
+
+  it("lastrowid: None on a new cursor, the connection's last_insert_rowid() after execute(), unchanged by executemany()", () => {
+    const conn = connect("oracle.db");
+    const c = conn.cursor();
+    expect(c.lastrowid).toBeNull();
+    c.execute("SELECT 1");
+    expect(c.lastrowid).toBe(0);
+    c.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGER)");
+    c.execute("INSERT INTO t (id, x) VALUES (41, 1)");
+    expect(c.lastrowid).toBe(41);
+    c.execute("INSERT INTO t (x) VALUES (2)");
+    expect(c.lastrowid).toBe(42);
+    c.executemany("INSERT INTO t (x) VALUES (?)", [[3], [4]]);
+    expect(c.lastrowid).toBe(42);
+    c.execute("SELECT max(id) FROM t");
+    expect(c.fetchone()).toEqual([44]);
+    expect(c.lastrowid).toBe(44);
+    conn.commit();
+    // another connection to the same file has its own last_insert_rowid()
+    const other = connect("oracle.db").cursor();
+    other.execute("SELECT 1");
+    expect(other.lastrowid).toBe(0);
+  });
+
+  it("INSERT … RETURNING gives rows and the rows affected", () => {
+    const c = connect(":memory:").cursor();
+    c.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGER)");
+    c.execute("INSERT INTO t (x) VALUES (?), (?) RETURNING id", [5, 6]);
+    expect(c.fetchall()).toEqual([[1], [2]]);
+    expect(c.rowcount).toBe(2);
+    expect(c.description).toEqual([{ name: "id", type_code: null }]);
+  });
+
+  it("fetchone / fetchmany / fetchall walk the rows", () => {
+    const c = connect(":memory:").cursor();
+    c.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5) SELECT i FROM n");
+    expect(c.fetchone()).toEqual([1]);
+    expect(c.fetchmany()).toEqual([[2]]);
+    expect(c.fetchmany(2)).toEqual([[3], [4]]);
+    expect(c.fetchall()).toEqual([[5]]);
+    expect(c.fetchone()).toBeNull();
+    c.execute("CREATE TABLE t (x INTEGER)");
+    expect(c.description).toBeNull();
+    expect(c.fetchall()).toEqual([]);
+  });
+});
+
+describe("sqlite3 databases: files and memory", () => {
+  it("shares a file database between connections, and a new file starts empty", () => {
+    const a = connect("oracle.db");
+    a.cursor().execute("CREATE TABLE t (x INTEGER)");
+    const b = connect("./oracle.db").cursor();
+    b.execute("SELECT count(*) FROM t");
+    expect(b.fetchone()).toEqual([0]);
+    const other = connect("other.db").cursor();
+    expect(error(() => other.execute("SELECT * FROM t")).message).toBe("no such table: t");
+    expect(listFiles().sort()).toEqual(["oracle.db", "other.db"]);
+  });
+
+  it("gives every :memory: connection its own database, freed when it closes", () => {
+    const a = connect(":memory:");
+    a.cursor().execute("CREATE TABLE only_here (x INTEGER)");
+    const b = connect(":memory:").cursor();
+    expect(error(() => b.execute("SELECT * FROM only_here")).message).toBe("no such table: only_here");
+    a.close();
+    expect(listFiles()).toEqual([]);
+  });
+
+  it("runs DDL outside a transaction (pysqlite) and begins one at the first DML", () => {
+    const a = connect("oracle.db");
+    const c = a.cursor();
+    c.execute("CREATE TABLE t (x INTEGER)");
+    expect(a.in_transaction).toBe(false);
+    a.rollback();
+    c.execute("INSERT INTO t (x) VALUES (1)");
+    expect(a.in_transaction).toBe(true);
+    a.rollback();
+    c.execute("SELECT count(*) FROM t");
+    expect(c.fetchone()).toEqual([0]);
+  });
+
+  it("commits every statement when isolation_level is None", () => {
+    const a = connect("oracle.db") as Connection & { isolation_level: string | null };
+    expect(a.isolation_level).toBe("");
+    a.isolation_level = null;
+    const c = a.cursor();
+    c.execute("CREATE TABLE t (x INTEGER)");
+    c.execute("INSERT INTO t (x) VALUES (1)");
+    expect(a.in_transaction).toBe(false);
+    const b = connect("oracle.db").cursor();
+    b.execute("INSERT INTO t (x) VALUES (2)");
+    b.execute("SELECT count(*) FROM t");
+    expect(b.fetchone()).toEqual([2]);
+  });
+
+  it("opens files in the working directory and /tmp only: elsewhere 'unable to open database file'", () => {
+    expect(resolveFile("oracle.db")).toBe("oracle.db");
+    expect(resolveFile("./oracle.db")).toBe("oracle.db");
+    expect(resolveFile("/tmp/oracle.db")).toBe("/tmp/oracle.db");
+    expect(resolveFile("/tmp//oracle.db")).toBe("/tmp/oracle.db");
+    for (const path of ["/nonexistent-dir/oracle.db", "sub/oracle.db", "/oracle.db"]) {
+      expect(resolveFile(path)).toBeNull();
+      const err = error(() => connect(path));
+      expect(err).toBeInstanceOf(OperationalError);
+      expect(err.message).toBe("unable to open database file");
+    }
+    connect("/tmp/oracle.db").cursor().execute("CREATE TABLE t (x INTEGER)");
+    expect(listFiles()).toEqual(["/tmp/oracle.db"]);
+  });
+
+  it("resetSqlite() deletes every file; connections left open fail as on a closed database", async () => {
+    const a = connect("oracle.db");
+    a.cursor().execute("CREATE TABLE t (x INTEGER)");
+    await resetSqlite();
+    expect(listFiles()).toEqual([]);
+    expect(error(() => a.cursor().execute("SELECT 1")).message).toBe("Cannot operate on a closed database.");
+    const b = connect("oracle.db").cursor();
+    expect(error(() => b.execute("SELECT * FROM t")).message).toBe("no such table: t");
+  });
+
+  it("aiosqlite is the same driver under its own module name", () => {
+    expect(aiosqlite.name).toBe("aiosqlite");
+    expect(aiosqlite.paramstyle).toBe("qmark");
+    expect(sqlite3.paramstyle).toBe("qmark");
+    const conn = aiosqlite.connect({ database: ":memory:" }) as Connection;
+    expect(conn.__repr__()).toMatch(/^<aiosqlite\.Connection object at 0x[0-9a-f]+>$/);
+    expect((sqlite3.connect({ database: ":memory:" }) as Connection).__repr__()).toMatch(
+      /^<sqlite3\.Connection object/,
+    );
+    const err = error(() => conn.cursor().execute("SELEC 1"));
+    expect(qualifiedErrorName(err)).toBe("sqlite3.OperationalError");
+  });
+});
