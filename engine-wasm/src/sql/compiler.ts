@@ -200,7 +200,9 @@ export class SQLCompiler implements CompiledLike {
     }
     if (!existing) {
       const cast =
-        this.dialect.render_bind_casts && bind.type.render_bind_cast ? this.render_bind_cast(bind.type) : null;
+        this.dialect.render_bind_casts && bind.type.render_bind_cast
+          ? this.render_bind_cast(bind.type)
+          : null;
       this.binds.set(name, { name, bind, cast });
       const idx = this.keyBindIndex.get(bind);
       if (idx !== undefined) this._extract_index.set(name, idx);
@@ -358,8 +360,12 @@ export class SQLCompiler implements CompiledLike {
     return `${this.quote(this.subqueryName(c.subquery))}.${this.quote(c.key)}`;
   }
 
+  /** An unnamed alias of a table is `<table>_<n>`; of a SELECT, `anon_<n>`. */
   subqueryName(s: Subquery): string {
-    return s.name ?? this.anon(s, "anon");
+    if (s.name) return s.name;
+    const el = s.element as { name?: unknown };
+    const base = s.element instanceof FromClause && typeof el.name === "string" ? el.name : "anon";
+    return this.anon(s, base);
   }
 
   visit_subquery(s: Subquery, kw: Record<string, unknown> = {}): string {
@@ -570,10 +576,17 @@ export class SQLCompiler implements CompiledLike {
     return froms;
   }
 
+  /**
+   * The SELECT list (SelectBase._generate_columns_plus_names): table columns render bare, or as
+   * `<table>_<col>` in LABEL_STYLE_TABLENAME_PLUS_COL; a second column with a name already used gets
+   * an anonymous label (`id_1`), the same column repeated a "dedupe" label (`id__1`); other
+   * expressions get an anonymous label from their name (`count_1`).
+   */
   protected columns_clause(s: Select, kw: Record<string, unknown>): { sql: string[]; cols: ResultColumn[] } {
     const sql: string[] = [];
     const cols: ResultColumn[] = [];
-    const seen = new Set<string>();
+    const seen = new Map<string, unknown>();
+    let dedupe = 1;
     const tablenamePlusCol = s._label_style === "tablename_plus_col";
     for (const c of s._exported_columns()) {
       let rendered = this.process(c, { ...kw, within_columns_clause: false });
@@ -590,17 +603,23 @@ export class SQLCompiler implements CompiledLike {
         (c instanceof ColumnClause && !c.is_literal)
       ) {
         const name = c instanceof Column ? c.name : c.key;
-        const table = c instanceof Column ? c.table : null;
-        if (tablenamePlusCol && table) {
-          label = `${table.name}_${name}`;
-          keyname = label;
+        const tableName =
+          c instanceof Column
+            ? (c.table?.name ?? null)
+            : c instanceof SubqueryColumn
+              ? this.subqueryName(c.subquery)
+              : null;
+        keyname = tablenamePlusCol && tableName ? `${tableName}_${name}` : name;
+        if (tablenamePlusCol && tableName) {
+          label = keyname;
           objects.push(name);
-        } else {
-          keyname = c.key ?? name;
-          if (seen.has(keyname)) {
-            label = this.anon({ dedupe: c, n: sql.length }, keyname);
-            keyname = label;
-          }
+        }
+        if (seen.has(keyname)) {
+          label =
+            seen.get(keyname) === c
+              ? this.anon({ dedupe: c, n: dedupe++ }, `${keyname}_`)
+              : this.anon(c, keyname);
+          keyname = label;
         }
       } else if (c instanceof ColumnClause && c.is_literal) {
         keyname = c.name;
@@ -609,7 +628,7 @@ export class SQLCompiler implements CompiledLike {
         label = this.anon(c, base);
         keyname = label;
       }
-      seen.add(keyname);
+      if (!seen.has(keyname)) seen.set(keyname, c);
       sql.push(label ? `${rendered} AS ${this.quote(label)}` : rendered);
       cols.push({
         keyname,
@@ -656,7 +675,10 @@ export class SQLCompiler implements CompiledLike {
   limit_clause(s: Select, kw: Record<string, unknown>): string {
     let text = "";
     if (s._limit !== null) text += `\n LIMIT ${this.process(s._limit as ClauseElement, kw)}`;
-    if (s._offset !== null) text += ` OFFSET ${this.process(s._offset as ClauseElement, kw)}`;
+    if (s._offset !== null) {
+      if (s._limit === null) text += "\n LIMIT -1";
+      text += ` OFFSET ${this.process(s._offset as ClauseElement, kw)}`;
+    }
     return text;
   }
 

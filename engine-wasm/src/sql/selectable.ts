@@ -38,36 +38,41 @@ export abstract class FromClause extends ClauseElement {
   }
 }
 
+interface ForeignKeyLike {
+  parent: ColumnElement;
+  _resolve_column(raise?: boolean): ColumnElement | null;
+}
+
+/** Foreign keys of a table, or of the table an alias stands for. */
+function foreignKeysOf(f: FromClause): Set<ForeignKeyLike> {
+  const target = f instanceof Subquery ? f.element : f;
+  return (target as unknown as { foreign_keys?: Set<ForeignKeyLike> }).foreign_keys ?? new Set();
+}
+
+/** `col` as `f` exposes it: the column itself for its table, the alias's column for an alias of it. */
+export function correspondingColumn(f: FromClause, col: ColumnElement | null): ColumnElement | null {
+  if (!col) return null;
+  const table = (col as unknown as { table?: unknown }).table;
+  if (table === f) return col;
+  if (f instanceof Subquery && f.element === table && col.key !== null) return f.c[col.key] ?? null;
+  return null;
+}
+
 /** The ON clause from the foreign keys between two FROMs (SQLAlchemy's join_condition). */
 export function joinCondition(left: FromClause, right: FromClause): ColumnElement {
-  const crit: ColumnElement[] = [];
-  const tablesOf = (f: FromClause) => f._from_objects();
-  for (const r of tablesOf(right)) {
-    for (const l of tablesOf(left)) {
-      const rfks = (
-        r as unknown as {
-          foreign_keys?: Set<{
-            _resolve_column(raise?: boolean): ColumnElement | null;
-            parent: ColumnElement;
-          }>;
-        }
-      ).foreign_keys;
-      for (const fk of rfks ?? []) {
-        const target = fk._resolve_column(false) as unknown as { table?: unknown } | null;
-        if (target && target.table === l) crit.push((target as unknown as ColumnElement).eq(fk.parent));
+  for (const r of right._from_objects()) {
+    for (const l of left._from_objects()) {
+      const crit: ColumnElement[] = [];
+      for (const fk of foreignKeysOf(r)) {
+        const col = correspondingColumn(l, fk._resolve_column(false));
+        const parent = correspondingColumn(r, fk.parent);
+        if (col && parent) crit.push(col.eq(parent));
       }
-      if (!crit.length) {
-        const lfks = (
-          l as unknown as {
-            foreign_keys?: Set<{
-              _resolve_column(raise?: boolean): ColumnElement | null;
-              parent: ColumnElement;
-            }>;
-          }
-        ).foreign_keys;
-        for (const fk of lfks ?? []) {
-          const target = fk._resolve_column(false) as unknown as { table?: unknown } | null;
-          if (target && target.table === r) crit.push(fk.parent.eq(target));
+      if (l !== r) {
+        for (const fk of foreignKeysOf(l)) {
+          const col = correspondingColumn(r, fk._resolve_column(false));
+          const parent = correspondingColumn(l, fk.parent);
+          if (col && parent) crit.push(col.eq(parent));
         }
       }
       if (crit.length) return and_(...crit);

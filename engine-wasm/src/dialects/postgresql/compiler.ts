@@ -5,11 +5,22 @@
 
 import { GenericTypeCompiler, SQLCompiler } from "../../sql/compiler.ts";
 import { DDLCompiler } from "../../sql/ddl.ts";
-import type { BinaryExpression } from "../../sql/elements.ts";
+import type { BinaryExpression, ClauseElement } from "../../sql/elements.ts";
 import type { Column } from "../../sql/schema.ts";
-import { STRINGTYPE, String as SAString, type TypeEngine } from "../../sql/sqltypes.ts";
+import type { Select } from "../../sql/selectable.ts";
+import { String as SAString, STRINGTYPE, type TypeEngine } from "../../sql/sqltypes.ts";
 
 export class PGCompiler extends SQLCompiler {
+  override limit_clause(s: Select, kw: Record<string, unknown>): string {
+    let text = "";
+    if (s._limit !== null) text += ` \n LIMIT ${this.process(s._limit as ClauseElement, kw)}`;
+    if (s._offset !== null) {
+      if (s._limit === null) text += "\n LIMIT ALL";
+      text += ` OFFSET ${this.process(s._offset as ClauseElement, kw)}`;
+    }
+    return text;
+  }
+
   /** A string bind is cast to VARCHAR without its length (SQLAlchemy #9511). */
   override render_bind_cast(type_: TypeEngine): string {
     if (type_ instanceof SAString && type_.__visit_name__ !== "text" && type_.length !== null) {

@@ -5,7 +5,7 @@
 
 import { GenericTypeCompiler, SQLCompiler } from "../../sql/compiler.ts";
 import { DDLCompiler } from "../../sql/ddl.ts";
-import type { ClauseElement, ColumnElement } from "../../sql/elements.ts";
+import { type ClauseElement, type ColumnElement, literal } from "../../sql/elements.ts";
 import { Column } from "../../sql/schema.ts";
 import type { Select } from "../../sql/selectable.ts";
 
@@ -13,15 +13,19 @@ export class SQLiteCompiler extends SQLCompiler {
   protected override returning_clause(cols: ColumnElement[], kw: Record<string, unknown>): string {
     return ` RETURNING ${cols.map((c) => (c instanceof Column ? this.quote(c.name) : this.process(c, kw))).join(", ")}`;
   }
+  /** SQLite needs a LIMIT before OFFSET (`LIMIT -1`) and always renders an OFFSET. */
   override limit_clause(s: Select, kw: Record<string, unknown>): string {
     let text = "";
     if (s._limit !== null) text += `\n LIMIT ${this.process(s._limit as ClauseElement, kw)}`;
     if (s._offset !== null) {
-      if (s._limit === null) text += "\n LIMIT -1";
+      if (s._limit === null) text += `\n LIMIT ${this.process(literal(-1))}`;
       text += ` OFFSET ${this.process(s._offset as ClauseElement, kw)}`;
+    } else {
+      text += ` OFFSET ${this.process(literal(0), kw)}`;
     }
     return text;
   }
+
   override for_update_clause(): string {
     return "";
   }
