@@ -1,0 +1,56 @@
+// @ts-check
+/**
+ * The site: Astro (static output) with Starlight as the shell. Lessons are the `docs` collection,
+ * read from `lessons/` (see site/content.config.ts); their ```ts cell``` blocks become notebook cells
+ * through the Expressive Code plugin in site/notebook/ec-plugin.ts (see CONTRIBUTING.md, "Site").
+ *
+ *   BASE_PATH=/learn/ npm run build   # serve from a sub-path
+ */
+import starlight from "@astrojs/starlight";
+import { defineConfig } from "astro/config";
+import { notebookCells } from "./site/notebook/ec-plugin.ts";
+
+/** `/learn/` → `/learn`; empty → `/`. */
+const base = `/${(process.env.BASE_PATH ?? "").replace(/^\/+|\/+$/g, "")}`;
+
+export default defineConfig({
+  srcDir: "./site",
+  outDir: "./dist",
+  output: "static",
+  base,
+  trailingSlash: "always",
+  site: process.env.SITE_URL,
+  integrations: [
+    starlight({
+      title: { en: "Learn SQLAlchemy by running it", ru: "SQLAlchemy на практике" },
+      description:
+        "Notebook lessons: TypeScript cells run a port of SQLAlchemy 2.x on PostgreSQL (PGlite) and SQLite (sql.js) in your browser.",
+      defaultLocale: "root",
+      locales: {
+        root: { label: "English", lang: "en" },
+        ru: { label: "Русский", lang: "ru" },
+      },
+      sidebar: [
+        { label: "Start here", translations: { ru: "Начало" }, link: "/" },
+        {
+          label: "Lessons",
+          translations: { ru: "Уроки" },
+          items: [{ autogenerate: { directory: "fundamentals" } }],
+        },
+      ],
+      customCss: ["./site/styles/notebook.css"],
+      components: {
+        MarkdownContent: "./site/components/LessonContent.astro",
+      },
+      expressiveCode: {
+        themes: ["github-dark", "github-light"],
+        plugins: [notebookCells()],
+      },
+      pagefind: true,
+    }),
+  ],
+  vite: {
+    worker: { format: "es" },
+    optimizeDeps: { exclude: ["@electric-sql/pglite"] },
+  },
+});

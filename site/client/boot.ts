@@ -1,0 +1,117 @@
+/**
+ * The only notebook script that loads with a lesson page; it is kept tiny. It shows the controls the
+ * server rendered hidden, restores the remembered database, and loads the notebook (`notebook.ts`:
+ * kernel client, outputs, editors) when the page is idle or at the learner's first action,
+ * whichever comes first. Actions taken before that are replayed once it has loaded.
+ */
+
+type NotebookModule = typeof import("./notebook.ts");
+
+export const DATABASE_KEY = "nb:database";
+
+let loading: Promise<NotebookModule> | null = null;
+
+function load(): Promise<NotebookModule> {
+  loading ??= import("./notebook.ts").then((m) => {
+    m.start(document);
+    return m;
+  });
+  return loading;
+}
+
+function reveal(root: Element): void {
+  for (const el of root.querySelectorAll<HTMLElement>("[data-nb-controls]")) {
+    if (el.closest("notebook-cell, notebook-bar, notebook-compare") === root) el.hidden = false;
+  }
+}
+
+class NotebookCellElement extends HTMLElement {
+  connectedCallback(): void {
+    reveal(this);
+    if (localStorage.getItem(`nb:cell:${location.pathname}:${this.dataset.cellId}`)) {
+      this.dataset.edited = "";
+      void load(); // the learner's own code: show it in the editor without waiting for idle
+    }
+  }
+}
+
+class NotebookCompareElement extends HTMLElement {
+  connectedCallback(): void {
+    reveal(this);
+  }
+}
+
+class NotebookBarElement extends HTMLElement {
+  connectedCallback(): void {
+    reveal(this);
+    const allowed = (this.dataset.databases ?? "").split(" ");
+    const saved = localStorage.getItem(DATABASE_KEY);
+    if (saved && allowed.includes(saved)) {
+      const radio = this.querySelector<HTMLInputElement>(`input[name="nb-database"][value="${saved}"]`);
+      if (radio) radio.checked = true;
+    }
+  }
+}
+
+/** Before the notebook has loaded: mark the cell busy at once so the click is visibly taken. */
+function markPending(cell: Element | null): void {
+  const out = cell?.querySelector<HTMLElement>("[data-nb-output]");
+  if (!out) return;
+  out.setAttribute("aria-busy", "true");
+  out.hidden = false;
+}
+
+function onAction(event: Event): void {
+  const target = event.target as Element | null;
+  const button = target?.closest<HTMLElement>("[data-action]");
+  if (!button?.closest("notebook-cell, notebook-bar, notebook-compare")) return;
+  const action = button.dataset.action!;
+  if (!loading && action === "run") markPending(button.closest("notebook-cell"));
+  void load().then((m) => m.notebook()?.action(action, button));
+}
+
+function onKey(event: KeyboardEvent): void {
+  if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;
+  const cell = (event.target as Element | null)?.closest?.("notebook-cell");
+  if (!cell || (event.target as Element).closest(".cm-editor")) return; // the editor has its own keymap
+  event.preventDefault();
+  if (!loading) markPending(cell);
+  const run = cell.querySelector<HTMLElement>('[data-action="run"]')!;
+  void load().then((m) => m.notebook()?.action("run", run));
+}
+
+function onChange(event: Event): void {
+  const input = event.target as HTMLInputElement;
+  if (input.name !== "nb-database" || !input.checked) return;
+  localStorage.setItem(DATABASE_KEY, input.value);
+  void load().then((m) => m.notebook()?.switchDatabase(input.value));
+}
+
+/** Code blocks take focus or a click: load the notebook, which turns that cell into an editor first. */
+function onFocus(event: Event): void {
+  const cell = (event.target as Element | null)?.closest?.("notebook-cell");
+  if (!cell || !(event.target as Element).closest("[data-nb-code]")) return;
+  void load().then((m) => m.notebook()?.edit(cell as HTMLElement));
+}
+
+if (!customElements.get("notebook-cell")) {
+  customElements.define("notebook-cell", NotebookCellElement);
+  customElements.define("notebook-compare", NotebookCompareElement);
+  customElements.define("notebook-bar", NotebookBarElement);
+  document.addEventListener("click", onAction);
+  document.addEventListener("keydown", onKey);
+  document.addEventListener("change", onChange);
+  document.addEventListener("focusin", onFocus);
+  document.addEventListener("pointerdown", onFocus);
+  const idle = (globalThis as { requestIdleCallback?: (f: () => void, o?: { timeout: number }) => void })
+    .requestIdleCallback;
+  const whenIdle = () => void load();
+  if (document.readyState === "complete") {
+    if (idle) idle(whenIdle, { timeout: 1500 });
+    else setTimeout(whenIdle, 200);
+  } else {
+    addEventListener("load", () => (idle ? idle(whenIdle, { timeout: 1500 }) : setTimeout(whenIdle, 200)), {
+      once: true,
+    });
+  }
+}

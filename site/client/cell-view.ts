@@ -1,0 +1,230 @@
+/**
+ * One cell on the page: its code (the build's highlighted block until the editor mounts), its saved
+ * edits, its controls and its output.
+ *
+ * Persistence: an edit is saved (debounced) under `nb:cell:<page path>:<cell id>` with the hash of
+ * the lesson's code it started from; when the lesson's code has changed since, the cell says so and
+ * offers the reset.
+ */
+import type { CellSource, CompiledCell } from "../worker/protocol.ts";
+import type { CellEditor } from "./editor.ts";
+import { OutputView } from "./output.ts";
+import type { Strings } from "./strings.ts";
+
+interface SavedEdit {
+  readonly code: string;
+  /** Hash of the lesson's code the edit started from. */
+  readonly base: string;
+}
+
+const SAVE_DELAY_MS = 300;
+
+export class CellView {
+  readonly el: HTMLElement;
+  readonly id: string;
+  readonly side?: "core" | "orm";
+  /** The lesson shows an exception with this cell (`expect="error"`). */
+  readonly expectsError: boolean;
+  readonly original: string;
+  readonly output: OutputView;
+  readonly #compiled: CompiledCell;
+  readonly #hash: string;
+  readonly #s: Strings;
+  readonly #key: string;
+  #code: string;
+  #editor: CellEditor | null = null;
+  #mounting: Promise<CellEditor> | null = null;
+  #saveTimer: ReturnType<typeof setTimeout> | undefined;
+  #pendingError: { line: number; column: number; message: string } | null = null;
+  /** Called on Ctrl/Cmd+Enter in the editor. */
+  onRun: () => void = () => {};
+  /** Called on the first edit (to load the transpiler). */
+  onFirstEdit: () => void = () => {};
+
+  constructor(el: HTMLElement, s: Strings) {
+    this.el = el;
+    this.id = el.dataset.cellId!;
+    const side = el.dataset.side;
+    if (side === "core" || side === "orm") this.side = side;
+    this.expectsError = el.dataset.expect === "error";
+    this.#s = s;
+    this.#hash = el.dataset.hash ?? "";
+    const json = el.querySelector("script[data-nb-source]")?.textContent ?? "{}";
+    this.#compiled = JSON.parse(json) as CompiledCell;
+    this.original = this.#compiled.source;
+    this.output = new OutputView(el.querySelector<HTMLElement>("[data-nb-output]")!, s);
+    this.#key = `nb:cell:${location.pathname}:${this.id}`;
+    this.#code = this.original;
+    const saved = this.#load();
+    if (saved && saved.code !== this.original) {
+      this.#code = saved.code;
+      if (saved.base !== this.#hash) this.#showChangedNotice();
+    }
+    this.#updateReset();
+  }
+
+  get code(): string {
+    return this.#editor?.code() ?? this.#code;
+  }
+
+  get edited(): boolean {
+    return this.code !== this.original;
+  }
+
+  /** What the kernel runs: the build's compilation while the code is the lesson's. */
+  source(): CellSource {
+    const code = this.code;
+    return code === this.#compiled.source
+      ? { id: this.id, code, compiled: this.#compiled }
+      : { id: this.id, code };
+  }
+
+  button(action: string): HTMLButtonElement | null {
+    return this.el.querySelector<HTMLButtonElement>(`:scope > [data-nb-controls] [data-action="${action}"]`);
+  }
+
+  setRunning(running: boolean): void {
+    this.output.setBusy(running);
+    this.el.toggleAttribute("data-running", running);
+    const stop = this.button("stop");
+    if (stop) stop.hidden = !running;
+  }
+
+  setRan(ran: boolean): void {
+    const state = this.el.querySelector<HTMLElement>("[data-nb-state]");
+    this.el.toggleAttribute("data-ran", ran);
+    if (state) state.textContent = ran ? "✓" : "";
+  }
+
+  /** Turn the static block into the editor (once). */
+  mount(): Promise<CellEditor> {
+    this.#mounting ??= import("./editor.ts").then(({ createEditor }) => {
+      const host = this.el.querySelector<HTMLElement>("[data-nb-code]")!;
+      const holder = document.createElement("div");
+      holder.className = "nb-editor";
+      const editor = createEditor({
+        parent: holder,
+        doc: this.#code,
+        label: this.#s.codeLabel(this.id),
+        onChange: (code) => this.#changed(code),
+        onRun: () => this.onRun(),
+      });
+      const hadFocus = host.contains(document.activeElement);
+      for (const child of host.children) (child as HTMLElement).hidden = true;
+      host.append(holder);
+      this.#editor = editor;
+      if (hadFocus) editor.focus();
+      if (this.#pendingError) {
+        const { line, column, message } = this.#pendingError;
+        editor.markError(line, column, message);
+      }
+      return editor;
+    });
+    return this.#mounting;
+  }
+
+  markError(line: number, column: number, message: string): void {
+    this.#pendingError = { line, column, message };
+    if (this.#editor) this.#editor.markError(line, column, message);
+    else void this.mount();
+  }
+
+  clearMarks(): void {
+    this.#pendingError = null;
+    this.#editor?.clearMarks();
+  }
+
+  reset(): void {
+    clearTimeout(this.#saveTimer);
+    localStorage.removeItem(this.#key);
+    this.#code = this.original;
+    this.#editor?.setCode(this.original);
+    this.clearMarks();
+    this.#hideNotice();
+    this.#updateReset();
+  }
+
+  #changed(code: string): void {
+    if (this.#code === this.original && code !== this.original) this.onFirstEdit();
+    this.#code = code;
+    this.#pendingError = null;
+    this.#editor?.clearMarks();
+    this.#updateReset();
+    clearTimeout(this.#saveTimer);
+    this.#saveTimer = setTimeout(() => this.#save(), SAVE_DELAY_MS);
+  }
+
+  /** Save now (also called when the page is hidden). */
+  flush(): void {
+    if (this.#saveTimer === undefined) return;
+    clearTimeout(this.#saveTimer);
+    this.#saveTimer = undefined;
+    this.#save();
+  }
+
+  #save(): void {
+    this.#saveTimer = undefined;
+    try {
+      if (this.#code === this.original) localStorage.removeItem(this.#key);
+      else {
+        const previous = this.#load();
+        // An edit of a changed cell keeps the old base until the learner resets or keeps it.
+        const base = previous && previous.base !== this.#hash ? previous.base : this.#hash;
+        localStorage.setItem(this.#key, JSON.stringify({ code: this.#code, base } satisfies SavedEdit));
+      }
+    } catch {
+      // Storage full or disabled: the edit lives until the page is closed.
+    }
+  }
+
+  #load(): SavedEdit | null {
+    try {
+      const raw = localStorage.getItem(this.#key);
+      if (!raw) return null;
+      const saved = JSON.parse(raw) as Partial<SavedEdit>;
+      return typeof saved.code === "string" ? { code: saved.code, base: String(saved.base ?? "") } : null;
+    } catch {
+      return null;
+    }
+  }
+
+  #updateReset(): void {
+    const reset = this.button("reset");
+    if (reset) reset.hidden = !this.edited;
+    this.el.toggleAttribute("data-edited", this.edited);
+  }
+
+  #showChangedNotice(): void {
+    const notice = this.el.querySelector<HTMLElement>("[data-nb-notice]");
+    if (!notice) return;
+    const text = document.createElement("span");
+    text.textContent = this.#s.changedNotice;
+    const reset = document.createElement("button");
+    reset.type = "button";
+    reset.className = "nb-button";
+    reset.textContent = this.#s.resetCell;
+    reset.addEventListener("click", () => this.reset());
+    const keep = document.createElement("button");
+    keep.type = "button";
+    keep.className = "nb-button";
+    keep.textContent = this.#s.keepMine;
+    keep.addEventListener("click", () => {
+      localStorage.setItem(
+        this.#key,
+        JSON.stringify({ code: this.code, base: this.#hash } satisfies SavedEdit),
+      );
+      this.#hideNotice();
+    });
+    notice.setAttribute("role", "status");
+    notice.replaceChildren(text, " ", reset, " ", keep);
+    notice.hidden = false;
+  }
+
+  #hideNotice(): void {
+    const notice = this.el.querySelector<HTMLElement>("[data-nb-notice]");
+    if (notice) {
+      notice.hidden = true;
+      notice.replaceChildren();
+    }
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * A cell's CodeMirror 6 editor (its own chunk: loaded when the notebook mounts editors, never with
+ * the page). TypeScript highlighting uses `tok-*` classes that notebook.css colours like the build's
+ * GitHub themes, light and dark; errors are marked with lint diagnostics.
+ */
+import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
+import { javascript } from "@codemirror/lang-javascript";
+import { bracketMatching, indentOnInput, syntaxHighlighting } from "@codemirror/language";
+import { type Diagnostic, lintGutter, setDiagnostics } from "@codemirror/lint";
+import { EditorState } from "@codemirror/state";
+import {
+  drawSelection,
+  EditorView,
+  highlightActiveLine,
+  highlightSpecialChars,
+  keymap,
+  lineNumbers,
+} from "@codemirror/view";
+import { classHighlighter } from "@lezer/highlight";
+
+export interface EditorOptions {
+  parent: HTMLElement;
+  doc: string;
+  /** Accessible name of the editing area. */
+  label: string;
+  onChange: (code: string) => void;
+  /** Ctrl/Cmd+Enter. */
+  onRun: () => void;
+}
+
+export interface CellEditor {
+  readonly view: EditorView;
+  code(): string;
+  setCode(code: string): void;
+  /** Mark an error at a 1-based line:column (to the end of the token, or the line). */
+  markError(line: number, column: number, message: string): void;
+  clearMarks(): void;
+  focus(): void;
+}
+
+export function createEditor(options: EditorOptions): CellEditor {
+  const view = new EditorView({
+    parent: options.parent,
+    state: EditorState.create({
+      doc: options.doc,
+      extensions: [
+        lineNumbers(),
+        highlightSpecialChars(),
+        history(),
+        drawSelection(),
+        indentOnInput(),
+        bracketMatching(),
+        highlightActiveLine(),
+        syntaxHighlighting(classHighlighter),
+        javascript({ typescript: true }),
+        lintGutter(),
+        keymap.of([
+          {
+            key: "Mod-Enter",
+            run: () => {
+              options.onRun();
+              return true;
+            },
+          },
+          ...defaultKeymap,
+          ...historyKeymap,
+        ]),
+        EditorView.contentAttributes.of({ "aria-label": options.label }),
+        EditorView.updateListener.of((update) => {
+          if (update.docChanged) options.onChange(update.state.doc.toString());
+        }),
+      ],
+    }),
+  });
+
+  return {
+    view,
+    code: () => view.state.doc.toString(),
+    setCode(code) {
+      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: code } });
+    },
+    markError(line, column, message) {
+      const doc = view.state.doc;
+      const l = doc.line(Math.min(Math.max(line, 1), doc.lines));
+      const from = Math.min(l.from + Math.max(column - 1, 0), l.to);
+      const word = /^[\w$]+|^\S/.exec(doc.sliceString(from, l.to));
+      let to = from + (word ? word[0].length : 0);
+      let start = from;
+      if (to === start) {
+        // An empty line or the end of a line: mark the whole line.
+        start = l.from;
+        to = l.to;
+      }
+      const diagnostic: Diagnostic = { from: start, to, severity: "error", message };
+      view.dispatch(setDiagnostics(view.state, [diagnostic]));
+    },
+    clearMarks() {
+      view.dispatch(setDiagnostics(view.state, []));
+    },
+    focus() {
+      view.focus();
+    },
+  };
+}

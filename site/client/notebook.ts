@@ -1,0 +1,329 @@
+/**
+ * The notebook of one lesson page: its cells, the comparisons, the page's bar, and the kernel (one
+ * module Web Worker, `./kernel.ts`) they all run in. Loaded by `boot.ts` when the page is idle or at
+ * the learner's first action.
+ *
+ * Cells run one request at a time, in the order asked. A cell runs after the earlier cells that have
+ * not run in this kernel (the kernel decides which); a side of a comparison runs on a fresh database
+ * after the comparison's setup cells, so both sides start from the same data.
+ */
+import type { CellSource, ClientEvent, DatabaseKind } from "../worker/protocol.ts";
+import { CellView } from "./cell-view.ts";
+import { Kernel, type KernelListener, type RunResult } from "./kernel.ts";
+import { type Strings, strings } from "./strings.ts";
+
+const DATABASE_NAMES: Record<DatabaseKind, string> = { postgresql: "PostgreSQL", sqlite: "SQLite" };
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`;
+}
+
+interface Comparison {
+  readonly el: HTMLElement;
+  readonly setup: readonly string[];
+  readonly sides: readonly CellView[];
+}
+
+export class Notebook {
+  readonly kernel: Kernel;
+  readonly cells: readonly CellView[];
+  /** The cells that form the notebook's sequence (the comparisons' sides stand apart). */
+  readonly linear: readonly CellView[];
+  readonly comparisons: readonly Comparison[];
+  readonly #s: Strings;
+  readonly #bar: HTMLElement | null;
+  #queue: Promise<unknown> = Promise.resolve();
+  #pending = 0;
+  #transpilerRequested = false;
+
+  constructor(doc: Document) {
+    this.#s = strings(doc.documentElement.lang);
+    this.#bar = doc.querySelector("notebook-bar");
+    this.cells = [...doc.querySelectorAll<HTMLElement>("notebook-cell")].map(
+      (el) => new CellView(el, this.#s),
+    );
+    this.linear = this.cells.filter((c) => !c.side);
+    this.comparisons = [...doc.querySelectorAll<HTMLElement>("notebook-compare")].map((el) => ({
+      el,
+      setup: (el.dataset.setup ?? "").split(/[\s,]+/).filter(Boolean),
+      sides: this.cells.filter((c) => c.el.closest("notebook-compare") === el),
+    }));
+    for (const cell of this.cells) {
+      cell.onRun = () => this.run(cell);
+      cell.onFirstEdit = () => {
+        if (this.#transpilerRequested) return;
+        this.#transpilerRequested = true;
+        this.kernel.preloadTranspiler();
+      };
+    }
+    this.kernel = new Kernel({ database: this.#selectedDatabase() });
+    this.kernel.on(this.#onKernelEvent);
+    addEventListener("pagehide", () => {
+      for (const cell of this.cells) cell.flush();
+    });
+  }
+
+  /** Start the database now and mount the editors a few at a time while the page stays idle. */
+  warmUp(): void {
+    this.#status(this.#s.loading(DATABASE_NAMES[this.kernel.database]));
+    void this.kernel.warmUp().catch(() => {});
+    const edited = this.cells.filter((c) => c.edited);
+    for (const cell of edited) void cell.mount();
+    const rest = this.cells.filter((c) => !c.edited);
+    const idle =
+      (globalThis as { requestIdleCallback?: (f: () => void, o?: { timeout: number }) => void })
+        .requestIdleCallback ?? ((f: () => void) => setTimeout(f, 16));
+    const next = () => {
+      const cell = rest.shift();
+      if (!cell) return;
+      void cell.mount().then(() => idle(next, { timeout: 500 }));
+    };
+    idle(next, { timeout: 500 });
+  }
+
+  /** A button of a cell, a comparison or the bar (delegated from `boot.ts`). */
+  action(action: string, button: HTMLElement): void {
+    const cell = this.#cellOf(button);
+    switch (action) {
+      case "run":
+        if (cell) void this.run(cell);
+        return;
+      case "stop":
+        this.kernel.stop();
+        return;
+      case "reset":
+        cell?.reset();
+        return;
+      case "run-all":
+        void this.runAll();
+        return;
+      case "run-both": {
+        const comparison = this.comparisons.find((c) => c.el.contains(button));
+        if (comparison) void this.runBoth(comparison);
+        return;
+      }
+      case "restart":
+        void this.restart();
+        return;
+    }
+  }
+
+  /** The learner focused or clicked a cell's code: make it an editor now. */
+  edit(el: HTMLElement): void {
+    const cell = this.cells.find((c) => c.el === el);
+    if (cell) void cell.mount();
+  }
+
+  switchDatabase(database: string): void {
+    if (database !== "postgresql" && database !== "sqlite") return;
+    if (database === this.kernel.database) return;
+    for (const cell of this.cells) {
+      cell.output.markStale();
+      cell.setRan(false);
+    }
+    this.#status(this.#s.loading(DATABASE_NAMES[database]));
+    void this.kernel.restart(database);
+  }
+
+  run(cell: CellView): Promise<unknown> {
+    const comparison = this.comparisons.find((c) => c.sides.includes(cell));
+    if (comparison) return this.#enqueue([cell], () => this.#runSide(comparison, cell));
+    return this.#enqueue([cell], () => this.kernel.run(this.#sequence(cell), cell.id, this.#router(cell)));
+  }
+
+  /** Every cell from the top, on a fresh database. */
+  runAll(): Promise<unknown> {
+    const last = this.linear.filter((c) => !c.expectsError).at(-1);
+    if (!last) return Promise.resolve();
+    return this.#enqueue(this.linear, async () => {
+      for (const cell of this.cells) cell.setRan(false);
+      return this.kernel.run(this.#sequence(last), last.id, this.#router(last), { fresh: true });
+    });
+  }
+
+  runBoth(comparison: Comparison): Promise<unknown> {
+    return this.#enqueue(comparison.sides, async () => {
+      for (const side of comparison.sides) await this.#runSide(comparison, side);
+    });
+  }
+
+  restart(): Promise<void> {
+    for (const cell of this.cells) cell.setRan(false);
+    this.#status(this.#s.loading(DATABASE_NAMES[this.kernel.database]));
+    return this.kernel.restart();
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  /**
+   * The cells a run of `target` passes to the kernel: the notebook's cells, except those that show
+   * an error on purpose (`expect="error"`), which run only when they are the target — a lesson's
+   * error demonstration never stops the cells after it.
+   */
+  #sequence(target: CellView): CellSource[] {
+    return this.linear.filter((c) => c === target || !c.expectsError).map((c) => c.source());
+  }
+
+  #selectedDatabase(): DatabaseKind {
+    const checked = this.#bar?.querySelector<HTMLInputElement>('input[name="nb-database"]:checked');
+    return checked?.value === "sqlite" ? "sqlite" : "postgresql";
+  }
+
+  #cellOf(el: HTMLElement): CellView | undefined {
+    const host = el.closest("notebook-cell");
+    return this.cells.find((c) => c.el === host);
+  }
+
+  /** Queue a run; its target cells show as busy from now on. */
+  #enqueue(targets: readonly CellView[], job: () => Promise<unknown>): Promise<unknown> {
+    for (const t of targets) {
+      t.output.setBusy(true);
+      t.clearMarks();
+    }
+    this.#setRunning(++this.#pending > 0);
+    const done = this.#queue.then(job).finally(() => {
+      for (const t of targets) t.setRunning(false);
+      this.#setRunning(--this.#pending > 0);
+    });
+    this.#queue = done.catch(() => {});
+    return done;
+  }
+
+  #setRunning(running: boolean): void {
+    const stop = this.#bar?.querySelector<HTMLElement>('[data-action="stop"]');
+    if (stop) stop.hidden = !running;
+    this.#bar?.toggleAttribute("data-running", running);
+  }
+
+  async #runSide(comparison: Comparison, side: CellView): Promise<RunResult> {
+    const setup = comparison.setup
+      .map((id) => this.cells.find((c) => c.id === id))
+      .filter((c): c is CellView => !!c);
+    side.output.clear();
+    side.setRunning(true);
+    const setupErrors: ClientEvent[] = [];
+    const result = await this.kernel.run(
+      [...setup.map((c) => c.source()), side.source()],
+      side.id,
+      (event) => {
+        if ("cellId" in event && event.cellId !== side.id && event.type === "error") setupErrors.push(event);
+        if (event.type === "kernel-restarted" || ("cellId" in event && event.cellId === side.id)) {
+          this.#render(side, event);
+        }
+      },
+      { fresh: true },
+    );
+    for (const e of setupErrors) if (e.type === "error") side.output.error(e, this.#s.setupFailed(e.cellId));
+    side.setRunning(false);
+    return result;
+  }
+
+  /** Events of a run → the outputs of the cells they belong to. */
+  #router(target: CellView): (event: ClientEvent) => void {
+    let targetStarted = false;
+    return (event) => {
+      if (event.type === "done") {
+        if (!targetStarted && !event.stopped) {
+          target.output.clear();
+          target.output.notice(this.#s.skipped, "skipped");
+        }
+        return;
+      }
+      if (event.type === "kernel-restarted") {
+        const cell = this.cells.find((c) => c.id === event.cellId) ?? target;
+        this.#render(cell, event);
+        if (cell !== target && !targetStarted) target.output.notice(event.message, "restarted");
+        return;
+      }
+      const cell = this.cells.find((c) => c.id === event.cellId);
+      if (!cell) return;
+      if (cell === target && event.type === "cell-start") targetStarted = true;
+      this.#render(cell, event);
+    };
+  }
+
+  #render(cell: CellView, event: ClientEvent): void {
+    const out = cell.output;
+    switch (event.type) {
+      case "cell-start":
+        out.clear();
+        cell.setRunning(true);
+        return;
+      case "print":
+        out.print(event.text);
+        return;
+      case "log":
+        out.log(event);
+        return;
+      case "value":
+        out.value(event);
+        return;
+      case "error":
+        out.error(event);
+        if (event.line !== undefined) {
+          cell.markError(event.line, event.column ?? 1, `${event.name}: ${event.message.split("\n")[0]}`);
+        }
+        return;
+      case "cell-done":
+        out.stats(event);
+        cell.setRunning(false);
+        cell.setRan(event.ok);
+        return;
+      case "kernel-restarted":
+        out.notice(event.message, "restarted");
+        cell.setRunning(false);
+        for (const c of this.cells) c.setRan(false);
+        return;
+      case "done":
+        return;
+    }
+  }
+
+  #onKernelEvent: KernelListener = (event) => {
+    const s = this.#s;
+    if (event.type === "progress") {
+      if (event.database !== this.kernel.database) return;
+      const name = DATABASE_NAMES[event.database];
+      const progress = this.#bar?.querySelector<HTMLProgressElement>("[data-nb-progress]");
+      if (event.phase === "loading") {
+        if (event.loaded !== undefined && event.total) {
+          this.#status(s.downloading(name, formatBytes(event.loaded), formatBytes(event.total)));
+          if (progress) {
+            progress.hidden = false;
+            progress.max = event.total;
+            progress.value = event.loaded;
+            progress.setAttribute("aria-label", s.loading(name));
+          }
+        } else this.#status(s.loading(name));
+      } else {
+        if (progress) progress.hidden = true;
+        this.#status(
+          event.phase === "ready" ? s.ready(name, event.ms ?? 0) : s.failed(name, event.message ?? ""),
+        );
+      }
+    } else if (event.type === "status") {
+      const ran = new Set(event.ran);
+      for (const cell of this.cells) cell.setRan(ran.has(cell.id));
+    } else if (event.type === "kernel-error") {
+      this.#status(event.message);
+    }
+  };
+
+  #status(text: string): void {
+    const status = this.#bar?.querySelector<HTMLElement>("[data-nb-status]");
+    if (status) status.textContent = text;
+  }
+}
+
+let instance: Notebook | null = null;
+
+/** Called once by `boot.ts`. */
+export function start(doc: Document): void {
+  if (instance || !doc.querySelector("notebook-cell")) return;
+  instance = new Notebook(doc);
+  instance.warmUp();
+}
+
+export function notebook(): Notebook | null {
+  return instance;
+}

@@ -1,0 +1,139 @@
+/**
+ * The notebook's interface text, per page language (`<html lang>`). Used at build time (cell markup)
+ * and in the browser (messages written while running). Accessible names keep their English first
+ * word ("Run", "Output", "Stop", …) only in English: the end-to-end specs read English pages.
+ */
+
+export type Lang = "en" | "ru";
+
+export interface Strings {
+  run: string;
+  /** Accessible name of a cell's Run button. */
+  runCell: (id: string) => string;
+  runAll: string;
+  runBoth: string;
+  stop: string;
+  restart: string;
+  resetCell: string;
+  resetCellLabel: (id: string) => string;
+  keepMine: string;
+  output: (id: string) => string;
+  database: string;
+  postgresql: string;
+  sqlite: string;
+  coreVsOrm: string;
+  core: string;
+  orm: string;
+  editedNotice: string;
+  changedNotice: string;
+  statements: (n: number) => string;
+  transactions: (n: number) => string;
+  ms: (ms: number) => string;
+  rows: (shown: number, total: number) => string;
+  loading: (db: string) => string;
+  downloading: (db: string, loaded: string, total: string) => string;
+  ready: (db: string, ms: number) => string;
+  failed: (db: string, message: string) => string;
+  idle: string;
+  running: string;
+  atLine: (line: number, column: number) => string;
+  setupFailed: (id: string) => string;
+  skipped: string;
+  shortcut: string;
+  codeLabel: (id: string) => string;
+  noOutput: string;
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+const ruPlural = (n: number, one: string, few: string, many: string) => {
+  const d = n % 10;
+  const dd = n % 100;
+  const word = d === 1 && dd !== 11 ? one : d >= 2 && d <= 4 && (dd < 12 || dd > 14) ? few : many;
+  return `${n} ${word}`;
+};
+const fmtMs = (ms: number) => `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
+
+export const STRINGS: Readonly<Record<Lang, Strings>> = {
+  en: {
+    run: "Run",
+    runCell: (id) => `Run cell ${id}`,
+    runAll: "Run all",
+    runBoth: "Run both",
+    stop: "Stop",
+    restart: "Restart",
+    resetCell: "Reset cell",
+    resetCellLabel: (id) => `Reset cell ${id}`,
+    keepMine: "Keep my version",
+    output: (id) => `Output of cell ${id}`,
+    database: "Database",
+    postgresql: "PostgreSQL",
+    sqlite: "SQLite",
+    coreVsOrm: "Core vs ORM",
+    core: "Core",
+    orm: "ORM",
+    editedNotice: "You edited this cell; your version is saved in this browser.",
+    changedNotice:
+      "The lesson's version of this cell changed since you edited it. Reset the cell to get the new version.",
+    statements: (n) => plural(n, "statement", "statements"),
+    transactions: (n) => plural(n, "transaction", "transactions"),
+    ms: fmtMs,
+    rows: (shown, total) =>
+      shown < total
+        ? `first ${shown.toLocaleString("en")} of ${total.toLocaleString("en")} rows`
+        : plural(total, "row", "rows"),
+    loading: (db) => `Starting ${db}…`,
+    downloading: (db, loaded, total) => `Downloading ${db}: ${loaded} of ${total}`,
+    ready: (db, ms) => `${db} ready (${fmtMs(ms)})`,
+    failed: (db, message) => `${db} failed to start: ${message}`,
+    idle: "The database starts when the page is idle.",
+    running: "Running…",
+    atLine: (line, column) => `at line ${line}:${column}`,
+    setupFailed: (id) => `The setup cell "${id}" failed:`,
+    skipped: "Not run: an earlier cell failed.",
+    shortcut: "Ctrl+Enter (⌘+Enter) runs the cell.",
+    codeLabel: (id) => `Code of cell ${id}`,
+    noOutput: "No output.",
+  },
+  ru: {
+    run: "Выполнить",
+    runCell: (id) => `Выполнить ячейку ${id}`,
+    runAll: "Выполнить все",
+    runBoth: "Выполнить обе",
+    stop: "Остановить",
+    restart: "Перезапустить",
+    resetCell: "Сбросить ячейку",
+    resetCellLabel: (id) => `Сбросить ячейку ${id}`,
+    keepMine: "Оставить мою версию",
+    output: (id) => `Вывод ячейки ${id}`,
+    database: "База данных",
+    postgresql: "PostgreSQL",
+    sqlite: "SQLite",
+    coreVsOrm: "Core и ORM",
+    core: "Core",
+    orm: "ORM",
+    editedNotice: "Вы изменили эту ячейку; ваша версия сохранена в этом браузере.",
+    changedNotice:
+      "Исходный код этой ячейки в уроке изменился после вашей правки. Сбросьте ячейку, чтобы получить новую версию.",
+    statements: (n) => ruPlural(n, "запрос", "запроса", "запросов"),
+    transactions: (n) => ruPlural(n, "транзакция", "транзакции", "транзакций"),
+    ms: (ms) => fmtMs(ms).replace("ms", "мс"),
+    rows: (shown, total) =>
+      shown < total ? `первые ${shown} из ${total} строк` : ruPlural(total, "строка", "строки", "строк"),
+    loading: (db) => `Запуск ${db}…`,
+    downloading: (db, loaded, total) => `Загрузка ${db}: ${loaded} из ${total}`,
+    ready: (db, ms) => `${db} готова (${fmtMs(ms).replace("ms", "мс")})`,
+    failed: (db, message) => `${db} не запустилась: ${message}`,
+    idle: "База данных запустится, когда страница освободится.",
+    running: "Выполняется…",
+    atLine: (line, column) => `строка ${line}:${column}`,
+    setupFailed: (id) => `Подготовительная ячейка «${id}» завершилась ошибкой:`,
+    skipped: "Не выполнена: предыдущая ячейка завершилась ошибкой.",
+    shortcut: "Ctrl+Enter (⌘+Enter) выполняет ячейку.",
+    codeLabel: (id) => `Код ячейки ${id}`,
+    noOutput: "Нет вывода.",
+  },
+};
+
+export function strings(lang: string | undefined | null): Strings {
+  return lang?.toLowerCase().startsWith("ru") ? STRINGS.ru : STRINGS.en;
+}

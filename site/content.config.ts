@@ -1,0 +1,49 @@
+/**
+ * The content collections. `docs` is Starlight's collection name; its entries are the lessons in the
+ * top-level `lessons/` folder (English at its root, a translation in `lessons/<locale>/`).
+ *
+ * The frontmatter is Starlight's (title, description, sidebar …) plus the lesson fields below, and
+ * it is strict: an unknown or misspelt field fails the build with the file's name.
+ */
+
+import { defineCollection } from "astro:content";
+import { docsSchema } from "@astrojs/starlight/schema";
+import { glob } from "astro/loaders";
+import { z } from "astro/zod";
+
+/** The fields a lesson adds to Starlight's frontmatter. */
+const lessonFields = z.object({
+  /**
+   * What the learner can do after the lesson, one sentence each; shown at the top of the page.
+   * Required on lesson pages (pages with cells), optional elsewhere.
+   */
+  objectives: z.array(z.string().min(1)).min(1).optional(),
+  /** Estimated minutes to read and run the lesson. */
+  minutes: z.number().int().positive().max(240).optional(),
+  /**
+   * The databases every cell of the lesson runs on (the page's switch offers only these).
+   * Both by default: a lesson should run unchanged on PostgreSQL and SQLite.
+   */
+  databases: z
+    .array(z.enum(["postgresql", "sqlite"]))
+    .min(1)
+    .default(["postgresql", "sqlite"]),
+  /**
+   * The database the page starts on, unless the learner picked one before (the choice is
+   * remembered across pages). Must be one of `databases`.
+   */
+  defaultDatabase: z.enum(["postgresql", "sqlite"]).optional(),
+});
+
+const docs = defineCollection({
+  loader: glob({ base: "./lessons", pattern: "**/[^_]*.{md,mdx}" }),
+  schema: (context) =>
+    docsSchema({ extend: lessonFields })(context)
+      .strict()
+      .refine((data) => !data.defaultDatabase || data.databases.includes(data.defaultDatabase), {
+        message: "defaultDatabase must be one of databases",
+        path: ["defaultDatabase"],
+      }),
+});
+
+export const collections = { docs };
