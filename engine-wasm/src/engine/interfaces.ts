@@ -164,6 +164,12 @@ export interface CompiledExtras {
     positiontup: readonly string[] | null;
     parameters: Record<string, unknown>;
   };
+  /**
+   * An ordered multi-row INSERT … RETURNING (PostgreSQL's `imp_sen` form) returns this many extra
+   * trailing columns (the sentinel): sort each batch's rows on them, then drop them from the rows.
+   * `_result_columns` already leaves them out.
+   */
+  readonly _num_sentinel_cols?: number;
   /** Column keys of the table's primary key, for `inserted_primary_key`. */
   readonly _primary_key_keys?: readonly string[];
   readonly effective_returning?: readonly unknown[] | null;

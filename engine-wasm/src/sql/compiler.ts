@@ -128,7 +128,11 @@ export class SQLCompiler implements CompiledLike {
   private _has_expanding = false;
   _primary_key_keys?: string[];
   _implicit_returning = false;
-  _insertmanyvalues?: { values: string; columns: string[]; prefix: string; suffix: string };
+  /** Multi-row INSERT pieces: `prefix` + one `row` per parameter set (binds renamed `x__<i>`) + `suffix`. */
+  _insertmanyvalues?: { prefix: string; row: string; suffix: string };
+  _sort_by_parameter_order = false;
+  /** Trailing RETURNING columns that are sentinels only: sort each batch's rows on them, then drop them. */
+  _num_sentinel_cols = 0;
   effective_returning: ColumnElement[] | null = null;
   readonly literal_binds: boolean;
   private readonly keyBindIndex: Map<BindParameter, number>;
@@ -688,20 +692,43 @@ export class SQLCompiler implements CompiledLike {
 
   /* ---------------------------------------------------------------- DML -- */
 
-  protected returning_clause(cols: ColumnElement[], kw: Record<string, unknown>): string {
-    return ` RETURNING ${cols.map((c) => this.process(c, kw)).join(", ")}`;
+  /** ` RETURNING a, b`; `labels[i]` names a repeated column (`id AS id__1`). */
+  protected returning_clause(
+    cols: ColumnElement[],
+    kw: Record<string, unknown>,
+    labels: readonly (string | null)[] = [],
+  ): string {
+    const rendered = cols.map((c, i) => {
+      const sql = this.returning_column(c, kw);
+      const label = labels[i];
+      return label ? `${sql} AS ${this.quote(label)}` : sql;
+    });
+    return ` RETURNING ${rendered.join(", ")}`;
+  }
+
+  protected returning_column(c: ColumnElement, kw: Record<string, unknown>): string {
+    return this.process(c, kw);
   }
 
   protected _set_returning(cols: ColumnElement[], kw: Record<string, unknown>): string {
     this.effective_returning = cols;
     this.returns_rows = true;
-    this._result_columns = cols.map((c) => ({
-      keyname: c.key ?? "anon",
-      name: c.key ?? "anon",
+    const seen = new Set<ColumnElement>();
+    let dedupe = 1;
+    const labels = cols.map((c) => {
+      if (!seen.has(c)) {
+        seen.add(c);
+        return null;
+      }
+      return this.anon({ dedupe: c, n: dedupe++ }, `${c.key ?? "anon"}_`);
+    });
+    this._result_columns = cols.map((c, i) => ({
+      keyname: labels[i] ?? c.key ?? "anon",
+      name: labels[i] ?? c.key ?? "anon",
       objects: [c],
       processor: c.type.result_processor(this.dialect),
     }));
-    return this.returning_clause(cols, kw);
+    return this.returning_clause(cols, kw, labels);
   }
 
   /** Columns an INSERT / UPDATE sets: `.values()` keys and the execution's parameter keys, in table order. */
@@ -749,12 +776,25 @@ export class SQLCompiler implements CompiledLike {
       return this.crud_value(stmt, c, kw);
     });
     const prefix = `INSERT INTO ${this.format_table(table)}`;
-    let text = cols.length
-      ? `${prefix} (${cols.map((c) => this.quote(c.name)).join(", ")}) VALUES (${values.join(", ")})`
-      : `${prefix} DEFAULT VALUES`;
+    const colnames = cols.map((c) => this.quote(c.name)).join(", ");
+    const use_insertmanyvalues =
+      this.for_executemany &&
+      cols.length > 0 &&
+      !!this.dialect.use_insertmanyvalues &&
+      (stmt._returning.length > 0 || !!this.dialect.use_insertmanyvalues_wo_returning);
+    // an ordered RETURNING over several rows needs a sentinel: a server-generated key to sort on
+    let sentinel: Column[] | null = null;
+    if (use_insertmanyvalues && stmt._returning.length && stmt._sort_by_parameter_order) {
+      sentinel = this._get_sentinel_column_for_table(table);
+      if (sentinel?.some((c) => cols.includes(c))) sentinel = null;
+    }
     let returning = "";
     if (stmt._returning.length) {
-      returning = this._set_returning(stmt._returning, { ...kw, returning: true });
+      returning = this._set_returning([...stmt._returning, ...(sentinel ?? [])], { ...kw, returning: true });
+      if (sentinel) {
+        this._num_sentinel_cols = sentinel.length;
+        this._result_columns = this._result_columns.slice(0, -sentinel.length);
+      }
     } else if (
       this.dialect.implicit_returning &&
       !this.for_executemany &&
@@ -764,23 +804,46 @@ export class SQLCompiler implements CompiledLike {
       returning = this.returning_clause(pk, { ...kw, returning: true });
       this._implicit_returning = true;
     }
-    if (
-      this.for_executemany &&
-      cols.length &&
-      this.dialect.use_insertmanyvalues &&
-      (stmt._returning.length > 0 || this.dialect.use_insertmanyvalues_wo_returning)
-    ) {
+    const single = values.join(", ");
+    let text: string;
+    if (!cols.length) text = `${prefix} DEFAULT VALUES`;
+    else if (sentinel) {
+      // PostgreSQL's orderable form: the VALUES rows carry a counter that the SELECT sorts on
+      const casts = cols.map((c, i) => this.render_bind_cast_text(c.type, `p${i}`)).join(", ");
+      const names = cols.map((_c, i) => `p${i}`).join(", ");
+      const head = `${prefix} (${colnames}) SELECT ${casts} FROM (VALUES `;
+      const tail = `) AS imp_sen(${names}, sen_counter) ORDER BY sen_counter`;
+      text = `${head}(${single})${tail}`;
       this._insertmanyvalues = {
-        values: `(${values.join(", ")})`,
-        columns: cols.map((c) => c.key),
-        prefix: `${prefix} (${cols.map((c) => this.quote(c.name)).join(", ")}) VALUES `,
-        suffix: returning,
+        prefix: head,
+        row: `(${single}, ${MARK}C${MARK})`,
+        suffix: tail + returning,
       };
-      (this as { _sort_by_parameter_order?: boolean })._sort_by_parameter_order =
-        stmt._sort_by_parameter_order;
+    } else {
+      text = `${prefix} (${colnames}) VALUES (${single})`;
+      if (use_insertmanyvalues) {
+        this._insertmanyvalues = {
+          prefix: `${prefix} (${colnames}) VALUES `,
+          row: `(${single})`,
+          suffix: returning,
+        };
+      }
     }
-    text += returning;
-    return text;
+    if (this._insertmanyvalues) this._sort_by_parameter_order = stmt._sort_by_parameter_order;
+    return text + returning;
+  }
+
+  /**
+   * The column(s) an ordered multi-row INSERT … RETURNING sorts its rows on, if the dialect can use
+   * them (SQLCompiler._get_sentinel_column_for_table); null means one statement per row.
+   */
+  _get_sentinel_column_for_table(_table: Table): Column[] | null {
+    return null;
+  }
+
+  /** `p0::VARCHAR`: an expression cast as a bind of that type would be. */
+  render_bind_cast_text(type_: TypeEngine, sqltext: string): string {
+    return `${sqltext}::${this.render_bind_cast(type_)}`;
   }
 
   visit_update(stmt: Update, kw: Record<string, unknown> = {}): string {
@@ -824,9 +887,9 @@ export class SQLCompiler implements CompiledLike {
     batch_size: number,
   ): InsertManyValuesBatch[] {
     const imv = this._insertmanyvalues!;
-    const sorted = !!(this as { _sort_by_parameter_order?: boolean })._sort_by_parameter_order;
+    const sorted = this._sort_by_parameter_order;
     const total = compiled_parameters.length;
-    if (sorted && !this.supports_ordered_batches()) {
+    if (sorted && this.returns_rows && this._num_sentinel_cols === 0) {
       return parameters.map((p, i) => ({
         replaced_statement: this.string,
         replaced_parameters: p,
@@ -846,10 +909,9 @@ export class SQLCompiler implements CompiledLike {
       const positional: unknown[] = [];
       slice.forEach((cp, i) => {
         const names = [...this.binds.keys()];
-        const rowTemplate = imv.values.replace(
-          /\uE000B([^\uE000]*)\uE000/g,
-          (_m, name: string) => `\uE000B${name}__${i}\uE000`,
-        );
+        const rowTemplate = imv.row
+          .replace(/\uE000B([^\uE000]*)\uE000/g, (_m, name: string) => `\uE000B${name}__${i}\uE000`)
+          .replace(`${MARK}C${MARK}`, String(i));
         for (const name of names) {
           const proc = this._bind_processors[name] as BindProcessor | undefined;
           const v = cp[name];
@@ -883,11 +945,6 @@ export class SQLCompiler implements CompiledLike {
       });
     }
     return batches;
-  }
-
-  /** Whether a multi-row INSERT … RETURNING can hand rows back in parameter order. */
-  supports_ordered_batches(): boolean {
-    return false;
   }
 }
 

@@ -6,7 +6,7 @@
 import { GenericTypeCompiler, SQLCompiler } from "../../sql/compiler.ts";
 import { DDLCompiler } from "../../sql/ddl.ts";
 import type { BinaryExpression, ClauseElement } from "../../sql/elements.ts";
-import type { Column } from "../../sql/schema.ts";
+import type { Column, Table } from "../../sql/schema.ts";
 import type { Select } from "../../sql/selectable.ts";
 import { String as SAString, STRINGTYPE, type TypeEngine } from "../../sql/sqltypes.ts";
 
@@ -19,6 +19,12 @@ export class PGCompiler extends SQLCompiler {
       text += ` OFFSET ${this.process(s._offset as ClauseElement, kw)}`;
     }
     return text;
+  }
+
+  /** The table's server-generated integer key orders a multi-row INSERT … RETURNING (imp_sen form). */
+  override _get_sentinel_column_for_table(table: Table): Column[] | null {
+    const auto = table.primary_key.columns.filter((c) => c._is_autoincrement);
+    return auto.length === 1 ? auto : null;
   }
 
   /** A string bind is cast to VARCHAR without its length (SQLAlchemy #9511). */

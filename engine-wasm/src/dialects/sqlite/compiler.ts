@@ -10,9 +10,11 @@ import { Column } from "../../sql/schema.ts";
 import type { Select } from "../../sql/selectable.ts";
 
 export class SQLiteCompiler extends SQLCompiler {
-  protected override returning_clause(cols: ColumnElement[], kw: Record<string, unknown>): string {
-    return ` RETURNING ${cols.map((c) => (c instanceof Column ? this.quote(c.name) : this.process(c, kw))).join(", ")}`;
+  /** SQLite's RETURNING names bare columns (`RETURNING id`). */
+  protected override returning_column(c: ColumnElement, kw: Record<string, unknown>): string {
+    return c instanceof Column ? this.quote(c.name) : this.process(c, kw);
   }
+
   /** SQLite needs a LIMIT before OFFSET (`LIMIT -1`) and always renders an OFFSET. */
   override limit_clause(s: Select, kw: Record<string, unknown>): string {
     let text = "";
