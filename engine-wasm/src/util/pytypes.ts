@@ -188,3 +188,88 @@ export class datetime {
     return this.isoformat(" ");
   }
 }
+
+/** Python's `datetime.time` (TIME; aware when `utcoffset`, in minutes east of UTC, is set: TIMETZ). */
+export class time {
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+  readonly microsecond: number;
+  readonly utcoffset: number | null;
+  constructor(hour = 0, minute = 0, second = 0, microsecond = 0, utcoffset: number | null = null) {
+    this.hour = hour;
+    this.minute = minute;
+    this.second = second;
+    this.microsecond = microsecond;
+    this.utcoffset = utcoffset;
+  }
+  isoformat(): string {
+    let s = `${pad(this.hour)}:${pad(this.minute)}:${pad(this.second)}`;
+    if (this.microsecond) s += `.${pad(this.microsecond, 6)}`;
+    if (this.utcoffset !== null) {
+      const abs = Math.abs(this.utcoffset);
+      s += `${this.utcoffset < 0 ? "-" : "+"}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+    }
+    return s;
+  }
+  toString(): string {
+    return this.isoformat();
+  }
+  toJSON(): string {
+    return this.isoformat();
+  }
+  __repr__(): string {
+    const parts = [this.hour, this.minute];
+    if (this.second || this.microsecond) parts.push(this.second);
+    if (this.microsecond) parts.push(this.microsecond);
+    const tz =
+      this.utcoffset === null
+        ? ""
+        : this.utcoffset === 0
+          ? ", tzinfo=datetime.timezone.utc"
+          : `, tzinfo=datetime.timezone(${new timedelta(0, this.utcoffset * 60).__repr__()})`;
+    return `datetime.time(${parts.join(", ")}${tz})`;
+  }
+  __str__(): string {
+    return this.isoformat();
+  }
+}
+
+/** Python's `datetime.timedelta`, normalised as Python does: days (may be negative), 0 <= seconds < 86400, 0 <= microseconds < 10^6. */
+export class timedelta {
+  readonly days: number;
+  readonly seconds: number;
+  readonly microseconds: number;
+  constructor(days = 0, seconds = 0, microseconds = 0) {
+    const total = Math.round((days * 86400 + seconds) * 1_000_000 + microseconds);
+    const perDay = 86400 * 1_000_000;
+    this.days = Math.floor(total / perDay);
+    const rest = total - this.days * perDay;
+    this.seconds = Math.floor(rest / 1_000_000);
+    this.microseconds = rest - this.seconds * 1_000_000;
+  }
+  total_seconds(): number {
+    return this.days * 86400 + this.seconds + this.microseconds / 1_000_000;
+  }
+  valueOf(): number {
+    return this.total_seconds();
+  }
+  __repr__(): string {
+    const parts: string[] = [];
+    if (this.days) parts.push(`days=${this.days}`);
+    if (this.seconds) parts.push(`seconds=${this.seconds}`);
+    if (this.microseconds) parts.push(`microseconds=${this.microseconds}`);
+    return `datetime.timedelta(${parts.length ? parts.join(", ") : "0"})`;
+  }
+  __str__(): string {
+    const h = Math.floor(this.seconds / 3600);
+    const m = Math.floor((this.seconds % 3600) / 60);
+    let s = `${h}:${pad(m)}:${pad(this.seconds % 60)}`;
+    if (this.microseconds) s += `.${pad(this.microseconds, 6)}`;
+    if (this.days) s = `${this.days} day${Math.abs(this.days) === 1 ? "" : "s"}, ${s}`;
+    return s;
+  }
+  toString(): string {
+    return this.__str__();
+  }
+}

@@ -1,55 +1,119 @@
 /**
- * The PostgreSQL side of the page: one PGlite, started once (from the project's pre-initialised data
- * directory when it is available: ~2.5x faster than a fresh initdb), shared by every engine.
+ * The one PostgreSQL of a page (or Node process): a PGlite started once and shared by every engine.
+ *
+ * It starts from the pre-initialised data directory the build writes (`engine-wasm/assets/
+ * pgdata.tar.gz`, see scripts/build-pgdata.ts), which skips initdb; when that file cannot be had it
+ * falls back to a fresh initdb (slower, same result). `resetPostgres()` brings the database back to
+ * the state a transcript starts from.
  */
 import { PGlite } from "@electric-sql/pglite";
 
+export interface PostgresProgress {
+  /** `postgresql:download` (the data directory), `postgresql:initdb` (fallback), `postgresql:start`, `postgresql:ready`. */
+  phase: string;
+  loaded?: number;
+  total?: number;
+}
+
 export interface PostgresStartOptions {
-  /** The pre-initialised data directory (a `pgdata.tar.gz` built by `npm run build:pgdata`). */
+  /**
+   * The pre-initialised data directory: its bytes, or where to get them (a URL, or a file path in
+   * Node). Default: `engine-wasm/assets/pgdata.tar.gz` next to this module (a file in Node, an
+   * asset URL under Vite). `null`: no data directory, run initdb.
+   */
   pgdata?: Blob | URL | string | null;
-  onProgress?: (event: { phase: string; loaded?: number; total?: number }) => void;
+  onProgress?: (event: PostgresProgress) => void;
+}
+
+/** How the running PGlite was started, and how long that took. */
+export interface PostgresStartInfo {
+  readonly from: "datadir" | "initdb";
+  readonly ms: number;
+  /** Why the data directory was not used, when it was not. */
+  readonly fallback_reason?: string;
 }
 
 let pg: PGlite | null = null;
 let starting: Promise<PGlite> | null = null;
+let info: PostgresStartInfo | null = null;
 const resetHooks = new Set<() => void>();
 
-async function loadDataDir(source: PostgresStartOptions["pgdata"]): Promise<Blob | undefined> {
-  if (!source) return undefined;
-  if (source instanceof Blob) return source;
-  const url = String(source);
-  if (url.startsWith("file:") || url.startsWith("/")) {
-    const { readFile } = await import(/* @vite-ignore */ "node:fs/promises");
-    try {
-      const buf = await readFile(url.startsWith("file:") ? new URL(url) : url);
-      return new Blob([buf]);
-    } catch {
-      return undefined;
-    }
-  }
-  const res = await fetch(url);
-  return res.ok ? await res.blob() : undefined;
-}
+const isNode = typeof process !== "undefined" && typeof process.versions?.node === "string";
 
-/** Where Node finds the data directory the build wrote (engine-wasm/assets/pgdata.tar.gz). */
+/** Where the build puts the data directory, relative to this module (Vite turns this into an asset URL). */
 export function defaultPgdataLocation(): URL {
   return new URL("../../../assets/pgdata.tar.gz", import.meta.url);
 }
 
+async function readNodeFile(location: URL | string): Promise<Blob> {
+  const { readFile } = await import(/* @vite-ignore */ "node:fs/promises");
+  return new Blob([new Uint8Array(await readFile(location))]);
+}
+
+async function download(url: string, onProgress?: PostgresStartOptions["onProgress"]): Promise<Blob> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
+  const total = Number(res.headers.get("content-length")) || undefined;
+  if (!res.body || !onProgress) return await res.blob();
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.length;
+    onProgress({ phase: "postgresql:download", loaded, total });
+  }
+  return new Blob(chunks as BlobPart[]);
+}
+
+/** The data directory's bytes from wherever `source` says. */
+async function loadDataDir(
+  source: Blob | URL | string,
+  onProgress: PostgresStartOptions["onProgress"],
+): Promise<Blob> {
+  if (source instanceof Blob) return source;
+  const href = String(source);
+  if (isNode && (href.startsWith("file:") || !/^[a-z][a-z0-9+.-]*:/i.test(href))) {
+    return readNodeFile(href.startsWith("file:") ? new URL(href) : href);
+  }
+  return download(href, onProgress);
+}
+
+async function start(options: PostgresStartOptions): Promise<PGlite> {
+  const progress = options.onProgress;
+  const began = performance.now();
+  const source = options.pgdata === undefined ? defaultPgdataLocation() : options.pgdata;
+  let fallback_reason: string | undefined;
+  if (source !== null) {
+    try {
+      const dataDir = await loadDataDir(source, progress);
+      progress?.({ phase: "postgresql:start" });
+      const instance = await PGlite.create({ loadDataDir: dataDir });
+      info = { from: "datadir", ms: performance.now() - began };
+      return instance;
+    } catch (err) {
+      fallback_reason = err instanceof Error ? err.message : String(err);
+    }
+  } else fallback_reason = "no data directory given";
+  progress?.({ phase: "postgresql:initdb" });
+  const instance = await PGlite.create();
+  info = { from: "initdb", ms: performance.now() - began, fallback_reason };
+  return instance;
+}
+
+/** Starts the shared PGlite (once: concurrent and later callers share the same start). */
 export function startPostgres(options: PostgresStartOptions = {}): Promise<void> {
   if (!starting) {
-    starting = (async () => {
-      options.onProgress?.({ phase: "postgresql:loading" });
-      const isNode = typeof process !== "undefined" && !!process.versions?.node;
-      const source = options.pgdata ?? (isNode ? defaultPgdataLocation().href : undefined);
-      const dataDir = await loadDataDir(source);
-      const instance = await PGlite.create(dataDir ? { loadDataDir: dataDir } : {});
+    const p = start(options).then((instance) => {
       pg = instance;
       options.onProgress?.({ phase: "postgresql:ready" });
       return instance;
-    })();
-    starting.catch(() => {
-      starting = null;
+    });
+    starting = p;
+    p.catch(() => {
+      if (starting === p) starting = null;
     });
   }
   return starting.then(() => undefined);
@@ -59,18 +123,45 @@ export function postgresStarted(): boolean {
   return pg !== null;
 }
 
+export function postgresStartInfo(): PostgresStartInfo | null {
+  return info;
+}
+
+/** The started PGlite. */
 export function getPostgres(): PGlite {
-  if (!pg) throw new Error("PostgreSQL (PGlite) has not been started: await start_database('postgresql') first");
+  if (!pg)
+    throw new Error("PostgreSQL (PGlite) has not been started: await start_database('postgresql') first");
   return pg;
 }
 
+/** Called at every reset (before the database is cleared): drop state that refers to the old session. */
 export function onPostgresReset(fn: () => void): void {
   resetHooks.add(fn);
 }
 
-/** The starting state of a transcript: an empty `public` schema, sequences from 1, no open transaction. */
+/**
+ * Back to a transcript's starting state: no open transaction, no schema but an empty `public`
+ * (so every table, type and sequence is gone and a new SERIAL starts at 1), session settings,
+ * prepared statements, cursors and temporary tables discarded.
+ */
 export async function resetPostgres(): Promise<void> {
   const db = getPostgres();
   for (const fn of resetHooks) fn();
-  await db.exec("ROLLBACK; DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;");
+  await db.exec("ROLLBACK");
+  await db.exec("DISCARD ALL");
+  await db.exec(RESET_SCHEMAS);
 }
+
+const RESET_SCHEMAS = `DO $$
+DECLARE s name;
+BEGIN
+  FOR s IN SELECT nspname FROM pg_catalog.pg_namespace
+    WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+      AND nspname NOT LIKE 'pg\\_temp\\_%' AND nspname NOT LIKE 'pg\\_toast\\_temp\\_%'
+  LOOP
+    EXECUTE format('DROP SCHEMA %I CASCADE', s);
+  END LOOP;
+END $$;
+CREATE SCHEMA public AUTHORIZATION pg_database_owner;
+GRANT USAGE ON SCHEMA public TO PUBLIC;
+COMMENT ON SCHEMA public IS 'standard public schema';`;

@@ -1,11 +1,22 @@
 /**
- * A synchronous PostgreSQL client over PGlite's `execProtocolRawSync`: the simple Query protocol (what
- * psycopg2 sends) and the extended protocol (Parse/Bind/Execute, what asyncpg sends). This is the
- * physical session of connectors/shared_session.ts for PostgreSQL.
+ * A synchronous PostgreSQL client over PGlite's `execProtocolRawSync` (usable once PGlite has
+ * started): messages are built with PGlite's `protocol.serialize` and responses read with its
+ * `protocol.Parser`.
+ *
+ * - `query(sql)`: the simple Query protocol, what psycopg2 sends (literals already in the SQL).
+ *   Several statements in one string run as one implicit transaction and, as libpq's PQexec,
+ *   the result is the last statement's.
+ * - `extended(sql, values)`: Parse/Describe, then Bind/Describe/Execute/Sync with each value
+ *   encoded for the parameter type the server reports, as asyncpg does.
+ *
+ * An ErrorResponse is thrown as a `ServerError`; the session stays usable (inside a transaction
+ * PostgreSQL itself then refuses statements with 25P02 until ROLLBACK). This is also the physical
+ * session of connectors/shared_session.ts for PostgreSQL.
  */
 import { protocol } from "@electric-sql/pglite";
+import type { ExecResult, PhysicalSession, SequencePositions } from "../../connectors/shared_session.ts";
 import type { DBAPIParameters } from "../../engine/interfaces.ts";
-import type { ExecResult, PhysicalSession } from "../../connectors/shared_session.ts";
+import { CodecError, encodeParameter } from "./asyncpg_codecs.ts";
 import type { PgErrorFields } from "./errors.ts";
 import { parseValue } from "./types.ts";
 
@@ -14,7 +25,7 @@ export interface SyncProtocolPGlite {
   execProtocolRawSync(message: Uint8Array): Uint8Array;
 }
 
-/** An ErrorResponse, raised for the driver to turn into its own error class. */
+/** An ErrorResponse from the server to `query` (the SQL text as sent). */
 export class ServerError extends Error {
   readonly fields: PgErrorFields;
   readonly query: string;
@@ -25,21 +36,118 @@ export class ServerError extends Error {
   }
 }
 
+/** The query string held no statement (libpq's PGRES_EMPTY_QUERY). */
+export class EmptyQueryError extends Error {
+  constructor() {
+    super("can't execute an empty query");
+  }
+}
+
+/** `COPY … FROM STDIN` / `TO STDOUT` through execute(): the drivers need their copy methods for that. */
+export class CopyNotSupportedError extends Error {
+  readonly direction: "FROM" | "TO";
+  constructor(direction: "FROM" | "TO") {
+    super(
+      direction === "FROM"
+        ? "can't execute COPY FROM: use the copy_from() method instead"
+        : "can't execute COPY TO: use the copy_to() method instead",
+    );
+    this.direction = direction;
+  }
+}
+
+/** A parameter value that the codec of its server-side type refuses (asyncpg raises DataError). */
+export class ParameterEncodeError extends Error {
+  /** 0-based. */
+  readonly index: number;
+  readonly value: unknown;
+  constructor(index: number, value: unknown, reason: string) {
+    super(reason);
+    this.index = index;
+    this.value = value;
+  }
+}
+
+/** What one statement produced, plus the command tag (`INSERT 0 1`). */
+export interface WireResult extends ExecResult {
+  readonly columns: string[] | null;
+  readonly types: number[];
+  readonly command: string;
+}
+
+/** ReadyForQuery's transaction status: idle, in a transaction block, in a failed one. */
+export type TransactionStatus = "I" | "T" | "E";
+
 interface Collected {
   columns: string[] | null;
   types: number[];
   rows: unknown[][];
   command: string;
+  /** The current statement has sent its RowDescription. */
+  described: boolean;
+  empty: boolean;
+  copy: "FROM" | "TO" | null;
   error: PgErrorFields | null;
+  paramTypes: number[] | null;
 }
 
-function rowcountOf(command: string): number {
-  const m = /(?:INSERT \d+|UPDATE|DELETE|SELECT|MOVE|FETCH|COPY|MERGE) (\d+)$/.exec(command);
+interface BackendMessage {
+  name: string;
+  [field: string]: unknown;
+}
+
+const ROWCOUNT = /^(?:INSERT \d+|UPDATE|DELETE|SELECT|MOVE|FETCH|COPY|MERGE) (\d+)$/;
+
+/** libpq's PQcmdTuples: the count at the end of the command tag, -1 when it has none. */
+export function rowcountOf(command: string): number {
+  const m = ROWCOUNT.exec(command);
   return m ? Number(m[1]) : -1;
 }
 
+function concat(parts: Uint8Array[]): Uint8Array {
+  let total = 0;
+  for (const p of parts) total += p.length;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+function errorFields(msg: BackendMessage): PgErrorFields {
+  const fields: PgErrorFields = { message: String(msg.message ?? "") };
+  const keys = [
+    "severity",
+    "code",
+    "detail",
+    "hint",
+    "position",
+    "internalPosition",
+    "internalQuery",
+    "where",
+    "schema",
+    "table",
+    "column",
+    "dataType",
+    "constraint",
+  ] as const;
+  for (const k of keys) {
+    const v = msg[k];
+    if (typeof v === "string") fields[k] = v;
+  }
+  return fields;
+}
+
+const serialize = protocol.serialize;
+const SYNC = serialize.sync();
+
 export class PGliteWire implements PhysicalSession {
+  /** psycopg2 and asyncpg open a transaction before any statement, DDL included. */
   readonly begins_on_ddl = true;
+  /** The transaction status after the last exchange. */
+  status: TransactionStatus = "I";
   private readonly pg: SyncProtocolPGlite;
   private readonly parser = new protocol.Parser();
 
@@ -47,82 +155,143 @@ export class PGliteWire implements PhysicalSession {
     this.pg = pg;
   }
 
-  private roundtrip(message: Uint8Array): Collected {
-    const out: Collected = { columns: null, types: [], rows: [], command: "", error: null };
-    const bytes = this.pg.execProtocolRawSync(message);
-    this.parser.parse(bytes, (msg: any) => {
+  private exchange(message: Uint8Array): Collected {
+    const c: Collected = {
+      columns: null,
+      types: [],
+      rows: [],
+      command: "",
+      described: false,
+      empty: false,
+      copy: null,
+      error: null,
+      paramTypes: null,
+    };
+    const reply = this.pg.execProtocolRawSync(message);
+    this.parser.parse(reply, (raw) => {
+      const msg = raw as unknown as BackendMessage;
       switch (msg.name) {
-        case "rowDescription":
-          // A later result set (several statements in one query) replaces the earlier one, as in psycopg2.
-          out.columns = msg.fields.map((f: { name: string }) => f.name);
-          out.types = msg.fields.map((f: { dataTypeID: number }) => f.dataTypeID);
-          out.rows = [];
+        case "rowDescription": {
+          const fields = msg.fields as { name: string; dataTypeID: number }[];
+          c.columns = fields.map((f) => f.name);
+          c.types = fields.map((f) => f.dataTypeID);
+          c.rows = [];
+          c.described = true;
+          c.empty = false;
           break;
+        }
         case "dataRow": {
-          const types = out.types;
+          const types = c.types;
           const fields = msg.fields as (string | null)[];
           const row = new Array(fields.length);
           for (let i = 0; i < fields.length; i++) row[i] = parseValue(fields[i]!, types[i]!);
-          out.rows.push(row);
+          c.rows.push(row);
           break;
         }
         case "commandComplete":
-          out.command = msg.text;
+          // A statement that sent no RowDescription produced no rows: an earlier SELECT's rows go.
+          if (!c.described) {
+            c.columns = null;
+            c.types = [];
+            c.rows = [];
+          }
+          c.described = false;
+          c.empty = false;
+          c.command = String(msg.text);
+          break;
+        case "emptyQuery":
+          c.empty = true;
+          break;
+        case "parameterDescription":
+          c.paramTypes = msg.dataTypeIDs as number[];
+          break;
+        case "copyInResponse":
+          c.copy = "FROM";
+          break;
+        case "copyOutResponse":
+          c.copy = "TO";
           break;
         case "error":
-          out.error ??= {
-            message: msg.message,
-            code: msg.code,
-            detail: msg.detail,
-            hint: msg.hint,
-            position: msg.position,
-            where: msg.where,
-          };
+          c.error ??= errorFields(msg);
+          break;
+        case "readyForQuery":
+          this.status = msg.status as TransactionStatus;
           break;
       }
     });
-    return out;
+    return c;
   }
 
-  private result(c: Collected, sql: string): ExecResult {
+  private result(c: Collected, sql: string): WireResult {
     if (c.error) throw new ServerError(c.error, sql);
-    const returnsRows = c.columns !== null;
+    if (c.empty) throw new EmptyQueryError();
     return {
       columns: c.columns,
       types: c.types,
       rows: c.rows,
-      rowcount: returnsRows ? c.rows.length : rowcountOf(c.command),
+      rowcount: c.columns !== null ? c.rows.length : rowcountOf(c.command),
       lastrowid: null,
+      command: c.command,
     };
   }
 
   /** Simple Query protocol: the SQL already has its literals in it. */
-  query(sql: string): ExecResult {
-    return this.result(this.roundtrip(protocol.serialize.query(sql)), sql);
-  }
-
-  /** Extended protocol with text parameters (types inferred by the server). */
-  queryParams(sql: string, params: readonly (string | null)[]): ExecResult {
-    const s = protocol.serialize;
-    const parts = [
-      s.parse({ text: sql, types: [] }),
-      s.bind({ values: params as (string | null)[] }),
-      s.describe({ type: "P" }),
-      s.execute({}),
-      s.sync(),
-    ];
-    const total = parts.reduce((n, p) => n + p.length, 0);
-    const message = new Uint8Array(total);
-    let offset = 0;
-    for (const p of parts) {
-      message.set(p, offset);
-      offset += p.length;
+  query(sql: string): WireResult {
+    const c = this.exchange(serialize.query(sql));
+    if (c.copy === "FROM") {
+      // The server waits for the data: end the COPY so the session is usable again.
+      this.exchange(concat([serialize.copyFail("COPY FROM STDIN is not supported"), SYNC]));
     }
-    return this.result(this.roundtrip(message), sql);
+    if (c.copy && !c.error) throw new CopyNotSupportedError(c.copy);
+    return this.result(c, sql);
   }
 
-  execute(sql: string, params: DBAPIParameters | undefined): ExecResult {
-    if (params && Array.isArray(params)) return this.queryParams(sql, params as (string | null)[]);
+  /** Parse + Describe of the unnamed statement: the parameter types the server infers. */
+  describe(sql: string): { paramTypes: number[]; columns: string[] | null; types: number[] } {
+    const c = this.exchange(
+      concat([serialize.parse({ text: sql, types: [] }), serialize.describe({ type: "S" }), SYNC]),
+    );
+    if (c.error) throw new ServerError(c.error, sql);
+    return { paramTypes: c.paramTypes ?? [], columns: c.columns, types: c.types };
+  }
+
+  /**
+   * Extended protocol, as asyncpg runs a statement: prepare, encode each value for its parameter's
+   * type (a ParameterEncodeError when the codec refuses it), bind, execute.
+   */
+  extended(sql: string, values: readonly unknown[]): WireResult {
+    let bindValues: (string | null)[] = [];
+    if (values.length) {
+      const { paramTypes } = this.describe(sql);
+      if (paramTypes.length !== values.length) {
+        throw new ParameterEncodeError(
+          -1,
+          values,
+          `the server expects ${paramTypes.length} argument${paramTypes.length === 1 ? "" : "s"} for this query, ${values.length} ${values.length === 1 ? "was" : "were"} passed`,
+        );
+      }
+      bindValues = values.map((v, i) => {
+        try {
+          return encodeParameter(v, paramTypes[i]!);
+        } catch (err) {
+          if (err instanceof CodecError) throw new ParameterEncodeError(i, v, err.message);
+          throw err;
+        }
+      });
+    }
+    const parts = [
+      serialize.bind({ values: bindValues }),
+      serialize.describe({ type: "P" }),
+      serialize.execute({}),
+      SYNC,
+    ];
+    if (!values.length) parts.unshift(serialize.parse({ text: sql, types: [] }));
+    return this.result(this.exchange(concat(parts)), sql);
+  }
+
+  /** PhysicalSession: no parameters → simple Query protocol; a sequence → extended protocol. */
+  execute(sql: string, params: DBAPIParameters | undefined): WireResult {
+    if (Array.isArray(params)) return this.extended(sql, params);
     return this.query(sql);
   }
 
@@ -136,21 +305,39 @@ export class PGliteWire implements PhysicalSession {
     this.query("ROLLBACK");
   }
 
-  snapshot_sequences(): unknown {
-    const r = this.query(
-      "SELECT c.oid::regclass::text, pg_sequence_last_value(c.oid), s.seqstart FROM pg_class c JOIN pg_sequence s ON s.seqrelid = c.oid WHERE c.relkind = 'S'",
+  /**
+   * Every sequence's position (SharedSession's lazy hooks): its last value handed out, or
+   * `start - increment` when it has never been called. Sequences are not transactional, so in a
+   * failed transaction (where no query runs) the positions are read after rolling it back.
+   */
+  read_sequences(): SequencePositions {
+    if (this.status === "E") this.rollback();
+    const rows = this.query(SEQUENCES).rows as [
+      string,
+      number | bigint | null,
+      number | bigint,
+      number | bigint,
+    ][];
+    return new Map(
+      rows.map(([name, last, start, inc]) => [name, Number(last ?? Number(start) - Number(inc))]),
     );
-    return r.rows;
   }
 
-  restore_sequences(snapshot: unknown): void {
-    const rows = snapshot as [string, number | null, number][];
-    if (!rows.length) return;
-    const calls = rows.map(([name, last, start]) =>
-      last === null
-        ? `setval('${name.replace(/'/g, "''")}', ${start}, false)`
-        : `setval('${name.replace(/'/g, "''")}', ${last}, true)`,
-    );
-    this.query(`SELECT ${calls.join(", ")}`);
+  /** Puts sequences at the given positions (`start - increment`: as if never called). */
+  set_sequences(positions: SequencePositions): void {
+    if (!positions.size) return;
+    const rows = this.query(SEQUENCES).rows as [string, unknown, number | bigint, number | bigint][];
+    const calls: string[] = [];
+    for (const [name, , start, inc] of rows) {
+      const value = positions.get(name);
+      if (value === undefined) continue;
+      const quoted = `'${name.replace(/'/g, "''")}'`;
+      const fresh = value === Number(start) - Number(inc);
+      calls.push(fresh ? `setval(${quoted}, ${start}, false)` : `setval(${quoted}, ${value}, true)`);
+    }
+    if (calls.length) this.query(`SELECT ${calls.join(", ")}`);
   }
 }
+
+const SEQUENCES =
+  "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename), last_value, start_value, increment_by FROM pg_catalog.pg_sequences";
