@@ -11,6 +11,7 @@
  */
 import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
+import { chromiumLaunchOptions } from "./e2e/chromium.ts";
 
 const randomPort = () => String(20_000 + Math.floor(Math.random() * 20_000));
 process.env.E2E_SITE_PORT ??= randomPort();
@@ -21,22 +22,7 @@ const harnessPort = Number(process.env.E2E_HARNESS_PORT);
 const basePath = `/${(process.env.BASE_PATH ?? "").replace(/^\/+|\/+$/g, "")}/`.replace(/\/+/g, "/");
 const hasSite = ["astro.config.mjs", "astro.config.ts", "astro.config.js"].some((f) => existsSync(f));
 
-const chromiumPath =
-  process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
-
-export const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
-
-const chromium = {
-  ...devices["Desktop Chrome"],
-  launchOptions: { args: CHROMIUM_ARGS, ...(chromiumPath ? { executablePath: chromiumPath } : {}) },
-};
+const chromium = { ...devices["Desktop Chrome"], launchOptions: chromiumLaunchOptions() };
 
 export default defineConfig({
   testDir: "e2e",

@@ -26,7 +26,7 @@ for (const database of ["sqlite", "postgresql"] as const) {
         await expect(out.locator('[data-kind="error"]')).toHaveCount(0);
         await expect(out).toContainText("INFO sqlalchemy.engine.Engine");
       }
-      const text = await view.innerText();
+      const text = (await view.allInnerTexts()).join("\n");
       expect(text.match(/\b\d+ statements?\b/g) ?? []).toHaveLength(2);
       expect(text.match(/\b\d+ transactions?\b/g) ?? []).toHaveLength(2);
       expect(text.match(/\b\d+(\.\d+)? ?ms\b/g)?.length ?? 0).toBeGreaterThanOrEqual(2);
@@ -36,7 +36,9 @@ for (const database of ["sqlite", "postgresql"] as const) {
       for (let side = 0; side < 2; side++) {
         await expect(outputs.nth(side)).not.toHaveAttribute("aria-busy", "true", { timeout: 60_000 });
       }
-      expect((await view.innerText()).match(/\b\d+ (statements?|transactions?)\b/g)).toEqual(counts);
+      expect((await view.allInnerTexts()).join("\n").match(/\b\d+ (statements?|transactions?)\b/g)).toEqual(
+        counts,
+      );
       break;
     }
     expect(found, "a lesson with a Core vs ORM compare view").toBe(true);

@@ -1,10 +1,17 @@
-/** The bare driver alone in a worker (no engine-wasm): the baseline the site benchmark compares with. */
+/// <reference types="vite/client" />
+/**
+ * The bare driver alone in a worker (no engine-wasm): the baseline the site benchmark compares with.
+ * PGlite starts from the same pre-initialised data directory the kernel uses.
+ */
+import pgdataUrl from "../../engine-wasm/assets/pgdata.tar.gz?url";
+
 self.onmessage = async (e: MessageEvent<{ database: "postgresql" | "sqlite" }>) => {
   const t0 = performance.now();
   try {
     if (e.data.database === "postgresql") {
       const { PGlite } = await import("@electric-sql/pglite");
-      const pg = await PGlite.create();
+      const loadDataDir = await (await fetch(pgdataUrl)).blob();
+      const pg = await PGlite.create({ loadDataDir });
       await pg.query("SELECT 1");
     } else {
       const initSqlJs = (await import("sql.js")).default;

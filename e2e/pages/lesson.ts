@@ -35,7 +35,7 @@ export class Cell {
   async run(timeout = 30_000): Promise<string> {
     await this.runButton.click();
     await this.waitIdle(timeout);
-    return this.output.innerText();
+    return (await this.output.allInnerTexts()).join("\n");
   }
   async waitIdle(timeout = 30_000): Promise<void> {
     await expect(this.output).not.toHaveAttribute("aria-busy", "true", { timeout });
@@ -50,7 +50,7 @@ export class Cell {
   }
   async code(): Promise<string> {
     return this.editor.evaluate((el) =>
-      [...el.querySelectorAll(".cm-line")].map((l) => (l as HTMLElement).innerText).join("\n"),
+      [...el.querySelectorAll(".cm-line")].map((l) => l.textContent ?? "").join("\n"),
     );
   }
 }

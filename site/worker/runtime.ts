@@ -57,6 +57,7 @@ export function ensureSymbols(): void {
 }
 
 const now = () => performance.now();
+const COMPILE_CACHE_SIZE = 200;
 
 /** Global (indirect) eval: the cell's function sees the worker's globals, never the kernel's locals. */
 // biome-ignore lint/security/noGlobalEval: running the learner's code is what the kernel is for
@@ -82,6 +83,8 @@ export class KernelRuntime {
   readonly #modules = new Map<string, Record<string, unknown>>();
   readonly #stopped = new Set<number>();
   #queue: Promise<void> = Promise.resolve();
+  /** Cells compiled in this kernel, by source (a re-run does not transpile again). */
+  readonly #compiled = new Map<string, CompiledCell>();
   #evals = 0;
 
   constructor(host: RuntimeHost) {
@@ -130,6 +133,7 @@ export class KernelRuntime {
         if (this.database !== request.database) this.#forget();
         this.database = request.database;
         await this.#start(request.database);
+        await this.#preload("sqlalchemy");
         this.#status("started");
         return;
       case "restart":
@@ -150,6 +154,13 @@ export class KernelRuntime {
         await this.#run(request.runId, request.cells, request.targetId, request.options ?? {});
         return;
     }
+  }
+
+  /** Load a module cells may import (once). */
+  async #preload(spec: string): Promise<void> {
+    if (this.#modules.has(spec)) return;
+    const loading = this.#host.loadModule(spec);
+    if (loading) this.#modules.set(spec, this.registry.wrapModule(await loading));
   }
 
   #forget(): void {
@@ -234,12 +245,16 @@ export class KernelRuntime {
 
   async #compile(cell: CellSource): Promise<{ compiled?: CompiledCell; ms: number; error?: unknown }> {
     if (cell.compiled && cell.compiled.source === cell.code) return { compiled: cell.compiled, ms: 0 };
+    const cached = this.#compiled.get(cell.code);
+    if (cached) return { compiled: cached, ms: 0 };
     const t0 = now();
     const ts = await this.#host.loadTypeScript();
     const result = compileCell(ts, cell.code);
     const ms = now() - t0;
-    if (result.ok) return { compiled: result.cell, ms };
-    return { ms, error: result.diagnostics };
+    if (!result.ok) return { ms, error: result.diagnostics };
+    if (this.#compiled.size >= COMPILE_CACHE_SIZE) this.#compiled.delete(this.#compiled.keys().next().value!);
+    this.#compiled.set(cell.code, result.cell);
+    return { compiled: result.cell, ms };
   }
 
   async #runCell(runId: number, cell: CellSource, maxRows: number): Promise<CellOutcome> {
@@ -278,11 +293,7 @@ export class KernelRuntime {
       });
       return finish(false, transpileMs, 0);
     }
-    for (const spec of compiled.imports) {
-      if (this.#modules.has(spec)) continue;
-      const loading = this.#host.loadModule(spec);
-      if (loading) this.#modules.set(spec, this.registry.wrapModule(await loading));
-    }
+    for (const spec of compiled.imports) await this.#preload(spec);
 
     for (const { spec, name, local } of compiled.lazyImports) {
       const mod = this.#modules.get(spec);
@@ -360,8 +371,6 @@ export class KernelRuntime {
   #cellApi(cellId: string, writebacks: (() => void)[], out: (v: unknown) => unknown) {
     const scope = this.scope;
     const modules = this.#modules;
-    const host = this.#host;
-    const registry = this.registry;
     const importModule = (spec: string, names?: readonly string[]) => {
       const mod = modules.get(spec);
       if (!mod) throw new ModuleNotFoundError(`No module named '${pythonModuleName(spec)}'`);
@@ -375,11 +384,8 @@ export class KernelRuntime {
     return {
       globals: this.#globals(),
       import: importModule,
-      async dynamicImport(spec: string) {
-        if (!modules.has(spec)) {
-          const loading = host.loadModule(spec);
-          if (loading) modules.set(spec, registry.wrapModule(await loading));
-        }
+      dynamicImport: async (spec: string) => {
+        await this.#preload(spec);
         return importModule(spec);
       },
       get: (name: string) => scope.get(name),
