@@ -17,7 +17,7 @@ import { CompileError, InvalidRequestError } from "../exc.ts";
 import { tuple } from "../util/pytypes.ts";
 import { defineModule } from "../util/repr.ts";
 import type { Delete, Insert, UpdateBase } from "./dml.ts";
-import { Update, valueBind } from "./dml.ts";
+import { type Update, valueBind } from "./dml.ts";
 import {
   _setCacheHook,
   _setCompileHooks,
@@ -671,7 +671,7 @@ export class SQLCompiler implements CompiledLike {
       text += ` \nHAVING ${this.process(h, inner)}`;
     }
     if (s._order_by.length) text += ` ORDER BY ${s._order_by.map((o) => this.process(o, inner)).join(", ")}`;
-    text += this.limit_clause(s, inner);
+    if (s._limit !== null || s._offset !== null) text += this.limit_clause(s, inner);
     if (s._for_update) text += this.for_update_clause(s);
     return text;
   }
@@ -733,12 +733,9 @@ export class SQLCompiler implements CompiledLike {
 
   /** Columns an INSERT / UPDATE sets: `.values()` keys and the execution's parameter keys, in table order. */
   protected crud_columns(stmt: UpdateBase): Column[] {
+    const unconsumed = [...(stmt._values?.keys() ?? [])].filter((k) => !stmt.table.c.has(k));
+    if (unconsumed.length) throw new CompileError(`Unconsumed column names: ${unconsumed.join(", ")}`);
     const keys = new Set<string>([...(stmt._values?.keys() ?? []), ...this.column_keys]);
-    for (const k of this.column_keys) {
-      if (!stmt.table.c.has(k) && !stmt._values?.has(k) && !(stmt instanceof Update)) {
-        // SQLAlchemy ignores execution keys that are not columns for an INSERT with values()
-      }
-    }
     return stmt.table.columns.filter((c) => keys.has(c.key));
   }
 

@@ -3,7 +3,7 @@
  */
 import type { Connection, ExecutionOptions } from "../engine/base.ts";
 import type { CursorResult } from "../engine/cursor.ts";
-import { ArgumentError, CompileError } from "../exc.ts";
+import { ArgumentError } from "../exc.ts";
 import { defineModule } from "../util/repr.ts";
 import {
   BindParameter,
@@ -12,7 +12,7 @@ import {
   type ColumnElement,
   coerce,
 } from "./elements.ts";
-import { type Column, type Table, tableHooks } from "./schema.ts";
+import { type Table, tableHooks } from "./schema.ts";
 import { expandColumnArg, FromClause, select, selectPlugins } from "./selectable.ts";
 
 function asTable(t: unknown): Table {
@@ -51,17 +51,8 @@ export abstract class UpdateBase extends ClauseElement {
   values(values: Record<string, unknown>): this {
     const c = this._clone();
     c._values ??= new Map();
-    for (const [k, v] of Object.entries(values)) {
-      const col = this._column(k);
-      c._values.set(col.key, v);
-    }
+    for (const [k, v] of Object.entries(values)) c._values.set(this.table.c.get(k)?.key ?? k, v);
     return c;
-  }
-
-  _column(key: string): Column {
-    const col = this.table.c.get(key);
-    if (!col) throw new CompileError(`Unconsumed column names: ${key}`);
-    return col;
   }
 
   returning(...cols: unknown[]): this {
