@@ -369,9 +369,11 @@ describe("sqlite3 databases: files and memory", () => {
   it("resetSqlite() deletes every file; connections left open fail as on a closed database", async () => {
     const a = connect("oracle.db");
     a.cursor().execute("CREATE TABLE t (x INTEGER)");
+    a.cursor().execute("INSERT INTO t (x) VALUES (1)");
     await resetSqlite();
     expect(listFiles()).toEqual([]);
     expect(error(() => a.cursor().execute("SELECT 1")).message).toBe("Cannot operate on a closed database.");
+    a.close(); // its transaction went with the file
     const b = connect("oracle.db").cursor();
     expect(error(() => b.execute("SELECT * FROM t")).message).toBe("no such table: t");
   });

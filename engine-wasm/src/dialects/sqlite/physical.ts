@@ -86,6 +86,7 @@ export class SqljsSession implements PhysicalSession {
     this.run("COMMIT");
   }
   rollback(): void {
+    if (this._closed) return; // the file was deleted (resetSqlite): nothing left to undo
     try {
       this.run("ROLLBACK");
     } catch (err) {

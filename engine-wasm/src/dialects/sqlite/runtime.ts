@@ -71,9 +71,6 @@ export function isMemoryDatabase(name: string | null | undefined): boolean {
   return !name || name === ":memory:" || name.startsWith("file::memory:");
 }
 
-/** The directories of the page's file system. */
-export const EXISTING_DIRECTORIES: readonly string[] = [".", "/tmp"];
-
 /** The file's normalised name (`./a.db` -> `a.db`, `/tmp//a.db` -> `/tmp/a.db`), or null when its directory does not exist. */
 export function resolveFile(path: string): string | null {
   const absolute = path.startsWith("/");
