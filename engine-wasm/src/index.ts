@@ -19,6 +19,7 @@ export {
 export { Row, RowMapping } from "./engine/row.ts";
 export { make_url, URL } from "./engine/url.ts";
 export { event } from "./event.ts";
+export { inspect } from "./inspection.ts";
 export * as exc from "./exc.ts";
 export { AsyncAdaptedQueuePool, NullPool, QueuePool, SingletonThreadPool, StaticPool } from "./pool/impl.ts";
 export * as pool from "./pool/index.ts";

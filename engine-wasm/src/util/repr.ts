@@ -63,7 +63,9 @@ export function repr(value: unknown, seen: Set<object> = new Set()): string {
     case "symbol":
       return value.toString();
     case "function": {
-      const fn = value as { name?: string; prototype?: unknown };
+      const fn = value as { name?: string; prototype?: unknown; __repr__?: unknown };
+      // callables that define their own repr (a sessionmaker, a mapped class)
+      if (typeof fn.__repr__ === "function") return (fn.__repr__ as () => string).call(fn);
       return fn.prototype && /^class\s/.test(Function.prototype.toString.call(value))
         ? `<class '${fn.name}'>`
         : `<function ${fn.name || "<lambda>"}>`;

@@ -1,0 +1,307 @@
+/**
+ * `sqlalchemy.ext.asyncio.session`: AsyncSession — a proxy over a sync Session bound to the
+ * AsyncEngine's sync engine. Methods that may do IO are awaited (flush, commit, rollback, close,
+ * refresh, get, execute, scalars, scalar, delete, merge, run_sync); `add`, `expire`, `expire_all`,
+ * `expunge` stay synchronous. Reading an expired or unloaded attribute is IO SQLAlchemy cannot do
+ * without a greenlet: the SELECT is logged, then MissingGreenlet is raised. The ways out are
+ * `await session.refresh(obj)`, `await obj.awaitable_attrs.name` (AsyncAttrs), eager loading and
+ * `expire_on_commit: false`.
+ */
+import { stateOf } from "../../orm/attributes.ts";
+import { objectAddress } from "../../orm/base.ts";
+import { _declarative_mixin } from "../../orm/decl_api.ts";
+import { Session, type SessionOptions, type SessionTransaction } from "../../orm/session.ts";
+import { defineModule, repr } from "../../util/repr.ts";
+import type { AsyncEngine } from "./engine.ts";
+import { AsyncResult, AsyncScalarResult } from "./result.ts";
+
+type SyncBind = { sync_engine?: unknown };
+
+export class AsyncSession {
+  readonly bind: unknown;
+  readonly sync_session: Session;
+
+  constructor(bind?: AsyncEngine | null, options: SessionOptions & { sync_session_class?: typeof Session } = {}) {
+    this.bind = bind ?? options.bind ?? null;
+    const syncBind = (this.bind as SyncBind | null)?.sync_engine ?? this.bind;
+    const SessionClass = options.sync_session_class ?? Session;
+    this.sync_session = new SessionClass(syncBind, { ...options, bind: syncBind });
+    this.sync_session._is_asyncio = true;
+    this.sync_session._async_provider = this;
+  }
+
+  get identity_map() {
+    return this.sync_session.identity_map;
+  }
+  get new() {
+    return this.sync_session.new;
+  }
+  get dirty() {
+    return this.sync_session.dirty;
+  }
+  get deleted() {
+    return this.sync_session.deleted;
+  }
+  get autoflush(): boolean {
+    return this.sync_session.autoflush;
+  }
+  set autoflush(v: boolean) {
+    this.sync_session.autoflush = v;
+  }
+  get expire_on_commit(): boolean {
+    return this.sync_session.expire_on_commit;
+  }
+  get info(): Record<string, unknown> {
+    return this.sync_session.info;
+  }
+  get is_active(): boolean {
+    return this.sync_session.is_active;
+  }
+  get no_autoflush() {
+    return this.sync_session.no_autoflush;
+  }
+
+  add(instance: object): void {
+    this.sync_session.add(instance);
+  }
+  add_all(instances: Iterable<object>): void {
+    this.sync_session.add_all(instances);
+  }
+  expire(instance: object, attribute_names?: readonly string[]): void {
+    this.sync_session.expire(instance, attribute_names);
+  }
+  expire_all(): void {
+    this.sync_session.expire_all();
+  }
+  expunge(instance: object): void {
+    this.sync_session.expunge(instance);
+  }
+  expunge_all(): void {
+    this.sync_session.expunge_all();
+  }
+  is_modified(instance: object): boolean {
+    return this.sync_session.is_modified(instance);
+  }
+  in_transaction(): boolean {
+    return this.sync_session.in_transaction();
+  }
+  in_nested_transaction(): boolean {
+    return this.sync_session.in_nested_transaction();
+  }
+  has(instance: object): boolean {
+    return this.sync_session.has(instance);
+  }
+
+  async flush(objects?: readonly object[]): Promise<void> {
+    this.sync_session.flush(objects);
+  }
+  async commit(): Promise<void> {
+    this.sync_session.commit();
+  }
+  async rollback(): Promise<void> {
+    this.sync_session.rollback();
+  }
+  async close(): Promise<void> {
+    this.sync_session.close();
+  }
+  async reset(): Promise<void> {
+    this.sync_session.reset();
+  }
+  async invalidate(): Promise<void> {
+    this.sync_session.close();
+  }
+  async delete(instance: object): Promise<void> {
+    this.sync_session.delete(instance);
+  }
+  async merge<T extends object>(instance: T, options: { load?: boolean } = {}): Promise<T> {
+    return this._io(() => this.sync_session.merge(instance, options));
+  }
+  async refresh(instance: object, attribute_names?: readonly string[]): Promise<void> {
+    this._io(() => this.sync_session.refresh(instance, attribute_names));
+  }
+  async get<T>(entity: (abstract new (...args: never[]) => T) | Function, ident: unknown, options: Parameters<Session["get"]>[2] = {}): Promise<T | null> {
+    return this._io(() => this.sync_session.get(entity, ident, options));
+  }
+  async get_one<T>(entity: (abstract new (...args: never[]) => T) | Function, ident: unknown): Promise<T> {
+    return this._io(() => this.sync_session.get_one(entity, ident));
+  }
+  async execute(statement: unknown, params?: Record<string, unknown> | readonly Record<string, unknown>[] | null, options: { execution_options?: Record<string, unknown> } = {}) {
+    return this._io(() => this.sync_session.execute(statement, params, options));
+  }
+  async scalars(statement: unknown, params?: Record<string, unknown> | null, options: { execution_options?: Record<string, unknown> } = {}) {
+    return this._io(() => this.sync_session.scalars(statement, params, options));
+  }
+  async scalar(statement: unknown, params?: Record<string, unknown> | null, options: { execution_options?: Record<string, unknown> } = {}): Promise<unknown> {
+    return this._io(() => this.sync_session.scalar(statement, params, options));
+  }
+  async stream(statement: unknown, params?: Record<string, unknown> | null, options: { execution_options?: Record<string, unknown> } = {}): Promise<AsyncResult> {
+    return new AsyncResult(this._io(() => this.sync_session.execute(statement, params, options)) as never);
+  }
+  async stream_scalars(statement: unknown, params?: Record<string, unknown> | null): Promise<AsyncScalarResult> {
+    return (await this.stream(statement, params)).scalars();
+  }
+  async connection() {
+    return this.sync_session.connection();
+  }
+
+  /** Runs a sync function with the sync Session (SQLAlchemy's run_sync); IO inside is allowed. */
+  async run_sync<T, A extends unknown[]>(fn: (session: Session, ...args: A) => T, ...args: A): Promise<T> {
+    return this._io(() => fn(this.sync_session, ...args));
+  }
+
+  /** `async with session.begin():` → `await session.begin(async (session) => { ... })`. */
+  begin(): Promise<AsyncSessionTransaction>;
+  begin<T>(callback: (session: this) => Promise<T> | T): Promise<T>;
+  async begin<T>(callback?: (session: this) => Promise<T> | T): Promise<AsyncSessionTransaction | T> {
+    const trans = new AsyncSessionTransaction(this, this.sync_session.begin());
+    if (!callback) return trans;
+    return trans._run(() => callback(this));
+  }
+  begin_nested(): Promise<AsyncSessionTransaction>;
+  begin_nested<T>(callback: (session: this) => Promise<T> | T): Promise<T>;
+  async begin_nested<T>(callback?: (session: this) => Promise<T> | T): Promise<AsyncSessionTransaction | T> {
+    const trans = new AsyncSessionTransaction(this, this.sync_session.begin_nested());
+    if (!callback) return trans;
+    return trans._run(() => callback(this));
+  }
+
+  /** Work that may do IO, run where SQLAlchemy would run it in a greenlet. */
+  _io<T>(fn: () => T): T {
+    const s = this.sync_session;
+    const prev = s._greenlet_allowed;
+    s._greenlet_allowed = true;
+    try {
+      return fn();
+    } finally {
+      s._greenlet_allowed = prev;
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  __repr__(): string {
+    return `<sqlalchemy.ext.asyncio.session.AsyncSession object at 0x${objectAddress(this)}>`;
+  }
+}
+
+export class AsyncSessionTransaction {
+  readonly session: AsyncSession;
+  readonly sync_transaction: SessionTransaction;
+  constructor(session: AsyncSession, sync: SessionTransaction) {
+    this.session = session;
+    this.sync_transaction = sync;
+  }
+  get is_active(): boolean {
+    return this.sync_transaction.is_active;
+  }
+  async commit(): Promise<void> {
+    this.session._io(() => this.sync_transaction.commit());
+  }
+  async rollback(): Promise<void> {
+    this.sync_transaction.rollback();
+  }
+  async _run<T>(fn: () => Promise<T> | T): Promise<T> {
+    let result: T;
+    try {
+      result = await fn();
+    } catch (err) {
+      if (this.sync_transaction.is_active) this.sync_transaction.rollback();
+      throw err;
+    }
+    if (this.sync_transaction.is_active) await this.commit();
+    return result;
+  }
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.sync_transaction.is_active) this.sync_transaction.close();
+  }
+}
+
+export interface AsyncSessionMaker<S> {
+  (options?: SessionOptions): S;
+  begin<T>(callback: (session: S) => Promise<T> | T): Promise<T>;
+  configure(options: SessionOptions): void;
+  readonly kw: Record<string, unknown>;
+  __repr__(): string;
+}
+
+/** `async_sessionmaker(async_engine, { expire_on_commit: false })`. */
+export function async_sessionmaker<S extends AsyncSession = AsyncSession>(
+  bind?: unknown,
+  options: SessionOptions & { class_?: new (bind: never, options: SessionOptions) => S } = {},
+): AsyncSessionMaker<S> {
+  const { class_ = AsyncSession as unknown as new (bind: never, options: SessionOptions) => S, ...rest } = options;
+  const kw: Record<string, unknown> = {
+    bind: bind ?? rest.bind ?? null,
+    autoflush: rest.autoflush ?? true,
+    expire_on_commit: rest.expire_on_commit ?? true,
+  };
+  for (const [k, v] of Object.entries(rest)) if (!(k in kw)) kw[k] = v;
+  const maker = ((overrides: SessionOptions = {}) => {
+    const all = { ...kw, ...overrides } as SessionOptions & { bind?: unknown };
+    return new class_(all.bind as never, all);
+  }) as AsyncSessionMaker<S>;
+  Object.defineProperty(maker, "kw", { value: kw });
+  maker.begin = async (callback) => {
+    const session = maker();
+    try {
+      return await session.begin(() => callback(session));
+    } finally {
+      await session.close();
+    }
+  };
+  maker.configure = (o) => {
+    for (const [k, v] of Object.entries(o)) kw[k] = v;
+  };
+  maker.__repr__ = () =>
+    `async_sessionmaker(class_=${repr(class_.name)}, ${Object.entries(kw)
+      .map(([k, v]) => `${k}=${repr(v)}`)
+      .join(", ")})`;
+  return maker;
+}
+
+/**
+ * `class Base extends AsyncAttrs(DeclarativeBase) {}` (Python: `class Base(AsyncAttrs, DeclarativeBase)`):
+ * `await obj.awaitable_attrs.addresses` loads an attribute where IO is allowed.
+ */
+export function AsyncAttrs<B extends abstract new (...args: any[]) => object>(Base: B) {
+  abstract class AsyncAttrsMixin extends Base {
+    get awaitable_attrs(): Record<string, Promise<any>> {
+      const obj = this as object;
+      return new Proxy(
+        {},
+        {
+          get(_t, name) {
+            if (typeof name !== "string") return undefined;
+            const session = stateOf(obj).session as Session | null;
+            return (async () => {
+              if (!session || !session._is_asyncio) return (obj as Record<string, unknown>)[name];
+              const prev = session._greenlet_allowed;
+              session._greenlet_allowed = true;
+              try {
+                return (obj as Record<string, unknown>)[name];
+              } finally {
+                session._greenlet_allowed = prev;
+              }
+            })();
+          },
+        },
+      );
+    }
+  }
+  return _declarative_mixin(AsyncAttrsMixin);
+}
+
+/** `async_object_session(obj)`. */
+export function async_object_session(instance: object): AsyncSession | null {
+  const s = stateOf(instance)?.session as Session | null;
+  return (s?._async_provider as AsyncSession | undefined) ?? null;
+}
+
+/** `async_session(sync_session)`: the AsyncSession proxying a sync Session. */
+export function async_session(session: Session): AsyncSession | null {
+  return (session._async_provider as AsyncSession | undefined) ?? null;
+}
+
+defineModule("sqlalchemy.ext.asyncio.session", AsyncSession, AsyncSessionTransaction);

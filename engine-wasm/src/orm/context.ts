@@ -1,0 +1,196 @@
+/**
+ * `sqlalchemy.orm.context`: ORM-enabled statements. `select(User)` is a Core Select whose entity
+ * expands to the mapper's columns (a plugin hook of sql/selectable.ts); executed by a Session it is
+ * autoflushed, extended with joined eager loads, run on the session's connection, and its rows
+ * become objects (loading.ts). ORM-enabled `update(User)` / `delete(User)` go to bulk_persistence.ts.
+ */
+import type { CursorResult } from "../engine/cursor.ts";
+import { IteratorResult, ResultMetaData } from "../engine/result.ts";
+import { InvalidRequestError } from "../exc.ts";
+import { and_, type ClauseElement } from "../sql/elements.ts";
+import { UpdateBase } from "../sql/dml.ts";
+import type { Table } from "../sql/schema.ts";
+import { exists as sqlExists, type FromClause, Select, selectPlugins, type Subquery } from "../sql/selectable.ts";
+import { defineModule } from "../util/repr.ts";
+import { QueryableAttribute } from "./attributes.ts";
+import { execute_bulk } from "./bulk_persistence.ts";
+import { check_greenlet, instances, type LoadContext } from "./loading.ts";
+import { _mapped_tables, _mapper_for_class, configure_mappers, Mapper } from "./mapper.ts";
+import { type RelationshipProperty, relationshipHooks } from "./relationships.ts";
+import type { InstanceState } from "./state.ts";
+import { Load, type LoadStep } from "./strategy_options.ts";
+
+/** What select(), insert() … see of a mapped class, a Mapper or an ORM attribute. */
+export function mapperOf(entity: unknown): Mapper | null {
+  if (entity instanceof Mapper) return entity;
+  return _mapper_for_class(entity);
+}
+
+selectPlugins.resolveEntity = (entity) => {
+  const m = mapperOf(entity);
+  if (!m) return null;
+  return { columns: m.columns, from: m.local_table };
+};
+relationshipHooks.exists = (table: Table, crit: ClauseElement) => sqlExists(new Select(table).where(crit).with_only_columns("1" as never));
+
+/** An entry of an ORM statement's columns clause. */
+export type EntityDesc =
+  | { kind: "mapper"; mapper: Mapper; key: string }
+  | { kind: "column"; expr: unknown; key: string | null };
+
+export function is_orm_statement(statement: unknown): boolean {
+  if (statement instanceof Select) {
+    if (statement._raw_columns.some((c) => mapperOf(c) || c instanceof QueryableAttribute)) return true;
+    // select_from(User) / join(User): the entity was resolved to its mapped table
+    return (
+      statement._from_obj.some((f) => _mapped_tables.has(f as never)) ||
+      statement._setup_joins.some((j) => _mapped_tables.has(j.target as never))
+    );
+  }
+  if (statement instanceof UpdateBase) return mapperOf(statement._entity) !== null;
+  return false;
+}
+
+export interface InternalOptions {
+  /** Explicit entities (internal loads that select columns in a particular order). */
+  entities?: EntityDesc[];
+  refresh_state?: InstanceState | null;
+  only_load_props?: readonly string[] | null;
+  populate_existing?: boolean;
+  /** Do not autoflush (SQLAlchemy's `autoflush=False` execution option). */
+  no_autoflush?: boolean;
+  /** A load caused by attribute access: under AsyncSession it fails once the SQL is sent. */
+  greenlet_check?: boolean;
+}
+
+const ORM_EXECUTION_OPTIONS = new Set(["populate_existing", "autoflush", "synchronize_session", "identity_token"]);
+
+export function execute_orm_statement(
+  session: import("./session.ts").Session,
+  statement: unknown,
+  params: Record<string, unknown> | readonly Record<string, unknown>[] | null,
+  execution_options: Record<string, unknown>,
+  internal: InternalOptions = {},
+) {
+  configure_mappers();
+  if (statement instanceof UpdateBase) return execute_bulk(session, statement, params, execution_options);
+  const stmt = statement as Select;
+  const opts = { ...stmt._execution_options, ...execution_options };
+  const entities = internal.entities ?? describeEntities(stmt);
+  const loads = stmt._with_options.filter((o): o is Load => o instanceof Load);
+  const { statement: compiled, joined } = apply_joined_eager(stmt, entities, loads);
+  if (opts.autoflush !== false && !internal.no_autoflush) session._autoflush();
+  const coreOptions: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(execution_options)) if (!ORM_EXECUTION_OPTIONS.has(k)) coreOptions[k] = v;
+  const conn = session._connection_for_bind(session.get_bind());
+  const result = conn.execute(compiled, params as never, coreOptions) as CursorResult;
+  if (internal.greenlet_check) check_greenlet(session);
+  if (!entities.some((e) => e.kind === "mapper") && !internal.refresh_state) return result;
+  const ctx: LoadContext = {
+    session,
+    entities,
+    joined,
+    loads,
+    populate_existing: !!(opts.populate_existing || internal.populate_existing),
+    refresh_state: internal.refresh_state ?? null,
+    only_load_props: internal.only_load_props ?? null,
+  };
+  return instances(ctx, result);
+}
+
+export function describeEntities(stmt: Select): EntityDesc[] {
+  return stmt._raw_columns.map((c) => {
+    const m = mapperOf(c);
+    if (m) return { kind: "mapper", mapper: m, key: m.class_name } as EntityDesc;
+    return { kind: "column", expr: c, key: null } as EntityDesc;
+  });
+}
+
+/** One joined eager load in a statement: its alias and where its columns are. */
+export interface JoinedLoad {
+  readonly entityIndex: number;
+  readonly parentAlias: Subquery | null;
+  readonly prop: RelationshipProperty;
+  readonly alias: Subquery;
+  readonly path: readonly LoadStep[];
+}
+
+const aliasCache = new WeakMap<RelationshipProperty, Map<number, Subquery>>();
+function aliasFor(prop: RelationshipProperty, n: number): Subquery {
+  let m = aliasCache.get(prop);
+  if (!m) {
+    m = new Map();
+    aliasCache.set(prop, m);
+  }
+  let a = m.get(n);
+  if (!a) {
+    a = (prop.mapper.local_table as unknown as FromClause).alias(`${prop.mapper.local_table.name}_${n}`);
+    m.set(n, a);
+  }
+  return a;
+}
+
+/** Strategy chosen for `prop` at `path`: an option naming it, else the relationship's own `lazy`. */
+export function strategyFor(prop: RelationshipProperty, path: readonly RelationshipProperty[], loads: readonly Load[]): string {
+  for (const l of loads) {
+    if (l.path.length !== path.length + 1) continue;
+    if (path.every((p, i) => l.path[i]!.prop === p) && l.path[path.length]!.prop === prop) return l.path[path.length]!.strategy;
+  }
+  const lazy = prop.lazy;
+  return lazy === true ? "select" : lazy === false ? "joined" : String(lazy);
+}
+
+function apply_joined_eager(stmt: Select, entities: EntityDesc[], loads: readonly Load[]): { statement: Select; joined: JoinedLoad[] } {
+  const joined: JoinedLoad[] = [];
+  let s = stmt;
+  let n = 0;
+  const visit = (entityIndex: number, mapper: Mapper, parentAlias: Subquery | null, path: RelationshipProperty[], depth: number) => {
+    if (depth > 3) return;
+    for (const prop of mapper._relationships) {
+      if (path.includes(prop)) continue;
+      if (strategyFor(prop, path, loads) !== "joined") continue;
+      n += 1;
+      const alias = aliasFor(prop, n);
+      const parentCol = (c: unknown) => (parentAlias ? (parentAlias.c as Record<string, unknown>)[(c as { key: string }).key] : c);
+      const onclause = and_(
+        ...prop.synchronize_pairs.map(([one, many]) =>
+          prop.direction === "ONETOMANY"
+            ? (parentCol(one) as { eq(x: unknown): ClauseElement }).eq((alias.c as Record<string, unknown>)[many.key])
+            : ((alias.c as Record<string, { eq(x: unknown): ClauseElement }>)[one.key]!).eq(parentCol(many)),
+        ),
+      );
+      s = (prop.options.innerjoin ? s.join(alias, onclause) : s.outerjoin(alias, onclause)) as Select;
+      s = s.add_columns(...prop.mapper.columns.map((c) => (alias.c as Record<string, unknown>)[c.key]));
+      const step = { prop, strategy: "joined", innerjoin: false } as LoadStep;
+      joined.push({ entityIndex, parentAlias, prop, alias, path: [...path.map((p) => ({ prop: p, strategy: "joined", innerjoin: false }) as LoadStep), step] });
+      visit(entityIndex, prop.mapper, alias, [...path, prop], depth + 1);
+    }
+  };
+  entities.forEach((e, i) => {
+    if (e.kind === "mapper") visit(i, e.mapper, null, [], 0);
+  });
+  return { statement: s, joined };
+}
+
+/** The ORM's Result: a Result over rows of objects; joined eager collections require unique(). */
+export class ORMResult extends IteratorResult {
+  constructor(metadata: ResultMetaData, rows: unknown[][], requireUnique: boolean) {
+    super(metadata, rows);
+    if (requireUnique) (this as unknown as { _uniqueFilter: unknown })._uniqueFilter = requireUniqueFilter;
+  }
+  override scalars(index: unknown = 0) {
+    const sr = super.scalars(index);
+    const f = (this as unknown as { _uniqueFilter: unknown })._uniqueFilter;
+    if (f) (sr as unknown as { _uniqueFilter: unknown })._uniqueFilter = f === requireUniqueFilter ? f : (v: unknown) => v;
+    return sr;
+  }
+}
+
+function requireUniqueFilter(): never {
+  throw new InvalidRequestError(
+    "The unique() method must be invoked on this Result, as it contains results that include joined eager loads against collections",
+  );
+}
+
+export { ResultMetaData };
+defineModule("sqlalchemy.orm.context", ORMResult);

@@ -1,0 +1,384 @@
+/**
+ * `sqlalchemy.orm.decl_api` / `decl_base`: declarative mapping.
+ *
+ *     class Base extends DeclarativeBase {}
+ *     class User extends Base {
+ *       static __tablename__ = "user_account";
+ *       @mapped_column({ primary_key: true }) accessor id!: number;
+ *       @mapped_column(String(30)) accessor name!: string;
+ *       @relationship(() => Address, { back_populates: "user" }) accessor addresses!: Address[];
+ *     }
+ *
+ * `mapped_column` and `relationship` are standard (TC39) accessor decorators. They leave a marker on
+ * the accessor; the class is mapped when `static __tablename__ = …` is assigned (an inherited static
+ * setter on DeclarativeBase), which happens after the decorators ran. Python's `Mapped[str]` is
+ * NOT NULL and `Mapped[Optional[str]]` nullable: here a column is NOT NULL unless it says
+ * `{ nullable: true }`. With no type, a primary key is an Integer and a ForeignKey column takes the
+ * type of the column it references.
+ */
+import { ArgumentError, InvalidRequestError } from "../exc.ts";
+import { Column, ForeignKey, MetaData, Table } from "../sql/schema.ts";
+import { Integer, NULLTYPE, TypeEngine } from "../sql/sqltypes.ts";
+import { defineModule } from "../util/repr.ts";
+import { className, objectAddress, STATE_ATTR } from "./base.ts";
+import { _dispose_mapper, configure_mappers, Mapper } from "./mapper.ts";
+import { type RelationshipOptions, RelationshipProperty } from "./relationships.ts";
+import { InstanceState } from "./state.ts";
+
+/* ------------------------------------------------------------------------------------------------
+ * Mapped[...] typing helpers
+ * ---------------------------------------------------------------------------------------------- */
+
+/** Python's `Mapped[T]`: in TypeScript the accessor's own type says it (`accessor name!: string`). */
+export type Mapped<T> = T;
+/** Python's `WriteOnlyMapped[T]` / `DynamicMapped[T]` (not supported as loaders; typing only). */
+export type MappedColumn<T> = T;
+
+/* ------------------------------------------------------------------------------------------------
+ * decorators
+ * ---------------------------------------------------------------------------------------------- */
+
+export interface MappedColumnOptions {
+  primary_key?: boolean;
+  nullable?: boolean;
+  unique?: boolean;
+  index?: boolean;
+  default?: unknown;
+  insert_default?: unknown;
+  server_default?: unknown;
+  onupdate?: unknown;
+  autoincrement?: boolean | "auto";
+  name?: string;
+  comment?: string;
+  info?: Record<string, unknown>;
+  doc?: string;
+  init?: boolean;
+  repr?: boolean;
+  sort_order?: number;
+}
+
+interface ColumnSpec {
+  kind: "column";
+  name: string | null;
+  type_: unknown;
+  foreign_keys: ForeignKey[];
+  options: MappedColumnOptions;
+}
+interface RelationshipSpec {
+  kind: "relationship";
+  argument: unknown;
+  options: RelationshipOptions;
+}
+type Spec = ColumnSpec | RelationshipSpec;
+
+/** The marker that a decorated accessor leaves: the accessor's getter → its spec. */
+const specs = new WeakMap<Function, Spec>();
+
+type AccessorDecorator = (
+  value: { get: (this: unknown) => unknown; set: (this: unknown, v: unknown) => void },
+  context: { kind: string; name: string | symbol; static?: boolean; private?: boolean },
+) => { get(this: unknown): unknown; set(this: unknown, v: unknown): void; init(v: unknown): unknown };
+
+function accessorDecorator(spec: Spec, what: string): AccessorDecorator {
+  return (_value, context) => {
+    if (!context || context.kind !== "accessor" || context.static || context.private) {
+      throw new ArgumentError(
+        `${what}() decorates an instance 'accessor' field: write '@${what}(...) accessor name!: type;' (got a ${context?.static ? "static " : ""}${context?.kind ?? "call outside a class"})`,
+      );
+    }
+    const key = String(context.name);
+    function get(this: unknown): unknown {
+      const state = (this as Record<string, InstanceState | undefined>)[STATE_ATTR];
+      const impl = state?.mapper._impls.get(key);
+      if (!state || !impl) throw new InvalidRequestError(`Class '${(this as object).constructor.name}' is not mapped`);
+      return impl.get(state);
+    }
+    function set(this: unknown, v: unknown): void {
+      const state = (this as Record<string, InstanceState | undefined>)[STATE_ATTR];
+      const impl = state?.mapper._impls.get(key);
+      if (!state || !impl) throw new InvalidRequestError(`Class '${(this as object).constructor.name}' is not mapped`);
+      impl.set(state, v, null);
+    }
+    specs.set(get, spec);
+    return { get, set, init: (v: unknown) => v };
+  };
+}
+
+/**
+ * `mapped_column(name?, type?, *ForeignKey, { primary_key, nullable, unique, index, default, … })`,
+ * used as an accessor decorator.
+ */
+export function mapped_column(...args: unknown[]): AccessorDecorator {
+  const spec: ColumnSpec = { kind: "column", name: null, type_: undefined, foreign_keys: [], options: {} };
+  args.forEach((a, i) => {
+    if (typeof a === "string" && i === 0) spec.name = a;
+    else if (a instanceof ForeignKey) spec.foreign_keys.push(a);
+    else if (a instanceof TypeEngine || typeof a === "function") spec.type_ = a;
+    else if (a !== null && typeof a === "object" && Object.getPrototypeOf(a) === Object.prototype) {
+      spec.options = a as MappedColumnOptions;
+    } else {
+      throw new ArgumentError(`mapped_column(): unexpected argument ${String(a)}`);
+    }
+  });
+  return accessorDecorator(spec, "mapped_column");
+}
+
+/** `relationship(() => Address, { back_populates, lazy, cascade, uselist, order_by, … })`. */
+export function relationship(argument: unknown, options: RelationshipOptions = {}): AccessorDecorator {
+  if (argument === undefined) {
+    throw new ArgumentError("relationship() needs its target: relationship(() => Address, { ... })");
+  }
+  return accessorDecorator({ kind: "relationship", argument, options }, "relationship");
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * registry and DeclarativeBase
+ * ---------------------------------------------------------------------------------------------- */
+
+export class registry {
+  readonly metadata: MetaData;
+  readonly _class_registry = new Map<string, Function>();
+  readonly mappers = new Set<Mapper>();
+  constructor(options: { metadata?: MetaData } = {}) {
+    this.metadata = options.metadata ?? new MetaData();
+  }
+  configure(): void {
+    configure_mappers();
+  }
+  dispose(): void {
+    for (const m of this.mappers) _dispose_mapper(m);
+    this.mappers.clear();
+    this._class_registry.clear();
+  }
+  __repr__(): string {
+    return `<sqlalchemy.orm.decl_api.registry object at 0x${objectAddress(this)}>`;
+  }
+}
+
+/** Classes that are not the declarative base themselves (mixins such as AsyncAttrs). */
+const NOT_A_BASE = Symbol.for("sqlalchemy.orm.not_a_base");
+
+/** The declarative base of `cls`: the class right below DeclarativeBase (mixins skipped). */
+function declarativeBaseOf(cls: Function): Function {
+  let base: Function | null = null;
+  for (let c: Function | null = cls; c && c !== DeclarativeBase; c = Object.getPrototypeOf(c)) {
+    if (!Object.hasOwn(c, NOT_A_BASE)) base = c;
+  }
+  if (!base) throw new InvalidRequestError("DeclarativeBase itself cannot be mapped; subclass it: class Base extends DeclarativeBase {}");
+  return base;
+}
+
+function registryOf(cls: Function): registry {
+  const base = declarativeBaseOf(cls) as unknown as { _sa_registry?: registry };
+  if (!Object.hasOwn(base, "_sa_registry")) {
+    const ownMetadata = Object.hasOwn(base, "_sa_metadata") ? (base as { _sa_metadata?: MetaData })._sa_metadata : undefined;
+    Object.defineProperty(base, "_sa_registry", { value: new registry({ metadata: ownMetadata }), enumerable: false });
+  }
+  return base._sa_registry!;
+}
+
+/** Marks a mixin class factory's class so that it is not taken for the declarative base. */
+export function _declarative_mixin<T extends Function>(cls: T): T {
+  Object.defineProperty(cls, NOT_A_BASE, { value: true, enumerable: false });
+  return cls;
+}
+
+export class DeclarativeBase {
+  /** `Base.metadata`: the MetaData every mapped class of this base puts its Table in. */
+  static get metadata(): MetaData {
+    return registryOf(this).metadata;
+  }
+  static set metadata(md: MetaData) {
+    Object.defineProperty(this, "_sa_metadata", { value: md, enumerable: false, configurable: true });
+  }
+  static get registry(): registry {
+    return registryOf(this);
+  }
+
+  /** Assigning `static __tablename__ = "users"` maps the class. */
+  static set __tablename__(name: string) {
+    Object.defineProperty(this, "__tablename__", { value: name, writable: true, configurable: true, enumerable: false });
+    _as_declarative(this);
+  }
+  static get __tablename__(): string | undefined {
+    return undefined;
+  }
+  /** `static __table_args__ = [UniqueConstraint(...), { schema: ... }]` (after `__tablename__` is fine too). */
+  static set __table_args__(args: unknown) {
+    Object.defineProperty(this, "__table_args__", { value: args, writable: true, configurable: true, enumerable: false });
+    const table = Object.hasOwn(this, "__table__") ? (this as unknown as { __table__: Table }).__table__ : null;
+    if (table) _apply_table_args(table, args);
+  }
+  static get __table_args__(): unknown {
+    return undefined;
+  }
+  /** Imperative table: `static __table__ = new Table(...)`. */
+  static set __table__(table: Table) {
+    Object.defineProperty(this, "__table__", { value: table, writable: true, configurable: true, enumerable: false });
+    _as_declarative(this, table);
+  }
+  static get __table__(): Table | undefined {
+    return undefined;
+  }
+  static get __mapper__(): Mapper | undefined {
+    return undefined;
+  }
+
+  /** `User({ name: "x" })`: keyword arguments set mapped attributes (SQLAlchemy's default constructor). */
+  constructor(kwargs?: Record<string, unknown>) {
+    const cls = new.target as Function;
+    const mapper = Object.hasOwn(cls, "__mapper__") ? (cls as unknown as { __mapper__: Mapper }).__mapper__ : null;
+    if (!mapper) {
+      throw new InvalidRequestError(
+        `Class '${cls.name}' is not mapped; give it a table name: static __tablename__ = "${cls.name.toLowerCase()}";`,
+      );
+    }
+    mapper._check_configure();
+    const state = new InstanceState(this, mapper);
+    Object.defineProperty(this, STATE_ATTR, { value: state, enumerable: false, writable: true });
+    if (kwargs !== undefined && kwargs !== null) {
+      if (typeof kwargs !== "object") {
+        throw new TypeError(`${className(cls)}() takes keyword arguments only: new ${className(cls)}({ name: ... })`);
+      }
+      for (const [k, v] of Object.entries(kwargs)) {
+        if (!mapper._props.has(k) && !(k in this)) {
+          throw new TypeError(`'${k}' is an invalid keyword argument for ${className(cls)}`);
+        }
+        (this as Record<string, unknown>)[k] = v;
+      }
+    }
+  }
+
+  /** Python's default object repr, `<__main__.User object at 0x7f…>`, unless the class defines `__repr__`. */
+  __repr__(): string {
+    return `<__main__.${className(this.constructor)} object at 0x${objectAddress(this)}>`;
+  }
+}
+_declarative_mixin(DeclarativeBase);
+
+/** Python's `declarative_base()`: a new base class. */
+export function declarative_base(options: { metadata?: MetaData } = {}): typeof DeclarativeBase {
+  const Base = class Base extends DeclarativeBase {};
+  if (options.metadata) Base.metadata = options.metadata;
+  return Base;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * mapping a class
+ * ---------------------------------------------------------------------------------------------- */
+
+function _apply_table_args(table: Table, args: unknown): void {
+  const list = Array.isArray(args) ? args : args ? [args] : [];
+  for (const a of list) {
+    if (a && typeof a === "object" && Object.getPrototypeOf(a) === Object.prototype) continue;
+    if ((a as { constructor?: { name?: string } })?.constructor?.name === "Index") table.append_index(a as never);
+    else table.append_constraint(a as never);
+  }
+}
+
+/** Collects the decorated accessors of `cls` and its unmapped ancestors, base-most first. */
+function collectSpecs(cls: Function): [string, Spec][] {
+  const chain: Function[] = [];
+  for (let c: Function | null = cls; c && c !== DeclarativeBase && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+    if (c !== cls && Object.hasOwn(c, "__mapper__")) {
+      throw new InvalidRequestError(
+        `Class '${className(cls)}' inherits from the mapped class '${className(c)}': mapped class inheritance is not supported; put shared columns on an unmapped base class instead.`,
+      );
+    }
+    chain.unshift(c);
+  }
+  const out = new Map<string, Spec>();
+  for (const c of chain) {
+    for (const key of Object.getOwnPropertyNames(c.prototype)) {
+      const d = Object.getOwnPropertyDescriptor(c.prototype, key);
+      const spec = d?.get ? specs.get(d.get) : undefined;
+      if (spec) {
+        out.delete(key);
+        out.set(key, spec);
+      }
+    }
+  }
+  return [...out];
+}
+
+function buildColumn(key: string, spec: ColumnSpec, clsName: string): Column {
+  const o = spec.options;
+  let type_ = spec.type_;
+  if (type_ === undefined) {
+    if (spec.foreign_keys.length) type_ = NULLTYPE;
+    else if (o.primary_key) type_ = "Integer";
+    else {
+      throw new ArgumentError(
+        `Could not locate SQLAlchemy Core type for the mapped column '${key}' of ${clsName}: TypeScript types are not visible at runtime, so give one, e.g. @mapped_column(String) accessor ${key}!: string;`,
+      );
+    }
+  }
+  const args: unknown[] = [];
+  if (type_ === "Integer") args.push(new Integer());
+  else if (type_ !== NULLTYPE) args.push(type_);
+  args.push(...spec.foreign_keys.map((fk) => fk._copy()));
+  args.push({
+    key: spec.name && spec.name !== key ? key : undefined,
+    primary_key: o.primary_key ?? false,
+    nullable: o.nullable ?? false,
+    unique: o.unique,
+    index: o.index,
+    default: o.default ?? o.insert_default,
+    server_default: o.server_default,
+    onupdate: o.onupdate,
+    autoincrement: o.autoincrement,
+    comment: o.comment,
+    info: o.info,
+  });
+  return new Column(spec.name ?? key, ...args);
+}
+
+/** Maps `cls` to a Table (SQLAlchemy's `_as_declarative` / `_MapperConfig`). */
+export function _as_declarative(cls: Function, given?: Table): Mapper {
+  if (Object.hasOwn(cls, "__mapper__")) {
+    throw new InvalidRequestError(`Class '${className(cls)}' is already mapped`);
+  }
+  const reg = registryOf(cls);
+  const name = cls.name;
+  const specList = collectSpecs(cls);
+  let table: Table;
+  const columnKeys: [string, Column][] = [];
+  if (given) {
+    table = given;
+    for (const [key, spec] of specList) {
+      if (spec.kind === "column") throw new ArgumentError(`Can't add mapped_column '${key}' to ${name}: it is mapped to an existing __table__`);
+    }
+    for (const col of table.columns) columnKeys.push([col.key, col]);
+  } else {
+    const tablename = (cls as unknown as { __tablename__: string }).__tablename__;
+    const columns: Column[] = [];
+    for (const [key, spec] of specList) {
+      if (spec.kind !== "column") continue;
+      const col = buildColumn(key, spec, name);
+      columns.push(col);
+      columnKeys.push([key, col]);
+    }
+    const ownArgs = Object.hasOwn(cls, "__table_args__") ? (cls as unknown as { __table_args__: unknown }).__table_args__ : undefined;
+    const args = Array.isArray(ownArgs) ? ownArgs : ownArgs ? [ownArgs] : [];
+    table = new Table(tablename, reg.metadata, ...columns, ...args);
+  }
+  Object.defineProperty(cls, "__sa_name__", { value: name, enumerable: false });
+  let mapper: Mapper;
+  try {
+    mapper = new Mapper(cls, table, name, reg);
+  } catch (err) {
+    reg.metadata.remove(table);
+    throw err;
+  }
+  Object.defineProperty(cls, "__table__", { value: table, writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(cls, "__mapper__", { value: mapper, configurable: true, enumerable: false });
+  for (const [key, col] of columnKeys) mapper._add_column_property(key, col);
+  for (const [key, spec] of specList) {
+    if (spec.kind === "relationship") mapper._add_relationship(new RelationshipProperty(key, spec.argument, spec.options));
+  }
+  reg._class_registry.set(name, cls);
+  reg.mappers.add(mapper);
+  return mapper;
+}
+
+defineModule("sqlalchemy.orm.decl_api", DeclarativeBase, registry);

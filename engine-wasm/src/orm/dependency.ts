@@ -1,0 +1,62 @@
+/**
+ * `sqlalchemy.orm.dependency` and `sync`: what a relationship contributes to a flush — copying the
+ * "one" side's key into the "many" side's foreign key (one-to-many after the parent is saved,
+ * many-to-one before the child is saved), nulling foreign keys of removed children, and deleting
+ * orphans (cascade="delete-orphan").
+ */
+import { NO_VALUE } from "./base.ts";
+import { stateOf } from "./attributes.ts";
+import type { Mapper } from "./mapper.ts";
+import type { RelationshipProperty } from "./relationships.ts";
+import type { InstanceState } from "./state.ts";
+
+function keyOf(mapper: Mapper, col: unknown): string {
+  return mapper._columntoproperty.get(col as never)!.key;
+}
+
+/** sync.populate: source's referenced columns → dest's foreign key columns. */
+export function populate(rel: RelationshipProperty, source: InstanceState | null, dest: InstanceState, oneMapper: Mapper, manyMapper: Mapper): void {
+  for (const [one, many] of rel.synchronize_pairs) {
+    const destKey = keyOf(manyMapper, many);
+    const value = source ? source.dict[keyOf(oneMapper, one)] ?? null : null;
+    const current = destKey in dest.dict ? dest.dict[destKey] : NO_VALUE;
+    if (current !== value) {
+      const impl = manyMapper._impls.get(destKey)!;
+      impl.set(dest, value);
+    }
+  }
+}
+
+/** Many-to-one: before `state` is saved, copy the referenced object's key into its foreign key. */
+export function process_many_to_one(rel: RelationshipProperty, state: InstanceState): void {
+  if (!state.committed_state.has(rel.key) && state.key !== null) return;
+  if (!(rel.key in state.dict)) return;
+  const target = state.dict[rel.key] as object | null;
+  if (target === null && !state.committed_state.has(rel.key)) return;
+  populate(rel, target ? stateOf(target) : null, state, rel.mapper, rel.parent);
+}
+
+/**
+ * One-to-many: after `state` (the parent) is saved, point added children at it and detach removed
+ * ones. Returns the removed children that are orphans to delete.
+ */
+export function process_one_to_many(rel: RelationshipProperty, state: InstanceState, isDeleting: (s: InstanceState) => boolean): InstanceState[] {
+  if (!(rel.key in state.dict)) return [];
+  const history = rel.impl.get_history(state);
+  const orphans: InstanceState[] = [];
+  const targets = state.committed_state.has(rel.key) || state.key === null ? [...history.added, ...history.unchanged] : history.added;
+  for (const child of targets) {
+    const cs = stateOf(child as object);
+    if (!isDeleting(cs)) populate(rel, state, cs, rel.parent, rel.mapper);
+  }
+  for (const child of history.deleted) {
+    const cs = stateOf(child as object);
+    if (isDeleting(cs)) continue;
+    if (rel._delete_orphan) {
+      orphans.push(cs);
+      continue;
+    }
+    if (!rel.viewonly) populate(rel, null, cs, rel.parent, rel.mapper);
+  }
+  return orphans;
+}

@@ -1,0 +1,44 @@
+/**
+ * The `sqlalchemy/orm` module.
+ */
+import "../dialects/postgresql/base.ts";
+import "../dialects/sqlite/base.ts";
+import "./inspection.ts";
+
+export { History, InstrumentedAttribute, QueryableAttribute } from "./attributes.ts";
+export { NO_VALUE } from "./base.ts";
+export { InstrumentedList } from "./collections.ts";
+export { ORMResult } from "./context.ts";
+export {
+  DeclarativeBase,
+  declarative_base,
+  type Mapped,
+  mapped_column,
+  registry,
+  relationship,
+} from "./decl_api.ts";
+export * as exc from "./exc.ts";
+export { DetachedInstanceError, ObjectDeletedError, StaleDataError } from "./exc.ts";
+export { set_committed_value } from "./loading.ts";
+export { ColumnProperty, configure_mappers, Mapper } from "./mapper.ts";
+export { RelationshipProperty } from "./relationships.ts";
+export {
+  close_all_sessions,
+  make_transient,
+  make_transient_to_detached,
+  object_session,
+  Session,
+  SessionTransaction,
+  sessionmaker,
+} from "./session.ts";
+export { AttributeState, InstanceState } from "./state.ts";
+export {
+  immediateload,
+  joinedload,
+  Load,
+  lazyload,
+  noload,
+  raiseload,
+  selectinload,
+} from "./strategy_options.ts";
+export { inspect } from "./inspection.ts";

@@ -1,0 +1,244 @@
+/**
+ * `sqlalchemy.orm.loading`: turning rows into objects through the identity map (`instances()`),
+ * and the ORM's own loads: `session.get()` (load_on_pk_identity), `session.refresh()`
+ * (load_on_ident) and the reload of expired attributes (load_scalar_attributes).
+ */
+import type { CursorResult } from "../engine/cursor.ts";
+import { ResultMetaData } from "../engine/result.ts";
+import { MissingGreenlet } from "../exc.ts";
+import { and_, bindparam } from "../sql/elements.ts";
+import { LABEL_STYLE_DISAMBIGUATE_ONLY, LABEL_STYLE_TABLENAME_PLUS_COL, type LabelStyle, Select } from "../sql/selectable.ts";
+import { stateOf } from "./attributes.ts";
+import { instance_str } from "./base.ts";
+import { type EntityDesc, execute_orm_statement, type JoinedLoad, ORMResult } from "./context.ts";
+import { ObjectDeletedError } from "./exc.ts";
+import type { Mapper } from "./mapper.ts";
+import type { Session } from "./session.ts";
+import { identityKey, type IdentityKey, type InstanceState } from "./state.ts";
+import { post_load_selectin } from "./strategies.ts";
+import { _OrmLoadTag, type Load } from "./strategy_options.ts";
+
+export interface LoadContext {
+  session: Session;
+  entities: EntityDesc[];
+  joined: JoinedLoad[];
+  loads: readonly Load[];
+  populate_existing: boolean;
+  refresh_state: InstanceState | null;
+  only_load_props: readonly string[] | null;
+}
+
+type Idx = (col: unknown) => number | undefined;
+
+/** Rows → objects (SQLAlchemy's loading.instances). */
+export function instances(ctx: LoadContext, result: CursorResult): ORMResult {
+  const md = result._metadata;
+  const idx: Idx = (col) => md.index_for(col);
+  const raws = result.all().map((r) => r._data as unknown[]);
+  const keys: string[] = [];
+  const objects: unknown[][] = [];
+  let colPos = 0;
+  const processors = ctx.entities.map((e) => {
+    if (e.kind === "mapper") {
+      keys.push(e.key);
+      objects.push([e.mapper.class_]);
+      const cols = e.mapper._column_props.map((p) => [p.key, idx(p.columns[0])] as const);
+      const pk = e.mapper.primary_key.map((c) => idx(c));
+      colPos += cols.length;
+      return (data: unknown[], loaded: Set<InstanceState>) => _instance(ctx, e.mapper, data, cols, pk, loaded);
+    }
+    const i = idx(e.expr) ?? colPos;
+    colPos += 1;
+    keys.push(md.keys[i] ?? "");
+    objects.push([e.expr]);
+    return (data: unknown[]) => data[i];
+  });
+  // joined eager loads: per parent, the children seen in this result
+  const joinedCols = ctx.joined.map((j) => ({
+    j,
+    cols: j.prop.mapper._column_props.map((p) => [p.key, idx((j.alias.c as Record<string, unknown>)[p.columns[0]!.key])] as const),
+    pk: j.prop.mapper.primary_key.map((c) => idx((j.alias.c as Record<string, unknown>)[c.key])),
+    parents: new Map<InstanceState, object[]>(),
+  }));
+  const loaded = new Set<InstanceState>();
+  const rows: unknown[][] = [];
+  for (const data of raws) {
+    const row = processors.map((p) => p(data, loaded));
+    for (const jc of joinedCols) {
+      const parentObj = jc.j.parentAlias ? null : (row[jc.j.entityIndex] as object | null);
+      const parent = parentObj ?? findJoinedParent(jc.j, joinedCols, data);
+      if (!parent) continue;
+      const ps = stateOf(parent);
+      let list = jc.parents.get(ps);
+      if (!list) {
+        list = [];
+        jc.parents.set(ps, list);
+      }
+      const child = _instance(ctx, jc.j.prop.mapper, data, jc.cols, jc.pk, loaded);
+      if (child && !list.includes(child)) list.push(child);
+      (jc as { lastChild?: object | null }).lastChild = child;
+    }
+    rows.push(row);
+  }
+  for (const jc of joinedCols) {
+    for (const [ps, children] of jc.parents) {
+      if (jc.j.prop.key in ps.dict && !ctx.populate_existing && !ctx.refresh_state) continue;
+      set_committed_value(ps, jc.j.prop, children);
+    }
+  }
+  post_load_selectin(ctx, [...loaded]);
+  const requireUnique = ctx.joined.some((j) => j.prop.uselist);
+  return new ORMResult(new ResultMetaData(keys, { objects }), rows, requireUnique);
+}
+
+function findJoinedParent(j: JoinedLoad, all: { j: JoinedLoad }[], _data: unknown[]): object | null {
+  const parent = all.find((x) => x.j.alias === j.parentAlias) as { lastChild?: object | null } | undefined;
+  return parent?.lastChild ?? null;
+}
+
+/** Puts a loaded relationship value in place, with no history (SQLAlchemy's set_committed_value). */
+export function set_committed_value(state: InstanceState, prop: { key: string; uselist: boolean; impl: unknown }, value: unknown): void {
+  if (prop.uselist) {
+    const impl = prop.impl as { _new_collection(s: InstanceState, items: readonly object[]): unknown };
+    state.dict[prop.key] = impl._new_collection(state, (value as object[]) ?? []);
+  } else state.dict[prop.key] = value ?? null;
+  state.committed_state.delete(prop.key);
+}
+
+function _instance(
+  ctx: LoadContext,
+  mapper: Mapper,
+  data: unknown[],
+  cols: readonly (readonly [string, number | undefined])[],
+  pkIdx: (number | undefined)[],
+  loaded: Set<InstanceState>,
+): object | null {
+  const session = ctx.session;
+  const refresh = ctx.refresh_state;
+  if (refresh && refresh.mapper === mapper) {
+    populate(refresh, cols, data, true);
+    loaded.add(refresh);
+    return refresh.obj;
+  }
+  const pk = pkIdx.map((i) => (i === undefined ? null : data[i]));
+  if (pk.every((v) => v === null || v === undefined)) return null;
+  const key: IdentityKey = identityKey(mapper, pk);
+  let state = session.identity_map._state_for(key);
+  if (state) {
+    if (ctx.populate_existing) populate(state, cols, data, true);
+    else if (state.expired_attributes.size || cols.some(([k, i]) => i !== undefined && !(k in state!.dict))) {
+      populate(state, cols, data, false);
+    }
+    loaded.add(state);
+    return state.obj;
+  }
+  const obj = mapper._new_instance();
+  state = stateOf(obj);
+  state.key = key;
+  state.session_id = session.hash_key;
+  populate(state, cols, data, true);
+  state.load_options = ctx.loads;
+  session.identity_map.add(state);
+  loaded.add(state);
+  return obj;
+}
+
+function populate(state: InstanceState, cols: readonly (readonly [string, number | undefined])[], data: unknown[], overwrite: boolean): void {
+  const dict = state.dict;
+  for (const [key, i] of cols) {
+    if (i === undefined) continue;
+    if (!overwrite && key in dict) continue;
+    if (overwrite && state.committed_state.has(key)) state.committed_state.delete(key);
+    dict[key] = data[i] ?? null;
+    state.expired_attributes.delete(key);
+  }
+  if (state.committed_state.size === 0) state.modified = false;
+  if (state.expired_attributes.size === 0) state.expired = false;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * the ORM's own loads
+ * ---------------------------------------------------------------------------------------------- */
+
+function pkCriteria(mapper: Mapper) {
+  return and_(...mapper.primary_key.map((c, i) => c.eq(bindparam(`pk_${i + 1}`, undefined, { type_: c.type }))));
+}
+function pkParams(mapper: Mapper, pk: readonly unknown[]): Record<string, unknown> {
+  const params: Record<string, unknown> = {};
+  mapper.primary_key.forEach((_c, i) => {
+    params[`pk_${i + 1}`] = pk[i];
+  });
+  return params;
+}
+
+/** `session.get()` when the identity map does not have the object. */
+export function load_on_pk_identity(
+  session: Session,
+  mapper: Mapper,
+  pk: readonly unknown[],
+  options: { populate_existing?: boolean; options?: unknown[] } = {},
+): object | null {
+  const stmt = new Select(mapper.class_)
+    .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL)
+    .where(pkCriteria(mapper))
+    .options(new _OrmLoadTag("get"), ...(options.options ?? []));
+  const result = execute_orm_statement(session, stmt, pkParams(mapper, pk), {}, { populate_existing: options.populate_existing });
+  return (result as ORMResult).scalars().one_or_none() as object | null;
+}
+
+/** `session.refresh(obj, attrs)`: SELECT now, overwriting what the object holds. */
+export function load_on_ident(
+  session: Session,
+  mapper: Mapper,
+  key: IdentityKey,
+  options: { refresh_state: InstanceState; only_load_props: readonly string[] | null; label_style: LabelStyle },
+): object | null {
+  const props = options.only_load_props;
+  const columns = props ? props.map((k) => mapper.get_property(k)).flatMap((p) => ("columns" in p ? [p.columns[0]] : [])) : [mapper.class_];
+  const stmt = new Select(...columns)
+    .set_label_style(options.label_style ?? LABEL_STYLE_DISAMBIGUATE_ONLY)
+    .where(pkCriteria(mapper))
+    .options(new _OrmLoadTag("refresh"));
+  const entities: EntityDesc[] = [{ kind: "mapper", mapper, key: mapper.class_name }];
+  const result = execute_orm_statement(session, stmt, pkParams(mapper, key[1] as unknown[]), {}, {
+    entities,
+    refresh_state: options.refresh_state,
+    only_load_props: props,
+    populate_existing: true,
+  }) as ORMResult;
+  return result.scalars().one_or_none() as object | null;
+}
+
+/** The SELECT behind reading an expired attribute: the expired columns of one row. */
+export function load_scalar_attributes(session: Session, state: InstanceState, attribute_names: readonly string[]): void {
+  const mapper = state.mapper;
+  if (state.key === null) return;
+  const all = mapper._column_props.every((p) => attribute_names.includes(p.key));
+  const columns = all ? [mapper.class_] : attribute_names.map((k) => mapper.get_property(k)).flatMap((p) => ("columns" in p ? [p.columns[0]] : []));
+  if (!columns.length) return;
+  const stmt = new Select(...columns)
+    .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL)
+    .where(pkCriteria(mapper))
+    .options(new _OrmLoadTag("load_scalar_attributes"));
+  const entities: EntityDesc[] = [{ kind: "mapper", mapper, key: mapper.class_name }];
+  const result = execute_orm_statement(session, stmt, pkParams(mapper, state.key[1] as unknown[]), {}, {
+    entities,
+    refresh_state: state,
+    only_load_props: all ? null : attribute_names,
+    populate_existing: true,
+    greenlet_check: true,
+  }) as ORMResult;
+  if (result.scalars().one_or_none() === null) {
+    throw new ObjectDeletedError(`Instance '${instance_str(state.obj)}' has been deleted, or its row is otherwise not present.`);
+  }
+}
+
+/** Under AsyncSession, IO on attribute access is an error (the statement was already logged, as in Python). */
+export function check_greenlet(session: Session): void {
+  if (session._is_asyncio && !session._greenlet_allowed) {
+    throw new MissingGreenlet(
+      "greenlet_spawn has not been called; can't call await_only() here. Was IO attempted in an unexpected place?",
+      { code: "xd2s" },
+    );
+  }
+}

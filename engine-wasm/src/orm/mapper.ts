@@ -1,0 +1,282 @@
+/**
+ * `sqlalchemy.orm.mapper`: Mapper — the link between a class and its Table: its properties (one
+ * ColumnProperty per mapped column, one RelationshipProperty per relationship), primary key, identity
+ * keys, and `configure_mappers()` (relationships are resolved lazily, once every class exists).
+ */
+import { ArgumentError, InvalidRequestError } from "../exc.ts";
+import type { Column, Table } from "../sql/schema.ts";
+import { defineModule } from "../util/repr.ts";
+import {
+  type AttributeImpl,
+  InstrumentedAttribute,
+  ScalarAttributeImpl,
+  stateOf,
+} from "./attributes.ts";
+import { NO_VALUE, STATE_ATTR } from "./base.ts";
+import type { RelationshipProperty } from "./relationships.ts";
+import { type IdentityKey, identityKey, InstanceState } from "./state.ts";
+
+export class ColumnProperty {
+  readonly key: string;
+  readonly columns: Column[];
+  parent!: Mapper;
+  impl!: AttributeImpl;
+  constructor(key: string, column: Column) {
+    this.key = key;
+    this.columns = [column];
+  }
+  get expression(): Column {
+    return this.columns[0]!;
+  }
+  __repr__(): string {
+    return `<ColumnProperty at 0x7f3a5e0000a0; ${this.key}>`;
+  }
+}
+
+/** `mapper.attrs` / `.columns` / `.relationships`: properties by key, in mapping order. */
+export class PropertiesView<P> {
+  private readonly _map: Map<string, P>;
+  constructor(map: Map<string, P>) {
+    this._map = map;
+  }
+  keys(): string[] {
+    return [...this._map.keys()];
+  }
+  values(): P[] {
+    return [...this._map.values()];
+  }
+  items(): [string, P][] {
+    return [...this._map.entries()];
+  }
+  get(key: string): P | undefined {
+    return this._map.get(key);
+  }
+  has(key: string): boolean {
+    return this._map.has(key);
+  }
+  get length(): number {
+    return this._map.size;
+  }
+  [Symbol.iterator](): IterableIterator<P> {
+    return this._map.values();
+  }
+}
+
+const allMappers: Mapper[] = [];
+/** Tables that a mapper maps (a select_from() of one makes the statement ORM-enabled). */
+export const _mapped_tables = new WeakSet<Table>();
+let _new_mappers = false;
+
+export class Mapper {
+  readonly class_: Function;
+  readonly class_name: string;
+  readonly local_table: Table;
+  readonly _props = new Map<string, ColumnProperty | RelationshipProperty>();
+  readonly _impls = new Map<string, AttributeImpl>();
+  readonly _columntoproperty = new Map<Column, ColumnProperty>();
+  readonly _column_props: ColumnProperty[] = [];
+  readonly _relationships: RelationshipProperty[] = [];
+  /** Column attributes (reloaded when expired). */
+  _scalar_loader_impls: AttributeImpl[] = [];
+  _collection_impls: AttributeImpl[] = [];
+  readonly primary_key: Column[];
+  configured = false;
+  readonly registry: unknown;
+  /** Whether any relationship points from this mapper to itself or forms a cycle (per-row flush order). */
+  _has_cycles = false;
+
+  constructor(class_: Function, table: Table, class_name: string, registry: unknown) {
+    this.class_ = class_;
+    this.class_name = class_name;
+    this.local_table = table;
+    this.registry = registry;
+    this.primary_key = table.primary_key.columns;
+    if (this.primary_key.length === 0) {
+      throw new ArgumentError(
+        `Mapper ${this} could not assemble any primary key columns for mapped table '${table.name}'`,
+      );
+    }
+    allMappers.push(this);
+    _mapped_tables.add(table);
+    _new_mappers = true;
+  }
+
+  get persist_selectable(): Table {
+    return this.local_table;
+  }
+  get mapped_table(): Table {
+    return this.local_table;
+  }
+  get base_mapper(): Mapper {
+    return this;
+  }
+  get entity(): Function {
+    return this.class_;
+  }
+  get mapper(): Mapper {
+    return this;
+  }
+  get tables(): Table[] {
+    return [this.local_table];
+  }
+  get attrs(): PropertiesView<ColumnProperty | RelationshipProperty> {
+    return new PropertiesView(this._props);
+  }
+  get column_attrs(): PropertiesView<ColumnProperty> {
+    return new PropertiesView(new Map(this._column_props.map((p) => [p.key, p])));
+  }
+  get relationships(): PropertiesView<RelationshipProperty> {
+    return new PropertiesView(new Map(this._relationships.map((p) => [p.key, p])));
+  }
+  get columns(): Column[] {
+    return this._column_props.map((p) => p.columns[0]!);
+  }
+
+  get_property(key: string): ColumnProperty | RelationshipProperty {
+    const p = this._props.get(key);
+    if (!p) throw new InvalidRequestError(`Mapper '${this}' has no property '${key}'.`);
+    return p;
+  }
+
+  _add_column_property(key: string, column: Column): ColumnProperty {
+    const prop = new ColumnProperty(key, column);
+    prop.parent = this;
+    prop.impl = new ScalarAttributeImpl(this, key);
+    this._props.set(key, prop);
+    this._impls.set(key, prop.impl);
+    this._columntoproperty.set(column, prop);
+    this._column_props.push(prop);
+    this._scalar_loader_impls.push(prop.impl);
+    this._instrument(key, prop);
+    return prop;
+  }
+
+  _add_relationship(prop: RelationshipProperty): void {
+    prop.parent = this;
+    this._props.set(prop.key, prop);
+    this._relationships.push(prop);
+    this._instrument(prop.key, prop);
+  }
+
+  /** Class attribute `User.name` and the instance accessor that reads/writes through the state. */
+  _instrument(key: string, prop: ColumnProperty | RelationshipProperty): void {
+    const cls = this.class_;
+    Object.defineProperty(cls, key, {
+      value: new InstrumentedAttribute(cls, key, prop),
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
+    if (prop instanceof ColumnProperty) {
+      const impl = prop.impl;
+      Object.defineProperty(cls.prototype, key, {
+        get(this: Record<string, InstanceState>) {
+          return impl.get(this[STATE_ATTR]!);
+        },
+        set(this: Record<string, InstanceState>, value: unknown) {
+          impl.set(this[STATE_ATTR]!, value, null);
+        },
+        configurable: true,
+        enumerable: false,
+      });
+      return;
+    }
+    Object.defineProperty(cls.prototype, key, {
+      get(this: Record<string, InstanceState>) {
+        return prop.impl.get(this[STATE_ATTR]!);
+      },
+      set(this: Record<string, InstanceState>, value: unknown) {
+        prop.impl.set(this[STATE_ATTR]!, value, null);
+      },
+      configurable: true,
+      enumerable: false,
+    });
+  }
+
+  /* ------------------------------------------------------------------ identity -- */
+
+  /** A new, empty instance without calling the class's constructor (as loading does). */
+  _new_instance(): object {
+    const obj = Object.create(this.class_.prototype) as object;
+    const state = new InstanceState(obj, this);
+    Object.defineProperty(obj, STATE_ATTR, { value: state, enumerable: false, writable: true });
+    return obj;
+  }
+
+  identity_key_from_primary_key(pk: readonly unknown[]): IdentityKey {
+    return identityKey(this, pk);
+  }
+
+  _identity_key_from_state(state: InstanceState): IdentityKey {
+    return identityKey(
+      this,
+      this.primary_key.map((c) => {
+        const v = state.dict[this._columntoproperty.get(c)!.key];
+        return v === undefined ? null : v;
+      }),
+    );
+  }
+
+  primary_key_from_instance(obj: object): unknown[] {
+    const state = stateOf(obj);
+    return this.primary_key.map((c) => {
+      const key = this._columntoproperty.get(c)!.key;
+      return key in state.dict ? state.dict[key] : NO_VALUE;
+    });
+  }
+
+  _check_configure(): void {
+    if (_new_mappers) configure_mappers();
+  }
+
+  toString(): string {
+    return `Mapper[${this.class_name}(${this.local_table.name})]`;
+  }
+  __repr__(): string {
+    return this.toString();
+  }
+  __str__(): string {
+    return this.toString();
+  }
+}
+
+/** Resolves every relationship of every mapper not configured yet (SQLAlchemy's configure_mappers()). */
+export function configure_mappers(): void {
+  if (!_new_mappers) return;
+  _new_mappers = false;
+  try {
+    for (const m of allMappers) {
+      if (m.configured) continue;
+      for (const rel of m._relationships) rel._setup_target();
+    }
+    for (const m of allMappers) {
+      if (m.configured) continue;
+      for (const rel of m._relationships) rel._setup_join_and_direction();
+    }
+    for (const m of allMappers) {
+      if (m.configured) continue;
+      for (const rel of m._relationships) rel._setup_backref();
+      m._collection_impls = m._relationships.filter((r) => r.uselist).map((r) => r.impl);
+      m._has_cycles = m._relationships.some((r) => r.mapper === m);
+      m.configured = true;
+    }
+  } catch (err) {
+    _new_mappers = true;
+    throw err;
+  }
+}
+
+/** A mapper that fails to configure must not stop later mappers (a cell may redefine classes). */
+export function _dispose_mapper(m: Mapper): void {
+  const i = allMappers.indexOf(m);
+  if (i >= 0) allMappers.splice(i, 1);
+}
+
+export function _mapper_for_class(cls: unknown): Mapper | null {
+  if (typeof cls !== "function") return null;
+  const m = Object.hasOwn(cls, "__mapper__") ? (cls as unknown as { __mapper__: Mapper }).__mapper__ : null;
+  return m instanceof Mapper ? m : null;
+}
+
+defineModule("sqlalchemy.orm.mapper", Mapper);
+defineModule("sqlalchemy.orm.properties", ColumnProperty);

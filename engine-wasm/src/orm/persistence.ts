@@ -1,0 +1,176 @@
+/**
+ * `sqlalchemy.orm.persistence`: the INSERT / UPDATE / DELETE statements of a flush.
+ *
+ * - UPDATE sets only the columns whose value changed; consecutive rows changing the same columns go
+ *   in one executemany. The WHERE clause binds the primary key as `<table>_<column>`.
+ * - INSERT of one row: a plain execute (the primary key comes back by RETURNING or lastrowid, as the
+ *   dialect does it); several rows with the same columns: one executemany with
+ *   `RETURNING <pk>` in parameter order ("insertmanyvalues").
+ * - DELETE by primary key, executemany for several rows.
+ */
+import { and_, bindparam } from "../sql/elements.ts";
+import type { Column } from "../sql/schema.ts";
+import { is_equal } from "./attributes.ts";
+import { NO_VALUE } from "./base.ts";
+import { StaleDataError } from "./exc.ts";
+import type { Mapper } from "./mapper.ts";
+import type { InstanceState } from "./state.ts";
+import type { UOWTransaction } from "./unitofwork.ts";
+
+type Params = Record<string, unknown>;
+
+function pkLabel(col: Column): string {
+  return `${col.table!.name}_${col.name}`;
+}
+
+function groupConsecutive<T>(items: T[], keyOf: (t: T) => string): T[][] {
+  const out: T[][] = [];
+  let lastKey: string | null = null;
+  for (const item of items) {
+    const k = keyOf(item);
+    if (k === lastKey) out[out.length - 1]!.push(item);
+    else out.push([item]);
+    lastKey = k;
+  }
+  return out;
+}
+
+/** Saves `states` of one mapper; returns the states that were inserted. */
+export function save_obj(uow: UOWTransaction, mapper: Mapper, states: InstanceState[]): InstanceState[] {
+  const updates: { state: InstanceState; params: Params; keys: string }[] = [];
+  const inserts: { state: InstanceState; params: Params; keys: string; has_all_pks: boolean }[] = [];
+  for (const state of states) {
+    if (state.key === null) {
+      const params = collect_insert_params(mapper, state);
+      const has_all_pks = mapper.primary_key.every((c) => params[c.key] !== undefined && params[c.key] !== null);
+      inserts.push({ state, params, keys: Object.keys(params).join(","), has_all_pks });
+    } else {
+      const params = collect_update_params(mapper, state);
+      if (params) updates.push({ state, params, keys: Object.keys(params).join(",") });
+    }
+  }
+  if (updates.length) emit_update_statements(uow, mapper, updates);
+  if (inserts.length) emit_insert_statements(uow, mapper, inserts);
+  return inserts.map((r) => r.state);
+}
+
+function collect_insert_params(mapper: Mapper, state: InstanceState): Params {
+  const params: Params = {};
+  for (const prop of mapper._column_props) {
+    const col = prop.columns[0]!;
+    const has = prop.key in state.dict;
+    const value = has ? state.dict[prop.key] : NO_VALUE;
+    if (value !== NO_VALUE && value !== null) params[col.key] = value;
+    else if (col.primary_key) continue;
+    else if (value === null && (col.default !== undefined || col.server_default !== undefined)) continue;
+    else if (col.default === undefined && col.server_default === undefined) params[col.key] = null;
+  }
+  return params;
+}
+
+function collect_update_params(mapper: Mapper, state: InstanceState): Params | null {
+  const params: Params = {};
+  let changed = false;
+  for (const prop of mapper._column_props) {
+    if (!state.committed_state.has(prop.key)) continue;
+    const original = state.committed_state.get(prop.key);
+    const current = prop.key in state.dict ? state.dict[prop.key] : NO_VALUE;
+    if (current === NO_VALUE) continue;
+    if (original !== NO_VALUE && is_equal(original, current)) continue;
+    params[prop.columns[0]!.key] = current;
+    changed = true;
+  }
+  if (!changed) return null;
+  for (const col of mapper.primary_key) {
+    const key = mapper._columntoproperty.get(col)!.key;
+    const original = state.committed_state.get(key);
+    params[pkLabel(col)] = original !== undefined && original !== NO_VALUE ? original : state.dict[key];
+  }
+  return params;
+}
+
+function emit_update_statements(uow: UOWTransaction, mapper: Mapper, records: { state: InstanceState; params: Params; keys: string }[]): void {
+  const table = mapper.local_table;
+  const conn = uow.connection;
+  const where = and_(...mapper.primary_key.map((c) => c.eq(bindparam(pkLabel(c), undefined, { type_: c.type }))));
+  for (const group of groupConsecutive(records, (r) => r.keys)) {
+    const stmt = table.update().where(where);
+    const params = group.map((r) => r.params);
+    const result = conn.execute(stmt, params.length === 1 ? params[0]! : params);
+    const matched = result.rowcount;
+    const dialect = conn.dialect as { supports_sane_rowcount?: boolean; supports_sane_multi_rowcount?: boolean };
+    const sane = params.length === 1 ? dialect.supports_sane_rowcount !== false : dialect.supports_sane_multi_rowcount !== false;
+    if (sane && matched >= 0 && matched !== params.length) {
+      throw new StaleDataError(
+        `UPDATE statement on table '${table.name}' expected to update ${params.length} row(s); ${matched} were matched.`,
+      );
+    }
+  }
+}
+
+function emit_insert_statements(
+  uow: UOWTransaction,
+  mapper: Mapper,
+  records: { state: InstanceState; params: Params; keys: string; has_all_pks: boolean }[],
+): void {
+  const table = mapper.local_table;
+  const conn = uow.connection;
+  const pkCols = mapper.primary_key;
+  const setPk = (state: InstanceState, values: readonly unknown[]) => {
+    pkCols.forEach((c, i) => {
+      const key = mapper._columntoproperty.get(c)!.key;
+      if (values[i] !== undefined && values[i] !== null) state.dict[key] = values[i];
+    });
+  };
+  for (const group of groupConsecutive(records, (r) => `${r.keys}|${r.has_all_pks}`)) {
+    const dialect = conn.dialect as { use_insertmanyvalues?: boolean; insert_returning?: boolean };
+    if (group.every((r) => r.has_all_pks)) {
+      const params = group.map((r) => r.params);
+      conn.execute(table.insert(), params.length === 1 ? params[0]! : params);
+      continue;
+    }
+    if (group.length > 1 && dialect.use_insertmanyvalues && dialect.insert_returning) {
+      const stmt = table.insert().returning(...pkCols, { sort_by_parameter_order: true });
+      const result = conn.execute(
+        stmt,
+        group.map((r) => r.params),
+      );
+      const rows = result.all();
+      group.forEach((r, i) => {
+        const row = rows[i];
+        if (row) setPk(r.state, pkCols.map((_c, j) => row._data[j]));
+      });
+      continue;
+    }
+    for (const r of group) {
+      const result = conn.execute(table.insert(), r.params);
+      let pk: readonly unknown[] | null = null;
+      if (result.returns_rows) {
+        const row = result.fetchone();
+        if (row) pk = pkCols.map((_c, j) => row._data[j]);
+      }
+      if (!pk || pk.some((v) => v === null || v === undefined)) {
+        const ipk = result.inserted_primary_key;
+        if (ipk) pk = pkCols.map((c, j) => (ipk[j] ?? r.params[c.key] ?? null));
+      }
+      if (pk) setPk(r.state, pk);
+    }
+  }
+}
+
+export function delete_obj(uow: UOWTransaction, mapper: Mapper, states: InstanceState[]): void {
+  const table = mapper.local_table;
+  const conn = uow.connection;
+  const where = and_(...mapper.primary_key.map((c) => c.eq(bindparam(pkLabel(c), undefined, { type_: c.type }))));
+  const params = states.map((state) => {
+    const p: Params = {};
+    for (const col of mapper.primary_key) {
+      const key = mapper._columntoproperty.get(col)!.key;
+      const original = state.committed_state.get(key);
+      p[pkLabel(col)] = original !== undefined && original !== NO_VALUE ? original : (state.key![1] as unknown[])[mapper.primary_key.indexOf(col)];
+    }
+    return p;
+  });
+  const stmt = table.delete().where(where);
+  conn.execute(stmt, params.length === 1 ? params[0]! : params);
+}

@@ -1,0 +1,279 @@
+/**
+ * `sqlalchemy.orm.relationships`: RelationshipProperty — `relationship(() => Address, {...})`.
+ * Resolves its target class when mappers are configured, works out the join condition and the
+ * direction (one-to-many / many-to-one) from the tables' foreign keys, pairs the columns whose values
+ * the flush copies from parent to child (synchronize pairs), and links back_populates sides.
+ */
+import { AmbiguousForeignKeysError, ArgumentError, InvalidRequestError, NoForeignKeysError } from "../exc.ts";
+import { and_, BindParameter, type ClauseElement, type ColumnElement } from "../sql/elements.ts";
+import type { Column, ForeignKey, Table } from "../sql/schema.ts";
+import { defineModule } from "../util/repr.ts";
+import {
+  CollectionAttributeImpl,
+  type RelationshipAttributeImpl,
+  ScalarObjectAttributeImpl,
+  stateOf,
+} from "./attributes.ts";
+import { className } from "./base.ts";
+import { _mapper_for_class, type Mapper } from "./mapper.ts";
+
+export type LazyStrategy = "select" | "selectin" | "joined" | "raise" | "raise_on_sql" | "noload" | "immediate" | "dynamic" | "write_only" | boolean;
+
+export interface RelationshipOptions {
+  back_populates?: string;
+  backref?: string;
+  lazy?: LazyStrategy;
+  cascade?: string;
+  uselist?: boolean;
+  order_by?: unknown;
+  foreign_keys?: unknown;
+  remote_side?: unknown;
+  primaryjoin?: unknown;
+  viewonly?: boolean;
+  passive_deletes?: boolean;
+  single_parent?: boolean;
+  innerjoin?: boolean;
+  post_update?: boolean;
+  cascade_backrefs?: boolean;
+  info?: Record<string, unknown>;
+  doc?: string;
+}
+
+const ALL_CASCADES = ["save-update", "merge", "refresh-expire", "expunge", "delete"];
+const KNOWN_CASCADES = new Set([...ALL_CASCADES, "delete-orphan", "all", "none"]);
+
+export function parseCascade(text: string | undefined): Set<string> {
+  const out = new Set<string>();
+  const parts = (text ?? "save-update, merge")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const p of parts) {
+    if (!KNOWN_CASCADES.has(p)) {
+      throw new ArgumentError(
+        `Invalid cascade option(s): ${JSON.stringify(p).replace(/"/g, "'")}; valid options are ${[...KNOWN_CASCADES].sort().map((c) => `'${c}'`).join(", ")}`,
+      );
+    }
+    if (p === "all") for (const c of ALL_CASCADES) out.add(c);
+    else if (p !== "none") out.add(p);
+  }
+  return out;
+}
+
+export type Direction = "ONETOMANY" | "MANYTOONE";
+
+export class RelationshipProperty {
+  readonly key: string;
+  readonly argument: unknown;
+  readonly options: RelationshipOptions;
+  parent!: Mapper;
+  /** The target mapper (after configure). */
+  mapper!: Mapper;
+  direction!: Direction;
+  uselist!: boolean;
+  /** [column on the "one" side, foreign key column on the "many" side] pairs. */
+  synchronize_pairs: [Column, Column][] = [];
+  readonly cascade: Set<string>;
+  readonly lazy: LazyStrategy;
+  readonly back_populates: string | null;
+  private _impl: RelationshipAttributeImpl | null = null;
+
+  constructor(key: string, argument: unknown, options: RelationshipOptions) {
+    this.key = key;
+    this.argument = argument;
+    this.options = options;
+    this.cascade = parseCascade(options.cascade);
+    if (this.cascade.has("delete-orphan") && !this.cascade.has("delete")) {
+      // SQLAlchemy accepts delete-orphan alone; it implies nothing else
+    }
+    this.lazy = options.lazy ?? "select";
+    this.back_populates = options.back_populates ?? options.backref ?? null;
+  }
+
+  get _save_update(): boolean {
+    return this.cascade.has("save-update");
+  }
+  get _delete(): boolean {
+    return this.cascade.has("delete");
+  }
+  get _delete_orphan(): boolean {
+    return this.cascade.has("delete-orphan");
+  }
+  get viewonly(): boolean {
+    return !!this.options.viewonly;
+  }
+  get entity(): Mapper {
+    this.parent._check_configure();
+    return this.mapper;
+  }
+  get target(): Table {
+    return this.entity.local_table;
+  }
+  get class_attribute(): unknown {
+    return (this.parent.class_ as unknown as Record<string, unknown>)[this.key];
+  }
+
+  /** The attribute behaviour (one-to-many list or scalar reference), once mappers are configured. */
+  get impl(): RelationshipAttributeImpl {
+    if (!this._impl) {
+      this.parent._check_configure();
+      if (!this._impl) throw new InvalidRequestError(`relationship ${this} is not configured`);
+    }
+    return this._impl;
+  }
+
+  toString(): string {
+    return `${this.parent ? className(this.parent.class_) : "?"}.${this.key}`;
+  }
+  __repr__(): string {
+    return `<_RelationshipDeclared at 0x7f3a5e0001c0; ${this.key}>`;
+  }
+
+  /* ------------------------------------------------------------------ configure -- */
+
+  _setup_target(): void {
+    let target = this.argument;
+    const registry = this.parent.registry as { _class_registry: Map<string, Function> };
+    const resolveName = (name: string): Function => {
+      const cls = registry._class_registry.get(name);
+      if (!cls) {
+        throw new InvalidRequestError(
+          `When initializing mapper ${this.parent}, expression '${name}' failed to locate a name ('${name}'). If this is a class name, consider adding this relationship() to the <class '__main__.${className(this.parent.class_)}'> class after both dependent classes have been defined.`,
+        );
+      }
+      return cls;
+    };
+    if (typeof target === "string") target = resolveName(target);
+    else if (typeof target === "function" && !_mapper_for_class(target) && !/^class\s/.test(Function.prototype.toString.call(target))) {
+      try {
+        target = (target as () => unknown)();
+      } catch (err) {
+        if (err instanceof ReferenceError) {
+          throw new InvalidRequestError(
+            `When initializing mapper ${this.parent}, the target of relationship '${this.key}' could not be resolved: ${err.message}. Define the target class before using the mapped classes.`,
+          );
+        }
+        throw err;
+      }
+      if (typeof target === "string") target = resolveName(target);
+    }
+    const m = _mapper_for_class(target);
+    if (!m) {
+      throw new ArgumentError(
+        `relationship '${this.key}' expects a class or a mapper argument (received: ${typeof target === "function" ? `<class '${(target as Function).name}'>` : String(target)})`,
+      );
+    }
+    this.mapper = m;
+  }
+
+  private _columns_of(spec: unknown): Column[] {
+    if (spec === undefined || spec === null) return [];
+    const list = Array.isArray(spec) ? spec : [spec];
+    return list.map((c) => {
+      const ce = (c as { __clause_element__?: () => Column }).__clause_element__;
+      return (typeof ce === "function" ? ce.call(c) : c) as Column;
+    });
+  }
+
+  _setup_join_and_direction(): void {
+    const parentTable = this.parent.local_table;
+    const targetTable = this.mapper.local_table;
+    const restrict = this._columns_of(this.options.foreign_keys);
+    const fksFrom = (from: Table, to: Table): ForeignKey[] =>
+      [...from.foreign_keys].filter(
+        (fk) => fk.parent && fk._resolve_column(false)?.table === to && (restrict.length === 0 || restrict.includes(fk.parent)),
+      );
+    const noFks = () =>
+      new NoForeignKeysError(
+        `Could not determine join condition between parent/child tables on relationship ${this} - there are no foreign keys linking these tables.  Ensure that referencing columns are associated with a ForeignKey or ForeignKeyConstraint, or specify a 'primaryjoin' expression.`,
+      );
+    const ambiguous = () =>
+      new AmbiguousForeignKeysError(
+        `Could not determine join condition between parent/child tables on relationship ${this} - there are multiple foreign key paths linking the tables.  Specify the 'foreign_keys' argument, providing a list of those columns which should be counted as containing a foreign key reference to the parent table.`,
+      );
+    let fks: ForeignKey[];
+    if (parentTable === targetTable) {
+      fks = fksFrom(parentTable, parentTable);
+      if (!fks.length) throw noFks();
+      const remote = this._columns_of(this.options.remote_side);
+      const pointsToRemote = remote.length > 0 && fks.every((fk) => remote.includes(fk._resolve_column(false)!));
+      this.direction = pointsToRemote ? "MANYTOONE" : "ONETOMANY";
+    } else {
+      const toParent = fksFrom(targetTable, parentTable);
+      const toTarget = fksFrom(parentTable, targetTable);
+      if (toParent.length && toTarget.length) throw ambiguous();
+      if (!toParent.length && !toTarget.length) throw noFks();
+      this.direction = toParent.length ? "ONETOMANY" : "MANYTOONE";
+      fks = toParent.length ? toParent : toTarget;
+    }
+    if (fks.length > 1 && new Set(fks.map((fk) => fk._resolve_column(false)!.table)).size === 1) {
+      const referenced = new Set(fks.map((fk) => fk._resolve_column(false)));
+      if (referenced.size < fks.length) throw ambiguous();
+    }
+    this.synchronize_pairs = fks.map((fk) => [fk._resolve_column(false)!, fk.parent!]);
+    this.uselist = this.options.uselist ?? this.direction === "ONETOMANY";
+    this._impl = this.uselist
+      ? new CollectionAttributeImpl(this.parent, this.key, this)
+      : new ScalarObjectAttributeImpl(this.parent, this.key, this);
+  }
+
+  _setup_backref(): void {
+    if (!this.back_populates) return;
+    const other = this.mapper._props.get(this.back_populates);
+    if (!(other instanceof RelationshipProperty)) {
+      throw new InvalidRequestError(
+        `Mapper '${this.mapper}' has no property '${this.back_populates}'.  If this property was indicated from other mappers or configure events, ensure registry.configure() has been called.`,
+      );
+    }
+    this.impl.backref = other.impl;
+  }
+
+  /* ------------------------------------------------------------------ SQL -- */
+
+  /** `user_account.id = address.user_id`. */
+  get primaryjoin(): ColumnElement {
+    this.parent._check_configure();
+    return and_(...this.synchronize_pairs.map(([one, many]) => one.eq(many)));
+  }
+
+  _clause_element(): ClauseElement {
+    return this.target;
+  }
+
+  /** `Address.user == some_user` → `address.user_id = :param_1`; `User.addresses.contains(a)`. */
+  _compare(op: string, other?: unknown): ClauseElement | null {
+    this.parent._check_configure();
+    if ((op === "eq" || op === "ne") && !this.uselist) {
+      const target = other ? stateOf(other as object) : null;
+      const crit = this.synchronize_pairs.map(([one, many]) => {
+        const value = target ? target.dict[this.mapper._columntoproperty.get(one)!.key] : null;
+        return op === "eq" ? many.eq(value) : many.ne(value);
+      });
+      return and_(...crit);
+    }
+    if (op === "contains" && this.uselist) {
+      const target = stateOf(other as object);
+      return and_(
+        ...this.synchronize_pairs.map(([one, many]) => one.eq(target.dict[this.mapper._columntoproperty.get(many)!.key])),
+      );
+    }
+    return null;
+  }
+
+  /** `User.addresses.any(criterion)`: EXISTS (SELECT 1 FROM address WHERE join AND criterion). */
+  _any(criterion?: unknown): ClauseElement {
+    const { exists } = relationshipHooks;
+    const crit = criterion === undefined ? this.primaryjoin : and_(this.primaryjoin, criterion);
+    return exists!(this.target, crit);
+  }
+
+  /** The value of the parent's columns that the lazy clause binds (one-to-many) … */
+  _lazy_bind(column: Column, value: unknown): BindParameter {
+    return new BindParameter(null, value, { type_: column.type, unique: true });
+  }
+}
+
+/** Filled by context.ts (avoids an import cycle with sql/selectable). */
+export const relationshipHooks: { exists?: (table: Table, crit: ClauseElement) => ClauseElement } = {};
+
+defineModule("sqlalchemy.orm.relationships", RelationshipProperty);

@@ -1,0 +1,933 @@
+/**
+ * `sqlalchemy.orm.session`: Session, SessionTransaction and sessionmaker.
+ *
+ * A Session holds an identity map and the pending/deleted objects, begins a transaction on its
+ * engine lazily (at the first statement: "BEGIN (implicit)"), flushes changes with the unit of work
+ * (unitofwork.ts) before queries (autoflush) and at commit, and expires every object at commit
+ * (expire_on_commit). `using session = new Session(engine)` closes it at the end of the block.
+ */
+import type { Connection, Engine } from "../engine/base.ts";
+import { InvalidRequestError, NoResultFound, PendingRollbackError } from "../exc.ts";
+import { defineModule, repr, str } from "../util/repr.ts";
+import { type AttributeImpl, stateOf } from "./attributes.ts";
+import { instance_str, NO_VALUE, objectAddress, raiseUnmapped, STATE_ATTR } from "./base.ts";
+import { execute_orm_statement, is_orm_statement } from "./context.ts";
+import { IdentityMap } from "./identity.ts";
+import { load_on_ident, load_on_pk_identity, load_scalar_attributes } from "./loading.ts";
+import { _mapper_for_class, configure_mappers, type Mapper } from "./mapper.ts";
+import { _sessions, type InstanceState, type SessionLike } from "./state.ts";
+import { lazy_load } from "./strategies.ts";
+import { UOWTransaction } from "./unitofwork.ts";
+
+export interface SessionOptions {
+  bind?: unknown;
+  autoflush?: boolean;
+  expire_on_commit?: boolean;
+  autobegin?: boolean;
+  info?: Record<string, unknown>;
+  join_transaction_mode?: string;
+  twophase?: boolean;
+}
+
+type TxState = "ACTIVE" | "DEACTIVE" | "CLOSED" | "COMMITTED";
+
+let sessionIds = 0;
+
+/** One (possibly nested) transaction of a Session (SQLAlchemy's SessionTransaction). */
+export class SessionTransaction {
+  readonly session: Session;
+  readonly _parent: SessionTransaction | null;
+  readonly nested: boolean;
+  _state: TxState = "ACTIVE";
+  /** bind → [connection, Core transaction, whether the session opened the connection]. */
+  readonly _connections = new Map<unknown, [Connection, { commit(): void; rollback(): void; is_active?: boolean }, boolean]>();
+  /** Objects that became persistent / were deleted in this transaction (restored by rollback). */
+  readonly _new = new Set<InstanceState>();
+  readonly _deleted = new Set<InstanceState>();
+  _rollback_exception: unknown = null;
+  /** A flush's own sub-transaction: rolling it back rolls back the real one. */
+  readonly _subtrans: boolean;
+
+  constructor(session: Session, parent: SessionTransaction | null, options: { nested?: boolean; subtrans?: boolean } = {}) {
+    this.session = session;
+    this._parent = parent;
+    this.nested = !!options.nested;
+    this._subtrans = !!options.subtrans;
+    session._transaction = this;
+    if (this.nested) {
+      // a SAVEPOINT on every connection of the parent
+      for (const [bind, [conn]] of this._root._connections) {
+        this._connections.set(bind, [conn, conn.begin_nested(), false]);
+      }
+    }
+  }
+
+  get is_active(): boolean {
+    return this._state === "ACTIVE";
+  }
+  get parent(): SessionTransaction | null {
+    return this._parent;
+  }
+  get _root(): SessionTransaction {
+    let t: SessionTransaction = this;
+    while (t._parent) t = t._parent;
+    return t;
+  }
+  /** The transaction that owns real database transactions (root or savepoint). */
+  get _boundary(): SessionTransaction {
+    let t: SessionTransaction = this;
+    while (t._subtrans && t._parent) t = t._parent;
+    return t;
+  }
+
+  _raise_for_prerequisite_state(operation: string): void {
+    if (this._state === "DEACTIVE") {
+      const t = this._root;
+      const exc = t._rollback_exception ?? this._rollback_exception;
+      if (exc) {
+        throw new PendingRollbackError(
+          `This Session's transaction has been rolled back due to a previous exception during flush. To begin a new transaction with this Session, first issue Session.rollback(). Original exception was: ${str(exc)}`,
+          { code: "7s2a" },
+        );
+      }
+      throw new InvalidRequestError(
+        "This session is in 'inactive' state, due to the SQL transaction being rolled back; no further SQL can be emitted within this transaction.",
+      );
+    }
+    if (this._state === "CLOSED" || this._state === "COMMITTED") {
+      throw new InvalidRequestError(`This transaction is closed (${operation})`);
+    }
+  }
+
+  _connection_for_bind(bind: unknown): Connection {
+    const existing = this._connections.get(bind);
+    if (existing) {
+      this._raise_for_prerequisite_state("connection");
+      return existing[0];
+    }
+    this._raise_for_prerequisite_state("connection");
+    if (this._parent) {
+      const conn = this._parent._connection_for_bind(bind);
+      if (!this.nested) return conn;
+      this._connections.set(bind, [conn, conn.begin_nested(), false]);
+      return conn;
+    }
+    const b = bind as { connect?: () => Connection; _is_connection?: boolean; in_transaction?: () => boolean; begin?: () => unknown };
+    let conn: Connection;
+    let owned = true;
+    if (typeof b.connect === "function" && !("engine" in (bind as object))) conn = b.connect();
+    else {
+      conn = bind as Connection;
+      owned = false;
+    }
+    const trans = (conn.in_transaction() ? conn.get_transaction() ?? conn.begin() : conn.begin()) as never;
+    this._connections.set(bind, [conn, trans, owned]);
+    return conn;
+  }
+
+  commit(): void {
+    this._raise_for_prerequisite_state("commit");
+    if (this._subtrans) {
+      this.session._transaction = this._parent;
+      this._state = "COMMITTED";
+      return;
+    }
+    if (!this.nested) this.session._flush_if_needed();
+    else this.session._flush_if_needed();
+    for (const [, [, trans]] of this._connections) trans.commit();
+    this._state = "COMMITTED";
+    if (!this.nested) {
+      this._remove_snapshot();
+      this._close_connections();
+    } else if (this._parent) {
+      for (const s of this._new) this._parent._new.add(s);
+      for (const s of this._deleted) this._parent._deleted.add(s);
+    }
+    this.session._transaction = this._parent;
+  }
+
+  rollback(capture?: unknown): void {
+    const session = this.session;
+    if (this._state === "ACTIVE") {
+      // roll back the nearest boundary (root or savepoint); sub-transactions in between become inactive
+      let boundary: SessionTransaction = this;
+      for (let t: SessionTransaction | null = this; t; t = t._parent) {
+        if (!t._subtrans || !t._parent) {
+          boundary = t;
+          break;
+        }
+        t._state = "DEACTIVE";
+      }
+      if (boundary._state === "ACTIVE") {
+        try {
+          for (const [, [, trans]] of boundary._connections) {
+            if (trans.is_active !== false) trans.rollback();
+          }
+        } finally {
+          boundary._state = "DEACTIVE";
+          boundary._restore_snapshot();
+        }
+      }
+      if (capture !== undefined) {
+        for (let t: SessionTransaction | null = this._parent; t; t = t._parent) {
+          t._rollback_exception = capture;
+          if (t === boundary) break;
+        }
+      }
+    }
+    if (this._subtrans || capture !== undefined) {
+      session._transaction = this._parent;
+      if (this !== this._boundary || this._subtrans) this._state = "DEACTIVE";
+      return;
+    }
+    this._state = "CLOSED";
+    if (!this.nested) this._close_connections();
+    session._transaction = this._parent;
+  }
+
+  close(): void {
+    if (this.session._transaction !== this && this.session._transaction) {
+      // close inner transactions first
+      let t: SessionTransaction | null = this.session._transaction;
+      while (t && t !== this) {
+        t._state = "CLOSED";
+        t = t._parent;
+      }
+    }
+    if (this._state === "ACTIVE" && !this._subtrans) {
+      for (const [, [, trans]] of this._connections) {
+        if (trans.is_active !== false) trans.rollback();
+      }
+    }
+    this._state = "CLOSED";
+    if (!this.nested && !this._subtrans) this._close_connections();
+    this.session._transaction = this._parent;
+  }
+
+  private _close_connections(): void {
+    for (const [, [conn, , owned]] of this._connections) if (owned) conn.close();
+    this._connections.clear();
+  }
+
+  /** After COMMIT: expire everything (expire_on_commit) and let go of deleted objects. */
+  _remove_snapshot(): void {
+    const session = this.session;
+    if (session.expire_on_commit) {
+      for (const s of session.identity_map.all_states()) {
+        s._expire();
+        session.identity_map._modified.delete(s);
+      }
+    }
+    for (const s of this._deleted) s._detach();
+    this._deleted.clear();
+    this._new.clear();
+  }
+
+  /** After ROLLBACK: new objects go back to transient, deleted ones come back, everything expires. */
+  _restore_snapshot(): void {
+    const session = this.session;
+    const toExpunge = new Set([...this._new, ...session._new.keys()]);
+    for (const s of toExpunge) session._expunge_state(s, true);
+    for (const s of [...this._deleted, ...session._deleted.keys()]) {
+      s._deleted = false;
+      session._deleted.delete(s);
+      if (s.key) {
+        session.identity_map.add(s);
+        s.session_id = session.hash_key;
+      }
+    }
+    this._deleted.clear();
+    this._new.clear();
+    for (const s of session.identity_map.all_states()) {
+      if (!this.nested || s.modified) {
+        s._expire();
+        session.identity_map._modified.delete(s);
+      }
+    }
+  }
+
+  [Symbol.dispose](): void {
+    if (this._state === "ACTIVE") this.close();
+  }
+}
+
+export class Session implements SessionLike {
+  bind: unknown;
+  autoflush: boolean;
+  expire_on_commit: boolean;
+  readonly autobegin: boolean;
+  readonly info: Record<string, unknown>;
+  readonly hash_key: number;
+  readonly identity_map = new IdentityMap();
+  /** Pending objects, in the order they were added. */
+  readonly _new = new Map<InstanceState, object>();
+  readonly _deleted = new Map<InstanceState, object>();
+  _transaction: SessionTransaction | null = null;
+  _flushing = false;
+  private _no_autoflush_depth = 0;
+  /** Set by AsyncSession: lazy loads raise MissingGreenlet, as they do without a greenlet. */
+  _is_asyncio = false;
+  _async_provider: unknown = null;
+  /** Set while awaitable_attrs runs a load (the one place IO is allowed under asyncio). */
+  _greenlet_allowed = false;
+
+  constructor(bind?: unknown, options: SessionOptions = {}) {
+    if (bind !== null && typeof bind === "object" && Object.getPrototypeOf(bind) === Object.prototype && !("dialect" in (bind as object))) {
+      options = bind as SessionOptions;
+      bind = options.bind;
+    }
+    this.bind = bind ?? options.bind ?? null;
+    this.autoflush = options.autoflush ?? true;
+    this.expire_on_commit = options.expire_on_commit ?? true;
+    this.autobegin = options.autobegin ?? true;
+    this.info = options.info ?? {};
+    this.hash_key = ++sessionIds;
+    _sessions.set(this.hash_key, this);
+  }
+
+  /* ------------------------------------------------------------------ transactions -- */
+
+  _autobegin_t(): SessionTransaction {
+    if (!this._transaction) {
+      if (!this.autobegin) {
+        throw new InvalidRequestError(
+          "Autobegin is disabled on this Session; please call session.begin() to start a new transaction",
+        );
+      }
+      new SessionTransaction(this, null);
+    }
+    return this._transaction!;
+  }
+
+  /** `session.begin()` / `session.begin((session) => { ... })`. */
+  begin(): SessionTransaction;
+  begin<T>(callback: (session: this) => T): T;
+  begin<T>(callback?: (session: this) => T): SessionTransaction | T {
+    if (this._transaction) throw new InvalidRequestError("A transaction is already begun on this Session.");
+    const trans = new SessionTransaction(this, null);
+    if (!callback) return trans;
+    return runInSessionTransaction(trans, () => callback(this));
+  }
+
+  /** SAVEPOINT: `session.begin_nested()` / `session.begin_nested(() => { ... })`. */
+  begin_nested(): SessionTransaction;
+  begin_nested<T>(callback: (session: this) => T): T;
+  begin_nested<T>(callback?: (session: this) => T): SessionTransaction | T {
+    const parent = this._autobegin_t();
+    this._flush_if_needed();
+    this._connection_for_bind(this.get_bind());
+    const trans = new SessionTransaction(this, parent, { nested: true });
+    if (!callback) return trans;
+    return runInSessionTransaction(trans, () => callback(this));
+  }
+
+  in_transaction(): boolean {
+    return this._transaction !== null;
+  }
+  in_nested_transaction(): boolean {
+    for (let t = this._transaction; t; t = t._parent) if (t.nested) return true;
+    return false;
+  }
+  get_transaction(): SessionTransaction | null {
+    return this._transaction?._root ?? null;
+  }
+  get_nested_transaction(): SessionTransaction | null {
+    for (let t = this._transaction; t; t = t._parent) if (t.nested) return t;
+    return null;
+  }
+  get is_active(): boolean {
+    return this._transaction === null || this._transaction.is_active;
+  }
+
+  commit(): void {
+    const trans = this._autobegin_t();
+    const root = trans._root;
+    if (trans !== root) {
+      // commit inner transactions, then the root
+      for (let t: SessionTransaction | null = this._transaction; t && t !== root; t = this._transaction) t.commit();
+    }
+    root.commit();
+  }
+
+  rollback(): void {
+    if (!this._transaction) return;
+    const root = this._transaction._root;
+    let t: SessionTransaction | null = this._transaction;
+    while (t && t !== root) {
+      t._state = "CLOSED";
+      t = t._parent;
+    }
+    this._transaction = root;
+    if (root._state === "ACTIVE") root.rollback();
+    else {
+      root._state = "CLOSED";
+      for (const [, [conn, , owned]] of root._connections) if (owned) conn.close();
+      root._connections.clear();
+      this._transaction = null;
+    }
+  }
+
+  close(): void {
+    this._close_impl(false);
+  }
+  reset(): void {
+    this._close_impl(false);
+  }
+  private _close_impl(invalidate: boolean): void {
+    void invalidate;
+    if (this._transaction) this._transaction._root.close();
+    this._transaction = null;
+    this.expunge_all();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  get_bind(_mapper?: unknown): unknown {
+    if (!this.bind) {
+      throw new InvalidRequestError(
+        "Could not locate a bind configured on SQL expression or this Session.",
+        { code: "cd3x" } as never,
+      );
+    }
+    return this.bind;
+  }
+
+  _connection_for_bind(bind: unknown): Connection {
+    return this._autobegin_t()._connection_for_bind(bind);
+  }
+
+  /** The Connection of the current transaction (begins one if needed). */
+  connection(): Connection {
+    return this._connection_for_bind(this.get_bind());
+  }
+
+  /* ------------------------------------------------------------------ adding and removing -- */
+
+  add(instance: object, _warn = true): void {
+    const state = this._state_of(instance);
+    this._save_or_update_state(state);
+  }
+
+  add_all(instances: Iterable<object>): void {
+    for (const o of instances) this.add(o);
+  }
+
+  _state_of(instance: unknown): InstanceState {
+    const state = instance !== null && typeof instance === "object" ? (instance as Record<string, InstanceState>)[STATE_ATTR] : undefined;
+    if (!state) raiseUnmapped(instance);
+    return state;
+  }
+
+  _save_or_update_state(state: InstanceState): void {
+    this._save_or_update_impl(state);
+    for (const child of cascadeIterator(state, "save-update")) this._save_or_update_impl(child);
+  }
+
+  private _save_or_update_impl(state: InstanceState): void {
+    if (state.key === null) this._save_impl(state);
+    else this._update_impl(state);
+  }
+
+  private _save_impl(state: InstanceState): void {
+    if (state.session_id === this.hash_key) return;
+    this._before_attach(state);
+    if (!this._new.has(state)) {
+      state._set_insert_order();
+      this._new.set(state, state.obj);
+    }
+    state.session_id = this.hash_key;
+  }
+
+  private _update_impl(state: InstanceState, revert_deletion = false): void {
+    if (state._deleted && !revert_deletion) {
+      throw new InvalidRequestError(
+        `Instance '${instance_str(state.obj)}' has been deleted.  Use the make_transient() function to send this object back to the transient state.`,
+      );
+    }
+    if (state.session_id === this.hash_key && this.identity_map.contains_state(state)) return;
+    this._before_attach(state);
+    const existing = this.identity_map._state_for(state.key!);
+    if (existing && existing !== state) {
+      throw new InvalidRequestError(
+        `Can't attach instance ${instance_str(state.obj)}; another instance with key ${repr(state.key)} is already present in this session.`,
+      );
+    }
+    this.identity_map.add(state);
+    state.session_id = this.hash_key;
+  }
+
+  private _before_attach(state: InstanceState): void {
+    if (state.session_id !== null && state.session_id !== this.hash_key && _sessions.has(state.session_id)) {
+      throw new InvalidRequestError(
+        `Object '${instance_str(state.obj)}' is already attached to session '${state.session_id}' (this is '${this.hash_key}')`,
+      );
+    }
+  }
+
+  delete(instance: object): void {
+    const state = this._state_of(instance);
+    this._delete_impl(state, instance, true);
+    for (const child of cascadeIterator(state, "delete")) this._delete_impl(child, child.obj, false);
+  }
+
+  private _delete_impl(state: InstanceState, obj: object, head: boolean): void {
+    if (state.key === null) {
+      if (head) throw new InvalidRequestError(`Instance '${instance_str(state.obj)}' is not persisted`);
+      return;
+    }
+    const toAttach = this._before_attach_check(state);
+    if (this._deleted.has(state)) return;
+    this.identity_map.add(state);
+    if (toAttach) state.session_id = this.hash_key;
+    this._deleted.set(state, obj);
+  }
+
+  private _before_attach_check(state: InstanceState): boolean {
+    if (state.session_id === this.hash_key) return false;
+    this._before_attach(state);
+    return true;
+  }
+
+  expunge(instance: object): void {
+    const state = this._state_of(instance);
+    if (state.session_id !== this.hash_key) {
+      throw new InvalidRequestError(`Instance ${instance_str(state.obj)} is not present in this Session`);
+    }
+    const all = [state, ...cascadeIterator(state, "expunge")];
+    for (const s of all) this._expunge_state(s, false);
+  }
+
+  _expunge_state(state: InstanceState, to_transient: boolean): void {
+    this._new.delete(state);
+    this._deleted.delete(state);
+    this.identity_map.safe_discard(state);
+    if (state.session_id === this.hash_key) state._detach();
+    if (to_transient && state.key !== null && this._transaction?._root._new.has(state)) state.key = null;
+    if (to_transient && state.key === null) {
+      state.modified = false;
+    }
+  }
+
+  expunge_all(): void {
+    for (const s of this.identity_map.all_states()) s._detach();
+    for (const s of this._new.keys()) s._detach();
+    for (const s of this._deleted.keys()) s._detach();
+    this.identity_map.clear();
+    this._new.clear();
+    this._deleted.clear();
+  }
+
+  /* ------------------------------------------------------------------ state views -- */
+
+  get new(): Set<object> {
+    return new Set(this._new.values());
+  }
+  get deleted(): Set<object> {
+    return new Set(this._deleted.values());
+  }
+  get dirty(): Set<object> {
+    const out = new Set<object>();
+    for (const s of this.identity_map._dirty_states()) if (!this._deleted.has(s) && s.modified) out.add(s.obj);
+    return out;
+  }
+  has(instance: object): boolean {
+    const state = (instance as Record<string, InstanceState>)[STATE_ATTR];
+    return !!state && state.session_id === this.hash_key && (this._new.has(state) || this.identity_map.contains_state(state));
+  }
+  /** Python's `obj in session`. */
+  contains(instance: object): boolean {
+    return this.has(instance);
+  }
+  [Symbol.iterator](): IterableIterator<object> {
+    return [...this._new.values(), ...this.identity_map.values()][Symbol.iterator]();
+  }
+
+  _modified_event(state: InstanceState): void {
+    if (state.key !== null) this.identity_map._modified.add(state);
+  }
+
+  is_modified(instance: object, include_collections = true): boolean {
+    const state = this._state_of(instance);
+    for (const [, impl] of state.mapper._impls) {
+      if (!include_collections && impl.collection) continue;
+      if (impl.get_history(state).has_changes()) return true;
+    }
+    return false;
+  }
+
+  /* ------------------------------------------------------------------ expire / refresh -- */
+
+  expire(instance: object, attribute_names?: readonly string[]): void {
+    const state = this._state_of(instance);
+    this._expire_state(state, attribute_names);
+  }
+
+  _expire_state(state: InstanceState, attribute_names?: readonly string[]): void {
+    this._validate_persistent(state);
+    if (attribute_names) state._expire_attributes(attribute_names);
+    else {
+      for (const s of [state, ...cascadeIterator(state, "refresh-expire")]) {
+        s._expire();
+        this.identity_map._modified.delete(s);
+      }
+    }
+    if (!state.modified) this.identity_map._modified.delete(state);
+  }
+
+  expire_all(): void {
+    for (const s of this.identity_map.all_states()) {
+      s._expire();
+    }
+    this.identity_map._modified.clear();
+  }
+
+  refresh(instance: object, attribute_names?: readonly string[], options: { with_for_update?: unknown } = {}): void {
+    void options;
+    const state = this._state_of(instance);
+    this._expire_state(state, attribute_names);
+    const found = load_on_ident(this, state.mapper, state.key!, {
+      refresh_state: state,
+      only_load_props: attribute_names ?? null,
+      label_style: "disambiguate_only",
+    });
+    if (found === null) throw new InvalidRequestError(`Could not refresh instance '${instance_str(state.obj)}'`);
+  }
+
+  _validate_persistent(state: InstanceState): void {
+    if (!this.identity_map.contains_state(state)) {
+      throw new InvalidRequestError(`Instance '${instance_str(state.obj)}' is not persistent within this Session`);
+    }
+  }
+
+  /** InstanceState._load_expired → the expired-attribute SELECT. */
+  _load_expired(state: InstanceState, attribute_names: readonly string[]): void {
+    load_scalar_attributes(this, state, attribute_names);
+  }
+
+  _lazy_load(state: InstanceState, impl: AttributeImpl): unknown {
+    return lazy_load(this, state, impl);
+  }
+
+  /* ------------------------------------------------------------------ flush -- */
+
+  /** A Session whose `no_autoflush` block is open does not flush before queries. */
+  get no_autoflush(): { [Symbol.dispose](): void } {
+    this._no_autoflush_depth += 1;
+    let done = false;
+    return {
+      [Symbol.dispose]: () => {
+        if (!done) {
+          done = true;
+          this._no_autoflush_depth -= 1;
+        }
+      },
+    };
+  }
+
+  _autoflush(): void {
+    if (this.autoflush && this._no_autoflush_depth === 0 && !this._flushing) this.flush();
+  }
+
+  _flush_if_needed(): void {
+    if (!this._flushing && this._is_dirty()) this.flush();
+  }
+
+  private _is_dirty(): boolean {
+    return this._new.size > 0 || this._deleted.size > 0 || this.identity_map._modified.size > 0;
+  }
+
+  flush(objects?: readonly object[]): void {
+    if (this._flushing) throw new InvalidRequestError("Session is already flushing");
+    if (!this._is_dirty()) return;
+    configure_mappers();
+    this._flushing = true;
+    try {
+      this._flush(objects);
+    } finally {
+      this._flushing = false;
+    }
+  }
+
+  private _flush(objects?: readonly object[]): void {
+    const parent = this._autobegin_t();
+    parent._raise_for_prerequisite_state("flush");
+    const trans = new SessionTransaction(this, parent, { subtrans: true });
+    try {
+      const uow = new UOWTransaction(this, trans);
+      uow.execute(objects?.map((o) => this._state_of(o)) ?? null);
+      uow.finalize_flush_changes();
+      trans.commit();
+    } catch (err) {
+      trans.rollback(err);
+      throw err;
+    }
+  }
+
+  /** The unit of work registers a newly inserted object. */
+  _register_persistent(state: InstanceState): void {
+    const existing = this.identity_map._state_for(state.key!);
+    if (existing && existing !== state) {
+      // a deleted object with the same key is replaced
+      this.identity_map.safe_discard(existing);
+    }
+    this.identity_map.add(state);
+    this._new.delete(state);
+    this._transaction?._boundary._new.add(state);
+  }
+
+  _remove_newly_deleted(state: InstanceState): void {
+    this.identity_map.safe_discard(state);
+    this._deleted.delete(state);
+    state._deleted = true;
+    this._transaction?._boundary._deleted.add(state);
+  }
+
+  /* ------------------------------------------------------------------ queries -- */
+
+  execute(statement: unknown, params?: Record<string, unknown> | readonly Record<string, unknown>[] | null, options: { execution_options?: Record<string, unknown>; bind_arguments?: Record<string, unknown> } = {}) {
+    const execution_options = options.execution_options ?? {};
+    if (is_orm_statement(statement)) return execute_orm_statement(this, statement, params ?? null, execution_options);
+    const conn = this._connection_for_bind(this.get_bind());
+    return conn.execute(statement, params as never, execution_options);
+  }
+
+  scalars(statement: unknown, params?: Record<string, unknown> | null, options: { execution_options?: Record<string, unknown> } = {}) {
+    return this.execute(statement, params, options).scalars();
+  }
+
+  scalar(statement: unknown, params?: Record<string, unknown> | null, options: { execution_options?: Record<string, unknown> } = {}): unknown {
+    return this.execute(statement, params, options).scalar();
+  }
+
+  /** `session.get(User, 1)` / `get(User, [1, 2])` / `get(User, { id: 1 })`. */
+  get<T>(entity: (abstract new (...args: never[]) => T) | Function, ident: unknown, options: { populate_existing?: boolean; with_for_update?: unknown; options?: unknown[]; execution_options?: Record<string, unknown> } = {}): T | null {
+    const mapper = _mapper_for_class(entity);
+    if (!mapper) throw new InvalidRequestError(`Class '${(entity as Function).name}' is not mapped`);
+    mapper._check_configure();
+    const pk = primaryKeyIdentity(mapper, ident);
+    const key = mapper.identity_key_from_primary_key(pk);
+    if (!options.populate_existing) {
+      const state = this.identity_map._state_for(key);
+      if (state) {
+        if (this._deleted.has(state) || state._deleted) return null;
+        if (state.expired_attributes.size > 0) state._load_expired();
+        return state.obj as T;
+      }
+    }
+    return load_on_pk_identity(this, mapper, pk, {
+      populate_existing: options.populate_existing ?? false,
+      options: options.options ?? [],
+    }) as T | null;
+  }
+
+  /** Like get(), but raises NoResultFound when there is no such row. */
+  get_one<T>(entity: (abstract new (...args: never[]) => T) | Function, ident: unknown): T {
+    const obj = this.get(entity, ident);
+    if (obj === null) {
+      throw new NoResultFound("No row was found when one was required");
+    }
+    return obj;
+  }
+
+  /** Copies the state of `instance` onto the persistent object with the same identity (loading it if needed). */
+  merge<T extends object>(instance: T, options: { load?: boolean } = {}): T {
+    return mergeImpl(this, instance, options.load ?? true, new Map()) as T;
+  }
+
+  _identity_lookup(mapper: Mapper, pk: readonly unknown[]): object | null {
+    return this.identity_map.get(mapper.identity_key_from_primary_key(pk));
+  }
+
+  __repr__(): string {
+    return `<sqlalchemy.orm.session.Session object at 0x${objectAddress(this)}>`;
+  }
+}
+
+/** The primary key values for get(): a scalar, a list/tuple in column order, or a dict by attribute name. */
+function primaryKeyIdentity(mapper: Mapper, ident: unknown): unknown[] {
+  const cols = mapper.primary_key;
+  let values: unknown[];
+  if (Array.isArray(ident)) values = [...ident];
+  else if (ident !== null && typeof ident === "object" && Object.getPrototypeOf(ident) === Object.prototype) {
+    const d = ident as Record<string, unknown>;
+    values = cols.map((c) => {
+      const key = mapper._columntoproperty.get(c)!.key;
+      if (!(key in d)) {
+        throw new InvalidRequestError(
+          `Incorrect names of values in identifier to formulate primary key for session.get(); primary key attribute names are ${cols.map((x) => `'${mapper._columntoproperty.get(x)!.key}'`).join(", ")}`,
+        );
+      }
+      return d[key];
+    });
+  } else values = [ident];
+  if (values.length !== cols.length) {
+    throw new InvalidRequestError(
+      `Incorrect number of values in identifier to formulate primary key for session.get(); primary key columns are ${cols.map((c) => `'${c}'`).join(", ")}`,
+    );
+  }
+  return values;
+}
+
+/** Objects reachable through relationships whose cascade includes `kind` (loaded values only, except delete). */
+export function* cascadeIterator(state: InstanceState, kind: string, seen = new Set<InstanceState>([state])): Generator<InstanceState> {
+  const mapper = state.mapper;
+  mapper._check_configure();
+  for (const rel of mapper._relationships) {
+    if (!rel.cascade.has(kind)) continue;
+    let value: unknown;
+    if (rel.key in state.dict) value = state.dict[rel.key];
+    else if (kind === "delete" && state.key !== null && state.session) value = rel.impl.get(state);
+    else continue;
+    const children = rel.uselist ? [...((value as Iterable<object>) ?? [])] : value ? [value as object] : [];
+    for (const child of children) {
+      const cs = stateOf(child);
+      if (!cs || seen.has(cs)) continue;
+      seen.add(cs);
+      yield cs;
+      yield* cascadeIterator(cs, kind, seen);
+    }
+  }
+}
+
+function mergeImpl(session: Session, instance: object, load: boolean, memo: Map<InstanceState, object>): object {
+  const state = session._state_of(instance);
+  const done = memo.get(state);
+  if (done) return done;
+  const mapper = state.mapper;
+  if (state.session_id === session.hash_key && (session._new.has(state) || session.identity_map.contains_state(state))) {
+    memo.set(state, instance);
+    return instance;
+  }
+  let key = state.key;
+  if (key === null) {
+    const pk = mapper.primary_key_from_instance(instance);
+    if (pk.every((v) => v !== NO_VALUE && v !== null)) key = mapper.identity_key_from_primary_key(pk);
+  }
+  let merged: object | null = null;
+  if (key) {
+    merged = session.identity_map.get(key);
+    if (!merged && load) merged = session.get(mapper.class_, [...key[1]]) as object | null;
+  }
+  if (!merged) {
+    merged = mapper._new_instance();
+    session.add(merged);
+  }
+  memo.set(state, merged);
+  const mstate = stateOf(merged);
+  for (const prop of mapper._column_props) {
+    if (prop.key in state.dict) prop.impl.set(mstate, state.dict[prop.key]);
+  }
+  for (const rel of mapper._relationships) {
+    if (!(rel.key in state.dict) || !rel.cascade.has("merge")) continue;
+    const v = state.dict[rel.key];
+    if (rel.uselist) rel.impl.set(mstate, [...((v as Iterable<object>) ?? [])].map((c) => mergeImpl(session, c, load, memo)));
+    else rel.impl.set(mstate, v ? mergeImpl(session, v as object, load, memo) : null);
+  }
+  return merged;
+}
+
+function runInSessionTransaction<T>(trans: SessionTransaction, fn: () => T): T {
+  let result: T;
+  try {
+    result = fn();
+  } catch (err) {
+    if (trans._state === "ACTIVE") trans.rollback();
+    else trans.close();
+    throw err;
+  }
+  if (result && typeof (result as { then?: unknown }).then === "function") {
+    throw new InvalidRequestError("Session.begin() takes a synchronous callback; use AsyncSession for async work");
+  }
+  if (trans._state === "ACTIVE") trans.commit();
+  return result;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * sessionmaker
+ * ---------------------------------------------------------------------------------------------- */
+
+export interface SessionMaker<S> {
+  (options?: SessionOptions): S;
+  /** `with Session.begin() as session:` → `Session.begin((session) => { ... })`. */
+  begin<T>(callback: (session: S) => T): T;
+  begin(): S;
+  configure(options: SessionOptions): void;
+  readonly kw: Record<string, unknown>;
+  readonly class_: Function;
+  __repr__(): string;
+}
+
+/** `sessionmaker(engine, { expire_on_commit: false, autoflush: true })`: a configured Session factory. */
+export function sessionmaker<S extends Session = Session>(
+  bind?: unknown,
+  options: SessionOptions & { class_?: new (bind: unknown, options: SessionOptions) => S } = {},
+): SessionMaker<S> {
+  if (bind !== null && typeof bind === "object" && Object.getPrototypeOf(bind) === Object.prototype) {
+    options = bind as typeof options;
+    bind = options.bind;
+  }
+  const { class_ = Session as unknown as new (bind: unknown, options: SessionOptions) => S, ...rest } = options;
+  const kw: Record<string, unknown> = {
+    bind: bind ?? null,
+    autoflush: rest.autoflush ?? true,
+    expire_on_commit: rest.expire_on_commit ?? true,
+  };
+  for (const [k, v] of Object.entries(rest)) if (!(k in kw) && k !== "bind") kw[k] = v;
+  const maker = ((overrides: SessionOptions = {}) => {
+    const all = { ...kw, ...overrides } as SessionOptions & { bind?: unknown };
+    return new class_(all.bind, all);
+  }) as SessionMaker<S>;
+  Object.defineProperty(maker, "kw", { value: kw });
+  Object.defineProperty(maker, "class_", { value: class_ });
+  maker.begin = ((callback?: (session: S) => unknown) => {
+    const session = maker();
+    if (!callback) {
+      session.begin();
+      return session;
+    }
+    try {
+      return session.begin(() => callback(session));
+    } finally {
+      session.close();
+    }
+  }) as SessionMaker<S>["begin"];
+  maker.configure = (o: SessionOptions) => {
+    for (const [k, v] of Object.entries(o)) kw[k] = v;
+  };
+  maker.__repr__ = () =>
+    `sessionmaker(class_=${repr(class_.name)}, ${Object.entries(kw)
+      .map(([k, v]) => `${k}=${repr(v)}`)
+      .join(", ")})`;
+  return maker;
+}
+
+/** Python's `sqlalchemy.orm.object_session(obj)`. */
+export function object_session(instance: object): Session | null {
+  return (stateOf(instance)?.session as Session | null) ?? null;
+}
+
+/** `make_transient(obj)`: forget the identity and the session. */
+export function make_transient(instance: object): void {
+  const state = stateOf(instance);
+  const s = state.session as Session | null;
+  if (s) s._expunge_state(state, false);
+  state.key = null;
+  state._deleted = false;
+  state.expired_attributes.clear();
+}
+
+/** `make_transient_to_detached(obj)`. */
+export function make_transient_to_detached(instance: object): void {
+  const state = stateOf(instance);
+  state.key = state.mapper._identity_key_from_state(state);
+  state._commit_all();
+}
+
+/** `close_all_sessions()`. */
+export function close_all_sessions(): void {
+  for (const s of _sessions.values()) (s as Session).close();
+}
+
+defineModule("sqlalchemy.orm.session", Session, SessionTransaction);

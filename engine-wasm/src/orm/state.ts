@@ -1,0 +1,251 @@
+/**
+ * `sqlalchemy.orm.state`: InstanceState — what `inspect(obj)` returns: the object's loaded values
+ * (`dict`), its original values of changed attributes (`committed_state`), its identity key, its
+ * session, and the state names transient / pending / persistent / deleted / detached.
+ */
+import { type PyTuple, tuple } from "../util/pytypes.ts";
+import { defineModule, repr } from "../util/repr.ts";
+import type { AttributeImpl } from "./attributes.ts";
+import { History } from "./attributes.ts";
+import { instance_str, NO_VALUE } from "./base.ts";
+import { DetachedInstanceError } from "./exc.ts";
+import type { Mapper } from "./mapper.ts";
+
+/** `(<class '__main__.User'>, (1,), None)`: a mapped class, its primary key, the identity token. */
+export type IdentityKey = PyTuple & { readonly 0: Function; readonly 1: PyTuple; readonly 2: null };
+
+const TUPLE = Symbol.for("sqlalchemy.tuple");
+export function identityKey(mapper: Mapper, pk: readonly unknown[]): IdentityKey {
+  const arr: unknown[] = [mapper.class_, tuple(pk), null];
+  Object.defineProperty(arr, TUPLE, { value: true, enumerable: false });
+  Object.defineProperty(arr, "__repr__", {
+    value: () => `(<class '__main__.${mapper.class_name}'>, ${repr(arr[1])}, None)`,
+    enumerable: false,
+  });
+  return Object.freeze(arr) as unknown as IdentityKey;
+}
+
+/** Session lookup by id, so that a state does not keep its session alive (SQLAlchemy's _sessions). */
+export const _sessions = new Map<number, SessionLike>();
+
+/** What a state needs from its Session (the Session class lives in session.ts). */
+export interface SessionLike {
+  readonly hash_key: number;
+  _load_expired(state: InstanceState, attribute_names: readonly string[]): void;
+  _lazy_load(state: InstanceState, impl: AttributeImpl): unknown;
+  _modified_event(state: InstanceState): void;
+  readonly _is_asyncio: boolean;
+}
+
+let insertOrder = 0;
+
+export class InstanceState {
+  readonly obj: object;
+  readonly mapper: Mapper;
+  /** Loaded attribute values (Python's `instance.__dict__`). */
+  dict: Record<string, unknown> = {};
+  /** Original values of attributes changed since the last flush/load. */
+  committed_state = new Map<string, unknown>();
+  /** Collections and references as they were at the last flush/load: key → original members. */
+  key: IdentityKey | null = null;
+  session_id: number | null = null;
+  _deleted = false;
+  /** Set by session.delete() until the flush. */
+  _orphaned_outside_of_session = false;
+  modified = false;
+  expired = false;
+  readonly expired_attributes = new Set<string>();
+  insert_order = 0;
+  /** Loader options that loaded this object (selectinload etc. carry over to lazy loads). */
+  load_options: readonly unknown[] = [];
+  /** Set while the object is being loaded by a query (no change events). */
+  _strong_obj: object | null = null;
+
+  constructor(obj: object, mapper: Mapper) {
+    this.obj = obj;
+    this.mapper = mapper;
+  }
+
+  get class_(): Function {
+    return this.mapper.class_;
+  }
+
+  get manager(): Mapper {
+    return this.mapper;
+  }
+
+  _set_insert_order(): void {
+    this.insert_order = ++insertOrder;
+  }
+
+  /* ------------------------------------------------------------------ state names -- */
+
+  get _attached(): boolean {
+    return this.session_id !== null && _sessions.has(this.session_id);
+  }
+  get transient(): boolean {
+    return this.key === null && !this._attached;
+  }
+  get pending(): boolean {
+    return this.key === null && this._attached;
+  }
+  get persistent(): boolean {
+    return this.key !== null && this._attached && !this._deleted;
+  }
+  get deleted(): boolean {
+    return this.key !== null && this._attached && this._deleted;
+  }
+  get was_deleted(): boolean {
+    return this._deleted;
+  }
+  get detached(): boolean {
+    return this.key !== null && !this._attached;
+  }
+  get has_identity(): boolean {
+    return this.key !== null;
+  }
+  get identity(): PyTuple | null {
+    return this.key ? this.key[1] : null;
+  }
+  get identity_key(): IdentityKey | null {
+    return this.key;
+  }
+  get session(): SessionLike | null {
+    return this.session_id !== null ? (_sessions.get(this.session_id) ?? null) : null;
+  }
+  get async_session(): unknown {
+    const s = this.session as { _async_provider?: unknown } | null;
+    return s?._async_provider ?? null;
+  }
+  get object(): object {
+    return this.obj;
+  }
+
+  /** Attribute keys with no loaded value. */
+  get unloaded(): Set<string> {
+    return new Set(this.mapper.attrs.keys().filter((k) => !(k in this.dict)));
+  }
+  /** Attribute keys not changed since load. */
+  get unmodified(): Set<string> {
+    return new Set(this.mapper.attrs.keys().filter((k) => !this.committed_state.has(k)));
+  }
+  unmodified_intersection(keys: Iterable<string>): Set<string> {
+    return new Set([...keys].filter((k) => !this.committed_state.has(k)));
+  }
+
+  /** `inspect(obj).attrs.name.history`, `.value`, `.loaded_value`; `inspect(obj).attrs.keys()`. */
+  get attrs(): AttrsView {
+    return makeAttrsView(this);
+  }
+
+  /* ------------------------------------------------------------------ change events -- */
+
+  _modified_event(key: string, previous: unknown): void {
+    if (!this.committed_state.has(key)) this.committed_state.set(key, previous);
+    if (!this.modified) {
+      this.modified = true;
+      this.session?._modified_event(this);
+    }
+  }
+
+  /** After a flush or load: what is in `dict` is the database's value. */
+  _commit_all(): void {
+    this.committed_state.clear();
+    this.modified = false;
+    this.expired = false;
+    for (const impl of this.mapper._collection_impls) {
+      const coll = this.dict[impl.key] as { _sa_commit?: () => void } | undefined;
+      coll?._sa_commit?.();
+    }
+  }
+
+  _commit(keys: Iterable<string>): void {
+    for (const k of keys) {
+      this.committed_state.delete(k);
+      this.expired_attributes.delete(k);
+    }
+    if (this.committed_state.size === 0) this.modified = false;
+  }
+
+  /** Expires every attribute (session.expire(obj), expire_on_commit, rollback). */
+  _expire(): void {
+    this.expired = true;
+    this.modified = false;
+    this.committed_state.clear();
+    for (const k of Object.keys(this.dict)) delete this.dict[k];
+    for (const impl of this.mapper._scalar_loader_impls) this.expired_attributes.add(impl.key);
+  }
+
+  _expire_attributes(attribute_names: Iterable<string>): void {
+    for (const key of attribute_names) {
+      const impl = this.mapper._impls.get(key);
+      if (!impl) continue;
+      delete this.dict[key];
+      this.committed_state.delete(key);
+      if (impl.accepts_scalar_loader) this.expired_attributes.add(key);
+    }
+    if (this.committed_state.size === 0) this.modified = false;
+  }
+
+  /** Loads expired column attributes (SQLAlchemy's InstanceState._load_expired). */
+  _load_expired(): void {
+    const toload = [...this.unmodified_intersection(this.expired_attributes)];
+    const session = this.session;
+    if (!session) {
+      throw new DetachedInstanceError(
+        `Instance ${instance_str(this.obj)} is not bound to a Session; attribute refresh operation cannot proceed`,
+      );
+    }
+    session._load_expired(this, toload);
+    this.expired_attributes.clear();
+    this.expired = false;
+  }
+
+  _detach(): void {
+    this.session_id = null;
+  }
+
+  __repr__(): string {
+    return `<sqlalchemy.orm.state.InstanceState object at 0x${(0x7f3a60000000).toString(16)}>`;
+  }
+}
+
+/** One attribute of an instance, as `inspect(obj).attrs.<key>` shows it (SQLAlchemy's AttributeState). */
+export class AttributeState {
+  readonly state: InstanceState;
+  readonly key: string;
+  constructor(state: InstanceState, key: string) {
+    this.state = state;
+    this.key = key;
+  }
+  get loaded_value(): unknown {
+    return this.key in this.state.dict ? this.state.dict[this.key] : NO_VALUE;
+  }
+  get value(): unknown {
+    return (this.state.obj as Record<string, unknown>)[this.key];
+  }
+  get history(): History {
+    const impl = this.state.mapper._impls.get(this.key)!;
+    return impl.get_history(this.state);
+  }
+  load_history(): History {
+    return this.history;
+  }
+}
+
+export type AttrsView = Record<string, AttributeState> & { keys(): string[]; items(): [string, AttributeState][] };
+
+function makeAttrsView(state: InstanceState): AttrsView {
+  const keys = state.mapper.attrs.keys();
+  const view: Record<string, unknown> = {};
+  for (const k of keys) Object.defineProperty(view, k, { get: () => new AttributeState(state, k), enumerable: true });
+  Object.defineProperty(view, "keys", { value: () => [...keys], enumerable: false });
+  Object.defineProperty(view, "items", {
+    value: () => keys.map((k) => [k, new AttributeState(state, k)]),
+    enumerable: false,
+  });
+  return view as AttrsView;
+}
+
+export { History };
+defineModule("sqlalchemy.orm.state", InstanceState, AttributeState);

@@ -1,0 +1,202 @@
+/**
+ * `sqlalchemy.orm.strategies`: how a relationship's value is loaded.
+ * - lazy="select" (default): on first access, `SELECT … WHERE ? = address.user_id` (one-to-many), or
+ *   for many-to-one the identity map first (no SQL when the object is there), else a get by key;
+ * - lazy="selectin": after the parent rows, one `SELECT … WHERE address.user_id IN (…)` for all;
+ * - lazy="joined": a LEFT OUTER JOIN in the parent query (context.ts / loading.ts);
+ * - lazy="raise": access raises; lazy="noload": empty.
+ */
+import { InvalidRequestError } from "../exc.ts";
+import { and_, BinaryExpression, BindParameter } from "../sql/elements.ts";
+import { BOOLEANTYPE } from "../sql/sqltypes.ts";
+import { LABEL_STYLE_TABLENAME_PLUS_COL, Select } from "../sql/selectable.ts";
+import type { AttributeImpl } from "./attributes.ts";
+import { stateOf } from "./attributes.ts";
+import { NO_VALUE } from "./base.ts";
+import { type EntityDesc, execute_orm_statement, type ORMResult, strategyFor } from "./context.ts";
+import { check_greenlet, type LoadContext, load_on_pk_identity, set_committed_value } from "./loading.ts";
+import type { RelationshipProperty } from "./relationships.ts";
+import type { Session } from "./session.ts";
+import type { InstanceState } from "./state.ts";
+import { _OrmLoadTag, type Load } from "./strategy_options.ts";
+
+function colValue(state: InstanceState, mapper: { _columntoproperty: Map<unknown, { key: string; impl: AttributeImpl }> }, col: unknown): unknown {
+  const prop = mapper._columntoproperty.get(col)!;
+  return prop.key in state.dict ? state.dict[prop.key] : prop.impl.get(state);
+}
+
+function orderBy(prop: RelationshipProperty): unknown[] {
+  const ob = prop.options.order_by;
+  if (ob === undefined || ob === null || ob === false) return [];
+  const list = Array.isArray(ob) ? ob : [ob];
+  return list.map((o) => (typeof o === "function" && !("__clause_element__" in o) ? (o as () => unknown)() : o));
+}
+
+/** Loads `impl`'s relationship for `state` on attribute access. */
+export function lazy_load(session: Session, state: InstanceState, impl: AttributeImpl): unknown {
+  const prop = (impl as unknown as { prop: RelationshipProperty }).prop;
+  const path: RelationshipProperty[] = [];
+  const strategy = strategyFor(prop, path, state.load_options as Load[]);
+  if (strategy === "raise" || strategy === "raise_on_sql") {
+    throw new InvalidRequestError(`'${prop}' is not available due to lazy='${strategy}'`);
+  }
+  if (strategy === "noload") {
+    set_committed_value(state, prop, prop.uselist ? [] : null);
+    return state.dict[prop.key];
+  }
+  if (prop.direction === "MANYTOONE") {
+    const values = prop.synchronize_pairs.map(([, many]) => colValue(state, prop.parent as never, many));
+    if (values.some((v) => v === null || v === undefined || v === NO_VALUE)) {
+      set_committed_value(state, prop, null);
+      return null;
+    }
+    const target = prop.mapper;
+    const useGet = prop.synchronize_pairs.length === target.primary_key.length && prop.synchronize_pairs.every(([one]) => target.primary_key.includes(one));
+    let obj: object | null = null;
+    if (useGet) {
+      const pk = target.primary_key.map((c) => values[prop.synchronize_pairs.findIndex(([one]) => one === c)]);
+      obj = session._identity_lookup(target, pk);
+      if (obj && stateOf(obj)._deleted) obj = null;
+      if (!obj) {
+        const loaded = withGreenletCheck(session, () => load_on_pk_identity(session, target, pk));
+        obj = loaded;
+      }
+    } else {
+      const crit = and_(...prop.synchronize_pairs.map(([one], i) => one.eq(values[i])));
+      const stmt = new Select(target.class_).set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL).where(crit).options(new _OrmLoadTag("lazy"));
+      obj = (execute_orm_statement(session, stmt, null, {}, { greenlet_check: true }) as ORMResult).scalars().first() as object | null;
+    }
+    set_committed_value(state, prop, obj);
+    return obj;
+  }
+  // one-to-many
+  const values = prop.synchronize_pairs.map(([one]) => colValue(state, prop.parent as never, one));
+  if (values.some((v) => v === null || v === undefined || v === NO_VALUE)) {
+    set_committed_value(state, prop, []);
+    return state.dict[prop.key];
+  }
+  const crit = and_(
+    ...prop.synchronize_pairs.map(
+      ([one, many], i) => new BinaryExpression(new BindParameter(null, values[i], { type_: one.type, unique: true }), many, "=", BOOLEANTYPE),
+    ),
+  );
+  let stmt = new Select(prop.mapper.class_).set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL).where(crit);
+  const ob = orderBy(prop);
+  if (ob.length) stmt = stmt.order_by(...ob);
+  stmt = stmt.options(new _OrmLoadTag("lazy"), ...subOptions(state.load_options as Load[], prop));
+  const result = execute_orm_statement(session, stmt, null, {}, { greenlet_check: true }) as ORMResult;
+  const children = result.scalars().all() as object[];
+  set_committed_value(state, prop, children);
+  return state.dict[prop.key];
+}
+
+function withGreenletCheck<T>(session: Session, fn: () => T): T {
+  const result = fn();
+  check_greenlet(session);
+  return result;
+}
+
+/** Loader options below `prop`, re-rooted for a query of `prop`'s target. */
+function subOptions(loads: readonly Load[], prop: RelationshipProperty): Load[] {
+  const out: Load[] = [];
+  for (const l of loads) {
+    if (l.path.length > 1 && l.path[0]!.prop === prop) out.push(new (l.constructor as new (p: unknown) => Load)(l.path.slice(1)));
+  }
+  return out;
+}
+
+/** After a query's rows: selectin loads for every relationship that asks for one. */
+export function post_load_selectin(ctx: LoadContext, states: InstanceState[]): void {
+  if (!states.length) return;
+  const byMapper = new Map<unknown, InstanceState[]>();
+  for (const s of states) {
+    const list = byMapper.get(s.mapper) ?? [];
+    list.push(s);
+    byMapper.set(s.mapper, list);
+  }
+  for (const [, list] of byMapper) {
+    const mapper = list[0]!.mapper;
+    for (const prop of mapper._relationships) {
+      if (strategyFor(prop, [], ctx.loads) !== "selectin" && strategyFor(prop, [], ctx.loads) !== "immediate") continue;
+      const parents = list.filter((s) => ctx.populate_existing || !(prop.key in s.dict));
+      if (!parents.length) continue;
+      if (strategyFor(prop, [], ctx.loads) === "immediate") {
+        for (const p of parents) lazy_load(ctx.session, p, prop.impl);
+        continue;
+      }
+      selectin_load(ctx, prop, parents);
+    }
+  }
+}
+
+function selectin_load(ctx: LoadContext, prop: RelationshipProperty, parents: InstanceState[]): void {
+  const session = ctx.session;
+  const target = prop.mapper;
+  const sub = subOptions(ctx.loads, prop);
+  if (prop.direction === "ONETOMANY") {
+    const [one, many] = prop.synchronize_pairs[0]!;
+    const keyed = new Map<unknown, InstanceState[]>();
+    for (const p of parents) {
+      const v = colValue(p, prop.parent as never, one);
+      if (v === null || v === undefined) {
+        set_committed_value(p, prop, []);
+        continue;
+      }
+      const l = keyed.get(v) ?? [];
+      l.push(p);
+      keyed.set(v, l);
+    }
+    const keys = [...keyed.keys()];
+    const found = new Map<unknown, object[]>();
+    for (let i = 0; i < keys.length; i += 500) {
+      const chunk = keys.slice(i, i + 500);
+      const others = target.columns.filter((c) => c !== many);
+      let stmt = new Select(many, ...others)
+        .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL)
+        .where(new BinaryExpression(many, new BindParameter("primary_keys", chunk, { type_: many.type, expanding: true, unique: false }), "IN", BOOLEANTYPE));
+      const ob = orderBy(prop);
+      if (ob.length) stmt = stmt.order_by(...ob);
+      stmt = stmt.options(new _OrmLoadTag("selectin"), ...sub);
+      const entities: EntityDesc[] = [
+        { kind: "column", expr: many, key: null },
+        { kind: "mapper", mapper: target, key: target.class_name },
+      ];
+      const result = execute_orm_statement(session, stmt, null, {}, { entities, no_autoflush: true });
+      for (const row of result.all()) {
+        const k = row._data[0];
+        const l = found.get(k) ?? [];
+        l.push(row._data[1] as object);
+        found.set(k, l);
+      }
+    }
+    for (const [k, ps] of keyed) for (const p of ps) set_committed_value(p, prop, found.get(k) ?? []);
+    return;
+  }
+  // many-to-one: the targets by primary key, skipping those in the identity map
+  const [one, many] = prop.synchronize_pairs[0]!;
+  const wanted = new Map<unknown, InstanceState[]>();
+  for (const p of parents) {
+    const v = colValue(p, prop.parent as never, many);
+    if (v === null || v === undefined) {
+      set_committed_value(p, prop, null);
+      continue;
+    }
+    const hit = session._identity_lookup(target, [v]);
+    if (hit && target.primary_key.length === 1 && target.primary_key[0] === one) {
+      set_committed_value(p, prop, hit);
+      continue;
+    }
+    const l = wanted.get(v) ?? [];
+    l.push(p);
+    wanted.set(v, l);
+  }
+  if (!wanted.size) return;
+  const stmt = new Select(target.class_)
+    .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL)
+    .where(new BinaryExpression(one, new BindParameter("primary_keys", [...wanted.keys()], { type_: one.type, expanding: true, unique: false }), "IN", BOOLEANTYPE))
+    .options(new _OrmLoadTag("selectin"), ...sub);
+  const result = execute_orm_statement(session, stmt, null, {}, { no_autoflush: true }) as ORMResult;
+  const byKey = new Map<unknown, object>();
+  for (const obj of result.scalars().all() as object[]) byKey.set(stateOf(obj).dict[target._columntoproperty.get(one)!.key], obj);
+  for (const [k, ps] of wanted) for (const p of ps) set_committed_value(p, prop, byKey.get(k) ?? null);
+}

@@ -1,0 +1,216 @@
+/**
+ * `sqlalchemy.orm.unitofwork`: UOWTransaction — one flush. Collects pending, modified and deleted
+ * objects, orders the work by mapper dependency (a table referenced by a foreign key is written
+ * before the tables that reference it, and deleted after them; rows of a self-referential table one
+ * at a time, parents first), runs each relationship's dependency processing, and hands rows to
+ * persistence.ts.
+ */
+import { CircularDependencyError } from "../exc.ts";
+import { topologicalSort } from "../util/topological.ts";
+import { stateOf } from "./attributes.ts";
+import { instance_str } from "./base.ts";
+import { process_many_to_one, process_one_to_many } from "./dependency.ts";
+import type { Mapper } from "./mapper.ts";
+import { delete_obj, save_obj } from "./persistence.ts";
+import type { InstanceState } from "./state.ts";
+
+interface SessionForUOW {
+  readonly _new: Map<InstanceState, object>;
+  readonly _deleted: Map<InstanceState, object>;
+  readonly identity_map: { _modified: Set<InstanceState> };
+  _save_or_update_state(state: InstanceState): void;
+  _register_persistent(state: InstanceState): void;
+  _remove_newly_deleted(state: InstanceState): void;
+  _expunge_state(state: InstanceState, to_transient: boolean): void;
+  _connection_for_bind(bind: unknown): import("../engine/base.ts").Connection;
+  get_bind(): unknown;
+}
+
+export class UOWTransaction {
+  readonly session: SessionForUOW;
+  readonly transaction: unknown;
+  readonly inserted: InstanceState[] = [];
+  readonly saved = new Set<InstanceState>();
+  readonly deleted: InstanceState[] = [];
+  private deleting = new Set<InstanceState>();
+
+  constructor(session: SessionForUOW, transaction: unknown) {
+    this.session = session;
+    this.transaction = transaction;
+  }
+
+  get connection() {
+    return this.session._connection_for_bind(this.session.get_bind());
+  }
+
+  execute(only: InstanceState[] | null): void {
+    const session = this.session;
+    const include = (s: InstanceState) => only === null || only.includes(s);
+    // save-update cascade into objects attached since they were added
+    for (const s of [...session._new.keys(), ...session.identity_map._modified]) {
+      if (include(s)) session._save_or_update_state(s);
+    }
+    // delete-orphan: children removed from a collection
+    this.deleting = new Set([...session._deleted.keys()].filter(include));
+    for (const s of [...session._new.keys(), ...session.identity_map._modified]) {
+      for (const rel of s.mapper._relationships) {
+        if (!rel.uselist || !rel._delete_orphan || !(rel.key in s.dict)) continue;
+        for (const child of rel.impl.get_history(s).deleted) {
+          const cs = stateOf(child as object);
+          if (cs.key === null) session._expunge_state(cs, true);
+          else this.deleting.add(cs);
+        }
+      }
+    }
+
+    const mappers = new Set<Mapper>();
+    for (const s of [...session._new.keys(), ...session.identity_map._modified, ...this.deleting]) mappers.add(s.mapper);
+    for (const m of [...mappers]) for (const rel of m._relationships) mappers.add(rel.mapper);
+    const order = this._sort_mappers([...mappers]);
+
+    // saves, parents first
+    for (const mapper of order) {
+      const states = this._states_to_save(mapper, include);
+      if (!states.length) continue;
+      if (mapper._has_cycles) {
+        for (const s of this._sort_states(mapper, states)) this._save(mapper, [s]);
+      } else this._save(mapper, states);
+    }
+
+    // deletes: detach children that stay, then children before parents
+    const dependents = new Set<InstanceState>();
+    for (const s of this.deleting) {
+      for (const rel of s.mapper._relationships) {
+        if (rel.direction !== "ONETOMANY" || rel.viewonly || rel._delete) continue;
+        if (rel.options.passive_deletes) continue;
+        const children = rel.impl.get(s) as Iterable<object>;
+        for (const child of children) {
+          const cs = stateOf(child);
+          if (this.deleting.has(cs)) continue;
+          for (const [, many] of rel.synchronize_pairs) {
+            const key = rel.mapper._columntoproperty.get(many)!.key;
+            rel.mapper._impls.get(key)!.set(cs, null);
+          }
+          dependents.add(cs);
+        }
+      }
+    }
+    if (dependents.size) {
+      for (const mapper of order) {
+        const states = [...dependents].filter((s) => s.mapper === mapper);
+        if (states.length) this._save(mapper, states);
+      }
+    }
+    for (const mapper of [...order].reverse()) {
+      let states = [...this.deleting].filter((s) => s.mapper === mapper);
+      if (!states.length) continue;
+      states.sort((a, b) => compareKeys(a, b));
+      if (mapper._has_cycles) states = this._sort_states(mapper, states).reverse();
+      delete_obj(this, mapper, states);
+      this.deleted.push(...states);
+    }
+  }
+
+  private _states_to_save(mapper: Mapper, include: (s: InstanceState) => boolean): InstanceState[] {
+    const session = this.session;
+    const pending = [...session._new.keys()].filter((s) => s.mapper === mapper && include(s) && !this.saved.has(s));
+    pending.sort((a, b) => a.insert_order - b.insert_order);
+    const dirty = [...session.identity_map._modified].filter(
+      (s) => s.mapper === mapper && include(s) && !this.deleting.has(s) && !session._deleted.has(s) && !this.saved.has(s),
+    );
+    dirty.sort((a, b) => compareKeys(a, b));
+    return [...dirty, ...pending];
+  }
+
+  private _save(mapper: Mapper, states: InstanceState[]): void {
+    for (const s of states) {
+      for (const rel of mapper._relationships) {
+        if (rel.direction === "MANYTOONE" && !rel.viewonly) process_many_to_one(rel, s);
+      }
+    }
+    const inserted = save_obj(this, mapper, states);
+    this.inserted.push(...inserted);
+    for (const s of states) this.saved.add(s);
+    for (const s of states) {
+      for (const rel of mapper._relationships) {
+        if (rel.direction !== "ONETOMANY" || rel.viewonly) continue;
+        for (const orphan of process_one_to_many(rel, s, (c) => this.deleting.has(c))) this.deleting.add(orphan);
+      }
+    }
+  }
+
+  /** Mappers in dependency order (referenced before referencing). */
+  private _sort_mappers(mappers: Mapper[]): Mapper[] {
+    const edges: [Mapper, Mapper][] = [];
+    for (const m of mappers) {
+      for (const rel of m._relationships) {
+        if (rel.mapper === m || rel.viewonly) continue;
+        if (rel.direction === "ONETOMANY") edges.push([m, rel.mapper]);
+        else edges.push([rel.mapper, m]);
+      }
+    }
+    try {
+      return topologicalSort(mappers, edges);
+    } catch (err) {
+      if (!(err instanceof CircularDependencyError)) throw err;
+      // mutually dependent tables: order rows one by one
+      for (const m of mappers) m._has_cycles = true;
+      return mappers;
+    }
+  }
+
+  /** Rows of a self-referential (or cyclic) mapper: parents before children. */
+  private _sort_states(_mapper: Mapper, states: InstanceState[]): InstanceState[] {
+    const edges: [InstanceState, InstanceState][] = [];
+    const set = new Set(states);
+    for (const s of states) {
+      for (const rel of s.mapper._relationships) {
+        if (!(rel.key in s.dict)) continue;
+        const v = s.dict[rel.key];
+        const others = rel.uselist ? [...((v as Iterable<object>) ?? [])] : v ? [v as object] : [];
+        for (const o of others) {
+          const os = stateOf(o);
+          if (!set.has(os) || os === s) continue;
+          edges.push(rel.direction === "ONETOMANY" ? [s, os] : [os, s]);
+        }
+      }
+    }
+    try {
+      return topologicalSort(states, edges);
+    } catch (err) {
+      if (err instanceof CircularDependencyError) {
+        throw new CircularDependencyError(
+          `Circular dependency detected. (cycles: {${states.map((s) => `SaveUpdateState(${instanceStr(s)})`).join(", ")}})`,
+        );
+      }
+      throw err;
+    }
+  }
+
+  finalize_flush_changes(): void {
+    const session = this.session;
+    for (const s of this.inserted) {
+      s.key = s.mapper._identity_key_from_state(s);
+      session._register_persistent(s);
+    }
+    for (const s of this.saved) s._commit_all();
+    for (const s of this.saved) session.identity_map._modified.delete(s);
+    for (const s of this.deleted) session._remove_newly_deleted(s);
+  }
+}
+
+function instanceStr(s: InstanceState): string {
+  return instance_str(s.obj);
+}
+
+function compareKeys(a: InstanceState, b: InstanceState): number {
+  const ka = a.key ? (a.key[1] as unknown[]) : [];
+  const kb = b.key ? (b.key[1] as unknown[]) : [];
+  for (let i = 0; i < Math.min(ka.length, kb.length); i++) {
+    const x = ka[i] as number | string;
+    const y = kb[i] as number | string;
+    if (x < y) return -1;
+    if (x > y) return 1;
+  }
+  return 0;
+}
