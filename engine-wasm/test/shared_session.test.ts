@@ -317,6 +317,13 @@ describe("one physical session, several connections (sql.js)", () => {
     a.cursor().execute("INSERT INTO t (x) VALUES (1)");
     expect(a.in_transaction).toBe(false);
     expect(physical.statements).toEqual(["BEGIN", "INSERT INTO t (x) VALUES (1)", "COMMIT"]);
+    // a BEGIN written by hand keeps its transaction open until COMMIT / ROLLBACK
+    a.cursor().execute("BEGIN");
+    a.cursor().execute("INSERT INTO t (x) VALUES (2)");
+    expect(a.in_transaction).toBe(true);
+    a.cursor().execute("ROLLBACK");
+    expect(a.in_transaction).toBe(false);
+    expect(scalar(a, "SELECT count(*) FROM t")).toBe(1);
   });
 
   it("Cursor: description, rowcount, executemany, fetch*", () => {

@@ -153,6 +153,8 @@ export class Connection implements DBAPIConnection {
   autocommit = false;
   /** PostgreSQL: an error aborted the transaction; statements fail until rollback. */
   private _failed = false;
+  /** A transaction begun by a hand-written BEGIN (kept open under autocommit until COMMIT / ROLLBACK). */
+  private _explicit = false;
 
   constructor(session: LogicalSession, hooks: DriverHooks) {
     this.session = session;
@@ -210,8 +212,13 @@ export class Connection implements DBAPIConnection {
       throw err;
     }
     if (kind === "rollback" || kind === "rollback_to") this._failed = false;
-    if (kind === "commit" || kind === "rollback") hooks.onEnd?.(session);
-    if (this.autocommit && session.holds_writes && kind !== "begin") session.commit();
+    if (kind === "begin") this._explicit = true;
+    if (kind === "commit" || kind === "rollback") {
+      this._explicit = false;
+      hooks.onEnd?.(session);
+    }
+    // in autocommit mode only a BEGIN written by hand keeps a transaction open
+    if (this.autocommit && !this._explicit && session.holds_writes) session.commit();
     return r;
   }
 
@@ -219,6 +226,7 @@ export class Connection implements DBAPIConnection {
     const s = this._session();
     const failed = this._failed;
     this._failed = false;
+    this._explicit = false;
     try {
       if (commit && !failed) s.commit();
       else s.rollback();
