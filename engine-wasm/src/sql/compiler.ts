@@ -46,7 +46,7 @@ import {
   SubqueryColumn,
   selectPlugins,
 } from "./selectable.ts";
-import type { TypeDialect, TypeEngine } from "./sqltypes.ts";
+import { type TypeDialect, type TypeEngine, typeCompileHook } from "./sqltypes.ts";
 
 /** What the compiler needs from a dialect (engine/default.ts's DefaultDialect provides it). */
 export interface CompilerDialect extends TypeDialect {
@@ -1135,6 +1135,7 @@ function dialectOf(bind: unknown): CompilerDialect {
   return bind as CompilerDialect;
 }
 
+typeCompileHook.fn = (t, bind) => typeCompilerFor(dialectOf(bind)).process(t);
 _setCacheHook((e, dialect, options) => compileWithCache(e, dialect as CompilerDialect, options));
 _setCompileHooks(
   (e, bind, options) => {

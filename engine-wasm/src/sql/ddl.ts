@@ -82,38 +82,13 @@ export class DDLCompiler extends SQLCompiler {
     return `\nCREATE TABLE ${this.format_table(table)} (\n\t${lines.join(", \n\t")}\n)\n\n`;
   }
 
-  /** PRIMARY KEY first, then the other constraints in the order the columns declared them. */
+  /** PRIMARY KEY first, then the other constraints in the order they were created. */
   protected table_constraints(table: Table): Constraint[] {
     const out: Constraint[] = [];
     if (table.primary_key.columns.length) out.push(table.primary_key);
-    for (const col of table.columns) {
-      for (const con of table.constraints) {
-        if (
-          con instanceof UniqueConstraint &&
-          (con as unknown as { _fromColumn?: boolean })._fromColumn &&
-          con.columns[0] === col
-        )
-          out.push(con);
-      }
-      for (const fk of col.foreign_keys)
-        out.push(
-          Object.assign(
-            new ForeignKeyConstraint([col.name], [fk.target_fullname], {
-              ondelete: fk.ondelete ?? undefined,
-              onupdate: fk.onupdate ?? undefined,
-              name: fk.name ?? undefined,
-            }),
-            { table, elements: [fk] },
-          ),
-        );
-    }
-    for (const con of table.constraints) {
-      if (con === table.primary_key || out.includes(con)) continue;
-      if (con instanceof UniqueConstraint && (con as unknown as { _fromColumn?: boolean })._fromColumn)
-        continue;
-      out.push(con);
-    }
-    return out;
+    const others = [...table.constraints].filter((c) => c !== table.primary_key);
+    others.sort((a, b) => a._creation_order - b._creation_order);
+    return [...out, ...others];
   }
 
   protected constraint_name(con: Constraint): string {
@@ -135,7 +110,7 @@ export class DDLCompiler extends SQLCompiler {
       const refCols = fks.map((fk) =>
         this.quote(fk._resolve_column(false)?.name ?? fk.target_fullname.split(".").pop()!),
       );
-      let s = `${this.constraint_name(con)}FOREIGN KEY(${con.columns.map((c) => this.quote(c)).join(", ")}) REFERENCES ${refTable} (${refCols.join(", ")})`;
+      let s = `${this.constraint_name(con)}FOREIGN KEY(${fks.map((fk, i) => this.quote(fk.parent?.name ?? con.columns[i]!)).join(", ")}) REFERENCES ${refTable} (${refCols.join(", ")})`;
       if (con.ondelete) s += ` ON DELETE ${con.ondelete}`;
       if (con.onupdate) s += ` ON UPDATE ${con.onupdate}`;
       return s;

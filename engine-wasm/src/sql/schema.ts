@@ -213,9 +213,13 @@ export class ForeignKey {
   }
 }
 
+let creationCounter = 0;
+
 export abstract class Constraint {
   name: string | null;
   table: Table | null = null;
+  /** Constraints render in the order they were created (SQLAlchemy's `_creation_order`). */
+  readonly _creation_order = ++creationCounter;
   constructor(name: string | null) {
     this.name = name;
   }
@@ -403,15 +407,28 @@ export class Table extends FromClause {
     return out;
   }
 
+  /**
+   * Adds a column; as in SQLAlchemy, `unique=True` (without `index=True`) and each ForeignKey become
+   * constraints now, so they come after constraints given to Table() in the CREATE TABLE.
+   */
   append_column(col: Column): void {
     col.table = this;
     this.c._add(col.key, col);
     if (col.primary_key) this.primary_key._add(col);
-    if (col.unique)
-      this.constraints.add(Object.assign(new UniqueConstraint(col), { table: this, _fromColumn: true }));
     if (col.index) {
-      const ix = new Index(`ix_${this.name}_${col.name}`, col, { unique: !!col.unique });
-      this.append_index(ix);
+      this.append_index(new Index(`ix_${this.name}_${col.name}`, col, { unique: !!col.unique }));
+    } else if (col.unique) {
+      this.append_constraint(new UniqueConstraint(col));
+    }
+    for (const fk of col.foreign_keys) {
+      const fkc = new ForeignKeyConstraint([col.key], [fk.target_fullname], {
+        name: fk.name ?? undefined,
+        ondelete: fk.ondelete ?? undefined,
+        onupdate: fk.onupdate ?? undefined,
+      });
+      fkc.table = this;
+      fkc.elements = [fk];
+      this.constraints.add(fkc);
     }
   }
 

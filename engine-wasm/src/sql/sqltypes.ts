@@ -13,6 +13,13 @@ export interface TypeDialect {
   readonly driver?: string;
 }
 
+/** Set by compiler.ts, which knows the dialects' type compilers. */
+export const typeCompileHook: { fn: (t: TypeEngine, dialect: unknown) => string } = {
+  fn: () => {
+    throw new Error("the SQL compiler is not loaded");
+  },
+};
+
 export class TypeEngine {
   /** Name used in DDL by the generic type compiler (`visit_<name>`). */
   readonly __visit_name__: string = "null";
@@ -35,6 +42,10 @@ export class TypeEngine {
   }
   toString(): string {
     return this.__repr__();
+  }
+  /** The type's name in DDL for a dialect (an engine, or the default dialect): `VARCHAR(30)`. */
+  compile(dialect?: unknown): string {
+    return typeCompileHook.fn(this, dialect);
   }
   /** The type a comparison with this type produces (Boolean); arithmetic keeps the type. */
   get python_type(): string {
@@ -150,7 +161,7 @@ export class Float extends Numeric {
   constructor(precision?: number | null, options: { asdecimal?: boolean } = {}) {
     super(precision, null, { asdecimal: options.asdecimal ?? false });
   }
-  override result_processor(): ResultProcessor | null {
+  override result_processor(_dialect?: TypeDialect): ResultProcessor | null {
     return this.asdecimal
       ? (v) => (v === null ? null : new Decimal(globalThis.String(v)))
       : (v) => (v instanceof Decimal ? Number(v.text) : v);
