@@ -161,13 +161,13 @@ function emit_insert_statements(
 export function delete_obj(uow: UOWTransaction, mapper: Mapper, states: InstanceState[]): void {
   const table = mapper.local_table;
   const conn = uow.connection;
-  const where = and_(...mapper.primary_key.map((c) => c.eq(bindparam(pkLabel(c), undefined, { type_: c.type }))));
+  const where = and_(...mapper.primary_key.map((c) => c.eq(bindparam(c.key, undefined, { type_: c.type }))));
   const params = states.map((state) => {
     const p: Params = {};
     for (const col of mapper.primary_key) {
       const key = mapper._columntoproperty.get(col)!.key;
       const original = state.committed_state.get(key);
-      p[pkLabel(col)] = original !== undefined && original !== NO_VALUE ? original : (state.key![1] as unknown[])[mapper.primary_key.indexOf(col)];
+      p[col.key] = original !== undefined && original !== NO_VALUE ? original : (state.key![1] as unknown[])[mapper.primary_key.indexOf(col)];
     }
     return p;
   });
