@@ -4,15 +4,17 @@
  * For PostgreSQL (PGlite) and SQLite (sql.js), three workloads — insert 1,000 rows, select 1,000 rows
  * with all(), 1,000 single-row selects by primary key — each done three ways: `raw` (the driver
  * alone), `core` (engine-wasm Core) and `orm` (engine-wasm ORM). Each (database, workload) runs
- * `--warmup` repetitions, then `--reps` timed ones; the layers take turns within every repetition, so
- * a change of machine load affects all of them alike. Every repetition is checked (the rows written or
+ * `--warmup` repetitions, then at least `--reps` timed ones; the layers take turns within every
+ * repetition, so a change of machine load affects all of them alike. A fast layer goes on (up to
+ * `--max-reps`) until it has been timed for `--min-time` seconds, so its median rests on more samples. Every repetition is checked (the rows written or
  * read are the expected ones) outside the timed part. A layer that cannot run shows
  * "n/a (not available: <error>)".
  *
  * Prints median ms and the ratio to raw, and writes bench/results.json (see lib/report.ts).
  *
- *   node bench/run.ts [--reps N] [--warmup N] [--database postgresql|sqlite] [--workload insert|select|get]
- *                     [--layer raw|core|orm] [--out FILE | --no-write]
+ *   node bench/run.ts [--reps N] [--max-reps N] [--min-time SECONDS] [--warmup N]
+ *                     [--database postgresql|sqlite] [--workload insert|select|get] [--layer raw|core|orm]
+ *                     [--out FILE | --no-write]
  */
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -39,6 +41,8 @@ import {
 const { values: args } = parseArgs({
   options: {
     reps: { type: "string", default: "7" },
+    "max-reps": { type: "string", default: "40" },
+    "min-time": { type: "string", default: "1" },
     warmup: { type: "string", default: "2" },
     database: { type: "string", multiple: true },
     workload: { type: "string", multiple: true },
@@ -68,6 +72,10 @@ function choose<T extends string>(
 }
 
 const REPS = count("reps", args.reps, 1);
+const MAX_REPS = Math.max(REPS, count("max-reps", args["max-reps"], 1));
+const MIN_TIME_MS = Number(args["min-time"]) * 1000;
+if (!(MIN_TIME_MS >= 0))
+  throw new RangeError(`--min-time must be a number of seconds >= 0, got ${args["min-time"]}`);
 const WARMUP = count("warmup", args.warmup, 0);
 const databases = choose<DatabaseKind>("database", args.database, ["postgresql", "sqlite"]);
 const workloads = choose<Workload>("workload", args.workload, WORKLOADS);
@@ -109,10 +117,18 @@ async function benchDatabase(kind: DatabaseKind, results: Result[], notes: Set<s
 
   for (const workload of workloads) {
     if (workload !== "insert") await db.filledTable();
-    const times = new Map<Layer, number[]>(layers.map((l) => [l, []]));
+    const times = new Map<Layer, number[]>([...prepared.keys()].map((l) => [l, []]));
     const failed = new Map<Layer, string>();
-    for (let rep = 0; rep < WARMUP + REPS; rep++) {
+    /** A layer takes part in every repetition until it has REPS timed ones and MIN_TIME_MS of them (or MAX_REPS). */
+    const wantsMore = (layer: Layer) => {
+      const t = times.get(layer)!;
+      if (failed.has(layer)) return false;
+      if (t.length < REPS) return true;
+      return t.length < MAX_REPS && t.reduce((a, b) => a + b, 0) < MIN_TIME_MS;
+    };
+    for (let rep = 0; [...prepared.keys()].some(wantsMore); rep++) {
       for (const [layer, cases] of prepared) {
+        if (rep >= WARMUP && !wantsMore(layer)) continue;
         if (failed.has(layer)) continue;
         try {
           const ms = await repetition(cases.cases[workload]);
@@ -124,12 +140,13 @@ async function benchDatabase(kind: DatabaseKind, results: Result[], notes: Set<s
     }
     const medianOf = (layer: Layer) => {
       const t = times.get(layer);
-      return t && t.length === REPS && !failed.has(layer) ? median(t) : null;
+      return t && t.length > 0 && !failed.has(layer) ? median(t) : null;
     };
     const raw = medianOf("raw");
     for (const layer of layers) {
       const error = unavailable.get(layer) ?? failed.get(layer);
-      const result = makeResult(kind, layer, workload, REPS, error ? null : medianOf(layer), raw, error);
+      const n = times.get(layer)?.length ?? 0;
+      const result = makeResult(kind, layer, workload, n, error ? null : medianOf(layer), raw, error);
       results.push(result);
       const shown = error ? `n/a (not available: ${error})` : `${result.median_ms} ms`;
       process.stdout.write(`${kind}: ${WORKLOAD_TITLES[workload]}, ${layer}: ${shown}\n`);
@@ -146,7 +163,8 @@ for (const kind of databases) await benchDatabase(kind, results, notes);
 const cpu = cpus()[0]?.model ?? "unknown CPU";
 process.stdout.write(
   `\nengine-wasm benchmark: Node ${process.version}, ${cpus().length} x ${cpu}; ` +
-    `median of ${REPS} timed repetitions after ${WARMUP} warm-up ones; echo off\n\n`,
+    `median of n timed repetitions (at least ${REPS}; up to ${MAX_REPS} until a layer was timed ${MIN_TIME_MS / 1000} s) ` +
+    `after ${WARMUP} warm-up ones; echo off\n\n`,
 );
 process.stdout.write(`${formatTable(results)}\n\n`);
 for (const note of notes) process.stdout.write(`${note}\n`);
