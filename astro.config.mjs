@@ -50,7 +50,9 @@ export default defineConfig({
     }),
   ],
   vite: {
-    worker: { format: "es" },
+    // Python's class names are the JavaScript class names (`sqlalchemy.exc.ProgrammingError`):
+    // the worker bundle keeps them through minification.
+    worker: { format: "es", rolldownOptions: { output: { keepNames: true } } },
     optimizeDeps: { exclude: ["@electric-sql/pglite"] },
   },
 });

@@ -7,8 +7,8 @@
  */
 
 import { defineCollection } from "astro:content";
+import { docsLoader } from "@astrojs/starlight/loaders";
 import { docsSchema } from "@astrojs/starlight/schema";
-import { glob } from "astro/loaders";
 import { z } from "astro/zod";
 
 /** The fields a lesson adds to Starlight's frontmatter. */
@@ -36,7 +36,9 @@ const lessonFields = z.object({
 });
 
 const docs = defineCollection({
-  loader: glob({ base: "./lessons", pattern: "**/[^_]*.{md,mdx}" }),
+  // site/content/docs is a link to lessons/: Starlight expects its collection there (sidebar
+  // autogeneration, locales and last-updated dates work from that path).
+  loader: docsLoader(),
   schema: (context) =>
     docsSchema({ extend: lessonFields })(context)
       .strict()

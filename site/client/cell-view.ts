@@ -49,8 +49,7 @@ export class CellView {
     this.expectsError = el.dataset.expect === "error";
     this.#s = s;
     this.#hash = el.dataset.hash ?? "";
-    const json = el.querySelector("script[data-nb-source]")?.textContent ?? "{}";
-    this.#compiled = JSON.parse(json) as CompiledCell;
+    this.#compiled = JSON.parse(el.dataset.compiled ?? "{}") as CompiledCell;
     this.original = this.#compiled.source;
     this.output = new OutputView(el.querySelector<HTMLElement>("[data-nb-output]")!, s);
     this.#key = `nb:cell:${location.pathname}:${this.id}`;
@@ -202,7 +201,7 @@ export class CellView {
     const reset = document.createElement("button");
     reset.type = "button";
     reset.className = "nb-button";
-    reset.textContent = this.#s.resetCell;
+    reset.textContent = this.#s.useNewVersion;
     reset.addEventListener("click", () => this.reset());
     const keep = document.createElement("button");
     keep.type = "button";

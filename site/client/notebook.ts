@@ -223,9 +223,9 @@ export class Notebook {
     let targetStarted = false;
     return (event) => {
       if (event.type === "done") {
-        if (!targetStarted && !event.stopped) {
+        if (!targetStarted) {
           target.output.clear();
-          target.output.notice(this.#s.skipped, "skipped");
+          target.output.notice(event.stopped ? this.#s.stoppedBeforeRun : this.#s.skipped, "skipped");
         }
         return;
       }

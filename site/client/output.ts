@@ -120,7 +120,8 @@ export class OutputView {
   }
 
   print(text: string): void {
-    this.#streamEl().append(el("span", "nb-print", `${text}\n`));
+    // The text is what Python's print() writes, its newline included.
+    this.#streamEl().append(el("span", "nb-print", text));
   }
 
   log(event: LogEvent): void {

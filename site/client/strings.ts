@@ -39,6 +39,8 @@ export interface Strings {
   atLine: (line: number, column: number) => string;
   setupFailed: (id: string) => string;
   skipped: string;
+  stoppedBeforeRun: string;
+  useNewVersion: string;
   shortcut: string;
   codeLabel: (id: string) => string;
   noOutput: string;
@@ -90,6 +92,8 @@ export const STRINGS: Readonly<Record<Lang, Strings>> = {
     atLine: (line, column) => `at line ${line}:${column}`,
     setupFailed: (id) => `The setup cell "${id}" failed:`,
     skipped: "Not run: an earlier cell failed.",
+    stoppedBeforeRun: "Stopped before it ran: nothing was executed.",
+    useNewVersion: "Use the lesson's version",
     shortcut: "Ctrl+Enter (⌘+Enter) runs the cell.",
     codeLabel: (id) => `Code of cell ${id}`,
     noOutput: "No output.",
@@ -128,6 +132,8 @@ export const STRINGS: Readonly<Record<Lang, Strings>> = {
     atLine: (line, column) => `строка ${line}:${column}`,
     setupFailed: (id) => `Подготовительная ячейка «${id}» завершилась ошибкой:`,
     skipped: "Не выполнена: предыдущая ячейка завершилась ошибкой.",
+    stoppedBeforeRun: "Остановлена до запуска: ничего не выполнено.",
+    useNewVersion: "Взять версию урока",
     shortcut: "Ctrl+Enter (⌘+Enter) выполняет ячейку.",
     codeLabel: (id) => `Код ячейки ${id}`,
     noOutput: "Нет вывода.",

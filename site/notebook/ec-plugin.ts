@@ -3,7 +3,8 @@
  *
  * Expressive Code still highlights the code at build time (the page reads well without JavaScript);
  * the plugin wraps the rendered block in a `<notebook-cell>` with the cell's controls (hidden until
- * the page's script takes over), the cell's source and its build-time compilation (JSON), and an
+ * the page's script takes over), the cell's build-time compilation (JSON in `data-compiled`: it
+ * carries the source too), and an
  * empty output region. The whole lesson's cells are checked once per file (`cells.ts`), so a bad
  * attribute, a duplicate id, a broken reference or a cell that does not compile fails the build with
  * the file's name and line.
@@ -31,14 +32,6 @@ function h(tagName: string, properties: Properties, children: ElementContent[] =
   return { type: "element", tagName, properties, children };
 }
 const t = (value: string): ElementContent => ({ type: "text", value });
-
-/** JSON safe inside `<script type="application/json">`. */
-export function scriptJson(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/</g, "\\u003c")
-    .replace(/\u2028/g, "\\u2028")
-    .replace(/\u2029/g, "\\u2029");
-}
 
 async function compiled(file: string, cell: LessonCell) {
   const result = compileCell(await loadTypeScript(), cell.code);
@@ -80,6 +73,7 @@ export function cellElement(
       className: ["nb-cell"],
       dataCellId: cell.id,
       dataHash: codeHash(cell.code),
+      dataCompiled: sourceJson,
       ...(cell.expect ? { dataExpect: cell.expect } : {}),
       ...(cell.side ? { dataSide: cell.side } : {}),
     },
@@ -92,7 +86,6 @@ export function cellElement(
       ]),
       h("div", { className: ["nb-notice"], dataNbNotice: "", hidden: true }),
       h("div", { className: ["nb-code"], dataNbCode: "" }, [rendered]),
-      h("script", { type: "application/json", dataNbSource: "" }, [t(sourceJson)]),
       h("div", {
         className: ["nb-output"],
         id: outputId,
@@ -129,7 +122,7 @@ export function notebookCells(): ExpressiveCodePlugin {
             `cell "${cell.id}": the code Expressive Code saw differs from the source (indented fence?)`,
           );
         }
-        const json = scriptJson(await compiled(shown, cell));
+        const json = JSON.stringify(await compiled(shown, cell));
         renderData.groupAst = cellElement(cell, renderData.groupAst, json, codeBlock.locale);
       },
     },
