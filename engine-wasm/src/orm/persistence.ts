@@ -12,7 +12,9 @@ import { and_, bindparam } from "../sql/elements.ts";
 import type { Column } from "../sql/schema.ts";
 import { is_equal } from "./attributes.ts";
 import { NO_VALUE } from "./base.ts";
-import { StaleDataError } from "./exc.ts";
+import { FlushError, StaleDataError } from "./exc.ts";
+import { instance_str } from "./base.ts";
+import { repr } from "../util/repr.ts";
 import type { Mapper } from "./mapper.ts";
 import type { InstanceState } from "./state.ts";
 import type { UOWTransaction } from "./unitofwork.ts";
@@ -43,6 +45,7 @@ export function save_obj(uow: UOWTransaction, mapper: Mapper, states: InstanceSt
     if (state.key === null) {
       const params = collect_insert_params(mapper, state);
       const has_all_pks = mapper.primary_key.every((c) => params[c.key] !== undefined && params[c.key] !== null);
+      if (has_all_pks) check_identity_conflict(uow, mapper, state);
       inserts.push({ state, params, keys: Object.keys(params).join(","), has_all_pks });
     } else {
       const params = collect_update_params(mapper, state);
@@ -52,6 +55,17 @@ export function save_obj(uow: UOWTransaction, mapper: Mapper, states: InstanceSt
   if (updates.length) emit_update_statements(uow, mapper, updates);
   if (inserts.length) emit_insert_statements(uow, mapper, inserts);
   return inserts.map((r) => r.state);
+}
+
+/** A new object whose primary key is already in the identity map (SQLAlchemy's FlushError). */
+function check_identity_conflict(uow: UOWTransaction, mapper: Mapper, state: InstanceState): void {
+  const key = mapper._identity_key_from_state(state);
+  const existing = uow.session.identity_map._state_for(key);
+  if (existing && existing !== state && !uow.is_deleting(existing)) {
+    throw new FlushError(
+      `New instance ${instance_str(state.obj)} with identity key ${repr(key)} conflicts with persistent instance ${instance_str(existing.obj)}`,
+    );
+  }
 }
 
 function collect_insert_params(mapper: Mapper, state: InstanceState): Params {

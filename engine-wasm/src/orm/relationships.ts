@@ -167,7 +167,9 @@ export class RelationshipProperty {
   }
 
   private _columns_of(spec: unknown): Column[] {
+    // a list, one column, or a function returning either (the classes may not exist yet)
     if (spec === undefined || spec === null) return [];
+    if (typeof spec === "function" && !("__clause_element__" in spec)) spec = (spec as () => unknown)();
     const list = Array.isArray(spec) ? spec : [spec];
     return list.map((c) => {
       const ce = (c as { __clause_element__?: () => Column }).__clause_element__;
@@ -215,6 +217,7 @@ export class RelationshipProperty {
     this._impl = this.uselist
       ? new CollectionAttributeImpl(this.parent, this.key, this)
       : new ScalarObjectAttributeImpl(this.parent, this.key, this);
+    this.parent._impls.set(this.key, this._impl);
   }
 
   _setup_backref(): void {

@@ -17,7 +17,7 @@ import type { InstanceState } from "./state.ts";
 interface SessionForUOW {
   readonly _new: Map<InstanceState, object>;
   readonly _deleted: Map<InstanceState, object>;
-  readonly identity_map: { _modified: Set<InstanceState> };
+  readonly identity_map: { _modified: Set<InstanceState>; _state_for(key: unknown): InstanceState | undefined };
   _save_or_update_state(state: InstanceState): void;
   _register_persistent(state: InstanceState): void;
   _remove_newly_deleted(state: InstanceState): void;
@@ -37,6 +37,10 @@ export class UOWTransaction {
   constructor(session: SessionForUOW, transaction: unknown) {
     this.session = session;
     this.transaction = transaction;
+  }
+
+  is_deleting(state: InstanceState): boolean {
+    return this.deleting.has(state);
   }
 
   get connection() {
@@ -69,11 +73,16 @@ export class UOWTransaction {
     const order = this._sort_mappers([...mappers]);
 
     // saves, parents first
-    for (const mapper of order) {
+    if (order === null) {
+      // tables that depend on each other: rows one at a time, in row dependency order
+      const all = [...mappers].flatMap((m) => this._states_to_save(m, include));
+      for (const s of this._sort_states(all)) this._save(s.mapper, [s]);
+    }
+    for (const mapper of order ?? []) {
       const states = this._states_to_save(mapper, include);
       if (!states.length) continue;
       if (mapper._has_cycles) {
-        for (const s of this._sort_states(mapper, states)) this._save(mapper, [s]);
+        for (const s of this._sort_states(states)) this._save(mapper, [s]);
       } else this._save(mapper, states);
     }
 
@@ -96,16 +105,16 @@ export class UOWTransaction {
       }
     }
     if (dependents.size) {
-      for (const mapper of order) {
+      for (const mapper of order ?? [...mappers]) {
         const states = [...dependents].filter((s) => s.mapper === mapper);
         if (states.length) this._save(mapper, states);
       }
     }
-    for (const mapper of [...order].reverse()) {
+    for (const mapper of [...(order ?? [...mappers])].reverse()) {
       let states = [...this.deleting].filter((s) => s.mapper === mapper);
       if (!states.length) continue;
       states.sort((a, b) => compareKeys(a, b));
-      if (mapper._has_cycles) states = this._sort_states(mapper, states).reverse();
+      if (mapper._has_cycles || order === null) states = this._sort_states(states).reverse();
       delete_obj(this, mapper, states);
       this.deleted.push(...states);
     }
@@ -139,8 +148,8 @@ export class UOWTransaction {
     }
   }
 
-  /** Mappers in dependency order (referenced before referencing). */
-  private _sort_mappers(mappers: Mapper[]): Mapper[] {
+  /** Mappers in dependency order (referenced before referencing); null when they form a cycle. */
+  private _sort_mappers(mappers: Mapper[]): Mapper[] | null {
     const edges: [Mapper, Mapper][] = [];
     for (const m of mappers) {
       for (const rel of m._relationships) {
@@ -153,14 +162,12 @@ export class UOWTransaction {
       return topologicalSort(mappers, edges);
     } catch (err) {
       if (!(err instanceof CircularDependencyError)) throw err;
-      // mutually dependent tables: order rows one by one
-      for (const m of mappers) m._has_cycles = true;
-      return mappers;
+      return null;
     }
   }
 
   /** Rows of a self-referential (or cyclic) mapper: parents before children. */
-  private _sort_states(_mapper: Mapper, states: InstanceState[]): InstanceState[] {
+  private _sort_states(states: InstanceState[]): InstanceState[] {
     const edges: [InstanceState, InstanceState][] = [];
     const set = new Set(states);
     for (const s of states) {

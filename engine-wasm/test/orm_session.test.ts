@@ -1,0 +1,289 @@
+/**
+ * Session and the unit of work on both databases: object states, flush order and statements,
+ * expire/refresh, transactions, and the errors SQLAlchemy raises (a failed flush and what the
+ * session allows next, identity conflicts, detached and deleted objects, cycles).
+ */
+import { create_engine, ForeignKey, func, Integer, inspect, String, select, text, update } from "sqlalchemy";
+import { CircularDependencyError, IntegrityError, InvalidRequestError, PendingRollbackError } from "sqlalchemy/exc";
+import {
+  DeclarativeBase,
+  DetachedInstanceError,
+  mapped_column,
+  ObjectDeletedError,
+  relationship,
+  Session,
+  sessionmaker,
+} from "sqlalchemy/orm";
+import { expect, it } from "vitest";
+import { captureOutput, eachDatabase } from "./support.ts";
+
+class Base extends DeclarativeBase {}
+
+class User extends Base {
+  static __tablename__ = "user_account";
+  @mapped_column({ primary_key: true }) accessor id!: number;
+  @mapped_column(String(30), { unique: true }) accessor name!: string;
+  @mapped_column(String, { nullable: true }) accessor fullname!: string | null;
+  @mapped_column(Integer, { nullable: true }) accessor age!: number | null;
+}
+
+/** Two tables that reference each other (their own MetaData: create_all cannot order them). */
+class CycleBase extends DeclarativeBase {}
+class Team extends CycleBase {
+  static __tablename__ = "team";
+  @mapped_column({ primary_key: true }) accessor id!: number;
+  @mapped_column(ForeignKey("player.id"), { nullable: true }) accessor captain_id!: number | null;
+  @relationship(() => Player, { foreign_keys: () => [Team.captain_id] as never }) accessor captain!: Player | null;
+}
+class Player extends CycleBase {
+  static __tablename__ = "player";
+  @mapped_column({ primary_key: true }) accessor id!: number;
+  @mapped_column(ForeignKey("team.id"), { nullable: true }) accessor team_id!: number | null;
+  @relationship(() => Team, { foreign_keys: () => [Player.team_id] as never }) accessor team!: Team | null;
+}
+
+/** A self-referential table. */
+class TreeBase extends DeclarativeBase {}
+class Node extends TreeBase {
+  static __tablename__ = "node";
+  @mapped_column({ primary_key: true }) accessor id!: number;
+  @mapped_column(String) accessor label!: string;
+  @mapped_column(ForeignKey("node.id"), { nullable: true }) accessor parent_id!: number | null;
+  @relationship(() => Node, { back_populates: "parent" }) accessor children!: Node[];
+  @relationship(() => Node, { back_populates: "children", remote_side: () => [Node.id] as never }) accessor parent!: Node | null;
+}
+
+const stateOf = (o: object) => {
+  const i = inspect(o);
+  return ["transient", "pending", "persistent", "deleted", "detached"].filter((s) => i[s]);
+};
+
+eachDatabase("Session", ({ kind, url }) => {
+  const out = captureOutput();
+  const pg = kind === "postgresql";
+  const p = (name: string) => (pg ? `%(${name})s` : "?");
+  const setup = () => {
+    const engine = create_engine(url, { echo: false });
+    Base.metadata.create_all(engine);
+    engine.echo = true;
+    return engine;
+  };
+
+  it("moves an object through transient, pending, persistent, deleted, detached", () => {
+    const engine = setup();
+    const session = new Session(engine);
+    const u = new User({ name: "spongebob" });
+    expect(stateOf(u)).toEqual(["transient"]);
+    session.add(u);
+    expect(stateOf(u)).toEqual(["pending"]);
+    expect(session.new.has(u)).toBe(true);
+    session.flush();
+    expect(stateOf(u)).toEqual(["persistent"]);
+    expect(u.id).toBe(1);
+    expect(inspect(u).identity).toEqual([1]);
+    session.delete(u);
+    expect(stateOf(u)).toEqual(["persistent"]);
+    session.flush();
+    expect(stateOf(u)).toEqual(["deleted"]);
+    session.commit();
+    expect(stateOf(u)).toEqual(["detached"]);
+    session.close();
+  });
+
+  it("UPDATE sets only the changed columns; equal values emit nothing (transcript 30)", () => {
+    const engine = setup();
+    using session = new Session(engine);
+    session.add_all([new User({ name: "a", age: 1 }), new User({ name: "b", age: 2 })]);
+    session.commit();
+    const [a, b] = session.scalars(select(User).order_by(User.id)).all() as User[];
+    out.clear();
+    a!.age = 10;
+    b!.age = 20;
+    b!.name = "b";
+    session.flush();
+    expect(out.sql()).toEqual([`UPDATE user_account SET age=${p("age")} WHERE user_account.id = ${p("user_account_id")}`, pg ? "[generated in Xs] [{'age': 10, 'user_account_id': 1}, {'age': 20, 'user_account_id': 2}]" : "[generated in Xs] [(10, 1), (20, 2)]"]);
+    expect(session.is_modified(a!)).toBe(false);
+  });
+
+  it("reloads expired attributes synchronously on access, refresh() SELECTs at once", () => {
+    const engine = setup();
+    using session = new Session(engine);
+    const u = new User({ name: "x", fullname: "X" });
+    session.add(u);
+    session.commit();
+    expect([...inspect(u).expired_attributes].sort()).toEqual(["age", "fullname", "id", "name"]);
+    out.clear();
+    expect(u.fullname).toBe("X");
+    expect(out.sql()[1]!.split("\n")[0]).toBe(
+      "SELECT user_account.id AS user_account_id, user_account.name AS user_account_name, user_account.fullname AS user_account_fullname, user_account.age AS user_account_age ",
+    );
+    engine.begin((conn) => conn.execute(text("UPDATE user_account SET fullname = 'Y'")));
+    expect(u.fullname).toBe("X");
+    session.refresh(u);
+    expect(u.fullname).toBe("Y");
+    session.expire(u, ["fullname"]);
+    expect([...inspect(u).expired_attributes]).toEqual(["fullname"]);
+  });
+
+  it("a failed flush (NOT NULL) rolls back, then every use raises PendingRollbackError until rollback()", () => {
+    const engine = setup();
+    const session = new Session(engine);
+    session.add(new User({ name: "ok" }));
+    session.commit();
+    const bad = new User({ fullname: "no name" });
+    session.add(bad);
+    let flushError: unknown;
+    try {
+      session.flush();
+    } catch (err) {
+      flushError = err;
+    }
+    expect(flushError).toBeInstanceOf(IntegrityError);
+    expect(out.sql()).toContain("ROLLBACK");
+    // the rollback sent the pending object back to transient; anything that needs the
+    // transaction is refused until rollback()
+    expect(stateOf(bad)).toEqual(["transient"]);
+    expect(() => session.execute(select(User))).toThrow(PendingRollbackError);
+    expect(() => session.commit()).toThrow(PendingRollbackError);
+    let caught: unknown = null;
+    try {
+      session.scalar(select(func.count()).select_from(User));
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(PendingRollbackError);
+    {
+      const err = caught as PendingRollbackError;
+      expect(err.message).toMatch(
+        /^This Session's transaction has been rolled back due to a previous exception during flush\. To begin a new transaction with this Session, first issue Session\.rollback\(\)\. Original exception was: \((sqlite3|psycopg2\.errors)\.(IntegrityError|NotNullViolation)\)/,
+      );
+      expect((err as PendingRollbackError).code).toBe("7s2a");
+    }
+    session.rollback();
+    expect(session.scalar(select(func.count()).select_from(User))).toBe(1);
+    session.close();
+  });
+
+  it("a unique violation during flush leaves the session usable after rollback()", () => {
+    const engine = setup();
+    using session = new Session(engine);
+    session.add(new User({ name: "dup" }));
+    session.commit();
+    session.add(new User({ name: "dup" }));
+    expect(() => session.commit()).toThrow(IntegrityError);
+    expect(() => session.commit()).toThrow(PendingRollbackError);
+    session.rollback();
+    session.add(new User({ name: "other" }));
+    session.commit();
+    expect(session.scalars(select(User.name).order_by(User.id)).all()).toEqual(["dup", "other"]);
+  });
+
+  it("a new object with the primary key of a persistent one conflicts in the identity map", () => {
+    const engine = setup();
+    using session = new Session(engine);
+    const first = session.get(User, 1) ?? new User({ id: 1, name: "one" });
+    session.add(first);
+    session.flush();
+    session.add(new User({ id: 1, name: "again" }));
+    expect(() => session.flush()).toThrow(
+      /^New instance <User at 0x[0-9a-f]+> with identity key \(<class '__main__\.User'>, \(1,\), None\) conflicts with persistent instance <User at 0x[0-9a-f]+>$/,
+    );
+  });
+
+  it("detached and deleted objects", () => {
+    const engine = setup();
+    let u: User;
+    {
+      using session = new Session(engine);
+      u = new User({ name: "gone" });
+      session.add(u);
+      session.commit();
+    }
+    expect(() => u.name).toThrow(DetachedInstanceError);
+    expect(() => u.name).toThrow(/^Instance <User at 0x[0-9a-f]+> is not bound to a Session; attribute refresh operation cannot proceed/);
+    using session = new Session(engine);
+    const again = session.get(User, 1)!;
+    engine.begin((conn) => conn.execute(text("DELETE FROM user_account")));
+    session.expire(again);
+    expect(() => again.name).toThrow(ObjectDeletedError);
+    expect(() => session.expire(new User({ name: "t" }))).toThrow(InvalidRequestError);
+    expect(() => session.delete(new User({ name: "t" }))).toThrow(/is not persisted$/);
+  });
+
+  it("rows that reference each other through nullable keys are ordered row by row", () => {
+    const engine = create_engine(url);
+    TreeBase.metadata.create_all(engine);
+    using session = new Session(engine);
+    const root = new Node({ label: "root" });
+    const child = new Node({ label: "child", parent: root });
+    const grandchild = new Node({ label: "grandchild" });
+    child.children.push(grandchild);
+    session.add(grandchild);
+    session.commit();
+    const rows = session.execute(select(Node.label, Node.parent_id).order_by(Node.id)).all().map((r) => [...r]);
+    expect(rows).toEqual([
+      ["root", null],
+      ["child", 1],
+      ["grandchild", 2],
+    ]);
+  });
+
+  it("mutually dependent rows in two tables raise CircularDependencyError", () => {
+    const engine = create_engine(url);
+    using session = new Session(engine);
+    const t = new Team();
+    const p1 = new Player();
+    t.captain = p1;
+    p1.team = t;
+    session.add(t);
+    let caught: unknown = null;
+    try {
+      session.flush();
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(CircularDependencyError);
+    expect((caught as Error).message).toMatch(/^Circular dependency detected\. \(cycles: /);
+    // as in SQLAlchemy, the failed flush rolled back: the pending objects are transient again
+    expect(inspect(t).transient).toBe(true);
+  });
+
+  it("autoflush before queries, no_autoflush, begin(callback), begin_nested", () => {
+    const engine = setup();
+    const Maker = sessionmaker(engine);
+    Maker.begin((session) => {
+      session.add(new User({ name: "a" }));
+      expect(session.scalar(select(func.count()).select_from(User))).toBe(1);
+      {
+        using _ = session.no_autoflush;
+        session.add(new User({ name: "b" }));
+        expect(session.scalar(select(func.count()).select_from(User))).toBe(1);
+      }
+      expect(session.scalar(select(func.count()).select_from(User))).toBe(2);
+    });
+    using session = Maker();
+    session.add(new User({ name: "c" }));
+    expect(() =>
+      session.begin_nested(() => {
+        session.add(new User({ name: "d" }));
+        session.flush();
+        throw new Error("inner");
+      }),
+    ).toThrow("inner");
+    session.commit();
+    expect(session.scalars(select(User.name).order_by(User.id)).all()).toEqual(["a", "b", "c"]);
+  });
+
+  it("ORM update() synchronizes the identity map ('auto')", () => {
+    const engine = setup();
+    using session = new Session(engine);
+    const u = new User({ name: "s", age: 1 });
+    session.add(u);
+    session.flush();
+    session.execute(update(User).where(User.name.eq("s")).values({ age: 5 }));
+    expect(u.age).toBe(5);
+    expect(session.is_modified(u)).toBe(false);
+    session.execute(update(User).where(User.name.like("s%")).values({ age: 6 }));
+    expect(u.age).toBe(6);
+  });
+});
