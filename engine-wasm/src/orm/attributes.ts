@@ -167,9 +167,17 @@ export class ScalarObjectAttributeImpl extends RelationshipAttributeImpl {
     return v === NO_VALUE ? null : v;
   }
 
+  /** The current value without emitting SQL: the loaded one, else the identity map's (SQLAlchemy's PASSIVE_NO_FETCH). */
+  _passive_old(state: InstanceState): unknown {
+    if (this.key in state.dict) return state.dict[this.key];
+    if (state.key === null) return NO_VALUE;
+    const session = state.session as { _passive_lookup?: (s: InstanceState, impl: AttributeImpl) => unknown } | null;
+    return session?._passive_lookup ? session._passive_lookup(state, this) : NO_VALUE;
+  }
+
   set(state: InstanceState, value: unknown, initiator?: AttributeImpl | null): void {
     const dict = state.dict;
-    const old = this.key in dict ? dict[this.key] : NO_VALUE;
+    const old = this._passive_old(state);
     if (old === value) return;
     state._modified_event(this.key, old);
     dict[this.key] = value ?? null;
@@ -181,7 +189,7 @@ export class ScalarObjectAttributeImpl extends RelationshipAttributeImpl {
   }
 
   _backref_append(state: InstanceState, child: object): void {
-    const old = this.key in state.dict ? state.dict[this.key] : NO_VALUE;
+    const old = this._passive_old(state);
     if (old === child) return;
     state._modified_event(this.key, old);
     state.dict[this.key] = child;

@@ -36,6 +36,24 @@ export function process_many_to_one(rel: RelationshipProperty, state: InstanceSt
   populate(rel, target ? stateOf(target) : null, state, rel.mapper, rel.parent);
 }
 
+/** Whether `child` is (now) in some parent's `rel` collection (SQLAlchemy's hasparent). */
+export function hasparent(rel: RelationshipProperty, child: InstanceState): boolean {
+  const back = rel.impl.backref;
+  if (back && back.key in child.dict) {
+    const parent = child.dict[back.key] as object | null;
+    if (!parent) return false;
+    const list = stateOf(parent).dict[rel.key] as object[] | undefined;
+    return !list || list.includes(child.obj);
+  }
+  const session = child.session as { identity_map: { all_states(): InstanceState[] }; _new: Map<InstanceState, object> } | null;
+  if (!session) return false;
+  for (const s of [...session.identity_map.all_states(), ...session._new.keys()]) {
+    if (s.mapper !== rel.parent || !(rel.key in s.dict)) continue;
+    if ((s.dict[rel.key] as object[]).includes(child.obj)) return true;
+  }
+  return false;
+}
+
 /**
  * One-to-many: after `state` (the parent) is saved, point added children at it and detach removed
  * ones. Returns the removed children that are orphans to delete.
@@ -51,7 +69,7 @@ export function process_one_to_many(rel: RelationshipProperty, state: InstanceSt
   }
   for (const child of history.deleted) {
     const cs = stateOf(child as object);
-    if (isDeleting(cs)) continue;
+    if (isDeleting(cs) || hasparent(rel, cs)) continue;
     if (rel._delete_orphan) {
       orphans.push(cs);
       continue;

@@ -16,7 +16,7 @@ import { IdentityMap } from "./identity.ts";
 import { load_on_ident, load_on_pk_identity, load_scalar_attributes } from "./loading.ts";
 import { _mapper_for_class, configure_mappers, type Mapper } from "./mapper.ts";
 import { _sessions, type InstanceState, type SessionLike } from "./state.ts";
-import { lazy_load } from "./strategies.ts";
+import { lazy_load, passive_identity_lookup } from "./strategies.ts";
 import { UOWTransaction } from "./unitofwork.ts";
 
 export interface SessionOptions {
@@ -608,6 +608,10 @@ export class Session implements SessionLike {
 
   _lazy_load(state: InstanceState, impl: AttributeImpl): unknown {
     return lazy_load(this, state, impl);
+  }
+
+  _passive_lookup(state: InstanceState, impl: AttributeImpl): unknown {
+    return passive_identity_lookup(this, state, impl);
   }
 
   /* ------------------------------------------------------------------ flush -- */

@@ -90,6 +90,23 @@ export function lazy_load(session: Session, state: InstanceState, impl: Attribut
   return state.dict[prop.key];
 }
 
+/** A many-to-one's current target from the identity map only (no SQL); NO_VALUE when unknown. */
+export function passive_identity_lookup(session: Session, state: InstanceState, impl: AttributeImpl): unknown {
+  const prop = (impl as unknown as { prop: RelationshipProperty }).prop;
+  if (prop.direction !== "MANYTOONE") return NO_VALUE;
+  const target = prop.mapper;
+  const values: unknown[] = [];
+  for (const [, many] of prop.synchronize_pairs) {
+    const key = prop.parent._columntoproperty.get(many)!.key;
+    if (!(key in state.dict)) return NO_VALUE;
+    values.push(state.dict[key]);
+  }
+  if (values.some((v) => v === null)) return null;
+  if (!prop.synchronize_pairs.every(([one]) => target.primary_key.includes(one))) return NO_VALUE;
+  const pk = target.primary_key.map((c) => values[prop.synchronize_pairs.findIndex(([one]) => one === c)]);
+  return session._identity_lookup(target, pk) ?? NO_VALUE;
+}
+
 function withGreenletCheck<T>(session: Session, fn: () => T): T {
   const result = fn();
   check_greenlet(session);

@@ -9,7 +9,7 @@ import { CircularDependencyError } from "../exc.ts";
 import { topologicalSort } from "../util/topological.ts";
 import { stateOf } from "./attributes.ts";
 import { instance_str } from "./base.ts";
-import { process_many_to_one, process_one_to_many } from "./dependency.ts";
+import { hasparent, process_many_to_one, process_one_to_many } from "./dependency.ts";
 import type { Mapper } from "./mapper.ts";
 import { delete_obj, save_obj } from "./persistence.ts";
 import type { InstanceState } from "./state.ts";
@@ -61,6 +61,7 @@ export class UOWTransaction {
         if (!rel.uselist || !rel._delete_orphan || !(rel.key in s.dict)) continue;
         for (const child of rel.impl.get_history(s).deleted) {
           const cs = stateOf(child as object);
+          if (hasparent(rel, cs)) continue;
           if (cs.key === null) session._expunge_state(cs, true);
           else this.deleting.add(cs);
         }
