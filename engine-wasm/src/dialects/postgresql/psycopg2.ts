@@ -76,5 +76,10 @@ export const psycopg2: DBAPIModule = {
 
 /** `cursor.mogrify()` as psycopg2 would give it (the SQL sent for `operation` with `parameters`). */
 export function psycopg2_mogrify(operation: string, parameters?: DBAPIParameters): string {
-  return mogrify(operation, parameters, (m) => clientError("psycopg2", "ProgrammingError", m));
+  try {
+    return mogrify(operation, parameters, (m) => clientError("psycopg2", "ProgrammingError", m));
+  } catch (err) {
+    if (err instanceof CannotAdapt) throw clientError("psycopg2", "ProgrammingError", err.message);
+    throw err;
+  }
 }

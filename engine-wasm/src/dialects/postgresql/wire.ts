@@ -14,6 +14,7 @@
  * session of connectors/shared_session.ts for PostgreSQL.
  */
 import { protocol } from "@electric-sql/pglite";
+import { keywords } from "../../connectors/classify.ts";
 import type { ExecResult, PhysicalSession, SequencePositions } from "../../connectors/shared_session.ts";
 import type { DBAPIParameters } from "../../engine/interfaces.ts";
 import { CodecError, encodeParameter } from "./asyncpg_codecs.ts";
@@ -86,7 +87,6 @@ interface Collected {
   /** The current statement has sent its RowDescription. */
   described: boolean;
   empty: boolean;
-  copy: "FROM" | "TO" | null;
   error: PgErrorFields | null;
   paramTypes: number[] | null;
 }
@@ -140,6 +140,19 @@ function errorFields(msg: BackendMessage): PgErrorFields {
   return fields;
 }
 
+/**
+ * PGlite's backend reads COPY data from its own standard input, which would end the process: COPY
+ * FROM STDIN / TO STDOUT is refused before it is sent (psycopg2 refuses it too, pointing to its copy
+ * methods).
+ */
+function refuseCopy(sql: string): void {
+  if (!/copy/i.test(sql)) return;
+  const words = keywords(sql);
+  if (!words.includes("copy")) return;
+  if (words.includes("stdin")) throw new CopyNotSupportedError("FROM");
+  if (words.includes("stdout")) throw new CopyNotSupportedError("TO");
+}
+
 const serialize = protocol.serialize;
 const SYNC = serialize.sync();
 
@@ -163,7 +176,6 @@ export class PGliteWire implements PhysicalSession {
       command: "",
       described: false,
       empty: false,
-      copy: null,
       error: null,
       paramTypes: null,
     };
@@ -205,12 +217,6 @@ export class PGliteWire implements PhysicalSession {
         case "parameterDescription":
           c.paramTypes = msg.dataTypeIDs as number[];
           break;
-        case "copyInResponse":
-          c.copy = "FROM";
-          break;
-        case "copyOutResponse":
-          c.copy = "TO";
-          break;
         case "error":
           c.error ??= errorFields(msg);
           break;
@@ -237,13 +243,8 @@ export class PGliteWire implements PhysicalSession {
 
   /** Simple Query protocol: the SQL already has its literals in it. */
   query(sql: string): WireResult {
-    const c = this.exchange(serialize.query(sql));
-    if (c.copy === "FROM") {
-      // The server waits for the data: end the COPY so the session is usable again.
-      this.exchange(concat([serialize.copyFail("COPY FROM STDIN is not supported"), SYNC]));
-    }
-    if (c.copy && !c.error) throw new CopyNotSupportedError(c.copy);
-    return this.result(c, sql);
+    refuseCopy(sql);
+    return this.result(this.exchange(serialize.query(sql)), sql);
   }
 
   /** Parse + Describe of the unnamed statement: the parameter types the server infers. */
@@ -260,6 +261,7 @@ export class PGliteWire implements PhysicalSession {
    * type (a ParameterEncodeError when the codec refuses it), bind, execute.
    */
   extended(sql: string, values: readonly unknown[]): WireResult {
+    refuseCopy(sql);
     let bindValues: (string | null)[] = [];
     if (values.length) {
       const { paramTypes } = this.describe(sql);
