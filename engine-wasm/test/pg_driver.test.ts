@@ -427,7 +427,7 @@ group("wire client and drivers", () => {
       conn.rollback();
       const long = "SELECT aaaaaaaaaa, bbbbbbbbbb, cccccccccc, dddddddddd, eeeeeeeeee, ffffffffff FROM nope";
       expect(errorPositionLines(long, 84)).toBe(
-        "LINE 1: ...bb, cccccccccc, dddddddddd, eeeeeeeeee, ffffffffff FROM nope\n" + `${" ".repeat(67)}^\n`,
+        `LINE 1: ...bb, cccccccccc, dddddddddd, eeeeeeeeee, ffffffffff FROM nope\n${" ".repeat(67)}^\n`,
       );
     });
 
