@@ -15,6 +15,7 @@ const base = `/${(process.env.BASE_PATH ?? "").replace(/^\/+|\/+$/g, "")}`;
 
 export default defineConfig({
   srcDir: "./site",
+  publicDir: "./site/public",
   outDir: "./dist",
   output: "static",
   base,
