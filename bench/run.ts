@@ -172,5 +172,5 @@ if (!args["no-write"]) {
   writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`\nwrote ${args.out}\n`);
 }
-// PGlite keeps the event loop alive after the work is done.
-process.exit(0);
+// PGlite keeps the event loop alive after the work is done. The driver alone failing is a broken benchmark.
+process.exit(results.some((r) => r.layer === "raw" && r.error !== undefined) ? 1 : 0);

@@ -65,6 +65,7 @@ async function loadModel(): Promise<{ User: UserClass }> {
     /from "(sqlalchemy(?:\/[a-z/]+)?)"/g,
     (_m, spec: string) => `from "${import.meta.resolve(spec)}"`,
   );
+  js += "\n//# sourceURL=bench/orm-model.ts\n";
   return import(`data:text/javascript;base64,${Buffer.from(js).toString("base64")}`);
 }
 
