@@ -105,7 +105,7 @@ export async function ormLayer(db: BenchDatabase): Promise<LayerCases> {
         },
         check(users) {
           const found = users as (UserObject | null)[];
-          const missing = found.findIndex((u) => u === null);
+          const missing = found.indexOf(null);
           if (missing >= 0)
             throw new Error(`orm get: session.get(User, ${LOOKUP_IDS[missing]}) returned None`);
           checkLookups(tuples(found as UserObject[]), "orm get");
