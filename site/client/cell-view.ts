@@ -100,7 +100,7 @@ export class CellView {
     this.#mounting ??= import("./editor.ts").then(({ createEditor }) => {
       const host = this.el.querySelector<HTMLElement>("[data-nb-code]")!;
       const holder = document.createElement("div");
-      holder.className = "nb-editor";
+      holder.className = "nb-editor not-content"; // outside Starlight's prose styles
       const editor = createEditor({
         parent: holder,
         doc: this.#code,
