@@ -2,10 +2,18 @@
  * Relationships (lazy / selectin / joined loading, statement counts as in transcript 39, cascades)
  * and AsyncSession (MissingGreenlet on expired attributes, the ways out) on both databases.
  */
-import { create_engine, event, ForeignKey, String, select } from "sqlalchemy";
-import { AsyncAttrs, AsyncSession, async_sessionmaker, create_async_engine } from "sqlalchemy/ext/asyncio";
+import { create_engine, event, ForeignKey, String as StringType, select } from "sqlalchemy";
 import { InvalidRequestError, MissingGreenlet } from "sqlalchemy/exc";
-import { DeclarativeBase, joinedload, mapped_column, relationship, Session, selectinload } from "sqlalchemy/orm";
+import { AsyncAttrs, AsyncSession, async_sessionmaker, create_async_engine } from "sqlalchemy/ext/asyncio";
+import {
+  DeclarativeBase,
+  type InstrumentedList,
+  joinedload,
+  mapped_column,
+  relationship,
+  Session,
+  selectinload,
+} from "sqlalchemy/orm";
 import { expect, it } from "vitest";
 import { captureOutput, eachDatabase } from "./support.ts";
 
@@ -14,17 +22,22 @@ class Base extends AsyncAttrs(DeclarativeBase) {}
 class User extends Base {
   static __tablename__ = "user_account";
   @mapped_column({ primary_key: true }) accessor id!: number;
-  @mapped_column(String(30)) accessor name!: string;
-  @relationship(() => Address, { back_populates: "user", cascade: "all, delete-orphan" }) accessor addresses!: Address[];
+  @mapped_column(StringType(30)) accessor name!: string;
+  @relationship(() => Address, { back_populates: "user", cascade: "all, delete-orphan" })
+  accessor addresses!: Address[];
 }
 
 class Address extends Base {
   static __tablename__ = "address";
   @mapped_column({ primary_key: true }) accessor id!: number;
-  @mapped_column(String) accessor email!: string;
+  @mapped_column(StringType) accessor email!: string;
   @mapped_column(ForeignKey("user_account.id")) accessor user_id!: number;
   @relationship(() => User, { back_populates: "addresses" }) accessor user!: User;
 }
+
+/** Class-level mapped attributes (`User.id`) are not in the classes' static types. */
+const User_ = User as unknown as Record<string, any>;
+const Address_ = Address as unknown as Record<string, any>;
 
 eachDatabase("relationships", ({ url }) => {
   captureOutput();
@@ -34,12 +47,20 @@ eachDatabase("relationships", ({ url }) => {
     {
       using session = new Session(engine);
       for (const name of ["a", "b", "c"]) {
-        session.add(new User({ name, addresses: [new Address({ email: `${name}@1` }), new Address({ email: `${name}@2` })] }));
+        session.add(
+          new User({
+            name,
+            addresses: [new Address({ email: `${name}@1` }), new Address({ email: `${name}@2` })],
+          }),
+        );
       }
       session.commit();
     }
     let count = 0;
-    event.listens_for(engine, "before_cursor_execute")(() => {
+    event.listens_for(
+      engine,
+      "before_cursor_execute",
+    )(() => {
       count += 1;
     });
     return { engine, count: () => count, reset: () => (count = 0) };
@@ -56,22 +77,31 @@ eachDatabase("relationships", ({ url }) => {
     {
       using session = new Session(engine);
       reset();
-      expect(emails(session.scalars(select(User).order_by(User.id)).all() as User[])).toEqual(expected);
+      expect(emails(session.scalars(select(User).order_by(User_.id)).all() as User[])).toEqual(expected);
       expect(count()).toBe(4);
     }
     {
       using session = new Session(engine);
       reset();
-      expect(emails(session.scalars(select(User).options(selectinload(User.addresses)).order_by(User.id)).all() as User[])).toEqual(expected);
+      expect(
+        emails(
+          session
+            .scalars(select(User).options(selectinload(User_.addresses)).order_by(User_.id))
+            .all() as User[],
+        ),
+      ).toEqual(expected);
       expect(count()).toBe(2);
     }
     {
       using session = new Session(engine);
       reset();
-      const users = session.scalars(select(User).options(joinedload(User.addresses)).order_by(User.id)).unique().all();
+      const users = session
+        .scalars(select(User).options(joinedload(User_.addresses)).order_by(User_.id))
+        .unique()
+        .all();
       expect(emails(users as User[])).toEqual(expected);
       expect(count()).toBe(1);
-      expect(() => session.scalars(select(User).options(joinedload(User.addresses))).all()).toThrow(
+      expect(() => session.scalars(select(User).options(joinedload(User_.addresses))).all()).toThrow(
         new InvalidRequestError(
           "The unique() method must be invoked on this Result, as it contains results that include joined eager loads against collections",
         ),
@@ -81,7 +111,7 @@ eachDatabase("relationships", ({ url }) => {
       using session = new Session(engine);
       session.scalars(select(User)).all();
       reset();
-      const addrs = session.scalars(select(Address).order_by(Address.id)).all() as Address[];
+      const addrs = session.scalars(select(Address).order_by(Address_.id)).all() as Address[];
       expect(addrs.map((a) => a.user.name)).toEqual(["a", "a", "b", "b", "c", "c"]);
       expect(count()).toBe(1); // many-to-one from the identity map
     }
@@ -90,20 +120,26 @@ eachDatabase("relationships", ({ url }) => {
   it("back_populates, delete-orphan and delete cascade", () => {
     const { engine } = seed();
     using session = new Session(engine);
-    const a = session.scalars(select(User).where(User.name.eq("a"))).one() as User;
+    const a = session.scalars(select(User).where(User_.name.eq("a"))).one() as User;
     const moved = a.addresses[0]!;
-    const b = session.scalars(select(User).where(User.name.eq("b"))).one() as User;
+    const b = session.scalars(select(User).where(User_.name.eq("b"))).one() as User;
     b.addresses.push(moved);
     expect(moved.user).toBe(b);
     expect(a.addresses.map((x) => x.email)).toEqual(["a@2"]);
     session.flush();
     expect(moved.user_id).toBe(b.id);
-    a.addresses.remove(a.addresses[0]!);
+    (a.addresses as InstrumentedList<Address>).remove(a.addresses[0]!);
     session.flush();
-    expect(session.scalars(select(Address.email).order_by(Address.id)).all()).toEqual(["a@1", "b@1", "b@2", "c@1", "c@2"]);
+    expect(session.scalars(select(Address_.email).order_by(Address_.id)).all()).toEqual([
+      "a@1",
+      "b@1",
+      "b@2",
+      "c@1",
+      "c@2",
+    ]);
     session.delete(b);
     session.commit();
-    expect(session.scalars(select(Address.email).order_by(Address.id)).all()).toEqual(["c@1", "c@2"]);
+    expect(session.scalars(select(Address_.email).order_by(Address_.id)).all()).toEqual(["c@1", "c@2"]);
   });
 });
 
@@ -133,7 +169,7 @@ eachDatabase("AsyncSession", ({ asyncUrl }) => {
       expect(() => u.addresses).toThrow(MissingGreenlet);
       expect((await u.awaitable_attrs.addresses).map((a: Address) => a.email)).toEqual(["s@x"]);
       expect(await session.get(User, 1)).toBe(u);
-      expect(await session.scalar(select(User.name))).toBe("s");
+      expect(await session.scalar(select(User_.name))).toBe("s");
     }
     {
       await using session = new AsyncSession(engine, { expire_on_commit: false });
@@ -141,7 +177,9 @@ eachDatabase("AsyncSession", ({ asyncUrl }) => {
       session.add(v);
       await session.commit();
       expect(v.name).toBe("kept");
-      const loaded = (await session.scalars(select(User).options(selectinload(User.addresses)).order_by(User.id))).all() as User[];
+      const loaded = (
+        await session.scalars(select(User).options(selectinload(User_.addresses)).order_by(User_.id))
+      ).all() as User[];
       expect(loaded.map((x) => x.addresses.length)).toEqual([1, 0]);
     }
     await engine.dispose();

@@ -3,8 +3,23 @@
  * expire/refresh, transactions, and the errors SQLAlchemy raises (a failed flush and what the
  * session allows next, identity conflicts, detached and deleted objects, cycles).
  */
-import { create_engine, ForeignKey, func, Integer, inspect, String, select, text, update } from "sqlalchemy";
-import { CircularDependencyError, IntegrityError, InvalidRequestError, PendingRollbackError } from "sqlalchemy/exc";
+import {
+  create_engine,
+  ForeignKey,
+  func,
+  Integer,
+  inspect,
+  String as StringType,
+  select,
+  text,
+  update,
+} from "sqlalchemy";
+import {
+  CircularDependencyError,
+  IntegrityError,
+  InvalidRequestError,
+  PendingRollbackError,
+} from "sqlalchemy/exc";
 import {
   DeclarativeBase,
   DetachedInstanceError,
@@ -22,8 +37,8 @@ class Base extends DeclarativeBase {}
 class User extends Base {
   static __tablename__ = "user_account";
   @mapped_column({ primary_key: true }) accessor id!: number;
-  @mapped_column(String(30), { unique: true }) accessor name!: string;
-  @mapped_column(String, { nullable: true }) accessor fullname!: string | null;
+  @mapped_column(StringType(30), { unique: true }) accessor name!: string;
+  @mapped_column(StringType, { nullable: true }) accessor fullname!: string | null;
   @mapped_column(Integer, { nullable: true }) accessor age!: number | null;
 }
 
@@ -33,13 +48,14 @@ class Team extends CycleBase {
   static __tablename__ = "team";
   @mapped_column({ primary_key: true }) accessor id!: number;
   @mapped_column(ForeignKey("player.id"), { nullable: true }) accessor captain_id!: number | null;
-  @relationship(() => Player, { foreign_keys: () => [Team.captain_id] as never }) accessor captain!: Player | null;
+  @relationship(() => Player, { foreign_keys: () => [Team_.captain_id] as never })
+  accessor captain!: Player | null;
 }
 class Player extends CycleBase {
   static __tablename__ = "player";
   @mapped_column({ primary_key: true }) accessor id!: number;
   @mapped_column(ForeignKey("team.id"), { nullable: true }) accessor team_id!: number | null;
-  @relationship(() => Team, { foreign_keys: () => [Player.team_id] as never }) accessor team!: Team | null;
+  @relationship(() => Team, { foreign_keys: () => [Player_.team_id] as never }) accessor team!: Team | null;
 }
 
 /** A self-referential table. */
@@ -47,11 +63,18 @@ class TreeBase extends DeclarativeBase {}
 class Node extends TreeBase {
   static __tablename__ = "node";
   @mapped_column({ primary_key: true }) accessor id!: number;
-  @mapped_column(String) accessor label!: string;
+  @mapped_column(StringType) accessor label!: string;
   @mapped_column(ForeignKey("node.id"), { nullable: true }) accessor parent_id!: number | null;
   @relationship(() => Node, { back_populates: "parent" }) accessor children!: Node[];
-  @relationship(() => Node, { back_populates: "children", remote_side: () => [Node.id] as never }) accessor parent!: Node | null;
+  @relationship(() => Node, { back_populates: "children", remote_side: () => [Node_.id] as never })
+  accessor parent!: Node | null;
 }
+
+/** Class-level mapped attributes (`User.id`) are not in the classes' static types. */
+const User_ = User as unknown as Record<string, any>;
+const Node_ = Node as unknown as Record<string, any>;
+const Team_ = Team as unknown as Record<string, any>;
+const Player_ = Player as unknown as Record<string, any>;
 
 const stateOf = (o: object) => {
   const i = inspect(o);
@@ -95,13 +118,18 @@ eachDatabase("Session", ({ kind, url }) => {
     using session = new Session(engine);
     session.add_all([new User({ name: "a", age: 1 }), new User({ name: "b", age: 2 })]);
     session.commit();
-    const [a, b] = session.scalars(select(User).order_by(User.id)).all() as User[];
+    const [a, b] = session.scalars(select(User).order_by(User_.id)).all() as User[];
     out.clear();
     a!.age = 10;
     b!.age = 20;
     b!.name = "b";
     session.flush();
-    expect(out.sql()).toEqual([`UPDATE user_account SET age=${p("age")} WHERE user_account.id = ${p("user_account_id")}`, pg ? "[generated in Xs] [{'age': 10, 'user_account_id': 1}, {'age': 20, 'user_account_id': 2}]" : "[generated in Xs] [(10, 1), (20, 2)]"]);
+    expect(out.sql()).toEqual([
+      `UPDATE user_account SET age=${p("age")} WHERE user_account.id = ${p("user_account_id")}`,
+      pg
+        ? "[generated in Xs] [{'age': 10, 'user_account_id': 1}, {'age': 20, 'user_account_id': 2}]"
+        : "[generated in Xs] [(10, 1), (20, 2)]",
+    ]);
     expect(session.is_modified(a!)).toBe(false);
   });
 
@@ -175,7 +203,7 @@ eachDatabase("Session", ({ kind, url }) => {
     session.rollback();
     session.add(new User({ name: "other" }));
     session.commit();
-    expect(session.scalars(select(User.name).order_by(User.id)).all()).toEqual(["dup", "other"]);
+    expect(session.scalars(select(User_.name).order_by(User_.id)).all()).toEqual(["dup", "other"]);
   });
 
   it("a new object with the primary key of a persistent one conflicts in the identity map", () => {
@@ -200,7 +228,9 @@ eachDatabase("Session", ({ kind, url }) => {
       session.commit();
     }
     expect(() => u.name).toThrow(DetachedInstanceError);
-    expect(() => u.name).toThrow(/^Instance <User at 0x[0-9a-f]+> is not bound to a Session; attribute refresh operation cannot proceed/);
+    expect(() => u.name).toThrow(
+      /^Instance <User at 0x[0-9a-f]+> is not bound to a Session; attribute refresh operation cannot proceed/,
+    );
     using session = new Session(engine);
     const again = session.get(User, 1)!;
     engine.begin((conn) => conn.execute(text("DELETE FROM user_account")));
@@ -220,7 +250,10 @@ eachDatabase("Session", ({ kind, url }) => {
     child.children.push(grandchild);
     session.add(grandchild);
     session.commit();
-    const rows = session.execute(select(Node.label, Node.parent_id).order_by(Node.id)).all().map((r) => [...r]);
+    const rows = session
+      .execute(select(Node_.label, Node_.parent_id).order_by(Node_.id))
+      .all()
+      .map((r) => [...r]);
     expect(rows).toEqual([
       ["root", null],
       ["child", 1],
@@ -271,7 +304,7 @@ eachDatabase("Session", ({ kind, url }) => {
       }),
     ).toThrow("inner");
     session.commit();
-    expect(session.scalars(select(User.name).order_by(User.id)).all()).toEqual(["a", "b", "c"]);
+    expect(session.scalars(select(User_.name).order_by(User_.id)).all()).toEqual(["a", "b", "c"]);
   });
 
   it("ORM update() synchronizes the identity map ('auto')", () => {
@@ -280,10 +313,10 @@ eachDatabase("Session", ({ kind, url }) => {
     const u = new User({ name: "s", age: 1 });
     session.add(u);
     session.flush();
-    session.execute(update(User).where(User.name.eq("s")).values({ age: 5 }));
+    session.execute(update(User).where(User_.name.eq("s")).values({ age: 5 }));
     expect(u.age).toBe(5);
     expect(session.is_modified(u)).toBe(false);
-    session.execute(update(User).where(User.name.like("s%")).values({ age: 6 }));
+    session.execute(update(User).where(User_.name.like("s%")).values({ age: 6 }));
     expect(u.age).toBe(6);
   });
 });

@@ -55,7 +55,8 @@ export function is_equal(a: unknown, b: unknown): boolean {
   const eq = (a as { equals?: (o: unknown) => boolean }).equals;
   if (typeof eq === "function") return eq.call(a, b);
   if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
-  if (a instanceof Uint8Array && b instanceof Uint8Array) return a.length === b.length && a.every((x, i) => x === b[i]);
+  if (a instanceof Uint8Array && b instanceof Uint8Array)
+    return a.length === b.length && a.every((x, i) => x === b[i]);
   if (typeof a === "object" && typeof b === "object") return JSON.stringify(a) === JSON.stringify(b);
   return false;
 }
@@ -108,14 +109,18 @@ export class ScalarAttributeImpl extends AttributeImpl {
   get_history(state: InstanceState): History {
     const current = this.key in state.dict ? state.dict[this.key] : NO_VALUE;
     if (!state.committed_state.has(this.key)) {
-      return current === NO_VALUE ? new History(EMPTY(), EMPTY(), EMPTY()) : new History(EMPTY(), [current], EMPTY());
+      return current === NO_VALUE
+        ? new History(EMPTY(), EMPTY(), EMPTY())
+        : new History(EMPTY(), [current], EMPTY());
     }
     const original = state.committed_state.get(this.key);
     if (current !== NO_VALUE && original !== NO_VALUE && is_equal(current, original)) {
       return new History(EMPTY(), [current], EMPTY());
     }
     const deleted = original === NO_VALUE ? EMPTY() : [original];
-    return current === NO_VALUE ? new History(EMPTY(), EMPTY(), deleted) : new History([current], EMPTY(), deleted);
+    return current === NO_VALUE
+      ? new History(EMPTY(), EMPTY(), deleted)
+      : new History([current], EMPTY(), deleted);
   }
 }
 
@@ -144,11 +149,20 @@ export abstract class RelationshipAttributeImpl extends AttributeImpl {
   }
 
   /** Cascades a newly referenced object into the parent's session (save-update cascade). */
-  protected _cascade(state: InstanceState, child: object | null, initiator: AttributeImpl | null | undefined): void {
+  protected _cascade(
+    state: InstanceState,
+    child: object | null,
+    initiator: AttributeImpl | null | undefined,
+  ): void {
     if (initiator || !child || !this.prop._save_update) return;
     const session = state.session as { _save_or_update_state?: (s: InstanceState) => void } | null;
     const childState = stateOf(child);
-    if (session?._save_or_update_state && childState && childState.session_id !== state.session_id && !childState._deleted) {
+    if (
+      session?._save_or_update_state &&
+      childState &&
+      childState.session_id !== state.session_id &&
+      !childState._deleted
+    ) {
       session._save_or_update_state(childState);
     }
   }
@@ -171,7 +185,9 @@ export class ScalarObjectAttributeImpl extends RelationshipAttributeImpl {
   _passive_old(state: InstanceState): unknown {
     if (this.key in state.dict) return state.dict[this.key];
     if (state.key === null) return NO_VALUE;
-    const session = state.session as { _passive_lookup?: (s: InstanceState, impl: AttributeImpl) => unknown } | null;
+    const session = state.session as {
+      _passive_lookup?: (s: InstanceState, impl: AttributeImpl) => unknown;
+    } | null;
     return session?._passive_lookup ? session._passive_lookup(state, this) : NO_VALUE;
   }
 
@@ -193,7 +209,8 @@ export class ScalarObjectAttributeImpl extends RelationshipAttributeImpl {
     if (old === child) return;
     state._modified_event(this.key, old);
     state.dict[this.key] = child;
-    if (old !== NO_VALUE && old !== null && this.backref) this.backref._backref_remove(stateOf(old as object), state.obj);
+    if (old !== NO_VALUE && old !== null && this.backref)
+      this.backref._backref_remove(stateOf(old as object), state.obj);
   }
 
   _backref_remove(state: InstanceState, child: object): void {
@@ -212,7 +229,8 @@ export class ScalarObjectAttributeImpl extends RelationshipAttributeImpl {
     }
     const original = state.committed_state.get(this.key);
     if (original === current) return new History(EMPTY(), [current], EMPTY());
-    const deleted = original === NO_VALUE || original === null || original === undefined ? EMPTY() : [original];
+    const deleted =
+      original === NO_VALUE || original === null || original === undefined ? EMPTY() : [original];
     return new History(current === NO_VALUE ? EMPTY() : [current], EMPTY(), deleted);
   }
 }
@@ -402,16 +420,22 @@ export class QueryableAttribute {
     return this;
   }
 }
-export interface QueryableAttribute extends Record<(typeof OPERATORS)[number], (...args: unknown[]) => ClauseElement> {}
+export interface QueryableAttribute
+  extends Record<(typeof OPERATORS)[number], (...args: unknown[]) => ClauseElement> {}
 for (const name of OPERATORS) {
   Object.defineProperty(QueryableAttribute.prototype, name, {
     value(this: QueryableAttribute, ...args: unknown[]) {
-      const rel = this.property as unknown as { _compare?: (op: string, ...a: unknown[]) => ClauseElement | null };
+      const rel = this.property as unknown as {
+        _compare?: (op: string, ...a: unknown[]) => ClauseElement | null;
+      };
       if (rel._compare) {
         const r = rel._compare(name, ...args);
         if (r) return r;
       }
-      const target = this.__clause_element__() as unknown as Record<string, (...a: unknown[]) => ClauseElement>;
+      const target = this.__clause_element__() as unknown as Record<
+        string,
+        (...a: unknown[]) => ClauseElement
+      >;
       return target[name]!(...args);
     },
     writable: true,

@@ -5,8 +5,16 @@
  * primary keys come back with RETURNING ("fetch"); `false` leaves the session alone.
  */
 import { ArgumentError } from "../exc.ts";
-import { BinaryExpression, BindParameter, BooleanClauseList, type ClauseElement, False_, Null, True_ } from "../sql/elements.ts";
 import { Delete, type UpdateBase } from "../sql/dml.ts";
+import {
+  BinaryExpression,
+  BindParameter,
+  BooleanClauseList,
+  type ClauseElement,
+  False_,
+  Null,
+  True_,
+} from "../sql/elements.ts";
 import type { Column } from "../sql/schema.ts";
 import { is_equal } from "./attributes.ts";
 import { mapperOf } from "./context.ts";
@@ -79,21 +87,27 @@ export function execute_bulk(
   const mapper = mapperOf(stmt._entity)!;
   const sync = (execution_options.synchronize_session ?? "auto") as string | false;
   if (sync !== false && sync !== "auto" && sync !== "evaluate" && sync !== "fetch") {
-    throw new ArgumentError(`Valid strategies for session synchronization are 'auto', 'evaluate', 'fetch', False`);
+    throw new ArgumentError(
+      `Valid strategies for session synchronization are 'auto', 'evaluate', 'fetch', False`,
+    );
   }
   if (execution_options.autoflush !== false) session._autoflush();
   let matches: InstanceState[] | null = null;
   let strategy = sync;
   if (sync === "auto" || sync === "evaluate") {
     try {
-      const crit = stmt._where_criteria.length ? evaluator(mapper, new BooleanClauseList("AND", stmt._where_criteria)) : () => true;
-      matches = session.identity_map.all_states().filter((s) => s.mapper === mapper && !s.expired && crit(s) === true);
+      const crit = stmt._where_criteria.length
+        ? evaluator(mapper, new BooleanClauseList("AND", stmt._where_criteria))
+        : () => true;
+      matches = session.identity_map
+        .all_states()
+        .filter((s) => s.mapper === mapper && !s.expired && crit(s) === true);
       strategy = "evaluate";
     } catch (err) {
       if (!(err instanceof UnevaluatableError)) throw err;
       if (sync === "evaluate") {
         throw new ArgumentError(
-          'Could not evaluate current criteria in Python: "Cannot evaluate expression". Specify \'fetch\' or False for the synchronize_session execution option.',
+          "Could not evaluate current criteria in Python: \"Cannot evaluate expression\". Specify 'fetch' or False for the synchronize_session execution option.",
         );
       }
       strategy = "fetch";
@@ -117,7 +131,13 @@ export function execute_bulk(
   return result;
 }
 
-function applySync(session: Session, mapper: Mapper, stmt: UpdateBase, states: InstanceState[], evaluate: boolean): void {
+function applySync(
+  session: Session,
+  mapper: Mapper,
+  stmt: UpdateBase,
+  states: InstanceState[],
+  evaluate: boolean,
+): void {
   if (stmt instanceof Delete) {
     for (const s of states) session._remove_newly_deleted(s);
     return;

@@ -78,11 +78,9 @@ export class InstrumentedList<T extends object = object> extends Array<T> {
     return item;
   }
   override splice(start: number, deleteCount?: number, ...items: T[]): T[] {
-    const removed = (
-      deleteCount === undefined
-        ? Array.prototype.splice.call(this, start)
-        : Array.prototype.splice.call(this, start, deleteCount, ...items)
-    ) as T[];
+    const splice = Array.prototype.splice as (this: T[], ...args: unknown[]) => T[];
+    const removed =
+      deleteCount === undefined ? splice.call(this, start) : splice.call(this, start, deleteCount, ...items);
     for (const r of removed) this._removed(r);
     for (const item of items) this._appended(item);
     return removed;

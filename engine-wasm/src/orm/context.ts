@@ -7,10 +7,16 @@
 import type { CursorResult } from "../engine/cursor.ts";
 import { IteratorResult, ResultMetaData } from "../engine/result.ts";
 import { InvalidRequestError } from "../exc.ts";
-import { and_, type ClauseElement } from "../sql/elements.ts";
 import { UpdateBase } from "../sql/dml.ts";
+import { and_, type ClauseElement } from "../sql/elements.ts";
 import type { Table } from "../sql/schema.ts";
-import { exists as sqlExists, type FromClause, Select, selectPlugins, type Subquery } from "../sql/selectable.ts";
+import {
+  type FromClause,
+  Select,
+  type Subquery,
+  selectPlugins,
+  exists as sqlExists,
+} from "../sql/selectable.ts";
 import { defineModule } from "../util/repr.ts";
 import { QueryableAttribute } from "./attributes.ts";
 import { execute_bulk } from "./bulk_persistence.ts";
@@ -31,7 +37,8 @@ selectPlugins.resolveEntity = (entity) => {
   if (!m) return null;
   return { columns: m.columns, from: m.local_table };
 };
-relationshipHooks.exists = (table: Table, crit: ClauseElement) => sqlExists(new Select(table).where(crit).with_only_columns("1" as never));
+relationshipHooks.exists = (table: Table, crit: ClauseElement) =>
+  sqlExists(new Select(table).where(crit).with_only_columns("1" as never));
 
 /** An entry of an ORM statement's columns clause. */
 export type EntityDesc =
@@ -63,7 +70,12 @@ export interface InternalOptions {
   greenlet_check?: boolean;
 }
 
-const ORM_EXECUTION_OPTIONS = new Set(["populate_existing", "autoflush", "synchronize_session", "identity_token"]);
+const ORM_EXECUTION_OPTIONS = new Set([
+  "populate_existing",
+  "autoflush",
+  "synchronize_session",
+  "identity_token",
+]);
 
 export function execute_orm_statement(
   session: import("./session.ts").Session,
@@ -81,7 +93,8 @@ export function execute_orm_statement(
   const { statement: compiled, joined } = apply_joined_eager(stmt, entities, loads);
   if (opts.autoflush !== false && !internal.no_autoflush) session._autoflush();
   const coreOptions: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(execution_options)) if (!ORM_EXECUTION_OPTIONS.has(k)) coreOptions[k] = v;
+  for (const [k, v] of Object.entries(execution_options))
+    if (!ORM_EXECUTION_OPTIONS.has(k)) coreOptions[k] = v;
   const conn = session._connection_for_bind(session.get_bind());
   const result = conn.execute(compiled, params as never, coreOptions) as CursorResult;
   if (internal.greenlet_check) check_greenlet(session);
@@ -131,38 +144,62 @@ function aliasFor(prop: RelationshipProperty, n: number): Subquery {
 }
 
 /** Strategy chosen for `prop` at `path`: an option naming it, else the relationship's own `lazy`. */
-export function strategyFor(prop: RelationshipProperty, path: readonly RelationshipProperty[], loads: readonly Load[]): string {
+export function strategyFor(
+  prop: RelationshipProperty,
+  path: readonly RelationshipProperty[],
+  loads: readonly Load[],
+): string {
   for (const l of loads) {
     if (l.path.length !== path.length + 1) continue;
-    if (path.every((p, i) => l.path[i]!.prop === p) && l.path[path.length]!.prop === prop) return l.path[path.length]!.strategy;
+    if (path.every((p, i) => l.path[i]!.prop === p) && l.path[path.length]!.prop === prop)
+      return l.path[path.length]!.strategy;
   }
   const lazy = prop.lazy;
   return lazy === true ? "select" : lazy === false ? "joined" : String(lazy);
 }
 
-function apply_joined_eager(stmt: Select, entities: EntityDesc[], loads: readonly Load[]): { statement: Select; joined: JoinedLoad[] } {
+function apply_joined_eager(
+  stmt: Select,
+  entities: EntityDesc[],
+  loads: readonly Load[],
+): { statement: Select; joined: JoinedLoad[] } {
   const joined: JoinedLoad[] = [];
   let s = stmt;
   let n = 0;
-  const visit = (entityIndex: number, mapper: Mapper, parentAlias: Subquery | null, path: RelationshipProperty[], depth: number) => {
+  const visit = (
+    entityIndex: number,
+    mapper: Mapper,
+    parentAlias: Subquery | null,
+    path: RelationshipProperty[],
+    depth: number,
+  ) => {
     if (depth > 3) return;
     for (const prop of mapper._relationships) {
       if (path.includes(prop)) continue;
       if (strategyFor(prop, path, loads) !== "joined") continue;
       n += 1;
       const alias = aliasFor(prop, n);
-      const parentCol = (c: unknown) => (parentAlias ? (parentAlias.c as Record<string, unknown>)[(c as { key: string }).key] : c);
+      const parentCol = (c: unknown) =>
+        parentAlias ? (parentAlias.c as Record<string, unknown>)[(c as { key: string }).key] : c;
       const onclause = and_(
         ...prop.synchronize_pairs.map(([one, many]) =>
           prop.direction === "ONETOMANY"
-            ? (parentCol(one) as { eq(x: unknown): ClauseElement }).eq((alias.c as Record<string, unknown>)[many.key])
-            : ((alias.c as Record<string, { eq(x: unknown): ClauseElement }>)[one.key]!).eq(parentCol(many)),
+            ? (parentCol(one) as { eq(x: unknown): ClauseElement }).eq(
+                (alias.c as Record<string, unknown>)[many.key],
+              )
+            : (alias.c as Record<string, { eq(x: unknown): ClauseElement }>)[one.key]!.eq(parentCol(many)),
         ),
       );
       s = (prop.options.innerjoin ? s.join(alias, onclause) : s.outerjoin(alias, onclause)) as Select;
       s = s.add_columns(...prop.mapper.columns.map((c) => (alias.c as Record<string, unknown>)[c.key]));
       const step = { prop, strategy: "joined", innerjoin: false } as LoadStep;
-      joined.push({ entityIndex, parentAlias, prop, alias, path: [...path.map((p) => ({ prop: p, strategy: "joined", innerjoin: false }) as LoadStep), step] });
+      joined.push({
+        entityIndex,
+        parentAlias,
+        prop,
+        alias,
+        path: [...path.map((p) => ({ prop: p, strategy: "joined", innerjoin: false }) as LoadStep), step],
+      });
       visit(entityIndex, prop.mapper, alias, [...path, prop], depth + 1);
     }
   };
@@ -181,7 +218,9 @@ export class ORMResult extends IteratorResult {
   override scalars(index: unknown = 0) {
     const sr = super.scalars(index);
     const f = (this as unknown as { _uniqueFilter: unknown })._uniqueFilter;
-    if (f) (sr as unknown as { _uniqueFilter: unknown })._uniqueFilter = f === requireUniqueFilter ? f : (v: unknown) => v;
+    if (f)
+      (sr as unknown as { _uniqueFilter: unknown })._uniqueFilter =
+        f === requireUniqueFilter ? f : (v: unknown) => v;
     return sr;
   }
 }
@@ -193,4 +232,5 @@ function requireUniqueFilter(): never {
 }
 
 export { ResultMetaData };
+
 defineModule("sqlalchemy.orm.context", ORMResult);

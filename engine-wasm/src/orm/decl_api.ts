@@ -16,6 +16,7 @@
  * `{ nullable: true }`. With no type, a primary key is an Integer and a ForeignKey column takes the
  * type of the column it references.
  */
+// biome-ignore-all lint/complexity/noThisInStatic: static setters act on the subclass being mapped (`this`), not on DeclarativeBase
 import { ArgumentError, InvalidRequestError } from "../exc.ts";
 import { Column, ForeignKey, MetaData, Table } from "../sql/schema.ts";
 import { Integer, NULLTYPE, TypeEngine } from "../sql/sqltypes.ts";
@@ -74,13 +75,17 @@ type Spec = ColumnSpec | RelationshipSpec;
 /** The marker that a decorated accessor leaves: the accessor's getter → its spec. */
 const specs = new WeakMap<Function, Spec>();
 
-type AccessorDecorator = (
-  value: { get: (this: unknown) => unknown; set: (this: unknown, v: unknown) => void },
-  context: { kind: string; name: string | symbol; static?: boolean; private?: boolean },
-) => { get(this: unknown): unknown; set(this: unknown, v: unknown): void; init(v: unknown): unknown };
+/** A standard accessor decorator (`@mapped_column(...) accessor name!: string;`). */
+export type AccessorDecorator = <This, V>(
+  value: ClassAccessorDecoratorTarget<This, V>,
+  context: ClassAccessorDecoratorContext<This, V>,
+) => ClassAccessorDecoratorResult<This, V>;
 
 function accessorDecorator(spec: Spec, what: string): AccessorDecorator {
-  return (_value, context) => {
+  return (<This, V>(_value: unknown, ctx: ClassAccessorDecoratorContext<This, V>) => {
+    const context = ctx as unknown as
+      | { kind: string; name: string | symbol; static?: boolean; private?: boolean }
+      | undefined;
     if (!context || context.kind !== "accessor" || context.static || context.private) {
       throw new ArgumentError(
         `${what}() decorates an instance 'accessor' field: write '@${what}(...) accessor name!: type;' (got a ${context?.static ? "static " : ""}${context?.kind ?? "call outside a class"})`,
@@ -90,18 +95,20 @@ function accessorDecorator(spec: Spec, what: string): AccessorDecorator {
     function get(this: unknown): unknown {
       const state = (this as Record<string, InstanceState | undefined>)[STATE_ATTR];
       const impl = state?.mapper._impls.get(key);
-      if (!state || !impl) throw new InvalidRequestError(`Class '${(this as object).constructor.name}' is not mapped`);
+      if (!state || !impl)
+        throw new InvalidRequestError(`Class '${(this as object).constructor.name}' is not mapped`);
       return impl.get(state);
     }
     function set(this: unknown, v: unknown): void {
       const state = (this as Record<string, InstanceState | undefined>)[STATE_ATTR];
       const impl = state?.mapper._impls.get(key);
-      if (!state || !impl) throw new InvalidRequestError(`Class '${(this as object).constructor.name}' is not mapped`);
+      if (!state || !impl)
+        throw new InvalidRequestError(`Class '${(this as object).constructor.name}' is not mapped`);
       impl.set(state, v, null);
     }
     specs.set(get, spec);
-    return { get, set, init: (v: unknown) => v };
-  };
+    return { get, set, init: (v: unknown) => v } as unknown as ClassAccessorDecoratorResult<This, V>;
+  }) as AccessorDecorator;
 }
 
 /**
@@ -164,15 +171,23 @@ function declarativeBaseOf(cls: Function): Function {
   for (let c: Function | null = cls; c && c !== DeclarativeBase; c = Object.getPrototypeOf(c)) {
     if (!Object.hasOwn(c, NOT_A_BASE)) base = c;
   }
-  if (!base) throw new InvalidRequestError("DeclarativeBase itself cannot be mapped; subclass it: class Base extends DeclarativeBase {}");
+  if (!base)
+    throw new InvalidRequestError(
+      "DeclarativeBase itself cannot be mapped; subclass it: class Base extends DeclarativeBase {}",
+    );
   return base;
 }
 
 function registryOf(cls: Function): registry {
   const base = declarativeBaseOf(cls) as unknown as { _sa_registry?: registry };
   if (!Object.hasOwn(base, "_sa_registry")) {
-    const ownMetadata = Object.hasOwn(base, "_sa_metadata") ? (base as { _sa_metadata?: MetaData })._sa_metadata : undefined;
-    Object.defineProperty(base, "_sa_registry", { value: new registry({ metadata: ownMetadata }), enumerable: false });
+    const ownMetadata = Object.hasOwn(base, "_sa_metadata")
+      ? (base as { _sa_metadata?: MetaData })._sa_metadata
+      : undefined;
+    Object.defineProperty(base, "_sa_registry", {
+      value: new registry({ metadata: ownMetadata }),
+      enumerable: false,
+    });
   }
   return base._sa_registry!;
 }
@@ -197,7 +212,12 @@ export class DeclarativeBase {
 
   /** Assigning `static __tablename__ = "users"` maps the class. */
   static set __tablename__(name: string) {
-    Object.defineProperty(this, "__tablename__", { value: name, writable: true, configurable: true, enumerable: false });
+    Object.defineProperty(this, "__tablename__", {
+      value: name,
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
     _as_declarative(this);
   }
   static get __tablename__(): string | undefined {
@@ -205,8 +225,15 @@ export class DeclarativeBase {
   }
   /** `static __table_args__ = [UniqueConstraint(...), { schema: ... }]` (after `__tablename__` is fine too). */
   static set __table_args__(args: unknown) {
-    Object.defineProperty(this, "__table_args__", { value: args, writable: true, configurable: true, enumerable: false });
-    const table = Object.hasOwn(this, "__table__") ? (this as unknown as { __table__: Table }).__table__ : null;
+    Object.defineProperty(this, "__table_args__", {
+      value: args,
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
+    const table = Object.hasOwn(this, "__table__")
+      ? (this as unknown as { __table__: Table }).__table__
+      : null;
     if (table) _apply_table_args(table, args);
   }
   static get __table_args__(): unknown {
@@ -214,7 +241,12 @@ export class DeclarativeBase {
   }
   /** Imperative table: `static __table__ = new Table(...)`. */
   static set __table__(table: Table) {
-    Object.defineProperty(this, "__table__", { value: table, writable: true, configurable: true, enumerable: false });
+    Object.defineProperty(this, "__table__", {
+      value: table,
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
     _as_declarative(this, table);
   }
   static get __table__(): Table | undefined {
@@ -227,7 +259,9 @@ export class DeclarativeBase {
   /** `User({ name: "x" })`: keyword arguments set mapped attributes (SQLAlchemy's default constructor). */
   constructor(kwargs?: Record<string, unknown>) {
     const cls = new.target as Function;
-    const mapper = Object.hasOwn(cls, "__mapper__") ? (cls as unknown as { __mapper__: Mapper }).__mapper__ : null;
+    const mapper = Object.hasOwn(cls, "__mapper__")
+      ? (cls as unknown as { __mapper__: Mapper }).__mapper__
+      : null;
     if (!mapper) {
       throw new InvalidRequestError(
         `Class '${cls.name}' is not mapped; give it a table name: static __tablename__ = "${cls.name.toLowerCase()}";`,
@@ -238,7 +272,9 @@ export class DeclarativeBase {
     Object.defineProperty(this, STATE_ATTR, { value: state, enumerable: false, writable: true });
     if (kwargs !== undefined && kwargs !== null) {
       if (typeof kwargs !== "object") {
-        throw new TypeError(`${className(cls)}() takes keyword arguments only: new ${className(cls)}({ name: ... })`);
+        throw new TypeError(
+          `${className(cls)}() takes keyword arguments only: new ${className(cls)}({ name: ... })`,
+        );
       }
       for (const [k, v] of Object.entries(kwargs)) {
         if (!mapper._props.has(k) && !(k in this)) {
@@ -271,7 +307,8 @@ function _apply_table_args(table: Table, args: unknown): void {
   const list = Array.isArray(args) ? args : args ? [args] : [];
   for (const a of list) {
     if (a && typeof a === "object" && Object.getPrototypeOf(a) === Object.prototype) continue;
-    if ((a as { constructor?: { name?: string } })?.constructor?.name === "Index") table.append_index(a as never);
+    if ((a as { constructor?: { name?: string } })?.constructor?.name === "Index")
+      table.append_index(a as never);
     else table.append_constraint(a as never);
   }
 }
@@ -279,7 +316,11 @@ function _apply_table_args(table: Table, args: unknown): void {
 /** Collects the decorated accessors of `cls` and its unmapped ancestors, base-most first. */
 function collectSpecs(cls: Function): [string, Spec][] {
   const chain: Function[] = [];
-  for (let c: Function | null = cls; c && c !== DeclarativeBase && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+  for (
+    let c: Function | null = cls;
+    c && c !== DeclarativeBase && c !== Function.prototype;
+    c = Object.getPrototypeOf(c)
+  ) {
     if (c !== cls && Object.hasOwn(c, "__mapper__")) {
       throw new InvalidRequestError(
         `Class '${className(cls)}' inherits from the mapped class '${className(c)}': mapped class inheritance is not supported; put shared columns on an unmapped base class instead.`,
@@ -346,7 +387,10 @@ export function _as_declarative(cls: Function, given?: Table): Mapper {
   if (given) {
     table = given;
     for (const [key, spec] of specList) {
-      if (spec.kind === "column") throw new ArgumentError(`Can't add mapped_column '${key}' to ${name}: it is mapped to an existing __table__`);
+      if (spec.kind === "column")
+        throw new ArgumentError(
+          `Can't add mapped_column '${key}' to ${name}: it is mapped to an existing __table__`,
+        );
     }
     for (const col of table.columns) columnKeys.push([col.key, col]);
   } else {
@@ -358,7 +402,9 @@ export function _as_declarative(cls: Function, given?: Table): Mapper {
       columns.push(col);
       columnKeys.push([key, col]);
     }
-    const ownArgs = Object.hasOwn(cls, "__table_args__") ? (cls as unknown as { __table_args__: unknown }).__table_args__ : undefined;
+    const ownArgs = Object.hasOwn(cls, "__table_args__")
+      ? (cls as unknown as { __table_args__: unknown }).__table_args__
+      : undefined;
     const args = Array.isArray(ownArgs) ? ownArgs : ownArgs ? [ownArgs] : [];
     table = new Table(tablename, reg.metadata, ...columns, ...args);
   }
@@ -370,11 +416,17 @@ export function _as_declarative(cls: Function, given?: Table): Mapper {
     reg.metadata.remove(table);
     throw err;
   }
-  Object.defineProperty(cls, "__table__", { value: table, writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(cls, "__table__", {
+    value: table,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
   Object.defineProperty(cls, "__mapper__", { value: mapper, configurable: true, enumerable: false });
   for (const [key, col] of columnKeys) mapper._add_column_property(key, col);
   for (const [key, spec] of specList) {
-    if (spec.kind === "relationship") mapper._add_relationship(new RelationshipProperty(key, spec.argument, spec.options));
+    if (spec.kind === "relationship")
+      mapper._add_relationship(new RelationshipProperty(key, spec.argument, spec.options));
   }
   reg._class_registry.set(name, cls);
   reg.mappers.add(mapper);

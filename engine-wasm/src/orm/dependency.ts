@@ -4,8 +4,9 @@
  * many-to-one before the child is saved), nulling foreign keys of removed children, and deleting
  * orphans (cascade="delete-orphan").
  */
-import { NO_VALUE } from "./base.ts";
+
 import { stateOf } from "./attributes.ts";
+import { NO_VALUE } from "./base.ts";
 import type { Mapper } from "./mapper.ts";
 import type { RelationshipProperty } from "./relationships.ts";
 import type { InstanceState } from "./state.ts";
@@ -15,10 +16,16 @@ function keyOf(mapper: Mapper, col: unknown): string {
 }
 
 /** sync.populate: source's referenced columns → dest's foreign key columns. */
-export function populate(rel: RelationshipProperty, source: InstanceState | null, dest: InstanceState, oneMapper: Mapper, manyMapper: Mapper): void {
+export function populate(
+  rel: RelationshipProperty,
+  source: InstanceState | null,
+  dest: InstanceState,
+  oneMapper: Mapper,
+  manyMapper: Mapper,
+): void {
   for (const [one, many] of rel.synchronize_pairs) {
     const destKey = keyOf(manyMapper, many);
-    const value = source ? source.dict[keyOf(oneMapper, one)] ?? null : null;
+    const value = source ? (source.dict[keyOf(oneMapper, one)] ?? null) : null;
     const current = destKey in dest.dict ? dest.dict[destKey] : NO_VALUE;
     if (current !== value) {
       const impl = manyMapper._impls.get(destKey)!;
@@ -45,7 +52,10 @@ export function hasparent(rel: RelationshipProperty, child: InstanceState): bool
     const list = stateOf(parent).dict[rel.key] as object[] | undefined;
     return !list || list.includes(child.obj);
   }
-  const session = child.session as { identity_map: { all_states(): InstanceState[] }; _new: Map<InstanceState, object> } | null;
+  const session = child.session as {
+    identity_map: { all_states(): InstanceState[] };
+    _new: Map<InstanceState, object>;
+  } | null;
   if (!session) return false;
   for (const s of [...session.identity_map.all_states(), ...session._new.keys()]) {
     if (s.mapper !== rel.parent || !(rel.key in s.dict)) continue;
@@ -58,11 +68,18 @@ export function hasparent(rel: RelationshipProperty, child: InstanceState): bool
  * One-to-many: after `state` (the parent) is saved, point added children at it and detach removed
  * ones. Returns the removed children that are orphans to delete.
  */
-export function process_one_to_many(rel: RelationshipProperty, state: InstanceState, isDeleting: (s: InstanceState) => boolean): InstanceState[] {
+export function process_one_to_many(
+  rel: RelationshipProperty,
+  state: InstanceState,
+  isDeleting: (s: InstanceState) => boolean,
+): InstanceState[] {
   if (!(rel.key in state.dict)) return [];
   const history = rel.impl.get_history(state);
   const orphans: InstanceState[] = [];
-  const targets = state.committed_state.has(rel.key) || state.key === null ? [...history.added, ...history.unchanged] : history.added;
+  const targets =
+    state.committed_state.has(rel.key) || state.key === null
+      ? [...history.added, ...history.unchanged]
+      : history.added;
   for (const child of targets) {
     const cs = stateOf(child as object);
     if (!isDeleting(cs)) populate(rel, state, cs, rel.parent, rel.mapper);

@@ -8,7 +8,7 @@ import type { IdentityKey, InstanceState } from "./state.ts";
 
 export function keyString(key: IdentityKey): string {
   const mapperId = (key[0] as unknown as { __mapper__: { local_table: { fullname: string } } }).__mapper__;
-  return `${mapperId.local_table.fullname}\u0001${(key[1] as unknown[]).map((v) => (typeof v === "string" ? `s${v}` : repr(v))).join("\u0001")}`;
+  return `${mapperId.local_table.fullname}\u0001${(key[1] as unknown as unknown[]).map((v) => (typeof v === "string" ? `s${v}` : repr(v))).join("\u0001")}`;
 }
 
 export class IdentityMap {

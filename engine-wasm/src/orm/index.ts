@@ -19,6 +19,7 @@ export {
 } from "./decl_api.ts";
 export * as exc from "./exc.ts";
 export { DetachedInstanceError, ObjectDeletedError, StaleDataError } from "./exc.ts";
+export { inspect } from "./inspection.ts";
 export { set_committed_value } from "./loading.ts";
 export { ColumnProperty, configure_mappers, Mapper } from "./mapper.ts";
 export { RelationshipProperty } from "./relationships.ts";
@@ -41,4 +42,3 @@ export {
   raiseload,
   selectinload,
 } from "./strategy_options.ts";
-export { inspect } from "./inspection.ts";

@@ -7,14 +7,19 @@ import type { CursorResult } from "../engine/cursor.ts";
 import { ResultMetaData } from "../engine/result.ts";
 import { MissingGreenlet } from "../exc.ts";
 import { and_, bindparam } from "../sql/elements.ts";
-import { LABEL_STYLE_DISAMBIGUATE_ONLY, LABEL_STYLE_TABLENAME_PLUS_COL, type LabelStyle, Select } from "../sql/selectable.ts";
+import {
+  LABEL_STYLE_DISAMBIGUATE_ONLY,
+  LABEL_STYLE_TABLENAME_PLUS_COL,
+  type LabelStyle,
+  Select,
+} from "../sql/selectable.ts";
 import { stateOf } from "./attributes.ts";
 import { instance_str } from "./base.ts";
 import { type EntityDesc, execute_orm_statement, type JoinedLoad, ORMResult } from "./context.ts";
 import { ObjectDeletedError } from "./exc.ts";
 import type { Mapper } from "./mapper.ts";
 import type { Session } from "./session.ts";
-import { identityKey, type IdentityKey, type InstanceState } from "./state.ts";
+import { type IdentityKey, type InstanceState, identityKey } from "./state.ts";
 import { post_load_selectin } from "./strategies.ts";
 import { _OrmLoadTag, type Load } from "./strategy_options.ts";
 
@@ -45,7 +50,8 @@ export function instances(ctx: LoadContext, result: CursorResult): ORMResult {
       const cols = e.mapper._column_props.map((p) => [p.key, idx(p.columns[0])] as const);
       const pk = e.mapper.primary_key.map((c) => idx(c));
       colPos += cols.length;
-      return (data: unknown[], loaded: Set<InstanceState>) => _instance(ctx, e.mapper, data, cols, pk, loaded);
+      return (data: unknown[], loaded: Set<InstanceState>) =>
+        _instance(ctx, e.mapper, data, cols, pk, loaded);
     }
     const i = idx(e.expr) ?? colPos;
     colPos += 1;
@@ -56,7 +62,9 @@ export function instances(ctx: LoadContext, result: CursorResult): ORMResult {
   // joined eager loads: per parent, the children seen in this result
   const joinedCols = ctx.joined.map((j) => ({
     j,
-    cols: j.prop.mapper._column_props.map((p) => [p.key, idx((j.alias.c as Record<string, unknown>)[p.columns[0]!.key])] as const),
+    cols: j.prop.mapper._column_props.map(
+      (p) => [p.key, idx((j.alias.c as Record<string, unknown>)[p.columns[0]!.key])] as const,
+    ),
     pk: j.prop.mapper.primary_key.map((c) => idx((j.alias.c as Record<string, unknown>)[c.key])),
     parents: new Map<InstanceState, object[]>(),
   }));
@@ -97,7 +105,11 @@ function findJoinedParent(j: JoinedLoad, all: { j: JoinedLoad }[], _data: unknow
 }
 
 /** Puts a loaded relationship value in place, with no history (SQLAlchemy's set_committed_value). */
-export function set_committed_value(state: InstanceState, prop: { key: string; uselist: boolean; impl: unknown }, value: unknown): void {
+export function set_committed_value(
+  state: InstanceState,
+  prop: { key: string; uselist: boolean; impl: unknown },
+  value: unknown,
+): void {
   if (prop.uselist) {
     const impl = prop.impl as { _new_collection(s: InstanceState, items: readonly object[]): unknown };
     state.dict[prop.key] = impl._new_collection(state, (value as object[]) ?? []);
@@ -143,7 +155,12 @@ function _instance(
   return obj;
 }
 
-function populate(state: InstanceState, cols: readonly (readonly [string, number | undefined])[], data: unknown[], overwrite: boolean): void {
+function populate(
+  state: InstanceState,
+  cols: readonly (readonly [string, number | undefined])[],
+  data: unknown[],
+  overwrite: boolean,
+): void {
   const dict = state.dict;
   for (const [key, i] of cols) {
     if (i === undefined) continue;
@@ -161,7 +178,9 @@ function populate(state: InstanceState, cols: readonly (readonly [string, number
  * ---------------------------------------------------------------------------------------------- */
 
 function pkCriteria(mapper: Mapper) {
-  return and_(...mapper.primary_key.map((c, i) => c.eq(bindparam(`pk_${i + 1}`, undefined, { type_: c.type }))));
+  return and_(
+    ...mapper.primary_key.map((c, i) => c.eq(bindparam(`pk_${i + 1}`, undefined, { type_: c.type }))),
+  );
 }
 function pkParams(mapper: Mapper, pk: readonly unknown[]): Record<string, unknown> {
   const params: Record<string, unknown> = {};
@@ -182,7 +201,13 @@ export function load_on_pk_identity(
     .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL)
     .where(pkCriteria(mapper))
     .options(new _OrmLoadTag("get"), ...(options.options ?? []));
-  const result = execute_orm_statement(session, stmt, pkParams(mapper, pk), {}, { populate_existing: options.populate_existing });
+  const result = execute_orm_statement(
+    session,
+    stmt,
+    pkParams(mapper, pk),
+    {},
+    { populate_existing: options.populate_existing },
+  );
   return (result as ORMResult).scalars().one_or_none() as object | null;
 }
 
@@ -191,45 +216,73 @@ export function load_on_ident(
   session: Session,
   mapper: Mapper,
   key: IdentityKey,
-  options: { refresh_state: InstanceState; only_load_props: readonly string[] | null; label_style: LabelStyle },
+  options: {
+    refresh_state: InstanceState;
+    only_load_props: readonly string[] | null;
+    label_style: LabelStyle;
+  },
 ): object | null {
   const props = options.only_load_props;
-  const columns = props ? props.map((k) => mapper.get_property(k)).flatMap((p) => ("columns" in p ? [p.columns[0]] : [])) : [mapper.class_];
+  const columns = props
+    ? props.map((k) => mapper.get_property(k)).flatMap((p) => ("columns" in p ? [p.columns[0]] : []))
+    : [mapper.class_];
   const stmt = new Select(...columns)
     .set_label_style(options.label_style ?? LABEL_STYLE_DISAMBIGUATE_ONLY)
     .where(pkCriteria(mapper))
     .options(new _OrmLoadTag("refresh"));
   const entities: EntityDesc[] = [{ kind: "mapper", mapper, key: mapper.class_name }];
-  const result = execute_orm_statement(session, stmt, pkParams(mapper, key[1] as unknown[]), {}, {
-    entities,
-    refresh_state: options.refresh_state,
-    only_load_props: props,
-    populate_existing: true,
-  }) as ORMResult;
+  const result = execute_orm_statement(
+    session,
+    stmt,
+    pkParams(mapper, key[1] as unknown as unknown[]),
+    {},
+    {
+      entities,
+      refresh_state: options.refresh_state,
+      only_load_props: props,
+      populate_existing: true,
+    },
+  ) as ORMResult;
   return result.scalars().one_or_none() as object | null;
 }
 
 /** The SELECT behind reading an expired attribute: the expired columns of one row. */
-export function load_scalar_attributes(session: Session, state: InstanceState, attribute_names: readonly string[]): void {
+export function load_scalar_attributes(
+  session: Session,
+  state: InstanceState,
+  attribute_names: readonly string[],
+): void {
   const mapper = state.mapper;
   if (state.key === null) return;
   const all = mapper._column_props.every((p) => attribute_names.includes(p.key));
-  const columns = all ? [mapper.class_] : attribute_names.map((k) => mapper.get_property(k)).flatMap((p) => ("columns" in p ? [p.columns[0]] : []));
+  const columns = all
+    ? [mapper.class_]
+    : attribute_names
+        .map((k) => mapper.get_property(k))
+        .flatMap((p) => ("columns" in p ? [p.columns[0]] : []));
   if (!columns.length) return;
   const stmt = new Select(...columns)
     .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL)
     .where(pkCriteria(mapper))
     .options(new _OrmLoadTag("load_scalar_attributes"));
   const entities: EntityDesc[] = [{ kind: "mapper", mapper, key: mapper.class_name }];
-  const result = execute_orm_statement(session, stmt, pkParams(mapper, state.key[1] as unknown[]), {}, {
-    entities,
-    refresh_state: state,
-    only_load_props: all ? null : attribute_names,
-    populate_existing: true,
-    greenlet_check: true,
-  }) as ORMResult;
+  const result = execute_orm_statement(
+    session,
+    stmt,
+    pkParams(mapper, state.key[1] as unknown as unknown[]),
+    {},
+    {
+      entities,
+      refresh_state: state,
+      only_load_props: all ? null : attribute_names,
+      populate_existing: true,
+      greenlet_check: true,
+    },
+  ) as ORMResult;
   if (result.scalars().one_or_none() === null) {
-    throw new ObjectDeletedError(`Instance '${instance_str(state.obj)}' has been deleted, or its row is otherwise not present.`);
+    throw new ObjectDeletedError(
+      `Instance '${instance_str(state.obj)}' has been deleted, or its row is otherwise not present.`,
+    );
   }
 }
 

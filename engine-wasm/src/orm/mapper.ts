@@ -6,15 +6,10 @@
 import { ArgumentError, InvalidRequestError } from "../exc.ts";
 import type { Column, Table } from "../sql/schema.ts";
 import { defineModule } from "../util/repr.ts";
-import {
-  type AttributeImpl,
-  InstrumentedAttribute,
-  ScalarAttributeImpl,
-  stateOf,
-} from "./attributes.ts";
+import { type AttributeImpl, InstrumentedAttribute, ScalarAttributeImpl, stateOf } from "./attributes.ts";
 import { NO_VALUE, STATE_ATTR } from "./base.ts";
 import type { RelationshipProperty } from "./relationships.ts";
-import { type IdentityKey, identityKey, InstanceState } from "./state.ts";
+import { type IdentityKey, InstanceState, identityKey } from "./state.ts";
 
 export class ColumnProperty {
   readonly key: string;

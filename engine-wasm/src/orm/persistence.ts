@@ -8,13 +8,13 @@
  *   `RETURNING <pk>` in parameter order ("insertmanyvalues").
  * - DELETE by primary key, executemany for several rows.
  */
+import { delete_, insert, update } from "../sql/dml.ts";
 import { and_, bindparam } from "../sql/elements.ts";
 import type { Column } from "../sql/schema.ts";
-import { is_equal } from "./attributes.ts";
-import { NO_VALUE } from "./base.ts";
-import { FlushError, StaleDataError } from "./exc.ts";
-import { instance_str } from "./base.ts";
 import { repr } from "../util/repr.ts";
+import { is_equal } from "./attributes.ts";
+import { instance_str, NO_VALUE } from "./base.ts";
+import { FlushError, StaleDataError } from "./exc.ts";
 import type { Mapper } from "./mapper.ts";
 import type { InstanceState } from "./state.ts";
 import type { UOWTransaction } from "./unitofwork.ts";
@@ -44,7 +44,9 @@ export function save_obj(uow: UOWTransaction, mapper: Mapper, states: InstanceSt
   for (const state of states) {
     if (state.key === null) {
       const params = collect_insert_params(mapper, state);
-      const has_all_pks = mapper.primary_key.every((c) => params[c.key] !== undefined && params[c.key] !== null);
+      const has_all_pks = mapper.primary_key.every(
+        (c) => params[c.key] !== undefined && params[c.key] !== null,
+      );
       if (has_all_pks) check_identity_conflict(uow, mapper, state);
       inserts.push({ state, params, keys: Object.keys(params).join(","), has_all_pks });
     } else {
@@ -103,17 +105,29 @@ function collect_update_params(mapper: Mapper, state: InstanceState): Params | n
   return params;
 }
 
-function emit_update_statements(uow: UOWTransaction, mapper: Mapper, records: { state: InstanceState; params: Params; keys: string }[]): void {
+function emit_update_statements(
+  uow: UOWTransaction,
+  mapper: Mapper,
+  records: { state: InstanceState; params: Params; keys: string }[],
+): void {
   const table = mapper.local_table;
   const conn = uow.connection;
-  const where = and_(...mapper.primary_key.map((c) => c.eq(bindparam(pkLabel(c), undefined, { type_: c.type }))));
+  const where = and_(
+    ...mapper.primary_key.map((c) => c.eq(bindparam(pkLabel(c), undefined, { type_: c.type }))),
+  );
   for (const group of groupConsecutive(records, (r) => r.keys)) {
-    const stmt = table.update().where(where);
+    const stmt = update(table).where(where);
     const params = group.map((r) => r.params);
     const result = conn.execute(stmt, params.length === 1 ? params[0]! : params);
     const matched = result.rowcount;
-    const dialect = conn.dialect as { supports_sane_rowcount?: boolean; supports_sane_multi_rowcount?: boolean };
-    const sane = params.length === 1 ? dialect.supports_sane_rowcount !== false : dialect.supports_sane_multi_rowcount !== false;
+    const dialect = conn.dialect as {
+      supports_sane_rowcount?: boolean;
+      supports_sane_multi_rowcount?: boolean;
+    };
+    const sane =
+      params.length === 1
+        ? dialect.supports_sane_rowcount !== false
+        : dialect.supports_sane_multi_rowcount !== false;
     if (sane && matched >= 0 && matched !== params.length) {
       throw new StaleDataError(
         `UPDATE statement on table '${table.name}' expected to update ${params.length} row(s); ${matched} were matched.`,
@@ -140,11 +154,11 @@ function emit_insert_statements(
     const dialect = conn.dialect as { use_insertmanyvalues?: boolean; insert_returning?: boolean };
     if (group.every((r) => r.has_all_pks)) {
       const params = group.map((r) => r.params);
-      conn.execute(table.insert(), params.length === 1 ? params[0]! : params);
+      conn.execute(insert(table), params.length === 1 ? params[0]! : params);
       continue;
     }
     if (group.length > 1 && dialect.use_insertmanyvalues && dialect.insert_returning) {
-      const stmt = table.insert().returning(...pkCols, { sort_by_parameter_order: true });
+      const stmt = insert(table).returning(...pkCols, { sort_by_parameter_order: true });
       const result = conn.execute(
         stmt,
         group.map((r) => r.params),
@@ -152,12 +166,16 @@ function emit_insert_statements(
       const rows = result.all();
       group.forEach((r, i) => {
         const row = rows[i];
-        if (row) setPk(r.state, pkCols.map((_c, j) => row._data[j]));
+        if (row)
+          setPk(
+            r.state,
+            pkCols.map((_c, j) => row._data[j]),
+          );
       });
       continue;
     }
     for (const r of group) {
-      const result = conn.execute(table.insert(), r.params);
+      const result = conn.execute(insert(table), r.params);
       let pk: readonly unknown[] | null = null;
       if (result.returns_rows) {
         const row = result.fetchone();
@@ -165,7 +183,7 @@ function emit_insert_statements(
       }
       if (!pk || pk.some((v) => v === null || v === undefined)) {
         const ipk = result.inserted_primary_key;
-        if (ipk) pk = pkCols.map((c, j) => (ipk[j] ?? r.params[c.key] ?? null));
+        if (ipk) pk = pkCols.map((c, j) => ipk[j] ?? r.params[c.key] ?? null);
       }
       if (pk) setPk(r.state, pk);
     }
@@ -181,10 +199,13 @@ export function delete_obj(uow: UOWTransaction, mapper: Mapper, states: Instance
     for (const col of mapper.primary_key) {
       const key = mapper._columntoproperty.get(col)!.key;
       const original = state.committed_state.get(key);
-      p[col.key] = original !== undefined && original !== NO_VALUE ? original : (state.key![1] as unknown[])[mapper.primary_key.indexOf(col)];
+      p[col.key] =
+        original !== undefined && original !== NO_VALUE
+          ? original
+          : (state.key![1] as unknown as unknown[])[mapper.primary_key.indexOf(col)];
     }
     return p;
   });
-  const stmt = table.delete().where(where);
+  const stmt = delete_(table).where(where);
   conn.execute(stmt, params.length === 1 ? params[0]! : params);
 }

@@ -17,7 +17,17 @@ import {
 import { className } from "./base.ts";
 import { _mapper_for_class, type Mapper } from "./mapper.ts";
 
-export type LazyStrategy = "select" | "selectin" | "joined" | "raise" | "raise_on_sql" | "noload" | "immediate" | "dynamic" | "write_only" | boolean;
+export type LazyStrategy =
+  | "select"
+  | "selectin"
+  | "joined"
+  | "raise"
+  | "raise_on_sql"
+  | "noload"
+  | "immediate"
+  | "dynamic"
+  | "write_only"
+  | boolean;
 
 export interface RelationshipOptions {
   back_populates?: string;
@@ -51,7 +61,12 @@ export function parseCascade(text: string | undefined): Set<string> {
   for (const p of parts) {
     if (!KNOWN_CASCADES.has(p)) {
       throw new ArgumentError(
-        `Invalid cascade option(s): ${JSON.stringify(p).replace(/"/g, "'")}; valid options are ${[...KNOWN_CASCADES].sort().map((c) => `'${c}'`).join(", ")}`,
+        `Invalid cascade option(s): ${JSON.stringify(p).replace(/"/g, "'")}; valid options are ${[
+          ...KNOWN_CASCADES,
+        ]
+          .sort()
+          .map((c) => `'${c}'`)
+          .join(", ")}`,
       );
     }
     if (p === "all") for (const c of ALL_CASCADES) out.add(c);
@@ -144,7 +159,11 @@ export class RelationshipProperty {
       return cls;
     };
     if (typeof target === "string") target = resolveName(target);
-    else if (typeof target === "function" && !_mapper_for_class(target) && !/^class\s/.test(Function.prototype.toString.call(target))) {
+    else if (
+      typeof target === "function" &&
+      !_mapper_for_class(target) &&
+      !/^class\s/.test(Function.prototype.toString.call(target))
+    ) {
       try {
         target = (target as () => unknown)();
       } catch (err) {
@@ -183,7 +202,10 @@ export class RelationshipProperty {
     const restrict = this._columns_of(this.options.foreign_keys);
     const fksFrom = (from: Table, to: Table): ForeignKey[] =>
       [...from.foreign_keys].filter(
-        (fk) => fk.parent && fk._resolve_column(false)?.table === to && (restrict.length === 0 || restrict.includes(fk.parent)),
+        (fk) =>
+          fk.parent &&
+          fk._resolve_column(false)?.table === to &&
+          (restrict.length === 0 || restrict.includes(fk.parent)),
       );
     const noFks = () =>
       new NoForeignKeysError(
@@ -198,7 +220,8 @@ export class RelationshipProperty {
       fks = fksFrom(parentTable, parentTable);
       if (!fks.length) throw noFks();
       const remote = this._columns_of(this.options.remote_side);
-      const pointsToRemote = remote.length > 0 && fks.every((fk) => remote.includes(fk._resolve_column(false)!));
+      const pointsToRemote =
+        remote.length > 0 && fks.every((fk) => remote.includes(fk._resolve_column(false)!));
       this.direction = pointsToRemote ? "MANYTOONE" : "ONETOMANY";
     } else {
       const toParent = fksFrom(targetTable, parentTable);
@@ -257,7 +280,9 @@ export class RelationshipProperty {
     if (op === "contains" && this.uselist) {
       const target = stateOf(other as object);
       return and_(
-        ...this.synchronize_pairs.map(([one, many]) => one.eq(target.dict[this.mapper._columntoproperty.get(many)!.key])),
+        ...this.synchronize_pairs.map(([one, many]) =>
+          one.eq(target.dict[this.mapper._columntoproperty.get(many)!.key]),
+        ),
       );
     }
     return null;

@@ -6,7 +6,7 @@
  * (unitofwork.ts) before queries (autoflush) and at commit, and expires every object at commit
  * (expire_on_commit). `using session = new Session(engine)` closes it at the end of the block.
  */
-import type { Connection, Engine } from "../engine/base.ts";
+import type { Connection } from "../engine/base.ts";
 import { InvalidRequestError, NoResultFound, PendingRollbackError } from "../exc.ts";
 import { defineModule, repr, str } from "../util/repr.ts";
 import { type AttributeImpl, stateOf } from "./attributes.ts";
@@ -40,7 +40,10 @@ export class SessionTransaction {
   readonly nested: boolean;
   _state: TxState = "ACTIVE";
   /** bind → [connection, Core transaction, whether the session opened the connection]. */
-  readonly _connections = new Map<unknown, [Connection, { commit(): void; rollback(): void; is_active?: boolean }, boolean]>();
+  readonly _connections = new Map<
+    unknown,
+    [Connection, { commit(): void; rollback(): void; is_active?: boolean }, boolean]
+  >();
   /** Objects that became persistent / were deleted in this transaction (restored by rollback). */
   readonly _new = new Set<InstanceState>();
   readonly _deleted = new Set<InstanceState>();
@@ -48,7 +51,11 @@ export class SessionTransaction {
   /** A flush's own sub-transaction: rolling it back rolls back the real one. */
   readonly _subtrans: boolean;
 
-  constructor(session: Session, parent: SessionTransaction | null, options: { nested?: boolean; subtrans?: boolean } = {}) {
+  constructor(
+    session: Session,
+    parent: SessionTransaction | null,
+    options: { nested?: boolean; subtrans?: boolean } = {},
+  ) {
     this.session = session;
     this._parent = parent;
     this.nested = !!options.nested;
@@ -112,7 +119,12 @@ export class SessionTransaction {
       this._connections.set(bind, [conn, conn.begin_nested(), false]);
       return conn;
     }
-    const b = bind as { connect?: () => Connection; _is_connection?: boolean; in_transaction?: () => boolean; begin?: () => unknown };
+    const b = bind as {
+      connect?: () => Connection;
+      _is_connection?: boolean;
+      in_transaction?: () => boolean;
+      begin?: () => unknown;
+    };
     let conn: Connection;
     let owned = true;
     if (typeof b.connect === "function" && !("engine" in (bind as object))) conn = b.connect();
@@ -120,7 +132,7 @@ export class SessionTransaction {
       conn = bind as Connection;
       owned = false;
     }
-    const trans = (conn.in_transaction() ? conn.get_transaction() ?? conn.begin() : conn.begin()) as never;
+    const trans = (conn.in_transaction() ? (conn.get_transaction() ?? conn.begin()) : conn.begin()) as never;
     this._connections.set(bind, [conn, trans, owned]);
     return conn;
   }
@@ -272,7 +284,12 @@ export class Session implements SessionLike {
   _greenlet_allowed = false;
 
   constructor(bind?: unknown, options: SessionOptions = {}) {
-    if (bind !== null && typeof bind === "object" && Object.getPrototypeOf(bind) === Object.prototype && !("dialect" in (bind as object))) {
+    if (
+      bind !== null &&
+      typeof bind === "object" &&
+      Object.getPrototypeOf(bind) === Object.prototype &&
+      !("dialect" in (bind as object))
+    ) {
       options = bind as SessionOptions;
       bind = options.bind;
     }
@@ -344,7 +361,8 @@ export class Session implements SessionLike {
     const root = trans._root;
     if (trans !== root) {
       // commit inner transactions, then the root
-      for (let t: SessionTransaction | null = this._transaction; t && t !== root; t = this._transaction) t.commit();
+      for (let t: SessionTransaction | null = this._transaction; t && t !== root; t = this._transaction)
+        t.commit();
     }
     root.commit();
   }
@@ -386,10 +404,9 @@ export class Session implements SessionLike {
 
   get_bind(_mapper?: unknown): unknown {
     if (!this.bind) {
-      throw new InvalidRequestError(
-        "Could not locate a bind configured on SQL expression or this Session.",
-        { code: "cd3x" } as never,
-      );
+      throw new InvalidRequestError("Could not locate a bind configured on SQL expression or this Session.", {
+        code: "cd3x",
+      } as never);
     }
     return this.bind;
   }
@@ -415,7 +432,10 @@ export class Session implements SessionLike {
   }
 
   _state_of(instance: unknown): InstanceState {
-    const state = instance !== null && typeof instance === "object" ? (instance as Record<string, InstanceState>)[STATE_ATTR] : undefined;
+    const state =
+      instance !== null && typeof instance === "object"
+        ? (instance as Record<string, InstanceState>)[STATE_ATTR]
+        : undefined;
     if (!state) raiseUnmapped(instance);
     return state;
   }
@@ -529,12 +549,17 @@ export class Session implements SessionLike {
   }
   get dirty(): Set<object> {
     const out = new Set<object>();
-    for (const s of this.identity_map._dirty_states()) if (!this._deleted.has(s) && s.modified) out.add(s.obj);
+    for (const s of this.identity_map._dirty_states())
+      if (!this._deleted.has(s) && s.modified) out.add(s.obj);
     return out;
   }
   has(instance: object): boolean {
     const state = (instance as Record<string, InstanceState>)[STATE_ATTR];
-    return !!state && state.session_id === this.hash_key && (this._new.has(state) || this.identity_map.contains_state(state));
+    return (
+      !!state &&
+      state.session_id === this.hash_key &&
+      (this._new.has(state) || this.identity_map.contains_state(state))
+    );
   }
   /** Python's `obj in session`. */
   contains(instance: object): boolean {
@@ -583,7 +608,11 @@ export class Session implements SessionLike {
     this.identity_map._modified.clear();
   }
 
-  refresh(instance: object, attribute_names?: readonly string[], options: { with_for_update?: unknown } = {}): void {
+  refresh(
+    instance: object,
+    attribute_names?: readonly string[],
+    options: { with_for_update?: unknown } = {},
+  ): void {
     void options;
     const state = this._state_of(instance);
     this._expire_state(state, attribute_names);
@@ -592,12 +621,15 @@ export class Session implements SessionLike {
       only_load_props: attribute_names ?? null,
       label_style: "disambiguate_only",
     });
-    if (found === null) throw new InvalidRequestError(`Could not refresh instance '${instance_str(state.obj)}'`);
+    if (found === null)
+      throw new InvalidRequestError(`Could not refresh instance '${instance_str(state.obj)}'`);
   }
 
   _validate_persistent(state: InstanceState): void {
     if (!this.identity_map.contains_state(state)) {
-      throw new InvalidRequestError(`Instance '${instance_str(state.obj)}' is not persistent within this Session`);
+      throw new InvalidRequestError(
+        `Instance '${instance_str(state.obj)}' is not persistent within this Session`,
+      );
     }
   }
 
@@ -690,23 +722,45 @@ export class Session implements SessionLike {
 
   /* ------------------------------------------------------------------ queries -- */
 
-  execute(statement: unknown, params?: Record<string, unknown> | readonly Record<string, unknown>[] | null, options: { execution_options?: Record<string, unknown>; bind_arguments?: Record<string, unknown> } = {}) {
+  execute(
+    statement: unknown,
+    params?: Record<string, unknown> | readonly Record<string, unknown>[] | null,
+    options: { execution_options?: Record<string, unknown>; bind_arguments?: Record<string, unknown> } = {},
+  ) {
     const execution_options = options.execution_options ?? {};
-    if (is_orm_statement(statement)) return execute_orm_statement(this, statement, params ?? null, execution_options);
+    if (is_orm_statement(statement))
+      return execute_orm_statement(this, statement, params ?? null, execution_options);
     const conn = this._connection_for_bind(this.get_bind());
     return conn.execute(statement, params as never, execution_options);
   }
 
-  scalars(statement: unknown, params?: Record<string, unknown> | null, options: { execution_options?: Record<string, unknown> } = {}) {
+  scalars(
+    statement: unknown,
+    params?: Record<string, unknown> | null,
+    options: { execution_options?: Record<string, unknown> } = {},
+  ) {
     return this.execute(statement, params, options).scalars();
   }
 
-  scalar(statement: unknown, params?: Record<string, unknown> | null, options: { execution_options?: Record<string, unknown> } = {}): unknown {
+  scalar(
+    statement: unknown,
+    params?: Record<string, unknown> | null,
+    options: { execution_options?: Record<string, unknown> } = {},
+  ): unknown {
     return this.execute(statement, params, options).scalar();
   }
 
   /** `session.get(User, 1)` / `get(User, [1, 2])` / `get(User, { id: 1 })`. */
-  get<T>(entity: (abstract new (...args: never[]) => T) | Function, ident: unknown, options: { populate_existing?: boolean; with_for_update?: unknown; options?: unknown[]; execution_options?: Record<string, unknown> } = {}): T | null {
+  get<T>(
+    entity: (abstract new (...args: never[]) => T) | Function,
+    ident: unknown,
+    options: {
+      populate_existing?: boolean;
+      with_for_update?: unknown;
+      options?: unknown[];
+      execution_options?: Record<string, unknown>;
+    } = {},
+  ): T | null {
     const mapper = _mapper_for_class(entity);
     if (!mapper) throw new InvalidRequestError(`Class '${(entity as Function).name}' is not mapped`);
     mapper._check_configure();
@@ -775,7 +829,11 @@ function primaryKeyIdentity(mapper: Mapper, ident: unknown): unknown[] {
 }
 
 /** Objects reachable through relationships whose cascade includes `kind` (loaded values only, except delete). */
-export function* cascadeIterator(state: InstanceState, kind: string, seen = new Set<InstanceState>([state])): Generator<InstanceState> {
+export function* cascadeIterator(
+  state: InstanceState,
+  kind: string,
+  seen = new Set<InstanceState>([state]),
+): Generator<InstanceState> {
   const mapper = state.mapper;
   mapper._check_configure();
   for (const rel of mapper._relationships) {
@@ -795,12 +853,20 @@ export function* cascadeIterator(state: InstanceState, kind: string, seen = new 
   }
 }
 
-function mergeImpl(session: Session, instance: object, load: boolean, memo: Map<InstanceState, object>): object {
+function mergeImpl(
+  session: Session,
+  instance: object,
+  load: boolean,
+  memo: Map<InstanceState, object>,
+): object {
   const state = session._state_of(instance);
   const done = memo.get(state);
   if (done) return done;
   const mapper = state.mapper;
-  if (state.session_id === session.hash_key && (session._new.has(state) || session.identity_map.contains_state(state))) {
+  if (
+    state.session_id === session.hash_key &&
+    (session._new.has(state) || session.identity_map.contains_state(state))
+  ) {
     memo.set(state, instance);
     return instance;
   }
@@ -826,7 +892,11 @@ function mergeImpl(session: Session, instance: object, load: boolean, memo: Map<
   for (const rel of mapper._relationships) {
     if (!(rel.key in state.dict) || !rel.cascade.has("merge")) continue;
     const v = state.dict[rel.key];
-    if (rel.uselist) rel.impl.set(mstate, [...((v as Iterable<object>) ?? [])].map((c) => mergeImpl(session, c, load, memo)));
+    if (rel.uselist)
+      rel.impl.set(
+        mstate,
+        [...((v as Iterable<object>) ?? [])].map((c) => mergeImpl(session, c, load, memo)),
+      );
     else rel.impl.set(mstate, v ? mergeImpl(session, v as object, load, memo) : null);
   }
   return merged;
@@ -842,7 +912,9 @@ function runInSessionTransaction<T>(trans: SessionTransaction, fn: () => T): T {
     throw err;
   }
   if (result && typeof (result as { then?: unknown }).then === "function") {
-    throw new InvalidRequestError("Session.begin() takes a synchronous callback; use AsyncSession for async work");
+    throw new InvalidRequestError(
+      "Session.begin() takes a synchronous callback; use AsyncSession for async work",
+    );
   }
   if (trans._state === "ACTIVE") trans.commit();
   return result;
@@ -872,7 +944,8 @@ export function sessionmaker<S extends Session = Session>(
     options = bind as typeof options;
     bind = options.bind;
   }
-  const { class_ = Session as unknown as new (bind: unknown, options: SessionOptions) => S, ...rest } = options;
+  const { class_ = Session as unknown as new (bind: unknown, options: SessionOptions) => S, ...rest } =
+    options;
   const kw: Record<string, unknown> = {
     bind: bind ?? null,
     autoflush: rest.autoflush ?? true,

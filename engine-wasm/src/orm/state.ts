@@ -233,12 +233,16 @@ export class AttributeState {
   }
 }
 
-export type AttrsView = Record<string, AttributeState> & { keys(): string[]; items(): [string, AttributeState][] };
+export type AttrsView = Record<string, AttributeState> & {
+  keys(): string[];
+  items(): [string, AttributeState][];
+};
 
 function makeAttrsView(state: InstanceState): AttrsView {
   const keys = state.mapper.attrs.keys();
   const view: Record<string, unknown> = {};
-  for (const k of keys) Object.defineProperty(view, k, { get: () => new AttributeState(state, k), enumerable: true });
+  for (const k of keys)
+    Object.defineProperty(view, k, { get: () => new AttributeState(state, k), enumerable: true });
   Object.defineProperty(view, "keys", { value: () => [...keys], enumerable: false });
   Object.defineProperty(view, "items", {
     value: () => keys.map((k) => [k, new AttributeState(state, k)]),
@@ -248,4 +252,5 @@ function makeAttrsView(state: InstanceState): AttrsView {
 }
 
 export { History };
+
 defineModule("sqlalchemy.orm.state", InstanceState, AttributeState);

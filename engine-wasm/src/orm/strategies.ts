@@ -8,8 +8,8 @@
  */
 import { InvalidRequestError } from "../exc.ts";
 import { and_, BinaryExpression, BindParameter } from "../sql/elements.ts";
-import { BOOLEANTYPE } from "../sql/sqltypes.ts";
 import { LABEL_STYLE_TABLENAME_PLUS_COL, Select } from "../sql/selectable.ts";
+import { BOOLEANTYPE } from "../sql/sqltypes.ts";
 import type { AttributeImpl } from "./attributes.ts";
 import { stateOf } from "./attributes.ts";
 import { NO_VALUE } from "./base.ts";
@@ -20,7 +20,11 @@ import type { Session } from "./session.ts";
 import type { InstanceState } from "./state.ts";
 import { _OrmLoadTag, type Load } from "./strategy_options.ts";
 
-function colValue(state: InstanceState, mapper: { _columntoproperty: Map<unknown, { key: string; impl: AttributeImpl }> }, col: unknown): unknown {
+function colValue(
+  state: InstanceState,
+  mapper: { _columntoproperty: Map<unknown, { key: string; impl: AttributeImpl }> },
+  col: unknown,
+): unknown {
   const prop = mapper._columntoproperty.get(col)!;
   return prop.key in state.dict ? state.dict[prop.key] : prop.impl.get(state);
 }
@@ -29,7 +33,9 @@ function orderBy(prop: RelationshipProperty): unknown[] {
   const ob = prop.options.order_by;
   if (ob === undefined || ob === null || ob === false) return [];
   const list = Array.isArray(ob) ? ob : [ob];
-  return list.map((o) => (typeof o === "function" && !("__clause_element__" in o) ? (o as () => unknown)() : o));
+  return list.map((o) =>
+    typeof o === "function" && !("__clause_element__" in o) ? (o as () => unknown)() : o,
+  );
 }
 
 /** Loads `impl`'s relationship for `state` on attribute access. */
@@ -51,10 +57,14 @@ export function lazy_load(session: Session, state: InstanceState, impl: Attribut
       return null;
     }
     const target = prop.mapper;
-    const useGet = prop.synchronize_pairs.length === target.primary_key.length && prop.synchronize_pairs.every(([one]) => target.primary_key.includes(one));
+    const useGet =
+      prop.synchronize_pairs.length === target.primary_key.length &&
+      prop.synchronize_pairs.every(([one]) => target.primary_key.includes(one));
     let obj: object | null = null;
     if (useGet) {
-      const pk = target.primary_key.map((c) => values[prop.synchronize_pairs.findIndex(([one]) => one === c)]);
+      const pk = target.primary_key.map(
+        (c) => values[prop.synchronize_pairs.findIndex(([one]) => one === c)],
+      );
       obj = session._identity_lookup(target, pk);
       if (obj && stateOf(obj)._deleted) obj = null;
       if (!obj) {
@@ -63,8 +73,13 @@ export function lazy_load(session: Session, state: InstanceState, impl: Attribut
       }
     } else {
       const crit = and_(...prop.synchronize_pairs.map(([one], i) => one.eq(values[i])));
-      const stmt = new Select(target.class_).set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL).where(crit).options(new _OrmLoadTag("lazy"));
-      obj = (execute_orm_statement(session, stmt, null, {}, { greenlet_check: true }) as ORMResult).scalars().first() as object | null;
+      const stmt = new Select(target.class_)
+        .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL)
+        .where(crit)
+        .options(new _OrmLoadTag("lazy"));
+      obj = (execute_orm_statement(session, stmt, null, {}, { greenlet_check: true }) as ORMResult)
+        .scalars()
+        .first() as object | null;
     }
     set_committed_value(state, prop, obj);
     return obj;
@@ -77,7 +92,13 @@ export function lazy_load(session: Session, state: InstanceState, impl: Attribut
   }
   const crit = and_(
     ...prop.synchronize_pairs.map(
-      ([one, many], i) => new BinaryExpression(new BindParameter(null, values[i], { type_: one.type, unique: true }), many, "=", BOOLEANTYPE),
+      ([one, many], i) =>
+        new BinaryExpression(
+          new BindParameter(null, values[i], { type_: one.type, unique: true }),
+          many,
+          "=",
+          BOOLEANTYPE,
+        ),
     ),
   );
   let stmt = new Select(prop.mapper.class_).set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL).where(crit);
@@ -91,7 +112,11 @@ export function lazy_load(session: Session, state: InstanceState, impl: Attribut
 }
 
 /** A many-to-one's current target from the identity map only (no SQL); NO_VALUE when unknown. */
-export function passive_identity_lookup(session: Session, state: InstanceState, impl: AttributeImpl): unknown {
+export function passive_identity_lookup(
+  session: Session,
+  state: InstanceState,
+  impl: AttributeImpl,
+): unknown {
   const prop = (impl as unknown as { prop: RelationshipProperty }).prop;
   if (prop.direction !== "MANYTOONE") return NO_VALUE;
   const target = prop.mapper;
@@ -117,7 +142,8 @@ function withGreenletCheck<T>(session: Session, fn: () => T): T {
 function subOptions(loads: readonly Load[], prop: RelationshipProperty): Load[] {
   const out: Load[] = [];
   for (const l of loads) {
-    if (l.path.length > 1 && l.path[0]!.prop === prop) out.push(new (l.constructor as new (p: unknown) => Load)(l.path.slice(1)));
+    if (l.path.length > 1 && l.path[0]!.prop === prop)
+      out.push(new (l.constructor as new (p: unknown) => Load)(l.path.slice(1)));
   }
   return out;
 }
@@ -134,7 +160,8 @@ export function post_load_selectin(ctx: LoadContext, states: InstanceState[]): v
   for (const [, list] of byMapper) {
     const mapper = list[0]!.mapper;
     for (const prop of mapper._relationships) {
-      if (strategyFor(prop, [], ctx.loads) !== "selectin" && strategyFor(prop, [], ctx.loads) !== "immediate") continue;
+      if (strategyFor(prop, [], ctx.loads) !== "selectin" && strategyFor(prop, [], ctx.loads) !== "immediate")
+        continue;
       const parents = list.filter((s) => ctx.populate_existing || !(prop.key in s.dict));
       if (!parents.length) continue;
       if (strategyFor(prop, [], ctx.loads) === "immediate") {
@@ -170,7 +197,14 @@ function selectin_load(ctx: LoadContext, prop: RelationshipProperty, parents: In
       const others = target.columns.filter((c) => c !== many);
       let stmt = new Select(many, ...others)
         .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL)
-        .where(new BinaryExpression(many, new BindParameter("primary_keys", chunk, { type_: many.type, expanding: true, unique: false }), "IN", BOOLEANTYPE));
+        .where(
+          new BinaryExpression(
+            many,
+            new BindParameter("primary_keys", chunk, { type_: many.type, expanding: true, unique: false }),
+            "IN",
+            BOOLEANTYPE,
+          ),
+        );
       const ob = orderBy(prop);
       if (ob.length) stmt = stmt.order_by(...ob);
       stmt = stmt.options(new _OrmLoadTag("selectin"), ...sub);
@@ -210,10 +244,22 @@ function selectin_load(ctx: LoadContext, prop: RelationshipProperty, parents: In
   if (!wanted.size) return;
   const stmt = new Select(target.class_)
     .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL)
-    .where(new BinaryExpression(one, new BindParameter("primary_keys", [...wanted.keys()], { type_: one.type, expanding: true, unique: false }), "IN", BOOLEANTYPE))
+    .where(
+      new BinaryExpression(
+        one,
+        new BindParameter("primary_keys", [...wanted.keys()], {
+          type_: one.type,
+          expanding: true,
+          unique: false,
+        }),
+        "IN",
+        BOOLEANTYPE,
+      ),
+    )
     .options(new _OrmLoadTag("selectin"), ...sub);
   const result = execute_orm_statement(session, stmt, null, {}, { no_autoflush: true }) as ORMResult;
   const byKey = new Map<unknown, object>();
-  for (const obj of result.scalars().all() as object[]) byKey.set(stateOf(obj).dict[target._columntoproperty.get(one)!.key], obj);
+  for (const obj of result.scalars().all() as object[])
+    byKey.set(stateOf(obj).dict[target._columntoproperty.get(one)!.key], obj);
   for (const [k, ps] of wanted) for (const p of ps) set_committed_value(p, prop, byKey.get(k) ?? null);
 }

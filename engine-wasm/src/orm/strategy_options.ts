@@ -3,12 +3,20 @@
  * `joinedload(User.addresses)`, `lazyload`, `raiseload`, `noload`, chained with `.selectinload(...)`
  * for deeper paths — given to `select(...).options(...)`.
  */
-import type { CacheKeyBuilder } from "../sql/elements.ts";
+
 import { ArgumentError } from "../exc.ts";
+import type { CacheKeyBuilder } from "../sql/elements.ts";
 import { defineModule } from "../util/repr.ts";
 import type { RelationshipProperty } from "./relationships.ts";
 
-export type LoaderStrategyName = "selectin" | "joined" | "select" | "raise" | "raise_on_sql" | "noload" | "immediate";
+export type LoaderStrategyName =
+  | "selectin"
+  | "joined"
+  | "select"
+  | "raise"
+  | "raise_on_sql"
+  | "noload"
+  | "immediate";
 
 /** One step of a loader path: a relationship and how to load it. */
 export interface LoadStep {

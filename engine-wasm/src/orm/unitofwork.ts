@@ -17,7 +17,10 @@ import type { InstanceState } from "./state.ts";
 interface SessionForUOW {
   readonly _new: Map<InstanceState, object>;
   readonly _deleted: Map<InstanceState, object>;
-  readonly identity_map: { _modified: Set<InstanceState>; _state_for(key: unknown): InstanceState | undefined };
+  readonly identity_map: {
+    _modified: Set<InstanceState>;
+    _state_for(key: unknown): InstanceState | undefined;
+  };
   _save_or_update_state(state: InstanceState): void;
   _register_persistent(state: InstanceState): void;
   _remove_newly_deleted(state: InstanceState): void;
@@ -69,7 +72,8 @@ export class UOWTransaction {
     }
 
     const mappers = new Set<Mapper>();
-    for (const s of [...session._new.keys(), ...session.identity_map._modified, ...this.deleting]) mappers.add(s.mapper);
+    for (const s of [...session._new.keys(), ...session.identity_map._modified, ...this.deleting])
+      mappers.add(s.mapper);
     for (const m of [...mappers]) for (const rel of m._relationships) mappers.add(rel.mapper);
     const order = this._sort_mappers([...mappers]);
 
@@ -123,10 +127,17 @@ export class UOWTransaction {
 
   private _states_to_save(mapper: Mapper, include: (s: InstanceState) => boolean): InstanceState[] {
     const session = this.session;
-    const pending = [...session._new.keys()].filter((s) => s.mapper === mapper && include(s) && !this.saved.has(s));
+    const pending = [...session._new.keys()].filter(
+      (s) => s.mapper === mapper && include(s) && !this.saved.has(s),
+    );
     pending.sort((a, b) => a.insert_order - b.insert_order);
     const dirty = [...session.identity_map._modified].filter(
-      (s) => s.mapper === mapper && include(s) && !this.deleting.has(s) && !session._deleted.has(s) && !this.saved.has(s),
+      (s) =>
+        s.mapper === mapper &&
+        include(s) &&
+        !this.deleting.has(s) &&
+        !session._deleted.has(s) &&
+        !this.saved.has(s),
     );
     dirty.sort((a, b) => compareKeys(a, b));
     return [...dirty, ...pending];
@@ -144,7 +155,8 @@ export class UOWTransaction {
     for (const s of states) {
       for (const rel of mapper._relationships) {
         if (rel.direction !== "ONETOMANY" || rel.viewonly) continue;
-        for (const orphan of process_one_to_many(rel, s, (c) => this.deleting.has(c))) this.deleting.add(orphan);
+        for (const orphan of process_one_to_many(rel, s, (c) => this.deleting.has(c)))
+          this.deleting.add(orphan);
       }
     }
   }
@@ -212,8 +224,8 @@ function instanceStr(s: InstanceState): string {
 }
 
 function compareKeys(a: InstanceState, b: InstanceState): number {
-  const ka = a.key ? (a.key[1] as unknown[]) : [];
-  const kb = b.key ? (b.key[1] as unknown[]) : [];
+  const ka = a.key ? (a.key[1] as unknown as unknown[]) : [];
+  const kb = b.key ? (b.key[1] as unknown as unknown[]) : [];
   for (let i = 0; i < Math.min(ka.length, kb.length); i++) {
     const x = ka[i] as number | string;
     const y = kb[i] as number | string;

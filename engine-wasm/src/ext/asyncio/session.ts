@@ -13,7 +13,7 @@ import { _declarative_mixin } from "../../orm/decl_api.ts";
 import { Session, type SessionOptions, type SessionTransaction } from "../../orm/session.ts";
 import { defineModule, repr } from "../../util/repr.ts";
 import type { AsyncEngine } from "./engine.ts";
-import { AsyncResult, AsyncScalarResult } from "./result.ts";
+import { AsyncResult, type AsyncScalarResult } from "./result.ts";
 
 type SyncBind = { sync_engine?: unknown };
 
@@ -21,7 +21,10 @@ export class AsyncSession {
   readonly bind: unknown;
   readonly sync_session: Session;
 
-  constructor(bind?: AsyncEngine | null, options: SessionOptions & { sync_session_class?: typeof Session } = {}) {
+  constructor(
+    bind?: AsyncEngine | null,
+    options: SessionOptions & { sync_session_class?: typeof Session } = {},
+  ) {
     this.bind = bind ?? options.bind ?? null;
     const syncBind = (this.bind as SyncBind | null)?.sync_engine ?? this.bind;
     const SessionClass = options.sync_session_class ?? Session;
@@ -119,25 +122,48 @@ export class AsyncSession {
   async refresh(instance: object, attribute_names?: readonly string[]): Promise<void> {
     this._io(() => this.sync_session.refresh(instance, attribute_names));
   }
-  async get<T>(entity: (abstract new (...args: never[]) => T) | Function, ident: unknown, options: Parameters<Session["get"]>[2] = {}): Promise<T | null> {
+  async get<T>(
+    entity: (abstract new (...args: never[]) => T) | Function,
+    ident: unknown,
+    options: Parameters<Session["get"]>[2] = {},
+  ): Promise<T | null> {
     return this._io(() => this.sync_session.get(entity, ident, options));
   }
   async get_one<T>(entity: (abstract new (...args: never[]) => T) | Function, ident: unknown): Promise<T> {
     return this._io(() => this.sync_session.get_one(entity, ident));
   }
-  async execute(statement: unknown, params?: Record<string, unknown> | readonly Record<string, unknown>[] | null, options: { execution_options?: Record<string, unknown> } = {}) {
+  async execute(
+    statement: unknown,
+    params?: Record<string, unknown> | readonly Record<string, unknown>[] | null,
+    options: { execution_options?: Record<string, unknown> } = {},
+  ) {
     return this._io(() => this.sync_session.execute(statement, params, options));
   }
-  async scalars(statement: unknown, params?: Record<string, unknown> | null, options: { execution_options?: Record<string, unknown> } = {}) {
+  async scalars(
+    statement: unknown,
+    params?: Record<string, unknown> | null,
+    options: { execution_options?: Record<string, unknown> } = {},
+  ) {
     return this._io(() => this.sync_session.scalars(statement, params, options));
   }
-  async scalar(statement: unknown, params?: Record<string, unknown> | null, options: { execution_options?: Record<string, unknown> } = {}): Promise<unknown> {
+  async scalar(
+    statement: unknown,
+    params?: Record<string, unknown> | null,
+    options: { execution_options?: Record<string, unknown> } = {},
+  ): Promise<unknown> {
     return this._io(() => this.sync_session.scalar(statement, params, options));
   }
-  async stream(statement: unknown, params?: Record<string, unknown> | null, options: { execution_options?: Record<string, unknown> } = {}): Promise<AsyncResult> {
+  async stream(
+    statement: unknown,
+    params?: Record<string, unknown> | null,
+    options: { execution_options?: Record<string, unknown> } = {},
+  ): Promise<AsyncResult> {
     return new AsyncResult(this._io(() => this.sync_session.execute(statement, params, options)) as never);
   }
-  async stream_scalars(statement: unknown, params?: Record<string, unknown> | null): Promise<AsyncScalarResult> {
+  async stream_scalars(
+    statement: unknown,
+    params?: Record<string, unknown> | null,
+  ): Promise<AsyncScalarResult> {
     return (await this.stream(statement, params)).scalars();
   }
   async connection() {
@@ -231,7 +257,8 @@ export function async_sessionmaker<S extends AsyncSession = AsyncSession>(
   bind?: unknown,
   options: SessionOptions & { class_?: new (bind: never, options: SessionOptions) => S } = {},
 ): AsyncSessionMaker<S> {
-  const { class_ = AsyncSession as unknown as new (bind: never, options: SessionOptions) => S, ...rest } = options;
+  const { class_ = AsyncSession as unknown as new (bind: never, options: SessionOptions) => S, ...rest } =
+    options;
   const kw: Record<string, unknown> = {
     bind: bind ?? rest.bind ?? null,
     autoflush: rest.autoflush ?? true,
