@@ -499,6 +499,8 @@ export class Connection {
       this.dialect.insertmanyvalues_page_size,
     );
     const stats = context._get_cache_stats();
+    const sentinels = compiled._num_sentinel_cols ?? 0;
+    context._sentinel_cols = sentinels;
     const rows: unknown[][] = [];
     let description: unknown = null;
     for (const batch of batches) {
@@ -527,7 +529,13 @@ export class Connection {
         fn(this, cursor, statement, params, context, false);
       if (cursor.description) {
         description = cursor.description;
-        rows.push(...cursor.fetchall());
+        let batchRows = cursor.fetchall();
+        if (sentinels > 0) {
+          // sentinel columns (server-generated keys) put the rows back in parameter order, then go
+          if (batch.rows_sorted) batchRows = [...batchRows].sort((a, b) => compareTail(a, b, sentinels));
+          batchRows = batchRows.map((r) => r.slice(0, r.length - sentinels));
+        }
+        rows.push(...batchRows);
       }
     }
     if (description) context._insertmanyvalues_rows = rows;
@@ -611,6 +619,17 @@ function noKeyCompiled(sql: string, started: number, positional: boolean) {
 /** The `[…] <parameters>` part of the log line: Python's repr of what goes to the driver. */
 function reprLoggedParams(parameters: unknown, ismulti: boolean): string {
   return reprParams(parameters, ismulti);
+}
+
+/** Orders two rows by their last `n` values (numbers or strings). */
+function compareTail(a: unknown[], b: unknown[], n: number): number {
+  for (let i = a.length - n; i < a.length; i++) {
+    const x = a[i] as number | string;
+    const y = b[i] as number | string;
+    if (x < y) return -1;
+    if (x > y) return 1;
+  }
+  return 0;
 }
 
 function runInTransaction<T>(trans: Transaction, body: () => T): T {

@@ -64,10 +64,9 @@ export class CursorResult extends Result {
     const returns_rows = description !== null && !context._suppress_rows;
     let metadata: ResultMetaData;
     if (returns_rows) {
-      metadata = CursorResult._metadataFor(
-        context,
-        description.map((d) => d.name),
-      );
+      const names = description!.map((d) => d.name);
+      const shown = context._sentinel_cols ? names.slice(0, names.length - context._sentinel_cols) : names;
+      metadata = CursorResult._metadataFor(context, shown);
     } else {
       metadata = new ResultMetaData([]);
     }

@@ -185,6 +185,8 @@ export class DefaultExecutionContext {
   invoked_statement: unknown = null;
   /** Rows returned by the batches of an insertmanyvalues execution. */
   _insertmanyvalues_rows: unknown[][] | null = null;
+  /** Trailing sentinel columns of an ordered insertmanyvalues RETURNING, not shown in the result. */
+  _sentinel_cols = 0;
   _gen_time = 0;
 
   constructor(
