@@ -3,7 +3,14 @@
  * Python's print / show_error / repr / str, and the Python built-in exceptions lessons may raise.
  */
 
-export { AttributeError, IndexError, KeyError, NotImplementedError, RuntimeError, ValueError } from "./util/builtins.ts";
+export {
+  AttributeError,
+  IndexError,
+  KeyError,
+  NotImplementedError,
+  RuntimeError,
+  ValueError,
+} from "./util/builtins.ts";
 export {
   emit,
   type LogRecord,

@@ -2,9 +2,10 @@
  * Several pooled connections over the page's one database session (API.md, "Differences the browser
  * forces"), PostgreSQL's aborted transactions, echo="debug" and engine events.
  */
-import { expect, it } from "vitest";
+
 import { create_engine, event, text } from "sqlalchemy";
 import { InternalError, OperationalError, ProgrammingError } from "sqlalchemy/exc";
+import { expect, it } from "vitest";
 import { captureOutput, eachDatabase } from "./support.ts";
 
 eachDatabase("shared session", ({ kind, url }) => {
@@ -36,7 +37,9 @@ eachDatabase("shared session", ({ kind, url }) => {
 
   it("keeps the writer's rows and ids intact when another connection reads in between", () => {
     const engine = create_engine(url);
-    const ddl = pg ? "CREATE TABLE t (id SERIAL PRIMARY KEY, x INTEGER)" : "CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGER)";
+    const ddl = pg
+      ? "CREATE TABLE t (id SERIAL PRIMARY KEY, x INTEGER)"
+      : "CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGER)";
     engine.begin((conn) => conn.execute(text(ddl)));
     using writer = engine.connect();
     const first = writer.execute(text("INSERT INTO t (x) VALUES (10) RETURNING id")).scalar();
@@ -46,7 +49,12 @@ eachDatabase("shared session", ({ kind, url }) => {
     }
     const second = writer.execute(text("INSERT INTO t (x) VALUES (20) RETURNING id")).scalar();
     expect([first, second]).toEqual([1, 2]);
-    expect(writer.execute(text("SELECT id, x FROM t ORDER BY id")).all().map((r) => [r.id, r.x])).toEqual([
+    expect(
+      writer
+        .execute(text("SELECT id, x FROM t ORDER BY id"))
+        .all()
+        .map((r) => [r.id, r.x]),
+    ).toEqual([
       [1, 10],
       [2, 20],
     ]);
@@ -106,7 +114,10 @@ eachDatabase("shared session", ({ kind, url }) => {
     event.listen(engine, "before_cursor_execute", () => {
       counts.statements += 1;
     });
-    event.listens_for(engine, "begin")(() => {
+    event.listens_for(
+      engine,
+      "begin",
+    )(() => {
       counts.begin += 1;
     });
     event.listen(engine, "commit", () => {

@@ -10,9 +10,9 @@
 
 import { Dispatcher, type Listener } from "../event.ts";
 import {
+  ArgumentError,
   DBAPIError,
   InvalidRequestError,
-  ArgumentError,
   ObjectNotExecutableError,
   PendingRollbackError,
   ResourceClosedError,

@@ -42,4 +42,13 @@ export class NotImplementedError extends Error {
     this.name = "NotImplementedError";
   }
 }
-defineModule("builtins", RuntimeError, AttributeError, IndexError, KeyError, ValueError, NotImplementedError, TypeError);
+defineModule(
+  "builtins",
+  RuntimeError,
+  AttributeError,
+  IndexError,
+  KeyError,
+  ValueError,
+  NotImplementedError,
+  TypeError,
+);

@@ -9,11 +9,11 @@ import { DefaultDialect, type PoolClass } from "../../engine/default.ts";
 import type { DBAPIModule, Paramstyle } from "../../engine/interfaces.ts";
 import type { URL } from "../../engine/url.ts";
 import { AsyncAdaptedQueuePool } from "../../pool/impl.ts";
-import { String as SAString } from "../../sql/sqltypes.ts";
 import { bindparam } from "../../sql/elements.ts";
+import { String as SAString } from "../../sql/sqltypes.ts";
 import { type TextClause, text } from "../../sql/text.ts";
-import { PGCompiler, PGDDLCompiler, PGTypeCompiler } from "./compiler.ts";
 import { asyncpg } from "./asyncpg.ts";
+import { PGCompiler, PGDDLCompiler, PGTypeCompiler } from "./compiler.ts";
 import { psycopg } from "./psycopg.ts";
 import { psycopg2 } from "./psycopg2.ts";
 
@@ -102,13 +102,21 @@ function relkindBinds() {
 function hasTableQuery(): TextClause {
   _hasTable ??= text(
     "SELECT pg_catalog.pg_class.relname \nFROM pg_catalog.pg_class JOIN pg_catalog.pg_namespace ON pg_catalog.pg_namespace.oid = pg_catalog.pg_class.relnamespace \nWHERE pg_catalog.pg_class.relname = :table_name AND pg_catalog.pg_class.relkind = ANY (ARRAY[:param_1, :param_2, :param_3, :param_4, :param_5]) AND pg_catalog.pg_table_is_visible(pg_catalog.pg_class.oid) AND pg_catalog.pg_namespace.nspname != :nspname_1",
-  ).bindparams(bindparam("table_name", undefined, { type_: new SAString() }), ...relkindBinds(), bindparam("nspname_1", "pg_catalog", { type_: new SAString() }));
+  ).bindparams(
+    bindparam("table_name", undefined, { type_: new SAString() }),
+    ...relkindBinds(),
+    bindparam("nspname_1", "pg_catalog", { type_: new SAString() }),
+  );
   return _hasTable;
 }
 
 function hasTableInSchemaQuery(): TextClause {
   _hasTableSchema ??= text(
     "SELECT pg_catalog.pg_class.relname \nFROM pg_catalog.pg_class JOIN pg_catalog.pg_namespace ON pg_catalog.pg_namespace.oid = pg_catalog.pg_class.relnamespace \nWHERE pg_catalog.pg_class.relname = :table_name AND pg_catalog.pg_class.relkind = ANY (ARRAY[:param_1, :param_2, :param_3, :param_4, :param_5]) AND pg_catalog.pg_namespace.nspname = :nspname_1",
-  ).bindparams(bindparam("table_name", undefined, { type_: new SAString() }), ...relkindBinds(), bindparam("nspname_1", undefined, { type_: new SAString() }));
+  ).bindparams(
+    bindparam("table_name", undefined, { type_: new SAString() }),
+    ...relkindBinds(),
+    bindparam("nspname_1", undefined, { type_: new SAString() }),
+  );
   return _hasTableSchema;
 }

@@ -2,12 +2,13 @@
  * The SQLite dialect (SQLAlchemy's dialects/sqlite/base.py) and its drivers' dialect classes
  * (pysqlite.py, aiosqlite.py) over sql.js.
  */
+
+import type { Connection } from "../../engine/base.ts";
 import { registry } from "../../engine/create.ts";
 import { DefaultDialect, type PoolClass } from "../../engine/default.ts";
 import type { ConnectArgs, DBAPIModule, Paramstyle } from "../../engine/interfaces.ts";
 import type { URL } from "../../engine/url.ts";
 import { AsyncAdaptedQueuePool, QueuePool, SingletonThreadPool, StaticPool } from "../../pool/impl.ts";
-import type { Connection } from "../../engine/base.ts";
 import { quoteIdentifier } from "../../sql/compiler.ts";
 import { aiosqlite } from "./aiosqlite.ts";
 import { SQLiteCompiler, SQLiteDDLCompiler, SQLiteTypeCompiler } from "./compiler.ts";
