@@ -12,4 +12,11 @@ export {
   create_async_engine,
 } from "./engine.ts";
 export { AsyncMappingResult, AsyncResult, AsyncScalarResult } from "./result.ts";
-export { AsyncAttrs, AsyncSession, AsyncSessionTransaction, async_object_session, async_session, async_sessionmaker } from "./session.ts";
+export {
+  AsyncAttrs,
+  AsyncSession,
+  AsyncSessionTransaction,
+  async_object_session,
+  async_session,
+  async_sessionmaker,
+} from "./session.ts";
