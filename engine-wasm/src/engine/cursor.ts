@@ -87,19 +87,32 @@ export class CursorResult extends Result {
     }
   }
 
-  /** Keys and processors: the compiled statement's result columns when it has them, else the cursor's. */
+  /**
+   * Keys and processors: the compiled statement's result columns when it has them, else the cursor's.
+   * Kept on the compiled statement, so that a cached statement also reuses its row class.
+   */
   private static _metadataFor(context: DefaultExecutionContext, names: string[]): ResultMetaData {
+    const compiled = context.compiled as
+      | ({ _cursor_metadata?: { key: string; md: ResultMetaData } } & object)
+      | null;
+    const key = names.join("\u0000");
+    const cached = compiled?._cursor_metadata;
+    if (cached && cached.key === key) return cached.md;
     const cols = context.compiled?._result_columns;
+    let md: ResultMetaData;
     if (cols && cols.length === names.length && cols.length > 0) {
-      return new ResultMetaData(
+      md = new ResultMetaData(
         cols.map((c) => c.keyname),
         {
           processors: cols.map((c) => c.processor as ResultProcessor | null),
           objects: cols.map((c) => [c.name, ...c.objects]),
         },
       );
+    } else {
+      md = new ResultMetaData(names);
     }
-    return new ResultMetaData(names);
+    if (compiled) compiled._cursor_metadata = { key, md };
+    return md;
   }
 
   /** Rows matched by an UPDATE/DELETE, inserted by an INSERT; -1 (SQLite) or the row count for SELECT. */

@@ -32,6 +32,11 @@ const PROBES = new Set([
   "valueOf",
   "inspect",
   "length",
+  "href",
+  "nodeName",
+  "ownerDocument",
+  "prototype",
+  "toSource",
 ]);
 
 function missing(kind: "row" | "mapping") {

@@ -1098,6 +1098,8 @@ export function compileStatement(
   return new Cls(dialect, statement, options);
 }
 
+const cacheKeys = new WeakMap<ClauseElement, CacheKeyBuilder>();
+
 /** `_compile_w_cache`: the compiled form from the engine's cache when the statement's structure is known. */
 export function compileWithCache(
   statement: ClauseElement,
@@ -1111,8 +1113,13 @@ export function compileWithCache(
   if ((statement as { _is_ddl?: boolean })._is_ddl) {
     return { compiled: compileStatement(statement, dialect), extracted_params: null, cache_status: "no_key" };
   }
-  const k = new CacheKeyBuilder();
-  statement._ck(k);
+  // statements are immutable (every generative method copies): the structural key is computed once
+  let k = cacheKeys.get(statement);
+  if (!k) {
+    k = new CacheKeyBuilder();
+    statement._ck(k);
+    cacheKeys.set(statement, k);
+  }
   const extracted = k.binds.map((b) => b.effective_value());
   const cache = options.compiled_cache;
   if (!cache) {

@@ -46,8 +46,10 @@ export class CacheKeyBuilder {
     if (e instanceof ClauseElement) e._ck(this);
     else this.parts.push(`?${String(e)}`);
   }
+  private _key: string | undefined;
   key(): string {
-    return this.parts.join("\u0001");
+    this._key ??= this.parts.join("\u0001");
+    return this._key;
   }
 }
 

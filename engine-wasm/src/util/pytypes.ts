@@ -9,14 +9,16 @@ const TUPLE = Symbol.for("sqlalchemy.tuple");
 /** A Python tuple: an Array that prints as `(1, 'a')`. */
 export type PyTuple<T = unknown> = readonly T[] & { readonly [TUPLE]: true };
 
+const TUPLES = new WeakSet<object>();
+
 export function tuple<T>(items: Iterable<T>): PyTuple<T> {
-  const arr = Array.from(items) as T[] & { [TUPLE]?: true };
-  Object.defineProperty(arr, TUPLE, { value: true, enumerable: false });
-  return Object.freeze(arr) as unknown as PyTuple<T>;
+  const arr = Array.isArray(items) ? items.slice() : Array.from(items);
+  TUPLES.add(arr);
+  return arr as unknown as PyTuple<T>;
 }
 
 export function isTuple(value: unknown): value is PyTuple {
-  return Array.isArray(value) && (value as { [TUPLE]?: true })[TUPLE] === true;
+  return Array.isArray(value) && TUPLES.has(value);
 }
 
 /** Python's `decimal.Decimal`, kept as its exact text. Arithmetic through `valueOf()` is a float. */

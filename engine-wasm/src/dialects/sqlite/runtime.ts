@@ -86,7 +86,7 @@ export function resolveFile(path: string): string | null {
 export function openFile(name: string): Database {
   let db = files.get(name);
   if (!db) {
-    db = new (sqljs().Database)();
+    db = newMemoryDatabase();
     files.set(name, db);
   }
   return db;
@@ -98,7 +98,11 @@ export function listFiles(): string[] {
 }
 
 export function newMemoryDatabase(): Database {
-  return new (sqljs().Database)();
+  const db = new (sqljs().Database)();
+  // One handle per database here, so exclusive locking changes nothing visible; it spares sql.js
+  // re-reading its pages for every statement outside a transaction (30-50 us each).
+  db.run("PRAGMA locking_mode=EXCLUSIVE");
+  return db;
 }
 
 /** SQLite's library version, as `sqlite3.sqlite_version`. */
