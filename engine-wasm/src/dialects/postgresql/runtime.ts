@@ -98,7 +98,7 @@ async function start(options: PostgresStartOptions): Promise<PGlite> {
     }
   } else fallback_reason = "no data directory given";
   progress?.({ phase: "postgresql:initdb" });
-  const instance = await PGlite.create();
+  const instance = await PGlite.create({ initDbStartParams: ["--wal-segsize=1"] });
   info = { from: "initdb", ms: performance.now() - began, fallback_reason };
   return instance;
 }
