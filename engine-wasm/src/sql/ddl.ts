@@ -17,6 +17,7 @@ import {
   type MetaData,
   metadataHooks,
   PrimaryKeyConstraint,
+  sort_tables,
   type Table,
   tableHooks,
   UniqueConstraint,
@@ -175,11 +176,10 @@ export function create_all(
   const checkfirst = options.checkfirst ?? true;
   runWith(bind, (conn) => {
     const dialect = conn.dialect as unknown as HasTableDialect;
-    const tables = options.tables
-      ? md.sorted_tables.filter((t) => options.tables!.includes(t))
-      : md.sorted_tables;
+    // SchemaGenerator: existence checks in the MetaData's order, then creation in dependency order
+    const tables = options.tables ?? [...md.tables.values()];
     const missing = tables.filter((t) => !checkfirst || !dialect.has_table(conn, t.name, t.schema));
-    for (const t of missing) {
+    for (const t of sort_tables(missing)) {
       conn.execute(new CreateTable(t));
       for (const ix of t.indexes) conn.execute(new CreateIndex(ix));
     }
@@ -194,11 +194,10 @@ export function drop_all(
   const checkfirst = options.checkfirst ?? true;
   runWith(bind, (conn) => {
     const dialect = conn.dialect as unknown as HasTableDialect;
-    const tables = options.tables
-      ? md.sorted_tables.filter((t) => options.tables!.includes(t))
-      : md.sorted_tables;
+    // SchemaDropper: checks in the MetaData's order, drops in reverse dependency order
+    const tables = options.tables ?? [...md.tables.values()];
     const present = tables.filter((t) => !checkfirst || dialect.has_table(conn, t.name, t.schema));
-    for (const t of present.reverse()) conn.execute(new DropTable(t));
+    for (const t of sort_tables(present).reverse()) conn.execute(new DropTable(t));
   });
 }
 

@@ -526,17 +526,13 @@ export class MetaData {
   clear(): void {
     this.tables.clear();
   }
-  /** Tables in dependency order: referenced tables before the tables that reference them. */
+  /** Tables in dependency order (referenced tables first), ties by name, as SQLAlchemy sorts them. */
   get sorted_tables(): Table[] {
-    const tables = [...this.tables.values()];
-    const edges: [Table, Table][] = [];
-    for (const t of tables) {
-      for (const fk of t.foreign_keys) {
-        const target = fk._resolve_column(false)?.table;
-        if (target && target !== t && tables.includes(target)) edges.push([target, t]);
-      }
-    }
-    return topologicalSort(tables, edges);
+    return sort_tables(
+      [...this.tables.values()].sort((a, b) =>
+        a.fullname < b.fullname ? -1 : a.fullname > b.fullname ? 1 : 0,
+      ),
+    );
   }
   create_all(bind: unknown, options: { checkfirst?: boolean; tables?: Table[] } = {}): void {
     metadataHooks.create_all!(this, bind, options);
@@ -547,6 +543,18 @@ export class MetaData {
   __repr__(): string {
     return "MetaData()";
   }
+}
+
+/** SQLAlchemy's `sort_tables()`: dependency order, otherwise the order given. */
+export function sort_tables(tables: readonly Table[]): Table[] {
+  const edges: [Table, Table][] = [];
+  for (const t of tables) {
+    for (const fk of t.foreign_keys) {
+      const target = fk._resolve_column(false)?.table;
+      if (target && target !== t && tables.includes(target)) edges.push([target, t]);
+    }
+  }
+  return topologicalSort(tables, edges);
 }
 
 export const metadataHooks: {

@@ -5,25 +5,23 @@
 import { CircularDependencyError } from "../exc.ts";
 
 export function topologicalSort<T>(items: readonly T[], edges: readonly (readonly [T, T])[]): T[] {
-  const incoming = new Map<T, number>();
-  const out = new Map<T, T[]>();
-  for (const it of items) {
-    incoming.set(it, 0);
-    out.set(it, []);
-  }
+  // SQLAlchemy's sort_as_subsets: each pass takes, in the given order, every item whose
+  // dependencies are all placed already.
+  const parents = new Map<T, Set<T>>();
+  for (const it of items) parents.set(it, new Set());
   for (const [a, b] of edges) {
-    if (!incoming.has(a) || !incoming.has(b) || a === b) continue;
-    out.get(a)!.push(b);
-    incoming.set(b, incoming.get(b)! + 1);
+    if (a === b || !parents.has(a) || !parents.has(b)) continue;
+    parents.get(b)!.add(a);
   }
   const result: T[] = [];
-  const remaining = [...items];
-  while (remaining.length) {
-    const i = remaining.findIndex((it) => incoming.get(it) === 0);
-    if (i < 0) throw new CircularDependencyError("Circular dependency detected.");
-    const [next] = remaining.splice(i, 1);
-    result.push(next!);
-    for (const b of out.get(next!)!) incoming.set(b, incoming.get(b)! - 1);
+  let todo = [...items];
+  const pending = new Set(items);
+  while (todo.length) {
+    const ready = todo.filter((it) => ![...parents.get(it)!].some((p) => pending.has(p)));
+    if (!ready.length) throw new CircularDependencyError("Circular dependency detected.");
+    for (const r of ready) pending.delete(r);
+    result.push(...ready);
+    todo = todo.filter((it) => pending.has(it));
   }
   return result;
 }
