@@ -12,6 +12,10 @@ import { resetSqlite, sqliteStarted, startSqlite } from "./dialects/sqlite/runti
 export type DatabaseKind = "postgresql" | "sqlite";
 
 export interface StartOptions {
+  /** PostgreSQL: the pre-initialised data directory (bytes, URL or Node path); `null` runs initdb. */
+  pgdata?: Blob | URL | string | null;
+  /** SQLite: where the browser fetches `sql-wasm.wasm` from. */
+  sqljsWasmUrl?: string;
   /** Report download / start-up progress (PGlite's WASM and data directory are several MB). */
   onProgress?: (event: { phase: string; loaded?: number; total?: number }) => void;
 }
