@@ -66,6 +66,9 @@ test("Stop ends a running cell sooner", async ({ page }) => {
   const cell = new LessonPage(page).cell(0);
   await cell.setCode(`while (true) {}`);
   await cell.runButton.click();
+  // Stop while the loop really runs (the database may still be starting when Run is clicked)
+  await expect(cell.root).toHaveAttribute("data-running", "", { timeout: 30_000 });
+  await page.waitForTimeout(200);
   const started = Date.now();
   await page.getByRole("button", { name: /^Stop/ }).first().click();
   await expect(cell.output).toContainText(/restarted/i);
