@@ -75,7 +75,6 @@ export function createEditor(options: EditorOptions): CellEditor {
   // A cell with long lines scrolls sideways: keyboard users reach that region too (axe:
   // scrollable-region-focusable).
   view.scrollDOM.tabIndex = 0;
-  view.scrollDOM.setAttribute("aria-label", `${options.label} (scrollable)`);
 
   return {
     view,
