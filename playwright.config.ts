@@ -7,7 +7,8 @@
  *
  * A system Chromium is used when present (`CHROMIUM_PATH`, default `/usr/bin/chromium`), else
  * Playwright's own. Ports are picked once per run and handed to the worker processes through the
- * environment.
+ * environment. `E2E_SITE_URL=http://localhost:4321/ npx playwright test --project site` tests a site
+ * that is already being served.
  */
 import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
@@ -21,6 +22,8 @@ const harnessPort = Number(process.env.E2E_HARNESS_PORT);
 
 const basePath = `/${(process.env.BASE_PATH ?? "").replace(/^\/+|\/+$/g, "")}/`.replace(/\/+/g, "/");
 const hasSite = ["astro.config.mjs", "astro.config.ts", "astro.config.js"].some((f) => existsSync(f));
+/** An already running site (e.g. `astro preview` elsewhere): used as is, nothing is built. */
+const siteUrl = process.env.E2E_SITE_URL ?? `http://localhost:${sitePort}${basePath}`;
 
 const chromium = { ...devices["Desktop Chrome"], launchOptions: chromiumLaunchOptions() };
 
@@ -45,7 +48,7 @@ export default defineConfig({
           {
             name: "site",
             testIgnore: /kernel\.spec\.ts$/,
-            use: { ...chromium, baseURL: `http://localhost:${sitePort}${basePath}` },
+            use: { ...chromium, baseURL: siteUrl },
           },
         ]
       : []),
@@ -57,7 +60,7 @@ export default defineConfig({
       timeout: 180_000,
       reuseExistingServer: false,
     },
-    ...(hasSite
+    ...(hasSite && !process.env.E2E_SITE_URL
       ? [
           {
             command: `npm run build && npx astro preview --port ${sitePort}`,

@@ -235,6 +235,8 @@ async function measureHarness(
   database: "postgresql" | "sqlite",
 ): Promise<HarnessTimes> {
   const page = await context.newPage();
+  page.on("crash", () => console.error(`the harness page crashed (${database})`));
+  page.on("pageerror", (e) => console.error(`harness page error (${database}): ${e.message}`));
   await page.goto(url);
   await page.waitForFunction(() => document.getElementById("status")?.textContent === "ready");
   const bareStartMs = await page.evaluate(
@@ -305,10 +307,13 @@ async function main(): Promise<void> {
   run("npx vite build --config e2e/harness/vite.config.ts");
   if (hasSite && !flag("--no-build")) run("npm run build");
   const mounts = [{ prefix: "/__harness/", dir: resolve(harnessDist) }];
-  if (hasSite && existsSync(siteDist)) mounts.push({ prefix: basePath, dir: resolve(siteDist) });
+  if (hasSite && existsSync(join(siteDist, "index.html")))
+    mounts.push({ prefix: basePath, dir: resolve(siteDist) });
+  else console.error("no built site in dist/: measuring the kernel and the bare drivers only");
   const server = await serve(mounts);
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const browser = await chromium.launch(chromiumLaunchOptions());
+  const errors: string[] = [];
   const results: Record<string, unknown> = {
     date: new Date().toISOString(),
     chromium: browser.version(),
@@ -316,22 +321,39 @@ async function main(): Promise<void> {
     targets: { jsBeforeInteractionKB: 50, afterLoadOverBareMs: 150, afterIdleMs: 100, rerunMs: 20 },
   };
   try {
-    const cell = mounts.length > 1 ? await findCell(browser, `${origin}${basePath}`) : null;
+    const cell =
+      mounts.length > 1
+        ? await findCell(browser, `${origin}${basePath}`).catch((e: Error) => {
+            console.error(`site rows skipped: ${e.message.split("\n")[0]}`);
+            return null;
+          })
+        : null;
     if (cell) results.cell = cell;
-    for (const database of ["sqlite", "postgresql"] as const) {
+    const databases = (option("--database")?.split(",") ?? ["sqlite", "postgresql"]) as (
+      | "sqlite"
+      | "postgresql"
+    )[];
+    for (const database of databases) {
       for (const cache of ["cold", "warm"] as const) {
         const samples: { harness: HarnessTimes; site?: SiteTimes }[] = [];
         for (let i = 0; i < RUNS; i++) {
           const context = await browser.newContext();
           if (cache === "warm") {
             // Fill the HTTP cache with everything the page and its workers load.
-            await measureHarness(context, `${origin}/__harness/`, database);
-            if (cell) await measureSite(context, cell.url, cell.selector, database);
+            await measureHarness(context, `${origin}/__harness/`, database).catch(() => {});
+            if (cell) await measureSite(context, cell.url, cell.selector, database).catch(() => {});
           }
-          const harness = await measureHarness(context, `${origin}/__harness/`, database);
-          const site = cell ? await measureSite(context, cell.url, cell.selector, database) : undefined;
-          samples.push({ harness, site });
-          await context.close();
+          try {
+            const harness = await measureHarness(context, `${origin}/__harness/`, database);
+            const site = cell ? await measureSite(context, cell.url, cell.selector, database) : undefined;
+            samples.push({ harness, site });
+          } catch (e) {
+            const message = `${database} ${cache} run ${i + 1}: ${(e as Error).message.split("\n")[0]}`;
+            console.error(`failed: ${message}`);
+            errors.push(message);
+          } finally {
+            await context.close();
+          }
         }
         const pick = (f: (s: (typeof samples)[number]) => number | undefined) =>
           round(median(samples.map(f).filter((x): x is number => x !== undefined)));
@@ -355,6 +377,7 @@ async function main(): Promise<void> {
     await browser.close();
     server.close();
   }
+  if (errors.length) results.errors = Object.fromEntries(errors.map((e, i) => [`${i + 1}`, e]));
   printTable(results);
   writeFileSync(join(root, "bench/site-results.json"), `${JSON.stringify(results, null, 2)}\n`);
   console.log("\nwrote bench/site-results.json");
@@ -380,7 +403,8 @@ function printTable(results: Record<string, unknown>): void {
   ];
   for (const database of ["sqlite", "postgresql"]) {
     for (const cache of ["cold", "warm"]) {
-      const r = results[`${database}.${cache}`] as Record<string, number>;
+      const r = results[`${database}.${cache}`] as Record<string, number> | undefined;
+      if (!r) continue;
       const ok = (x: number | undefined, limit: number) =>
         x === undefined ? "-" : `${x}${x <= limit ? "" : " ✗"}`;
       rows.push([

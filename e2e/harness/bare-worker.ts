@@ -3,6 +3,8 @@
  * The bare driver alone in a worker (no engine-wasm): the baseline the site benchmark compares with.
  * PGlite starts from the same pre-initialised data directory the kernel uses.
  */
+
+import sqljsWasmUrl from "sql.js/dist/sql-wasm.wasm?url";
 import pgdataUrl from "../../engine-wasm/assets/pgdata.tar.gz?url";
 
 self.onmessage = async (e: MessageEvent<{ database: "postgresql" | "sqlite" }>) => {
@@ -16,7 +18,7 @@ self.onmessage = async (e: MessageEvent<{ database: "postgresql" | "sqlite" }>) 
     } else {
       const initSqlJs = (await import("sql.js")).default;
       const SQL = await initSqlJs({
-        locateFile: () => new URL("sql.js/dist/sql-wasm.wasm", import.meta.url).href,
+        locateFile: () => sqljsWasmUrl,
       });
       new SQL.Database().exec("SELECT 1");
     }

@@ -13,6 +13,10 @@ function bareStart(database: DatabaseKind): Promise<number> {
       if (e.data.error) reject(new Error(e.data.error));
       else resolve(e.data.ms!);
     };
+    worker.onerror = (e) => {
+      worker.terminate();
+      reject(new Error(`bare ${database} worker: ${e.message}`));
+    };
     worker.postMessage({ database });
   });
 }
