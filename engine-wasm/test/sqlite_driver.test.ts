@@ -280,6 +280,19 @@ describe("sqlite3 rowcount and lastrowid", () => {
     expect(other.lastrowid).toBe(0);
   });
 
+  it("a statement run again after the schema changed describes the columns it has now", () => {
+    const c = connect(":memory:").cursor();
+    c.execute("CREATE TABLE t (a INTEGER)");
+    c.execute("SELECT * FROM t");
+    expect(c.description?.map((d) => d.name)).toEqual(["a"]);
+    c.execute("ALTER TABLE t ADD COLUMN b TEXT");
+    c.execute("SELECT * FROM t");
+    expect(c.description?.map((d) => d.name)).toEqual(["a", "b"]);
+    c.execute("ALTER TABLE t RENAME COLUMN a TO z");
+    c.execute("SELECT * FROM t");
+    expect(c.description?.map((d) => d.name)).toEqual(["z", "b"]);
+  });
+
   it("INSERT … RETURNING gives rows and the rows affected", () => {
     const c = connect(":memory:").cursor();
     c.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGER)");

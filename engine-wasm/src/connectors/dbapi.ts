@@ -10,8 +10,16 @@ import { classify, type StatementKind } from "./classify.ts";
 import type { ExecResult, LogicalSession } from "./shared_session.ts";
 
 export interface DriverHooks {
-  /** Runs one statement for a cursor (rewriting parameters as the driver does) via `session.execute`. */
-  execute(session: LogicalSession, operation: string, parameters: DBAPIParameters | undefined): ExecResult;
+  /**
+   * Runs one statement for a cursor (rewriting parameters as the driver does) via `session.execute`;
+   * `many`: a row of an executemany that is not its last (no need to read `lastrowid` after it).
+   */
+  execute(
+    session: LogicalSession,
+    operation: string,
+    parameters: DBAPIParameters | undefined,
+    many?: boolean,
+  ): ExecResult;
   /** The driver's error for use of a closed cursor / connection (sqlite3: ProgrammingError). */
   closedError(what: "cursor" | "connection"): Error;
   /** psycopg2 reports the number of rows a SELECT returned; pysqlite -1. */
@@ -104,9 +112,11 @@ export class Cursor implements DBAPICursor {
     this.reset();
     conn.hooks.check_executemany?.(operation, kind);
     let total = 0;
+    const rows = Array.isArray(seq_of_parameters) ? seq_of_parameters : [...seq_of_parameters];
+    const last = rows.length - 1;
     try {
-      for (const params of seq_of_parameters) {
-        const r = conn._run(session, operation, params, kind);
+      for (let i = 0; i <= last; i++) {
+        const r = conn._run(session, operation, rows[i], kind, i < last);
         if (r.columns && !this._description)
           this._description = r.columns.map((name) => ({ name, type_code: null }));
         total = r.rowcount >= 0 && total >= 0 ? total + r.rowcount : -1;
@@ -186,6 +196,7 @@ export class Connection implements DBAPIConnection {
     operation: string,
     parameters: DBAPIParameters | undefined,
     kind: StatementKind,
+    many = false,
   ): ExecResult {
     const hooks = this.hooks;
     if (this._failed) {
@@ -199,7 +210,7 @@ export class Connection implements DBAPIConnection {
     hooks.beforeExecute?.(session, operation);
     let r: ExecResult;
     try {
-      r = hooks.execute(session, operation, parameters);
+      r = hooks.execute(session, operation, parameters, many);
     } catch (err) {
       if (
         hooks.in_failed_transaction_error &&

@@ -48,7 +48,8 @@ export interface PhysicalSession {
   readonly initial_lastrowid?: number | null;
   /** Whether a parked writer's reads are replayed too (they may call nextval()); default false. */
   readonly replay_reads?: boolean;
-  execute(sql: string, params: DBAPIParameters | undefined): ExecResult;
+  /** `many`: a row of an executemany that is not its last, whose `lastrowid` nobody reads. */
+  execute(sql: string, params: DBAPIParameters | undefined, many?: boolean): ExecResult;
   begin(): void;
   commit(): void;
   rollback(): void;
@@ -127,6 +128,7 @@ export class SharedSession {
     sql: string,
     params: DBAPIParameters | undefined,
     kind: StatementKind,
+    many = false,
   ): ExecResult {
     const writer = this.writer;
     if (writer !== null && writer !== conn) {
@@ -154,7 +156,7 @@ export class SharedSession {
         if (writer === null && this.physical.begins_on_ddl) this.openTransaction(conn);
         break;
     }
-    const result = this.physical.execute(sql, params);
+    const result = this.physical.execute(sql, params, many);
     if (this.writer === conn && (kind !== "read" || this.physical.replay_reads))
       this.log.push({ sql, params });
     return result;
@@ -303,7 +305,12 @@ export class LogicalSession {
     return this.shared.writer === this;
   }
 
-  execute(sql: string, params?: DBAPIParameters, kind: StatementKind = classify(sql)): ExecResult {
+  execute(
+    sql: string,
+    params?: DBAPIParameters,
+    kind: StatementKind = classify(sql),
+    many = false,
+  ): ExecResult {
     if (this.lost) {
       const err = this.lost;
       this.lost = null;
@@ -311,7 +318,7 @@ export class LogicalSession {
         `this connection's uncommitted work was lost: it could not be replayed after another connection read the database (${err.message}); it has been rolled back`,
       );
     }
-    const r = this.shared.run(this, sql, params, kind);
+    const r = this.shared.run(this, sql, params, kind, many);
     if (r.lastrowid !== null) this.lastrowid = r.lastrowid;
     return r;
   }

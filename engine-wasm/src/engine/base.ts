@@ -21,6 +21,7 @@ import {
 } from "../exc.ts";
 import type { Pool, PoolProxiedConnection } from "../pool/base.ts";
 import { type EchoFlag, InstanceLogger } from "../util/log.ts";
+import { type CompiledCache, LRUCache } from "../util/lru.ts";
 import { defineModule } from "../util/repr.ts";
 import type { CursorResult } from "./cursor.ts";
 import { type DefaultDialect, DefaultExecutionContext } from "./default.ts";
@@ -44,7 +45,7 @@ export interface CompilableElement {
   _compile_w_cache(
     dialect: DefaultDialect,
     options: {
-      compiled_cache: Map<unknown, unknown> | null;
+      compiled_cache: CompiledCache | null;
       column_keys: readonly string[];
       for_executemany: boolean;
       schema_translate_map?: unknown;
@@ -789,7 +790,7 @@ export class Engine {
   _execution_options: ExecutionOptions;
   readonly dispatch: Dispatcher = new Dispatcher();
   /** The compiled-statement cache (SQLAlchemy's LRU of `query_cache_size` entries). */
-  _compiled_cache: Map<unknown, unknown> | null;
+  _compiled_cache: CompiledCache | null;
   readonly _addr: string;
 
   constructor(
@@ -906,36 +907,6 @@ export class Engine {
   }
   toString(): string {
     return this.__repr__();
-  }
-}
-
-/** A Map that forgets its least recently used entries (SQLAlchemy's LRUCache for compiled statements). */
-export class LRUCache<K, V> extends Map<K, V> {
-  readonly capacity: number;
-  constructor(capacity: number) {
-    super();
-    this.capacity = capacity;
-  }
-  override get(key: K): V | undefined {
-    const v = super.get(key);
-    if (v !== undefined) {
-      super.delete(key);
-      super.set(key, v);
-    }
-    return v;
-  }
-  override set(key: K, value: V): this {
-    if (super.has(key)) super.delete(key);
-    super.set(key, value);
-    if (this.size > this.capacity * 1.5) {
-      const drop = this.size - this.capacity;
-      let i = 0;
-      for (const k of this.keys()) {
-        if (i++ >= drop) break;
-        super.delete(k);
-      }
-    }
-    return this;
   }
 }
 

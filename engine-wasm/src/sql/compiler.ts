@@ -14,6 +14,7 @@ import type {
   ResultColumn,
 } from "../engine/interfaces.ts";
 import { CompileError, InvalidRequestError } from "../exc.ts";
+import type { CompiledCache } from "../util/lru.ts";
 import { tuple } from "../util/pytypes.ts";
 import { defineModule } from "../util/repr.ts";
 import type { Delete, Insert, UpdateBase } from "./dml.ts";
@@ -1105,7 +1106,7 @@ export function compileWithCache(
   statement: ClauseElement,
   dialect: CompilerDialect,
   options: {
-    compiled_cache: Map<unknown, unknown> | null;
+    compiled_cache: CompiledCache | null;
     column_keys: readonly string[];
     for_executemany: boolean;
   },
@@ -1126,7 +1127,7 @@ export function compileWithCache(
     const compiled = compileStatement(statement, dialect, { ...options, key_binds: k.binds });
     return { compiled, extracted_params: extracted, cache_status: "disabled" };
   }
-  const key = `${dialect._cache_token ?? dialect.name}\u0002${k.key()}\u0002${options.column_keys.join(",")}\u0002${options.for_executemany ? 1 : 0}`;
+  const key = k.cacheKey(dialect._cache_token ?? dialect.name, options.column_keys, options.for_executemany);
   const hit = cache.get(key) as SQLCompiler | undefined;
   if (hit) return { compiled: hit, extracted_params: extracted, cache_status: "cached" };
   const compiled = compileStatement(statement, dialect, { ...options, key_binds: k.binds });

@@ -8,6 +8,7 @@
  * `.ge`, `.in_([...])`, `.like`, `.is_(null())`, `.add` (`+`), … on table columns and ORM attributes alike.
  */
 import { ArgumentError } from "../exc.ts";
+import type { CompiledCache } from "../util/lru.ts";
 import { defineModule, repr } from "../util/repr.ts";
 import {
   BOOLEANTYPE,
@@ -51,6 +52,26 @@ export class CacheKeyBuilder {
     this._key ??= this.parts.join("\u0001");
     return this._key;
   }
+  private _full: { prefix: string; columns: readonly string[]; many: boolean; key: string } | undefined;
+  /**
+   * The compiled-cache key: dialect, structure, parameter names, executemany. The last one is kept,
+   * so that a statement object executed again (a `text()` in a loop) looks its key up without
+   * building a new string.
+   */
+  cacheKey(prefix: string, columns: readonly string[], many: boolean): string {
+    const last = this._full;
+    if (
+      last !== undefined &&
+      last.prefix === prefix &&
+      last.many === many &&
+      last.columns.length === columns.length &&
+      last.columns.every((c, i) => c === columns[i])
+    )
+      return last.key;
+    const key = `${prefix}\u0002${this.key()}\u0002${columns.join(",")}\u0002${many ? 1 : 0}`;
+    this._full = { prefix, columns: columns.slice(), many, key };
+    return key;
+  }
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -81,7 +102,7 @@ export abstract class ClauseElement {
   _compile_w_cache(
     dialect: unknown,
     options: {
-      compiled_cache: Map<unknown, unknown> | null;
+      compiled_cache: CompiledCache | null;
       column_keys: readonly string[];
       for_executemany: boolean;
     },

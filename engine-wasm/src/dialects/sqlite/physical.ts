@@ -16,6 +16,11 @@ export class SqljsSession implements PhysicalSession {
   readonly initial_lastrowid = 0;
   readonly db: Database;
   private readonly cache = new Map<string, Statement>();
+  /**
+   * Result column names per prepared statement: reading them is a WASM call and a string decode per
+   * column. They change only with the schema, so any statement that may change it forgets them all.
+   */
+  private columnNames = new WeakMap<Statement, string[]>();
   private lastRowidStmt: Statement | null = null;
   private _closed = false;
 
@@ -47,19 +52,24 @@ export class SqljsSession implements PhysicalSession {
   }
 
   /** Runs one statement; `params` are already adapted values by position. */
-  execute(sql: string, params: DBAPIParameters | undefined): ExecResult {
+  execute(sql: string, params: DBAPIParameters | undefined, many = false): ExecResult {
     const st = this.prepare(sql);
     const info = statementInfo(sql);
     try {
       if (params !== undefined) st.bind(params as never);
       const rows: unknown[][] = [];
       while (st.step()) rows.push(st.get());
-      const names = st.getColumnNames();
+      if (!info.keeps_schema) this.columnNames = new WeakMap();
+      let names = this.columnNames.get(st);
+      if (names === undefined) {
+        names = st.getColumnNames();
+        this.columnNames.set(st, names);
+      }
       return {
         columns: names.length > 0 ? names : null,
         rows,
         rowcount: info.is_dml ? this.db.getRowsModified() : -1,
-        lastrowid: info.inserts ? this.lastInsertRowid() : null,
+        lastrowid: info.inserts && !many ? this.lastInsertRowid() : null,
       };
     } catch (err) {
       throw fromSqljs(err);

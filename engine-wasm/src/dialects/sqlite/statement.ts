@@ -17,6 +17,8 @@ export interface StatementInfo {
   readonly is_dml: boolean;
   /** May change last_insert_rowid(): an INSERT or REPLACE anywhere in it. */
   readonly inserts: boolean;
+  /** Cannot change the schema (a query, DML or transaction control): result columns stay as they were. */
+  readonly keeps_schema: boolean;
 }
 
 const cache = new Map<string, StatementInfo>();
@@ -34,6 +36,8 @@ export function statementInfo(sql: string): StatementInfo {
 
 const DML_START = /^(?:\s|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*(insert|update|delete|replace)\b/i;
 const INSERTS = /\b(?:insert|replace)\b/i;
+const KEEPS_SCHEMA =
+  /^(?:\s|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*(select|with|values|insert|update|delete|replace|begin|commit|end|rollback|savepoint|release)\b/i;
 
 function isIdent(c: string | undefined): boolean {
   return c !== undefined && /[A-Za-z0-9_\u0080-\uffff]/.test(c);
@@ -101,6 +105,7 @@ function analyse(sql: string): StatementInfo {
     multiple,
     is_dml: DML_START.test(sql),
     inserts: INSERTS.test(code),
+    keeps_schema: KEEPS_SCHEMA.test(sql),
   };
 }
 

@@ -1,0 +1,67 @@
+/**
+ * SQLAlchemy's `util.LRUCache` (util/_collections.py): a get stamps the entry with a counter instead
+ * of moving it, and once the cache holds `capacity × (1 + threshold)` entries the least recently
+ * stamped ones are dropped down to `capacity`. A hit costs one Map lookup and one store.
+ */
+export class LRUCache<K, V> {
+  readonly capacity: number;
+  readonly threshold: number;
+  private readonly data = new Map<K, { value: V; stamp: number }>();
+  private counter = 0;
+
+  constructor(capacity = 100, threshold = 0.5) {
+    this.capacity = capacity;
+    this.threshold = threshold;
+  }
+
+  get size(): number {
+    return this.data.size;
+  }
+
+  get(key: K): V | undefined {
+    const entry = this.data.get(key);
+    if (entry === undefined) return undefined;
+    entry.stamp = ++this.counter;
+    return entry.value;
+  }
+
+  has(key: K): boolean {
+    return this.data.has(key);
+  }
+
+  set(key: K, value: V): this {
+    const entry = this.data.get(key);
+    if (entry) {
+      entry.value = value;
+      entry.stamp = ++this.counter;
+    } else {
+      this.data.set(key, { value, stamp: ++this.counter });
+      this.manageSize();
+    }
+    return this;
+  }
+
+  delete(key: K): boolean {
+    return this.data.delete(key);
+  }
+
+  clear(): void {
+    this.data.clear();
+  }
+
+  keys(): IterableIterator<K> {
+    return this.data.keys();
+  }
+
+  private manageSize(): void {
+    if (this.data.size <= this.capacity * (1 + this.threshold)) return;
+    const byAge = [...this.data].sort((a, b) => b[1].stamp - a[1].stamp);
+    for (const [key] of byAge.slice(this.capacity)) this.data.delete(key);
+  }
+}
+
+/** What a compiled cache must offer: an `LRUCache`, or a plain `Map` in tests. */
+export interface CompiledCache {
+  get(key: string): unknown;
+  set(key: string, value: unknown): unknown;
+}
