@@ -3,12 +3,28 @@
  * Objects stay in the map while they are in the Session (Python's map holds them weakly, so an
  * object nothing else refers to disappears when CPython frees it; JavaScript cannot observe that).
  */
-import { repr } from "../util/repr.ts";
+import { repr, reprNumber } from "../util/repr.ts";
+import type { Mapper } from "./mapper.ts";
 import type { IdentityKey, InstanceState } from "./state.ts";
 
+/** The map's string key of an identity: the mapped table and the primary key values. */
 export function keyString(key: IdentityKey): string {
-  const mapperId = (key[0] as unknown as { __mapper__: { local_table: { fullname: string } } }).__mapper__;
-  return `${mapperId.local_table.fullname}\u0001${(key[1] as unknown as unknown[]).map((v) => (typeof v === "string" ? `s${v}` : repr(v))).join("\u0001")}`;
+  const mapper = (key[0] as unknown as { __mapper__: Mapper }).__mapper__;
+  return pkKeyString(mapper, key[1] as unknown as readonly unknown[]);
+}
+
+/** keyString() of the identity key that `mapper` and `pk` make, without making the key. */
+export function pkKeyString(mapper: Mapper, pk: readonly unknown[]): string {
+  let s = mapper.local_table.fullname;
+  for (const v of pk) {
+    s +=
+      typeof v === "string"
+        ? `\u0001s${v}`
+        : typeof v === "number"
+          ? `\u0001${reprNumber(v)}`
+          : `\u0001${repr(v)}`;
+  }
+  return s;
 }
 
 export class IdentityMap {
@@ -22,11 +38,16 @@ export class IdentityMap {
   _state_for(key: IdentityKey): InstanceState | undefined {
     return this._dict.get(keyString(key));
   }
+  /** `_state_for(mapper.identity_key_from_primary_key(pk))`, by the key's pkKeyString(). */
+  _state_for_key_string(key_string: string): InstanceState | undefined {
+    return this._dict.get(key_string);
+  }
   contains_state(state: InstanceState): boolean {
     return state.key !== null && this._dict.get(keyString(state.key)) === state;
   }
-  add(state: InstanceState): void {
-    this._dict.set(keyString(state.key!), state);
+  /** Adds a state with a key; `key_string` when the caller has computed it already (pkKeyString()). */
+  add(state: InstanceState, key_string: string = keyString(state.key!)): void {
+    this._dict.set(key_string, state);
     if (state.modified) this._modified.add(state);
   }
   replace(state: InstanceState): InstanceState | undefined {

@@ -17,6 +17,7 @@ import { stateOf } from "./attributes.ts";
 import { instance_str } from "./base.ts";
 import { type EntityDesc, execute_orm_statement, type JoinedLoad, ORMResult } from "./context.ts";
 import { ObjectDeletedError } from "./exc.ts";
+import { pkKeyString } from "./identity.ts";
 import type { Mapper } from "./mapper.ts";
 import type { Session } from "./session.ts";
 import { type IdentityKey, type InstanceState, identityKey } from "./state.ts";
@@ -34,12 +35,79 @@ export interface LoadContext {
 }
 
 type Idx = (col: unknown) => number | undefined;
+/** Attribute key → row index, for the columns of one entity that are in the result. */
+type ColumnIndexes = readonly (readonly [string, number])[];
+
+/**
+ * Where a mapper's columns are in the rows of one compiled statement (SQLAlchemy keeps this in the
+ * cached compile state): per Core result metadata, which is itself kept on the compiled statement.
+ */
+interface MapperRowPlan {
+  readonly cols: ColumnIndexes;
+  readonly pk: readonly (number | undefined)[];
+  /** How many column properties the mapper had (one added later makes a new plan). */
+  readonly nprops: number;
+}
+const rowPlans = new WeakMap<ResultMetaData, Map<Mapper, MapperRowPlan>>();
+
+function mapperRowPlan(md: ResultMetaData, mapper: Mapper): MapperRowPlan {
+  let plans = rowPlans.get(md);
+  if (!plans) {
+    plans = new Map();
+    rowPlans.set(md, plans);
+  }
+  let plan = plans.get(mapper);
+  if (!plan || plan.nprops !== mapper._column_props.length) {
+    plan = {
+      cols: definedIndexes(mapper._column_props.map((p) => [p.key, md.index_for(p.columns[0])] as const)),
+      pk: mapper.primary_key.map((c) => md.index_for(c)),
+      nprops: mapper._column_props.length,
+    };
+    plans.set(mapper, plan);
+  }
+  return plan;
+}
+
+function definedIndexes(cols: readonly (readonly [string, number | undefined])[]): ColumnIndexes {
+  return cols.filter((c): c is readonly [string, number] => c[1] !== undefined);
+}
+
+/** The ORM result's keys and entities when the statement selects one mapped class (no per-result rebuild). */
+const entityMetadata = new WeakMap<Mapper, ResultMetaData>();
+function singleEntityMetadata(mapper: Mapper, key: string): ResultMetaData {
+  let md = entityMetadata.get(mapper);
+  if (!md || md.keys[0] !== key) {
+    md = new ResultMetaData([key], { objects: [[mapper.class_]] });
+    entityMetadata.set(mapper, md);
+  }
+  return md;
+}
+
+/**
+ * The rows of a Core result as value lists (result processors applied), as `result.all()` gives them
+ * but without building Row objects; under `echo="debug"` through all(), which logs each Row.
+ */
+function fetchAllData(result: CursorResult): unknown[][] {
+  if (result._echoRows) return result.all().map((r) => r._data as unknown[]);
+  const raws = result._fetch_all_raw();
+  result._soft_close(false);
+  const procs = result._metadata._processors;
+  if (!procs) return raws;
+  return raws.map((raw) => {
+    const data = new Array(raw.length);
+    for (let i = 0; i < raw.length; i++) {
+      const p = procs[i];
+      data[i] = p ? p(raw[i]) : raw[i];
+    }
+    return data;
+  });
+}
 
 /** Rows → objects (SQLAlchemy's loading.instances). */
 export function instances(ctx: LoadContext, result: CursorResult): ORMResult {
   const md = result._metadata;
   const idx: Idx = (col) => md.index_for(col);
-  const raws = result.all().map((r) => r._data as unknown[]);
+  const raws = fetchAllData(result);
   const keys: string[] = [];
   const objects: unknown[][] = [];
   let colPos = 0;
@@ -47,11 +115,10 @@ export function instances(ctx: LoadContext, result: CursorResult): ORMResult {
     if (e.kind === "mapper") {
       keys.push(e.key);
       objects.push([e.mapper.class_]);
-      const cols = e.mapper._column_props.map((p) => [p.key, idx(p.columns[0])] as const);
-      const pk = e.mapper.primary_key.map((c) => idx(c));
-      colPos += cols.length;
+      const plan = mapperRowPlan(md, e.mapper);
+      colPos += e.mapper._column_props.length;
       return (data: unknown[], loaded: Set<InstanceState>) =>
-        _instance(ctx, e.mapper, data, cols, pk, loaded);
+        _instance(ctx, e.mapper, data, plan.cols, plan.pk, loaded);
     }
     const i = idx(e.expr) ?? colPos;
     colPos += 1;
@@ -62,16 +129,20 @@ export function instances(ctx: LoadContext, result: CursorResult): ORMResult {
   // joined eager loads: per parent, the children seen in this result
   const joinedCols = ctx.joined.map((j) => ({
     j,
-    cols: j.prop.mapper._column_props.map(
-      (p) => [p.key, idx((j.alias.c as Record<string, unknown>)[p.columns[0]!.key])] as const,
+    cols: definedIndexes(
+      j.prop.mapper._column_props.map(
+        (p) => [p.key, idx((j.alias.c as Record<string, unknown>)[p.columns[0]!.key])] as const,
+      ),
     ),
     pk: j.prop.mapper.primary_key.map((c) => idx((j.alias.c as Record<string, unknown>)[c.key])),
     parents: new Map<InstanceState, object[]>(),
   }));
   const loaded = new Set<InstanceState>();
   const rows: unknown[][] = [];
+  const nproc = processors.length;
   for (const data of raws) {
-    const row = processors.map((p) => p(data, loaded));
+    const row = new Array(nproc);
+    for (let p = 0; p < nproc; p++) row[p] = processors[p]!(data, loaded);
     for (const jc of joinedCols) {
       const parentObj = jc.j.parentAlias ? null : (row[jc.j.entityIndex] as object | null);
       const parent = parentObj ?? findJoinedParent(jc.j, joinedCols, data);
@@ -96,7 +167,12 @@ export function instances(ctx: LoadContext, result: CursorResult): ORMResult {
   }
   post_load_selectin(ctx, [...loaded]);
   const requireUnique = ctx.joined.some((j) => j.prop.uselist);
-  return new ORMResult(new ResultMetaData(keys, { objects }), rows, requireUnique);
+  const only = ctx.entities.length === 1 ? ctx.entities[0]! : null;
+  const metadata =
+    only?.kind === "mapper"
+      ? singleEntityMetadata(only.mapper, only.key)
+      : new ResultMetaData(keys, { objects });
+  return new ORMResult(metadata, rows, requireUnique);
 }
 
 function findJoinedParent(j: JoinedLoad, all: { j: JoinedLoad }[], _data: unknown[]): object | null {
@@ -121,8 +197,8 @@ function _instance(
   ctx: LoadContext,
   mapper: Mapper,
   data: unknown[],
-  cols: readonly (readonly [string, number | undefined])[],
-  pkIdx: (number | undefined)[],
+  cols: ColumnIndexes,
+  pkIdx: readonly (number | undefined)[],
   loaded: Set<InstanceState>,
 ): object | null {
   const session = ctx.session;
@@ -132,13 +208,20 @@ function _instance(
     loaded.add(refresh);
     return refresh.obj;
   }
-  const pk = pkIdx.map((i) => (i === undefined ? null : data[i]));
-  if (pk.every((v) => v === null || v === undefined)) return null;
-  const key: IdentityKey = identityKey(mapper, pk);
-  let state = session.identity_map._state_for(key);
+  const pk = new Array<unknown>(pkIdx.length);
+  let anyValue = false;
+  for (let p = 0; p < pkIdx.length; p++) {
+    const i = pkIdx[p];
+    const v = i === undefined ? null : data[i];
+    pk[p] = v;
+    if (v !== null && v !== undefined) anyValue = true;
+  }
+  if (!anyValue) return null;
+  const keyStr = pkKeyString(mapper, pk);
+  let state = session.identity_map._state_for_key_string(keyStr);
   if (state) {
     if (ctx.populate_existing) populate(state, cols, data, true);
-    else if (state.expired_attributes.size || cols.some(([k, i]) => i !== undefined && !(k in state!.dict))) {
+    else if (state.expired_attributes.size || cols.some(([k]) => !(k in state!.dict))) {
       populate(state, cols, data, false);
     }
     loaded.add(state);
@@ -146,24 +229,20 @@ function _instance(
   }
   const obj = mapper._new_instance();
   state = stateOf(obj);
-  state.key = key;
+  state.key = identityKey(mapper, pk);
   state.session_id = session.hash_key;
-  populate(state, cols, data, true);
+  // a new state has no committed or expired values: the row's values are simply its dict
+  const dict = state.dict;
+  for (const [k, i] of cols) dict[k] = data[i] ?? null;
   state.load_options = ctx.loads;
-  session.identity_map.add(state);
+  session.identity_map.add(state, keyStr);
   loaded.add(state);
   return obj;
 }
 
-function populate(
-  state: InstanceState,
-  cols: readonly (readonly [string, number | undefined])[],
-  data: unknown[],
-  overwrite: boolean,
-): void {
+function populate(state: InstanceState, cols: ColumnIndexes, data: unknown[], overwrite: boolean): void {
   const dict = state.dict;
   for (const [key, i] of cols) {
-    if (i === undefined) continue;
     if (!overwrite && key in dict) continue;
     if (overwrite && state.committed_state.has(key)) state.committed_state.delete(key);
     dict[key] = data[i] ?? null;
@@ -184,10 +263,27 @@ function pkCriteria(mapper: Mapper) {
 }
 function pkParams(mapper: Mapper, pk: readonly unknown[]): Record<string, unknown> {
   const params: Record<string, unknown> = {};
-  mapper.primary_key.forEach((_c, i) => {
-    params[`pk_${i + 1}`] = pk[i];
-  });
+  const n = mapper.primary_key.length;
+  for (let i = 0; i < n; i++) params[`pk_${i + 1}`] = pk[i];
   return params;
+}
+
+/**
+ * The SELECT of `session.get()` for one mapper, built once (SQLAlchemy caches it per mapper as a
+ * lambda statement). Its columns come from the mapper when it is compiled and its primary key is
+ * fixed, so it never goes stale.
+ */
+const getStatements = new WeakMap<Mapper, Select>();
+function getStatement(mapper: Mapper): Select {
+  let stmt = getStatements.get(mapper);
+  if (!stmt) {
+    stmt = new Select(mapper.class_)
+      .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL)
+      .where(pkCriteria(mapper))
+      .options(new _OrmLoadTag("get"));
+    getStatements.set(mapper, stmt);
+  }
+  return stmt;
 }
 
 /** `session.get()` when the identity map does not have the object. */
@@ -197,10 +293,8 @@ export function load_on_pk_identity(
   pk: readonly unknown[],
   options: { populate_existing?: boolean; options?: unknown[] } = {},
 ): object | null {
-  const stmt = new Select(mapper.class_)
-    .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL)
-    .where(pkCriteria(mapper))
-    .options(new _OrmLoadTag("get"), ...(options.options ?? []));
+  let stmt = getStatement(mapper);
+  if (options.options?.length) stmt = stmt.options(...options.options);
   const result = execute_orm_statement(
     session,
     stmt,

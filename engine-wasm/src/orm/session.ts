@@ -12,7 +12,7 @@ import { defineModule, repr, str } from "../util/repr.ts";
 import { type AttributeImpl, stateOf } from "./attributes.ts";
 import { instance_str, NO_VALUE, objectAddress, raiseUnmapped, STATE_ATTR } from "./base.ts";
 import { execute_orm_statement, is_orm_statement } from "./context.ts";
-import { IdentityMap } from "./identity.ts";
+import { IdentityMap, pkKeyString } from "./identity.ts";
 import { load_on_ident, load_on_pk_identity, load_scalar_attributes } from "./loading.ts";
 import { _mapper_for_class, configure_mappers, type Mapper } from "./mapper.ts";
 import { _sessions, type InstanceState, type SessionLike } from "./state.ts";
@@ -765,9 +765,8 @@ export class Session implements SessionLike {
     if (!mapper) throw new InvalidRequestError(`Class '${(entity as Function).name}' is not mapped`);
     mapper._check_configure();
     const pk = primaryKeyIdentity(mapper, ident);
-    const key = mapper.identity_key_from_primary_key(pk);
     if (!options.populate_existing) {
-      const state = this.identity_map._state_for(key);
+      const state = this.identity_map._state_for_key_string(pkKeyString(mapper, pk));
       if (state) {
         if (this._deleted.has(state) || state._deleted) return null;
         if (state.expired_attributes.size > 0) state._load_expired();

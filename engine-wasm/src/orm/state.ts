@@ -15,13 +15,22 @@ import type { Mapper } from "./mapper.ts";
 export type IdentityKey = PyTuple & { readonly 0: Function; readonly 1: PyTuple; readonly 2: null };
 
 const TUPLE = Symbol.for("sqlalchemy.tuple");
+/**
+ * What every identity key inherits: it is a tuple (an Array marked as one) and prints as SQLAlchemy
+ * prints it. Shared, so that a key costs one array and not two property definitions.
+ */
+const IDENTITY_KEY_PROTO = Object.create(Array.prototype, {
+  [TUPLE]: { value: true },
+  __repr__: {
+    value(this: IdentityKey): string {
+      const mapper = (this[0] as unknown as { __mapper__: Mapper }).__mapper__;
+      return `(<class '__main__.${mapper.class_name}'>, ${repr(this[1])}, None)`;
+    },
+  },
+});
 export function identityKey(mapper: Mapper, pk: readonly unknown[]): IdentityKey {
   const arr: unknown[] = [mapper.class_, tuple(pk), null];
-  Object.defineProperty(arr, TUPLE, { value: true, enumerable: false });
-  Object.defineProperty(arr, "__repr__", {
-    value: () => `(<class '__main__.${mapper.class_name}'>, ${repr(arr[1])}, None)`,
-    enumerable: false,
-  });
+  Object.setPrototypeOf(arr, IDENTITY_KEY_PROTO);
   return Object.freeze(arr) as unknown as IdentityKey;
 }
 
