@@ -827,15 +827,27 @@ function primaryKeyIdentity(mapper: Mapper, ident: unknown): unknown[] {
   return values;
 }
 
+const NO_STATES: readonly InstanceState[] = [];
+
 /** Objects reachable through relationships whose cascade includes `kind` (loaded values only, except delete). */
-export function* cascadeIterator(
+export function cascadeIterator(
   state: InstanceState,
   kind: string,
-  seen = new Set<InstanceState>([state]),
-): Generator<InstanceState> {
+  seen?: Set<InstanceState>,
+): Iterable<InstanceState> {
   const mapper = state.mapper;
   mapper._check_configure();
-  for (const rel of mapper._relationships) {
+  // most objects have no relationships: no generator, no set of seen states
+  if (mapper._relationships.length === 0) return NO_STATES;
+  return cascadeRelationships(state, kind, seen ?? new Set([state]));
+}
+
+function* cascadeRelationships(
+  state: InstanceState,
+  kind: string,
+  seen: Set<InstanceState>,
+): Generator<InstanceState> {
+  for (const rel of state.mapper._relationships) {
     if (!rel.cascade.has(kind)) continue;
     let value: unknown;
     if (rel.key in state.dict) value = state.dict[rel.key];

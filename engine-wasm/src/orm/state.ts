@@ -159,7 +159,8 @@ export class InstanceState {
 
   /** After a flush or load: what is in `dict` is the database's value. */
   _commit_all(): void {
-    this.committed_state.clear();
+    // (clear() of a Map allocates its table anew: only when there is something to clear)
+    if (this.committed_state.size) this.committed_state.clear();
     this.modified = false;
     this.expired = false;
     for (const impl of this.mapper._collection_impls) {
@@ -180,8 +181,12 @@ export class InstanceState {
   _expire(): void {
     this.expired = true;
     this.modified = false;
-    this.committed_state.clear();
-    for (const k of Object.keys(this.dict)) delete this.dict[k];
+    if (this.committed_state.size) this.committed_state.clear();
+    // last key first: deleting an object's newest property gives it back its previous shape,
+    // where deleting in any other order makes it a slow dictionary-mode object
+    const dict = this.dict;
+    const keys = Object.keys(dict);
+    for (let i = keys.length - 1; i >= 0; i--) delete dict[keys[i]!];
     for (const impl of this.mapper._scalar_loader_impls) this.expired_attributes.add(impl.key);
   }
 
