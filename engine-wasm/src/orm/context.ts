@@ -86,29 +86,87 @@ export function execute_orm_statement(
 ) {
   configure_mappers();
   if (statement instanceof UpdateBase) return execute_bulk(session, statement, params, execution_options);
-  const stmt = statement as Select;
-  const opts = { ...stmt._execution_options, ...execution_options };
-  const entities = internal.entities ?? describeEntities(stmt);
-  const loads = stmt._with_options.filter((o): o is Load => o instanceof Load);
-  const { statement: compiled, joined } = apply_joined_eager(stmt, entities, loads);
-  if (opts.autoflush !== false && !internal.no_autoflush) session._autoflush();
+  const { result, ctx } = execute_orm_select(
+    session,
+    statement as Select,
+    params,
+    execution_options,
+    internal,
+  );
+  return ctx ? instances(ctx, result) : result;
+}
+
+/**
+ * What an ORM SELECT statement loads, worked out once per statement (SQLAlchemy caches its ORM
+ * compile state): its entities, its loader options and the statement extended with joined eager
+ * loads. Statements are immutable and mappers do not change once configured.
+ */
+interface SelectCompileState {
+  readonly entities: EntityDesc[];
+  readonly loads: readonly Load[];
+  readonly statement: Select;
+  readonly joined: JoinedLoad[];
+}
+const compileStates = new WeakMap<Select, SelectCompileState>();
+
+function compileState(stmt: Select, entities: EntityDesc[] | undefined): SelectCompileState {
+  if (entities) {
+    const loads = loaderOptions(stmt);
+    return { entities, loads, ...apply_joined_eager(stmt, entities, loads) };
+  }
+  let state = compileStates.get(stmt);
+  if (!state) {
+    const described = describeEntities(stmt);
+    const loads = loaderOptions(stmt);
+    state = { entities: described, loads, ...apply_joined_eager(stmt, described, loads) };
+    compileStates.set(stmt, state);
+  }
+  return state;
+}
+
+function loaderOptions(stmt: Select): Load[] {
+  return stmt._with_options.filter((o): o is Load => o instanceof Load);
+}
+
+/** An execution option as the statement's options overridden by the execution's give it. */
+function executionOption(stmt: Select, execution_options: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(execution_options, key) ? execution_options[key] : stmt._execution_options[key];
+}
+
+/**
+ * Runs an ORM SELECT (mappers configured): autoflush, joined eager loads, the session's connection.
+ * `ctx` is what instances() needs to make objects of the rows; null when nothing is an entity.
+ */
+export function execute_orm_select(
+  session: import("./session.ts").Session,
+  stmt: Select,
+  params: Record<string, unknown> | readonly Record<string, unknown>[] | null,
+  execution_options: Record<string, unknown>,
+  internal: InternalOptions,
+): { result: CursorResult; ctx: LoadContext | null } {
+  const { entities, loads, statement: compiled, joined } = compileState(stmt, internal.entities);
+  if (executionOption(stmt, execution_options, "autoflush") !== false && !internal.no_autoflush)
+    session._autoflush();
   const coreOptions: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(execution_options))
-    if (!ORM_EXECUTION_OPTIONS.has(k)) coreOptions[k] = v;
+  for (const k in execution_options)
+    if (Object.hasOwn(execution_options, k) && !ORM_EXECUTION_OPTIONS.has(k))
+      coreOptions[k] = execution_options[k];
   const conn = session._connection_for_bind(session.get_bind());
   const result = conn.execute(compiled, params as never, coreOptions) as CursorResult;
   if (internal.greenlet_check) check_greenlet(session);
-  if (!entities.some((e) => e.kind === "mapper") && !internal.refresh_state) return result;
+  if (!entities.some((e) => e.kind === "mapper") && !internal.refresh_state) return { result, ctx: null };
   const ctx: LoadContext = {
     session,
     entities,
     joined,
     loads,
-    populate_existing: !!(opts.populate_existing || internal.populate_existing),
+    populate_existing: !!(
+      executionOption(stmt, execution_options, "populate_existing") || internal.populate_existing
+    ),
     refresh_state: internal.refresh_state ?? null,
     only_load_props: internal.only_load_props ?? null,
   };
-  return instances(ctx, result);
+  return { result, ctx };
 }
 
 export function describeEntities(stmt: Select): EntityDesc[] {

@@ -5,7 +5,7 @@
  */
 import type { CursorResult } from "../engine/cursor.ts";
 import { ResultMetaData } from "../engine/result.ts";
-import { MissingGreenlet } from "../exc.ts";
+import { MissingGreenlet, MultipleResultsFound } from "../exc.ts";
 import { and_, bindparam } from "../sql/elements.ts";
 import {
   LABEL_STYLE_DISAMBIGUATE_ONLY,
@@ -15,10 +15,16 @@ import {
 } from "../sql/selectable.ts";
 import { stateOf } from "./attributes.ts";
 import { instance_str } from "./base.ts";
-import { type EntityDesc, execute_orm_statement, type JoinedLoad, ORMResult } from "./context.ts";
+import {
+  type EntityDesc,
+  execute_orm_select,
+  execute_orm_statement,
+  type JoinedLoad,
+  ORMResult,
+} from "./context.ts";
 import { ObjectDeletedError } from "./exc.ts";
 import { pkKeyString } from "./identity.ts";
-import type { Mapper } from "./mapper.ts";
+import { configure_mappers, type Mapper } from "./mapper.ts";
 import type { Session } from "./session.ts";
 import { type IdentityKey, type InstanceState, identityKey } from "./state.ts";
 import { post_load_selectin } from "./strategies.ts";
@@ -34,7 +40,6 @@ export interface LoadContext {
   only_load_props: readonly string[] | null;
 }
 
-type Idx = (col: unknown) => number | undefined;
 /** Attribute key → row index, for the columns of one entity that are in the result. */
 type ColumnIndexes = readonly (readonly [string, number])[];
 
@@ -106,24 +111,51 @@ function fetchAllData(result: CursorResult): unknown[][] {
 /** Rows → objects (SQLAlchemy's loading.instances). */
 export function instances(ctx: LoadContext, result: CursorResult): ORMResult {
   const md = result._metadata;
-  const idx: Idx = (col) => md.index_for(col);
-  const raws = fetchAllData(result);
-  const keys: string[] = [];
-  const objects: unknown[][] = [];
+  const rows = load_rows(ctx, result);
+  const requireUnique = ctx.joined.some((j) => j.prop.uselist);
+  return new ORMResult(ormResultMetadata(ctx.entities, md), rows, requireUnique);
+}
+
+/** Where each column entity's value is in a row (mapper entities: undefined). */
+function columnEntityIndexes(entities: readonly EntityDesc[], md: ResultMetaData): (number | undefined)[] {
   let colPos = 0;
-  const processors = ctx.entities.map((e) => {
+  return entities.map((e) => {
     if (e.kind === "mapper") {
-      keys.push(e.key);
-      objects.push([e.mapper.class_]);
-      const plan = mapperRowPlan(md, e.mapper);
       colPos += e.mapper._column_props.length;
-      return (data: unknown[], loaded: Set<InstanceState>) =>
+      return undefined;
+    }
+    const i = md.index_for(e.expr) ?? colPos;
+    colPos += 1;
+    return i;
+  });
+}
+
+/** The ORM result's keys and entities. */
+function ormResultMetadata(entities: readonly EntityDesc[], md: ResultMetaData): ResultMetaData {
+  const only = entities.length === 1 ? entities[0]! : null;
+  if (only?.kind === "mapper") return singleEntityMetadata(only.mapper, only.key);
+  const indexes = columnEntityIndexes(entities, md);
+  return new ResultMetaData(
+    entities.map((e, n) => (e.kind === "mapper" ? e.key : (md.keys[indexes[n]!] ?? ""))),
+    { objects: entities.map((e) => (e.kind === "mapper" ? [e.mapper.class_] : [e.expr])) },
+  );
+}
+
+/**
+ * The rows of an ORM result: per row, an object per mapper entity (through the identity map) and
+ * a value per column entity; then joined collections set and selectin loads run.
+ */
+function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
+  const md = result._metadata;
+  const raws = fetchAllData(result);
+  const indexes = columnEntityIndexes(ctx.entities, md);
+  const processors = ctx.entities.map((e, n) => {
+    if (e.kind === "mapper") {
+      const plan = mapperRowPlan(md, e.mapper);
+      return (data: unknown[], loaded: Set<InstanceState> | null) =>
         _instance(ctx, e.mapper, data, plan.cols, plan.pk, loaded);
     }
-    const i = idx(e.expr) ?? colPos;
-    colPos += 1;
-    keys.push(md.keys[i] ?? "");
-    objects.push([e.expr]);
+    const i = indexes[n]!;
     return (data: unknown[]) => data[i];
   });
   // joined eager loads: per parent, the children seen in this result
@@ -131,13 +163,16 @@ export function instances(ctx: LoadContext, result: CursorResult): ORMResult {
     j,
     cols: definedIndexes(
       j.prop.mapper._column_props.map(
-        (p) => [p.key, idx((j.alias.c as Record<string, unknown>)[p.columns[0]!.key])] as const,
+        (p) => [p.key, md.index_for((j.alias.c as Record<string, unknown>)[p.columns[0]!.key])] as const,
       ),
     ),
-    pk: j.prop.mapper.primary_key.map((c) => idx((j.alias.c as Record<string, unknown>)[c.key])),
+    pk: j.prop.mapper.primary_key.map((c) => md.index_for((j.alias.c as Record<string, unknown>)[c.key])),
     parents: new Map<InstanceState, object[]>(),
   }));
-  const loaded = new Set<InstanceState>();
+  // the loaded states matter to the relationship loaders that run after the rows (and only to them)
+  const loaded = ctx.entities.some((e) => e.kind === "mapper" && e.mapper._relationships.length)
+    ? new Set<InstanceState>()
+    : null;
   const rows: unknown[][] = [];
   const nproc = processors.length;
   for (const data of raws) {
@@ -165,14 +200,8 @@ export function instances(ctx: LoadContext, result: CursorResult): ORMResult {
       set_committed_value(ps, jc.j.prop, children);
     }
   }
-  post_load_selectin(ctx, [...loaded]);
-  const requireUnique = ctx.joined.some((j) => j.prop.uselist);
-  const only = ctx.entities.length === 1 ? ctx.entities[0]! : null;
-  const metadata =
-    only?.kind === "mapper"
-      ? singleEntityMetadata(only.mapper, only.key)
-      : new ResultMetaData(keys, { objects });
-  return new ORMResult(metadata, rows, requireUnique);
+  if (loaded) post_load_selectin(ctx, [...loaded]);
+  return rows;
 }
 
 function findJoinedParent(j: JoinedLoad, all: { j: JoinedLoad }[], _data: unknown[]): object | null {
@@ -199,13 +228,13 @@ function _instance(
   data: unknown[],
   cols: ColumnIndexes,
   pkIdx: readonly (number | undefined)[],
-  loaded: Set<InstanceState>,
+  loaded: Set<InstanceState> | null,
 ): object | null {
   const session = ctx.session;
   const refresh = ctx.refresh_state;
   if (refresh && refresh.mapper === mapper) {
     populate(refresh, cols, data, true);
-    loaded.add(refresh);
+    loaded?.add(refresh);
     return refresh.obj;
   }
   const pk = new Array<unknown>(pkIdx.length);
@@ -224,7 +253,7 @@ function _instance(
     else if (state.expired_attributes.size || cols.some(([k]) => !(k in state!.dict))) {
       populate(state, cols, data, false);
     }
-    loaded.add(state);
+    loaded?.add(state);
     return state.obj;
   }
   const obj = mapper._new_instance();
@@ -236,7 +265,7 @@ function _instance(
   for (const [k, i] of cols) dict[k] = data[i] ?? null;
   state.load_options = ctx.loads;
   session.identity_map.add(state, keyStr);
-  loaded.add(state);
+  loaded?.add(state);
   return obj;
 }
 
@@ -295,14 +324,25 @@ export function load_on_pk_identity(
 ): object | null {
   let stmt = getStatement(mapper);
   if (options.options?.length) stmt = stmt.options(...options.options);
-  const result = execute_orm_statement(
+  configure_mappers();
+  const { result, ctx } = execute_orm_select(
     session,
     stmt,
     pkParams(mapper, pk),
     {},
-    { populate_existing: options.populate_existing },
+    {
+      populate_existing: options.populate_existing,
+    },
   );
-  return (result as ORMResult).scalars().one_or_none() as object | null;
+  if (ctx!.joined.some((j) => j.prop.uselist)) {
+    return instances(ctx!, result).scalars().one_or_none() as object | null;
+  }
+  // `scalars().one_or_none()` of the ORM result, without making one (a null value counts as no row)
+  const rows = load_rows(ctx!, result);
+  const first = (rows[0]?.[0] ?? null) as object | null;
+  if (first !== null && (rows[1]?.[0] ?? null) !== null)
+    throw new MultipleResultsFound("Multiple rows were found when one or none was required");
+  return first;
 }
 
 /** `session.refresh(obj, attrs)`: SELECT now, overwriting what the object holds. */
