@@ -92,7 +92,7 @@ export class ScalarAttributeImpl extends AttributeImpl {
     const dict = state.dict;
     const v = dict[this.key];
     if (v !== undefined || this.key in dict) return v;
-    if (state.key !== null && state.expired_attributes.has(this.key)) {
+    if (state.key !== null && state._expired_attributes?.has(this.key)) {
       state._load_expired();
       if (this.key in dict) return dict[this.key];
     }
@@ -108,7 +108,7 @@ export class ScalarAttributeImpl extends AttributeImpl {
 
   get_history(state: InstanceState): History {
     const current = this.key in state.dict ? state.dict[this.key] : NO_VALUE;
-    if (!state.committed_state.has(this.key)) {
+    if (!state._committed_state?.has(this.key)) {
       return current === NO_VALUE
         ? new History(EMPTY(), EMPTY(), EMPTY())
         : new History(EMPTY(), [current], EMPTY());

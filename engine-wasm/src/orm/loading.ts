@@ -219,7 +219,7 @@ export function set_committed_value(
     const impl = prop.impl as { _new_collection(s: InstanceState, items: readonly object[]): unknown };
     state.dict[prop.key] = impl._new_collection(state, (value as object[]) ?? []);
   } else state.dict[prop.key] = value ?? null;
-  state.committed_state.delete(prop.key);
+  state._committed_state?.delete(prop.key);
 }
 
 function _instance(
@@ -250,7 +250,7 @@ function _instance(
   let state = session.identity_map._state_for_key_string(keyStr);
   if (state) {
     if (ctx.populate_existing) populate(state, cols, data, true);
-    else if (state.expired_attributes.size || cols.some(([k]) => !(k in state!.dict))) {
+    else if (state._expired_attributes?.size || cols.some(([k]) => !(k in state!.dict))) {
       populate(state, cols, data, false);
     }
     loaded?.add(state);
@@ -273,12 +273,12 @@ function populate(state: InstanceState, cols: ColumnIndexes, data: unknown[], ov
   const dict = state.dict;
   for (const [key, i] of cols) {
     if (!overwrite && key in dict) continue;
-    if (overwrite && state.committed_state.has(key)) state.committed_state.delete(key);
+    if (overwrite) state._committed_state?.delete(key);
     dict[key] = data[i] ?? null;
-    state.expired_attributes.delete(key);
+    state._expired_attributes?.delete(key);
   }
-  if (state.committed_state.size === 0) state.modified = false;
-  if (state.expired_attributes.size === 0) state.expired = false;
+  if (!state._committed_state?.size) state.modified = false;
+  if (!state._expired_attributes?.size) state.expired = false;
 }
 
 /* ------------------------------------------------------------------------------------------------

@@ -88,7 +88,7 @@ function collect_update_params(mapper: Mapper, state: InstanceState): Params | n
   const params: Params = {};
   let changed = false;
   for (const prop of mapper._column_props) {
-    if (!state.committed_state.has(prop.key)) continue;
+    if (!state._committed_state?.has(prop.key)) continue;
     const original = state.committed_state.get(prop.key);
     const current = prop.key in state.dict ? state.dict[prop.key] : NO_VALUE;
     if (current === NO_VALUE) continue;

@@ -12,7 +12,7 @@ import { defineModule, repr, str } from "../util/repr.ts";
 import { type AttributeImpl, stateOf } from "./attributes.ts";
 import { instance_str, NO_VALUE, objectAddress, raiseUnmapped, STATE_ATTR } from "./base.ts";
 import { execute_orm_statement, is_orm_statement } from "./context.ts";
-import { IdentityMap, pkKeyString } from "./identity.ts";
+import { IdentityMap, keyString, pkKeyString } from "./identity.ts";
 import { load_on_ident, load_on_pk_identity, load_scalar_attributes } from "./loading.ts";
 import { _mapper_for_class, configure_mappers, type Mapper } from "./mapper.ts";
 import { _sessions, type InstanceState, type SessionLike } from "./state.ts";
@@ -703,12 +703,13 @@ export class Session implements SessionLike {
 
   /** The unit of work registers a newly inserted object. */
   _register_persistent(state: InstanceState): void {
-    const existing = this.identity_map._state_for(state.key!);
+    const key_string = keyString(state.key!);
+    const existing = this.identity_map._state_for_key_string(key_string);
     if (existing && existing !== state) {
       // a deleted object with the same key is replaced
       this.identity_map.safe_discard(existing);
     }
-    this.identity_map.add(state);
+    this.identity_map.add(state, key_string);
     this._new.delete(state);
     this._transaction?._boundary._new.add(state);
   }
@@ -769,7 +770,7 @@ export class Session implements SessionLike {
       const state = this.identity_map._state_for_key_string(pkKeyString(mapper, pk));
       if (state) {
         if (this._deleted.has(state) || state._deleted) return null;
-        if (state.expired_attributes.size > 0) state._load_expired();
+        if (state._expired_attributes?.size) state._load_expired();
         return state.obj as T;
       }
     }

@@ -47,14 +47,13 @@ export interface SessionLike {
 }
 
 let insertOrder = 0;
+const NO_OPTIONS: readonly unknown[] = Object.freeze([]);
 
 export class InstanceState {
   readonly obj: object;
   readonly mapper: Mapper;
   /** Loaded attribute values (Python's `instance.__dict__`). */
   dict: Record<string, unknown> = {};
-  /** Original values of attributes changed since the last flush/load. */
-  committed_state = new Map<string, unknown>();
   /** Collections and references as they were at the last flush/load: key → original members. */
   key: IdentityKey | null = null;
   session_id: number | null = null;
@@ -63,10 +62,15 @@ export class InstanceState {
   _orphaned_outside_of_session = false;
   modified = false;
   expired = false;
-  readonly expired_attributes = new Set<string>();
   insert_order = 0;
   /** Loader options that loaded this object (selectinload etc. carry over to lazy loads). */
-  load_options: readonly unknown[] = [];
+  load_options: readonly unknown[] = NO_OPTIONS;
+  /**
+   * committed_state and expired_attributes, made when first needed: most loaded objects never
+   * change or expire. Code on hot paths reads these and treats null as empty.
+   */
+  _committed_state: Map<string, unknown> | null = null;
+  _expired_attributes: Set<string> | null = null;
   /** Set while the object is being loaded by a query (no change events). */
   _strong_obj: object | null = null;
 
@@ -77,6 +81,17 @@ export class InstanceState {
 
   get class_(): Function {
     return this.mapper.class_;
+  }
+
+  /** Original values of attributes changed since the last flush/load. */
+  get committed_state(): Map<string, unknown> {
+    this._committed_state ??= new Map();
+    return this._committed_state;
+  }
+  /** Column attributes expired and not reloaded yet. */
+  get expired_attributes(): Set<string> {
+    this._expired_attributes ??= new Set();
+    return this._expired_attributes;
   }
 
   get manager(): Mapper {
@@ -136,10 +151,10 @@ export class InstanceState {
   }
   /** Attribute keys not changed since load. */
   get unmodified(): Set<string> {
-    return new Set(this.mapper.attrs.keys().filter((k) => !this.committed_state.has(k)));
+    return new Set(this.mapper.attrs.keys().filter((k) => !this._committed_state?.has(k)));
   }
   unmodified_intersection(keys: Iterable<string>): Set<string> {
-    return new Set([...keys].filter((k) => !this.committed_state.has(k)));
+    return new Set([...keys].filter((k) => !this._committed_state?.has(k)));
   }
 
   /** `inspect(obj).attrs.name.history`, `.value`, `.loaded_value`; `inspect(obj).attrs.keys()`. */
@@ -150,7 +165,8 @@ export class InstanceState {
   /* ------------------------------------------------------------------ change events -- */
 
   _modified_event(key: string, previous: unknown): void {
-    if (!this.committed_state.has(key)) this.committed_state.set(key, previous);
+    const committed = this.committed_state;
+    if (!committed.has(key)) committed.set(key, previous);
     if (!this.modified) {
       this.modified = true;
       this.session?._modified_event(this);
@@ -160,7 +176,7 @@ export class InstanceState {
   /** After a flush or load: what is in `dict` is the database's value. */
   _commit_all(): void {
     // (clear() of a Map allocates its table anew: only when there is something to clear)
-    if (this.committed_state.size) this.committed_state.clear();
+    if (this._committed_state?.size) this._committed_state.clear();
     this.modified = false;
     this.expired = false;
     for (const impl of this.mapper._collection_impls) {
@@ -171,17 +187,17 @@ export class InstanceState {
 
   _commit(keys: Iterable<string>): void {
     for (const k of keys) {
-      this.committed_state.delete(k);
-      this.expired_attributes.delete(k);
+      this._committed_state?.delete(k);
+      this._expired_attributes?.delete(k);
     }
-    if (this.committed_state.size === 0) this.modified = false;
+    if (!this._committed_state?.size) this.modified = false;
   }
 
   /** Expires every attribute (session.expire(obj), expire_on_commit, rollback). */
   _expire(): void {
     this.expired = true;
     this.modified = false;
-    if (this.committed_state.size) this.committed_state.clear();
+    if (this._committed_state?.size) this._committed_state.clear();
     // last key first: deleting an object's newest property gives it back its previous shape,
     // where deleting in any other order makes it a slow dictionary-mode object
     const dict = this.dict;
@@ -195,10 +211,10 @@ export class InstanceState {
       const impl = this.mapper._impls.get(key);
       if (!impl) continue;
       delete this.dict[key];
-      this.committed_state.delete(key);
+      this._committed_state?.delete(key);
       if (impl.accepts_scalar_loader) this.expired_attributes.add(key);
     }
-    if (this.committed_state.size === 0) this.modified = false;
+    if (!this._committed_state?.size) this.modified = false;
   }
 
   /** Loads expired column attributes (SQLAlchemy's InstanceState._load_expired). */
@@ -211,7 +227,7 @@ export class InstanceState {
       );
     }
     session._load_expired(this, toload);
-    this.expired_attributes.clear();
+    if (this._expired_attributes?.size) this._expired_attributes.clear();
     this.expired = false;
   }
 
