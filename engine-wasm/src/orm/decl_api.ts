@@ -276,11 +276,11 @@ export class DeclarativeBase {
           `${className(cls)}() takes keyword arguments only: new ${className(cls)}({ name: ... })`,
         );
       }
-      for (const [k, v] of Object.entries(kwargs)) {
+      for (const k of Object.keys(kwargs)) {
         if (!mapper._props.has(k) && !(k in this)) {
           throw new TypeError(`'${k}' is an invalid keyword argument for ${className(cls)}`);
         }
-        (this as Record<string, unknown>)[k] = v;
+        (this as Record<string, unknown>)[k] = (kwargs as Record<string, unknown>)[k];
       }
     }
   }
