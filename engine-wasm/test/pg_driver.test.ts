@@ -135,6 +135,26 @@ group("wire client and drivers", () => {
       expect(wire.query("ALTER TABLE t ADD COLUMN y INT").rowcount).toBe(-1);
     });
 
+    it("decodes UTF-8 text in column names and values, short and long, and NULL", () => {
+      const long = "é".repeat(100);
+      const r = wire.query(`SELECT 'Grüße, 世界 🐘' AS "größe", NULL AS n, '${long}' AS l, '' AS e`);
+      expect(r.columns).toEqual(["größe", "n", "l", "e"]);
+      expect(r.rows).toEqual([["Grüße, 世界 🐘", null, long, ""]]);
+      const err = (() => {
+        try {
+          wire.query(`SELECT "spalte_ö" FROM (SELECT 1) AS s`);
+        } catch (e) {
+          return e as { fields: Record<string, string> };
+        }
+      })();
+      expect(err?.fields).toMatchObject({
+        severity: "ERROR",
+        code: "42703",
+        message: 'column "spalte_ö" does not exist',
+        position: "8",
+      });
+    });
+
     it("gives the last statement's result when one string holds several (as libpq's PQexec)", () => {
       expect(wire.query("SELECT 1; SELECT 2 AS b").rows).toEqual([[2]]);
       const r = wire.query("SELECT 1; CREATE TABLE t (x INT)");

@@ -10,7 +10,7 @@ import { SQLSTATE_CLASSES } from "./sqlstate.ts";
 
 export type Pep249 = DriverErrorLike["pep249"];
 
-/** The fields of a PostgreSQL ErrorResponse (as PGlite's protocol parser names them). */
+/** The fields of a PostgreSQL ErrorResponse (under the names node-postgres and PGlite give them). */
 export interface PgErrorFields {
   message: string;
   severity?: string;

@@ -1,7 +1,7 @@
 /**
  * A synchronous PostgreSQL client over PGlite's `execProtocolRawSync` (usable once PGlite has
- * started): messages are built with PGlite's `protocol.serialize` and responses read with its
- * `protocol.Parser`.
+ * started): messages are built with PGlite's `protocol.serialize`, and the reply, which comes back
+ * whole, is read by backend.ts.
  *
  * - `query(sql)`: the simple Query protocol, what psycopg2 sends (literals already in the SQL).
  *   Several statements in one string run as one implicit transaction and, as libpq's PQexec,
@@ -18,6 +18,7 @@ import { keywords } from "../../connectors/classify.ts";
 import type { ExecResult, PhysicalSession, SequencePositions } from "../../connectors/shared_session.ts";
 import type { DBAPIParameters } from "../../engine/interfaces.ts";
 import { CodecError, encodeParameter } from "./asyncpg_codecs.ts";
+import { readBackendMessages } from "./backend.ts";
 import type { PgErrorFields } from "./errors.ts";
 import { parseValue } from "./types.ts";
 
@@ -91,11 +92,6 @@ interface Collected {
   paramTypes: number[] | null;
 }
 
-interface BackendMessage {
-  name: string;
-  [field: string]: unknown;
-}
-
 const ROWCOUNT = /^(?:INSERT \d+|UPDATE|DELETE|SELECT|MOVE|FETCH|COPY|MERGE) (\d+)$/;
 
 /** libpq's PQcmdTuples: the count at the end of the command tag, -1 when it has none. */
@@ -114,30 +110,6 @@ function concat(parts: Uint8Array[]): Uint8Array {
     offset += p.length;
   }
   return out;
-}
-
-function errorFields(msg: BackendMessage): PgErrorFields {
-  const fields: PgErrorFields = { message: String(msg.message ?? "") };
-  const keys = [
-    "severity",
-    "code",
-    "detail",
-    "hint",
-    "position",
-    "internalPosition",
-    "internalQuery",
-    "where",
-    "schema",
-    "table",
-    "column",
-    "dataType",
-    "constraint",
-  ] as const;
-  for (const k of keys) {
-    const v = msg[k];
-    if (typeof v === "string") fields[k] = v;
-  }
-  return fields;
 }
 
 /**
@@ -162,7 +134,6 @@ export class PGliteWire implements PhysicalSession {
   /** The transaction status after the last exchange. */
   status: TransactionStatus = "I";
   private readonly pg: SyncProtocolPGlite;
-  private readonly parser = new protocol.Parser();
 
   constructor(pg: SyncProtocolPGlite) {
     this.pg = pg;
@@ -180,50 +151,43 @@ export class PGliteWire implements PhysicalSession {
       paramTypes: null,
     };
     const reply = this.pg.execProtocolRawSync(message);
-    this.parser.parse(reply, (raw) => {
-      const msg = raw as unknown as BackendMessage;
-      switch (msg.name) {
-        case "rowDescription": {
-          const fields = msg.fields as { name: string; dataTypeID: number }[];
-          c.columns = fields.map((f) => f.name);
-          c.types = fields.map((f) => f.dataTypeID);
+    readBackendMessages(reply, {
+      rowDescription(names, types) {
+        c.columns = names;
+        c.types = types;
+        c.rows = [];
+        c.described = true;
+        c.empty = false;
+      },
+      dataRow(fields) {
+        const types = c.types;
+        const row = new Array(fields.length);
+        for (let i = 0; i < fields.length; i++) row[i] = parseValue(fields[i]!, types[i]!);
+        c.rows.push(row);
+      },
+      commandComplete(tag) {
+        // A statement that sent no RowDescription produced no rows: an earlier SELECT's rows go.
+        if (!c.described) {
+          c.columns = null;
+          c.types = [];
           c.rows = [];
-          c.described = true;
-          c.empty = false;
-          break;
         }
-        case "dataRow": {
-          const types = c.types;
-          const fields = msg.fields as (string | null)[];
-          const row = new Array(fields.length);
-          for (let i = 0; i < fields.length; i++) row[i] = parseValue(fields[i]!, types[i]!);
-          c.rows.push(row);
-          break;
-        }
-        case "commandComplete":
-          // A statement that sent no RowDescription produced no rows: an earlier SELECT's rows go.
-          if (!c.described) {
-            c.columns = null;
-            c.types = [];
-            c.rows = [];
-          }
-          c.described = false;
-          c.empty = false;
-          c.command = String(msg.text);
-          break;
-        case "emptyQuery":
-          c.empty = true;
-          break;
-        case "parameterDescription":
-          c.paramTypes = msg.dataTypeIDs as number[];
-          break;
-        case "error":
-          c.error ??= errorFields(msg);
-          break;
-        case "readyForQuery":
-          this.status = msg.status as TransactionStatus;
-          break;
-      }
+        c.described = false;
+        c.empty = false;
+        c.command = tag;
+      },
+      emptyQuery() {
+        c.empty = true;
+      },
+      parameterDescription(types) {
+        c.paramTypes = types;
+      },
+      error(fields) {
+        c.error ??= fields;
+      },
+      readyForQuery: (status) => {
+        this.status = status as TransactionStatus;
+      },
     });
     return c;
   }
