@@ -2,8 +2,12 @@
  * The only notebook script that loads with a lesson page; it is kept tiny. It shows the controls the
  * server rendered hidden, restores the remembered database, and loads the notebook (`notebook.ts`:
  * kernel client, outputs, editors) when the page is idle or at the learner's first action,
- * whichever comes first. Actions taken before that are replayed once it has loaded.
+ * whichever comes first. Actions taken before that are replayed once it has loaded. At the same
+ * moment it starts the kernel worker and its database (`worker.ts`), which the notebook adopts: the
+ * worker's download does not wait for the notebook's.
  */
+
+import { prestartKernel } from "./worker.ts";
 
 type NotebookModule = typeof import("./notebook.ts");
 
@@ -17,6 +21,17 @@ function load(): Promise<NotebookModule> {
     return m;
   });
   return loading;
+}
+
+/** The database the page's switch shows (the notebook reads the same). */
+function selectedDatabase(): "postgresql" | "sqlite" {
+  const checked = document.querySelector<HTMLInputElement>('notebook-bar input[name="nb-database"]:checked');
+  return checked?.value === "sqlite" ? "sqlite" : "postgresql";
+}
+
+/** The kernel worker and its database start now, while the notebook script is still loading. */
+function startKernel(): void {
+  if (document.querySelector("notebook-cell")) prestartKernel(selectedDatabase());
 }
 
 function reveal(root: Element): void {
@@ -67,6 +82,7 @@ function onAction(event: Event): void {
   if (!button?.closest("notebook-cell, notebook-bar, notebook-compare")) return;
   const action = button.dataset.action!;
   if (!loading && action === "run") markPending(button.closest("notebook-cell"));
+  if (/^run/.test(action)) startKernel();
   void load().then((m) => m.notebook()?.action(action, button));
 }
 
@@ -76,6 +92,7 @@ function onKey(event: KeyboardEvent): void {
   if (!cell || (event.target as Element).closest(".cm-editor")) return; // the editor has its own keymap
   event.preventDefault();
   if (!loading) markPending(cell);
+  startKernel();
   const run = cell.querySelector<HTMLElement>('[data-action="run"]')!;
   void load().then((m) => m.notebook()?.action("run", run));
 }
@@ -84,6 +101,7 @@ function onChange(event: Event): void {
   const input = event.target as HTMLInputElement;
   if (input.name !== "nb-database" || !input.checked) return;
   localStorage.setItem(DATABASE_KEY, input.value);
+  startKernel();
   void load().then((m) => m.notebook()?.switchDatabase(input.value));
 }
 
@@ -105,7 +123,10 @@ if (!customElements.get("notebook-cell")) {
   document.addEventListener("pointerdown", onFocus);
   const idle = (globalThis as { requestIdleCallback?: (f: () => void, o?: { timeout: number }) => void })
     .requestIdleCallback;
-  const whenIdle = () => void load();
+  const whenIdle = () => {
+    startKernel();
+    void load();
+  };
   if (document.readyState === "complete") {
     if (idle) idle(whenIdle, { timeout: 1500 });
     else setTimeout(whenIdle, 200);

@@ -132,6 +132,39 @@ describe("Kernel client", () => {
     await expect(restarted).resolves.toBeUndefined();
   });
 
+  it("adopts a worker started before the notebook loaded: replays its events, no second start", async () => {
+    FakeWorker.all = [];
+    const early = new FakeWorker();
+    const events: KernelEvent[] = [
+      { type: "progress", database: "sqlite", phase: "loading" },
+      { type: "progress", database: "sqlite", phase: "ready", ms: 40 },
+    ];
+    const kernel = new Kernel({
+      database: "sqlite",
+      createWorker: () => new FakeWorker() as unknown as Worker,
+      adoptWorker: () => ({ worker: early as unknown as Worker, database: "sqlite", events, failed: false }),
+    });
+    const seen: string[] = [];
+    kernel.on((e) => seen.push(e.type === "progress" ? e.phase : e.type));
+    await expect(kernel.warmUp()).resolves.toBeUndefined();
+    expect(FakeWorker.all).toEqual([early]);
+    expect(early.requests).toEqual([]);
+    expect(seen).toEqual(["loading", "ready"]);
+    void kernel.run(cells, "a");
+    expect(early.requests.at(-1)).toMatchObject({ type: "run", targetId: "a" });
+  });
+
+  it("an adopted worker started on another database is asked for the chosen one", () => {
+    FakeWorker.all = [];
+    const early = new FakeWorker();
+    const kernel = new Kernel({
+      database: "postgresql",
+      adoptWorker: () => ({ worker: early as unknown as Worker, database: "sqlite", events: [], failed: false }),
+    });
+    kernel.warmUp();
+    expect(early.requests).toEqual([{ type: "start", database: "postgresql" }]);
+  });
+
   it("refuses a target that is not among the cells", async () => {
     const { kernel } = setup();
     await expect(kernel.run(cells, "zz")).rejects.toThrow(/no cell with id "zz"/);

@@ -21,6 +21,7 @@ import type {
   RunOptions,
   StateEvent,
 } from "../worker/protocol.ts";
+import { createKernelWorker, type StartedWorker } from "./worker.ts";
 
 export type { CellSource, ClientEvent, DatabaseKind, KernelEvent, RunEvent } from "../worker/protocol.ts";
 
@@ -32,6 +33,11 @@ export interface KernelOptions {
   pgdataUrl?: string;
   /** Tests and benchmarks can supply the worker; the page uses the bundled `site/worker/kernel.ts`. */
   createWorker?: () => Worker;
+  /**
+   * A worker already started (by `boot.ts`, before the notebook loaded) to adopt instead of creating
+   * the first one: its events so far are replayed; `start` is sent again only for another database.
+   */
+  adoptWorker?: () => StartedWorker | null;
 }
 
 export interface RunCallOptions extends RunOptions {
@@ -60,15 +66,12 @@ interface PendingRun {
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
-function defaultWorker(): Worker {
-  return new Worker(new URL("../worker/kernel.ts", import.meta.url), { type: "module", name: "kernel" });
-}
-
 export class Kernel {
   #database: DatabaseKind;
   readonly #timeoutMs: number;
   readonly #pgdataUrl?: string;
   readonly #createWorker: () => Worker;
+  #adoptWorker: (() => StartedWorker | null) | undefined;
   #worker: Worker | null = null;
   #nextRunId = 1;
   #nextRequestId = 1;
@@ -82,7 +85,8 @@ export class Kernel {
     this.#database = options.database;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#pgdataUrl = options.pgdataUrl;
-    this.#createWorker = options.createWorker ?? defaultWorker;
+    this.#createWorker = options.createWorker ?? createKernelWorker;
+    this.#adoptWorker = options.adoptWorker;
   }
 
   get database(): DatabaseKind {
@@ -197,7 +201,9 @@ export class Kernel {
 
   #ensureWorker(): Worker {
     if (this.#worker) return this.#worker;
-    const worker = this.#createWorker();
+    const adopted = this.#adoptWorker?.() ?? null;
+    this.#adoptWorker = undefined;
+    const worker = adopted?.worker ?? this.#createWorker();
     worker.onmessage = (e: MessageEvent<KernelEvent>) => this.#onMessage(e.data);
     worker.onerror = (e) => {
       e.preventDefault?.();
@@ -211,7 +217,10 @@ export class Kernel {
     this.#worker = worker;
     this.#resetReady();
     const start: KernelRequest = { type: "start", database: this.#database };
-    worker.postMessage(this.#pgdataUrl ? { ...start, pgdataUrl: this.#pgdataUrl } : start);
+    if (!adopted || adopted.database !== this.#database || this.#pgdataUrl) {
+      worker.postMessage(this.#pgdataUrl ? { ...start, pgdataUrl: this.#pgdataUrl } : start);
+    }
+    for (const event of adopted?.events.splice(0) ?? []) this.#onMessage(event);
     return worker;
   }
 

@@ -11,6 +11,7 @@ import type { CellSource, ClientEvent, DatabaseKind } from "../worker/protocol.t
 import { CellView } from "./cell-view.ts";
 import { Kernel, type KernelListener, type RunResult } from "./kernel.ts";
 import { type Strings, strings } from "./strings.ts";
+import { takeStartedWorker } from "./worker.ts";
 
 const DATABASE_NAMES: Record<DatabaseKind, string> = { postgresql: "PostgreSQL", sqlite: "SQLite" };
 
@@ -56,17 +57,21 @@ export class Notebook {
         this.kernel.preloadTranspiler();
       };
     }
-    this.kernel = new Kernel({ database: this.#selectedDatabase() });
+    this.kernel = new Kernel({ database: this.#selectedDatabase(), adoptWorker: takeStartedWorker });
     this.kernel.on(this.#onKernelEvent);
     addEventListener("pagehide", () => {
       for (const cell of this.cells) cell.flush();
     });
   }
 
-  /** Start the database now and mount the editors a few at a time while the page stays idle. */
+  /**
+   * Start the database now; mount the editors a few at a time once it is ready, nothing is running
+   * and the page is idle (loading and parsing CodeMirror must not delay a first run). A cell the
+   * learner edited shows their code in an editor at once; one they focus mounts at once too.
+   */
   warmUp(): void {
     this.#status(this.#s.loading(DATABASE_NAMES[this.kernel.database]));
-    void this.kernel.warmUp().catch(() => {});
+    const ready = this.kernel.warmUp().catch(() => {});
     const edited = this.cells.filter((c) => c.edited);
     for (const cell of edited) void cell.mount();
     const rest = this.cells.filter((c) => !c.edited);
@@ -74,11 +79,15 @@ export class Notebook {
       (globalThis as { requestIdleCallback?: (f: () => void, o?: { timeout: number }) => void })
         .requestIdleCallback ?? ((f: () => void) => setTimeout(f, 16));
     const next = () => {
+      if (this.#pending > 0) {
+        void this.#queue.then(() => idle(next, { timeout: 500 }));
+        return;
+      }
       const cell = rest.shift();
       if (!cell) return;
       void cell.mount().then(() => idle(next, { timeout: 500 }));
     };
-    idle(next, { timeout: 500 });
+    void ready.then(() => idle(next, { timeout: 500 }));
   }
 
   /** A button of a cell, a comparison or the bar (delegated from `boot.ts`). */

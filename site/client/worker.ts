@@ -1,0 +1,52 @@
+/**
+ * The kernel's module Web Worker, and starting it before the notebook script has loaded.
+ *
+ * `boot.ts` (the only notebook script of a lesson page) calls `prestartKernel()` when the page is idle
+ * or at the learner's first Run, so the worker's scripts and the database load while the notebook
+ * (`notebook.ts`) is still loading; the notebook's `Kernel` then adopts that worker and replays the
+ * events it sent meanwhile.
+ */
+import type { DatabaseKind, KernelEvent } from "../worker/protocol.ts";
+
+export function createKernelWorker(): Worker {
+  return new Worker(new URL("../worker/kernel.ts", import.meta.url), { type: "module", name: "kernel" });
+}
+
+/** A worker started by `prestartKernel()`: the database it was asked to start, and what it said so far. */
+export interface StartedWorker {
+  readonly worker: Worker;
+  readonly database: DatabaseKind;
+  readonly events: KernelEvent[];
+  /** The worker failed before the notebook took it (the notebook starts a new one). */
+  failed: boolean;
+}
+
+let started: StartedWorker | null = null;
+
+/** Start the kernel worker on `database` now (once; a no-op after `takeStartedWorker()`). */
+export function prestartKernel(database: DatabaseKind): void {
+  if (started || taken) return;
+  const worker = createKernelWorker();
+  const s: StartedWorker = { worker, database, events: [], failed: false };
+  worker.onmessage = (e: MessageEvent<KernelEvent>) => s.events.push(e.data);
+  worker.onerror = (e) => {
+    e.preventDefault();
+    s.failed = true;
+  };
+  worker.postMessage({ type: "start", database });
+  started = s;
+}
+
+let taken = false;
+
+/** The pre-started worker, once (the notebook's `Kernel` adopts it); null if there is none. */
+export function takeStartedWorker(): StartedWorker | null {
+  taken = true;
+  const s = started;
+  started = null;
+  if (s?.failed) {
+    s.worker.terminate();
+    return null;
+  }
+  return s;
+}
