@@ -9,7 +9,10 @@ import {
   type StartOptions,
   start_database,
 } from "sqlalchemy/databases";
+import { type DatabaseAssets, fetchOnce } from "./assets.ts";
 import type { ProgressEvent } from "./protocol.ts";
+
+export type { DatabaseAssets } from "./assets.ts";
 
 /** `settings.DATABASE_URL` in a cell, per database (host, user and password are shown, never used). */
 export const DATABASE_URLS: Readonly<Record<DatabaseKind, string>> = {
@@ -20,7 +23,7 @@ export const DATABASE_URLS: Readonly<Record<DatabaseKind, string>> = {
 type Progress = (event: Omit<ProgressEvent, "type" | "database">) => void;
 
 async function download(url: string, onProgress: Progress): Promise<Blob | null> {
-  const res = await fetch(url);
+  const res = await fetchOnce(url);
   if (!res.ok || !res.body) return null;
   const total = Number(res.headers.get("content-length")) || undefined;
   const reader = res.body.getReader();
@@ -43,12 +46,20 @@ async function download(url: string, onProgress: Progress): Promise<Blob | null>
 
 const starting = new Map<DatabaseKind, Promise<number>>();
 
-/** Where the bundler put the databases' files (none in Node: the drivers find their own). */
-export interface DatabaseAssets {
-  /** sql.js's `sql-wasm.wasm`. */
-  readonly sqljsWasmUrl?: string;
-  /** The pre-initialised PGlite data directory (`engine-wasm/assets/pgdata.tar.gz`). */
-  readonly pgdataUrl?: string;
+/**
+ * sql.js's WebAssembly from the download the worker's entry started (a local `blob:` URL for sql.js to
+ * instantiate), or its URL as is when that download failed.
+ */
+async function sqljsWasm(url: string): Promise<{ url: string; revoke?: () => void }> {
+  try {
+    const res = await fetchOnce(url);
+    if (!res.ok) return { url };
+    const blob = new Blob([await res.arrayBuffer()], { type: "application/wasm" });
+    const local = URL.createObjectURL(blob);
+    return { url: local, revoke: () => URL.revokeObjectURL(local) };
+  } catch {
+    return { url };
+  }
 }
 
 /** Start a database once; resolves with the milliseconds the start took. */
@@ -66,8 +77,17 @@ export function startDatabase(
       if (kind === "postgresql" && assets.pgdataUrl) {
         options.pgdata = await download(assets.pgdataUrl, onProgress).catch(() => null);
       }
-      if (kind === "sqlite" && assets.sqljsWasmUrl) options.sqljsWasmUrl = assets.sqljsWasmUrl;
-      await start_database(kind, options);
+      let revoke: (() => void) | undefined;
+      if (kind === "sqlite" && assets.sqljsWasmUrl) {
+        const wasm = await sqljsWasm(assets.sqljsWasmUrl);
+        options.sqljsWasmUrl = wasm.url;
+        revoke = wasm.revoke;
+      }
+      try {
+        await start_database(kind, options);
+      } finally {
+        revoke?.();
+      }
       return performance.now() - t0;
     })();
     starting.set(kind, p);

@@ -1,24 +1,31 @@
 /**
  * The notebook kernel: a module Web Worker, one per page. Messages: `protocol.ts`; logic: `runtime.ts`.
+ *
+ * This entry is small: at the page's `start` it begins downloading the database's file (sql.js's
+ * WebAssembly, PGlite's data directory) while the kernel proper (`main.ts`: engine-wasm, the drivers)
+ * loads; requests that arrive meanwhile are queued and handled in order.
  */
-import { assets, loadModule } from "./modules.ts";
+import { prefetch } from "./assets.ts";
 import type { KernelEvent, KernelRequest } from "./protocol.ts";
-import { KernelRuntime } from "./runtime.ts";
-import { loadTypeScript } from "./transpile.ts";
 
 const scope = self as unknown as {
   postMessage(event: KernelEvent): void;
   onmessage: ((e: MessageEvent<KernelRequest>) => void) | null;
 };
 
-const runtime = new KernelRuntime({
-  post: (event) => scope.postMessage(event),
-  loadModule,
-  loadTypeScript,
-  assets,
-});
+const early: KernelRequest[] = [];
+let handle = (request: KernelRequest) => void early.push(request);
 
 scope.onmessage = (e) => {
-  void runtime.handle(e.data);
+  const request = e.data;
+  if (request.type === "start") prefetch(request.database, request.pgdataUrl);
+  else if (request.type === "restart" && request.database) prefetch(request.database);
+  handle(request);
 };
+
+const { createRuntime } = await import("./main.ts");
+const runtime = createRuntime((event) => scope.postMessage(event));
+handle = (request) => void runtime.handle(request);
+for (const request of early.splice(0)) handle(request);
+performance.mark?.("kernel:loaded");
 scope.postMessage({ type: "hello" });

@@ -57,6 +57,8 @@ export function ensureSymbols(): void {
 }
 
 const now = () => performance.now();
+/** A User Timing mark (visible in a performance trace of the worker). */
+const mark = (name: string) => performance.mark?.(name);
 const COMPILE_CACHE_SIZE = 200;
 
 /** Global (indirect) eval: the cell's function sees the worker's globals, never the kernel's locals. */
@@ -127,12 +129,14 @@ export class KernelRuntime {
   }
 
   async #dispatch(request: KernelRequest): Promise<void> {
+    mark(`kernel:${request.type}`);
     switch (request.type) {
       case "start":
         if (request.pgdataUrl) this.pgdataUrl = request.pgdataUrl;
         if (this.database !== request.database) this.#forget();
         this.database = request.database;
         await this.#start(request.database);
+        mark("kernel:database-ready");
         await this.#preload("sqlalchemy");
         this.#status("started");
         return;
@@ -327,6 +331,7 @@ export class KernelRuntime {
     const t0 = now();
     let error: unknown = null;
     let failed = false;
+    mark(`kernel:eval:${cellId}`);
     try {
       const fn = evaluate(cellFunctionSource(compiled, this.scope, k.globals, sourceUrl)) as (
         k: unknown,
@@ -345,6 +350,7 @@ export class KernelRuntime {
       }
     }
     const runMs = now() - t0;
+    mark(`kernel:ran:${cellId}`);
     if (failed) {
       const pos = locate(error, compiled, sourceUrl);
       post({ type: "error", runId, cellId, ...describeError(error), ...(pos ?? {}), phase: "runtime" });

@@ -1,0 +1,37 @@
+/// <reference types="vite/client" />
+/**
+ * Where the bundler put the databases' files (URLs only: the worker's entry imports this before the
+ * engine has loaded, to start their downloads at once).
+ */
+import sqljsWasmUrl from "sql.js/dist/sql-wasm.wasm?url";
+import pgdataUrl from "../../engine-wasm/assets/pgdata.tar.gz?url";
+import type { DatabaseKind } from "./protocol.ts";
+
+export interface DatabaseAssets {
+  /** sql.js's `sql-wasm.wasm`. */
+  readonly sqljsWasmUrl?: string;
+  /** The pre-initialised PGlite data directory (`engine-wasm/assets/pgdata.tar.gz`). */
+  readonly pgdataUrl?: string;
+}
+
+export const assets: DatabaseAssets = { sqljsWasmUrl, pgdataUrl };
+
+const early = new Map<string, Promise<Response>>();
+const asked = new Set<string>();
+
+/** Start downloading a database's file now (once per URL); `fetchOnce()` hands the response over. */
+export function prefetch(database: DatabaseKind, pgdata: string | undefined = assets.pgdataUrl): void {
+  const url = database === "sqlite" ? assets.sqljsWasmUrl : pgdata;
+  if (!url || asked.has(url) || typeof fetch !== "function") return;
+  asked.add(url);
+  const response = fetch(url);
+  response.catch(() => {});
+  early.set(url, response);
+}
+
+/** The response `prefetch()` started for `url` (once), else a new request. */
+export function fetchOnce(url: string): Promise<Response> {
+  const response = early.get(url);
+  early.delete(url);
+  return response ?? fetch(url);
+}
