@@ -159,7 +159,12 @@ describe("Kernel client", () => {
     const early = new FakeWorker();
     const kernel = new Kernel({
       database: "postgresql",
-      adoptWorker: () => ({ worker: early as unknown as Worker, database: "sqlite", events: [], failed: false }),
+      adoptWorker: () => ({
+        worker: early as unknown as Worker,
+        database: "sqlite",
+        events: [],
+        failed: false,
+      }),
     });
     kernel.warmUp();
     expect(early.requests).toEqual([{ type: "start", database: "postgresql" }]);
