@@ -146,7 +146,8 @@ async function timeRun(page: Page, cellSelector: string): Promise<number> {
     })!;
     const before = output.textContent;
     const t0 = performance.now();
-    const done = new Promise<number>((resolveDone) => {
+    const done = new Promise<number>((resolveDone, rejectDone) => {
+      setTimeout(() => rejectDone(new Error(`no output after 120 s: ${output.textContent}`)), 120_000);
       let sawBusy = false;
       const check = () => {
         if (output.getAttribute("aria-busy") === "true") sawBusy = true;
@@ -249,7 +250,12 @@ async function measureHarness(
       const h = (globalThis as any).harness;
       const runOnce = async (kernel: any) => {
         const t0 = performance.now();
-        const result = await kernel.run(cell, "q");
+        const result = await Promise.race([
+          kernel.run(cell, "q"),
+          new Promise<never>((_, reject) =>
+            setTimeout(() => reject(new Error("the kernel's run: no result after 120 s")), 120_000),
+          ),
+        ]);
         const ms = performance.now() - t0;
         if (!result.ok) throw new Error(`the kernel's run failed: ${JSON.stringify(result)}`);
         return ms;
@@ -279,7 +285,8 @@ async function findCell(browser: Browser, siteUrl: string): Promise<{ url: strin
   const lessonOption = option("--lesson");
   const cellOption = option("--cell");
   const page = await browser.newPage();
-  await page.goto(siteUrl);
+  page.setDefaultTimeout(120_000); // a loaded machine: the DOM is all this needs
+  await page.goto(siteUrl, { waitUntil: "domcontentloaded" });
   let lessons = lessonOption ? [new URL(lessonOption, siteUrl).href] : [];
   if (!lessons.length) {
     lessons = await page
@@ -287,7 +294,7 @@ async function findCell(browser: Browser, siteUrl: string): Promise<{ url: strin
       .evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
   }
   for (const url of lessons) {
-    await page.goto(url);
+    await page.goto(url, { waitUntil: "domcontentloaded" });
     const ids = await page
       .locator("[data-cell-id]")
       .evaluateAll((els) => els.map((e) => e.getAttribute("data-cell-id")!));
@@ -321,7 +328,7 @@ async function main(): Promise<void> {
     const cell =
       mounts.length > 1
         ? await findCell(browser, `${origin}${basePath}`).catch((e: Error) => {
-            console.error(`site rows skipped: ${e.message.split("\n")[0]}`);
+            console.error(`site rows skipped: ${e.stack ?? e.message}`);
             return null;
           })
         : null;
