@@ -900,16 +900,19 @@ export class SQLCompiler implements CompiledLike {
     }
     const batches: InsertManyValuesBatch[] = [];
     const nbatches = Math.ceil(total / batch_size);
+    const names = [...this.binds.keys()];
+    // the row's text split at its bind markers: text, bind name, text, bind name, …, text
+    const pieces = imv.row.split(/\uE000B([^\uE000]*)\uE000/);
     for (let b = 0; b < nbatches; b++) {
       const slice = compiled_parameters.slice(b * batch_size, (b + 1) * batch_size);
       const rows: string[] = [];
       const named: Record<string, unknown> = {};
       const positional: unknown[] = [];
       slice.forEach((cp, i) => {
-        const names = [...this.binds.keys()];
-        const rowTemplate = imv.row
-          .replace(/\uE000B([^\uE000]*)\uE000/g, (_m, name: string) => `\uE000B${name}__${i}\uE000`)
-          .replace(`${MARK}C${MARK}`, String(i));
+        let rowTemplate = "";
+        for (let k = 0; k < pieces.length; k++)
+          rowTemplate += k % 2 ? `\uE000B${pieces[k]}__${i}\uE000` : pieces[k];
+        rowTemplate = rowTemplate.replace(`${MARK}C${MARK}`, String(i));
         for (const name of names) {
           const proc = this._bind_processors[name] as BindProcessor | undefined;
           const v = cp[name];
