@@ -107,7 +107,8 @@ function accessorDecorator(spec: Spec, what: string): AccessorDecorator {
       impl.set(state, v, null);
     }
     specs.set(get, spec);
-    return { get, set, init: (v: unknown) => v } as unknown as ClassAccessorDecoratorResult<This, V>;
+    // no `init`: the accessor's own storage is never read (the mapper instruments the attribute)
+    return { get, set } as unknown as ClassAccessorDecoratorResult<This, V>;
   }) as AccessorDecorator;
 }
 
