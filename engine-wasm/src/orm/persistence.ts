@@ -25,22 +25,31 @@ function pkLabel(col: Column): string {
   return `${col.table!.name}_${col.name}`;
 }
 
-function groupConsecutive<T>(items: T[], keyOf: (t: T) => string): T[][] {
+/** Runs of consecutive items that `same` says belong together (one statement each). */
+function groupConsecutive<T>(items: T[], same: (a: T, b: T) => boolean): T[][] {
   const out: T[][] = [];
-  let lastKey: string | null = null;
+  let last: T[] | null = null;
   for (const item of items) {
-    const k = keyOf(item);
-    if (k === lastKey) out[out.length - 1]!.push(item);
-    else out.push([item]);
-    lastKey = k;
+    if (last !== null && same(last[0]!, item)) last.push(item);
+    else {
+      last = [item];
+      out.push(last);
+    }
   }
   return out;
 }
 
+/** Whether two rows set the same columns, in the same order. */
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Saves `states` of one mapper; returns the states that were inserted. */
 export function save_obj(uow: UOWTransaction, mapper: Mapper, states: InstanceState[]): InstanceState[] {
-  const updates: { state: InstanceState; params: Params; keys: string }[] = [];
-  const inserts: { state: InstanceState; params: Params; keys: string; has_all_pks: boolean }[] = [];
+  const updates: { state: InstanceState; params: Params; keys: string[] }[] = [];
+  const inserts: { state: InstanceState; params: Params; keys: string[]; has_all_pks: boolean }[] = [];
   for (const state of states) {
     if (state.key === null) {
       const params = collect_insert_params(mapper, state);
@@ -48,10 +57,10 @@ export function save_obj(uow: UOWTransaction, mapper: Mapper, states: InstanceSt
         (c) => params[c.key] !== undefined && params[c.key] !== null,
       );
       if (has_all_pks) check_identity_conflict(uow, mapper, state);
-      inserts.push({ state, params, keys: Object.keys(params).join(","), has_all_pks });
+      inserts.push({ state, params, keys: Object.keys(params), has_all_pks });
     } else {
       const params = collect_update_params(mapper, state);
-      if (params) updates.push({ state, params, keys: Object.keys(params).join(",") });
+      if (params) updates.push({ state, params, keys: Object.keys(params) });
     }
   }
   if (updates.length) emit_update_statements(uow, mapper, updates);
@@ -108,14 +117,14 @@ function collect_update_params(mapper: Mapper, state: InstanceState): Params | n
 function emit_update_statements(
   uow: UOWTransaction,
   mapper: Mapper,
-  records: { state: InstanceState; params: Params; keys: string }[],
+  records: { state: InstanceState; params: Params; keys: string[] }[],
 ): void {
   const table = mapper.local_table;
   const conn = uow.connection;
   const where = and_(
     ...mapper.primary_key.map((c) => c.eq(bindparam(pkLabel(c), undefined, { type_: c.type }))),
   );
-  for (const group of groupConsecutive(records, (r) => r.keys)) {
+  for (const group of groupConsecutive(records, (a, b) => sameKeys(a.keys, b.keys))) {
     const stmt = update(table).where(where);
     const params = group.map((r) => r.params);
     const result = conn.execute(stmt, params.length === 1 ? params[0]! : params);
@@ -139,7 +148,7 @@ function emit_update_statements(
 function emit_insert_statements(
   uow: UOWTransaction,
   mapper: Mapper,
-  records: { state: InstanceState; params: Params; keys: string; has_all_pks: boolean }[],
+  records: { state: InstanceState; params: Params; keys: string[]; has_all_pks: boolean }[],
 ): void {
   const table = mapper.local_table;
   const conn = uow.connection;
@@ -150,7 +159,10 @@ function emit_insert_statements(
       if (values[i] !== undefined && values[i] !== null) state.dict[key] = values[i];
     });
   };
-  for (const group of groupConsecutive(records, (r) => `${r.keys}|${r.has_all_pks}`)) {
+  for (const group of groupConsecutive(
+    records,
+    (a, b) => a.has_all_pks === b.has_all_pks && sameKeys(a.keys, b.keys),
+  )) {
     const dialect = conn.dialect as { use_insertmanyvalues?: boolean; insert_returning?: boolean };
     if (group.every((r) => r.has_all_pks)) {
       const params = group.map((r) => r.params);
