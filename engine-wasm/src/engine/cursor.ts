@@ -43,6 +43,13 @@ class CursorRowSource implements RowSource {
   }
 }
 
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 const NO_ROWS: RowSource = {
   fetchone: () => null,
   fetchmany: () => [],
@@ -93,11 +100,10 @@ export class CursorResult extends Result {
    */
   private static _metadataFor(context: DefaultExecutionContext, names: string[]): ResultMetaData {
     const compiled = context.compiled as
-      | ({ _cursor_metadata?: { key: string; md: ResultMetaData } } & object)
+      | ({ _cursor_metadata?: { names: readonly string[]; md: ResultMetaData } } & object)
       | null;
-    const key = names.join("\u0000");
     const cached = compiled?._cursor_metadata;
-    if (cached && cached.key === key) return cached.md;
+    if (cached && sameNames(cached.names, names)) return cached.md;
     const cols = context.compiled?._result_columns;
     let md: ResultMetaData;
     if (cols && cols.length === names.length && cols.length > 0) {
@@ -111,7 +117,7 @@ export class CursorResult extends Result {
     } else {
       md = new ResultMetaData(names);
     }
-    if (compiled) compiled._cursor_metadata = { key, md };
+    if (compiled) compiled._cursor_metadata = { names, md };
     return md;
   }
 
