@@ -141,6 +141,13 @@ function ormResultMetadata(entities: readonly EntityDesc[], md: ResultMetaData):
   );
 }
 
+/** How a row gives one entity: an object of a mapper (its columns' places) or a column's value. */
+interface EntityReader {
+  readonly mapper: Mapper | null;
+  readonly plan: MapperRowPlan | null;
+  readonly index: number;
+}
+
 /**
  * The rows of an ORM result: per row, an object per mapper entity (through the identity map) and
  * a value per column entity; then joined collections set and selectin loads run.
@@ -149,15 +156,11 @@ function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
   const md = result._metadata;
   const raws = fetchAllData(result);
   const indexes = columnEntityIndexes(ctx.entities, md);
-  const processors = ctx.entities.map((e, n) => {
-    if (e.kind === "mapper") {
-      const plan = mapperRowPlan(md, e.mapper);
-      return (data: unknown[], loaded: Set<InstanceState> | null) =>
-        _instance(ctx, e.mapper, data, plan.cols, plan.pk, loaded);
-    }
-    const i = indexes[n]!;
-    return (data: unknown[]) => data[i];
-  });
+  const readers: EntityReader[] = ctx.entities.map((e, n) =>
+    e.kind === "mapper"
+      ? { mapper: e.mapper, plan: mapperRowPlan(md, e.mapper), index: -1 }
+      : { mapper: null, plan: null, index: indexes[n]! },
+  );
   // joined eager loads: per parent, the children seen in this result
   const joinedCols = ctx.joined.map((j) => ({
     j,
@@ -174,10 +177,13 @@ function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
     ? new Set<InstanceState>()
     : null;
   const rows: unknown[][] = [];
-  const nproc = processors.length;
+  const nentities = readers.length;
   for (const data of raws) {
-    const row = new Array(nproc);
-    for (let p = 0; p < nproc; p++) row[p] = processors[p]!(data, loaded);
+    const row = new Array(nentities);
+    for (let p = 0; p < nentities; p++) {
+      const { mapper, plan, index } = readers[p]!;
+      row[p] = mapper ? _instance(ctx, mapper, data, plan!.cols, plan!.pk, loaded) : data[index];
+    }
     for (const jc of joinedCols) {
       const parentObj = jc.j.parentAlias ? null : (row[jc.j.entityIndex] as object | null);
       const parent = parentObj ?? findJoinedParent(jc.j, joinedCols, data);
