@@ -13,9 +13,23 @@ export function keyString(key: IdentityKey): string {
   return pkKeyString(mapper, key[1] as unknown as readonly unknown[]);
 }
 
+/**
+ * A short stand-in for each table name in key strings (tables of the same name share identities):
+ * a key like "1\u00017" is quicker to hash than "user_account\u00017".
+ */
+const tablePrefixes = new Map<string, string>();
+function tablePrefix(fullname: string): string {
+  let prefix = tablePrefixes.get(fullname);
+  if (prefix === undefined) {
+    prefix = String(tablePrefixes.size);
+    tablePrefixes.set(fullname, prefix);
+  }
+  return prefix;
+}
+
 /** keyString() of the identity key that `mapper` and `pk` make, without making the key. */
 export function pkKeyString(mapper: Mapper, pk: readonly unknown[]): string {
-  let s = mapper.local_table.fullname;
+  let s = tablePrefix(mapper.local_table.fullname);
   for (const v of pk) {
     s +=
       typeof v === "string"

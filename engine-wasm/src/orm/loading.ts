@@ -296,10 +296,15 @@ function pkCriteria(mapper: Mapper) {
     ...mapper.primary_key.map((c, i) => c.eq(bindparam(`pk_${i + 1}`, undefined, { type_: c.type }))),
   );
 }
+/** `pk_1`, `pk_2` …: the names of the primary key's bound parameters in pkCriteria(). */
+const PK_PARAM_NAMES: string[] = [];
 function pkParams(mapper: Mapper, pk: readonly unknown[]): Record<string, unknown> {
   const params: Record<string, unknown> = {};
   const n = mapper.primary_key.length;
-  for (let i = 0; i < n; i++) params[`pk_${i + 1}`] = pk[i];
+  for (let i = 0; i < n; i++) {
+    PK_PARAM_NAMES[i] ??= `pk_${i + 1}`;
+    params[PK_PARAM_NAMES[i]!] = pk[i];
+  }
   return params;
 }
 
