@@ -170,6 +170,14 @@ describe("Kernel client", () => {
     expect(early.requests).toEqual([{ type: "start", database: "postgresql" }]);
   });
 
+  it("a warmUp() waiting when the kernel restarts on another database resolves once that one is ready", async () => {
+    const { kernel, worker } = setup();
+    const first = kernel.warmUp();
+    const second = kernel.restart("postgresql");
+    worker().send({ type: "progress", database: "postgresql", phase: "ready", ms: 900 });
+    await expect(Promise.all([first, second])).resolves.toEqual([undefined, undefined]);
+  });
+
   it("refuses a target that is not among the cells", async () => {
     const { kernel } = setup();
     await expect(kernel.run(cells, "zz")).rejects.toThrow(/no cell with id "zz"/);

@@ -224,9 +224,14 @@ export class Kernel {
     return worker;
   }
 
+  /** A new readiness; whoever waits on an earlier one (a restart before it was ready) is told too. */
   #resetReady(): void {
+    const previous = this.#markReady;
     this.#ready = new Promise<void>((resolve) => {
-      this.#markReady = resolve;
+      this.#markReady = () => {
+        resolve();
+        previous?.();
+      };
     });
   }
 
