@@ -3,7 +3,7 @@
  *
  * This entry is small: at the page's `start` it begins downloading the database's file (sql.js's
  * WebAssembly, PGlite's data directory) while the kernel proper (`main.ts`: engine-wasm, the drivers)
- * loads; requests that arrive meanwhile are queued and handled in order.
+ * loads; requests that arrive meanwhile are queued and handled in order (the last `start` only).
  */
 import { prefetch } from "./assets.ts";
 import type { KernelEvent, KernelRequest } from "./protocol.ts";
@@ -14,7 +14,15 @@ const scope = self as unknown as {
 };
 
 const early: KernelRequest[] = [];
-let handle = (request: KernelRequest) => void early.push(request);
+let handle = (request: KernelRequest) => {
+  // A later start (the page switched database before the kernel loaded) replaces an earlier one:
+  // the database first asked for is not started for nothing.
+  if (request.type === "start") {
+    const i = early.findIndex((r) => r.type === "start");
+    if (i >= 0) early.splice(i, 1);
+  }
+  early.push(request);
+};
 
 scope.onmessage = (e) => {
   const request = e.data;

@@ -95,7 +95,10 @@ export class KernelRuntime {
     Error.stackTraceLimit = Math.max(Error.stackTraceLimit ?? 10, 64);
   }
 
-  /** Requests are handled one at a time, in order; `stop`, `inspect` and `preload-transpiler` at once. */
+  /**
+   * Requests are handled one at a time, in order; `stop`, `inspect`, `preload-transpiler` and `start`
+   * at once (the page sends `start` only when it creates or adopts the worker, before any run).
+   */
   handle(request: KernelRequest): Promise<void> {
     switch (request.type) {
       case "stop":
@@ -109,15 +112,33 @@ export class KernelRuntime {
           () => {},
           () => {},
         );
+      case "start":
+        // Not queued behind an earlier start: when the page switches to the other database before
+        // the first has started (PGlite takes seconds), the switch does not wait for it. A run
+        // awaits its own database's start anyway.
+        return this.#begin(request).catch((e) => this.#kernelError(e));
     }
     const next = this.#queue.then(() => this.#dispatch(request));
-    this.#queue = next.catch((e) => {
-      this.#host.post({
-        type: "kernel-error",
-        message: e instanceof Error ? (e.stack ?? e.message) : String(e),
-      });
-    });
+    this.#queue = next.catch((e) => this.#kernelError(e));
     return this.#queue;
+  }
+
+  #kernelError(e: unknown): void {
+    this.#host.post({
+      type: "kernel-error",
+      message: e instanceof Error ? (e.stack ?? e.message) : String(e),
+    });
+  }
+
+  async #begin(request: Extract<KernelRequest, { type: "start" }>): Promise<void> {
+    mark("kernel:start");
+    if (request.pgdataUrl) this.pgdataUrl = request.pgdataUrl;
+    if (this.database !== request.database) this.#forget();
+    this.database = request.database;
+    await this.#start(request.database);
+    mark("kernel:database-ready");
+    await this.#preload("sqlalchemy");
+    this.#status("started");
   }
 
   inspect() {
@@ -131,15 +152,6 @@ export class KernelRuntime {
   async #dispatch(request: KernelRequest): Promise<void> {
     mark(`kernel:${request.type}`);
     switch (request.type) {
-      case "start":
-        if (request.pgdataUrl) this.pgdataUrl = request.pgdataUrl;
-        if (this.database !== request.database) this.#forget();
-        this.database = request.database;
-        await this.#start(request.database);
-        mark("kernel:database-ready");
-        await this.#preload("sqlalchemy");
-        this.#status("started");
-        return;
       case "restart":
         this.#forget();
         this.database = request.database ?? this.database;
