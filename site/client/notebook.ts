@@ -19,6 +19,13 @@ function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`;
 }
 
+/**
+ * Editors mount only after this long without a run: loading CodeMirror and building an editor hold
+ * the page's thread for tens of milliseconds, which a learner running cells one after another would
+ * feel as a slower Run.
+ */
+const EDITOR_QUIET_MS = 1000;
+
 interface Comparison {
   readonly el: HTMLElement;
   readonly setup: readonly string[];
@@ -36,6 +43,7 @@ export class Notebook {
   #queue: Promise<unknown> = Promise.resolve();
   #pending = 0;
   #transpilerRequested = false;
+  #lastRunEnded = Number.NEGATIVE_INFINITY;
 
   constructor(doc: Document) {
     this.#s = strings(doc.documentElement.lang);
@@ -65,8 +73,8 @@ export class Notebook {
   }
 
   /**
-   * Start the database now; mount the editors a few at a time once it is ready, nothing is running
-   * and the page is idle (loading and parsing CodeMirror must not delay a first run). A cell the
+   * Start the database now; mount the editors a few at a time once it is ready, no run has happened
+   * for a second and the page is idle (loading and parsing CodeMirror must not delay a first run). A cell the
    * learner edited shows their code in an editor at once; one they focus mounts at once too.
    */
   warmUp(): void {
@@ -81,6 +89,11 @@ export class Notebook {
     const next = () => {
       if (this.#pending > 0) {
         void this.#queue.then(() => idle(next, { timeout: 500 }));
+        return;
+      }
+      const quiet = this.#lastRunEnded + EDITOR_QUIET_MS - performance.now();
+      if (quiet > 0) {
+        setTimeout(() => idle(next, { timeout: 500 }), quiet);
         return;
       }
       const cell = rest.shift();
@@ -191,6 +204,7 @@ export class Notebook {
     }
     this.#setRunning(++this.#pending > 0);
     const done = this.#queue.then(job).finally(() => {
+      this.#lastRunEnded = performance.now();
       for (const t of targets) t.setRunning(false);
       this.#setRunning(--this.#pending > 0);
     });
