@@ -62,11 +62,29 @@ async function sqljsWasm(url: string): Promise<{ url: string; revoke?: () => voi
   }
 }
 
-/** Start a database once; resolves with the milliseconds the start took. */
+/**
+ * The page switched to the other database while this one's file was downloading: it was not started
+ * (PGlite's start would hold the worker's thread for the other database's runs). The download is kept
+ * for when it is wanted again.
+ */
+export class StartSuperseded extends Error {
+  constructor(kind: DatabaseKind) {
+    super(`${kind} is no longer the kernel's database: not started`);
+    this.name = "StartSuperseded";
+  }
+}
+
+let keptPgdata: Blob | undefined;
+
+/**
+ * Start a database once; resolves with the milliseconds the start took. `wanted()` is asked once the
+ * files are downloaded, before the (CPU-heavy) start: false rejects with `StartSuperseded`.
+ */
 export function startDatabase(
   kind: DatabaseKind,
   onProgress: Progress,
   assets: DatabaseAssets = {},
+  wanted: () => boolean = () => true,
 ): Promise<number> {
   let p = starting.get(kind);
   if (!p) {
@@ -75,7 +93,12 @@ export function startDatabase(
       onProgress({ phase: "loading" });
       const options: StartOptions & { pgdata?: Blob | null; sqljsWasmUrl?: string } = {};
       if (kind === "postgresql" && assets.pgdataUrl) {
-        options.pgdata = await download(assets.pgdataUrl, onProgress).catch(() => null);
+        options.pgdata = keptPgdata ?? (await download(assets.pgdataUrl, onProgress).catch(() => null));
+        keptPgdata = undefined;
+      }
+      if (!wanted()) {
+        if (options.pgdata) keptPgdata = options.pgdata;
+        throw new StartSuperseded(kind);
       }
       let revoke: (() => void) | undefined;
       if (kind === "sqlite" && assets.sqljsWasmUrl) {

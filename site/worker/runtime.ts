@@ -6,7 +6,13 @@
  */
 import { print, show_error } from "sqlalchemy";
 import { type OutputRecord, setOutputSink } from "sqlalchemy/testing";
-import { DATABASE_URLS, type DatabaseAssets, resetDatabase, startDatabase } from "./databases.ts";
+import {
+  DATABASE_URLS,
+  type DatabaseAssets,
+  resetDatabase,
+  StartSuperseded,
+  startDatabase,
+} from "./databases.ts";
 import { describeError, locate } from "./errors.ts";
 import type {
   CellSource,
@@ -116,7 +122,9 @@ export class KernelRuntime {
         // Not queued behind an earlier start: when the page switches to the other database before
         // the first has started (PGlite takes seconds), the switch does not wait for it. A run
         // awaits its own database's start anyway.
-        return this.#begin(request).catch((e) => this.#kernelError(e));
+        return this.#begin(request).catch((e) => {
+          if (!(e instanceof StartSuperseded)) this.#kernelError(e);
+        });
     }
     const next = this.#queue.then(() => this.#dispatch(request));
     this.#queue = next.catch((e) => this.#kernelError(e));
@@ -191,12 +199,15 @@ export class KernelRuntime {
 
   async #start(database: DatabaseKind): Promise<void> {
     try {
-      const ms = await startDatabase(database, (p) => this.#host.post({ type: "progress", database, ...p }), {
-        ...this.#host.assets,
-        ...(this.pgdataUrl ? { pgdataUrl: this.pgdataUrl } : {}),
-      });
+      const ms = await startDatabase(
+        database,
+        (p) => this.#host.post({ type: "progress", database, ...p }),
+        { ...this.#host.assets, ...(this.pgdataUrl ? { pgdataUrl: this.pgdataUrl } : {}) },
+        () => this.database === database,
+      );
       this.#host.post({ type: "progress", database, phase: "ready", ms });
     } catch (e) {
+      if (e instanceof StartSuperseded) throw e;
       const message = e instanceof Error ? e.message : String(e);
       this.#host.post({ type: "progress", database, phase: "failed", message });
       throw e;
