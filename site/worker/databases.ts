@@ -98,6 +98,7 @@ export function startDatabase(
       }
       if (!wanted()) {
         if (options.pgdata) keptPgdata = options.pgdata;
+        starting.delete(kind); // the next call starts it afresh
         throw new StartSuperseded(kind);
       }
       let revoke: (() => void) | undefined;
@@ -113,8 +114,11 @@ export function startDatabase(
       }
       return performance.now() - t0;
     })();
-    starting.set(kind, p);
-    p.catch(() => starting.delete(kind));
+    const started = p;
+    starting.set(kind, started);
+    started.catch(() => {
+      if (starting.get(kind) === started) starting.delete(kind);
+    });
   }
   return p;
 }

@@ -207,7 +207,10 @@ export class KernelRuntime {
       );
       this.#host.post({ type: "progress", database, phase: "ready", ms });
     } catch (e) {
-      if (e instanceof StartSuperseded) throw e;
+      if (e instanceof StartSuperseded) {
+        if (this.database === database) return this.#start(database); // wanted again meanwhile
+        throw e;
+      }
       const message = e instanceof Error ? e.message : String(e);
       this.#host.post({ type: "progress", database, phase: "failed", message });
       throw e;
