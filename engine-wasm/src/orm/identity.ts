@@ -30,7 +30,8 @@ function tablePrefix(fullname: string): string {
 /** keyString() of the identity key that `mapper` and `pk` make, without making the key. */
 export function pkKeyString(mapper: Mapper, pk: readonly unknown[]): string {
   let s = tablePrefix(mapper.local_table.fullname);
-  for (const v of pk) {
+  for (let i = 0; i < pk.length; i++) {
+    const v = pk[i];
     s +=
       typeof v === "string"
         ? `\u0001s${v}`

@@ -176,14 +176,21 @@ function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
   const loaded = ctx.entities.some((e) => e.kind === "mapper" && e.mapper._relationships.length)
     ? new Set<InstanceState>()
     : null;
-  const rows: unknown[][] = [];
+  // (indexed loops: this runs once per row, often before the JIT has optimized it)
+  const nrows = raws.length;
+  const rows: unknown[][] = new Array(nrows);
   const nentities = readers.length;
-  for (const data of raws) {
+  for (let r = 0; r < nrows; r++) {
+    const data = raws[r]!;
     const row = new Array(nentities);
     for (let p = 0; p < nentities; p++) {
-      const { mapper, plan, index } = readers[p]!;
-      row[p] = mapper ? _instance(ctx, mapper, data, plan!.cols, plan!.pk, loaded) : data[index];
+      const reader = readers[p]!;
+      row[p] = reader.mapper
+        ? _instance(ctx, reader.mapper, data, reader.plan!.cols, reader.plan!.pk, loaded)
+        : data[reader.index];
     }
+    rows[r] = row;
+    if (!joinedCols.length) continue;
     for (const jc of joinedCols) {
       const parentObj = jc.j.parentAlias ? null : (row[jc.j.entityIndex] as object | null);
       const parent = parentObj ?? findJoinedParent(jc.j, joinedCols, data);
@@ -198,7 +205,6 @@ function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
       if (child && !list.includes(child)) list.push(child);
       (jc as { lastChild?: object | null }).lastChild = child;
     }
-    rows.push(row);
   }
   for (const jc of joinedCols) {
     for (const [ps, children] of jc.parents) {
@@ -268,7 +274,10 @@ function _instance(
   state.session_id = session.hash_key;
   // a new state has no committed or expired values: the row's values are simply its dict
   const dict = state.dict;
-  for (const [k, i] of cols) dict[k] = data[i] ?? null;
+  for (let c = 0; c < cols.length; c++) {
+    const col = cols[c]!;
+    dict[col[0]] = data[col[1]] ?? null;
+  }
   state.load_options = ctx.loads;
   session.identity_map.add(state, keyStr);
   loaded?.add(state);
