@@ -101,6 +101,12 @@ eachDatabase("relationships", ({ url }) => {
         .all();
       expect(emails(users as User[])).toEqual(expected);
       expect(count()).toBe(1);
+      // session.get() applies unique() itself, as SQLAlchemy's load_on_pk_identity does
+      session.expunge_all();
+      reset();
+      const b = session.get(User, 2, { options: [joinedload(User_.addresses)] }) as User;
+      expect(b.addresses.map((a) => a.email)).toEqual(["b@1", "b@2"]);
+      expect(count()).toBe(1);
       expect(() => session.scalars(select(User).options(joinedload(User_.addresses))).all()).toThrow(
         new InvalidRequestError(
           "The unique() method must be invoked on this Result, as it contains results that include joined eager loads against collections",

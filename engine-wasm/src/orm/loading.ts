@@ -355,7 +355,11 @@ export function load_on_pk_identity(
     },
   );
   if (ctx!.joined.some((j) => j.prop.uselist)) {
-    return instances(ctx!, result).scalars().one_or_none() as object | null;
+    // a joined eager collection repeats the object on each of its rows: SQLAlchemy's unique().scalars()
+    return (instances(ctx!, result) as { unique(): { scalars(): { one_or_none(): unknown } } })
+      .unique()
+      .scalars()
+      .one_or_none() as object | null;
   }
   // `scalars().one_or_none()` of the ORM result, without making one (a null value counts as no row)
   const rows = load_rows(ctx!, result);
