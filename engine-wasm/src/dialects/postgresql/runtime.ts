@@ -6,7 +6,7 @@
  * falls back to a fresh initdb (slower, same result). `resetPostgres()` brings the database back to
  * the state a transcript starts from.
  */
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 
 export interface PostgresProgress {
   /** `postgresql:download` (the data directory), `postgresql:initdb` (fallback), `postgresql:start`, `postgresql:ready`. */
@@ -86,6 +86,8 @@ async function start(options: PostgresStartOptions): Promise<PGlite> {
   const began = performance.now();
   const source = options.pgdata === undefined ? defaultPgdataLocation() : options.pgdata;
   let fallback_reason: string | undefined;
+  // loaded here, not at the top: a page that only uses SQLite never downloads PGlite's code
+  const { PGlite } = await import("@electric-sql/pglite");
   if (source !== null) {
     try {
       const dataDir = await loadDataDir(source, progress);

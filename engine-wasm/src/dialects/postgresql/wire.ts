@@ -1,7 +1,7 @@
 /**
  * A synchronous PostgreSQL client over PGlite's `execProtocolRawSync` (usable once PGlite has
- * started): messages are built with PGlite's `protocol.serialize`, and the reply, which comes back
- * whole, is read by backend.ts.
+ * started): messages are built by frontend.ts, and the reply, which comes back whole, is read by
+ * backend.ts. Nothing here loads PGlite itself.
  *
  * - `query(sql)`: the simple Query protocol, what psycopg2 sends (literals already in the SQL).
  *   Several statements in one string run as one implicit transaction and, as libpq's PQexec,
@@ -13,13 +13,13 @@
  * PostgreSQL itself then refuses statements with 25P02 until ROLLBACK). This is also the physical
  * session of connectors/shared_session.ts for PostgreSQL.
  */
-import { protocol } from "@electric-sql/pglite";
 import { keywords } from "../../connectors/classify.ts";
 import type { ExecResult, PhysicalSession, SequencePositions } from "../../connectors/shared_session.ts";
 import type { DBAPIParameters } from "../../engine/interfaces.ts";
 import { CodecError, encodeParameter } from "./asyncpg_codecs.ts";
 import { readBackendMessages } from "./backend.ts";
 import type { PgErrorFields } from "./errors.ts";
+import * as frontend from "./frontend.ts";
 import { parseValue } from "./types.ts";
 
 /** The slice of PGlite this client uses. */
@@ -125,9 +125,6 @@ function refuseCopy(sql: string): void {
   if (words.includes("stdout")) throw new CopyNotSupportedError("TO");
 }
 
-const serialize = protocol.serialize;
-const SYNC = serialize.sync();
-
 export class PGliteWire implements PhysicalSession {
   /** psycopg2 and asyncpg open a transaction before any statement, DDL included. */
   readonly begins_on_ddl = true;
@@ -208,14 +205,12 @@ export class PGliteWire implements PhysicalSession {
   /** Simple Query protocol: the SQL already has its literals in it. */
   query(sql: string): WireResult {
     refuseCopy(sql);
-    return this.result(this.exchange(serialize.query(sql)), sql);
+    return this.result(this.exchange(frontend.query(sql)), sql);
   }
 
   /** Parse + Describe of the unnamed statement: the parameter types the server infers. */
   describe(sql: string): { paramTypes: number[]; columns: string[] | null; types: number[] } {
-    const c = this.exchange(
-      concat([serialize.parse({ text: sql, types: [] }), serialize.describe({ type: "S" }), SYNC]),
-    );
+    const c = this.exchange(concat([frontend.parse(sql), frontend.describe("S"), frontend.SYNC]));
     if (c.error) throw new ServerError(c.error, sql);
     return { paramTypes: c.paramTypes ?? [], columns: c.columns, types: c.types };
   }
@@ -245,13 +240,8 @@ export class PGliteWire implements PhysicalSession {
         }
       });
     }
-    const parts = [
-      serialize.bind({ values: bindValues }),
-      serialize.describe({ type: "P" }),
-      serialize.execute({}),
-      SYNC,
-    ];
-    if (!values.length) parts.unshift(serialize.parse({ text: sql, types: [] }));
+    const parts = [frontend.bind(bindValues), frontend.describe("P"), frontend.execute(), frontend.SYNC];
+    if (!values.length) parts.unshift(frontend.parse(sql));
     return this.result(this.exchange(concat(parts)), sql);
   }
 

@@ -15,7 +15,6 @@
  * host passes the URL its bundler gives `sql.js/dist/sql-wasm.wasm` (Vite: `?url`) as `sqljsWasmUrl`.
  */
 import type { Database, SqlJsStatic } from "sql.js";
-import initSqlJs from "sql.js";
 
 export interface SqliteStartOptions {
   /** Where the browser fetches `sql-wasm.wasm` from (the worker passes a bundler URL). */
@@ -33,11 +32,14 @@ export function startSqlite(options: SqliteStartOptions = {}): Promise<void> {
   if (!starting) {
     options.onProgress?.({ phase: "sqlite:loading" });
     const url = options.sqljsWasmUrl;
-    starting = initSqlJs(url ? { locateFile: () => url } : undefined).then((s) => {
-      SQL = s;
-      options.onProgress?.({ phase: "sqlite:ready" });
-      return s;
-    });
+    // loaded here, not at the top: a page that only uses PostgreSQL never downloads sql.js's code
+    starting = import("sql.js")
+      .then(({ default: initSqlJs }) => initSqlJs(url ? { locateFile: () => url } : undefined))
+      .then((s) => {
+        SQL = s;
+        options.onProgress?.({ phase: "sqlite:ready" });
+        return s;
+      });
     starting.catch(() => {
       starting = null;
     });
