@@ -66,7 +66,7 @@ export function is_equal(a: unknown, b: unknown): boolean {
  * ---------------------------------------------------------------------------------------------- */
 
 export function stateOf(obj: object): InstanceState {
-  return (obj as Record<string, InstanceState>)[STATE_ATTR]!;
+  return (obj as { [STATE_ATTR]: InstanceState })[STATE_ATTR];
 }
 
 export abstract class AttributeImpl {

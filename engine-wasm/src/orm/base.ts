@@ -7,8 +7,12 @@ import { UnmappedInstanceError } from "./exc.ts";
 export const NO_VALUE: unique symbol = Symbol("NO_VALUE");
 export type NoValue = typeof NO_VALUE;
 
-/** Where an instance keeps its InstanceState (SQLAlchemy's `instance._sa_instance_state`). */
-export const STATE_ATTR = "_sa_instance_state";
+/**
+ * Where an instance keeps its InstanceState (SQLAlchemy's `instance._sa_instance_state`, which the
+ * declarative base also offers under that name). A symbol, so that setting it is a plain store and not
+ * a property definition, and it stays out of `Object.keys()` and `JSON.stringify()`.
+ */
+export const STATE_ATTR: unique symbol = Symbol("_sa_instance_state");
 
 /** Passive flags for attribute access (SQLAlchemy's PassiveFlag, simplified). */
 export const PASSIVE_OFF = 0;

@@ -93,14 +93,14 @@ function accessorDecorator(spec: Spec, what: string): AccessorDecorator {
     }
     const key = String(context.name);
     function get(this: unknown): unknown {
-      const state = (this as Record<string, InstanceState | undefined>)[STATE_ATTR];
+      const state = (this as { [STATE_ATTR]?: InstanceState })[STATE_ATTR];
       const impl = state?.mapper._impls.get(key);
       if (!state || !impl)
         throw new InvalidRequestError(`Class '${(this as object).constructor.name}' is not mapped`);
       return impl.get(state);
     }
     function set(this: unknown, v: unknown): void {
-      const state = (this as Record<string, InstanceState | undefined>)[STATE_ATTR];
+      const state = (this as { [STATE_ATTR]?: InstanceState })[STATE_ATTR];
       const impl = state?.mapper._impls.get(key);
       if (!state || !impl)
         throw new InvalidRequestError(`Class '${(this as object).constructor.name}' is not mapped`);
@@ -269,8 +269,7 @@ export class DeclarativeBase {
       );
     }
     mapper._check_configure();
-    const state = new InstanceState(this, mapper);
-    Object.defineProperty(this, STATE_ATTR, { value: state, enumerable: false, writable: true });
+    (this as { [STATE_ATTR]?: InstanceState })[STATE_ATTR] = new InstanceState(this, mapper);
     if (kwargs !== undefined && kwargs !== null) {
       if (typeof kwargs !== "object") {
         throw new TypeError(
@@ -284,6 +283,11 @@ export class DeclarativeBase {
         (this as Record<string, unknown>)[k] = (kwargs as Record<string, unknown>)[k];
       }
     }
+  }
+
+  /** SQLAlchemy's `instance._sa_instance_state` (what `inspect(obj)` returns). */
+  get _sa_instance_state(): InstanceState | undefined {
+    return (this as { [STATE_ATTR]?: InstanceState })[STATE_ATTR];
   }
 
   /** Python's default object repr, `<__main__.User object at 0x7f…>`, unless the class defines `__repr__`. */

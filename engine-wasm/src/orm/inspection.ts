@@ -13,7 +13,7 @@ _inspects((subject) => {
     return m ?? undefined;
   }
   if (subject !== null && typeof subject === "object") {
-    const state = (subject as Record<string, unknown>)[STATE_ATTR];
+    const state = (subject as { [STATE_ATTR]?: unknown })[STATE_ATTR];
     if (state) return state;
   }
   return undefined;

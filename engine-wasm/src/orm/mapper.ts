@@ -165,10 +165,10 @@ export class Mapper {
     if (prop instanceof ColumnProperty) {
       const impl = prop.impl;
       Object.defineProperty(cls.prototype, key, {
-        get(this: Record<string, InstanceState>) {
+        get(this: { [STATE_ATTR]: InstanceState }) {
           return impl.get(this[STATE_ATTR]!);
         },
-        set(this: Record<string, InstanceState>, value: unknown) {
+        set(this: { [STATE_ATTR]: InstanceState }, value: unknown) {
           impl.set(this[STATE_ATTR]!, value, null);
         },
         configurable: true,
@@ -177,10 +177,10 @@ export class Mapper {
       return;
     }
     Object.defineProperty(cls.prototype, key, {
-      get(this: Record<string, InstanceState>) {
+      get(this: { [STATE_ATTR]: InstanceState }) {
         return prop.impl.get(this[STATE_ATTR]!);
       },
-      set(this: Record<string, InstanceState>, value: unknown) {
+      set(this: { [STATE_ATTR]: InstanceState }, value: unknown) {
         prop.impl.set(this[STATE_ATTR]!, value, null);
       },
       configurable: true,
@@ -192,9 +192,8 @@ export class Mapper {
 
   /** A new, empty instance without calling the class's constructor (as loading does). */
   _new_instance(): object {
-    const obj = Object.create(this.class_.prototype) as object;
-    const state = new InstanceState(obj, this);
-    Object.defineProperty(obj, STATE_ATTR, { value: state, enumerable: false, writable: true });
+    const obj = Object.create(this.class_.prototype) as { [STATE_ATTR]?: InstanceState };
+    obj[STATE_ATTR] = new InstanceState(obj, this);
     return obj;
   }
 

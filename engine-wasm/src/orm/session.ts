@@ -434,7 +434,7 @@ export class Session implements SessionLike {
   _state_of(instance: unknown): InstanceState {
     const state =
       instance !== null && typeof instance === "object"
-        ? (instance as Record<string, InstanceState>)[STATE_ATTR]
+        ? (instance as { [STATE_ATTR]?: InstanceState })[STATE_ATTR]
         : undefined;
     if (!state) raiseUnmapped(instance);
     return state;
@@ -554,7 +554,7 @@ export class Session implements SessionLike {
     return out;
   }
   has(instance: object): boolean {
-    const state = (instance as Record<string, InstanceState>)[STATE_ATTR];
+    const state = (instance as { [STATE_ATTR]?: InstanceState })[STATE_ATTR];
     return (
       !!state &&
       state.session_id === this.hash_key &&

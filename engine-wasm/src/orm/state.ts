@@ -4,7 +4,7 @@
  * session, and the state names transient / pending / persistent / deleted / detached.
  */
 import { type PyTuple, tuple } from "../util/pytypes.ts";
-import { defineModule, repr } from "../util/repr.ts";
+import { defineModule, REPR, repr } from "../util/repr.ts";
 import type { AttributeImpl } from "./attributes.ts";
 import { History } from "./attributes.ts";
 import { instance_str, NO_VALUE } from "./base.ts";
@@ -14,24 +14,19 @@ import type { Mapper } from "./mapper.ts";
 /** `(<class '__main__.User'>, (1,), None)`: a mapped class, its primary key, the identity token. */
 export type IdentityKey = PyTuple & { readonly 0: Function; readonly 1: PyTuple; readonly 2: null };
 
-const TUPLE = Symbol.for("sqlalchemy.tuple");
-/**
- * What every identity key inherits: it is a tuple (an Array marked as one) and prints as SQLAlchemy
- * prints it. Shared, so that a key costs one array and not two property definitions.
- */
-const IDENTITY_KEY_PROTO = Object.create(Array.prototype, {
-  [TUPLE]: { value: true },
-  __repr__: {
-    value(this: IdentityKey): string {
-      const mapper = (this[0] as unknown as { __mapper__: Mapper }).__mapper__;
-      return `(<class '__main__.${mapper.class_name}'>, ${repr(this[1])}, None)`;
-    },
-  },
-});
+/** How an identity key prints: `(<class '__main__.User'>, (1,), None)`. */
+function identityKeyRepr(this: IdentityKey): string {
+  const mapper = (this[0] as unknown as { __mapper__: Mapper }).__mapper__;
+  return `(<class '__main__.${mapper.class_name}'>, ${repr(this[1])}, None)`;
+}
+
+/** A tuple `(class, primary key tuple, None)`, with its repr under a symbol (no property definition). */
 export function identityKey(mapper: Mapper, pk: readonly unknown[]): IdentityKey {
-  const arr: unknown[] = [mapper.class_, tuple(pk), null];
-  Object.setPrototypeOf(arr, IDENTITY_KEY_PROTO);
-  return Object.freeze(arr) as unknown as IdentityKey;
+  const key = tuple([mapper.class_, tuple(pk), null]) as unknown as IdentityKey & {
+    [REPR]?: typeof identityKeyRepr;
+  };
+  key[REPR] = identityKeyRepr;
+  return key;
 }
 
 /** Session lookup by id, so that a state does not keep its session alive (SQLAlchemy's _sessions). */

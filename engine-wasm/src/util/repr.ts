@@ -15,6 +15,11 @@ interface Strable {
   __str__(): string;
 }
 
+/**
+ * A repr for one value, kept under a symbol: for values made in bulk (identity keys) where giving each
+ * a `__repr__` property would cost a property definition.
+ */
+export const REPR = Symbol.for("sqlalchemy.repr");
 const hasRepr = (v: object): v is Reprable => typeof (v as Partial<Reprable>).__repr__ === "function";
 const hasStr = (v: object): v is Strable => typeof (v as Partial<Strable>).__str__ === "function";
 
@@ -72,6 +77,8 @@ export function repr(value: unknown, seen: Set<object> = new Set()): string {
     }
   }
   const obj = value as object;
+  const own = (obj as { [REPR]?: (this: object) => string })[REPR];
+  if (own !== undefined) return own.call(obj);
   if (hasRepr(obj)) return obj.__repr__();
   if (seen.has(obj)) return Array.isArray(obj) ? "[...]" : "{...}";
   seen.add(obj);
