@@ -45,7 +45,7 @@ export interface DriverHooks {
 
 export class Cursor implements DBAPICursor {
   readonly connection: Connection;
-  private _description: DBAPIColumn[] | null = null;
+  private _description: readonly DBAPIColumn[] | null = null;
   private _rows: unknown[][] = [];
   private _pos = 0;
   private _rowcount = -1;
@@ -95,8 +95,7 @@ export class Cursor implements DBAPICursor {
     }
     this._rows = r.rows;
     if (r.columns) {
-      const types = r.types;
-      this._description = r.columns.map((name, i) => ({ name, type_code: types?.[i] ?? null }));
+      this._description = describe(r.columns, r.types);
       this._rowcount = conn.hooks.select_rowcount === "rows" ? r.rows.length : r.rowcount;
     } else {
       this._rowcount = r.rowcount;
@@ -154,6 +153,23 @@ export class Cursor implements DBAPICursor {
     this._closed = true;
     this._rows = [];
   }
+}
+
+/**
+ * The cursor's `description` for a result's columns. A driver that hands back the same column array
+ * for the same prepared statement (sql.js) gets the same description back, made once.
+ */
+const descriptions = new WeakMap<readonly string[], readonly DBAPIColumn[]>();
+function describe(
+  columns: readonly string[],
+  types: readonly (number | null)[] | undefined,
+): readonly DBAPIColumn[] {
+  let d = types === undefined ? descriptions.get(columns) : undefined;
+  if (d === undefined) {
+    d = columns.map((name, i) => ({ name, type_code: types?.[i] ?? null }));
+    if (types === undefined) descriptions.set(columns, d);
+  }
+  return d;
 }
 
 export class Connection implements DBAPIConnection {

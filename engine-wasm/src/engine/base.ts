@@ -20,8 +20,8 @@ import {
   type StatementError,
 } from "../exc.ts";
 import type { Pool, PoolProxiedConnection } from "../pool/base.ts";
+import { type CompiledCache, LRUCache, mergeOptions } from "../util/collections.ts";
 import { type EchoFlag, InstanceLogger } from "../util/log.ts";
-import { type CompiledCache, LRUCache } from "../util/lru.ts";
 import { defineModule } from "../util/repr.ts";
 import type { CursorResult } from "./cursor.ts";
 import { type DefaultDialect, DefaultExecutionContext } from "./default.ts";
@@ -390,7 +390,7 @@ export class Connection {
     distilled_params: readonly Record<string, unknown>[],
     execution_options: ExecutionOptions,
   ): CursorResult {
-    const options = { ...this._execution_options, ...execution_options };
+    const options = mergeOptions(this._execution_options, execution_options);
     for (const fn of this.dispatch.listeners("before_execute")) fn(this, elem, distilled_params, options);
     const keys = distilled_params.length ? Object.keys(distilled_params[0]!).sort() : [];
     const dbapi = this._dbapi_for_execute();

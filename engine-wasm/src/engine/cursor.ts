@@ -43,6 +43,17 @@ class CursorRowSource implements RowSource {
   }
 }
 
+/** The column names of a cursor description (made once for a description the driver reuses). */
+const descriptionNames = new WeakMap<readonly { name: string }[], string[]>();
+function namesOf(description: readonly { name: string }[]): string[] {
+  let names = descriptionNames.get(description);
+  if (names === undefined) {
+    names = description.map((d) => d.name);
+    descriptionNames.set(description, names);
+  }
+  return names;
+}
+
 function sameNames(a: readonly string[], b: readonly string[]): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
@@ -71,7 +82,7 @@ export class CursorResult extends Result {
     const returns_rows = description !== null && !context._suppress_rows;
     let metadata: ResultMetaData;
     if (returns_rows) {
-      const names = description!.map((d) => d.name);
+      const names = namesOf(description!);
       const shown = context._sentinel_cols ? names.slice(0, names.length - context._sentinel_cols) : names;
       metadata = CursorResult._metadataFor(context, shown);
     } else {

@@ -14,7 +14,7 @@ import type {
   ResultColumn,
 } from "../engine/interfaces.ts";
 import { CompileError, InvalidRequestError } from "../exc.ts";
-import type { CompiledCache } from "../util/lru.ts";
+import type { CompiledCache } from "../util/collections.ts";
 import { tuple } from "../util/pytypes.ts";
 import { defineModule } from "../util/repr.ts";
 import type { Delete, Insert, UpdateBase } from "./dml.ts";

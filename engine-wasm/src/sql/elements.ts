@@ -8,7 +8,7 @@
  * `.ge`, `.in_([...])`, `.like`, `.is_(null())`, `.add` (`+`), … on table columns and ORM attributes alike.
  */
 import { ArgumentError } from "../exc.ts";
-import type { CompiledCache } from "../util/lru.ts";
+import type { CompiledCache } from "../util/collections.ts";
 import { defineModule, repr } from "../util/repr.ts";
 import {
   BOOLEANTYPE,

@@ -5,6 +5,7 @@
 import type { Connection, ExecutionOptions } from "../engine/base.ts";
 import type { CursorResult } from "../engine/cursor.ts";
 import { ArgumentError, InvalidRequestError, NoForeignKeysError } from "../exc.ts";
+import { mergeOptions } from "../util/collections.ts";
 import { defineModule } from "../util/repr.ts";
 import {
   and_,
@@ -436,10 +437,11 @@ export class Select extends ClauseElement {
     distilled_params: readonly Record<string, unknown>[],
     execution_options: ExecutionOptions,
   ): CursorResult {
-    return connection._execute_clauseelement(this as never, distilled_params, {
-      ...this._execution_options,
-      ...execution_options,
-    });
+    return connection._execute_clauseelement(
+      this as never,
+      distilled_params,
+      mergeOptions(this._execution_options, execution_options),
+    );
   }
 }
 

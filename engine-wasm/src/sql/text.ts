@@ -10,6 +10,7 @@
 import type { Connection, ExecutionOptions } from "../engine/base.ts";
 import type { CursorResult } from "../engine/cursor.ts";
 import { ArgumentError } from "../exc.ts";
+import { mergeOptions } from "../util/collections.ts";
 import { defineModule, repr } from "../util/repr.ts";
 import { BindParameter, type CacheKeyBuilder, ClauseElement } from "./elements.ts";
 
@@ -82,10 +83,11 @@ export class TextClause extends ClauseElement {
     distilled_params: readonly Record<string, unknown>[],
     execution_options: ExecutionOptions,
   ): CursorResult {
-    return connection._execute_clauseelement(this as never, distilled_params, {
-      ...this._execution_options,
-      ...execution_options,
-    });
+    return connection._execute_clauseelement(
+      this as never,
+      distilled_params,
+      mergeOptions(this._execution_options, execution_options),
+    );
   }
 
   override toString(): string {

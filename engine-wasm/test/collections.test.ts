@@ -1,6 +1,6 @@
-/** SQLAlchemy's LRUCache: entries read recently survive a prune; the cache shrinks back to capacity. */
+/** SQLAlchemy's util/_collections: LRUCache (recently read entries survive a prune) and option merging. */
 import { expect, it } from "vitest";
-import { LRUCache } from "../src/util/lru.ts";
+import { LRUCache, mergeOptions } from "../src/util/collections.ts";
 
 it("keeps at most capacity × 1.5 entries and drops the least recently used ones down to capacity", () => {
   const cache = new LRUCache<string, number>(4);
@@ -19,4 +19,16 @@ it("set on an existing key replaces the value without growing", () => {
   cache.set("x", 2);
   expect(cache.size).toBe(1);
   expect(cache.get("x")).toBe(2);
+});
+
+it("merging execution options returns one side untouched when the other is empty, else a new object", () => {
+  const a: Record<string, unknown> = { stream_results: true };
+  const b: Record<string, unknown> = { compiled_cache: null };
+  expect(mergeOptions(a, {})).toBe(a);
+  expect(mergeOptions({}, b)).toBe(b);
+  expect(mergeOptions(a, undefined)).toBe(a);
+  const both = mergeOptions(a, b);
+  expect(both).toEqual({ stream_results: true, compiled_cache: null });
+  expect(both).not.toBe(a);
+  expect(a).toEqual({ stream_results: true });
 });

@@ -1,5 +1,7 @@
 /**
- * SQLAlchemy's `util.LRUCache` (util/_collections.py): a get stamps the entry with a counter instead
+ * From SQLAlchemy's util/_collections.py: `LRUCache` and `immutabledict.merge_with`.
+ *
+ * `LRUCache`: a get stamps the entry with a counter instead
  * of moving it, and once the cache holds `capacity × (1 + threshold)` entries the least recently
  * stamped ones are dropped down to `capacity`. A hit costs one Map lookup and one store.
  */
@@ -64,4 +66,20 @@ export class LRUCache<K, V> {
 export interface CompiledCache {
   get(key: string): unknown;
   set(key: string, value: unknown): unknown;
+}
+
+/**
+ * `a` updated with `b`, as SQLAlchemy's `immutabledict.merge_with`: when either is empty the other
+ * itself is returned (options are never mutated), so the common execute with no options allocates
+ * nothing.
+ */
+export function mergeOptions<T extends object>(a: T, b: T | undefined | null): T {
+  if (b == null || isEmpty(b)) return a;
+  if (isEmpty(a)) return b;
+  return { ...a, ...b };
+}
+
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
 }
