@@ -19,8 +19,19 @@ export const assets: DatabaseAssets = { sqljsWasmUrl, pgdataUrl };
 const early = new Map<string, Promise<Response>>();
 const asked = new Set<string>();
 
-/** Start downloading a database's file now (once per URL); `fetchOnce()` hands the response over. */
+const driverCode = new Set<DatabaseKind>();
+
+/**
+ * Start downloading a database's file now (once per URL; `fetchOnce()` hands the response over) and
+ * its driver's code (engine-wasm imports PGlite / sql.js only when the database starts: this import
+ * fills the module map early, and the engine's own import then finds it there).
+ */
 export function prefetch(database: DatabaseKind, pgdata: string | undefined = assets.pgdataUrl): void {
+  if (!driverCode.has(database)) {
+    driverCode.add(database);
+    const code = database === "sqlite" ? import("sql.js") : import("@electric-sql/pglite");
+    code.catch(() => {});
+  }
   const url = database === "sqlite" ? assets.sqljsWasmUrl : pgdata;
   if (!url || asked.has(url) || typeof fetch !== "function") return;
   asked.add(url);
