@@ -14,6 +14,10 @@ export type DatabaseKind = "postgresql" | "sqlite";
 export interface StartOptions {
   /** PostgreSQL: the pre-initialised data directory (bytes, URL or Node path); `null` runs initdb. */
   pgdata?: Blob | URL | string | null;
+  /** PostgreSQL: PGlite's `pglite.wasm`, compiled, when the host downloaded it (else PGlite fetches it). */
+  pgliteWasmModule?: WebAssembly.Module;
+  /** PostgreSQL: PGlite's `pglite.data`, when the host downloaded it. */
+  fsBundle?: Blob;
   /** SQLite: where the browser fetches `sql-wasm.wasm` from. */
   sqljsWasmUrl?: string;
   /** Report download / start-up progress (PGlite's WASM and data directory are several MB). */

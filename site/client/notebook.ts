@@ -317,6 +317,14 @@ export class Notebook {
             progress.value = event.loaded;
             progress.setAttribute("aria-label", s.loading(name));
           }
+        } else if (event.loaded !== undefined) {
+          // a compressed download's size is not known ahead: the bytes so far, an indeterminate bar
+          this.#status(s.downloadingSoFar(name, formatBytes(event.loaded)));
+          if (progress) {
+            progress.hidden = false;
+            progress.removeAttribute("value");
+            progress.setAttribute("aria-label", s.loading(name));
+          }
         } else this.#status(s.loading(name));
       } else {
         if (progress) progress.hidden = true;

@@ -32,6 +32,7 @@ export interface Strings {
   rows: (shown: number, total: number) => string;
   loading: (db: string) => string;
   downloading: (db: string, loaded: string, total: string) => string;
+  downloadingSoFar: (db: string, loaded: string) => string;
   ready: (db: string, ms: number) => string;
   failed: (db: string, message: string) => string;
   idle: string;
@@ -85,6 +86,7 @@ export const STRINGS: Readonly<Record<Lang, Strings>> = {
         : plural(total, "row", "rows"),
     loading: (db) => `Starting ${db}…`,
     downloading: (db, loaded, total) => `Downloading ${db}: ${loaded} of ${total}`,
+    downloadingSoFar: (db, loaded) => `Downloading ${db}: ${loaded}`,
     ready: (db, ms) => `${db} ready (${fmtMs(ms)})`,
     failed: (db, message) => `${db} failed to start: ${message}`,
     idle: "The database starts when the page is idle.",
@@ -125,6 +127,7 @@ export const STRINGS: Readonly<Record<Lang, Strings>> = {
       shown < total ? `первые ${shown} из ${total} строк` : ruPlural(total, "строка", "строки", "строк"),
     loading: (db) => `Запуск ${db}…`,
     downloading: (db, loaded, total) => `Загрузка ${db}: ${loaded} из ${total}`,
+    downloadingSoFar: (db, loaded) => `Загрузка ${db}: ${loaded}`,
     ready: (db, ms) => `${db} готова (${fmtMs(ms).replace("ms", "мс")})`,
     failed: (db, message) => `${db} не запустилась: ${message}`,
     idle: "База данных запустится, когда страница освободится.",

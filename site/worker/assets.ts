@@ -3,6 +3,8 @@
  * Where the bundler put the databases' files (URLs only: the worker's entry imports this before the
  * engine has loaded, to start their downloads at once).
  */
+import pgliteDataUrl from "@electric-sql/pglite/pglite.data?url";
+import pgliteWasmUrl from "@electric-sql/pglite/pglite.wasm?url";
 import sqljsWasmUrl from "sql.js/dist/sql-wasm.wasm?url";
 import pgdataUrl from "../../engine-wasm/assets/pgdata.tar.gz?url";
 import type { DatabaseKind } from "./protocol.ts";
@@ -12,9 +14,12 @@ export interface DatabaseAssets {
   readonly sqljsWasmUrl?: string;
   /** The pre-initialised PGlite data directory (`engine-wasm/assets/pgdata.tar.gz`). */
   readonly pgdataUrl?: string;
+  /** PGlite's own files: its WebAssembly and its file-system bundle (fetched here to show progress). */
+  readonly pgliteWasmUrl?: string;
+  readonly pgliteDataUrl?: string;
 }
 
-export const assets: DatabaseAssets = { sqljsWasmUrl, pgdataUrl };
+export const assets: DatabaseAssets = { sqljsWasmUrl, pgdataUrl, pgliteWasmUrl, pgliteDataUrl };
 
 const early = new Map<string, Promise<Response>>();
 const asked = new Set<string>();
@@ -22,7 +27,7 @@ const asked = new Set<string>();
 const driverCode = new Set<DatabaseKind>();
 
 /**
- * Start downloading a database's file now (once per URL; `fetchOnce()` hands the response over) and
+ * Start downloading a database's files now (once per URL; `fetchOnce()` hands the response over) and
  * its driver's code (engine-wasm imports PGlite / sql.js only when the database starts: this import
  * fills the module map early, and the engine's own import then finds it there).
  */
@@ -32,12 +37,15 @@ export function prefetch(database: DatabaseKind, pgdata: string | undefined = as
     const code = database === "sqlite" ? import("sql.js") : import("@electric-sql/pglite");
     code.catch(() => {});
   }
-  const url = database === "sqlite" ? assets.sqljsWasmUrl : pgdata;
-  if (!url || asked.has(url) || typeof fetch !== "function") return;
-  asked.add(url);
-  const response = fetch(url);
-  response.catch(() => {});
-  early.set(url, response);
+  const urls =
+    database === "sqlite" ? [assets.sqljsWasmUrl] : [pgdata, assets.pgliteWasmUrl, assets.pgliteDataUrl];
+  for (const url of urls) {
+    if (!url || asked.has(url) || typeof fetch !== "function") continue;
+    asked.add(url);
+    const response = fetch(url);
+    response.catch(() => {});
+    early.set(url, response);
+  }
 }
 
 /** The response `prefetch()` started for `url` (once), else a new request. */

@@ -22,26 +22,66 @@ export const DATABASE_URLS: Readonly<Record<DatabaseKind, string>> = {
 
 type Progress = (event: Omit<ProgressEvent, "type" | "database">) => void;
 
-async function download(url: string, onProgress: Progress): Promise<Blob | null> {
-  const res = await fetchOnce(url);
-  if (!res.ok || !res.body) return null;
-  const total = Number(res.headers.get("content-length")) || undefined;
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let loaded = 0;
+/**
+ * Downloads files side by side, reporting their bytes together. The total is given only when every
+ * response says its size and was not compressed on the way (a compressed body's Content-Length is not
+ * the size of what the stream yields); otherwise the page shows the bytes so far. A file that cannot
+ * be had is null.
+ */
+async function downloadAll(urls: readonly string[], onProgress: Progress): Promise<(Blob | null)[]> {
+  const loaded = urls.map(() => 0);
+  const totals: (number | undefined)[] = urls.map(() => undefined);
   let lastReport = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    loaded += value.byteLength;
-    if (loaded - lastReport > 256 * 1024) {
-      lastReport = loaded;
-      onProgress({ phase: "loading", loaded, total });
+  const report = (force = false) => {
+    const sum = loaded.reduce((a, b) => a + b, 0);
+    if (!force && sum - lastReport < 256 * 1024) return;
+    lastReport = sum;
+    const known = totals.every((t) => t !== undefined);
+    onProgress({
+      phase: "loading",
+      loaded: sum,
+      total: known ? totals.reduce((a, b) => a! + b!, 0) : undefined,
+    });
+  };
+  const one = async (url: string, i: number): Promise<Blob | null> => {
+    const res = await fetchOnce(url);
+    if (!res.ok || !res.body) return null;
+    const length = Number(res.headers.get("content-length"));
+    totals[i] = length && !res.headers.get("content-encoding") ? length : undefined;
+    const reader = res.body.getReader();
+    const chunks: Uint8Array[] = [];
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      loaded[i]! += value.byteLength;
+      report();
     }
-  }
-  onProgress({ phase: "loading", loaded, total: total ?? loaded });
-  return new Blob(chunks as BlobPart[]);
+    totals[i] = loaded[i];
+    return new Blob(chunks as BlobPart[]);
+  };
+  const blobs = await Promise.all(urls.map((url, i) => one(url, i).catch(() => null)));
+  report(true);
+  return blobs;
+}
+
+/** PGlite's files as the start takes them; what could not be downloaded is left to PGlite. */
+interface PostgresFiles {
+  pgdata: Blob | null;
+  pgliteWasm: Blob | null;
+  fsBundle: Blob | null;
+}
+
+async function downloadPostgres(assets: DatabaseAssets, onProgress: Progress): Promise<PostgresFiles> {
+  const wanted = [assets.pgdataUrl, assets.pgliteWasmUrl, assets.pgliteDataUrl];
+  const urls = wanted.filter((u): u is string => !!u);
+  const blobs = await downloadAll(urls, onProgress);
+  const got = (url: string | undefined) => (url ? (blobs[urls.indexOf(url)] ?? null) : null);
+  return {
+    pgdata: got(assets.pgdataUrl),
+    pgliteWasm: got(assets.pgliteWasmUrl),
+    fsBundle: got(assets.pgliteDataUrl),
+  };
 }
 
 const starting = new Map<DatabaseKind, Promise<number>>();
@@ -74,7 +114,7 @@ export class StartSuperseded extends Error {
   }
 }
 
-let keptPgdata: Blob | undefined;
+let keptPostgres: PostgresFiles | undefined;
 
 /**
  * Start a database once; resolves with the milliseconds the start took. `wanted()` is asked once the
@@ -91,15 +131,25 @@ export function startDatabase(
     p = (async () => {
       const t0 = performance.now();
       onProgress({ phase: "loading" });
-      const options: StartOptions & { pgdata?: Blob | null; sqljsWasmUrl?: string } = {};
+      const options: StartOptions = {};
+      let files: PostgresFiles | undefined;
       if (kind === "postgresql" && assets.pgdataUrl) {
-        options.pgdata = keptPgdata ?? (await download(assets.pgdataUrl, onProgress).catch(() => null));
-        keptPgdata = undefined;
+        files = keptPostgres ?? (await downloadPostgres(assets, onProgress));
+        keptPostgres = undefined;
       }
       if (!wanted()) {
-        if (options.pgdata) keptPgdata = options.pgdata;
+        if (files) keptPostgres = files;
         starting.delete(kind); // the next call starts it afresh
         throw new StartSuperseded(kind);
+      }
+      if (files) {
+        options.pgdata = files.pgdata;
+        if (files.fsBundle) options.fsBundle = files.fsBundle;
+        if (files.pgliteWasm) {
+          options.pgliteWasmModule = await WebAssembly.compile(await files.pgliteWasm.arrayBuffer()).catch(
+            () => undefined,
+          );
+        }
       }
       let revoke: (() => void) | undefined;
       if (kind === "sqlite" && assets.sqljsWasmUrl) {

@@ -22,7 +22,22 @@ export interface PostgresStartOptions {
    * asset URL under Vite). `null`: no data directory, run initdb.
    */
   pgdata?: Blob | URL | string | null;
+  /**
+   * PGlite's own files, when the host has downloaded them itself (to show their progress): the
+   * compiled `pglite.wasm` and the `pglite.data` bundle. Absent: PGlite fetches them.
+   */
+  pgliteWasmModule?: WebAssembly.Module;
+  fsBundle?: Blob;
   onProgress?: (event: PostgresProgress) => void;
+}
+
+/**
+ * Stands in for `initdb.wasm`, which a start from a data directory never runs: given it, PGlite does
+ * not download the real one. Should initdb be needed after all, that start fails and the fallback
+ * below starts afresh with the real one.
+ */
+function unusedInitdb(): WebAssembly.Module {
+  return new WebAssembly.Module(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]));
 }
 
 /** How the running PGlite was started, and how long that took. */
@@ -92,7 +107,12 @@ async function start(options: PostgresStartOptions): Promise<PGlite> {
     try {
       const dataDir = await loadDataDir(source, progress);
       progress?.({ phase: "postgresql:start" });
-      const instance = await PGlite.create({ loadDataDir: dataDir });
+      const instance = await PGlite.create({
+        loadDataDir: dataDir,
+        initdbWasmModule: unusedInitdb(),
+        ...(options.pgliteWasmModule ? { pgliteWasmModule: options.pgliteWasmModule } : {}),
+        ...(options.fsBundle ? { fsBundle: options.fsBundle } : {}),
+      });
       info = { from: "datadir", ms: performance.now() - began };
       return instance;
     } catch (err) {
@@ -100,7 +120,11 @@ async function start(options: PostgresStartOptions): Promise<PGlite> {
     }
   } else fallback_reason = "no data directory given";
   progress?.({ phase: "postgresql:initdb" });
-  const instance = await PGlite.create({ initDbStartParams: ["--wal-segsize=1"] });
+  const instance = await PGlite.create({
+    initDbStartParams: ["--wal-segsize=1"],
+    ...(options.pgliteWasmModule ? { pgliteWasmModule: options.pgliteWasmModule } : {}),
+    ...(options.fsBundle ? { fsBundle: options.fsBundle } : {}),
+  });
   info = { from: "initdb", ms: performance.now() - began, fallback_reason };
   return instance;
 }
