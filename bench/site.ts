@@ -14,7 +14,7 @@
  *   node bench/site.ts [--no-build] [--lesson /path/] [--cell <data-cell-id>] [--runs N]
  */
 import { spawnSync } from "node:child_process";
-import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize, resolve } from "node:path";
@@ -41,7 +41,7 @@ const hasSite = ["astro.config.mjs", "astro.config.ts", "astro.config.js"].some(
 );
 
 // ---------------------------------------------------------------------------------------------
-// A static server that compresses as a static host does (gzip for text, JS and WASM), caches hashed
+// A static server that compresses as a static host does (gzip for text, JS and WASM, done ahead), caches hashed
 // assets and revalidates HTML: a fresh browser context is a cold cache, a second visit a warm one.
 
 const TYPES: Record<string, string> = {
@@ -63,7 +63,22 @@ const TYPES: Record<string, string> = {
 const COMPRESS = new Set([".html", ".js", ".mjs", ".css", ".json", ".wasm", ".svg", ".data", ".xml", ".txt"]);
 const gzCache = new Map<string, Buffer>();
 
+/**
+ * Compresses every file of the mounts before the first request, as a static host serves files it has
+ * compressed ahead (compressing PGlite's 15 MB on the first request would stall every other response).
+ */
+function precompress(mounts: { dir: string }[]): void {
+  for (const { dir } of mounts) {
+    for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || !COMPRESS.has(extname(entry.name))) continue;
+      const path = join(entry.parentPath, entry.name);
+      gzCache.set(path, gzipSync(readFileSync(path), { level: 9 }));
+    }
+  }
+}
+
 function serve(mounts: { prefix: string; dir: string }[]): Promise<Server> {
+  precompress(mounts);
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const mount = mounts.find((m) => url.pathname.startsWith(m.prefix));

@@ -22,16 +22,26 @@ export interface DatabaseAssets {
 export const assets: DatabaseAssets = { sqljsWasmUrl, pgdataUrl, pgliteWasmUrl, pgliteDataUrl };
 
 const early = new Map<string, Promise<Response>>();
-const asked = new Set<string>();
+/** Downloads under way, by URL, with the database they are for (so that a switch can stop them). */
+const inFlight = new Map<string, { database: DatabaseKind; controller: AbortController }>();
 
 const driverCode = new Set<DatabaseKind>();
 
 /**
  * Start downloading a database's files now (once per URL; `fetchOnce()` hands the response over) and
  * its driver's code (engine-wasm imports PGlite / sql.js only when the database starts: this import
- * fills the module map early, and the engine's own import then finds it there).
+ * fills the module map early, and the engine's own import then finds it there). The other database's
+ * downloads still under way stop: the page switched away from it, and PGlite's ~20 MB would compete
+ * with the database now wanted.
  */
 export function prefetch(database: DatabaseKind, pgdata: string | undefined = assets.pgdataUrl): void {
+  for (const [url, download] of inFlight) {
+    if (download.database === database) continue;
+    download.controller.abort();
+    inFlight.delete(url);
+    early.delete(url);
+  }
+  if (started.has(database)) return;
   if (!driverCode.has(database)) {
     driverCode.add(database);
     const code = database === "sqlite" ? import("sql.js") : import("@electric-sql/pglite");
@@ -40,12 +50,21 @@ export function prefetch(database: DatabaseKind, pgdata: string | undefined = as
   const urls =
     database === "sqlite" ? [assets.sqljsWasmUrl] : [pgdata, assets.pgliteWasmUrl, assets.pgliteDataUrl];
   for (const url of urls) {
-    if (!url || asked.has(url) || typeof fetch !== "function") continue;
-    asked.add(url);
-    const response = fetch(url);
+    if (!url || inFlight.has(url) || early.has(url) || typeof fetch !== "function") continue;
+    const controller = new AbortController();
+    const response = fetch(url, { signal: controller.signal });
     response.catch(() => {});
+    inFlight.set(url, { database, controller });
     early.set(url, response);
   }
+}
+
+const started = new Set<DatabaseKind>();
+
+/** The database has started: its files are no longer needed (a later prefetch for it does nothing). */
+export function downloadsDone(database: DatabaseKind): void {
+  started.add(database);
+  for (const [url, download] of inFlight) if (download.database === database) inFlight.delete(url);
 }
 
 /** The response `prefetch()` started for `url` (once), else a new request. */

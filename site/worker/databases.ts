@@ -9,7 +9,7 @@ import {
   type StartOptions,
   start_database,
 } from "sqlalchemy/databases";
-import { type DatabaseAssets, fetchOnce } from "./assets.ts";
+import { type DatabaseAssets, downloadsDone, fetchOnce } from "./assets.ts";
 import type { ProgressEvent } from "./protocol.ts";
 
 export type { DatabaseAssets } from "./assets.ts";
@@ -138,7 +138,8 @@ export function startDatabase(
         keptPostgres = undefined;
       }
       if (!wanted()) {
-        if (files) keptPostgres = files;
+        // kept for a switch back, unless a download was stopped by the switch (then it starts afresh)
+        if (files?.pgdata && files.pgliteWasm && files.fsBundle) keptPostgres = files;
         starting.delete(kind); // the next call starts it afresh
         throw new StartSuperseded(kind);
       }
@@ -159,6 +160,7 @@ export function startDatabase(
       }
       try {
         await start_database(kind, options);
+        downloadsDone(kind);
       } finally {
         revoke?.();
       }
