@@ -28,6 +28,9 @@ import { type DefaultDialect, DefaultExecutionContext } from "./default.ts";
 import type { CompileWithCacheResult, DBAPIConnection, DBAPIParameters } from "./interfaces.ts";
 import type { URL } from "./url.ts";
 
+/** The parameter names of an execution without parameters. */
+const NO_KEYS: readonly string[] = Object.freeze([]);
+
 export type ExecutionOptions = Readonly<Record<string, unknown>>;
 export type Parameters = Readonly<Record<string, unknown>> | readonly Readonly<Record<string, unknown>>[];
 
@@ -392,7 +395,11 @@ export class Connection {
   ): CursorResult {
     const options = mergeOptions(this._execution_options, execution_options);
     for (const fn of this.dispatch.listeners("before_execute")) fn(this, elem, distilled_params, options);
-    const keys = distilled_params.length ? Object.keys(distilled_params[0]!).sort() : [];
+    let keys: readonly string[] = NO_KEYS;
+    if (distilled_params.length) {
+      const given = Object.keys(distilled_params[0]!);
+      keys = given.length > 1 ? given.sort() : given;
+    }
     const dbapi = this._dbapi_for_execute();
     const cache = options.compiled_cache === null ? null : this.engine._compiled_cache;
     let context: DefaultExecutionContext;

@@ -164,6 +164,9 @@ export class DefaultDialect {
 }
 
 /** One execution: SQLAlchemy's DefaultExecutionContext. */
+const FOR_EXECUTE = Object.freeze({ for_executemany: false });
+const FOR_EXECUTEMANY = Object.freeze({ for_executemany: true });
+
 export class DefaultExecutionContext {
   readonly dialect: DefaultDialect;
   readonly root_connection: Connection;
@@ -250,7 +253,7 @@ export class DefaultExecutionContext {
 
     let statement = compiled.string;
     let positiontup = compiled.positiontup;
-    const opts = { for_executemany: parameters.length > 1 };
+    const opts = parameters.length > 1 ? FOR_EXECUTEMANY : FOR_EXECUTE;
     if (parameters.length === 0) {
       self.compiled_parameters = [compiled.construct_params(null, extracted_parameters, opts)];
     } else {

@@ -1102,6 +1102,7 @@ export function compileStatement(
   return new Cls(dialect, statement, options);
 }
 
+const NO_VALUES: readonly unknown[] = Object.freeze([]);
 const cacheKeys = new WeakMap<ClauseElement, CacheKeyBuilder>();
 
 /** `_compile_w_cache`: the compiled form from the engine's cache when the statement's structure is known. */
@@ -1124,7 +1125,7 @@ export function compileWithCache(
     statement._ck(k);
     cacheKeys.set(statement, k);
   }
-  const extracted = k.binds.map((b) => b.effective_value());
+  const extracted = k.binds.length ? k.binds.map((b) => b.effective_value()) : NO_VALUES;
   const cache = options.compiled_cache;
   if (!cache) {
     const compiled = compileStatement(statement, dialect, { ...options, key_binds: k.binds });
