@@ -149,18 +149,37 @@ interface EntityReader {
 }
 
 /**
+ * The readers for a statement's entities over one result metadata. Both are kept for a cached
+ * statement (its compile state, its compiled form), so the readers are made once for them; a mapper
+ * that gained a column since makes new ones.
+ */
+const readerCache = new WeakMap<ResultMetaData, WeakMap<readonly EntityDesc[], EntityReader[]>>();
+function entityReaders(entities: readonly EntityDesc[], md: ResultMetaData): EntityReader[] {
+  let byEntities = readerCache.get(md);
+  if (!byEntities) {
+    byEntities = new WeakMap();
+    readerCache.set(md, byEntities);
+  }
+  const cached = byEntities.get(entities);
+  if (cached?.every((r) => !r.mapper || r.plan!.nprops === r.mapper._column_props.length)) return cached;
+  const indexes = columnEntityIndexes(entities, md);
+  const readers: EntityReader[] = entities.map((e, n) =>
+    e.kind === "mapper"
+      ? { mapper: e.mapper, plan: mapperRowPlan(md, e.mapper), index: -1 }
+      : { mapper: null, plan: null, index: indexes[n]! },
+  );
+  byEntities.set(entities, readers);
+  return readers;
+}
+
+/**
  * The rows of an ORM result: per row, an object per mapper entity (through the identity map) and
  * a value per column entity; then joined collections set and selectin loads run.
  */
 function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
   const md = result._metadata;
   const raws = fetchAllData(result);
-  const indexes = columnEntityIndexes(ctx.entities, md);
-  const readers: EntityReader[] = ctx.entities.map((e, n) =>
-    e.kind === "mapper"
-      ? { mapper: e.mapper, plan: mapperRowPlan(md, e.mapper), index: -1 }
-      : { mapper: null, plan: null, index: indexes[n]! },
-  );
+  const readers = entityReaders(ctx.entities, md);
   // joined eager loads: per parent, the children seen in this result
   const joinedCols = ctx.joined.map((j) => ({
     j,
