@@ -54,6 +54,8 @@ export default defineConfig({
     // Python's class names are the JavaScript class names (`sqlalchemy.exc.ProgrammingError`):
     // the worker bundle keeps them through minification.
     worker: { format: "es", rolldownOptions: { output: { keepNames: true } } },
-    optimizeDeps: { exclude: ["@electric-sql/pglite"] },
+    // sql.js and TypeScript are imported lazily in the kernel worker; found only then, they would make
+    // the dev server re-optimize and reload under a running worker ("504 Outdated Optimize Dep").
+    optimizeDeps: { exclude: ["@electric-sql/pglite"], include: ["sql.js", "typescript"] },
   },
 });
