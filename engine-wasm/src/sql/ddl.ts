@@ -37,37 +37,26 @@ abstract class DDLElement extends ClauseElement {
   }
 }
 
-export class CreateTable extends DDLElement {
+/** SQLAlchemy's `_CreateDropBase`: a DDL statement about one schema item. */
+abstract class _CreateDropBase<T> extends DDLElement {
+  readonly element: T;
+  constructor(element: T) {
+    super();
+    this.element = element;
+  }
+}
+
+export class CreateTable extends _CreateDropBase<Table> {
   readonly __visit_name__ = "create_table";
-  readonly element: Table;
-  constructor(element: Table) {
-    super();
-    this.element = element;
-  }
 }
-export class DropTable extends DDLElement {
+export class DropTable extends _CreateDropBase<Table> {
   readonly __visit_name__ = "drop_table";
-  readonly element: Table;
-  constructor(element: Table) {
-    super();
-    this.element = element;
-  }
 }
-export class CreateIndex extends DDLElement {
+export class CreateIndex extends _CreateDropBase<Index> {
   readonly __visit_name__ = "create_index";
-  readonly element: Index;
-  constructor(element: Index) {
-    super();
-    this.element = element;
-  }
 }
-export class DropIndex extends DDLElement {
+export class DropIndex extends _CreateDropBase<Index> {
   readonly __visit_name__ = "drop_index";
-  readonly element: Index;
-  constructor(element: Index) {
-    super();
-    this.element = element;
-  }
 }
 
 export class DDLCompiler extends SQLCompiler {
