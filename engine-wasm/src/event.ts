@@ -11,6 +11,8 @@ export type Listener = (...args: any[]) => any;
 export class Dispatcher {
   private readonly _map = new Map<string, Listener[]>();
   private readonly _parent: Dispatcher | null;
+  /** Listeners registered here (not the parent's): `any` is read on every execute. */
+  private _count = 0;
 
   constructor(parent: Dispatcher | null = null) {
     this._parent = parent;
@@ -31,6 +33,7 @@ export class Dispatcher {
     if (options.insert) list.unshift(wrapped);
     else list.push(wrapped);
     this._map.set(identifier, list);
+    this._count++;
   }
 
   remove(identifier: string, fn: Listener): void {
@@ -39,6 +42,7 @@ export class Dispatcher {
     const i = list.findIndex((l) => l === fn || (l as { _orig?: Listener })._orig === fn);
     if (i < 0) throw new InvalidRequestError(`No listeners found for event ${identifier} / ${fn.name}`);
     list.splice(i, 1);
+    this._count--;
   }
 
   contains(identifier: string, fn: Listener): boolean {
@@ -49,6 +53,7 @@ export class Dispatcher {
 
   /** Listeners for an identifier: the parent's (e.g. the engine's for a connection) then our own. */
   listeners(identifier: string): readonly Listener[] {
+    if (this._count === 0) return this._parent === null ? EMPTY : this._parent.listeners(identifier);
     const own = this._map.get(identifier);
     const inherited = this._parent?.listeners(identifier);
     if (!inherited?.length) return own ?? EMPTY;
@@ -60,7 +65,7 @@ export class Dispatcher {
   }
 
   get any(): boolean {
-    return this._map.size > 0 || (this._parent?.any ?? false);
+    return this._count > 0 || (this._parent !== null && this._parent.any);
   }
 }
 

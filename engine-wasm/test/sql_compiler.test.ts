@@ -401,6 +401,25 @@ describe("compiled cache keys", () => {
     expect(run(select(user_account).where(user_account.c.id.eq(7)), "asyncpg")).toBe("cached");
   });
 
+  it("a statement derived from one already compiled gets its own key and values", () => {
+    const { user_account } = tables();
+    const cache = new Map<unknown, unknown>();
+    const opts = { compiled_cache: cache, column_keys: [], for_executemany: false };
+    const run = (stmt: unknown) => compileWithCache(stmt as never, dialects.psycopg2 as never, opts);
+    const base = select(user_account).where(user_account.c.id.eq(5));
+    const ins = insert(user_account).values({ name: "a" });
+    expect(run(base).cache_status).toBe("generated");
+    expect(run(ins).cache_status).toBe("generated");
+    const derived = run(base.where(user_account.c.name.eq("x")));
+    expect(derived.cache_status).toBe("generated");
+    expect(derived.compiled.string).toContain("user_account.name = %(name_1)s");
+    expect(derived.extracted_params).toEqual([5, "x"]);
+    const returning = run(ins.returning(user_account.c.id));
+    expect(returning.cache_status).toBe("generated");
+    expect(returning.compiled.string).toMatch(/RETURNING user_account\.id$/);
+    expect(run(base).cache_status).toBe("cached");
+  });
+
   it("text() is keyed by its text", () => {
     const cache = new Map<unknown, unknown>();
     const opts = { compiled_cache: cache, column_keys: ["y"], for_executemany: false };

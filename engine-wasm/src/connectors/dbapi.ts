@@ -12,12 +12,14 @@ import type { ExecResult, LogicalSession } from "./shared_session.ts";
 export interface DriverHooks {
   /**
    * Runs one statement for a cursor (rewriting parameters as the driver does) via `session.execute`;
-   * `many`: a row of an executemany that is not its last (no need to read `lastrowid` after it).
+   * `kind`: the operation's `classify()`, already known to the cursor. `many`: a row of an executemany
+   * that is not its last (no need to read `lastrowid` after it).
    */
   execute(
     session: LogicalSession,
     operation: string,
     parameters: DBAPIParameters | undefined,
+    kind: StatementKind,
     many?: boolean,
   ): ExecResult;
   /** The driver's error for use of a closed cursor / connection (sqlite3: ProgrammingError). */
@@ -95,7 +97,14 @@ export class Cursor implements DBAPICursor {
     }
     this._rows = r.rows;
     if (r.columns) {
-      this._description = describe(r.columns, r.types);
+      // the same prepared statement again: the same column array, so the same description
+      if (r.columns === conn._last_columns && r.types === undefined) {
+        this._description = conn._last_description;
+      } else {
+        this._description = describe(r.columns, r.types);
+        conn._last_columns = r.types === undefined ? r.columns : null;
+        conn._last_description = this._description;
+      }
       this._rowcount = conn.hooks.select_rowcount === "rows" ? r.rows.length : r.rowcount;
     } else {
       this._rowcount = r.rowcount;
@@ -181,6 +190,9 @@ export class Connection implements DBAPIConnection {
   private _failed = false;
   /** A transaction begun by a hand-written BEGIN (kept open under autocommit until COMMIT / ROLLBACK). */
   private _explicit = false;
+  /** The last column array a statement returned, and its description (see `describe`). */
+  _last_columns: readonly string[] | null = null;
+  _last_description: readonly DBAPIColumn[] | null = null;
 
   constructor(session: LogicalSession, hooks: DriverHooks) {
     this.session = session;
@@ -226,7 +238,7 @@ export class Connection implements DBAPIConnection {
     hooks.beforeExecute?.(session, operation);
     let r: ExecResult;
     try {
-      r = hooks.execute(session, operation, parameters, many);
+      r = hooks.execute(session, operation, parameters, kind, many);
     } catch (err) {
       if (
         hooks.in_failed_transaction_error &&

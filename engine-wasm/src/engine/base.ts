@@ -75,6 +75,8 @@ const ENGINE_EVENTS = new Set([
 ]);
 const POOL_EVENTS = new Set(["connect", "first_connect", "checkout", "checkin", "reset", "close"]);
 
+const NO_OPTIONS: ExecutionOptions = Object.freeze({});
+
 /** `_distill_params_20`: None → [], a dict → [dict], a list of dicts → the list. */
 export function _distill_params_20(params: unknown): readonly Record<string, unknown>[] {
   if (params === undefined || params === null) return [];
@@ -349,7 +351,7 @@ export class Connection {
     const distilled = _distill_params_20(parameters);
     const meth = (statement as Partial<Executable> | null)?._execute_on_connection;
     if (typeof meth !== "function") throw new ObjectNotExecutableError(statement);
-    return meth.call(statement, this, distilled, execution_options ?? {});
+    return meth.call(statement, this, distilled, execution_options ?? NO_OPTIONS);
   }
 
   /** Executes and returns the first column of the first row. */
@@ -394,7 +396,9 @@ export class Connection {
     execution_options: ExecutionOptions,
   ): CursorResult {
     const options = mergeOptions(this._execution_options, execution_options);
-    for (const fn of this.dispatch.listeners("before_execute")) fn(this, elem, distilled_params, options);
+    const events = this.dispatch.any;
+    if (events)
+      for (const fn of this.dispatch.listeners("before_execute")) fn(this, elem, distilled_params, options);
     let keys: readonly string[] = NO_KEYS;
     if (distilled_params.length) {
       const given = Object.keys(distilled_params[0]!);
@@ -428,8 +432,9 @@ export class Connection {
       this._handle_dbapi_exception(err, sql, distilled_params, null);
     }
     const result = this._execute_context(context!);
-    for (const fn of this.dispatch.listeners("after_execute"))
-      fn(this, elem, distilled_params, options, result);
+    if (events)
+      for (const fn of this.dispatch.listeners("after_execute"))
+        fn(this, elem, distilled_params, options, result);
     return result;
   }
 
@@ -464,10 +469,12 @@ export class Connection {
     let parameters: DBAPIParameters | readonly DBAPIParameters[] = context.executemany
       ? context.parameters
       : context.parameters[0]!;
-    const before = this.dispatch.listeners("before_cursor_execute");
-    for (const fn of before) {
-      const r = fn(this, cursor, statement, parameters, context, context.executemany);
-      if (Array.isArray(r) && r.length === 2) [statement, parameters] = r as [string, DBAPIParameters];
+    const events = this.dispatch.any;
+    if (events) {
+      for (const fn of this.dispatch.listeners("before_cursor_execute")) {
+        const r = fn(this, cursor, statement, parameters, context, context.executemany);
+        if (Array.isArray(r) && r.length === 2) [statement, parameters] = r as [string, DBAPIParameters];
+      }
     }
     const echo = this._echo;
     if (echo) {
@@ -487,8 +494,10 @@ export class Connection {
       } else {
         this.dialect.do_execute(cursor, statement, parameters as DBAPIParameters, context);
       }
-      for (const fn of this.dispatch.listeners("after_cursor_execute")) {
-        fn(this, cursor, statement, parameters, context, context.executemany);
+      if (events) {
+        for (const fn of this.dispatch.listeners("after_cursor_execute")) {
+          fn(this, cursor, statement, parameters, context, context.executemany);
+        }
       }
       context.post_exec();
       return context._setup_result_proxy();

@@ -61,6 +61,13 @@ function sameNames(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
+/** The result metadata a compiled statement keeps for the last cursor description it met. */
+interface CachedMetadata {
+  description: readonly { name: string }[];
+  readonly names: readonly string[];
+  readonly md: ResultMetaData;
+}
+
 const NO_ROWS: RowSource = {
   fetchone: () => null,
   fetchmany: () => [],
@@ -82,9 +89,7 @@ export class CursorResult extends Result {
     const returns_rows = description !== null && !context._suppress_rows;
     let metadata: ResultMetaData;
     if (returns_rows) {
-      const names = namesOf(description!);
-      const shown = context._sentinel_cols ? names.slice(0, names.length - context._sentinel_cols) : names;
-      metadata = CursorResult._metadataFor(context, shown);
+      metadata = CursorResult._metadataFor(context, description!);
     } else {
       metadata = new ResultMetaData([]);
     }
@@ -109,12 +114,22 @@ export class CursorResult extends Result {
    * Keys and processors: the compiled statement's result columns when it has them, else the cursor's.
    * Kept on the compiled statement, so that a cached statement also reuses its row class.
    */
-  private static _metadataFor(context: DefaultExecutionContext, names: string[]): ResultMetaData {
+  private static _metadataFor(
+    context: DefaultExecutionContext,
+    description: readonly { name: string }[],
+  ): ResultMetaData {
     const compiled = context.compiled as
-      | ({ _cursor_metadata?: { names: readonly string[]; md: ResultMetaData } } & object)
+      | ({ _cursor_metadata?: CachedMetadata } & object)
       | null;
     const cached = compiled?._cursor_metadata;
-    if (cached && sameNames(cached.names, names)) return cached.md;
+    // a driver that reuses its description for the same statement (sql.js, PGlite) hits the first test
+    if (cached !== undefined && cached.description === description) return cached.md;
+    const all = namesOf(description);
+    const names = context._sentinel_cols ? all.slice(0, all.length - context._sentinel_cols) : all;
+    if (cached !== undefined && sameNames(cached.names, names)) {
+      cached.description = description;
+      return cached.md;
+    }
     const cols = context.compiled?._result_columns;
     let md: ResultMetaData;
     if (cols && cols.length === names.length && cols.length > 0) {
@@ -128,7 +143,7 @@ export class CursorResult extends Result {
     } else {
       md = new ResultMetaData(names);
     }
-    if (compiled) compiled._cursor_metadata = { names, md };
+    if (compiled) compiled._cursor_metadata = { description, names, md };
     return md;
   }
 

@@ -163,6 +163,37 @@ export class DefaultDialect {
   }
 }
 
+/** One parameter set in the order of the compiled statement's positional binds, processed. */
+function _positional(
+  cp: Record<string, unknown>,
+  positiontup: readonly string[],
+  processors: Readonly<Record<string, BindProcessor>> | null,
+): DBAPIParameters {
+  const n = positiontup.length;
+  const values: unknown[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const key = positiontup[i]!;
+    const v = cp[key];
+    const p = processors === null ? undefined : processors[key];
+    values[i] = p !== undefined && v !== null && v !== undefined ? p(v) : (v ?? null);
+  }
+  return tuple(values);
+}
+
+/** One named parameter set with its values processed. */
+function _processed(
+  cp: Record<string, unknown>,
+  processors: Readonly<Record<string, BindProcessor>>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(cp)) {
+    const v = cp[key];
+    const p = processors[key];
+    out[key] = p !== undefined && v !== null && v !== undefined ? p(v) : v;
+  }
+  return out;
+}
+
 /** One execution: SQLAlchemy's DefaultExecutionContext. */
 const FOR_EXECUTE = Object.freeze({ for_executemany: false });
 const FOR_EXECUTEMANY = Object.freeze({ for_executemany: true });
@@ -253,54 +284,48 @@ export class DefaultExecutionContext {
 
     let statement = compiled.string;
     let positiontup = compiled.positiontup;
-    const opts = parameters.length > 1 ? FOR_EXECUTEMANY : FOR_EXECUTE;
-    if (parameters.length === 0) {
-      self.compiled_parameters = [compiled.construct_params(null, extracted_parameters, opts)];
+    const n = parameters.length;
+    const opts = n > 1 ? FOR_EXECUTEMANY : FOR_EXECUTE;
+    let compiled_parameters: Record<string, unknown>[];
+    if (n === 0) {
+      compiled_parameters = [compiled.construct_params(null, extracted_parameters, opts)];
+    } else if (n === 1) {
+      compiled_parameters = [compiled.construct_params(parameters[0], extracted_parameters, opts)];
     } else {
-      self.compiled_parameters = parameters.map((p) =>
-        compiled.construct_params(p, extracted_parameters, opts),
-      );
-      if (parameters.length > 1) {
-        self.execute_style =
-          self.isinsert && compiled._insertmanyvalues && compiled._deliver_insertmanyvalues_batches
-            ? "INSERTMANYVALUES"
-            : "EXECUTEMANY";
-      }
+      compiled_parameters = new Array(n);
+      for (let i = 0; i < n; i++)
+        compiled_parameters[i] = compiled.construct_params(parameters[i], extracted_parameters, opts);
+      self.execute_style =
+        self.isinsert && compiled._insertmanyvalues && compiled._deliver_insertmanyvalues_batches
+          ? "INSERTMANYVALUES"
+          : "EXECUTEMANY";
     }
     if (compiled._process_parameters_for_postcompile) {
       // Expanding IN: the statement text depends on this execution's values (one parameter set).
-      const expanded = compiled._process_parameters_for_postcompile(self.compiled_parameters[0]!);
+      const expanded = compiled._process_parameters_for_postcompile(compiled_parameters[0]!);
       statement = expanded.statement;
       positiontup = expanded.positiontup;
-      self.compiled_parameters = [expanded.parameters];
+      compiled_parameters = [expanded.parameters];
     }
+    self.compiled_parameters = compiled_parameters;
     self.statement = statement;
     self.cursor = dbapi_connection.cursor();
 
-    const processors = compiled._bind_processors;
-    const hasProcessors = Object.keys(processors).length > 0;
-    if (positiontup) {
-      self.parameters = self.compiled_parameters.map((cp) =>
-        tuple(
-          positiontup!.map((key) => {
-            const v = cp[key];
-            const p = hasProcessors ? processors[key] : undefined;
-            return p && v !== null && v !== undefined ? p(v) : (v ?? null);
-          }),
-        ),
-      );
-    } else {
-      self.parameters = self.compiled_parameters.map((cp) => {
-        if (!hasProcessors) return cp;
-        const out: Record<string, unknown> = {};
-        for (const key of Object.keys(cp)) {
-          const v = cp[key];
-          const p = processors[key] as BindProcessor | undefined;
-          out[key] = p && v !== null && v !== undefined ? p(v) : v;
-        }
-        return out;
-      });
+    // Binds that need a processor are known once the statement is compiled (expanding IN adds
+    // processors only for binds that already have one), so whether there are any is cached.
+    compiled._has_bind_processors ??= Object.keys(compiled._bind_processors).length > 0;
+    const processors = compiled._has_bind_processors ? compiled._bind_processors : null;
+    const m = compiled_parameters.length;
+    const out: DBAPIParameters[] = new Array(m);
+    for (let i = 0; i < m; i++) {
+      const cp = compiled_parameters[i]!;
+      out[i] = positiontup
+        ? _positional(cp, positiontup, processors)
+        : processors
+          ? _processed(cp, processors)
+          : cp;
     }
+    self.parameters = out;
     return self;
   }
 

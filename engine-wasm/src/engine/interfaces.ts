@@ -173,4 +173,6 @@ export interface CompiledExtras {
   /** Column keys of the table's primary key, for `inserted_primary_key`. */
   readonly _primary_key_keys?: readonly string[];
   readonly effective_returning?: readonly unknown[] | null;
+  /** Whether `_bind_processors` has any entry (set on first execution). */
+  _has_bind_processors?: boolean;
 }

@@ -103,6 +103,8 @@ interface BindInfo {
   cast: string | null;
 }
 
+const NO_OPTIONS: { for_executemany?: boolean; _check?: boolean } = Object.freeze({});
+
 export class SQLCompiler implements CompiledLike {
   readonly dialect: CompilerDialect;
   readonly statement: ClauseElement;
@@ -117,6 +119,7 @@ export class SQLCompiler implements CompiledLike {
   returns_rows = false;
   _result_columns: ResultColumn[] = [];
   _bind_processors: Record<string, BindProcessor> = {};
+  _has_bind_processors: boolean | undefined = undefined;
   readonly _gen_time: number;
   /** Bind names in order of first appearance → their parameter. */
   readonly binds = new Map<string, BindInfo>();
@@ -305,20 +308,31 @@ export class SQLCompiler implements CompiledLike {
     return this.construct_params(null, null, { _check: false } as never);
   }
 
+  /** The binds as construct_params() walks them: made once `binds` is complete. */
+  private _bind_plan: { name: string; bind: BindParameter; idx: number | undefined }[] | null = null;
+
   construct_params(
     params?: Readonly<Record<string, unknown>> | null,
     extracted?: readonly unknown[] | null,
-    options: { for_executemany?: boolean; _check?: boolean } = {},
+    options: { for_executemany?: boolean; _check?: boolean } = NO_OPTIONS,
   ): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     const check = options._check !== false;
-    for (const [name, info] of this.binds) {
-      const b = info.bind;
+    let plan = this._bind_plan;
+    if (plan === null || plan.length !== this.binds.size) {
+      plan = [...this.binds].map(([name, info]) => ({
+        name,
+        bind: info.bind,
+        idx: this._extract_index.get(name),
+      }));
+      this._bind_plan = plan;
+    }
+    for (let i = 0; i < plan.length; i++) {
+      const { name, bind: b, idx } = plan[i]!;
       if (params && Object.hasOwn(params, name)) out[name] = params[name];
       else if (params && !b.unique && Object.hasOwn(params, b.key)) out[name] = params[b.key];
       else {
-        const idx = extracted ? this._extract_index.get(name) : undefined;
-        let v = idx !== undefined ? extracted![idx] : b.effective_value();
+        let v = extracted && idx !== undefined ? extracted[idx] : b.effective_value();
         if (v === undefined && !b.required) v = null;
         if (v === undefined) {
           if (check)
@@ -1103,7 +1117,6 @@ export function compileStatement(
 }
 
 const NO_VALUES: readonly unknown[] = Object.freeze([]);
-const cacheKeys = new WeakMap<ClauseElement, CacheKeyBuilder>();
 
 /** `_compile_w_cache`: the compiled form from the engine's cache when the statement's structure is known. */
 export function compileWithCache(
@@ -1119,13 +1132,19 @@ export function compileWithCache(
     return { compiled: compileStatement(statement, dialect), extracted_params: null, cache_status: "no_key" };
   }
   // statements are immutable (every generative method copies): the structural key is computed once
-  let k = cacheKeys.get(statement);
-  if (!k) {
+  let k = statement._cache_key_builder;
+  if (k === undefined) {
     k = new CacheKeyBuilder();
     statement._ck(k);
-    cacheKeys.set(statement, k);
+    statement._cache_key_builder = k;
   }
-  const extracted = k.binds.length ? k.binds.map((b) => b.effective_value()) : NO_VALUES;
+  const binds = k.binds;
+  let extracted: readonly unknown[] = NO_VALUES;
+  if (binds.length > 0) {
+    const values = new Array(binds.length);
+    for (let i = 0; i < binds.length; i++) values[i] = binds[i]!.effective_value();
+    extracted = values;
+  }
   const cache = options.compiled_cache;
   if (!cache) {
     const compiled = compileStatement(statement, dialect, { ...options, key_binds: k.binds });

@@ -42,6 +42,7 @@ export abstract class UpdateBase extends ClauseElement {
   protected _clone(): this {
     const c = Object.create(Object.getPrototypeOf(this)) as this;
     Object.assign(c, this);
+    c._cache_key_builder = undefined; // the copy is about to change: its key is made anew
     c._returning = [...this._returning];
     c._where_criteria = [...this._where_criteria];
     c._values = this._values ? new Map(this._values) : null;

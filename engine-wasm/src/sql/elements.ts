@@ -80,6 +80,8 @@ export class CacheKeyBuilder {
 
 export abstract class ClauseElement {
   abstract readonly __visit_name__: string;
+  /** The structural cache key, made on first execution (statements are immutable: it never changes). */
+  _cache_key_builder: CacheKeyBuilder | undefined = undefined;
   /** Writes this element's structure into a cache key. */
   abstract _ck(k: CacheKeyBuilder): void;
   /** Python's `str(stmt)`: compiled with the default dialect. */

@@ -234,6 +234,7 @@ export class Select extends ClauseElement {
   protected _clone(): this {
     const c = Object.create(Object.getPrototypeOf(this)) as this;
     Object.assign(c, this);
+    c._cache_key_builder = undefined; // the copy is about to change: its key is made anew
     c._raw_columns = [...this._raw_columns];
     c._where_criteria = [...this._where_criteria];
     c._having_criteria = [...this._having_criteria];

@@ -64,10 +64,10 @@ export class PgConnection extends Connection {
       err instanceof SessionConflict ? driver.operationalError(err.message) : driver.translate(err);
     const hooks: DriverHooks = {
       select_rowcount: "rows",
-      execute(s, operation, parameters) {
+      execute(s, operation, parameters, kind) {
         try {
           const prepared = driver.prepare(operation, parameters);
-          return s.execute(prepared.sql, prepared.params);
+          return s.execute(prepared.sql, prepared.params, kind);
         } catch (err) {
           throw translate(err);
         }

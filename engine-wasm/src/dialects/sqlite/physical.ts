@@ -7,20 +7,29 @@ import type { Database, Statement } from "sql.js";
 import type { ExecResult, PhysicalSession } from "../../connectors/shared_session.ts";
 import type { DBAPIParameters } from "../../engine/interfaces.ts";
 import { fromSqljs, ProgrammingError } from "./errors.ts";
-import { statementInfo } from "./statement.ts";
+import { type StatementInfo, statementInfo } from "./statement.ts";
 
 const CACHE_LIMIT = 256;
+
+/** A prepared statement with what is known of it. */
+interface Prepared {
+  readonly st: Statement;
+  readonly info: StatementInfo;
+  /**
+   * The result column names: reading them is a WASM call and a string decode per column. They change
+   * only with the schema, so they are valid while `schema` is the session's `schema` generation.
+   */
+  names: string[] | null;
+  schema: number;
+}
 
 export class SqljsSession implements PhysicalSession {
   readonly begins_on_ddl = false;
   readonly initial_lastrowid = 0;
   readonly db: Database;
-  private readonly cache = new Map<string, Statement>();
-  /**
-   * Result column names per prepared statement: reading them is a WASM call and a string decode per
-   * column. They change only with the schema, so any statement that may change it forgets them all.
-   */
-  private columnNames = new WeakMap<Statement, string[]>();
+  private readonly cache = new Map<string, Prepared>();
+  /** Bumped by every statement that may change the schema: cached column names are then stale. */
+  private schema = 0;
   private lastRowidStmt: Statement | null = null;
   private _closed = false;
 
@@ -32,39 +41,41 @@ export class SqljsSession implements PhysicalSession {
     return this._closed;
   }
 
-  private prepare(sql: string): Statement {
+  private prepare(sql: string): Prepared {
     if (this._closed) throw new ProgrammingError("Cannot operate on a closed database.");
-    let st = this.cache.get(sql);
-    if (st === undefined) {
+    let p = this.cache.get(sql);
+    if (p === undefined) {
+      let st: Statement;
       try {
         st = this.db.prepare(sql);
       } catch (err) {
         throw fromSqljs(err);
       }
       if (this.cache.size >= CACHE_LIMIT) {
-        const [k, old] = this.cache.entries().next().value as [string, Statement];
-        old.free();
+        const [k, old] = this.cache.entries().next().value as [string, Prepared];
+        old.st.free();
         this.cache.delete(k);
       }
-      this.cache.set(sql, st);
+      p = { st, info: statementInfo(sql), names: null, schema: -1 };
+      this.cache.set(sql, p);
     }
-    return st;
+    return p;
   }
 
   /** Runs one statement; `params` are already adapted values by position. */
   execute(sql: string, params: DBAPIParameters | undefined, many = false): ExecResult {
-    const st = this.prepare(sql);
-    const info = statementInfo(sql);
+    const p = this.prepare(sql);
+    const { st, info } = p;
     try {
       if (params !== undefined) st.bind(params as never);
       const rows: unknown[][] = [];
       while (st.step()) rows.push(st.get());
-      if (!info.keeps_schema) this.columnNames = new WeakMap();
-      let names = this.columnNames.get(st);
-      if (names === undefined) {
-        names = st.getColumnNames();
-        this.columnNames.set(st, names);
+      if (!info.keeps_schema) this.schema++;
+      if (p.schema !== this.schema) {
+        p.names = st.getColumnNames();
+        p.schema = this.schema;
       }
+      const names = p.names!;
       return {
         columns: names.length > 0 ? names : null,
         rows,
@@ -113,7 +124,7 @@ export class SqljsSession implements PhysicalSession {
   close(): void {
     if (this._closed) return;
     this._closed = true;
-    for (const st of this.cache.values()) st.free();
+    for (const p of this.cache.values()) p.st.free();
     this.cache.clear();
     this.lastRowidStmt?.free();
     this.lastRowidStmt = null;

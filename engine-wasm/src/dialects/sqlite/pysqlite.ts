@@ -48,11 +48,11 @@ let addresses = 0x7f3a1c2b4e10;
 function sqliteHooks(module: string, address: string): DriverHooks {
   return {
     select_rowcount: "minus_one",
-    execute(session, operation, parameters, many) {
+    execute(session, operation, parameters, kind, many) {
       const info = statementInfo(operation);
       if (info.multiple) throw new ProgrammingError("You can only execute one statement at a time.");
       const bound = bindParameters(info, parameters) as DBAPIParameters | undefined;
-      return session.execute(operation, bound, undefined, many);
+      return session.execute(operation, bound, kind, many);
     },
     check_executemany(_operation, kind) {
       if (kind === "read") throw new ProgrammingError("executemany() can only execute DML statements.");
