@@ -118,9 +118,7 @@ export class CursorResult extends Result {
     context: DefaultExecutionContext,
     description: readonly { name: string }[],
   ): ResultMetaData {
-    const compiled = context.compiled as
-      | ({ _cursor_metadata?: CachedMetadata } & object)
-      | null;
+    const compiled = context.compiled as ({ _cursor_metadata?: CachedMetadata } & object) | null;
     const cached = compiled?._cursor_metadata;
     // a driver that reuses its description for the same statement (sql.js, PGlite) hits the first test
     if (cached !== undefined && cached.description === description) return cached.md;
