@@ -65,7 +65,7 @@ export class Dispatcher {
   }
 
   get any(): boolean {
-    return this._count > 0 || (this._parent !== null && this._parent.any);
+    return this._count > 0 || this._parent?.any === true;
   }
 }
 
