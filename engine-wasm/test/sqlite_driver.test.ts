@@ -250,6 +250,44 @@ describe("sqlite3 rowcount and lastrowid", () => {
     expect(c.rowcount).toBe(0);
   });
 
+  it("executemany() stops at the failing set; the sets before it stay in the transaction", () => {
+    const conn = connect(":memory:");
+    const c = conn.cursor();
+    c.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGER NOT NULL)");
+    const notNull = error(() => c.executemany("INSERT INTO t (x) VALUES (?)", [[1], [2], [null], [4]]));
+    expect(notNull).toBeInstanceOf(IntegrityError);
+    expect(notNull.message).toBe("NOT NULL constraint failed: t.x");
+    expect(c.rowcount).toBe(-1);
+    const badType = error(() => c.executemany("INSERT INTO t (x) VALUES (?)", [[5], [{}], [6]]));
+    expect(badType).toBeInstanceOf(ProgrammingError);
+    expect(badType.message).toBe("Error binding parameter 1: type 'dict' is not supported");
+    const wrongCount = error(() => c.executemany("INSERT INTO t (x) VALUES (?)", [[7], [8, 9]]));
+    expect(wrongCount.message).toBe(
+      "Incorrect number of bindings supplied. The current statement uses 1, and there are 2 supplied.",
+    );
+    c.execute("SELECT x FROM t ORDER BY id");
+    expect(c.fetchall()).toEqual([[1], [2], [5], [7]]);
+    expect(conn.in_transaction).toBe(true);
+    conn.rollback();
+    c.execute("SELECT count(*) FROM t");
+    expect(c.fetchone()).toEqual([0]);
+  });
+
+  it("an executemany of a writer parked by another connection's read is replayed whole", () => {
+    const writer = connect("park.db");
+    const w = writer.cursor();
+    w.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGER)");
+    w.executemany("INSERT INTO t (x) VALUES (?)", [[1], [2], [3]]);
+    const r = connect("park.db").cursor();
+    r.execute("SELECT count(*) FROM t");
+    expect(r.fetchone()).toEqual([0]);
+    w.execute("SELECT group_concat(id || ':' || x) FROM t");
+    expect(w.fetchone()).toEqual(["1:1,2:2,3:3"]);
+    writer.commit();
+    r.execute("SELECT count(*) FROM t");
+    expect(r.fetchone()).toEqual([3]);
+  });
+
   it("executemany() refuses statements that only read", () => {
     const c = connect(":memory:").cursor();
     const err = error(() => c.executemany("SELECT ?", [[1], [2]]));

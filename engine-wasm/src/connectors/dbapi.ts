@@ -7,7 +7,7 @@
  */
 import type { DBAPIColumn, DBAPIConnection, DBAPICursor, DBAPIParameters } from "../engine/interfaces.ts";
 import { classify, type StatementKind } from "./classify.ts";
-import type { ExecResult, LogicalSession } from "./shared_session.ts";
+import type { ExecManyResult, ExecResult, LogicalSession } from "./shared_session.ts";
 
 export interface DriverHooks {
   /**
@@ -22,6 +22,16 @@ export interface DriverHooks {
     kind: StatementKind,
     many?: boolean,
   ): ExecResult;
+  /**
+   * Optional: an executemany of DML in one call (via `session.executemany`), the parameters
+   * rewritten as for `execute`. Without it, the cursor runs `execute` once per parameter set.
+   */
+  executemany?(
+    session: LogicalSession,
+    operation: string,
+    seq_of_parameters: readonly DBAPIParameters[],
+    kind: StatementKind,
+  ): ExecManyResult;
   /** The driver's error for use of a closed cursor / connection (sqlite3: ProgrammingError). */
   closedError(what: "cursor" | "connection"): Error;
   /** psycopg2 reports the number of rows a SELECT returned; pysqlite -1. */
@@ -121,6 +131,18 @@ export class Cursor implements DBAPICursor {
     conn.hooks.check_executemany?.(operation, kind);
     let total = 0;
     const rows = Array.isArray(seq_of_parameters) ? seq_of_parameters : [...seq_of_parameters];
+    if (kind === "write" && rows.length > 0 && conn.hooks.executemany) {
+      let r: ExecManyResult;
+      try {
+        r = conn._run_many(session, operation, rows, kind);
+      } catch (err) {
+        this._rowcount = -1;
+        throw err;
+      }
+      if (r.columns) this._description = r.columns.map((name) => ({ name, type_code: null }));
+      this._rowcount = r.rowcount;
+      return this;
+    }
     const last = rows.length - 1;
     try {
       for (let i = 0; i <= last; i++) {
@@ -259,6 +281,34 @@ export class Connection implements DBAPIConnection {
     // in autocommit mode only a BEGIN written by hand keeps a transaction open
     if (this.autocommit && !this._explicit && session.holds_writes) session.commit();
     return r;
+  }
+
+  /** An executemany of DML through the driver's `executemany` hook, with `_run`'s rules. */
+  _run_many(
+    session: LogicalSession,
+    operation: string,
+    seq: readonly DBAPIParameters[],
+    kind: StatementKind,
+  ): ExecManyResult {
+    const hooks = this.hooks;
+    if (this._failed) throw hooks.in_failed_transaction_error!();
+    hooks.beforeExecute?.(session, operation);
+    try {
+      return hooks.executemany!(session, operation, seq, kind);
+    } catch (err) {
+      if (
+        hooks.in_failed_transaction_error &&
+        !this.autocommit &&
+        (hooks.aborts_transaction?.(err) ?? true)
+      ) {
+        this._failed = true;
+      }
+      hooks.onError?.(session, err);
+      throw err;
+    } finally {
+      // in autocommit mode every statement commits at once: the sets that ran stay
+      if (this.autocommit && !this._explicit && session.holds_writes) session.commit();
+    }
   }
 
   private _end(commit: boolean): void {

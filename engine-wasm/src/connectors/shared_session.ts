@@ -34,6 +34,22 @@ export interface ExecResult {
 }
 
 /**
+ * What an executemany produced on the physical session: the sum of the rows' counts, or, when a
+ * parameter set failed, its error and how many sets ran before it (their effects stay, as in
+ * pysqlite).
+ */
+export interface ExecManyResult {
+  /** Column names of the statement (RETURNING), or null. */
+  readonly columns: readonly string[] | null;
+  /** Sum of the rows affected; -1 when not applicable. */
+  readonly rowcount: number;
+  /** last_insert_rowid() after the last set that ran, when the statement inserts; else null. */
+  readonly lastrowid: number | null;
+  readonly executed: number;
+  readonly error?: unknown;
+}
+
+/**
  * Positions of the generators that a ROLLBACK does not undo (PostgreSQL sequences), by name, as
  * numbers on which "before - (after - before)" is meaningful (PostgreSQL: `last_value` when the
  * sequence has been called, else `start - increment`).
@@ -50,6 +66,11 @@ export interface PhysicalSession {
   readonly replay_reads?: boolean;
   /** `many`: a row of an executemany that is not its last, whose `lastrowid` nobody reads. */
   execute(sql: string, params: DBAPIParameters | undefined, many?: boolean): ExecResult;
+  /**
+   * Optional: runs `sql` once per parameter set in one call (the statement prepared once); stops at
+   * the first set that fails and returns its error. Without it, executemany loops over `execute`.
+   */
+  executemany?(sql: string, seq: readonly (DBAPIParameters | undefined)[]): ExecManyResult;
   begin(): void;
   commit(): void;
   rollback(): void;
@@ -72,6 +93,8 @@ export type ConflictErrorFactory = (message: string) => Error;
 interface Entry {
   readonly sql: string;
   readonly params: DBAPIParameters | undefined;
+  /** An executemany: its parameter sets (`params` is then unused). */
+  readonly seq?: readonly (DBAPIParameters | undefined)[];
 }
 
 const NO_RESULT: ExecResult = { columns: null, rows: [], rowcount: -1, lastrowid: null };
@@ -162,6 +185,51 @@ export class SharedSession {
     return result;
   }
 
+  /**
+   * An executemany of DML: one physical call when the physical session offers it, one log entry for
+   * a later replay. Other kinds run set by set, as `run` does.
+   */
+  runMany(
+    conn: LogicalSession,
+    sql: string,
+    seq: readonly (DBAPIParameters | undefined)[],
+    kind: StatementKind,
+  ): ExecManyResult {
+    if (kind !== "write") return this.runEach(conn, sql, seq, kind);
+    const writer = this.writer;
+    if (writer !== null && writer !== conn) throw this.conflict();
+    if (writer === null) this.openTransaction(conn);
+    const r = this.physical.executemany
+      ? this.physical.executemany(sql, seq)
+      : executeEach(this.physical, sql, seq);
+    if (r.executed > 0) this.log.push({ sql, params: undefined, seq: seq.slice(0, r.executed) });
+    return r;
+  }
+
+  private runEach(
+    conn: LogicalSession,
+    sql: string,
+    seq: readonly (DBAPIParameters | undefined)[],
+    kind: StatementKind,
+  ): ExecManyResult {
+    let rowcount = 0;
+    let columns: readonly string[] | null = null;
+    let lastrowid: number | null = null;
+    const last = seq.length - 1;
+    for (let i = 0; i <= last; i++) {
+      let r: ExecResult;
+      try {
+        r = this.run(conn, sql, seq[i], kind, i < last);
+      } catch (error) {
+        return { columns, rowcount: -1, lastrowid, executed: i, error };
+      }
+      columns ??= r.columns;
+      if (r.lastrowid !== null) lastrowid = r.lastrowid;
+      rowcount = r.rowcount >= 0 && rowcount >= 0 ? rowcount + r.rowcount : -1;
+    }
+    return { columns, rowcount, lastrowid, executed: seq.length };
+  }
+
   /** Opens `conn`'s physical transaction: the physical session's BEGIN, or a BEGIN written by hand. */
   private openTransaction(conn: LogicalSession, sql?: string, params?: DBAPIParameters): ExecResult {
     if (this.physical.snapshot_sequences && !this.physical.read_sequences) {
@@ -214,7 +282,16 @@ export class SharedSession {
 
   private replay(): void {
     this.physical.begin();
-    for (const e of this.log) this.physical.execute(e.sql, e.params);
+    for (const e of this.log) {
+      if (e.seq === undefined) {
+        this.physical.execute(e.sql, e.params);
+        continue;
+      }
+      const r = this.physical.executemany
+        ? this.physical.executemany(e.sql, e.seq)
+        : executeEach(this.physical, e.sql, e.seq);
+      if (r.error !== undefined) throw r.error;
+    }
   }
 
   /** Ends `conn`'s physical transaction, if it has one; a no-op otherwise. */
@@ -273,6 +350,30 @@ export class SharedSession {
   }
 }
 
+/** executemany on a physical session that has none: one `execute` per parameter set. */
+function executeEach(
+  physical: PhysicalSession,
+  sql: string,
+  seq: readonly (DBAPIParameters | undefined)[],
+): ExecManyResult {
+  let rowcount = 0;
+  let columns: readonly string[] | null = null;
+  let lastrowid: number | null = null;
+  const last = seq.length - 1;
+  for (let i = 0; i <= last; i++) {
+    let r: ExecResult;
+    try {
+      r = physical.execute(sql, seq[i], i < last);
+    } catch (error) {
+      return { columns, rowcount: -1, lastrowid, executed: i, error };
+    }
+    columns ??= r.columns;
+    if (r.lastrowid !== null) lastrowid = r.lastrowid;
+    rowcount = r.rowcount >= 0 && rowcount >= 0 ? rowcount + r.rowcount : -1;
+  }
+  return { columns, rowcount, lastrowid, executed: seq.length };
+}
+
 function moved(before: SequencePositions, after: SequencePositions): boolean {
   for (const [name, value] of before) if (after.get(name) !== value) return true;
   return false;
@@ -305,21 +406,38 @@ export class LogicalSession {
     return this.shared.writer === this;
   }
 
+  /** Raises (once) when this connection's uncommitted work could not be restored after it was parked. */
+  private _check_lost(): void {
+    const err = this.lost;
+    if (err === null) return;
+    this.lost = null;
+    throw this.shared.operationalError(
+      `this connection's uncommitted work was lost: it could not be replayed after another connection read the database (${err.message}); it has been rolled back`,
+    );
+  }
+
   execute(
     sql: string,
     params?: DBAPIParameters,
     kind: StatementKind = classify(sql),
     many = false,
   ): ExecResult {
-    if (this.lost) {
-      const err = this.lost;
-      this.lost = null;
-      throw this.shared.operationalError(
-        `this connection's uncommitted work was lost: it could not be replayed after another connection read the database (${err.message}); it has been rolled back`,
-      );
-    }
+    if (this.lost) this._check_lost();
     const r = this.shared.run(this, sql, params, kind, many);
     if (r.lastrowid !== null) this.lastrowid = r.lastrowid;
+    return r;
+  }
+
+  /** An executemany; a failing parameter set's error is thrown after the sets before it ran. */
+  executemany(
+    sql: string,
+    seq: readonly (DBAPIParameters | undefined)[],
+    kind: StatementKind = classify(sql),
+  ): ExecManyResult {
+    this._check_lost();
+    const r = this.shared.runMany(this, sql, seq, kind);
+    if (r.lastrowid !== null) this.lastrowid = r.lastrowid;
+    if (r.error !== undefined) throw r.error;
     return r;
   }
 

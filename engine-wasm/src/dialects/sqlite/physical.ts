@@ -4,7 +4,7 @@
  * NULL -> null), rowcount and last_insert_rowid() as pysqlite reports them.
  */
 import type { Database, Statement } from "sql.js";
-import type { ExecResult, PhysicalSession } from "../../connectors/shared_session.ts";
+import type { ExecManyResult, ExecResult, PhysicalSession } from "../../connectors/shared_session.ts";
 import type { DBAPIParameters } from "../../engine/interfaces.ts";
 import { fromSqljs, ProgrammingError } from "./errors.ts";
 import { type StatementInfo, statementInfo } from "./statement.ts";
@@ -87,6 +87,48 @@ export class SqljsSession implements PhysicalSession {
     } finally {
       st.reset();
     }
+  }
+
+  /**
+   * pysqlite's executemany loop: the statement prepared once, then bind and step per parameter set,
+   * `rowcount` the sum of the sets' changes. Stops at the first set that fails.
+   */
+  executemany(sql: string, seq: readonly (DBAPIParameters | undefined)[]): ExecManyResult {
+    const p = this.prepare(sql);
+    const { st, info } = p;
+    const db = this.db;
+    let rowcount = info.is_dml ? 0 : -1;
+    let i = 0;
+    let error: unknown;
+    try {
+      for (; i < seq.length; i++) {
+        const params = seq[i];
+        if (params !== undefined)
+          st.bind(params as never); // bind() resets the statement first
+        else st.reset();
+        while (st.step()) {
+          // rows of a RETURNING: executemany() keeps none
+        }
+        if (rowcount >= 0) rowcount += db.getRowsModified();
+      }
+    } catch (err) {
+      error = fromSqljs(err);
+    } finally {
+      st.reset();
+    }
+    if (!info.keeps_schema) this.schema++;
+    if (p.schema !== this.schema) {
+      p.names = st.getColumnNames();
+      p.schema = this.schema;
+    }
+    const names = p.names!;
+    return {
+      columns: names.length > 0 ? names : null,
+      rowcount: error === undefined ? rowcount : -1,
+      lastrowid: info.inserts && i > 0 ? this.lastInsertRowid() : null,
+      executed: i,
+      error,
+    };
   }
 
   /** SQLite's last_insert_rowid(). */

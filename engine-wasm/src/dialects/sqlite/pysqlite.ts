@@ -54,6 +54,24 @@ function sqliteHooks(module: string, address: string): DriverHooks {
       const bound = bindParameters(info, parameters) as DBAPIParameters | undefined;
       return session.execute(operation, bound, kind, many);
     },
+    executemany(session, operation, seq, kind) {
+      const info = statementInfo(operation);
+      if (info.multiple) throw new ProgrammingError("You can only execute one statement at a time.");
+      // pysqlite binds each set just before running it: the sets before a bad one still run
+      const bound: (DBAPIParameters | undefined)[] = [];
+      let bindError: unknown;
+      for (const parameters of seq) {
+        try {
+          bound.push(bindParameters(info, parameters) as DBAPIParameters | undefined);
+        } catch (err) {
+          bindError = err;
+          break;
+        }
+      }
+      const r = bound.length > 0 ? session.executemany(operation, bound, kind) : null;
+      if (bindError !== undefined) throw bindError;
+      return r!;
+    },
     check_executemany(_operation, kind) {
       if (kind === "read") throw new ProgrammingError("executemany() can only execute DML statements.");
     },
