@@ -14,7 +14,14 @@ import {
   ProgrammingError,
 } from "../src/dialects/sqlite/errors.ts";
 import { sqlite3 } from "../src/dialects/sqlite/pysqlite.ts";
-import { listFiles, resetSqlite, resolveFile, startSqlite } from "../src/dialects/sqlite/runtime.ts";
+import { SqljsSession } from "../src/dialects/sqlite/physical.ts";
+import {
+  listFiles,
+  newMemoryDatabase,
+  resetSqlite,
+  resolveFile,
+  startSqlite,
+} from "../src/dialects/sqlite/runtime.ts";
 import { Decimal, date, datetime, tuple } from "../src/util/pytypes.ts";
 import { qualifiedErrorName } from "../src/util/repr.ts";
 
@@ -440,5 +447,119 @@ describe("sqlite3 databases: files and memory", () => {
     );
     const err = error(() => conn.cursor().execute("SELEC 1"));
     expect(qualifiedErrorName(err)).toBe("sqlite3.OperationalError");
+  });
+});
+
+describe("INSERT … RETURNING on the physical session", () => {
+  /**
+   * Each table: its DDL, the INSERT … RETURNING as SQLAlchemy renders it, and whether its RETURNING
+   * column is the rowid alias (run as the INSERT and last_insert_rowid()). The oracle is SQLite itself:
+   * the same statements on a second database, through sql.js alone.
+   */
+  const cases: { ddl: string[]; insert: string; values: unknown[][]; alias: boolean }[] = [
+    {
+      ddl: ["CREATE TABLE t (id INTEGER NOT NULL, name VARCHAR(30) NOT NULL, PRIMARY KEY (id))"],
+      insert: "INSERT INTO t (name) VALUES (?) RETURNING id",
+      values: [["a"], ["b"]],
+      alias: true,
+    },
+    {
+      ddl: ['CREATE TABLE "User" ("Id" integer PRIMARY KEY, x INTEGER)'],
+      insert: 'INSERT INTO "User" (x) VALUES (?) RETURNING "Id"',
+      values: [[1], [2]],
+      alias: true,
+    },
+    {
+      ddl: ["CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGER)"],
+      insert: "INSERT INTO t DEFAULT VALUES RETURNING id",
+      values: [[], []],
+      alias: true,
+    },
+    {
+      ddl: ["CREATE TABLE t (id INTEGER PRIMARY KEY DESC, x INTEGER)"],
+      insert: "INSERT INTO t (x) VALUES (?) RETURNING id",
+      values: [[1], [2]],
+      alias: false,
+    },
+    {
+      ddl: ["CREATE TABLE t (id TEXT NOT NULL DEFAULT 'k', x INTEGER, PRIMARY KEY (id))"],
+      insert: "INSERT INTO t (x) VALUES (?) RETURNING id",
+      values: [[1]],
+      alias: false,
+    },
+    {
+      ddl: ["CREATE TABLE t (id INTEGER NOT NULL, x INTEGER, PRIMARY KEY (id)) WITHOUT ROWID"],
+      insert: "INSERT INTO t (id, x) VALUES (?, ?) RETURNING id",
+      values: [[7, 1]],
+      alias: false,
+    },
+    {
+      ddl: ["CREATE TABLE t (a INTEGER NOT NULL, b INTEGER NOT NULL, PRIMARY KEY (a, b))"],
+      insert: "INSERT INTO t (a, b) VALUES (?, ?) RETURNING a",
+      values: [[1, 2]],
+      alias: false,
+    },
+    {
+      ddl: ["CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGER)"],
+      insert: "INSERT INTO t (x) VALUES (?) RETURNING x",
+      values: [[5]],
+      alias: false,
+    },
+    {
+      ddl: [
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGER)",
+        "CREATE TEMP TABLE t (id TEXT PRIMARY KEY DEFAULT 'temp', x INTEGER)",
+      ],
+      insert: "INSERT INTO t (x) VALUES (?) RETURNING id",
+      values: [[1]],
+      alias: false,
+    },
+    {
+      // a trigger that skips the row: RETURNING gives nothing, and last_insert_rowid() stays
+      ddl: [
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGER)",
+        "CREATE TRIGGER skip BEFORE INSERT ON t WHEN NEW.x < 0 BEGIN SELECT RAISE(IGNORE); END",
+      ],
+      insert: "INSERT INTO t (x) VALUES (?) RETURNING id",
+      values: [[1], [-1], [2]],
+      alias: true,
+    },
+  ];
+
+  for (const { ddl, insert, values, alias } of cases) {
+    it(`${ddl.at(-1)}: ${insert} gives what SQLite's RETURNING gives`, () => {
+      const oracle = newMemoryDatabase();
+      const session = new SqljsSession(newMemoryDatabase());
+      for (const d of ddl) {
+        oracle.run(d);
+        session.execute(d, undefined);
+      }
+      for (const v of values) {
+        const expected = oracle.exec(insert, v as never)[0];
+        const rowid = oracle.exec("SELECT last_insert_rowid()")[0]!.values[0]![0];
+        const got = session.execute(insert, v.length ? (v as never) : undefined);
+        expect(got.rows).toEqual(expected?.values ?? []);
+        expect(got.rowcount).toBe(oracle.getRowsModified());
+        expect(got.lastrowid).toBe(rowid);
+        expect(got.columns).toEqual(oracle.prepare(insert).getColumnNames());
+      }
+      expect(session.rowid_inserts).toBe(alias ? values.length : 0);
+    });
+  }
+
+  it("a failing INSERT raises the error the RETURNING form raises; the schema changing is noticed", () => {
+    const session = new SqljsSession(newMemoryDatabase());
+    session.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)", undefined);
+    const insert = "INSERT INTO t (name) VALUES (?) RETURNING id";
+    expect(session.execute(insert, ["a"]).rows).toEqual([[1]]);
+    const dup = error(() => session.execute(insert, ["a"]));
+    expect(dup).toBeInstanceOf(IntegrityError);
+    expect(dup.message).toBe("UNIQUE constraint failed: t.name");
+    expect(session.rowid_inserts).toBe(2);
+    // the table is made again with a TEXT key: the same statement now runs as written
+    session.execute("DROP TABLE t", undefined);
+    session.execute("CREATE TABLE t (id TEXT PRIMARY KEY DEFAULT 'k', name TEXT)", undefined);
+    expect(session.execute(insert, ["b"]).rows).toEqual([["k"]]);
+    expect(session.rowid_inserts).toBe(2);
   });
 });
