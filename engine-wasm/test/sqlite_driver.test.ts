@@ -13,8 +13,8 @@ import {
   OverflowError,
   ProgrammingError,
 } from "../src/dialects/sqlite/errors.ts";
-import { sqlite3 } from "../src/dialects/sqlite/pysqlite.ts";
 import { SqljsSession } from "../src/dialects/sqlite/physical.ts";
+import { sqlite3 } from "../src/dialects/sqlite/pysqlite.ts";
 import {
   listFiles,
   newMemoryDatabase,
