@@ -520,12 +520,15 @@ export class Connection {
     context._sentinel_cols = sentinels;
     const rows: unknown[][] = [];
     let description: unknown = null;
+    const events = this.dispatch.any;
     for (const batch of batches) {
       let statement = batch.replaced_statement;
       let params: DBAPIParameters = batch.replaced_parameters;
-      for (const fn of this.dispatch.listeners("before_cursor_execute")) {
-        const r = fn(this, cursor, statement, params, context, false);
-        if (Array.isArray(r) && r.length === 2) [statement, params] = r as [string, DBAPIParameters];
+      if (events) {
+        for (const fn of this.dispatch.listeners("before_cursor_execute")) {
+          const r = fn(this, cursor, statement, params, context, false);
+          if (Array.isArray(r) && r.length === 2) [statement, params] = r as [string, DBAPIParameters];
+        }
       }
       if (this._echo) {
         this._log_info(statement, "statement");
@@ -542,8 +545,10 @@ export class Connection {
       } catch (err) {
         this._handle_dbapi_exception(err, statement, params, context, false);
       }
-      for (const fn of this.dispatch.listeners("after_cursor_execute"))
-        fn(this, cursor, statement, params, context, false);
+      if (events) {
+        for (const fn of this.dispatch.listeners("after_cursor_execute"))
+          fn(this, cursor, statement, params, context, false);
+      }
       if (cursor.description) {
         description = cursor.description;
         let batchRows = cursor.fetchall();
@@ -552,7 +557,7 @@ export class Connection {
           if (batch.rows_sorted) batchRows = [...batchRows].sort((a, b) => compareTail(a, b, sentinels));
           batchRows = batchRows.map((r) => r.slice(0, r.length - sentinels));
         }
-        rows.push(...batchRows);
+        for (const r of batchRows) rows.push(r);
       }
     }
     if (description) context._insertmanyvalues_rows = rows;

@@ -94,7 +94,8 @@ export class ScalarAttributeImpl extends AttributeImpl {
     if (v !== undefined || this.key in dict) return v;
     if (state.key !== null && state._expired_attributes?.has(this.key)) {
       state._load_expired();
-      if (this.key in dict) return dict[this.key];
+      const loaded = state.dict;
+      if (this.key in loaded) return loaded[this.key];
     }
     return null;
   }
@@ -240,13 +241,12 @@ export class CollectionAttributeImpl extends RelationshipAttributeImpl {
   override readonly collection = true;
 
   get(state: InstanceState): unknown {
-    const dict = state.dict;
-    if (this.key in dict) return dict[this.key];
+    if (this.key in state.dict) return state.dict[this.key];
     const v = this._load(state);
     if (v !== NO_VALUE) return v;
     // transient / pending: an empty collection, kept
     const list = this._new_collection(state, []);
-    dict[this.key] = list;
+    state.dict[this.key] = list;
     return list;
   }
 

@@ -193,6 +193,9 @@ function registryOf(cls: Function): registry {
   return base._sa_registry!;
 }
 
+/** The class the DeclarativeBase constructor last built an object of, and its mapper (objects come in runs). */
+const lastConstructed: { cls: Function | null; mapper: Mapper | null } = { cls: null, mapper: null };
+
 /** Marks a mixin class factory's class so that it is not taken for the declarative base. */
 export function _declarative_mixin<T extends Function>(cls: T): T {
   Object.defineProperty(cls, NOT_A_BASE, { value: true, enumerable: false });
@@ -260,9 +263,17 @@ export class DeclarativeBase {
   /** `User({ name: "x" })`: keyword arguments set mapped attributes (SQLAlchemy's default constructor). */
   constructor(kwargs?: Record<string, unknown>) {
     const cls = new.target as Function;
-    const mapper = Object.hasOwn(cls, "__mapper__")
-      ? (cls as unknown as { __mapper__: Mapper }).__mapper__
-      : null;
+    let mapper: Mapper | null;
+    if (cls === lastConstructed.cls) mapper = lastConstructed.mapper;
+    else {
+      mapper = Object.hasOwn(cls, "__mapper__")
+        ? (cls as unknown as { __mapper__: Mapper }).__mapper__
+        : null;
+      if (mapper) {
+        lastConstructed.cls = cls;
+        lastConstructed.mapper = mapper;
+      }
+    }
     if (!mapper) {
       throw new InvalidRequestError(
         `Class '${cls.name}' is not mapped; give it a table name: static __tablename__ = "${cls.name.toLowerCase()}";`,

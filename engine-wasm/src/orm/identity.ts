@@ -29,7 +29,11 @@ function tablePrefix(fullname: string): string {
 
 /** keyString() of the identity key that `mapper` and `pk` make, without making the key. */
 export function pkKeyString(mapper: Mapper, pk: readonly unknown[]): string {
-  let s = tablePrefix(mapper.local_table.fullname);
+  let s = mapper._key_prefix;
+  if (s === null) {
+    s = tablePrefix(mapper.local_table.fullname);
+    mapper._key_prefix = s;
+  }
   for (let i = 0; i < pk.length; i++) {
     const v = pk[i];
     s +=

@@ -73,6 +73,14 @@ export class Mapper {
   readonly _relationships: RelationshipProperty[] = [];
   /** Column attributes (reloaded when expired). */
   _scalar_loader_impls: AttributeImpl[] = [];
+  private __scalar_loader_keys: string[] = [];
+  /** The keys of `_scalar_loader_impls` (what expiring an object marks as expired). */
+  get _scalar_loader_keys(): readonly string[] {
+    const impls = this._scalar_loader_impls;
+    if (this.__scalar_loader_keys.length !== impls.length)
+      this.__scalar_loader_keys = impls.map((i) => i.key);
+    return this.__scalar_loader_keys;
+  }
   _collection_impls: AttributeImpl[] = [];
   readonly primary_key: Column[];
   configured = false;
@@ -202,14 +210,24 @@ export class Mapper {
   }
 
   _identity_key_from_state(state: InstanceState): IdentityKey {
-    return identityKey(
-      this,
-      this.primary_key.map((c) => {
-        const v = state.dict[this._columntoproperty.get(c)!.key];
-        return v === undefined ? null : v;
-      }),
-    );
+    const keys = this._pk_keys;
+    const pk: unknown[] = new Array(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const v = state.dict[keys[i]!];
+      pk[i] = v === undefined ? null : v;
+    }
+    return identityKey(this, pk);
   }
+
+  private __pk_keys: readonly string[] | null = null;
+  /** The attribute keys of the primary key columns, in `primary_key` order. */
+  get _pk_keys(): readonly string[] {
+    this.__pk_keys ??= this.primary_key.map((c) => this._columntoproperty.get(c)!.key);
+    return this.__pk_keys;
+  }
+
+  /** The identity map's short stand-in for this mapper's table (see orm/identity.ts). */
+  _key_prefix: string | null = null;
 
   primary_key_from_instance(obj: object): unknown[] {
     const state = stateOf(obj);

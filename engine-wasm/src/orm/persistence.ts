@@ -53,9 +53,14 @@ export function save_obj(uow: UOWTransaction, mapper: Mapper, states: InstanceSt
   for (const state of states) {
     if (state.key === null) {
       const params = collect_insert_params(mapper, state);
-      const has_all_pks = mapper.primary_key.every(
-        (c) => params[c.key] !== undefined && params[c.key] !== null,
-      );
+      let has_all_pks = true;
+      for (const c of mapper.primary_key) {
+        const v = params[c.key];
+        if (v === undefined || v === null) {
+          has_all_pks = false;
+          break;
+        }
+      }
       if (has_all_pks) check_identity_conflict(uow, mapper, state);
       inserts.push({ state, params, keys: Object.keys(params), has_all_pks });
     } else {
@@ -153,11 +158,13 @@ function emit_insert_statements(
   const table = mapper.local_table;
   const conn = uow.connection;
   const pkCols = mapper.primary_key;
+  const pkKeys = mapper._pk_keys;
   const setPk = (state: InstanceState, values: readonly unknown[]) => {
-    pkCols.forEach((c, i) => {
-      const key = mapper._columntoproperty.get(c)!.key;
-      if (values[i] !== undefined && values[i] !== null) state.dict[key] = values[i];
-    });
+    const dict = state.dict;
+    for (let i = 0; i < pkKeys.length; i++) {
+      const v = values[i];
+      if (v !== undefined && v !== null) dict[pkKeys[i]!] = v;
+    }
   };
   for (const group of groupConsecutive(
     records,
@@ -176,14 +183,10 @@ function emit_insert_statements(
         group.map((r) => r.params),
       );
       const rows = result.all();
-      group.forEach((r, i) => {
+      for (let i = 0; i < group.length; i++) {
         const row = rows[i];
-        if (row)
-          setPk(
-            r.state,
-            pkCols.map((_c, j) => row._data[j]),
-          );
-      });
+        if (row) setPk(group[i]!.state, row._data);
+      }
       continue;
     }
     for (const r of group) {

@@ -193,12 +193,13 @@ export class InstanceState {
     this.expired = true;
     this.modified = false;
     if (this._committed_state?.size) this._committed_state.clear();
-    // last key first: deleting an object's newest property gives it back its previous shape,
-    // where deleting in any other order makes it a slow dictionary-mode object
-    const dict = this.dict;
-    const keys = Object.keys(dict);
-    for (let i = keys.length - 1; i >= 0; i--) delete dict[keys[i]!];
-    for (const impl of this.mapper._scalar_loader_impls) this.expired_attributes.add(impl.key);
+    // a new empty dict rather than deleting each key (code that reads `dict` across a call that may
+    // load or expire reads `state.dict` again)
+    this.dict = {};
+    const keys = this.mapper._scalar_loader_keys;
+    const expired = this._expired_attributes;
+    if (expired === null || expired.size === 0) this._expired_attributes = new Set(keys);
+    else for (const k of keys) expired.add(k);
   }
 
   _expire_attributes(attribute_names: Iterable<string>): void {

@@ -55,7 +55,7 @@ export class UOWTransaction {
     const include = (s: InstanceState) => only === null || only.includes(s);
     // save-update cascade into objects attached since they were added
     for (const s of [...session._new.keys(), ...session.identity_map._modified]) {
-      if (include(s)) session._save_or_update_state(s);
+      if (only === null || only.includes(s)) session._save_or_update_state(s);
     }
     // delete-orphan: children removed from a collection
     this.deleting = new Set([...session._deleted.keys()].filter(include));
