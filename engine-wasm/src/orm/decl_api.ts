@@ -280,7 +280,8 @@ export class DeclarativeBase {
       );
     }
     mapper._check_configure();
-    (this as { [STATE_ATTR]?: InstanceState })[STATE_ATTR] = new InstanceState(this, mapper);
+    const state = new InstanceState(this, mapper);
+    (this as { [STATE_ATTR]?: InstanceState })[STATE_ATTR] = state;
     if (kwargs !== undefined && kwargs !== null) {
       if (typeof kwargs !== "object") {
         throw new TypeError(
@@ -288,10 +289,13 @@ export class DeclarativeBase {
         );
       }
       for (const k of Object.keys(kwargs)) {
-        if (!mapper._props.has(k) && !(k in this)) {
-          throw new TypeError(`'${k}' is an invalid keyword argument for ${className(cls)}`);
-        }
-        (this as Record<string, unknown>)[k] = (kwargs as Record<string, unknown>)[k];
+        const value = (kwargs as Record<string, unknown>)[k];
+        // a mapped attribute: what its instrumented setter does, without the keyed store through
+        // the prototype's accessor (a slow path in V8 when the key varies)
+        const impl = mapper._impls.get(k);
+        if (impl !== undefined) impl.set(state, value, null);
+        else if (k in this) (this as Record<string, unknown>)[k] = value;
+        else throw new TypeError(`'${k}' is an invalid keyword argument for ${className(cls)}`);
       }
     }
   }
