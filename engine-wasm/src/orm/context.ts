@@ -147,14 +147,14 @@ export function execute_orm_select(
   const { entities, loads, statement: compiled, joined } = compileState(stmt, internal.entities);
   if (executionOption(stmt, execution_options, "autoflush") !== false && !internal.no_autoflush)
     session._autoflush();
-  const coreOptions: Record<string, unknown> = {};
+  let coreOptions: Record<string, unknown> | undefined;
   for (const k in execution_options)
     if (Object.hasOwn(execution_options, k) && !ORM_EXECUTION_OPTIONS.has(k))
-      coreOptions[k] = execution_options[k];
+      (coreOptions ??= {})[k] = execution_options[k];
   const conn = session._connection_for_bind(session.get_bind());
   const result = conn.execute(compiled, params as never, coreOptions) as CursorResult;
   if (internal.greenlet_check) check_greenlet(session);
-  if (!entities.some((e) => e.kind === "mapper") && !internal.refresh_state) return { result, ctx: null };
+  if (!hasMapperEntity(entities) && !internal.refresh_state) return { result, ctx: null };
   const ctx: LoadContext = {
     session,
     entities,
@@ -167,6 +167,11 @@ export function execute_orm_select(
     only_load_props: internal.only_load_props ?? null,
   };
   return { result, ctx };
+}
+
+function hasMapperEntity(entities: readonly EntityDesc[]): boolean {
+  for (let i = 0; i < entities.length; i++) if (entities[i]!.kind === "mapper") return true;
+  return false;
 }
 
 export function describeEntities(stmt: Select): EntityDesc[] {

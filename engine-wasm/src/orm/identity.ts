@@ -27,12 +27,29 @@ function tablePrefix(fullname: string): string {
   return prefix;
 }
 
+/** Integer ids below this have their key strings kept per mapper. */
+const SMALL_IDS = 1 << 16;
+
 /** keyString() of the identity key that `mapper` and `pk` make, without making the key. */
 export function pkKeyString(mapper: Mapper, pk: readonly unknown[]): string {
   let s = mapper._key_prefix;
   if (s === null) {
     s = tablePrefix(mapper.local_table.fullname);
     mapper._key_prefix = s;
+  }
+  if (pk.length === 1) {
+    // the common key, a small non-negative integer id: its string is made once, so the map finds
+    // it by an already computed hash
+    const v = pk[0];
+    if (typeof v === "number" && (v | 0) === v && v >= 0 && v < SMALL_IDS && !Object.is(v, -0)) {
+      const cache = (mapper._small_id_keys ??= []);
+      let k = cache[v];
+      if (k === undefined) {
+        k = `${s}\u0001${v}`;
+        cache[v] = k;
+      }
+      return k;
+    }
   }
   for (let i = 0; i < pk.length; i++) {
     const v = pk[i];

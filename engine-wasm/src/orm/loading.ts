@@ -192,9 +192,9 @@ function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
     parents: new Map<InstanceState, object[]>(),
   }));
   // the loaded states matter to the relationship loaders that run after the rows (and only to them)
-  const loaded = ctx.entities.some((e) => e.kind === "mapper" && e.mapper._relationships.length)
-    ? new Set<InstanceState>()
-    : null;
+  let loaded: Set<InstanceState> | null = null;
+  for (const e of ctx.entities)
+    if (e.kind === "mapper" && e.mapper._relationships.length) loaded = new Set<InstanceState>();
   // (indexed loops: this runs once per row, often before the JIT has optimized it)
   const nrows = raws.length;
   const rows: unknown[][] = new Array(nrows);

@@ -228,6 +228,8 @@ export class Mapper {
 
   /** The identity map's short stand-in for this mapper's table (see orm/identity.ts). */
   _key_prefix: string | null = null;
+  /** Identity map key strings of small integer ids, by id (see orm/identity.ts). */
+  _small_id_keys: string[] | null = null;
 
   primary_key_from_instance(obj: object): unknown[] {
     const state = stateOf(obj);
