@@ -170,8 +170,8 @@ export class InstanceState {
 
   /** After a flush or load: what is in `dict` is the database's value. */
   _commit_all(): void {
-    // (clear() of a Map allocates its table anew: only when there is something to clear)
-    if (this._committed_state?.size) this._committed_state.clear();
+    // (null reads as empty; clear() of a Map would allocate its table anew)
+    this._committed_state = null;
     this.modified = false;
     this.expired = false;
     for (const impl of this.mapper._collection_impls) {
@@ -192,7 +192,7 @@ export class InstanceState {
   _expire(): void {
     this.expired = true;
     this.modified = false;
-    if (this._committed_state?.size) this._committed_state.clear();
+    this._committed_state = null;
     // a new empty dict rather than deleting each key (code that reads `dict` across a call that may
     // load or expire reads `state.dict` again)
     this.dict = {};

@@ -54,7 +54,8 @@ export class UOWTransaction {
     const session = this.session;
     const include = (s: InstanceState) => only === null || only.includes(s);
     // save-update cascade into objects attached since they were added
-    for (const s of [...session._new.keys(), ...session.identity_map._modified]) {
+    const pending = [...session._new.keys(), ...session.identity_map._modified];
+    for (const s of pending) {
       if (only === null || only.includes(s)) session._save_or_update_state(s);
     }
     // delete-orphan: children removed from a collection
