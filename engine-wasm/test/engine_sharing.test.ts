@@ -147,4 +147,21 @@ eachDatabase("shared session", ({ kind, url }) => {
     const log = out.sql();
     expect(log.slice(-2)).toEqual([sql, pg ? "[raw sql] {'a': 1, 'b': 2}" : "[raw sql] (1, 2)"]);
   });
+
+  it("exec_driver_sql rows follow the statement's columns as the schema changes", () => {
+    const engine = create_engine(url);
+    using conn = engine.connect();
+    conn.exec_driver_sql("CREATE TABLE t (a INTEGER)");
+    conn.exec_driver_sql("INSERT INTO t (a) VALUES (1)");
+    const before = conn.exec_driver_sql("SELECT * FROM t");
+    expect([...before.keys()]).toEqual(["a"]);
+    expect(before.one().a).toBe(1);
+    conn.exec_driver_sql("ALTER TABLE t ADD COLUMN b VARCHAR(10)");
+    conn.exec_driver_sql("UPDATE t SET b = 'x'");
+    const after = conn.exec_driver_sql("SELECT * FROM t");
+    expect([...after.keys()]).toEqual(["a", "b"]);
+    const row = after.one();
+    expect([row.a, row.b]).toEqual([1, "x"]);
+    expect(row._asdict()).toEqual({ a: 1, b: "x" });
+  });
 });

@@ -61,6 +61,9 @@ function sameNames(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
+/** Result metadata of string statements, by cursor description. */
+const rawMetadata = new WeakMap<readonly { name: string }[], ResultMetaData>();
+
 /** The result metadata a compiled statement keeps for the last cursor description it met. */
 interface CachedMetadata {
   description: readonly { name: string }[];
@@ -119,7 +122,17 @@ export class CursorResult extends Result {
     description: readonly { name: string }[],
   ): ResultMetaData {
     const compiled = context.compiled as ({ _cursor_metadata?: CachedMetadata } & object) | null;
-    const cached = compiled?._cursor_metadata;
+    if (compiled === null) {
+      // a string statement (exec_driver_sql, the dialect's own queries): by the cursor's description,
+      // which the drivers reuse for the same statement, so its row class is made once too
+      let md = rawMetadata.get(description);
+      if (md === undefined) {
+        md = new ResultMetaData(namesOf(description));
+        rawMetadata.set(description, md);
+      }
+      return md;
+    }
+    const cached = compiled._cursor_metadata;
     // a driver that reuses its description for the same statement (sql.js, PGlite) hits the first test
     if (cached !== undefined && cached.description === description) return cached.md;
     const all = namesOf(description);
@@ -141,7 +154,7 @@ export class CursorResult extends Result {
     } else {
       md = new ResultMetaData(names);
     }
-    if (compiled) compiled._cursor_metadata = { description, names, md };
+    compiled._cursor_metadata = { description, names, md };
     return md;
   }
 
