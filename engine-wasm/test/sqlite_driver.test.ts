@@ -547,6 +547,19 @@ describe("INSERT … RETURNING on the physical session", () => {
     });
   }
 
+  it("keeps working when its statements have left the statement cache", () => {
+    const session = new SqljsSession(newMemoryDatabase());
+    session.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)", undefined);
+    const insert = "INSERT INTO t (name) VALUES (?) RETURNING id";
+    expect(session.execute(insert, ["a"]).rows).toEqual([[1]]);
+    for (let i = 0; i < 600; i++) session.execute(`SELECT ${i}`, undefined);
+    expect(session.execute(insert, ["b"]).rows).toEqual([[2]]);
+    for (let i = 0; i < 600; i++) session.execute(`SELECT ${i}`, undefined);
+    expect(session.execute("INSERT INTO t (name) VALUES (?)", ["c"]).lastrowid).toBe(3);
+    expect(session.execute(insert, ["d"]).rows).toEqual([[4]]);
+    expect(session.rowid_inserts).toBe(3);
+  });
+
   it("a failing INSERT raises the error the RETURNING form raises; the schema changing is noticed", () => {
     const session = new SqljsSession(newMemoryDatabase());
     session.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)", undefined);

@@ -132,7 +132,7 @@ export abstract class Pool {
     }
     const fairy = new PoolProxiedConnection(this, record, dbapi);
     record.fairy = fairy;
-    this.logger.debug(`Connection ${record.repr()} checked out from pool`, "pool");
+    if (this.logger.isDebug) this.logger.debug(`Connection ${record.repr()} checked out from pool`, "pool");
     this._dispatch("checkout", dbapi, record, fairy);
     return fairy;
   }
@@ -172,7 +172,7 @@ export class ConnectionRecord {
     const dbapi = this.pool._invoke_creator();
     this.dbapi_connection = dbapi;
     this.starttime = Date.now();
-    this.pool.logger.debug(`Created new connection ${this.repr()}`, "pool");
+    if (this.pool.logger.isDebug) this.pool.logger.debug(`Created new connection ${this.repr()}`, "pool");
     if (!this._firstConnectDone) {
       this._firstConnectDone = true;
       this.pool._dispatch("first_connect", dbapi, this);
@@ -191,7 +191,7 @@ export class ConnectionRecord {
 
   close(): void {
     if (this.dbapi_connection) {
-      this.pool.logger.debug(`Closing connection ${this.repr()}`, "pool");
+      if (this.pool.logger.isDebug) this.pool.logger.debug(`Closing connection ${this.repr()}`, "pool");
       this.pool._dispatch("close", this.dbapi_connection, this);
       try {
         this.pool._dialect.do_close(this.dbapi_connection);
@@ -266,9 +266,10 @@ export class PoolProxiedConnection {
     const pool = this._pool;
     if (dbapi) {
       if (this._transaction_was_reset) {
-        pool.logger.debug(`Connection ${record.repr()} reset, transaction already reset`, "pool");
+        if (pool.logger.isDebug)
+          pool.logger.debug(`Connection ${record.repr()} reset, transaction already reset`, "pool");
       } else if (pool._reset_on_return === "rollback") {
-        pool.logger.debug(`Connection ${record.repr()} rollback-on-return`, "pool");
+        if (pool.logger.isDebug) pool.logger.debug(`Connection ${record.repr()} rollback-on-return`, "pool");
         try {
           pool._dialect.do_rollback(dbapi);
         } catch {
@@ -278,7 +279,8 @@ export class PoolProxiedConnection {
         pool._dialect.do_commit(dbapi);
       }
       pool._dispatch("checkin", dbapi, record);
-      pool.logger.debug(`Connection ${record.repr()} being returned to pool`, "pool");
+      if (pool.logger.isDebug)
+        pool.logger.debug(`Connection ${record.repr()} being returned to pool`, "pool");
     }
     record.fairy = null;
     pool._return_conn(record);

@@ -32,6 +32,10 @@ interface Prepared {
   /** Whether `returning.column` is the table's rowid alias, as of schema generation `aliasSchema`. */
   alias: boolean;
   aliasSchema: number;
+  /** The prepared plain INSERT of `returning`, once used (checked for `freed` before use). */
+  plain: Prepared | null;
+  /** Set when the cache let go of the statement (it is finalized). */
+  freed: boolean;
 }
 
 interface ReturningInsert {
@@ -89,6 +93,7 @@ export class SqljsSession implements PhysicalSession {
       if (this.cache.size >= CACHE_LIMIT) {
         const [k, old] = this.cache.entries().next().value as [string, Prepared];
         old.st.free();
+        old.freed = true;
         this.cache.delete(k);
       }
       const info = statementInfo(sql);
@@ -100,6 +105,8 @@ export class SqljsSession implements PhysicalSession {
         returning: info.inserts ? returningInsert(sql) : null,
         alias: false,
         aliasSchema: -1,
+        plain: null,
+        freed: false,
       };
       this.cache.set(sql, p);
     }
@@ -211,7 +218,12 @@ export class SqljsSession implements PhysicalSession {
       p.schema = this.schema;
     }
     const names = p.names!;
-    const { st } = this.prepare(p.returning!.plain);
+    let plain = p.plain;
+    if (plain === null || plain.freed) {
+      plain = this.prepare(p.returning!.plain);
+      p.plain = plain;
+    }
+    const { st } = plain;
     this.rowid_inserts++;
     try {
       if (params !== undefined) st.bind(params as never);
@@ -267,7 +279,10 @@ export class SqljsSession implements PhysicalSession {
   close(): void {
     if (this._closed) return;
     this._closed = true;
-    for (const p of this.cache.values()) p.st.free();
+    for (const p of this.cache.values()) {
+      p.st.free();
+      p.freed = true;
+    }
     this.cache.clear();
     this.lastRowidStmt?.free();
     this.lastRowidStmt = null;
