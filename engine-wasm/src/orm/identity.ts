@@ -30,6 +30,11 @@ function tablePrefix(fullname: string): string {
 /** Integer ids below this have their key strings kept per mapper. */
 const SMALL_IDS = 1 << 16;
 
+/** keyString() of a state's identity key, through its mapper (no lookup of the key's class). */
+export function stateKeyString(state: InstanceState): string {
+  return pkKeyString(state.mapper, state.key![1] as unknown as readonly unknown[]);
+}
+
 /** keyString() of the identity key that `mapper` and `pk` make, without making the key. */
 export function pkKeyString(mapper: Mapper, pk: readonly unknown[]): string {
   let s = mapper._key_prefix;
@@ -79,22 +84,22 @@ export class IdentityMap {
     return this._dict.get(key_string);
   }
   contains_state(state: InstanceState): boolean {
-    return state.key !== null && this._dict.get(keyString(state.key)) === state;
+    return state.key !== null && this._dict.get(stateKeyString(state)) === state;
   }
   /** Adds a state with a key; `key_string` when the caller has computed it already (pkKeyString()). */
-  add(state: InstanceState, key_string: string = keyString(state.key!)): void {
+  add(state: InstanceState, key_string: string = stateKeyString(state)): void {
     this._dict.set(key_string, state);
     if (state.modified) this._modified.add(state);
   }
   replace(state: InstanceState): InstanceState | undefined {
-    const k = keyString(state.key!);
+    const k = stateKeyString(state);
     const old = this._dict.get(k);
     this._dict.set(k, state);
     return old;
   }
   safe_discard(state: InstanceState): void {
     if (state.key === null) return;
-    const k = keyString(state.key);
+    const k = stateKeyString(state);
     if (this._dict.get(k) === state) this._dict.delete(k);
     this._modified.delete(state);
   }

@@ -12,7 +12,7 @@ import { defineModule, repr, str } from "../util/repr.ts";
 import { type AttributeImpl, stateOf } from "./attributes.ts";
 import { instance_str, NO_VALUE, objectAddress, raiseUnmapped, STATE_ATTR } from "./base.ts";
 import { execute_orm_statement, is_orm_statement } from "./context.ts";
-import { IdentityMap, keyString, pkKeyString } from "./identity.ts";
+import { IdentityMap, pkKeyString, stateKeyString } from "./identity.ts";
 import { load_on_ident, load_on_pk_identity, load_scalar_attributes } from "./loading.ts";
 import { _mapper_for_class, configure_mappers, type Mapper } from "./mapper.ts";
 import { _sessions, type InstanceState, type SessionLike } from "./state.ts";
@@ -703,7 +703,7 @@ export class Session implements SessionLike {
 
   /** The unit of work registers a newly inserted object. */
   _register_persistent(state: InstanceState): void {
-    const key_string = keyString(state.key!);
+    const key_string = stateKeyString(state);
     const existing = this.identity_map._state_for_key_string(key_string);
     if (existing && existing !== state) {
       // a deleted object with the same key is replaced
