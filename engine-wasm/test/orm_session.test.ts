@@ -193,6 +193,41 @@ eachDatabase("Session", ({ kind, url }) => {
     session.close();
   });
 
+  for (const echo of [false, true]) {
+    it(`a row failing in the middle of a many-object flush is the one the error names (echo ${echo})`, () => {
+      const engine = setup();
+      engine.echo = echo;
+      using session = new Session(engine);
+      session.add(new User({ name: "taken" }));
+      session.commit();
+      session.add_all(["a", "b", "taken", "c"].map((name) => new User({ name })));
+      let error: unknown;
+      try {
+        session.flush();
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(IntegrityError);
+      const message = (error as Error).message;
+      // SQLite runs one INSERT per row: the failing one is named alone; PostgreSQL sends one batch
+      expect(message).toContain(pg ? "'name__2': 'taken'" : "[parameters: ('taken', None, None)]");
+      if (!pg) expect(message).not.toContain("'c'");
+      if (echo) {
+        // the statements logged: the rows before the failing one, and the failing one
+        const logged = out.sql().filter((l) => l.includes("insertmanyvalues"));
+        expect(logged.length).toBe(pg ? 1 : 3);
+      }
+      session.rollback();
+      expect(session.scalars(select(User_.name).order_by(User_.id)).all()).toEqual(["taken"]);
+      session.add_all(["a", "b"].map((name) => new User({ name })));
+      session.commit();
+      const ids = session.scalars(select(User_.id).order_by(User_.id)).all() as number[];
+      // PostgreSQL's sequence keeps the values the failed batch drew (a rollback does not undo them)
+      if (pg) expect(ids.length === 3 && ids[0] === 1 && ids[1]! > 2 && ids[2] === ids[1]! + 1).toBe(true);
+      else expect(ids).toEqual([1, 2, 3]);
+    });
+  }
+
   it("a unique violation during flush leaves the session usable after rollback()", () => {
     const engine = setup();
     using session = new Session(engine);
