@@ -210,12 +210,17 @@ export class UOWTransaction {
 
   finalize_flush_changes(): void {
     const session = this.session;
+    const modified = session.identity_map._modified;
+    // committed first (as SQLAlchemy's _register_persistent commits the states it registers): a
+    // registered state is then unmodified and stays out of the identity map's modified set
+    for (const s of this.saved) {
+      s._commit_all();
+      modified.delete(s);
+    }
     for (const s of this.inserted) {
       s.key = s.mapper._identity_key_from_state(s);
       session._register_persistent(s);
     }
-    for (const s of this.saved) s._commit_all();
-    for (const s of this.saved) session.identity_map._modified.delete(s);
     for (const s of this.deleted) session._remove_newly_deleted(s);
   }
 }
