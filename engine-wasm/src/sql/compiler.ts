@@ -329,7 +329,11 @@ export class SQLCompiler implements CompiledLike {
     }
     for (let i = 0; i < plan.length; i++) {
       const { name, bind: b, idx } = plan[i]!;
-      if (params && Object.hasOwn(params, name)) out[name] = params[name];
+      const given = params ? params[name] : undefined;
+      // (a value that is no function is the caller's own: of Object.prototype's properties only
+      // `__proto__` reads as something else)
+      if (given !== undefined && typeof given !== "function" && name !== "__proto__") out[name] = given;
+      else if (params && Object.hasOwn(params, name)) out[name] = given;
       else if (params && !b.unique && Object.hasOwn(params, b.key)) out[name] = params[b.key];
       else {
         let v = extracted && idx !== undefined ? extracted[idx] : b.effective_value();

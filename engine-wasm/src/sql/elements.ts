@@ -36,6 +36,12 @@ export function objectId(o: object): number {
   return id;
 }
 
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 export class CacheKeyBuilder {
   readonly parts: (string | number)[] = [];
   /** Bind parameters in traversal order; their values are the "extracted parameters". */
@@ -64,8 +70,7 @@ export class CacheKeyBuilder {
       last !== undefined &&
       last.prefix === prefix &&
       last.many === many &&
-      last.columns.length === columns.length &&
-      last.columns.every((c, i) => c === columns[i])
+      sameStrings(last.columns, columns)
     )
       return last.key;
     const key = `${prefix}\u0002${this.key()}\u0002${columns.join(",")}\u0002${many ? 1 : 0}`;
