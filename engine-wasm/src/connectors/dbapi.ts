@@ -135,32 +135,28 @@ export class Cursor implements DBAPICursor {
     const kind = classify(operation);
     this.reset();
     conn.hooks.check_executemany?.(operation, kind);
-    let total = 0;
     const rows = Array.isArray(seq_of_parameters) ? seq_of_parameters : [...seq_of_parameters];
-    if (kind === "write" && rows.length > 0 && conn.hooks.executemany) {
-      let r: ExecManyResult;
-      try {
-        r = conn._run_many(session, operation, rows, kind);
-      } catch (err) {
-        this._rowcount = -1;
-        throw err;
-      }
-      if (r.columns) this._description = r.columns.map((name) => ({ name, type_code: null }));
-      this._rowcount = r.rowcount;
-      return this;
-    }
-    const last = rows.length - 1;
+    let columns: readonly string[] | null = null;
+    let total = 0;
     try {
-      for (let i = 0; i <= last; i++) {
-        const r = conn._run(session, operation, rows[i], kind, i < last);
-        if (r.columns && !this._description)
-          this._description = r.columns.map((name) => ({ name, type_code: null }));
-        total = r.rowcount >= 0 && total >= 0 ? total + r.rowcount : -1;
+      if (kind === "write" && rows.length > 0 && conn.hooks.executemany) {
+        // the driver's own loop (one physical call)
+        const r = conn._run_many(session, operation, rows, kind);
+        columns = r.columns;
+        total = r.rowcount;
+      } else {
+        const last = rows.length - 1;
+        for (let i = 0; i <= last; i++) {
+          const r = conn._run(session, operation, rows[i], kind, i < last);
+          columns ??= r.columns;
+          total = r.rowcount >= 0 && total >= 0 ? total + r.rowcount : -1;
+        }
       }
     } catch (err) {
       this._rowcount = -1;
       throw err;
     }
+    if (columns) this._description = columns.map((name) => ({ name, type_code: null }));
     this._rowcount = total;
     return this;
   }
@@ -293,14 +289,7 @@ export class Connection implements DBAPIConnection {
     try {
       r = hooks.execute(session, operation, parameters, kind, many);
     } catch (err) {
-      if (
-        hooks.in_failed_transaction_error &&
-        !this.autocommit &&
-        (hooks.aborts_transaction?.(err) ?? true)
-      ) {
-        this._failed = true;
-      }
-      hooks.onError?.(session, err);
+      this._on_error(session, err);
       throw err;
     }
     if (kind === "rollback" || kind === "rollback_to") this._failed = false;
@@ -327,19 +316,21 @@ export class Connection implements DBAPIConnection {
     try {
       return hooks.executemany!(session, operation, seq, kind);
     } catch (err) {
-      if (
-        hooks.in_failed_transaction_error &&
-        !this.autocommit &&
-        (hooks.aborts_transaction?.(err) ?? true)
-      ) {
-        this._failed = true;
-      }
-      hooks.onError?.(session, err);
+      this._on_error(session, err);
       throw err;
     } finally {
       // in autocommit mode every statement commits at once: the sets that ran stay
       if (this.autocommit && !this._explicit && session.holds_writes) session.commit();
     }
+  }
+
+  /** A statement failed: PostgreSQL's failed-transaction state, then the driver's hook. */
+  private _on_error(session: LogicalSession, err: unknown): void {
+    const hooks = this.hooks;
+    if (hooks.in_failed_transaction_error && !this.autocommit && (hooks.aborts_transaction?.(err) ?? true)) {
+      this._failed = true;
+    }
+    hooks.onError?.(session, err);
   }
 
   private _end(commit: boolean): void {

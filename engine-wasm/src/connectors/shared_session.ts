@@ -212,22 +212,7 @@ export class SharedSession {
     seq: readonly (DBAPIParameters | undefined)[],
     kind: StatementKind,
   ): ExecManyResult {
-    let rowcount = 0;
-    let columns: readonly string[] | null = null;
-    let lastrowid: number | null = null;
-    const last = seq.length - 1;
-    for (let i = 0; i <= last; i++) {
-      let r: ExecResult;
-      try {
-        r = this.run(conn, sql, seq[i], kind, i < last);
-      } catch (error) {
-        return { columns, rowcount: -1, lastrowid, executed: i, error };
-      }
-      columns ??= r.columns;
-      if (r.lastrowid !== null) lastrowid = r.lastrowid;
-      rowcount = r.rowcount >= 0 && rowcount >= 0 ? rowcount + r.rowcount : -1;
-    }
-    return { columns, rowcount, lastrowid, executed: seq.length };
+    return eachSet(seq, (params, many) => this.run(conn, sql, params, kind, many));
   }
 
   /** Opens `conn`'s physical transaction: the physical session's BEGIN, or a BEGIN written by hand. */
@@ -356,6 +341,14 @@ function executeEach(
   sql: string,
   seq: readonly (DBAPIParameters | undefined)[],
 ): ExecManyResult {
+  return eachSet(seq, (params, many) => physical.execute(sql, params, many));
+}
+
+/** Runs one statement per parameter set (`many`: not the last set), summing rowcounts; stops at a failure. */
+function eachSet(
+  seq: readonly (DBAPIParameters | undefined)[],
+  run: (params: DBAPIParameters | undefined, many: boolean) => ExecResult,
+): ExecManyResult {
   let rowcount = 0;
   let columns: readonly string[] | null = null;
   let lastrowid: number | null = null;
@@ -363,7 +356,7 @@ function executeEach(
   for (let i = 0; i <= last; i++) {
     let r: ExecResult;
     try {
-      r = physical.execute(sql, seq[i], i < last);
+      r = run(seq[i], i < last);
     } catch (error) {
       return { columns, rowcount: -1, lastrowid, executed: i, error };
     }
