@@ -148,6 +148,19 @@ eachDatabase("shared session", ({ kind, url }) => {
     expect(log.slice(-2)).toEqual([sql, pg ? "[raw sql] {'a': 1, 'b': 2}" : "[raw sql] (1, 2)"]);
   });
 
+  it("the execution context's compiled_parameters name every bind with its value", () => {
+    const engine = create_engine(url);
+    const seen: unknown[] = [];
+    event.listen(engine, "before_cursor_execute", (_c, _cur, _stmt, _params, context) => {
+      seen.push((context as { compiled_parameters: unknown }).compiled_parameters);
+    });
+    using conn = engine.connect();
+    const stmt = text("SELECT :a + :b").bindparams({ b: 10 });
+    expect(conn.execute(stmt, { a: 1 }).scalar()).toBe(11);
+    expect(conn.execute(stmt, { a: 2 }).scalar()).toBe(12);
+    expect(seen).toEqual([[{ a: 1, b: 10 }], [{ a: 2, b: 10 }]]);
+  });
+
   it("exec_driver_sql rows follow the statement's columns as the schema changes", () => {
     const engine = create_engine(url);
     using conn = engine.connect();

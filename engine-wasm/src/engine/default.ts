@@ -207,7 +207,21 @@ export class DefaultExecutionContext {
   statement = "";
   /** Driver parameters, one entry per parameter set. */
   parameters: DBAPIParameters[] = [];
-  compiled_parameters: Record<string, unknown>[] = [];
+  private _compiled_parameters: Record<string, unknown>[] | null = [];
+  /** What `compiled_parameters` is made of when it was not needed to make `parameters`. */
+  private _given: Readonly<Record<string, unknown>> | null = null;
+  private _extracted: readonly unknown[] | null = null;
+
+  /** One dict per parameter set: the compiled statement's binds and their values. */
+  get compiled_parameters(): Record<string, unknown>[] {
+    this._compiled_parameters ??= [
+      this.compiled!.construct_params(this._given, this._extracted, FOR_EXECUTE),
+    ];
+    return this._compiled_parameters;
+  }
+  set compiled_parameters(value: Record<string, unknown>[]) {
+    this._compiled_parameters = value;
+  }
   execute_style: ExecuteStyle = "EXECUTE";
   isinsert = false;
   isupdate = false;
@@ -285,6 +299,25 @@ export class DefaultExecutionContext {
     let statement = compiled.string;
     let positiontup = compiled.positiontup;
     const n = parameters.length;
+    compiled._has_bind_processors ??= Object.keys(compiled._bind_processors).length > 0;
+    if (
+      n <= 1 &&
+      positiontup !== null &&
+      compiled.construct_positional &&
+      !compiled._has_bind_processors &&
+      !compiled._process_parameters_for_postcompile
+    ) {
+      // one positional parameter set needing no processing: its values go straight into the
+      // driver's tuple; the dict of compiled_parameters is made only if something reads it
+      const given = n === 1 ? parameters[0]! : null;
+      self.parameters = [tuple(compiled.construct_positional(given, extracted_parameters))];
+      self._compiled_parameters = null;
+      self._given = given;
+      self._extracted = extracted_parameters;
+      self.statement = statement;
+      self.cursor = dbapi_connection.cursor();
+      return self;
+    }
     const opts = n > 1 ? FOR_EXECUTEMANY : FOR_EXECUTE;
     let compiled_parameters: Record<string, unknown>[];
     if (n === 0) {
@@ -313,7 +346,6 @@ export class DefaultExecutionContext {
 
     // Binds that need a processor are known once the statement is compiled (expanding IN adds
     // processors only for binds that already have one), so whether there are any is cached.
-    compiled._has_bind_processors ??= Object.keys(compiled._bind_processors).length > 0;
     const processors = compiled._has_bind_processors ? compiled._bind_processors : null;
     const m = compiled_parameters.length;
     const out: DBAPIParameters[] = new Array(m);

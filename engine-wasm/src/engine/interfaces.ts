@@ -128,6 +128,11 @@ export interface CompiledLike {
     extracted_parameters?: readonly unknown[] | null,
     options?: { for_executemany?: boolean },
   ): Record<string, unknown>;
+  /** construct_params() for one parameter set, in `positiontup` order (None as null). */
+  construct_positional?(
+    params: Readonly<Record<string, unknown>> | null,
+    extracted_parameters: readonly unknown[] | null,
+  ): unknown[];
   /** The statement this was compiled from. */
   readonly statement: unknown;
 }

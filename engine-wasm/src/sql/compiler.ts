@@ -105,6 +105,42 @@ interface BindInfo {
 
 const NO_OPTIONS: { for_executemany?: boolean; _check?: boolean } = Object.freeze({});
 
+/** A bind as construct_params() resolves it: its name, its parameter, its place among the extracted values. */
+interface BindPlan {
+  readonly name: string;
+  readonly bind: BindParameter;
+  readonly idx: number | undefined;
+}
+
+/**
+ * A bind's value for one execution: the given parameter (by name, or by key for a non-unique bind),
+ * else the extracted or compile-time value; a bind with none raises cd3x (when `check`).
+ */
+function bindValue(
+  p: BindPlan,
+  params: Readonly<Record<string, unknown>> | null | undefined,
+  extracted: readonly unknown[] | null | undefined,
+  check: boolean,
+): unknown {
+  const { name, bind: b, idx } = p;
+  if (params) {
+    const given = params[name];
+    // (a value that is no function is the caller's own: of Object.prototype's properties only
+    // `__proto__` reads as something else)
+    if (given !== undefined && typeof given !== "function" && name !== "__proto__") return given;
+    if (Object.hasOwn(params, name)) return given;
+    if (!b.unique && Object.hasOwn(params, b.key)) return params[b.key];
+  }
+  let v = extracted && idx !== undefined ? extracted[idx] : b.effective_value();
+  if (v === undefined && !b.required) v = null;
+  if (v === undefined) {
+    if (check)
+      throw new InvalidRequestError(`A value is required for bind parameter '${b.key}'`, { code: "cd3x" });
+    v = null;
+  }
+  return v;
+}
+
 export class SQLCompiler implements CompiledLike {
   readonly dialect: CompilerDialect;
   readonly statement: ClauseElement;
@@ -309,15 +345,11 @@ export class SQLCompiler implements CompiledLike {
   }
 
   /** The binds as construct_params() walks them: made once `binds` is complete. */
-  private _bind_plan: { name: string; bind: BindParameter; idx: number | undefined }[] | null = null;
+  private _bind_plan: BindPlan[] | null = null;
+  private _position_plan: BindPlan[] | null = null;
 
-  construct_params(
-    params?: Readonly<Record<string, unknown>> | null,
-    extracted?: readonly unknown[] | null,
-    options: { for_executemany?: boolean; _check?: boolean } = NO_OPTIONS,
-  ): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    const check = options._check !== false;
+  /** The binds as construct_params() walks them: made once `binds` is complete. */
+  private _plan(): BindPlan[] {
     let plan = this._bind_plan;
     if (plan === null || plan.length !== this.binds.size) {
       plan = [...this.binds].map(([name, info]) => ({
@@ -326,28 +358,44 @@ export class SQLCompiler implements CompiledLike {
         idx: this._extract_index.get(name),
       }));
       this._bind_plan = plan;
+      this._position_plan = null;
     }
+    return plan;
+  }
+
+  construct_params(
+    params?: Readonly<Record<string, unknown>> | null,
+    extracted?: readonly unknown[] | null,
+    options: { for_executemany?: boolean; _check?: boolean } = NO_OPTIONS,
+  ): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const check = options._check !== false;
+    const plan = this._plan();
     for (let i = 0; i < plan.length; i++) {
-      const { name, bind: b, idx } = plan[i]!;
-      const given = params ? params[name] : undefined;
-      // (a value that is no function is the caller's own: of Object.prototype's properties only
-      // `__proto__` reads as something else)
-      if (given !== undefined && typeof given !== "function" && name !== "__proto__") out[name] = given;
-      else if (params && Object.hasOwn(params, name)) out[name] = given;
-      else if (params && !b.unique && Object.hasOwn(params, b.key)) out[name] = params[b.key];
-      else {
-        let v = extracted && idx !== undefined ? extracted[idx] : b.effective_value();
-        if (v === undefined && !b.required) v = null;
-        if (v === undefined) {
-          if (check)
-            throw new InvalidRequestError(`A value is required for bind parameter '${b.key}'`, {
-              code: "cd3x",
-            });
-          v = null;
-        }
-        out[name] = v;
-      }
+      const p = plan[i]!;
+      out[p.name] = bindValue(p, params, extracted, check);
     }
+    return out;
+  }
+
+  /**
+   * One execution's values in `positiontup` order, as construct_params() and then the positions
+   * would give them (null for None), without the intermediate dict.
+   */
+  construct_positional(
+    params: Readonly<Record<string, unknown>> | null,
+    extracted: readonly unknown[] | null,
+  ): unknown[] {
+    const plan = this._plan();
+    let positions = this._position_plan;
+    if (positions === null) {
+      const byName = new Map(plan.map((p) => [p.name, p]));
+      positions = (this.positiontup ?? []).map((name) => byName.get(name)!);
+      this._position_plan = positions;
+    }
+    const n = positions.length;
+    const out: unknown[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = bindValue(positions[i]!, params, extracted, true) ?? null;
     return out;
   }
 
