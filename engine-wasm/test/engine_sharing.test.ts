@@ -159,6 +159,28 @@ eachDatabase("shared session", ({ kind, url }) => {
     expect(conn.execute(stmt, { a: 1 }).scalar()).toBe(11);
     expect(conn.execute(stmt, { a: 2 }).scalar()).toBe(12);
     expect(seen).toEqual([[{ a: 1, b: 10 }], [{ a: 2, b: 10 }]]);
+    seen.length = 0;
+    conn.execute(text("CREATE TABLE cp (x INTEGER, y INTEGER)"));
+    seen.length = 0;
+    conn.execute(text("INSERT INTO cp (x, y) VALUES (:x, :y)"), [
+      { x: 1, y: 2 },
+      { x: 3, y: 4 },
+    ]);
+    expect(seen).toEqual([
+      [
+        { x: 1, y: 2 },
+        { x: 3, y: 4 },
+      ],
+    ]);
+    expect(
+      conn
+        .execute(text("SELECT x, y FROM cp ORDER BY x"))
+        .all()
+        .map((r) => [...r]),
+    ).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
   });
 
   it("exec_driver_sql rows follow the statement's columns as the schema changes", () => {

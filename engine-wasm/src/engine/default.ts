@@ -209,14 +209,21 @@ export class DefaultExecutionContext {
   parameters: DBAPIParameters[] = [];
   private _compiled_parameters: Record<string, unknown>[] | null = [];
   /** What `compiled_parameters` is made of when it was not needed to make `parameters`. */
-  private _given: Readonly<Record<string, unknown>> | null = null;
+  private _given: readonly Readonly<Record<string, unknown>>[] = [];
   private _extracted: readonly unknown[] | null = null;
 
   /** One dict per parameter set: the compiled statement's binds and their values. */
   get compiled_parameters(): Record<string, unknown>[] {
-    this._compiled_parameters ??= [
-      this.compiled!.construct_params(this._given, this._extracted, FOR_EXECUTE),
-    ];
+    if (this._compiled_parameters === null) {
+      const compiled = this.compiled!;
+      const given = this._given;
+      const extracted = this._extracted;
+      const opts = given.length > 1 ? FOR_EXECUTEMANY : FOR_EXECUTE;
+      this._compiled_parameters =
+        given.length === 0
+          ? [compiled.construct_params(null, extracted, opts)]
+          : given.map((p) => compiled.construct_params(p, extracted, opts));
+    }
     return this._compiled_parameters;
   }
   set compiled_parameters(value: Record<string, unknown>[]) {
@@ -300,19 +307,25 @@ export class DefaultExecutionContext {
     let positiontup = compiled.positiontup;
     const n = parameters.length;
     compiled._has_bind_processors ??= Object.keys(compiled._bind_processors).length > 0;
+    const insertmanyvalues =
+      n > 1 && self.isinsert && compiled._insertmanyvalues && compiled._deliver_insertmanyvalues_batches;
     if (
-      n <= 1 &&
       positiontup !== null &&
       compiled.construct_positional &&
       !compiled._has_bind_processors &&
-      !compiled._process_parameters_for_postcompile
+      !compiled._process_parameters_for_postcompile &&
+      !insertmanyvalues
     ) {
-      // one positional parameter set needing no processing: its values go straight into the
-      // driver's tuple; the dict of compiled_parameters is made only if something reads it
-      const given = n === 1 ? parameters[0]! : null;
-      self.parameters = [tuple(compiled.construct_positional(given, extracted_parameters))];
+      // positional parameter sets needing no processing: their values go straight into the
+      // driver's tuples; the dicts of compiled_parameters are made only if something reads them
+      const driverParams: DBAPIParameters[] = new Array(n === 0 ? 1 : n);
+      if (n === 0) driverParams[0] = tuple(compiled.construct_positional(null, extracted_parameters));
+      for (let i = 0; i < n; i++)
+        driverParams[i] = tuple(compiled.construct_positional(parameters[i]!, extracted_parameters));
+      if (n > 1) self.execute_style = "EXECUTEMANY";
+      self.parameters = driverParams;
       self._compiled_parameters = null;
-      self._given = given;
+      self._given = parameters;
       self._extracted = extracted_parameters;
       self.statement = statement;
       self.cursor = dbapi_connection.cursor();
