@@ -306,6 +306,8 @@ export class DefaultExecutionContext {
     let statement = compiled.string;
     let positiontup = compiled.positiontup;
     const n = parameters.length;
+    // Binds that need a processor are known once the statement is compiled (expanding IN adds
+    // processors only for binds that already have one), so whether there are any is cached.
     compiled._has_bind_processors ??= Object.keys(compiled._bind_processors).length > 0;
     const insertmanyvalues =
       n > 1 && self.isinsert && compiled._insertmanyvalues && compiled._deliver_insertmanyvalues_batches;
@@ -341,10 +343,7 @@ export class DefaultExecutionContext {
       compiled_parameters = new Array(n);
       for (let i = 0; i < n; i++)
         compiled_parameters[i] = compiled.construct_params(parameters[i], extracted_parameters, opts);
-      self.execute_style =
-        self.isinsert && compiled._insertmanyvalues && compiled._deliver_insertmanyvalues_batches
-          ? "INSERTMANYVALUES"
-          : "EXECUTEMANY";
+      self.execute_style = insertmanyvalues ? "INSERTMANYVALUES" : "EXECUTEMANY";
     }
     if (compiled._process_parameters_for_postcompile) {
       // Expanding IN: the statement text depends on this execution's values (one parameter set).
@@ -357,8 +356,6 @@ export class DefaultExecutionContext {
     self.statement = statement;
     self.cursor = dbapi_connection.cursor();
 
-    // Binds that need a processor are known once the statement is compiled (expanding IN adds
-    // processors only for binds that already have one), so whether there are any is cached.
     const processors = compiled._has_bind_processors ? compiled._bind_processors : null;
     const m = compiled_parameters.length;
     const out: DBAPIParameters[] = new Array(m);
