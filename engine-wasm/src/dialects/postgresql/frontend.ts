@@ -20,16 +20,12 @@ class MessageWriter {
   int16(n: number): this {
     const b = new Uint8Array(2);
     new DataView(b.buffer).setInt16(0, n);
-    this.parts.push(b);
-    this.size += 2;
-    return this;
+    return this.bytes(b);
   }
   int32(n: number): this {
     const b = new Uint8Array(4);
     new DataView(b.buffer).setInt32(0, n);
-    this.parts.push(b);
-    this.size += 4;
-    return this;
+    return this.bytes(b);
   }
   bytes(bytes: Uint8Array): this {
     this.parts.push(bytes);

@@ -129,11 +129,7 @@ export class SqljsSession implements PhysicalSession {
       const rows: unknown[][] = [];
       while (st.step()) rows.push(st.get());
       if (!info.keeps_schema) this.schema++;
-      if (p.schema !== this.schema) {
-        p.names = st.getColumnNames();
-        p.schema = this.schema;
-      }
-      const names = p.names!;
+      const names = this.columnNames(p);
       return {
         columns: names.length > 0 ? names : null,
         rows,
@@ -175,11 +171,7 @@ export class SqljsSession implements PhysicalSession {
       st.reset();
     }
     if (!info.keeps_schema) this.schema++;
-    if (p.schema !== this.schema) {
-      p.names = st.getColumnNames();
-      p.schema = this.schema;
-    }
-    const names = p.names!;
+    const names = this.columnNames(p);
     return {
       columns: names.length > 0 ? names : null,
       rowcount: error === undefined ? rowcount : -1,
@@ -213,11 +205,7 @@ export class SqljsSession implements PhysicalSession {
 
   /** `INSERT … RETURNING <rowid alias>` as the INSERT and last_insert_rowid() (see the top of the file). */
   private rowidInsert(p: Prepared, params: DBAPIParameters | undefined, many: boolean): ExecResult {
-    if (p.schema !== this.schema) {
-      p.names = p.st.getColumnNames();
-      p.schema = this.schema;
-    }
-    const names = p.names!;
+    const names = this.columnNames(p);
     let plain = p.plain;
     if (plain === null || plain.freed) {
       plain = this.prepare(p.returning!.plain);
@@ -242,6 +230,15 @@ export class SqljsSession implements PhysicalSession {
     } finally {
       st.reset();
     }
+  }
+
+  /** The statement's result column names, read again when the schema has changed since. */
+  private columnNames(p: Prepared): string[] {
+    if (p.schema !== this.schema) {
+      p.names = p.st.getColumnNames();
+      p.schema = this.schema;
+    }
+    return p.names!;
   }
 
   /** SQLite's last_insert_rowid(). */
