@@ -10,6 +10,17 @@
 import type { CellSource, ClientEvent, DatabaseKind } from "../worker/protocol.ts";
 import { CellView } from "./cell-view.ts";
 import { Kernel, type KernelListener, type RunResult } from "./kernel.ts";
+import { FrameBatch } from "./output-batch.ts";
+import {
+  blockedNotice,
+  crashNotice,
+  startFailure,
+  storageNotice,
+  truncatedNotice,
+  unavailableNotice,
+} from "./run-notices.ts";
+import { clearRunning, crashedCell, markRunning } from "./running-cell.ts";
+import { onStorageLost } from "./storage.ts";
 import { type Strings, strings } from "./strings.ts";
 import { takeStartedWorker } from "./worker.ts";
 
@@ -44,6 +55,10 @@ export class Notebook {
   #pending = 0;
   #transpilerRequested = false;
   #lastRunEnded = Number.NEGATIVE_INFINITY;
+  /** Output goes in at most once per frame. */
+  readonly #frames = new FrameBatch();
+  /** Cells queued or running (a second Run of one of them is ignored). */
+  readonly #queued = new Set<CellView>();
 
   constructor(doc: Document) {
     this.#s = strings(doc.documentElement.lang);
@@ -70,6 +85,9 @@ export class Notebook {
     addEventListener("pagehide", () => {
       for (const cell of this.cells) cell.flush();
     });
+    onStorageLost(() => storageNotice(this.#bar, this.#s));
+    const crashed = this.cells.find((c) => c.id === crashedCell());
+    if (crashed) crashNotice(crashed.output.region, this.#s);
   }
 
   /**
@@ -147,10 +165,13 @@ export class Notebook {
     void this.kernel.restart(database);
   }
 
-  run(cell: CellView): Promise<unknown> {
+  run(cell: CellView, alone = false): Promise<unknown> {
+    if (this.#queued.has(cell)) return Promise.resolve(); // already queued or running
     const comparison = this.comparisons.find((c) => c.sides.includes(cell));
     if (comparison) return this.#enqueue([cell], () => this.#runSide(comparison, cell));
-    return this.#enqueue([cell], () => this.kernel.run(this.#sequence(cell), cell.id, this.#router(cell)));
+    return this.#enqueue([cell], () =>
+      this.kernel.run(this.#sequence(cell), cell.id, this.#router(cell), alone ? { alone } : {}),
+    );
   }
 
   /** Every cell from the top, on a fresh database. */
@@ -201,11 +222,19 @@ export class Notebook {
     for (const t of targets) {
       t.output.setBusy(true);
       t.clearMarks();
+      t.setQueued(true);
+      this.#queued.add(t);
     }
     this.#setRunning(++this.#pending > 0);
-    const done = this.#queue.then(job).finally(() => {
+    const done = this.#queue.then(job).finally(async () => {
+      await this.#frames.flushed();
+      clearRunning();
       this.#lastRunEnded = performance.now();
-      for (const t of targets) t.setRunning(false);
+      for (const t of targets) {
+        t.setRunning(false);
+        t.setQueued(false);
+        this.#queued.delete(t);
+      }
       this.#setRunning(--this.#pending > 0);
     });
     this.#queue = done.catch(() => {});
@@ -236,19 +265,39 @@ export class Notebook {
       },
       { fresh: true },
     );
-    for (const e of setupErrors) if (e.type === "error") side.output.error(e, this.#s.setupFailed(e.cellId));
-    side.setRunning(false);
+    this.#frames.step(() => {
+      for (const e of setupErrors)
+        if (e.type === "error") side.output.error(e, this.#s.setupFailed(e.cellId));
+      side.setRunning(false);
+    });
     return result;
   }
 
   /** Events of a run → the outputs of the cells they belong to. */
   #router(target: CellView): (event: ClientEvent) => void {
     let targetStarted = false;
+    let failing: CellView | undefined;
+    let unavailable = false;
     return (event) => {
-      if (event.type === "done") {
-        if (!targetStarted) {
+      if (event.type === "unavailable") {
+        unavailable = true;
+        this.#frames.step(() => {
           target.output.clear();
-          target.output.notice(event.stopped ? this.#s.stoppedBeforeRun : this.#s.skipped, "skipped");
+          unavailableNotice(target.output.region, this.#s, DATABASE_NAMES[event.database], event.message);
+        });
+        return;
+      }
+      if (event.type === "cell-done" && !event.ok) failing = this.cells.find((c) => c.id === event.cellId);
+      if (event.type === "done") {
+        if (!targetStarted && !unavailable) {
+          const blocker = failing;
+          this.#frames.step(() => {
+            target.output.clear();
+            if (blocker && !event.stopped) {
+              blockedNotice(target.output.region, this.#s, blocker, () => void this.run(target, true));
+            } else
+              target.output.notice(event.stopped ? this.#s.stoppedBeforeRun : this.#s.skipped, "skipped");
+          });
         }
         return;
       }
@@ -266,6 +315,15 @@ export class Notebook {
   }
 
   #render(cell: CellView, event: ClientEvent): void {
+    if (event.type === "print") {
+      this.#frames.print(cell, event.text, (text) => cell.output.print(text));
+      return;
+    }
+    if (event.type === "cell-start") markRunning(cell.id);
+    this.#frames.step(() => this.#renderNow(cell, event));
+  }
+
+  #renderNow(cell: CellView, event: ClientEvent): void {
     const out = cell.output;
     switch (event.type) {
       case "cell-start":
@@ -274,6 +332,14 @@ export class Notebook {
         return;
       case "print":
         out.print(event.text);
+        return;
+      case "truncated":
+        truncatedNotice(out.region, this.#s, event, () => this.kernel.more(cell.id));
+        return;
+      case "notice":
+        out.notice(this.#s.returnedEarly, "info");
+        return;
+      case "unavailable":
         return;
       case "log":
         out.log(event);
@@ -328,15 +394,24 @@ export class Notebook {
         } else this.#status(s.loading(name));
       } else {
         if (progress) progress.hidden = true;
-        this.#status(
-          event.phase === "ready" ? s.ready(name, event.ms ?? 0) : s.failed(name, event.message ?? ""),
-        );
+        const status = this.#bar?.querySelector<HTMLElement>("[data-nb-status]");
+        if (event.phase === "ready") this.#status(s.ready(name, event.ms ?? 0));
+        else if (status) {
+          startFailure(status, s, event.message ?? s.failed(name, ""), () => {
+            this.#status(s.loading(name));
+            void this.kernel.retry();
+          });
+        }
       }
     } else if (event.type === "status") {
       const ran = new Set(event.ran);
       for (const cell of this.cells) cell.setRan(ran.has(cell.id));
     } else if (event.type === "kernel-error") {
       this.#status(event.message);
+    } else if ("cellId" in event && event.type !== "kernel-restarted") {
+      // output of a cell after its run (a timer it left, "Show more"): shown in that cell
+      const cell = this.cells.find((c) => c.id === event.cellId);
+      if (cell) this.#render(cell, event);
     }
   };
 

@@ -45,6 +45,17 @@ export interface Strings {
   shortcut: string;
   codeLabel: (id: string) => string;
   noOutput: string;
+  /** A cell not run because an earlier one failed: names it (the page links it). */
+  blockedBy: (id: string) => string;
+  runAnyway: string;
+  /** The database could not start: what a cell says instead of running. */
+  unavailable: (db: string) => string;
+  retry: string;
+  storageLost: string;
+  crashed: string;
+  truncated: (lines: number, chars: number) => string;
+  showMore: string;
+  returnedEarly: string;
 }
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -99,6 +110,18 @@ export const STRINGS: Readonly<Record<Lang, Strings>> = {
     shortcut: "Ctrl+Enter (⌘+Enter) runs the cell.",
     codeLabel: (id) => `Code of cell ${id}`,
     noOutput: "No output.",
+    blockedBy: (id) => `Not run: cell ${id} failed before it.`,
+    runAnyway: "Run this cell anyway",
+    unavailable: (db) => `Not run: ${db} is not available.`,
+    retry: "Retry",
+    storageLost:
+      "This browser does not let the page store anything: your edits will not be kept after a reload.",
+    crashed:
+      "This cell was running when the page stopped last time (probably out of memory). Your edits are kept; it was not run again.",
+    truncated: (lines, chars) =>
+      `${lines.toLocaleString("en")} more lines (${Math.ceil(chars / 1024).toLocaleString("en")} KB) not shown.`,
+    showMore: "Show more",
+    returnedEarly: "The cell returned early: a top-level return ended it before its last line.",
   },
   ru: {
     run: "Выполнить",
@@ -140,6 +163,16 @@ export const STRINGS: Readonly<Record<Lang, Strings>> = {
     shortcut: "Ctrl+Enter (⌘+Enter) выполняет ячейку.",
     codeLabel: (id) => `Код ячейки ${id}`,
     noOutput: "Нет вывода.",
+    blockedBy: (id) => `Не выполнена: перед ней завершилась ошибкой ячейка ${id}.`,
+    runAnyway: "Всё равно выполнить",
+    unavailable: (db) => `Не выполнена: ${db} недоступна.`,
+    retry: "Повторить",
+    storageLost: "Браузер не даёт странице ничего сохранить: ваши правки пропадут после перезагрузки.",
+    crashed:
+      "Эта ячейка выполнялась, когда страница прервалась в прошлый раз (вероятно, не хватило памяти). Правки сохранены; ячейка не запускалась снова.",
+    truncated: (lines, chars) => `Ещё ${lines} строк (${Math.ceil(chars / 1024)} КБ) не показано.`,
+    showMore: "Показать ещё",
+    returnedEarly: "Ячейка завершилась раньше: её прервал return верхнего уровня.",
   },
 };
 

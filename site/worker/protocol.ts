@@ -55,6 +55,8 @@ export interface RunOptions {
   readonly fresh?: boolean;
   /** Rows of a result table sent to the page (the total is always counted). Default 50. */
   readonly maxRows?: number;
+  /** Run only the target, not the earlier cells that have not run ("Run this cell anyway"). */
+  readonly alone?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------

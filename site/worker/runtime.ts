@@ -289,7 +289,9 @@ export class KernelRuntime {
         this.#forget();
       }
       const index = cells.findIndex((c) => c.id === targetId);
-      const toRun = cells.slice(0, index + 1).filter((c) => c.id === targetId || !this.ran.has(c.id));
+      const toRun = options.alone
+        ? cells.slice(index, index + 1)
+        : cells.slice(0, index + 1).filter((c) => c.id === targetId || !this.ran.has(c.id));
       for (const cell of toRun) {
         if (this.#stopped.has(runId)) {
           stopped = true;
