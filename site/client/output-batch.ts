@@ -8,7 +8,7 @@
  */
 
 /** Characters of printed text put in per frame. */
-const CHARS_PER_FRAME = 64 * 1024;
+const CHARS_PER_FRAME = 32 * 1024;
 /** Milliseconds of render steps per frame. */
 const MS_PER_FRAME = 8;
 
