@@ -9,6 +9,7 @@
 import starlight from "@astrojs/starlight";
 import { defineConfig } from "astro/config";
 import { notebookCells } from "./site/notebook/ec-plugin.ts";
+import { kernelAssetSizes } from "./site/worker/asset-sizes.ts";
 
 /** `/learn/` → `/learn`; empty → `/`. */
 const base = `/${(process.env.BASE_PATH ?? "").replace(/^\/+|\/+$/g, "")}`;
@@ -53,7 +54,12 @@ export default defineConfig({
   vite: {
     // Python's class names are the JavaScript class names (`sqlalchemy.exc.ProgrammingError`):
     // the worker bundle keeps them through minification.
-    worker: { format: "es", rolldownOptions: { output: { keepNames: true } } },
+    // The databases' file sizes (`virtual:kernel-asset-sizes`) give the download progress its total.
+    worker: {
+      format: "es",
+      rolldownOptions: { output: { keepNames: true } },
+      plugins: () => [kernelAssetSizes()],
+    },
     // sql.js and TypeScript are imported lazily in the kernel worker; found only then, they would make
     // the dev server re-optimize and reload under a running worker ("504 Outdated Optimize Dep").
     optimizeDeps: { exclude: ["@electric-sql/pglite"], include: ["sql.js", "typescript"] },

@@ -9,7 +9,7 @@ import {
   type StartOptions,
   start_database,
 } from "sqlalchemy/databases";
-import { type DatabaseAssets, downloadsDone, fetchOnce } from "./assets.ts";
+import { assetSizes, type DatabaseAssets, downloadsDone, fetchOnce } from "./assets.ts";
 import type { ProgressEvent } from "./protocol.ts";
 
 export type { DatabaseAssets } from "./assets.ts";
@@ -64,7 +64,7 @@ async function downloadAll(
   onProgress: Progress,
 ): Promise<Blob[]> {
   const loaded = urls.map(() => 0);
-  const totals: (number | undefined)[] = urls.map(() => undefined);
+  const totals: (number | undefined)[] = urls.map((url) => assetSizes.get(url));
   let lastReport = 0;
   const report = (force = false) => {
     const sum = loaded.reduce((a, b) => a + b, 0);
@@ -81,7 +81,7 @@ async function downloadAll(
     const res = await fetchOnce(url).catch(() => null);
     if (!res?.ok || !res.body) throw downloadFailure(database, res);
     const length = Number(res.headers.get("content-length"));
-    totals[i] = length && !res.headers.get("content-encoding") ? length : undefined;
+    totals[i] ??= length && !res.headers.get("content-encoding") ? length : undefined;
     const reader = res.body.getReader();
     const chunks: Uint8Array[] = [];
     for (;;) {
