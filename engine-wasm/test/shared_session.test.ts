@@ -13,10 +13,10 @@ import {
   type SequencePositions,
   SharedSession,
 } from "../src/connectors/shared_session.ts";
-import { getPostgres, resetPostgres, startPostgres } from "../src/dialects/postgresql/runtime.ts";
-import { PGliteWire } from "../src/dialects/postgresql/wire.ts";
-import { SqljsSession } from "../src/dialects/sqlite/physical.ts";
-import { newMemoryDatabase, startSqlite } from "../src/dialects/sqlite/runtime.ts";
+import { getPostgres, resetPostgres, startPostgres } from "../src/dbapi/pglite/runtime.ts";
+import { PGliteWire } from "../src/dbapi/pglite/wire.ts";
+import { SqljsSession } from "../src/dbapi/sqljs/physical.ts";
+import { newMemoryDatabase, startSqlite } from "../src/dbapi/sqljs/runtime.ts";
 import type { DBAPIParameters } from "../src/engine/interfaces.ts";
 
 class OperationalError extends Error {}

@@ -5,23 +5,23 @@
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Connection } from "../src/connectors/dbapi.ts";
-import { aiosqlite } from "../src/dialects/sqlite/aiosqlite.ts";
+import { aiosqlite } from "../src/dbapi/aiosqlite.ts";
+import { sqlite3 } from "../src/dbapi/sqlite3.ts";
 import {
   IntegrityError,
   InterfaceError,
   OperationalError,
   OverflowError,
   ProgrammingError,
-} from "../src/dialects/sqlite/errors.ts";
-import { SqljsSession } from "../src/dialects/sqlite/physical.ts";
-import { sqlite3 } from "../src/dialects/sqlite/pysqlite.ts";
+} from "../src/dbapi/sqljs/errors.ts";
+import { SqljsSession } from "../src/dbapi/sqljs/physical.ts";
 import {
   listFiles,
   newMemoryDatabase,
   resetSqlite,
   resolveFile,
   startSqlite,
-} from "../src/dialects/sqlite/runtime.ts";
+} from "../src/dbapi/sqljs/runtime.ts";
 import { Decimal, date, datetime, tuple } from "../src/util/pytypes.ts";
 import { qualifiedErrorName } from "../src/util/repr.ts";
 

@@ -3,6 +3,10 @@
  * (psycopg2.py, psycopg.py, asyncpg.py): what SQL flavour to speak, which driver module emulation to
  * use over PGlite, what to ask the server on first connect.
  */
+
+import { asyncpg } from "../../dbapi/asyncpg.ts";
+import { psycopg } from "../../dbapi/psycopg.ts";
+import { psycopg2 } from "../../dbapi/psycopg2.ts";
 import type { Connection } from "../../engine/base.ts";
 import { registry } from "../../engine/create.ts";
 import { DefaultDialect, type PoolClass } from "../../engine/default.ts";
@@ -12,10 +16,7 @@ import { AsyncAdaptedQueuePool } from "../../pool/impl.ts";
 import { bindparam } from "../../sql/elements.ts";
 import { String as SAString } from "../../sql/sqltypes.ts";
 import { type TextClause, text } from "../../sql/text.ts";
-import { asyncpg } from "./asyncpg.ts";
 import { PGCompiler, PGDDLCompiler, PGTypeCompiler } from "./compiler.ts";
-import { psycopg } from "./psycopg.ts";
-import { psycopg2 } from "./psycopg2.ts";
 
 export class PGDialect extends DefaultDialect {
   override name = "postgresql";

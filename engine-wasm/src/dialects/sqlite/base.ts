@@ -3,6 +3,8 @@
  * (pysqlite.py, aiosqlite.py) over sql.js.
  */
 
+import { aiosqlite } from "../../dbapi/aiosqlite.ts";
+import { sqlite3 } from "../../dbapi/sqlite3.ts";
 import type { Connection } from "../../engine/base.ts";
 import { registry } from "../../engine/create.ts";
 import { DefaultDialect, type PoolClass } from "../../engine/default.ts";
@@ -10,9 +12,7 @@ import type { ConnectArgs, DBAPIModule, Paramstyle } from "../../engine/interfac
 import type { URL } from "../../engine/url.ts";
 import { AsyncAdaptedQueuePool, QueuePool, SingletonThreadPool, StaticPool } from "../../pool/impl.ts";
 import { quoteIdentifier } from "../../sql/compiler.ts";
-import { aiosqlite } from "./aiosqlite.ts";
 import { SQLiteCompiler, SQLiteDDLCompiler, SQLiteTypeCompiler } from "./compiler.ts";
-import { sqlite3 } from "./pysqlite.ts";
 
 function isMemoryUrl(url: URL): boolean {
   const db = url.database;

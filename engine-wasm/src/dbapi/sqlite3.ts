@@ -9,15 +9,21 @@
  * database, freed when the connection closes.
  */
 import type { Database } from "sql.js";
-import { Connection as DBAPIConnection, type DriverHooks } from "../../connectors/dbapi.ts";
-import { SharedSession } from "../../connectors/shared_session.ts";
-import type { ConnectArgs, DBAPIModule, DBAPIParameters } from "../../engine/interfaces.ts";
-import { OperationalError, ProgrammingError } from "./errors.ts";
-import { SqljsSession } from "./physical.ts";
-import { isMemoryDatabase, newMemoryDatabase, onSqliteReset, openFile, resolveFile } from "./runtime.ts";
-import { bindParameters, statementInfo } from "./statement.ts";
+import { Connection as DBAPIConnection, type DriverHooks } from "../connectors/dbapi.ts";
+import { SharedSession } from "../connectors/shared_session.ts";
+import type { ConnectArgs, DBAPIModule, DBAPIParameters } from "../engine/interfaces.ts";
+import { OperationalError, ProgrammingError } from "./sqljs/errors.ts";
+import { SqljsSession } from "./sqljs/physical.ts";
+import {
+  isMemoryDatabase,
+  newMemoryDatabase,
+  onSqliteReset,
+  openFile,
+  resolveFile,
+} from "./sqljs/runtime.ts";
+import { bindParameters, statementInfo } from "./sqljs/statement.ts";
 
-export { adaptValue } from "./statement.ts";
+export { adaptValue } from "./sqljs/statement.ts";
 
 const sessions = new Map<Database, SharedSession>();
 onSqliteReset(() => {

@@ -5,11 +5,11 @@
  * connect / commit / rollback; a SELECT's rowcount is the number of rows; errors are
  * `psycopg2.errors.<Name>` with libpq's message.
  */
-import type { ConnectArgs, DBAPIModule, DBAPIParameters } from "../../engine/interfaces.ts";
-import { nextAddress, PgConnection, type PgDriver } from "./driver.ts";
-import { clientError, type PsycopgModule, serverError } from "./errors.ts";
-import { CannotAdapt, mogrify } from "./literals.ts";
-import { CopyNotSupportedError, EmptyQueryError, ServerError } from "./wire.ts";
+import type { ConnectArgs, DBAPIModule, DBAPIParameters } from "../engine/interfaces.ts";
+import { nextAddress, PgConnection, type PgDriver } from "./pglite/driver.ts";
+import { clientError, type PsycopgModule, serverError } from "./pglite/errors.ts";
+import { CannotAdapt, mogrify } from "./pglite/literals.ts";
+import { CopyNotSupportedError, EmptyQueryError, ServerError } from "./pglite/wire.ts";
 
 const IN_FAILED_TRANSACTION =
   "current transaction is aborted, commands ignored until end of transaction block";

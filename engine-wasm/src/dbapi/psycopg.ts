@@ -4,8 +4,8 @@
  * interpolated as literals, which gives the same results. Errors are `psycopg.errors.<Name>` whose
  * message is libpq's with the surrounding whitespace stripped.
  */
-import type { ConnectArgs, DBAPIModule } from "../../engine/interfaces.ts";
-import { nextAddress, PgConnection } from "./driver.ts";
+import type { ConnectArgs, DBAPIModule } from "../engine/interfaces.ts";
+import { nextAddress, PgConnection } from "./pglite/driver.ts";
 import { psycopgDriver } from "./psycopg2.ts";
 
 /** `psycopg.Connection`. */

@@ -4,11 +4,11 @@
  * gives them (extended protocol); errors re-raised as the adapter's classes
  * (`sqlalchemy.dialects.postgresql.asyncpg.IntegrityError`) around asyncpg's.
  */
-import type { DBAPIModule, DBAPIParameters } from "../../engine/interfaces.ts";
-import { repr } from "../../util/repr.ts";
-import { asyncpgAdapterError, asyncpgInterfaceError, asyncpgServerError } from "./asyncpg_errors.ts";
-import { nextAddress, PgConnection, type PgDriver } from "./driver.ts";
-import { ParameterEncodeError, ServerError } from "./wire.ts";
+import type { DBAPIModule, DBAPIParameters } from "../engine/interfaces.ts";
+import { repr } from "../util/repr.ts";
+import { asyncpgAdapterError, asyncpgInterfaceError, asyncpgServerError } from "./pglite/asyncpg_errors.ts";
+import { nextAddress, PgConnection, type PgDriver } from "./pglite/driver.ts";
+import { ParameterEncodeError, ServerError } from "./pglite/wire.ts";
 
 const IN_FAILED_TRANSACTION =
   "current transaction is aborted, commands ignored until end of transaction block";
