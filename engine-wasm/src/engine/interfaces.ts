@@ -1,7 +1,7 @@
 /**
  * Contracts between the engine and the layers below it, apart from their implementations
  * (SQLAlchemy's engine/interfaces.py). The DBAPI types are PEP 249 as the Python drivers implement
- * it; a dialect's driver module (`dialects/<db>/<driver>.ts`) provides them over PGlite or sql.js.
+ * it; the DBAPI module a dialect names (`dbapi/<module>.ts`) provides them over PGlite or sql.js.
  */
 
 /** PEP 249 paramstyles that the emulated drivers use. */
