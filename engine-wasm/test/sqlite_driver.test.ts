@@ -11,7 +11,6 @@ import {
   IntegrityError,
   InterfaceError,
   OperationalError,
-  OverflowError,
   ProgrammingError,
 } from "../src/dbapi/sqljs/errors.ts";
 import { SqljsSession } from "../src/dbapi/sqljs/physical.ts";
@@ -22,6 +21,7 @@ import {
   resolveFile,
   startSqlite,
 } from "../src/dbapi/sqljs/runtime.ts";
+import { OverflowError } from "../src/util/builtins.ts";
 import { Decimal, date, datetime, tuple } from "../src/util/pytypes.ts";
 import { qualifiedErrorName } from "../src/util/repr.ts";
 

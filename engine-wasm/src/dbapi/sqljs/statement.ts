@@ -3,8 +3,10 @@
  * its parameters, whether more than one statement was given, whether it is DML (which decides the
  * implicit BEGIN and `rowcount`); and binding Python values to it, with sqlite3's error messages.
  */
+
+import { OverflowError } from "../../util/builtins.ts";
 import { Decimal, date, datetime, isTuple } from "../../util/pytypes.ts";
-import { OverflowError, ProgrammingError } from "./errors.ts";
+import { ProgrammingError } from "./errors.ts";
 
 export interface StatementInfo {
   /** sqlite3_bind_parameter_count(): the highest parameter index. */
