@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { classify } from "../src/connectors/classify.ts";
 import { Connection, type DriverHooks } from "../src/connectors/dbapi.ts";
+import { POSTGRESQL, SQLITE } from "../src/connectors/scanner.ts";
 import {
   CONFLICT_MESSAGE,
   type ExecResult,
@@ -34,6 +35,9 @@ class Recording implements PhysicalSession {
   }
   get begins_on_ddl() {
     return this.inner.begins_on_ddl;
+  }
+  get sql_rules() {
+    return this.inner.sql_rules;
   }
   get initial_lastrowid() {
     return this.inner.initial_lastrowid;
@@ -131,7 +135,9 @@ describe("classify", () => {
       ["SET search_path TO public", "read"],
       ["SELECT $$insert$$", "read"],
     ];
-    for (const [sql, kind] of cases) expect([sql, classify(sql)]).toEqual([sql, kind]);
+    for (const rules of [POSTGRESQL, SQLITE]) {
+      for (const [sql, kind] of cases) expect([sql, classify(sql, rules)]).toEqual([sql, kind]);
+    }
   });
 });
 

@@ -10,6 +10,7 @@
  * INSERT alone; the rows, column names, rowcount, lastrowid and errors are the same either way.
  */
 import type { Database, Statement } from "sql.js";
+import { SQLITE } from "../../connectors/scanner.ts";
 import type { ExecManyResult, ExecResult, PhysicalSession } from "../../connectors/shared_session.ts";
 import type { DBAPIParameters } from "../../engine/interfaces.ts";
 import { fromSqljs, ProgrammingError } from "./errors.ts";
@@ -62,6 +63,7 @@ function returningInsert(sql: string): ReturningInsert | null {
 
 export class SqljsSession implements PhysicalSession {
   readonly begins_on_ddl = false;
+  readonly sql_rules = SQLITE;
   readonly initial_lastrowid = 0;
   readonly db: Database;
   private readonly cache = new Map<string, Prepared>();
