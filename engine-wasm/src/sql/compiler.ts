@@ -18,7 +18,7 @@ import type {
 } from "../engine/interfaces.ts";
 import { CompileError, InvalidRequestError } from "../exc.ts";
 import type { CompiledCache } from "../util/collections.ts";
-import { defineModule } from "../util/repr.ts";
+import { defineModule, repr } from "../util/repr.ts";
 import { bindMarker, COUNTER_MARK, type RenderedBinds, renderBindMarkers } from "./bindmarkers.ts";
 import { _get_crud_params, _get_returning_modifiers } from "./crud.ts";
 import type { DDLCompiler } from "./ddl_compiler.ts";
@@ -38,6 +38,7 @@ import {
   type FunctionCall,
   type Grouping,
   Label,
+  Star,
   type UnaryExpression,
 } from "./elements.ts";
 import { _deliver_insertmanyvalues_batches, type InsertManyValues } from "./insertmanyvalues.ts";
@@ -131,6 +132,8 @@ interface BindInfo {
  */
 const BIND_PARAMS = /(?<![:\p{L}\p{N}_$\\]):([\p{L}\p{N}_$]+)(?![:\p{L}\p{N}_$])/gu;
 const BIND_PARAMS_ESC = /\\(:[\p{L}\p{N}_$]*)(?![:\p{L}\p{N}_$])/gu;
+
+const EMPTY_FROMS: ReadonlySet<FromClause> = new Set();
 
 const NO_OPTIONS: { for_executemany?: boolean; _check?: boolean } = Object.freeze({});
 
@@ -467,7 +470,7 @@ export class SQLCompiler implements CompiledLike {
       !(s.element instanceof Join) &&
       !("_raw_columns" in s.element)
         ? this.process(s.element, kw)
-        : `(${this.process(s.element, { ...kw, subquery: true })})`;
+        : `(${this.process(s.element, { ...kw, subquery: true, asfrom: true })})`;
     return `${inner} AS ${this.quote(this.subqueryName(s))}`;
   }
 
@@ -620,6 +623,40 @@ export class SQLCompiler implements CompiledLike {
 
   /** FROM objects of a SELECT: explicit ones and joins first, then the tables its columns and criteria use. */
   protected display_froms(s: Select): FromClause[] {
+    return this._get_display_froms(s, this._froms_of(s), EMPTY_FROMS, EMPTY_FROMS);
+  }
+
+  /**
+   * The FROM list after correlation (SelectState._get_display_froms): explicit `correlate()` FROMs
+   * the enclosing SELECTs have are left out; with auto-correlation, a SELECT of two or more FROMs
+   * leaves out those the enclosing SELECT has, and raises if none is left.
+   */
+  protected _get_display_froms(
+    s: Select,
+    all: FromClause[],
+    explicit_correlate_froms: ReadonlySet<FromClause>,
+    implicit_correlate_froms: ReadonlySet<FromClause>,
+  ): FromClause[] {
+    let froms = all;
+    if (s._correlate.length)
+      froms = froms.filter((f) => !(explicit_correlate_froms.has(f) && s._correlate.includes(f)));
+    if (s._correlate_except !== null)
+      froms = froms.filter((f) => !(explicit_correlate_froms.has(f) && !s._correlate_except!.includes(f)));
+    if (s._auto_correlate && implicit_correlate_froms.size && froms.length > 1) {
+      froms = froms.filter((f) => !implicit_correlate_froms.has(f));
+      if (!froms.length)
+        throw new InvalidRequestError(
+          `Select statement '${repr(s)}' returned no FROM clauses due to auto-correlation; specify correlate(<tables>) to control correlation manually.`,
+        );
+    }
+    return froms;
+  }
+
+  /** SELECTs being compiled, outermost first: the FROMs each offers to correlate (compiler.stack entries). */
+  private readonly _select_stack: { correlate_froms: Set<FromClause>; asfrom_froms: Set<FromClause> }[] = [];
+
+  /** The FROMs a SELECT's columns, criteria and joins name, before correlation (SelectState.froms). */
+  protected _froms_of(s: Select): FromClause[] {
     const froms: FromClause[] = [];
     const add = (f: FromClause) => {
       if (!froms.includes(f)) froms.push(f);
@@ -671,7 +708,11 @@ export class SQLCompiler implements CompiledLike {
    * an anonymous label (`id_1`), the same column repeated a "dedupe" label (`id__1`); other
    * expressions get an anonymous label from their name (`count_1`).
    */
-  protected columns_clause(s: Select, kw: Record<string, unknown>): { sql: string[]; cols: ResultColumn[] } {
+  protected columns_clause(
+    s: Select,
+    kw: Record<string, unknown>,
+    asfrom = false,
+  ): { sql: string[]; cols: ResultColumn[] } {
     const sql: string[] = [];
     const cols: ResultColumn[] = [];
     const seen = new Map<string, unknown>();
@@ -702,6 +743,9 @@ export class SQLCompiler implements CompiledLike {
         if (tablenamePlusCol && tableName) {
           label = keyname;
           objects.push(name);
+        } else if (asfrom && tableName) {
+          // a SELECT used as a FROM names each of its columns (`address.user_id AS user_id`)
+          label = keyname;
         }
         if (seen.has(keyname)) {
           label =
@@ -712,6 +756,8 @@ export class SQLCompiler implements CompiledLike {
         }
       } else if (c instanceof ColumnClause && c.is_literal) {
         keyname = c.name;
+      } else if (c instanceof Star) {
+        keyname = "*";
       } else {
         const base = c._anon_label_base ?? "anon";
         label = this.anon(c, base);
@@ -731,14 +777,48 @@ export class SQLCompiler implements CompiledLike {
 
   visit_select(s: Select, kw: Record<string, unknown> = {}): string {
     const toplevel = !!kw.toplevel;
-    const inner = { ...kw, toplevel: false };
-    const { sql: columns, cols } = this.columns_clause(s, inner);
+    const asfrom = !!kw.asfrom;
+    const entry = this._select_stack[this._select_stack.length - 1];
+    const correlate_froms = entry?.correlate_froms ?? EMPTY_FROMS;
+    const asfrom_froms = entry?.asfrom_froms ?? EMPTY_FROMS;
+    const all = this._froms_of(s);
+    const froms = asfrom
+      ? this._get_display_froms(
+          s,
+          all,
+          new Set([...correlate_froms].filter((f) => !asfrom_froms.has(f))),
+          EMPTY_FROMS,
+        )
+      : this._get_display_froms(s, all, correlate_froms, asfrom_froms);
+    const new_correlate_froms = new Set<FromClause>();
+    for (const f of froms) {
+      new_correlate_froms.add(f);
+      for (const x of f._from_objects()) new_correlate_froms.add(x);
+    }
+    this._select_stack.push({
+      asfrom_froms: new_correlate_froms,
+      correlate_froms: new Set([...new_correlate_froms, ...correlate_froms]),
+    });
+    try {
+      return this._compose_select_body(s, froms, toplevel, { ...kw, toplevel: false, asfrom: false }, asfrom);
+    } finally {
+      this._select_stack.pop();
+    }
+  }
+
+  protected _compose_select_body(
+    s: Select,
+    froms: FromClause[],
+    toplevel: boolean,
+    inner: Record<string, unknown>,
+    asfrom: boolean,
+  ): string {
+    const { sql: columns, cols } = this.columns_clause(s, inner, asfrom);
     if (toplevel) {
       this._result_columns = cols;
       this.returns_rows = true;
     }
     let text = `SELECT ${s._distinct ? "DISTINCT " : ""}${columns.join(", ")}`;
-    const froms = this.display_froms(s);
     if (froms.length) text += ` \nFROM ${froms.map((f) => this.process(f, inner)).join(", ")}`;
     if (s._where_criteria.length) {
       const w =
