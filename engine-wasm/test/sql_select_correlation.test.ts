@@ -71,7 +71,7 @@ eachDatabase("subqueries and correlation", ({ kind, url }) => {
       conn
         .execute(stmt)
         .all()
-        .map((r: unknown[]) => [...r]),
+        .map((r) => [...r]),
     ).toEqual([
       ["spongebob", 1],
       ["sandy", 2],
@@ -162,7 +162,7 @@ eachDatabase("subqueries and correlation", ({ kind, url }) => {
       conn
         .execute(stmt)
         .all()
-        .map((r: unknown[]) => [...r]),
+        .map((r) => [...r]),
     ).toEqual([
       ["spongebob", 1],
       ["sandy", 2],
