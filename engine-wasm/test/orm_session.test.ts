@@ -355,4 +355,32 @@ eachDatabase("Session", ({ kind, url }) => {
     session.execute(update(User).where(User_.name.like("s%")).values({ age: 6 }));
     expect(u.age).toBe(6);
   });
+
+  it("identities are keyed by mapped class: a class declared again for the same table gets its own objects", () => {
+    const engine = setup();
+    using session = new Session(engine);
+    session.add(new User({ name: "a" }));
+    session.commit();
+    const old = session.get(User, 1) as User;
+    expect(old).toBeInstanceOf(User);
+    // what running a model cell again does: a new Base and a new class for the same table
+    class Base2 extends DeclarativeBase {}
+    class User2 extends Base2 {
+      static __tablename__ = "user_account";
+      @mapped_column({ primary_key: true }) accessor id!: number;
+      @mapped_column(StringType(30)) accessor name!: string;
+    }
+    out.clear();
+    const fresh = session.get(User2, 1) as User2;
+    expect(fresh).toBeInstanceOf(User2);
+    expect(fresh).not.toBe(old);
+    expect(fresh.name).toBe("a");
+    expect(out.sql()[0]).toBe(
+      `SELECT user_account.id AS user_account_id, user_account.name AS user_account_name \nFROM user_account \nWHERE user_account.id = ${p("pk_1")}`,
+    );
+    expect(repr(inspect(fresh).identity_key)).toBe("(<class '__main__.User2'>, (1,), None)");
+    expect(session.get(User, 1)).toBe(old);
+    expect(session.get(User2, 1)).toBe(fresh);
+    expect(session.identity_map.size).toBe(2);
+  });
 });

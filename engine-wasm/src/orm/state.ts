@@ -22,7 +22,7 @@ function identityKeyRepr(this: IdentityKey): string {
 
 /** A tuple `(class, primary key tuple, None)`, with its repr under a symbol (no property definition). */
 export function identityKey(mapper: Mapper, pk: readonly unknown[]): IdentityKey {
-  const key = tuple([mapper.class_, tuple(pk), null]) as unknown as IdentityKey & {
+  const key = tuple([mapper._identity_class, tuple(pk), null]) as unknown as IdentityKey & {
     [REPR]?: typeof identityKeyRepr;
   };
   key[REPR] = identityKeyRepr;
