@@ -27,10 +27,12 @@ import {
   mapped_column,
   ObjectDeletedError,
   relationship,
+  object_session,
   Session,
   sessionmaker,
 } from "sqlalchemy/orm";
 import { expect, it } from "vitest";
+import { _sessions } from "../src/orm/state.ts";
 import { captureOutput, eachDatabase } from "./support.ts";
 
 class Base extends DeclarativeBase {}
@@ -382,5 +384,39 @@ eachDatabase("Session", ({ kind, url }) => {
     expect(session.get(User, 1)).toBe(old);
     expect(session.get(User2, 1)).toBe(fresh);
     expect(session.identity_map.size).toBe(2);
+  });
+
+  it("closed sessions leave the registry of live sessions; a live one is still found from its objects", () => {
+    const engine = setup();
+    engine.echo = false;
+    const before = _sessions.size;
+    for (let i = 0; i < 1000; i++) {
+      const session = new Session(engine);
+      const u = new User({ name: `u${i}` });
+      session.add(u);
+      expect(object_session(u)).toBe(session);
+      if (i % 100 === 0) {
+        session.flush();
+        expect(inspect(u).session).toBe(session);
+        expect(stateOf(u)).toEqual(["persistent"]);
+      }
+      session.close();
+      expect(object_session(u)).toBeNull();
+      expect(stateOf(u)).toEqual([i % 100 === 0 ? "detached" : "transient"]);
+    }
+    expect(_sessions.size).toBe(before);
+    // a closed session can be used again: its objects find it
+    const session = new Session(engine);
+    session.close();
+    expect(_sessions.size).toBe(before);
+    const u = new User({ name: "again" });
+    session.add(u);
+    expect(object_session(u)).toBe(session);
+    expect(stateOf(u)).toEqual(["pending"]);
+    session.commit();
+    expect(object_session(u)).toBe(session);
+    expect(u.name).toBe("again");
+    session.close();
+    expect(_sessions.size).toBe(before);
   });
 });

@@ -61,6 +61,7 @@ export class SessionTransaction {
     this.nested = !!options.nested;
     this._subtrans = !!options.subtrans;
     session._transaction = this;
+    if (parent === null) session._register();
     if (this.nested) {
       // a SAVEPOINT on every connection of the parent
       for (const [bind, [conn]] of this._root._connections) {
@@ -299,7 +300,15 @@ export class Session implements SessionLike {
     this.autobegin = options.autobegin ?? true;
     this.info = options.info ?? {};
     this.hash_key = ++sessionIds;
-    _sessions.set(this.hash_key, this);
+    this._register();
+  }
+
+  /** Whether `_sessions` holds this session (closing takes it out; attaching puts it back). */
+  private _registered = false;
+  _register(): void {
+    if (this._registered) return;
+    _sessions.add(this);
+    this._registered = true;
   }
 
   /* ------------------------------------------------------------------ transactions -- */
@@ -396,6 +405,9 @@ export class Session implements SessionLike {
     if (this._transaction) this._transaction._root.close();
     this._transaction = null;
     this.expunge_all();
+    // no object refers to this session any more
+    _sessions.delete(this);
+    this._registered = false;
   }
 
   [Symbol.dispose](): void {
@@ -453,6 +465,7 @@ export class Session implements SessionLike {
   private _save_impl(state: InstanceState): void {
     if (state.session_id === this.hash_key) return;
     this._before_attach(state);
+    this._register();
     if (!this._new.has(state)) {
       state._set_insert_order();
       this._new.set(state, state.obj);
@@ -474,6 +487,7 @@ export class Session implements SessionLike {
         `Can't attach instance ${instance_str(state.obj)}; another instance with key ${repr(state.key)} is already present in this session.`,
       );
     }
+    this._register();
     this.identity_map.add(state);
     state.session_id = this.hash_key;
   }
@@ -499,6 +513,7 @@ export class Session implements SessionLike {
     }
     const toAttach = this._before_attach_check(state);
     if (this._deleted.has(state)) return;
+    if (toAttach) this._register();
     this.identity_map.add(state);
     if (toAttach) state.session_id = this.hash_key;
     this._deleted.set(state, obj);
