@@ -26,8 +26,8 @@ import {
   DetachedInstanceError,
   mapped_column,
   ObjectDeletedError,
-  relationship,
   object_session,
+  relationship,
   Session,
   sessionmaker,
 } from "sqlalchemy/orm";

@@ -96,6 +96,7 @@ export class Mapper {
     this.local_table = table;
     this.registry = registry;
     this.primary_key = table.primary_key.columns;
+    this._identity_class = this.base_mapper.class_;
     this._key_prefix = String(mapperCount++);
     if (this.primary_key.length === 0) {
       throw new ArgumentError(
@@ -115,10 +116,6 @@ export class Mapper {
   }
   get base_mapper(): Mapper {
     return this;
-  }
-  /** The class that identity keys name (the base mapper's class, as in SQLAlchemy). */
-  get _identity_class(): Function {
-    return this.base_mapper.class_;
   }
   get entity(): Function {
     return this.class_;
@@ -238,6 +235,8 @@ export class Mapper {
    * mapper, so that a class declared again for the same table has identities of its own.
    */
   readonly _key_prefix: string;
+  /** The class that identity keys name (the base mapper's class, as in SQLAlchemy). */
+  readonly _identity_class: Function;
   /** Identity map key strings of small integer ids, by id (see orm/identity.ts). */
   _small_id_keys: string[] | null = null;
 
