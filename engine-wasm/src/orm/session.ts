@@ -685,7 +685,7 @@ export class Session implements SessionLike {
     if (!this._flushing && this._is_dirty()) this.flush();
   }
 
-  private _is_dirty(): boolean {
+  _is_dirty(): boolean {
     return this._new.size > 0 || this._deleted.size > 0 || this.identity_map._modified.size > 0;
   }
 
