@@ -9,9 +9,11 @@ import {
   func,
   Integer,
   inspect,
+  print,
   repr,
   String as StringType,
   select,
+  str,
   text,
   update,
 } from "sqlalchemy";
@@ -20,6 +22,7 @@ import {
   IntegrityError,
   InvalidRequestError,
   PendingRollbackError,
+  UnboundExecutionError,
 } from "sqlalchemy/exc";
 import {
   DeclarativeBase,
@@ -418,5 +421,47 @@ eachDatabase("Session", ({ kind, url }) => {
     expect(u.name).toBe("again");
     session.close();
     expect(_sessions.size).toBe(before);
+  });
+
+  it("a mapped class prints as Python prints a class (its `name` column does not rename it)", () => {
+    expect(repr(User)).toBe("<class '__main__.User'>");
+    expect(str(User)).toBe("<class '__main__.User'>");
+    expect(repr(Node)).toBe("<class '__main__.Node'>");
+    expect(repr(Session)).toBe("<class 'sqlalchemy.orm.session.Session'>");
+    print(User);
+    expect(out.lines()).toEqual(["<class '__main__.User'>"]);
+  });
+
+  it("a Session without a bind raises UnboundExecutionError with SQLAlchemy's messages", () => {
+    const engine = setup();
+    void engine;
+    const raised = (fn: () => unknown): Error => {
+      try {
+        fn();
+      } catch (err) {
+        return err as Error;
+      }
+      throw new Error("nothing raised");
+    };
+    const none = raised(() => new Session().get_bind());
+    expect(none).toBeInstanceOf(UnboundExecutionError);
+    expect(str(none)).toBe(
+      "This session is not bound to a single Engine or Connection, and no context was provided to locate a binding.",
+    );
+    expect((none as { code?: unknown }).code ?? null).toBeNull();
+    const flushing = new Session();
+    flushing.add(new User({ name: "x" }));
+    const onFlush = raised(() => flushing.flush());
+    expect(onFlush).toBeInstanceOf(UnboundExecutionError);
+    expect(str(onFlush)).toBe(
+      "Could not locate a bind configured on mapper Mapper[User(user_account)] or this Session.",
+    );
+    const onSelect = raised(() => new Session().execute(select(User)));
+    expect(str(onSelect)).toBe(
+      "Could not locate a bind configured on mapper Mapper[User(user_account)], SQL expression or this Session.",
+    );
+    const onText = raised(() => new Session().execute(text("SELECT 1")));
+    expect(onText).toBeInstanceOf(UnboundExecutionError);
+    expect(str(onText)).toBe("Could not locate a bind configured on SQL expression or this Session.");
   });
 });

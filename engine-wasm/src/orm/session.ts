@@ -7,7 +7,7 @@
  * (expire_on_commit). `using session = new Session(engine)` closes it at the end of the block.
  */
 import type { Connection } from "../engine/base.ts";
-import { InvalidRequestError, NoResultFound, PendingRollbackError } from "../exc.ts";
+import { InvalidRequestError, NoResultFound, PendingRollbackError, UnboundExecutionError } from "../exc.ts";
 import { defineModule, repr, str } from "../util/repr.ts";
 import { type AttributeImpl, stateOf } from "./attributes.ts";
 import { instance_str, NO_VALUE, objectAddress, raiseUnmapped, STATE_ATTR } from "./base.ts";
@@ -414,13 +414,24 @@ export class Session implements SessionLike {
     this.close();
   }
 
-  get_bind(_mapper?: unknown): unknown {
-    if (!this.bind) {
-      throw new InvalidRequestError("Could not locate a bind configured on SQL expression or this Session.", {
-        code: "cd3x",
-      } as never);
+  /**
+   * The Engine or Connection that `mapper` / `clause` run on: the session's bind (SQLAlchemy's
+   * get_bind(), without per-mapper binds).
+   */
+  get_bind(mapper?: unknown, options: { clause?: unknown } = {}): unknown {
+    if (this.bind) return this.bind;
+    const clause = options.clause ?? null;
+    if (mapper == null && clause === null) {
+      throw new UnboundExecutionError(
+        "This session is not bound to a single Engine or Connection, and no context was provided to locate a binding.",
+      );
     }
-    return this.bind;
+    const context: string[] = [];
+    if (mapper != null) context.push(`mapper ${str(_mapper_for_class(mapper) ?? mapper)}`);
+    if (clause !== null) context.push("SQL expression");
+    throw new UnboundExecutionError(
+      `Could not locate a bind configured on ${context.join(", ")} or this Session.`,
+    );
   }
 
   _connection_for_bind(bind: unknown): Connection {
@@ -746,7 +757,7 @@ export class Session implements SessionLike {
     const execution_options = options.execution_options ?? {};
     if (is_orm_statement(statement))
       return execute_orm_statement(this, statement, params ?? null, execution_options);
-    const conn = this._connection_for_bind(this.get_bind());
+    const conn = this._connection_for_bind(this.get_bind(null, { clause: statement }));
     return conn.execute(statement, params as never, execution_options);
   }
 
