@@ -458,6 +458,6 @@ export class LogicalSession {
 
   /** Whether `sql` ("" for a statement that may write) can run now, without waiting its turn. */
   can_run(sql: string): boolean {
-    return this.shared.canRun(this, sql === "" ? "write" : classify(sql));
+    return this.shared.canRun(this, sql === "" ? "write" : classify(sql, this.shared.physical.sql_rules));
   }
 }
