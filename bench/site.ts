@@ -380,7 +380,11 @@ async function measureStartup(
     };
     await cdp.send("Network.emulateNetworkConditions", conditions);
     // the kernel's worker is a target of its own: throttle it too as soon as it exists
-    await cdp.send("Target.setAutoAttach", { autoAttach: true, waitForDebuggerOnStart: true, flatten: false });
+    await cdp.send("Target.setAutoAttach", {
+      autoAttach: true,
+      waitForDebuggerOnStart: true,
+      flatten: false,
+    });
     cdp.on("Target.attachedToTarget", async (event: { sessionId: string }) => {
       const session = event.sessionId;
       const send = (method: string, params: object = {}) =>
