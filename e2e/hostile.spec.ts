@@ -330,6 +330,7 @@ print("rows:", conn.execute(text("SELECT count(*) FROM clicks")).scalar());`;
 
     test("after the page died mid-run, the next load names the running cell and runs nothing", async ({
       page,
+      browser,
     }) => {
       const lesson = await open(page, database);
       const cell = lesson.cell(1);
@@ -338,9 +339,14 @@ print("rows:", conn.execute(text("SELECT count(*) FROM clicks")).scalar());`;
       await page.waitForTimeout(400); // the edit is saved
       await cell.runButton.click();
       await expect(cell.root).toHaveAttribute("data-running", "", { timeout: 30_000 });
-      // the tab ends mid-run, as when it runs out of memory (nothing after this runs in it)
-      const context = page.context();
-      await page.close({ runBeforeUnload: false });
+      // the tab crashes mid-run, as when it runs out of memory; its storage is what the next load finds
+      const state = await page.context().storageState();
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send("Page.crash").catch(() => {});
+      const context = await browser.newContext({
+        storageState: state,
+        baseURL: test.info().project.use.baseURL,
+      });
       const next = await context.newPage();
       await next.goto(LESSON);
       const again = new LessonPage(next).cell(1);
@@ -350,6 +356,7 @@ print("rows:", conn.execute(text("SELECT count(*) FROM clicks")).scalar());`;
       expect(await again.code()).toBe(code);
       await next.reload();
       await expect(new LessonPage(next).cell(1).output).not.toContainText("was running");
+      await context.close();
     });
 
     test("on a phone the bars never overlap, the sticky chrome is small and controls are tappable", async ({

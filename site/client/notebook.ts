@@ -84,6 +84,7 @@ export class Notebook {
     this.kernel.on(this.#onKernelEvent);
     addEventListener("pagehide", () => {
       for (const cell of this.cells) cell.flush();
+      clearRunning(); // leaving the page is not a crash (a crashed tab never gets here)
     });
     onStorageLost(() => storageNotice(this.#bar, this.#s));
     const crashed = this.cells.find((c) => c.id === crashedCell());

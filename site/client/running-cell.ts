@@ -1,6 +1,6 @@
 /**
  * Which cell was running when the page died. Before a cell runs its id is written down (with the
- * page's path); when the run ends it is cleared. A tab or worker that runs out of memory ends without
+ * page's path); when the run ends, or the learner leaves the page, it is cleared. A tab or worker that runs out of memory ends without
  * a word: the next load finds the record, says which cell was running (probably out of memory), and
  * runs nothing — the edits are in storage as always.
  */
