@@ -87,7 +87,8 @@ export class Notebook {
       clearRunning(); // leaving the page is not a crash (a crashed tab never gets here)
     });
     onStorageLost(() => storageNotice(this.#bar, this.#s));
-    const crashed = this.cells.find((c) => c.id === crashedCell());
+    const crashedId = crashedCell();
+    const crashed = this.cells.find((c) => c.id === crashedId);
     if (crashed) crashNotice(crashed.output.region, this.#s);
   }
 

@@ -143,6 +143,9 @@ export class CellContext {
         if (typeof key === "string" && Object.hasOwn(own, key)) return own[key];
         if (key === "self" || key === "globalThis") return view;
         const value = Reflect.get(target, key, target);
+        const d = Object.getOwnPropertyDescriptor(target, key);
+        // a frozen own property must be returned as it is (the proxy's invariant): the inert `close`
+        if (d && !d.configurable && !d.writable) return value;
         return typeof value === "function" && typeof key === "string" && /^[a-z]/.test(key)
           ? (value as Callback).bind(target)
           : value;
