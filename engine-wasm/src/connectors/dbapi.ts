@@ -371,6 +371,11 @@ export class Connection implements DBAPIConnection {
     return this._session().await_turn(operation, timeoutMs);
   }
 
+  /** Whether `operation` can run now (what await_turn() waits for). */
+  can_run(operation: string): boolean {
+    return this._session().can_run(operation);
+  }
+
   __repr__(): string {
     return this.hooks.repr?.() ?? "<DBAPI connection>";
   }

@@ -455,4 +455,9 @@ export class LogicalSession {
   await_turn(sql: string, timeoutMs: number): Promise<void> {
     return this.shared.await_turn(this, sql, timeoutMs);
   }
+
+  /** Whether `sql` ("" for a statement that may write) can run now, without waiting its turn. */
+  can_run(sql: string): boolean {
+    return this.shared.canRun(this, sql === "" ? "write" : classify(sql, this.shared.physical.sql_rules));
+  }
 }

@@ -24,9 +24,9 @@ export class PGDialect extends DefaultDialect {
   standard_conforming_strings = true;
   implicit_returning = true;
   render_bind_casts = false;
-  override statement_compiler: unknown = PGCompiler;
-  override ddl_compiler: unknown = PGDDLCompiler;
-  override type_compiler_cls: unknown = PGTypeCompiler;
+  override statement_compiler = PGCompiler;
+  override ddl_compiler = PGDDLCompiler;
+  override type_compiler_cls = PGTypeCompiler;
 
   /** The table-existence check create_all() runs (logged and cached like any statement). */
   has_table(connection: Connection, table_name: string, schema: string | null = null): boolean {

@@ -27,9 +27,9 @@ export class SQLiteDialect extends DefaultDialect {
   override supports_multivalues_insert = true;
   implicit_returning = false;
   render_bind_casts = false;
-  override statement_compiler: unknown = SQLiteCompiler;
-  override ddl_compiler: unknown = SQLiteDDLCompiler;
-  override type_compiler_cls: unknown = SQLiteTypeCompiler;
+  override statement_compiler = SQLiteCompiler;
+  override ddl_compiler = SQLiteDDLCompiler;
+  override type_compiler_cls = SQLiteTypeCompiler;
 
   /** `PRAGMA main.table_info("t")`, then the temp schema (SQLAlchemy's _get_table_pragma). */
   has_table(connection: Connection, table_name: string, schema: string | null = null): boolean {
