@@ -143,7 +143,7 @@ function reprParamSet(p: unknown): string {
     if (n > REPR_MAX_PARAMS) {
       const half = REPR_MAX_PARAMS / 2;
       const head = p.slice(0, half).map(truncRepr).join(", ");
-      const tail = p.slice(n - half).map(truncRepr).join(", ");
+      const tail = p.slice(-half).map(truncRepr).join(", ");
       return `${open}${head} ... ${n - REPR_MAX_PARAMS} parameters truncated ... ${tail}${close}`;
     }
     const items = p.map(truncRepr).join(", ");
@@ -157,7 +157,7 @@ function reprParamSet(p: unknown): string {
     if (n > REPR_MAX_PARAMS) {
       const half = REPR_MAX_PARAMS / 2;
       const head = keys.slice(0, half).map(item).join(", ");
-      const tail = keys.slice(n - half).map(item).join(", ");
+      const tail = keys.slice(-half).map(item).join(", ");
       return `{${head} ... ${n - REPR_MAX_PARAMS} parameters truncated ... ${tail}}`;
     }
     return `{${keys.map(item).join(", ")}}`;
