@@ -2,9 +2,11 @@
  * The parameters line of the echo log and of error messages, as SQLAlchemy's `_repr_params` writes
  * it (sqlalchemy/sql/util.py): a set of more than 100 parameters shows its first and last 50 with
  * `... N parameters truncated ...`, a value whose repr is longer than 300 characters keeps 150 at each
- * end with `... (N characters truncated) ...`, an executemany of more than 10 sets shows 8 and 2.
+ * end with `... (N characters truncated) ...`, an executemany of more than 10 sets shows 8 and 2; an
+ * insertmanyvalues statement longer than 500 characters is logged as its first 250 and last 100
+ * (`sql.util._long_statement`), while the database and the listeners get all of it.
  */
-import { create_engine, text } from "sqlalchemy";
+import { Column, create_engine, event, Integer, insert, MetaData, Table, text } from "sqlalchemy";
 import { expect, it } from "vitest";
 import { captureOutput, eachDatabase } from "./support.ts";
 
@@ -62,5 +64,33 @@ eachDatabase("parameters in the log", ({ kind, url }) => {
       pg ? "'p49': 49 ... 2 parameters truncated ... 'p52': 52" : "49 ... 2 parameters truncated ... 52",
     );
     expect(message).not.toContain(pg ? "'p50'" : " 50,");
+  });
+
+  it("an insertmanyvalues statement over 500 characters is logged as its first 250 and last 100", () => {
+    const engine = create_engine(url);
+    const metadata = new MetaData();
+    const t = new Table(
+      "t",
+      metadata,
+      new Column("id", Integer, { primary_key: true }),
+      new Column("x", Integer),
+    );
+    metadata.create_all(engine);
+    const executed: string[] = [];
+    event.listen(engine, "before_cursor_execute", (_c, _cur, statement) => {
+      executed.push(statement);
+    });
+    engine.echo = true;
+    out.clear();
+    const rows = Array.from({ length: 150 }, (_, i) => ({ x: i }));
+    const ids = engine.begin((conn) => conn.execute(insert(t).returning(t.c.id), rows).scalars().all());
+    expect(ids).toHaveLength(150);
+    const values = rows.map((_, i) => (pg ? `(%(x__${i})s)` : "(?)")).join(", ");
+    const full = `INSERT INTO t (x) VALUES ${values} RETURNING ${pg ? "t.id" : "id"}`;
+    expect(executed).toEqual([full]);
+    const logged = out.sql().filter((l) => l.startsWith("INSERT"));
+    expect(logged).toEqual([
+      `${full.slice(0, 250)} ... ${full.length - 350} characters truncated ... ${full.slice(-100)}`,
+    ]);
   });
 });

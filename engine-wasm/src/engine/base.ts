@@ -532,7 +532,7 @@ export class Connection {
         }
       }
       if (this._echo) {
-        this._log_info(statement, "statement");
+        this._log_info(longStatement(statement), "statement");
         const imv = ` ${batch.batchnum}/${batch.total_batches} (${batch.rows_sorted ? "ordered" : "unordered"}${batch.is_downgraded ? "; batch not supported" : ""})`;
         const bracket = batch.batchnum === 1 ? `${stats} (insertmanyvalues)${imv}` : `insertmanyvalues${imv}`;
         if (this.engine.hide_parameters) {
@@ -544,7 +544,7 @@ export class Connection {
       try {
         this.dialect.do_execute(cursor, statement, params, context);
       } catch (err) {
-        this._handle_dbapi_exception(err, statement, params, context, false);
+        this._handle_dbapi_exception(err, longStatement(statement), params, context, false);
       }
       if (events) {
         for (const fn of this.dispatch.listeners("after_cursor_execute"))
@@ -637,6 +637,16 @@ function noKeyCompiled(sql: string, started: number, positional: boolean) {
     statement: null,
     construct_params: () => ({}),
   };
+}
+
+/**
+ * How an insertmanyvalues batch's statement is logged and named in its error (SQLAlchemy's
+ * `sql.util._long_statement`): over 500 characters, the first 250 and the last 100.
+ */
+function longStatement(statement: string): string {
+  const n = statement.length;
+  if (n <= 500) return statement;
+  return `${statement.slice(0, 250)} ... ${n - 350} characters truncated ... ${statement.slice(-100)}`;
 }
 
 /** The `[…] <parameters>` part of the log line: Python's repr of what goes to the driver. */
