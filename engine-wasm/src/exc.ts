@@ -8,7 +8,7 @@
  */
 
 import { isTuple } from "./util/pytypes.ts";
-import { defineModule, qualifiedErrorName, repr, str } from "./util/repr.ts";
+import { defineModule, qualifiedErrorName, repr, reprNumber, reprString, str } from "./util/repr.ts";
 
 const VERSION_TOKEN = "20";
 
@@ -124,9 +124,25 @@ export interface DriverErrorLike extends Error {
 
 export type StatementParams = unknown;
 
+/** Whether Python's repr() of `s` is `s` in single quotes (no quote, backslash or control character). */
+function isPlain(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f || c === 39 /* ' */ || c === 92 /* \ */) return false;
+  }
+  return true;
+}
+
+/** repr() of a parameter value or name; numbers and plain strings (nearly all of them) directly. */
+function reprParam(value: unknown): string {
+  if (typeof value === "number") return reprNumber(value);
+  if (typeof value === "string") return isPlain(value) ? `'${value}'` : reprString(value);
+  return repr(value);
+}
+
 /** SQLAlchemy's `_repr_base.trunc`: a value's repr longer than 300 characters keeps 150 at each end. */
 function truncRepr(value: unknown): string {
-  const r = repr(value);
+  const r = reprParam(value);
   if (r.length <= REPR_MAX_CHARS) return r;
   const seg = REPR_MAX_CHARS / 2;
   return `${r.slice(0, seg)} ... (${r.length - REPR_MAX_CHARS} characters truncated) ... ${r.slice(-seg)}`;
@@ -152,7 +168,7 @@ function reprParamSet(p: unknown): string {
   if (p && typeof p === "object" && !(p as { __repr__?: unknown }).__repr__) {
     const dict = p as Record<string, unknown>;
     const keys = Object.keys(dict);
-    const item = (k: string) => `${repr(k)}: ${truncRepr(dict[k])}`;
+    const item = (k: string) => `${reprParam(k)}: ${truncRepr(dict[k])}`;
     const n = keys.length;
     if (n > REPR_MAX_PARAMS) {
       const half = REPR_MAX_PARAMS / 2;
