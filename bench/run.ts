@@ -141,11 +141,14 @@ function runnersOf(): Runner[] {
 
 /** Medians over the timed repetitions of the null-sink variant's log. */
 function logFigures(logged: readonly Logged[] | undefined): LogFigures {
-  if (!logged?.length) return { lines: null, formatted_lines: null, formatting_ms: null };
+  if (!logged?.length)
+    return { lines: null, formatted_lines: null, formatting_ms: null, median_statement_ms: null };
+  const medians = logged.flatMap((l) => (l.median_statement_ms === null ? [] : [l.median_statement_ms]));
   return {
     lines: median(logged.map((l) => l.lines)),
     formatted_lines: median(logged.map((l) => l.timed_lines)),
     formatting_ms: median(logged.map((l) => l.timed_ms)),
+    median_statement_ms: medians.length ? median(medians) : null,
   };
 }
 
@@ -272,7 +275,7 @@ if (results.some((r) => r.breakdown)) {
       "listeners = echo-off - plain; events = notebook - listeners-off; echo log = notebook - echo-off, " +
       "of which posting = notebook - null-sink (the kernel's sink posting each record to the page); " +
       "formatting = making the statements' log lines, timed directly (BEGIN / COMMIT lines untimed); " +
-      "lines = log records per repetition; us/line = formatting per statement log line\n\n",
+      "lines = log records per repetition; us/line = formatting per statement log line (median: of the median statement)\n\n",
   );
   process.stdout.write(`${formatBreakdown(results)}\n\n`);
   for (const [kind, us] of formattingPerLine(results)) {

@@ -24,6 +24,7 @@ import * as orm from "sqlalchemy/orm";
 import { type OutputSink, setOutputSink } from "sqlalchemy/testing";
 import { Registry } from "../../site/worker/registry.ts";
 import { cellOutputSink } from "../../site/worker/sink.ts";
+import { median } from "./measure.ts";
 
 export const CONFIGS = ["plain", "notebook"] as const;
 export type Config = (typeof CONFIGS)[number];
@@ -58,6 +59,8 @@ export interface Logged {
   /** null-sink only: the lines of the statements timed from their listener to their parameters line, and that time. */
   readonly timed_lines: number;
   readonly timed_ms: number;
+  /** The median of those statements' times (a collection the workload's garbage causes can land in any). */
+  readonly median_statement_ms: number | null;
 }
 
 /** Where the notebook's sink posts its events: a MessagePort, read back outside the timed part. */
@@ -75,13 +78,16 @@ function drained(): number {
 let counted = 0;
 let timedLines = 0;
 let timedMs = 0;
+const statementMs: number[] = [];
 /** When the last before_cursor_execute listener ran (-1: no statement being logged). */
 let statementStart = -1;
 const countingSink: OutputSink = (record) => {
   counted++;
   if (record.kind === "log" && record.tag === "params" && statementStart >= 0) {
-    timedMs += performance.now() - statementStart;
+    const ms = performance.now() - statementStart;
+    timedMs += ms;
     timedLines += 2;
+    statementMs.push(ms);
     statementStart = -1;
   }
 };
@@ -113,6 +119,7 @@ export function engineSetup(variant: Variant): EngineSetup {
       counted = 0;
       timedLines = 0;
       timedMs = 0;
+      statementMs.length = 0;
       statementStart = -1;
       // the kernel's per-cell counters, reset as at each cell's start
       registry.resetCounters();
@@ -120,7 +127,8 @@ export function engineSetup(variant: Variant): EngineSetup {
     end() {
       const lines = variant === "null-sink" ? counted : drained();
       registry.clear();
-      return { lines, timed_lines: timedLines, timed_ms: timedMs };
+      const median_statement_ms = statementMs.length ? median(statementMs) : null;
+      return { lines, timed_lines: timedLines, timed_ms: timedMs, median_statement_ms };
     },
   };
 }

@@ -24,7 +24,9 @@ export const FORMAT_US_PER_LINE_TARGET = 2;
  * - `posting_ms` = notebook - null-sink: the kernel's sink posting each record to the page;
  * - `formatting_ms`: making the statements' log lines, timed directly (lib/configs.ts, null-sink), over
  *   `formatted_lines` of the repetition's `lines` log records (BEGIN / COMMIT lines are not timed);
- *   `formatting_us_per_line` = formatting_ms / formatted_lines.
+ *   `formatting_us_per_line` = formatting_ms / formatted_lines; `median_us_per_line`: half the median
+ *   statement's two lines (without the collections the rest of the workload's garbage causes, which
+ *   land in whatever runs).
  */
 export interface Breakdown {
   readonly medians_ms: Readonly<Partial<Record<Variant, number>>>;
@@ -36,6 +38,7 @@ export interface Breakdown {
   readonly lines: number | null;
   readonly formatted_lines: number | null;
   readonly formatting_us_per_line: number | null;
+  readonly median_us_per_line: number | null;
 }
 
 /** What the notebook's log was, per repetition (medians). */
@@ -43,6 +46,7 @@ export interface LogFigures {
   readonly lines: number | null;
   readonly formatted_lines: number | null;
   readonly formatting_ms: number | null;
+  readonly median_statement_ms: number | null;
 }
 
 export interface Result {
@@ -112,7 +116,7 @@ export function makeBreakdown(medians: Partial<Record<Variant, number | null>>, 
   const kept: Partial<Record<Variant, number>> = {};
   for (const [k, v] of Object.entries(medians))
     if (v !== null && v !== undefined) kept[k as Variant] = round(v, 3);
-  const { lines, formatted_lines, formatting_ms } = log;
+  const { lines, formatted_lines, formatting_ms, median_statement_ms } = log;
   return {
     medians_ms: kept,
     listeners_ms: diff("echo-off", "plain"),
@@ -124,6 +128,7 @@ export function makeBreakdown(medians: Partial<Record<Variant, number | null>>, 
     formatted_lines,
     formatting_us_per_line:
       formatting_ms === null || !formatted_lines ? null : round((formatting_ms * 1000) / formatted_lines, 2),
+    median_us_per_line: median_statement_ms === null ? null : round((median_statement_ms * 1000) / 2, 2),
   };
 }
 
@@ -188,6 +193,7 @@ export function formatBreakdown(results: readonly Result[]): string {
     "formatting",
     "lines",
     "us/line",
+    "median",
   ];
   const rows: string[][] = [];
   for (const r of results) {
@@ -207,9 +213,10 @@ export function formatBreakdown(results: readonly Result[]): string {
       ms(b.formatting_ms),
       b.lines === null ? "" : String(b.lines),
       us === null ? "" : us.toFixed(2),
+      b.median_us_per_line === null ? "" : b.median_us_per_line.toFixed(2),
     ]);
   }
-  return table(header, rows, new Set([3, 4, 5, 6, 7, 8, 9, 10, 11]));
+  return table(header, rows, new Set([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]));
 }
 
 /** Echo formatting over all rows of a database: formatting time / formatted lines, summed over the rows. */
