@@ -31,14 +31,14 @@ const q = text("SELECT id, name FROM t ORDER BY id");`,
     await runtime.handle({ type: "run", runId: r, cells, targetId: id });
     return events.slice(from);
   };
-  const valueOf = (evs: KernelEvent[]) => (evs.find((e) => e.type === "value") as ValueEvent).value;
+  const shown = (evs: KernelEvent[]) => (evs.find((e) => e.type === "value") as ValueEvent).value;
   const printed = (evs: KernelEvent[]) =>
     evs.filter((e) => e.type === "print").map((e) => (e as { text: string }).text);
 
   beforeAll(() => runtime.handle({ type: "start", database }), 60_000);
 
   it("a Result: its keys, the first rows, the total; a later all() still has every row", async () => {
-    const v = valueOf(await run("r", "const r = conn.execute(q);\nr"));
+    const v = shown(await run("r", "const r = conn.execute(q);\nr"));
     expect(v).toMatchObject({ kind: "table", columns: ["id", "name"], total: 60 });
     expect(v.kind === "table" && v.rows.slice(0, 2)).toEqual([
       ["1", "'n1'"],
@@ -51,11 +51,11 @@ const q = text("SELECT id, name FROM t ORDER BY id");`,
   });
 
   it('scalars("name") is headed name; mappings() by key; both still fetchable afterwards', async () => {
-    const s = valueOf(await run("s", 'const s = conn.execute(q).scalars("name");\ns'));
+    const s = shown(await run("s", 'const s = conn.execute(q).scalars("name");\ns'));
     expect(s).toMatchObject({ kind: "table", columns: ["name"], total: 60 });
     expect(s.kind === "table" && s.rows[0]).toEqual(["'n1'"]);
     expect(printed(await run("s-all", "print(s.all().length)"))).toEqual(["60\n"]);
-    const m = valueOf(await run("m", "const m = conn.execute(q).mappings();\nm"));
+    const m = shown(await run("m", "const m = conn.execute(q).mappings();\nm"));
     expect(m).toMatchObject({ kind: "table", columns: ["id", "name"], total: 60 });
     expect(printed(await run("m-first", "print(m.first())"))).toEqual(["{'id': 1, 'name': 'n1'}\n"]);
   });
