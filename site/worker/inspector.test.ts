@@ -136,3 +136,34 @@ describe.each<DatabaseKind>(["sqlite", "postgresql"])("inspector on %s", (databa
     ]);
   });
 });
+
+describe.each<DatabaseKind>(["sqlite", "postgresql"])("cell counts on %s", (database) => {
+  const k = makeKernel();
+  beforeAll(() => k.runtime.handle({ type: "start", database }), 60_000);
+  afterAll(() => k.runtime.handle({ type: "restart" }));
+
+  it("counts the rows the cursors returned and the objects the ORM loaded (refreshes included)", async () => {
+    const events = await k.run([
+      { id: "model", code: MODEL },
+      {
+        id: "orm",
+        code: `{
+  using session = new Session(engine);
+  const users = [new User({ name: "a" }), new User({ name: "b" }), new User({ name: "c" })];
+  session.add_all(users);
+  session.commit();
+  for (const u of users) print(u.name);
+}
+{
+  using session = new Session(engine);
+  print(session.execute(text("SELECT id FROM user_account")).all().length);
+}`,
+      },
+    ]);
+    const orm = events.filter((e): e is InspectorEvent => e.type === "inspector").at(-1)!;
+    // the INSERT's RETURNING of three ids, three refreshes after commit() (one row each), then the
+    // three rows of the text() query; the refreshes are the objects loaded
+    expect(orm.objectsLoaded).toBe(3);
+    expect(orm.rowsFetched).toBe(9);
+  });
+});

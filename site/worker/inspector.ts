@@ -80,11 +80,69 @@ export class Inspector {
   readonly #engines: WatchedEngine[] = [];
   readonly #connections: WatchedConnection[] = [];
   #nextConnection = 1;
+  /** Rows the DBAPI cursors returned, and objects the ORM loaded, since `takeCounts()`. */
+  #rows = 0;
+  #loaded = 0;
+  /** Instance states seen in a snapshot: whether seen before their INSERT, and how many attributes were expired. */
+  #seen = new WeakMap<Any, { pending: boolean; expired: number }>();
+  #seenRefs: WeakRef<Any>[] = [];
+  readonly #countedCursors = new WeakSet<object>();
 
   clear(): void {
     this.#engines.length = 0;
     this.#connections.length = 0;
     this.#nextConnection = 1;
+    this.#seen = new WeakMap();
+    this.#seenRefs = [];
+    this.takeCounts();
+  }
+
+  takeCounts(): { rowsFetched: number; objectsLoaded: number } {
+    this.#observeStates([]);
+    const counts = { rowsFetched: this.#rows, objectsLoaded: this.#loaded };
+    this.#rows = 0;
+    this.#loaded = 0;
+    return counts;
+  }
+
+  /** Count rows as the DBAPI cursor hands them to the Result (whatever fetches them). */
+  #countRows(cursor: Any): void {
+    if (!cursor || this.#countedCursors.has(cursor)) return;
+    this.#countedCursors.add(cursor);
+    for (const method of ["fetchone", "fetchmany", "fetchall"] as const) {
+      const original = cursor[method];
+      if (typeof original !== "function") continue;
+      cursor[method] = (...args: unknown[]) => {
+        const out = original.apply(cursor, args);
+        if (Array.isArray(out)) this.#rows += method === "fetchone" ? 1 : out.length;
+        else if (out) this.#rows++;
+        return out;
+      };
+    }
+  }
+
+  /**
+   * Objects loaded: a persistent object seen for the first time that was never seen pending (a
+   * query made it), or one whose expired attributes were loaded since the last look (a refresh).
+   */
+  #observeStates(states: readonly Any[]): void {
+    for (const state of states) {
+      if (!this.#seen.has(state)) {
+        this.#seenRefs.push(new WeakRef(state));
+        const pending = !!state.pending || !!state.transient;
+        if (!pending && state.persistent) this.#loaded++;
+        this.#seen.set(state, { pending, expired: safe(() => state.expired_attributes.size as number, 0) });
+      }
+    }
+    for (const ref of this.#seenRefs) {
+      const state = ref.deref();
+      if (!state) continue;
+      const seen = this.#seen.get(state)!;
+      const expired = safe(() => state.expired_attributes.size as number, 0);
+      if (seen.expired > 0 && expired < seen.expired) this.#loaded++;
+      seen.expired = expired;
+    }
+    if (this.#seenRefs.length > 500) this.#seenRefs = this.#seenRefs.filter((r) => r.deref());
   }
 
   /** Follow an engine's connections and pool slots (its sync engine, for an AsyncEngine). */
@@ -105,7 +163,8 @@ export class Inspector {
     event.listen(
       engine,
       "before_cursor_execute",
-      (conn: Any, _c: unknown, statement: string, _p: unknown, context: Any) => {
+      (conn: Any, cursor: Any, statement: string, _p: unknown, context: Any) => {
+        this.#countRows(cursor);
         const c = find(conn);
         if (!c) return;
         if (context?.isinsert || context?.isupdate || context?.isdelete) c.wrote = true;
@@ -148,8 +207,11 @@ export class Inspector {
     nameOf: Named,
   ): InspectorSnapshot {
     const connections = this.#connectionSnapshots(nameOf);
+    const seen: Any[] = [];
+    const snapshots = sessions.map((s) => sessionSnapshot(s.id, s.cellId, s.session, nameOf, seen));
+    this.#observeStates(seen);
     return {
-      sessions: sessions.map((s) => sessionSnapshot(s.id, s.cellId, s.session, nameOf)),
+      sessions: snapshots,
       connections,
       engines: engines.map((e) => this.#engineSnapshot(e.id, e.cellId, e.engine, connections, nameOf)),
     };
@@ -207,7 +269,13 @@ export class Inspector {
   }
 }
 
-function sessionSnapshot(id: number, cellId: string, session: Any, nameOf: Named): SessionSnapshot {
+function sessionSnapshot(
+  id: number,
+  cellId: string,
+  session: Any,
+  nameOf: Named,
+  seen: Any[],
+): SessionSnapshot {
   const sync = (session.sync_session ?? session) as Any;
   const states = new Map<Any, { inIdentityMap: boolean; new: boolean; dirty: boolean; deleted: boolean }>();
   const mark = (objs: Iterable<unknown>, key: "inIdentityMap" | "new" | "dirty" | "deleted") => {
@@ -223,6 +291,7 @@ function sessionSnapshot(id: number, cellId: string, session: Any, nameOf: Named
   safe(() => mark(sync.new as Set<unknown>, "new"), undefined);
   safe(() => mark(sync.dirty as Set<unknown>, "dirty"), undefined);
   safe(() => mark(sync.deleted as Set<unknown>, "deleted"), undefined);
+  seen.push(...states.keys());
   const transaction = safe(() => sync.get_transaction() as Any | null, null);
   return {
     id,
@@ -295,8 +364,8 @@ export class CellSteps {
     }
     this.steps.push({ before: statement, snapshot: this.#take() });
   }
-  end(): { steps: InspectorStep[]; omitted: number } {
+  end(counts: () => { rowsFetched: number; objectsLoaded: number }) {
     this.steps.push({ snapshot: this.#take() });
-    return { steps: this.steps, omitted: this.omitted };
+    return { steps: this.steps, omitted: this.omitted, ...counts() };
   }
 }

@@ -358,6 +358,10 @@ export interface InspectorEvent {
   readonly steps: readonly InspectorStep[];
   /** Steps left out of a cell with very many statements. */
   readonly omitted: number;
+  /** Rows the DBAPI cursors returned during the cell. */
+  readonly rowsFetched: number;
+  /** ORM objects loaded from rows (new in a session's identity map, or expired attributes loaded). */
+  readonly objectsLoaded: number;
 }
 
 /** The kernel itself failed (a bug, or a module that could not load). */

@@ -308,12 +308,13 @@ export class KernelRuntime {
     post({ type: "cell-start", runId, cellId });
     this.registry.cellId = cellId;
     this.registry.resetCounters();
+    this.inspector.takeCounts();
     const steps = new CellSteps(() => this.snapshot());
     this.registry.beforeStatement = (statement) => steps.beforeStatement(statement);
     const finish = (ok: boolean, transpileMs: number, runMs: number): CellOutcome => {
       this.registry.beforeStatement = null;
       const { statements, transactions } = this.registry.resetCounters();
-      post({ type: "inspector", runId, cellId, ...steps.end() });
+      post({ type: "inspector", runId, cellId, ...steps.end(() => this.inspector.takeCounts()) });
       post({
         type: "cell-done",
         runId,
