@@ -17,6 +17,7 @@ import {
   startDatabase,
 } from "./databases.ts";
 import { describeError, locate } from "./errors.ts";
+import { CellSteps, Inspector } from "./inspector.ts";
 import type {
   CellSource,
   CompiledCell,
@@ -70,6 +71,8 @@ interface CellOutcome {
 export class KernelRuntime {
   readonly scope = new CellScope();
   readonly registry = new Registry();
+  /** The live inspector's view of the registry's engines and sessions. */
+  readonly inspector = new Inspector();
   /** Cells whose bindings are live in this kernel. */
   readonly ran = new Set<string>();
   database: DatabaseKind | null = null;
@@ -87,6 +90,7 @@ export class KernelRuntime {
   constructor(host: RuntimeHost) {
     this.#host = host;
     ensureSymbols();
+    this.registry.onEngine = (id, engine) => this.inspector.watchEngine(id, engine as never);
     Error.stackTraceLimit = Math.max(Error.stackTraceLimit ?? 10, 64);
   }
 
@@ -188,6 +192,16 @@ export class KernelRuntime {
     return { engines: this.registry.engineStates(nameOf), sessions: this.registry.sessionStates(nameOf) };
   }
 
+  /** The inspector's snapshot of every live session, connection and engine pool (changes nothing). */
+  snapshot() {
+    const nameOf = (value: unknown) => {
+      for (const [name, v] of this.scope.entries()) if (v === value) return name;
+      return undefined;
+    };
+    const { engines, sessions } = this.registry.live();
+    return this.inspector.snapshot(sessions, engines, nameOf);
+  }
+
   async #dispatch(request: KernelRequest): Promise<void> {
     mark(`kernel:${request.type}`);
     switch (request.type) {
@@ -226,6 +240,7 @@ export class KernelRuntime {
     this.scope.clear();
     this.ran.clear();
     this.registry.clear();
+    this.inspector.clear();
   }
 
   #status(reason: "started" | "restarted" | "reset" | "run"): void {
@@ -334,8 +349,13 @@ export class KernelRuntime {
     post({ type: "cell-start", runId, cellId });
     this.registry.cellId = cellId;
     this.registry.resetCounters();
+    this.inspector.takeCounts();
+    const steps = new CellSteps(() => this.snapshot());
+    this.registry.beforeStatement = (statement) => steps.beforeStatement(statement);
     const finish = (ok: boolean, transpileMs: number, runMs: number): CellOutcome => {
+      this.registry.beforeStatement = null;
       const { statements, transactions } = this.registry.resetCounters();
+      post({ type: "inspector", runId, cellId, ...steps.end(() => this.inspector.takeCounts()) });
       post({
         type: "cell-done",
         runId,
