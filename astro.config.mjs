@@ -7,9 +7,10 @@
  *
  *   BASE_PATH=/learn/ npm run build   # serve from a sub-path
  */
+
+import { satteri } from "@astrojs/markdown-satteri";
 import starlight from "@astrojs/starlight";
 import { defineConfig } from "astro/config";
-import { satteri } from "@astrojs/markdown-satteri";
 import { notebookSyntax } from "./site/notebook/syntax.ts";
 import { loadTypeScript } from "./site/worker/transpile.ts";
 
