@@ -24,12 +24,14 @@ import { _get_crud_params, _get_returning_modifiers } from "./crud.ts";
 import type { DDLCompiler } from "./ddl_compiler.ts";
 import type { Delete, Insert, Update } from "./dml.ts";
 import {
+  _non_anon_label,
   _setCacheHook,
   _setCompileHooks,
   BinaryExpression,
   BindParameter,
   BooleanClauseList,
   CacheKeyBuilder,
+  type Case,
   type Cast,
   ClauseElement,
   type ClauseList,
@@ -39,6 +41,7 @@ import {
   type Grouping,
   Label,
   Star,
+  type TextualLabelReference,
   type UnaryExpression,
 } from "./elements.ts";
 import { _deliver_insertmanyvalues_batches, type InsertManyValues } from "./insertmanyvalues.ts";
@@ -564,6 +567,8 @@ export class SQLCompiler implements CompiledLike {
   }
 
   visit_label(l: Label, kw: Record<string, unknown> = {}): string {
+    const asLabel = kw.render_label_as_label as ReadonlySet<unknown> | undefined;
+    if (asLabel?.has(l) && !kw.within_columns_clause) return this.quote(l.name ?? this.anon(l, "anon"));
     const inner = this.process(l.element, { ...kw, within_label: true });
     if (kw.within_columns_clause) return `${inner} AS ${this.quote(l.name ?? this.anon(l, "anon"))}`;
     return inner;
@@ -611,6 +616,43 @@ export class SQLCompiler implements CompiledLike {
       .replace(BIND_PARAMS_ESC, "$1");
   }
 
+  visit_case(c: Case, kw: CompileKw = {}): string {
+    let x = "CASE ";
+    if (c.value) x += `${this.process(c.value, kw)} `;
+    for (const [cond, result] of c.whens) {
+      const grouped =
+        !c.value && (cond instanceof BinaryExpression || cond instanceof BooleanClauseList)
+          ? `(${this.process(cond, kw)})`
+          : this.process(cond, kw);
+      x += `WHEN ${grouped} THEN ${this.process(result, kw)} `;
+    }
+    if (c.else_) x += `ELSE ${this.process(c.else_, kw)} `;
+    return `${x}END`;
+  }
+
+  /** A name given as a string to ORDER BY / GROUP BY: the SELECT's label or column of that name. */
+  visit_textual_label_reference(r: TextualLabelReference, kw: CompileKw = {}): string {
+    const entry = this._select_stack[this._select_stack.length - 1];
+    let col: ClauseElement | undefined;
+    if (entry) {
+      const s = entry.selectable;
+      for (const c of s._exported_columns()) {
+        if ((c instanceof Label && c.name === r.element) || (!(c instanceof Label) && c.key === r.element)) {
+          col = c;
+          break;
+        }
+      }
+      if (!col)
+        for (const f of this._froms_of(s))
+          for (const c of f._columns) if (!col && c.key === r.element) col = c;
+    }
+    if (!col)
+      throw new CompileError(
+        `Can't resolve label reference for ORDER BY / GROUP BY / DISTINCT etc. Textual SQL expression ${repr(r.element)} should be explicitly declared as text(${repr(r.element)})`,
+      );
+    return this.process(col, { ...kw, render_label_as_label: new Set([col]) });
+  }
+
   visit_scalar_select(s: ScalarSelect, kw: Record<string, unknown> = {}): string {
     return `(${this.process(s.element, { ...kw, subquery: true })})`;
   }
@@ -653,7 +695,11 @@ export class SQLCompiler implements CompiledLike {
   }
 
   /** SELECTs being compiled, outermost first: the FROMs each offers to correlate (compiler.stack entries). */
-  private readonly _select_stack: { correlate_froms: Set<FromClause>; asfrom_froms: Set<FromClause> }[] = [];
+  private readonly _select_stack: {
+    correlate_froms: Set<FromClause>;
+    asfrom_froms: Set<FromClause>;
+    selectable: Select;
+  }[] = [];
 
   /** The FROMs a SELECT's columns, criteria and joins name, before correlation (SelectState.froms). */
   protected _froms_of(s: Select): FromClause[] {
@@ -758,6 +804,14 @@ export class SQLCompiler implements CompiledLike {
         keyname = c.name;
       } else if (c instanceof Star) {
         keyname = "*";
+      } else if (_non_anon_label(c) !== null) {
+        // an expression wrapping a column is named after it (`CAST(t.amount AS VARCHAR) AS amount`)
+        keyname = _non_anon_label(c)!;
+        label = keyname;
+        if (seen.has(keyname)) {
+          label = this.anon(c, keyname);
+          keyname = label;
+        }
       } else {
         const base = c._anon_label_base ?? "anon";
         label = this.anon(c, base);
@@ -796,6 +850,7 @@ export class SQLCompiler implements CompiledLike {
       for (const x of f._from_objects()) new_correlate_froms.add(x);
     }
     this._select_stack.push({
+      selectable: s,
       asfrom_froms: new_correlate_froms,
       correlate_froms: new Set([...new_correlate_froms, ...correlate_froms]),
     });
@@ -827,7 +882,13 @@ export class SQLCompiler implements CompiledLike {
           : new BooleanClauseList("AND", s._where_criteria);
       text += ` \nWHERE ${this.process(w, inner)}`;
     }
-    if (s._group_by.length) text += ` GROUP BY ${s._group_by.map((g) => this.process(g, inner)).join(", ")}`;
+    // a label of the columns clause named in GROUP BY / ORDER BY renders as its name
+    const byLabel = {
+      ...inner,
+      render_label_as_label: new Set(s._exported_columns().filter((c) => c instanceof Label)),
+    };
+    if (s._group_by.length)
+      text += ` GROUP BY ${s._group_by.map((g) => this.process(g, byLabel)).join(", ")}`;
     if (s._having_criteria.length) {
       const h =
         s._having_criteria.length === 1
@@ -835,7 +896,8 @@ export class SQLCompiler implements CompiledLike {
           : new BooleanClauseList("AND", s._having_criteria);
       text += ` \nHAVING ${this.process(h, inner)}`;
     }
-    if (s._order_by.length) text += ` ORDER BY ${s._order_by.map((o) => this.process(o, inner)).join(", ")}`;
+    if (s._order_by.length)
+      text += ` ORDER BY ${s._order_by.map((o) => this.process(o, byLabel)).join(", ")}`;
     if (s._limit !== null || s._offset !== null) text += this.limit_clause(s, inner);
     if (s._for_update) text += this.for_update_clause(s);
     return text;
@@ -1031,6 +1093,8 @@ export const SQL_VISITORS: VisitorTable<SQLCompiler, SQLVisitName> = {
   select: (c, e, kw) => c.visit_select(e, kw),
   scalar_select: (c, e, kw) => c.visit_scalar_select(e, kw),
   exists: (c, e, kw) => c.visit_exists(e, kw),
+  case: (c, e, kw) => c.visit_case(e, kw),
+  textual_label_reference: (c, e, kw) => c.visit_textual_label_reference(e, kw),
   insert: (c, e, kw) => c.visit_insert(e, kw),
   update: (c, e, kw) => c.visit_update(e, kw),
   delete: (c, e, kw) => c.visit_delete(e, kw),
