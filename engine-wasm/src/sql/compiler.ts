@@ -317,7 +317,23 @@ export class SQLCompiler implements CompiledLike {
       template,
       this._castOf,
       expand,
+      this._emptySet,
     );
+  }
+
+  /** The operator (IN / NOT IN) of each expanding bind, for an empty list's rendering. */
+  private readonly _expanding_ops = new Map<string, string>();
+  private readonly _emptySet = (name: string): string =>
+    this.visit_empty_set_op_expr(this._expanding_ops.get(name) ?? "IN");
+
+  /** An expanding IN of no values (SQLCompiler.visit_empty_set_op_expr): always false, NOT IN always true. */
+  visit_empty_set_op_expr(op: string): string {
+    return op === "NOT IN" ? "NULL) OR (1 = 1" : "NULL) AND (1 != 1";
+  }
+
+  /** SQLCompiler.visit_empty_set_expr: a SELECT of no rows. */
+  visit_empty_set_expr(): string {
+    return "SELECT 1 WHERE 1!=1";
   }
 
   private readonly _castOf = (name: string): string | null => this.binds.get(name)?.cast ?? null;
@@ -535,11 +551,13 @@ export class SQLCompiler implements CompiledLike {
     }
     if (b.modifiers.ilike) return this.visit_ilike(b, kw);
     if (b.operator === "IN" || b.operator === "NOT IN") {
-      const right =
-        b.right instanceof BindParameter && b.right.expanding
-          ? this.process(b.right, kw)
-          : `(${this.process(b.right, kw)})`;
-      return `${left} ${b.operator} ${right}`;
+      const r = b.right;
+      const expanding = r instanceof BindParameter && r.expanding;
+      const right = expanding ? this.process(r, kw) : `(${this.process(r, kw)})`;
+      if (expanding && !this.literal_binds && !kw.literal_binds)
+        this._expanding_ops.set(r.unique ? this.anon(r, r.key) : r.key, b.operator);
+      // NOT IN is a negated IN, which SQLAlchemy groups
+      return b.operator === "NOT IN" ? `(${left} NOT IN ${right})` : `${left} IN ${right}`;
     }
     const right = this.operand(b.right, prec + (b.operator === "-" || b.operator === "/" ? 1 : 0), kw);
     return `${left} ${b.operator} ${right}`;

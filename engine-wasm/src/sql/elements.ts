@@ -14,6 +14,7 @@ import {
   BOOLEANTYPE,
   Integer,
   NULLTYPE,
+  String as SAString,
   STRINGTYPE,
   type TypeEngine,
   to_instance,
@@ -183,7 +184,15 @@ export abstract class ColumnElement extends ClauseElement {
     return new BinaryExpression(this, coerce(other, this), op, BOOLEANTYPE);
   }
   protected _math(op: string, other: unknown): BinaryExpression {
-    return new BinaryExpression(this, coerce(other, this), op, this.type);
+    // `+` of strings is concatenation (String's comparator: concat_op)
+    const operator = op === "+" && this.type instanceof SAString ? "||" : op;
+    return new BinaryExpression(this, coerce(other, this), operator, this.type);
+  }
+  /** A reflected operator (`other + self`): the other operand, bound against this one, on the left. */
+  protected _rmath(op: string, other: unknown): BinaryExpression {
+    const left = coerce(other, this);
+    const operator = op === "+" && this.type instanceof SAString ? "||" : op;
+    return new BinaryExpression(left, this, operator, this.type);
   }
 
   /** `==` */
@@ -279,6 +288,30 @@ export abstract class ColumnElement extends ClauseElement {
   /** `%` */
   mod(other: unknown): BinaryExpression {
     return this._math("%", other);
+  }
+  /** `/` (Python's true division) */
+  truediv(other: unknown): BinaryExpression {
+    return this._math("/", other);
+  }
+  /** `other + self` */
+  radd(other: unknown): BinaryExpression {
+    return this._rmath("+", other);
+  }
+  /** `other - self` */
+  rsub(other: unknown): BinaryExpression {
+    return this._rmath("-", other);
+  }
+  /** `other * self` */
+  rmul(other: unknown): BinaryExpression {
+    return this._rmath("*", other);
+  }
+  /** `other / self` */
+  rtruediv(other: unknown): BinaryExpression {
+    return this._rmath("/", other);
+  }
+  /** `other % self` */
+  rmod(other: unknown): BinaryExpression {
+    return this._rmath("%", other);
   }
   concat(other: unknown): BinaryExpression {
     return new BinaryExpression(this, coerce(other, this), "||", STRINGTYPE);
