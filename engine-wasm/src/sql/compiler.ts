@@ -740,6 +740,25 @@ export class SQLCompiler implements CompiledLike {
     for (const j of s._setup_joins) {
       let left = j.left;
       const pool = [...froms, ...implicit.filter((f) => !froms.includes(f))];
+      if (!left && j.onclause === undefined && pool.length) {
+        // the FROMs the target can join to through a foreign key (_join_determine_implicit_left_side)
+        const uncovered = pool.filter(
+          (f) => froms.includes(f) || !froms.some((x) => x !== f && x._from_objects().includes(f)),
+        );
+        const candidates = uncovered.filter((f) => {
+          try {
+            new Join(f, j.target, undefined, false, false);
+            return true;
+          } catch {
+            return false;
+          }
+        });
+        if (candidates.length === 0)
+          throw new InvalidRequestError(
+            `Don't know how to join to ${repr(j.target)}. Please use the .select_from() method to establish an explicit left side, as well as providing an explicit ON clause if not present already to help resolve the ambiguity.`,
+          );
+        if (candidates.length === 1) left = candidates[0]!;
+      }
       if (!left) left = pool.find((f) => !(f instanceof Join)) ?? pool[0] ?? null;
       if (!left)
         throw new InvalidRequestError(
