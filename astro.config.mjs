@@ -1,14 +1,17 @@
 // @ts-check
 /**
  * The site: Astro (static output) with Starlight as the shell. Lessons are the `docs` collection,
- * read from `lessons/` (see site/content.config.ts); their ```ts cell``` blocks become notebook cells
- * through the Expressive Code plugin in site/notebook/ec-plugin.ts (see CONTRIBUTING.md, "Site").
+ * read from `lessons/` (see site/content.config.ts). Markdown is parsed by Sätteri; its mdast plugin in
+ * site/notebook/syntax.ts reads the notebook syntax (cells, <Compare>) once and turns each cell's fence
+ * into a notebook cell, which Expressive Code then highlights (see CONTRIBUTING.md, "Site").
  *
  *   BASE_PATH=/learn/ npm run build   # serve from a sub-path
  */
 import starlight from "@astrojs/starlight";
 import { defineConfig } from "astro/config";
-import { notebookCells } from "./site/notebook/ec-plugin.ts";
+import { satteri } from "@astrojs/markdown-satteri";
+import { notebookSyntax } from "./site/notebook/syntax.ts";
+import { loadTypeScript } from "./site/worker/transpile.ts";
 
 /** `/learn/` → `/learn`; empty → `/`. */
 const base = `/${(process.env.BASE_PATH ?? "").replace(/^\/+|\/+$/g, "")}`;
@@ -21,6 +24,7 @@ export default defineConfig({
   base,
   trailingSlash: "always",
   site: process.env.SITE_URL,
+  markdown: { processor: satteri({ mdastPlugins: [notebookSyntax(loadTypeScript)] }) },
   integrations: [
     starlight({
       title: { en: "Learn SQLAlchemy by running it", ru: "SQLAlchemy на практике" },
@@ -45,7 +49,6 @@ export default defineConfig({
       },
       expressiveCode: {
         themes: ["github-dark", "github-light"],
-        plugins: [notebookCells()],
       },
       pagefind: true,
     }),

@@ -6,7 +6,7 @@
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { javascript } from "@codemirror/lang-javascript";
 import { bracketMatching, indentOnInput, syntaxHighlighting } from "@codemirror/language";
-import { type Diagnostic, lintGutter, setDiagnostics } from "@codemirror/lint";
+import { type Diagnostic, setDiagnostics } from "@codemirror/lint";
 import { EditorState } from "@codemirror/state";
 import {
   drawSelection,
@@ -53,7 +53,8 @@ export function createEditor(options: EditorOptions): CellEditor {
         highlightActiveLine(),
         syntaxHighlighting(classHighlighter),
         javascript({ typescript: true }),
-        lintGutter(),
+        // long lines wrap, as the build's static block does (no sideways scrolling in a lesson)
+        EditorView.lineWrapping,
         keymap.of([
           {
             key: "Mod-Enter",

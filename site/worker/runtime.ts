@@ -5,7 +5,7 @@
  * learner's TypeScript, statement and transaction counts, and the registry of engines and sessions.
  */
 import { print, show_error } from "sqlalchemy";
-import { type OutputRecord, setOutputSink } from "sqlalchemy/testing";
+import { ImportError, ModuleNotFoundError, setOutputSink } from "sqlalchemy/testing";
 import {
   DATABASE_URLS,
   type DatabaseAssets,
@@ -14,6 +14,7 @@ import {
   startDatabase,
 } from "./databases.ts";
 import { describeError, locate } from "./errors.ts";
+import { CellSteps, Inspector } from "./inspector.ts";
 import type {
   CellSource,
   CompiledCell,
@@ -24,6 +25,7 @@ import type {
 } from "./protocol.ts";
 import { Registry } from "./registry.ts";
 import { CellScope, cellFunctionSource, type Globals } from "./scope.ts";
+import { cellOutputSink } from "./sink.ts";
 import { compileCell, type TypeScript } from "./transpile.ts";
 import { DEFAULT_MAX_ROWS, displayValue } from "./values.ts";
 
@@ -34,22 +36,6 @@ export interface RuntimeHost {
   loadTypeScript(): Promise<TypeScript>;
   /** Where the bundler put the databases' files. */
   readonly assets?: DatabaseAssets;
-}
-
-/** Python's `ModuleNotFoundError` / `ImportError` for a cell's imports. */
-export class ImportError extends Error {
-  static readonly __module__ = "builtins";
-  constructor(message: string) {
-    super(message);
-    this.name = "ImportError";
-  }
-}
-export class ModuleNotFoundError extends ImportError {
-  static readonly __module__ = "builtins";
-  constructor(message: string) {
-    super(message);
-    this.name = "ModuleNotFoundError";
-  }
 }
 
 const pythonModuleName = (spec: string) => spec.replaceAll("/", ".");
@@ -83,6 +69,8 @@ interface CellOutcome {
 export class KernelRuntime {
   readonly scope = new CellScope();
   readonly registry = new Registry();
+  /** The live inspector's view of the registry's engines and sessions. */
+  readonly inspector = new Inspector();
   /** Cells whose bindings are live in this kernel. */
   readonly ran = new Set<string>();
   database: DatabaseKind | null = null;
@@ -98,6 +86,7 @@ export class KernelRuntime {
   constructor(host: RuntimeHost) {
     this.#host = host;
     ensureSymbols();
+    this.registry.onEngine = (id, engine) => this.inspector.watchEngine(id, engine as never);
     Error.stackTraceLimit = Math.max(Error.stackTraceLimit ?? 10, 64);
   }
 
@@ -157,6 +146,16 @@ export class KernelRuntime {
     return { engines: this.registry.engineStates(nameOf), sessions: this.registry.sessionStates(nameOf) };
   }
 
+  /** The inspector's snapshot of every live session, connection and engine pool (changes nothing). */
+  snapshot() {
+    const nameOf = (value: unknown) => {
+      for (const [name, v] of this.scope.entries()) if (v === value) return name;
+      return undefined;
+    };
+    const { engines, sessions } = this.registry.live();
+    return this.inspector.snapshot(sessions, engines, nameOf);
+  }
+
   async #dispatch(request: KernelRequest): Promise<void> {
     mark(`kernel:${request.type}`);
     switch (request.type) {
@@ -191,6 +190,7 @@ export class KernelRuntime {
     this.scope.clear();
     this.ran.clear();
     this.registry.clear();
+    this.inspector.clear();
   }
 
   #status(reason: "started" | "restarted" | "reset" | "run"): void {
@@ -293,8 +293,13 @@ export class KernelRuntime {
     post({ type: "cell-start", runId, cellId });
     this.registry.cellId = cellId;
     this.registry.resetCounters();
+    this.inspector.takeCounts();
+    const steps = new CellSteps(() => this.snapshot());
+    this.registry.beforeStatement = (statement) => steps.beforeStatement(statement);
     const finish = (ok: boolean, transpileMs: number, runMs: number): CellOutcome => {
+      this.registry.beforeStatement = null;
       const { statements, transactions } = this.registry.resetCounters();
+      post({ type: "inspector", runId, cellId, ...steps.end(() => this.inspector.takeCounts()) });
       post({
         type: "cell-done",
         runId,
@@ -332,20 +337,7 @@ export class KernelRuntime {
       }
     }
 
-    setOutputSink((record: OutputRecord) => {
-      if (record.kind === "print") post({ type: "print", runId, cellId, text: record.text });
-      else
-        post({
-          type: "log",
-          runId,
-          cellId,
-          logger: record.name,
-          level: record.level,
-          message: record.message,
-          text: record.text,
-          ...(record.tag ? { tag: record.tag } : {}),
-        });
-    });
+    setOutputSink(cellOutputSink(post, runId, cellId));
 
     const sourceUrl = `cell-${++this.#evals}-${cellId.replace(/[^\w-]/g, "_")}.js`;
     const writebacks: (() => void)[] = [];

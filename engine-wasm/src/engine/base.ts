@@ -25,12 +25,7 @@ import { type EchoFlag, InstanceLogger } from "../util/log.ts";
 import { defineModule } from "../util/repr.ts";
 import type { CursorResult } from "./cursor.ts";
 import type { DefaultDialect, DefaultExecutionContext } from "./default.ts";
-import type {
-  CompileWithCacheResult,
-  DBAPIConnection,
-  DBAPIParameters,
-  InsertManyValuesBatch,
-} from "./interfaces.ts";
+import type { CompileWithCacheResult, DBAPIConnection, DBAPIParameters } from "./interfaces.ts";
 import type { URL } from "./url.ts";
 
 /** The parameter names of an execution without parameters. */
@@ -81,25 +76,6 @@ const ENGINE_EVENTS = new Set([
 const POOL_EVENTS = new Set(["connect", "first_connect", "checkout", "checkin", "reset", "close"]);
 
 const NO_OPTIONS: ExecutionOptions = Object.freeze({});
-
-/**
- * The statement and parameter sets of insertmanyvalues batches that are each one row of the same
- * statement ("batch not supported"); null otherwise.
- */
-function oneStatementEach(
-  batches: Iterable<InsertManyValuesBatch>,
-): { statement: string; parameters: DBAPIParameters[] } | null {
-  if (!Array.isArray(batches) || batches.length === 0) return null;
-  const list = batches as InsertManyValuesBatch[];
-  const statement = list[0]!.replaced_statement;
-  const parameters: DBAPIParameters[] = new Array(list.length);
-  for (let i = 0; i < list.length; i++) {
-    const b = list[i]!;
-    if (!b.is_downgraded || b.replaced_statement !== statement) return null;
-    parameters[i] = b.replaced_parameters;
-  }
-  return { statement, parameters };
-}
 
 /** `_distill_params_20`: None → [], a dict → [dict], a list of dicts → the list. */
 export function _distill_params_20(params: unknown): readonly Record<string, unknown>[] {
@@ -545,27 +521,18 @@ export class Connection {
     const rows: unknown[][] = [];
     let description: unknown = null;
     const events = this.dispatch.any;
-    const each = !this._echo && !events && sentinels === 0 ? oneStatementEach(batches) : null;
-    if (each !== null && cursor._execute_each) {
-      // one statement per row and nothing looking at each one: the driver loops over the rows
-      const r = cursor._execute_each(each.statement, each.parameters);
-      if (r.error !== undefined)
-        this._handle_dbapi_exception(r.error, each.statement, each.parameters[r.executed], context, false);
-      if (cursor.description) context._insertmanyvalues_rows = r.rows;
-      context.post_exec();
-      return context._setup_result_proxy();
-    }
+    // every batch is one cursor.execute(), seen by the listeners and the log as it runs
     for (const batch of batches) {
       let statement = batch.replaced_statement;
       let params: DBAPIParameters = batch.replaced_parameters;
       if (events) {
         for (const fn of this.dispatch.listeners("before_cursor_execute")) {
-          const r = fn(this, cursor, statement, params, context, false);
+          const r = fn(this, cursor, statement, params, context, true);
           if (Array.isArray(r) && r.length === 2) [statement, params] = r as [string, DBAPIParameters];
         }
       }
       if (this._echo) {
-        this._log_info(statement, "statement");
+        this._log_info(longStatement(statement), "statement");
         const imv = ` ${batch.batchnum}/${batch.total_batches} (${batch.rows_sorted ? "ordered" : "unordered"}${batch.is_downgraded ? "; batch not supported" : ""})`;
         const bracket = batch.batchnum === 1 ? `${stats} (insertmanyvalues)${imv}` : `insertmanyvalues${imv}`;
         if (this.engine.hide_parameters) {
@@ -577,11 +544,11 @@ export class Connection {
       try {
         this.dialect.do_execute(cursor, statement, params, context);
       } catch (err) {
-        this._handle_dbapi_exception(err, statement, params, context, false);
+        this._handle_dbapi_exception(err, longStatement(statement), params, context, false);
       }
       if (events) {
         for (const fn of this.dispatch.listeners("after_cursor_execute"))
-          fn(this, cursor, statement, params, context, false);
+          fn(this, cursor, statement, params, context, true);
       }
       if (cursor.description) {
         description = cursor.description;
@@ -670,6 +637,16 @@ function noKeyCompiled(sql: string, started: number, positional: boolean) {
     statement: null,
     construct_params: () => ({}),
   };
+}
+
+/**
+ * How an insertmanyvalues batch's statement is logged and named in its error (SQLAlchemy's
+ * `sql.util._long_statement`): over 500 characters, the first 250 and the last 100.
+ */
+function longStatement(statement: string): string {
+  const n = statement.length;
+  if (n <= 500) return statement;
+  return `${statement.slice(0, 250)} ... ${n - 350} characters truncated ... ${statement.slice(-100)}`;
 }
 
 /** The `[…] <parameters>` part of the log line: Python's repr of what goes to the driver. */
@@ -839,11 +816,13 @@ let addrSeed = 0x7f3a10000000;
 export class Engine {
   readonly url: URL;
   readonly dialect: DefaultDialect;
-  pool: Pool;
-  readonly logger: InstanceLogger;
+  /** The pool (an accessor, so that OptionEngine can hand out its parent's). */
+  _pool: Pool;
+  readonly logging_name: string | null;
+  logger: InstanceLogger;
   readonly hide_parameters: boolean;
   _execution_options: ExecutionOptions;
-  readonly dispatch: Dispatcher = new Dispatcher();
+  readonly dispatch: Dispatcher;
   /** The compiled-statement cache (SQLAlchemy's LRU of `query_cache_size` entries). */
   _compiled_cache: CompiledCache | null;
   readonly _addr: string;
@@ -859,10 +838,13 @@ export class Engine {
       execution_options?: ExecutionOptions;
       query_cache_size?: number;
     } = {},
+    _parent_dispatch: Dispatcher | null = null,
   ) {
-    this.pool = pool;
+    this._pool = pool;
     this.dialect = dialect;
     this.url = url;
+    this.dispatch = new Dispatcher(_parent_dispatch);
+    this.logging_name = options.logging_name ?? null;
     this.logger = new InstanceLogger(
       options.logging_name ? `sqlalchemy.engine.Engine.${options.logging_name}` : "sqlalchemy.engine.Engine",
       options.echo,
@@ -880,6 +862,13 @@ export class Engine {
   }
   set echo(value: EchoFlag) {
     this.logger.echo = value;
+  }
+
+  get pool(): Pool {
+    return this._pool;
+  }
+  set pool(pool: Pool) {
+    this._pool = pool;
   }
 
   get name(): string {
@@ -932,14 +921,18 @@ export class Engine {
     for (const fn of this.dispatch.listeners("engine_disposed")) fn(this);
   }
 
-  /** A copy of this engine sharing its pool, with extra execution options (SQLAlchemy's OptionEngine). */
-  execution_options(options: Record<string, unknown>): Engine {
-    const copy = Object.create(this) as Engine;
-    (copy as { _execution_options: ExecutionOptions })._execution_options = {
-      ...this._execution_options,
-      ...options,
-    };
-    return copy;
+  /**
+   * An OptionEngine: an Engine with this one's pool, dialect, URL and statement cache, this one's
+   * options updated with `options`, this one's listeners joined to its own, and its own logger.
+   */
+  execution_options(options: Record<string, unknown>): OptionEngine {
+    return new OptionEngine(this, options);
+  }
+
+  /** Updates this engine's default execution options in place. */
+  update_execution_options(options: Record<string, unknown>): void {
+    for (const fn of this.dispatch.listeners("set_engine_execution_options")) fn(this, options);
+    this._execution_options = { ...this._execution_options, ...options };
   }
 
   get_execution_options(): ExecutionOptions {
@@ -965,4 +958,48 @@ export class Engine {
   }
 }
 
-defineModule("sqlalchemy.engine.base", Engine, Connection, Transaction, RootTransaction, NestedTransaction);
+/**
+ * What `Engine.execution_options()` returns (SQLAlchemy's OptionEngine / OptionEngineMixin): the pool
+ * is the parent's, read and replaced through it (dispose() here disposes the parent's pool); events
+ * join one way (the parent's listeners, also those added later, fire here; listeners added here stay
+ * here); the logger is its own, starting with the parent's echo.
+ */
+export class OptionEngine extends Engine {
+  readonly _proxied: Engine;
+
+  constructor(proxied: Engine, execution_options: Record<string, unknown>) {
+    super(
+      proxied.pool,
+      proxied.dialect,
+      proxied.url,
+      {
+        echo: proxied.echo,
+        logging_name: proxied.logging_name,
+        hide_parameters: proxied.hide_parameters,
+        execution_options: proxied._execution_options,
+        query_cache_size: 0,
+      },
+      proxied.dispatch,
+    );
+    this._proxied = proxied;
+    this._compiled_cache = proxied._compiled_cache;
+    this.update_execution_options(execution_options);
+  }
+
+  override get pool(): Pool {
+    return this._proxied.pool;
+  }
+  override set pool(pool: Pool) {
+    this._proxied.pool = pool;
+  }
+}
+
+defineModule(
+  "sqlalchemy.engine.base",
+  Engine,
+  OptionEngine,
+  Connection,
+  Transaction,
+  RootTransaction,
+  NestedTransaction,
+);
