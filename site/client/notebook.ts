@@ -70,6 +70,7 @@ export class Notebook {
     for (const cell of this.cells) attachTwin(cell.el);
     attachShareButton(this.cells);
     void openShared(this.cells);
+    addEventListener("hashchange", () => void openShared(this.cells));
     showProgress(doc);
   }
 
@@ -131,15 +132,6 @@ export class Notebook {
       case "check":
         if (cell instanceof ExerciseView) void this.check(cell);
         return;
-      case "hint":
-        this.#exerciseOf(button)?.hint();
-        return;
-      case "solution":
-        void this.#exerciseOf(button)?.toggleSolution(button);
-        return;
-      case "apply":
-        this.#exerciseOf(button)?.applySolution();
-        return;
     }
   }
 
@@ -173,11 +165,6 @@ export class Notebook {
       .map((id) => this.cells.find((c) => c.id === id))
       .filter((c): c is CellView => !!c)
       .map((c) => c.source());
-  }
-
-  #exerciseOf(el: HTMLElement): ExerciseView | undefined {
-    const box = el.closest("notebook-exercise");
-    return this.cells.find((c): c is ExerciseView => c instanceof ExerciseView && c.el.closest("notebook-exercise") === box);
   }
 
   run(cell: CellView): Promise<unknown> {

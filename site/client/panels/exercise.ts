@@ -22,10 +22,11 @@ interface ExerciseData {
   readonly hints: number;
 }
 
-const button = (action: string, label: string) => {
-  const b = el("button", "nb-button", label) as HTMLButtonElement;
+const button = (action: string, label: string, onClick?: (b: HTMLButtonElement) => void) => {
+  const b = el("button", `nb-button nb-${action}`, label) as HTMLButtonElement;
   b.type = "button";
-  b.dataset.action = action;
+  if (onClick) b.addEventListener("click", () => onClick(b));
+  else b.dataset.action = action; // handled by the notebook (site/client/notebook.ts)
   return b;
 };
 
@@ -58,12 +59,12 @@ export class ExerciseView extends CellView {
     this.#hints = list ? [...list.querySelectorAll<HTMLElement>(":scope > li")] : [];
     for (const h of this.#hints) h.hidden = true;
     const tools = el("div", "nb-exercise-tools");
-    this.#hintButton = button("hint", this.#l.nextHint(0, this.#hints.length));
+    this.#hintButton = button("hint", this.#l.nextHint(0, this.#hints.length), () => this.hint());
     this.#hintButton.hidden = this.#hints.length === 0;
-    const solution = button("solution", this.#l.showSolution);
+    const solution = button("solution", this.#l.showSolution, (b) => void this.toggleSolution(b));
     solution.setAttribute("aria-expanded", "false");
     tools.append(this.#hintButton, " ", solution);
-    this.#solution = el("div", "nb-solution");
+    this.#solution = el("div", "nb-solution-box");
     this.#solution.hidden = true;
     (list ?? this.#result).before(tools);
     tools.after(this.#solution);
@@ -134,7 +135,7 @@ export class ExerciseView extends CellView {
       }
     }
     region.append(pre);
-    const apply = button("apply", this.#l.applySolution);
+    const apply = button("apply", this.#l.applySolution, () => this.applySolution());
     const parts: Node[] = [region, apply];
     if (this.data.twin) {
       const py = el("details", "nb-solution-python");
@@ -151,7 +152,7 @@ export class ExerciseView extends CellView {
   applySolution(): void {
     this.replaceCode(this.data.solution);
     this.#solution.hidden = true;
-    const trigger = this.el.parentElement?.querySelector<HTMLElement>('[data-action="solution"]');
+    const trigger = this.el.parentElement?.querySelector<HTMLElement>("button.nb-solution");
     if (trigger) {
       trigger.setAttribute("aria-expanded", "false");
       trigger.textContent = this.#l.showSolution;
