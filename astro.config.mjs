@@ -7,12 +7,13 @@
  *
  *   BASE_PATH=/learn/ npm run build   # serve from a sub-path
  */
+
+import { satteri } from "@astrojs/markdown-satteri";
 import starlight from "@astrojs/starlight";
 import { defineConfig } from "astro/config";
-import { satteri } from "@astrojs/markdown-satteri";
+import { offline } from "./site/integrations/offline.ts";
 import { notebookSyntax } from "./site/notebook/syntax.ts";
 import { loadTypeScript } from "./site/worker/transpile.ts";
-import { offline } from "./site/integrations/offline.ts";
 
 /** `/learn/` → `/learn`; empty → `/`. */
 const base = `/${(process.env.BASE_PATH ?? "").replace(/^\/+|\/+$/g, "")}`;

@@ -60,7 +60,9 @@ for (const database of ["sqlite", "postgresql"] as const) {
     await expect(result).toContainText("n is the number of rows in points: expected 2, your code has 0", {
       timeout: 60_000,
     });
-    await expect(result).toContainText("one SELECT count(*) is enough: expected 1 statement, your code sent 0");
+    await expect(result).toContainText(
+      "one SELECT count(*) is enough: expected 1 statement, your code sent 0",
+    );
 
     const hints = box.locator("ol > li");
     await expect(hints.nth(0)).toBeHidden();
@@ -84,9 +86,13 @@ for (const database of ["sqlite", "postgresql"] as const) {
     await expect(result).toContainText("All checks pass.", { timeout: 60_000 });
 
     await page.reload();
-    await expect(page.locator('notebook-cell[data-cell-id="count-points"]')).toHaveAttribute("data-solved", "", {
-      timeout: 20_000,
-    });
+    await expect(page.locator('notebook-cell[data-cell-id="count-points"]')).toHaveAttribute(
+      "data-solved",
+      "",
+      {
+        timeout: 20_000,
+      },
+    );
     // The edit (the applied solution) survived the reload too.
     await expect(page.locator('notebook-cell[data-cell-id="count-points"]')).toContainText("scalar()");
     // Completed: every exercise of the page solved.
@@ -94,13 +100,19 @@ for (const database of ["sqlite", "postgresql"] as const) {
     expect(progress.completed).toContain(new URL(page.url()).pathname);
   });
 
-  test(`an answer hard-coded to the visible rows fails the hidden-data check on ${database}`, async ({ page }) => {
+  test(`an answer hard-coded to the visible rows fails the hidden-data check on ${database}`, async ({
+    page,
+  }) => {
     test.setTimeout(120_000);
     const { box, cell } = await open(page, database);
-    await cell.setCode('const n = 2;\nengine.connect().execute(text("SELECT count(*) FROM points")).scalar();\nprint(n);');
+    await cell.setCode(
+      'const n = 2;\nengine.connect().execute(text("SELECT count(*) FROM points")).scalar();\nprint(n);',
+    );
     await box.getByRole("button", { name: /^Check/ }).click();
     const result = box.getByRole("status", { name: /^Check .*result/ });
-    await expect(result).toContainText("expected 5, your code has 2 — on a second data set", { timeout: 60_000 });
+    await expect(result).toContainText("expected 5, your code has 2 — on a second data set", {
+      timeout: 60_000,
+    });
   });
 }
 
@@ -122,7 +134,10 @@ test("a share link carries the edits, runs nothing and overwrites nothing withou
   const theirs = await browser.newContext();
   const other = await theirs.newPage();
   await other.goto(FIXTURE);
-  const mine = new Cell(other, other.getByRole("group", { name: "Count the points" }).locator("notebook-cell"));
+  const mine = new Cell(
+    other,
+    other.getByRole("group", { name: "Count the points" }).locator("notebook-cell"),
+  );
   await mine.setCode("const n = 7;");
   await other.waitForTimeout(500);
   await other.goto("about:blank");
@@ -132,15 +147,21 @@ test("a share link carries the edits, runs nothing and overwrites nothing withou
   await expect(other.getByRole("alert")).toContainText("Nothing has run");
   // Not run, not overwritten.
   await expect(mine.output).toBeHidden();
-  await expect(other.locator('notebook-cell[data-cell-id="count-points"] [data-nb-code]')).toContainText("const n = 7;");
+  await expect(other.locator('notebook-cell[data-cell-id="count-points"] [data-nb-code]')).toContainText(
+    "const n = 7;",
+  );
   await other.getByRole("button", { name: "Discard it" }).click();
   await expect(shared).toHaveCount(0);
-  await expect(other.locator('notebook-cell[data-cell-id="count-points"] [data-nb-code]')).toContainText("const n = 7;");
+  await expect(other.locator('notebook-cell[data-cell-id="count-points"] [data-nb-code]')).toContainText(
+    "const n = 7;",
+  );
   // Again, and keep it this time.
   await other.goto("about:blank");
   await other.goto(url);
   await other.getByRole("button", { name: "Keep the shared code" }).click();
-  await expect(other.locator('notebook-cell[data-cell-id="count-points"] [data-nb-code]')).toContainText("print(n + 1);");
+  await expect(other.locator('notebook-cell[data-cell-id="count-points"] [data-nb-code]')).toContainText(
+    "print(n + 1);",
+  );
   void box;
 
   await other.goto("about:blank");
@@ -149,7 +170,10 @@ test("a share link carries the edits, runs nothing and overwrites nothing withou
   await theirs.close();
 });
 
-test("after the first visit, a reload with no network runs a cell on each database", async ({ page, context }) => {
+test("after the first visit, a reload with no network runs a cell on each database", async ({
+  page,
+  context,
+}) => {
   test.setTimeout(180_000);
   await page.goto(FIXTURE);
   await page.evaluate(async () => {

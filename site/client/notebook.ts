@@ -12,11 +12,11 @@ import { BarView } from "./bar.ts";
 import { cellView } from "./cell-kinds.ts";
 import type { CellView } from "./cell-view.ts";
 import { CompareView } from "./compare.ts";
+import { Kernel, type KernelListener, type RunResult } from "./kernel.ts";
 import { ExerciseView } from "./panels/exercise.ts";
 import { attachTwin } from "./panels/twin.ts";
 import { markCompleted, showProgress } from "./progress.ts";
 import { attachShareButton, openShared } from "./share.ts";
-import { Kernel, type KernelListener, type RunResult } from "./kernel.ts";
 import { type Strings, strings } from "./strings.ts";
 import { takeStartedWorker } from "./worker.ts";
 
@@ -155,7 +155,10 @@ export class Notebook {
   /** Check an exercise: its setup and the learner's code on fresh data, then its checks. */
   check(cell: ExerciseView): Promise<unknown> {
     return this.#enqueue([cell], () =>
-      cell.check((cells, target, onEvent, options) => this.kernel.run(cells, target, onEvent, options), this.#setupOf(cell)),
+      cell.check(
+        (cells, target, onEvent, options) => this.kernel.run(cells, target, onEvent, options),
+        this.#setupOf(cell),
+      ),
     );
   }
 
@@ -170,7 +173,9 @@ export class Notebook {
   run(cell: CellView): Promise<unknown> {
     if (cell instanceof ExerciseView) {
       return this.#enqueue([cell], () =>
-        this.kernel.run([...this.#setupOf(cell), cell.source()], cell.id, this.#router(cell), { fresh: true }),
+        this.kernel.run([...this.#setupOf(cell), cell.source()], cell.id, this.#router(cell), {
+          fresh: true,
+        }),
       );
     }
     const comparison = this.comparisons.find((c) => c.sides.includes(cell));
@@ -184,7 +189,9 @@ export class Notebook {
     if (!last) return Promise.resolve();
     return this.#enqueue(this.linear, async () => {
       for (const cell of this.cells) cell.setRan(false);
-      const result = await this.kernel.run(this.#sequence(last), last.id, this.#router(last), { fresh: true });
+      const result = await this.kernel.run(this.#sequence(last), last.id, this.#router(last), {
+        fresh: true,
+      });
       if (result.ok && !result.restarted) markCompleted(location.pathname);
       return result;
     });

@@ -81,7 +81,12 @@ export class ExerciseView extends CellView {
     this.#result.replaceChildren(el("p", undefined, this.#l.checking));
     const outcome = await checkExercise(
       run,
-      { id: this.id, setup, check: this.data.check, ...(this.data.hidden ? { hidden: this.data.hidden } : {}) },
+      {
+        id: this.id,
+        setup,
+        check: this.data.check,
+        ...(this.data.hidden ? { hidden: this.data.hidden } : {}),
+      },
       this.source(),
       (event) => this.apply(event),
     );
@@ -111,7 +116,9 @@ export class ExerciseView extends CellView {
     next.hidden = false;
     this.#shown++;
     this.#hintButton.textContent =
-      this.#shown < this.#hints.length ? this.#l.nextHint(this.#shown, this.#hints.length) : this.#l.noMoreHints;
+      this.#shown < this.#hints.length
+        ? this.#l.nextHint(this.#shown, this.#hints.length)
+        : this.#l.noMoreHints;
     this.#hintButton.disabled = this.#shown >= this.#hints.length;
   }
 
@@ -130,7 +137,11 @@ export class ExerciseView extends CellView {
     for (const part of diffLines(this.code.replace(/\n?$/, "\n"), this.data.solution.replace(/\n?$/, "\n"))) {
       const mark = part.added ? "+" : part.removed ? "-" : " ";
       for (const line of part.value.replace(/\n$/, "").split("\n")) {
-        const row = el(part.added ? "ins" : part.removed ? "del" : "span", `nb-diff-${mark === "+" ? "add" : mark === "-" ? "del" : "same"}`, `${mark} ${line}\n`);
+        const row = el(
+          part.added ? "ins" : part.removed ? "del" : "span",
+          `nb-diff-${mark === "+" ? "add" : mark === "-" ? "del" : "same"}`,
+          `${mark} ${line}\n`,
+        );
         pre.append(row);
       }
     }
