@@ -228,11 +228,9 @@ test("the editor completes the API from engine-wasm's types, loaded on first foc
         .filter((r) => /api-table/.test(r.name))
         .map((r) => (r as PerformanceResourceTiming).encodedBodySize)[0] ?? 0,
   );
-  test
-    .info()
-    .annotations.push({
-      type: "api-table",
-      description: `${bytes} bytes over the wire, ${Math.round(ms)} ms`,
-    });
+  test.info().annotations.push({
+    type: "api-table",
+    description: `${bytes} bytes over the wire, ${Math.round(ms)} ms`,
+  });
   console.log(`api table: ${bytes} bytes over the wire, loaded in ${Math.round(ms)} ms`);
 });
