@@ -5,7 +5,7 @@
  * learner's TypeScript, statement and transaction counts, and the registry of engines and sessions.
  */
 import { print, show_error } from "sqlalchemy";
-import { ImportError, ModuleNotFoundError, type OutputRecord, setOutputSink } from "sqlalchemy/testing";
+import { ImportError, ModuleNotFoundError, setOutputSink } from "sqlalchemy/testing";
 import {
   DATABASE_URLS,
   type DatabaseAssets,
@@ -25,6 +25,7 @@ import type {
 } from "./protocol.ts";
 import { Registry } from "./registry.ts";
 import { CellScope, cellFunctionSource, type Globals } from "./scope.ts";
+import { cellOutputSink } from "./sink.ts";
 import { compileCell, type TypeScript } from "./transpile.ts";
 import { DEFAULT_MAX_ROWS, displayValue } from "./values.ts";
 
@@ -336,20 +337,7 @@ export class KernelRuntime {
       }
     }
 
-    setOutputSink((record: OutputRecord) => {
-      if (record.kind === "print") post({ type: "print", runId, cellId, text: record.text });
-      else
-        post({
-          type: "log",
-          runId,
-          cellId,
-          logger: record.name,
-          level: record.level,
-          message: record.message,
-          text: record.text,
-          ...(record.tag ? { tag: record.tag } : {}),
-        });
-    });
+    setOutputSink(cellOutputSink(post, runId, cellId));
 
     const sourceUrl = `cell-${++this.#evals}-${cellId.replace(/[^\w-]/g, "_")}.js`;
     const writebacks: (() => void)[] = [];
