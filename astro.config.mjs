@@ -12,6 +12,7 @@ import { defineConfig } from "astro/config";
 import { satteri } from "@astrojs/markdown-satteri";
 import { notebookSyntax } from "./site/notebook/syntax.ts";
 import { loadTypeScript } from "./site/worker/transpile.ts";
+import { offline } from "./site/integrations/offline.ts";
 
 /** `/learn/` → `/learn`; empty → `/`. */
 const base = `/${(process.env.BASE_PATH ?? "").replace(/^\/+|\/+$/g, "")}`;
@@ -43,7 +44,7 @@ export default defineConfig({
           items: [{ autogenerate: { directory: "fundamentals" } }],
         },
       ],
-      customCss: ["./site/styles/notebook.css"],
+      customCss: ["./site/styles/notebook.css", "./site/styles/learn.css"],
       components: {
         MarkdownContent: "./site/components/LessonContent.astro",
       },
@@ -52,6 +53,7 @@ export default defineConfig({
       },
       pagefind: true,
     }),
+    offline(),
   ],
   vite: {
     // Python's class names are the JavaScript class names (`sqlalchemy.exc.ProgrammingError`):

@@ -205,6 +205,13 @@ export class CellView {
     this.#updateReset();
   }
 
+  /** Replace the code by the learner's choice (a solution applied, shared code kept): saved as an edit. */
+  replaceCode(code: string): void {
+    this.#editor?.setCode(code);
+    this.#changed(code);
+    this.flush();
+  }
+
   #changed(code: string): void {
     if (this.#code === this.original && code !== this.original) this.onFirstEdit();
     this.#code = code;
