@@ -77,7 +77,10 @@ async function pass(
   );
   if (setupErrors.length) {
     return {
-      pass: { data, results: [{ ok: false, why: "the cells this exercise needs failed", detail: setupErrors.join("; ") }] },
+      pass: {
+        data,
+        results: [{ ok: false, why: "the cells this exercise needs failed", detail: setupErrors.join("; ") }],
+      },
       events,
     };
   }

@@ -38,7 +38,8 @@ export interface LearnStrings {
 }
 
 const en: LearnStrings = {
-  expectedOutput: (id, db) => `Expected output of ${id}${db ? ` on ${db === "sqlite" ? "SQLite" : "PostgreSQL"}` : ""}`,
+  expectedOutput: (id, db) =>
+    `Expected output of ${id}${db ? ` on ${db === "sqlite" ? "SQLite" : "PostgreSQL"}` : ""}`,
   python: (id) => `Python original of ${id}`,
   typescript: "TypeScript",
   check: (id) => `Check ${id}`,
@@ -75,7 +76,8 @@ const en: LearnStrings = {
 
 const ru: LearnStrings = {
   ...en,
-  expectedOutput: (id, db) => `Ожидаемый вывод ${id}${db ? ` (${db === "sqlite" ? "SQLite" : "PostgreSQL"})` : ""}`,
+  expectedOutput: (id, db) =>
+    `Ожидаемый вывод ${id}${db ? ` (${db === "sqlite" ? "SQLite" : "PostgreSQL"})` : ""}`,
   python: (id) => `Python-оригинал ${id}`,
   check: (id) => `Проверить ${id}`,
   checking: "Проверяю…",
@@ -100,7 +102,8 @@ const ru: LearnStrings = {
   keepShared: "Оставить присланный код",
   discardShared: "Отбросить",
   sharedCorrupt: "Ссылка повреждена или слишком велика; показан ваш код.",
-  storageUnavailable: "Браузер не даёт странице хранить данные: правки и прогресс живут до закрытия страницы.",
+  storageUnavailable:
+    "Браузер не даёт странице хранить данные: правки и прогресс живут до закрытия страницы.",
   resetProgress: "Сбросить прогресс",
   progressOf: (done, total) => `Пройдено уроков: ${done} из ${total}`,
   completed: "пройден",

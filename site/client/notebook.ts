@@ -12,11 +12,11 @@ import { BarView } from "./bar.ts";
 import { cellView } from "./cell-kinds.ts";
 import type { CellView } from "./cell-view.ts";
 import { CompareView } from "./compare.ts";
+import { Kernel, type KernelListener, type RunResult } from "./kernel.ts";
 import { ExerciseView } from "./panels/exercise.ts";
 import { attachTwin } from "./panels/twin.ts";
 import { markCompleted, showProgress } from "./progress.ts";
 import { attachShareButton, openShared } from "./share.ts";
-import { Kernel, type KernelListener, type RunResult } from "./kernel.ts";
 import { type Strings, strings } from "./strings.ts";
 import { takeStartedWorker } from "./worker.ts";
 
@@ -70,6 +70,7 @@ export class Notebook {
     for (const cell of this.cells) attachTwin(cell.el);
     attachShareButton(this.cells);
     void openShared(this.cells);
+    addEventListener("hashchange", () => void openShared(this.cells));
     showProgress(doc);
   }
 
@@ -131,15 +132,6 @@ export class Notebook {
       case "check":
         if (cell instanceof ExerciseView) void this.check(cell);
         return;
-      case "hint":
-        this.#exerciseOf(button)?.hint();
-        return;
-      case "solution":
-        void this.#exerciseOf(button)?.toggleSolution(button);
-        return;
-      case "apply":
-        this.#exerciseOf(button)?.applySolution();
-        return;
     }
   }
 
@@ -163,7 +155,10 @@ export class Notebook {
   /** Check an exercise: its setup and the learner's code on fresh data, then its checks. */
   check(cell: ExerciseView): Promise<unknown> {
     return this.#enqueue([cell], () =>
-      cell.check((cells, target, onEvent, options) => this.kernel.run(cells, target, onEvent, options), this.#setupOf(cell)),
+      cell.check(
+        (cells, target, onEvent, options) => this.kernel.run(cells, target, onEvent, options),
+        this.#setupOf(cell),
+      ),
     );
   }
 
@@ -175,15 +170,12 @@ export class Notebook {
       .map((c) => c.source());
   }
 
-  #exerciseOf(el: HTMLElement): ExerciseView | undefined {
-    const box = el.closest("notebook-exercise");
-    return this.cells.find((c): c is ExerciseView => c instanceof ExerciseView && c.el.closest("notebook-exercise") === box);
-  }
-
   run(cell: CellView): Promise<unknown> {
     if (cell instanceof ExerciseView) {
       return this.#enqueue([cell], () =>
-        this.kernel.run([...this.#setupOf(cell), cell.source()], cell.id, this.#router(cell), { fresh: true }),
+        this.kernel.run([...this.#setupOf(cell), cell.source()], cell.id, this.#router(cell), {
+          fresh: true,
+        }),
       );
     }
     const comparison = this.comparisons.find((c) => c.sides.includes(cell));
@@ -197,7 +189,9 @@ export class Notebook {
     if (!last) return Promise.resolve();
     return this.#enqueue(this.linear, async () => {
       for (const cell of this.cells) cell.setRan(false);
-      const result = await this.kernel.run(this.#sequence(last), last.id, this.#router(last), { fresh: true });
+      const result = await this.kernel.run(this.#sequence(last), last.id, this.#router(last), {
+        fresh: true,
+      });
       if (result.ok && !result.restarted) markCompleted(location.pathname);
       return result;
     });

@@ -15,7 +15,8 @@ export function registerOffline(): void {
       registration.addEventListener("updatefound", () => {
         const worker = registration.installing;
         worker?.addEventListener("statechange", () => {
-          if (worker.state === "installed" && hadController) notify(learnStrings(document.documentElement.lang).newVersion);
+          if (worker.state === "installed" && hadController)
+            notify(learnStrings(document.documentElement.lang).newVersion);
         });
       });
     },

@@ -108,7 +108,9 @@ export function showProgress(doc: Document): void {
   const p = loadProgress();
   const l = learnStrings(doc.documentElement.lang);
   const done = new Set(p.completed);
-  const links = [...doc.querySelectorAll<HTMLAnchorElement>("nav.sidebar a[href], #starlight__sidebar a[href]")];
+  const links = [
+    ...doc.querySelectorAll<HTMLAnchorElement>("nav.sidebar a[href], #starlight__sidebar a[href]"),
+  ];
   for (const a of links) {
     const path = norm(new URL(a.href, location.href).pathname);
     const mark = a.querySelector(".nb-done");
@@ -133,7 +135,10 @@ export function showProgress(doc: Document): void {
     const total = Number(summary.dataset.total ?? 0);
     const lessons = (summary.dataset.lessons ?? "").split(" ").filter(Boolean);
     const count = lessons.filter((x) => done.has(norm(x))).length;
-    summary.querySelector("[data-nb-progress-text]")!.textContent = l.progressOf(count, total || lessons.length);
+    summary.querySelector("[data-nb-progress-text]")!.textContent = l.progressOf(
+      count,
+      total || lessons.length,
+    );
     summary.hidden = false;
   }
 }

@@ -40,7 +40,10 @@ export async function decodeShare(hash: string): Promise<Decoded | null> {
   try {
     const bytes = await pipe(fromBase64Url(body), new DecompressionStream("deflate-raw"));
     if (bytes.length > MAX_DECODED) return { ok: false };
-    const data = JSON.parse(new TextDecoder().decode(bytes)) as { v?: number; cells?: Record<string, unknown> };
+    const data = JSON.parse(new TextDecoder().decode(bytes)) as {
+      v?: number;
+      cells?: Record<string, unknown>;
+    };
     if (data.v !== 1 || !data.cells || typeof data.cells !== "object") return { ok: false };
     const cells: Record<string, string> = {};
     for (const [id, code] of Object.entries(data.cells)) if (typeof code === "string") cells[id] = code;

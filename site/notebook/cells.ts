@@ -198,10 +198,17 @@ export function lessonFromTree(file: string, root: MdNode): LessonCells {
     if (ids.has(def.id)) fail(`duplicate id "${def.id}" (first used on line ${ids.get(def.id)})`);
     for (const ref of def.setup) {
       const c = cells.find((x) => x.id === ref);
-      if (!c || c.kind === "exercise") fail(`<Exercise setup="${def.setup.join(" ")}">: no cell "${ref}" before it`);
+      if (!c || c.kind === "exercise")
+        fail(`<Exercise setup="${def.setup.join(" ")}">: no cell "${ref}" before it`);
     }
     ids.set(def.id, line);
-    cells.push({ id: def.id, kind: "exercise", code: def.starter, line: fenceLine(node) ?? line, exercise: exercises.length });
+    cells.push({
+      id: def.id,
+      kind: "exercise",
+      code: def.starter,
+      line: fenceLine(node) ?? line,
+      exercise: exercises.length,
+    });
     exercises.push(def);
   };
 
@@ -249,7 +256,11 @@ export function lessonFromTree(file: string, root: MdNode): LessonCells {
 /** Line of an exercise's ```ts exercise fence (the page's exercise cell is rendered there). */
 function fenceLine(node: MdNode): number | undefined {
   for (const child of node.children ?? []) {
-    if (child.type === "code" && (child.lang === "ts" || child.lang === "typescript") && child.meta?.trim() === "exercise") {
+    if (
+      child.type === "code" &&
+      (child.lang === "ts" || child.lang === "typescript") &&
+      child.meta?.trim() === "exercise"
+    ) {
       return child.position?.start.line;
     }
     const inner = fenceLine(child);

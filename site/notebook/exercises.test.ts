@@ -23,7 +23,10 @@ function files(dir: string): string[] {
 }
 
 const lessons = files(join(root, "lessons"))
-  .map((file) => ({ name: relative(root, file), ...parseLessonCells(relative(root, file), readFileSync(file, "utf8")) }))
+  .map((file) => ({
+    name: relative(root, file),
+    ...parseLessonCells(relative(root, file), readFileSync(file, "utf8")),
+  }))
   .filter((l) => l.exercises.length > 0);
 
 function kernel(): { runtime: KernelRuntime; run: RunFn } {
@@ -83,7 +86,10 @@ describe.each<DatabaseKind>(["sqlite", "postgresql"])("exercises on %s", (databa
   const fixtureSpec = () => spec(fixture, 0);
 
   it("a failed check says what was expected and what the code did", async () => {
-    const out = await checkExercise(k.run, fixtureSpec(), { id: "count-points", code: "const n = 0;\nprint(n);" });
+    const out = await checkExercise(k.run, fixtureSpec(), {
+      id: "count-points",
+      code: "const n = 0;\nprint(n);",
+    });
     expect(out.pass.data).toBe("visible");
     expect(out.pass.results).toEqual([
       { ok: false, why: "n is the number of rows in points", detail: "expected 2, your code has 0" },
@@ -96,7 +102,8 @@ describe.each<DatabaseKind>(["sqlite", "postgresql"])("exercises on %s", (databa
   }, 60_000);
 
   it("an answer hard-coded to the visible rows fails on the hidden data", async () => {
-    const code = 'const n = 2;\nengine.connect().execute(text("SELECT count(*) FROM points")).scalar();\nprint(n);';
+    const code =
+      'const n = 2;\nengine.connect().execute(text("SELECT count(*) FROM points")).scalar();\nprint(n);';
     const out = await checkExercise(k.run, fixtureSpec(), { id: "count-points", code });
     expect(out.ok).toBe(false);
     expect(out.pass.data).toBe("hidden");
@@ -115,7 +122,8 @@ describe.each<DatabaseKind>(["sqlite", "postgresql"])("exercises on %s", (databa
     expect(out.pass.results[1]).toEqual({
       ok: false,
       why: "one SELECT count(*) is enough",
-      detail: "expected 1 statement, your code sent 3; expected 1 SELECT, your code sent 3 SELECT (SELECT, SELECT, SELECT)",
+      detail:
+        "expected 1 statement, your code sent 3; expected 1 SELECT, your code sent 3 SELECT (SELECT, SELECT, SELECT)",
     });
   }, 60_000);
 });

@@ -12,6 +12,7 @@
 import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { MdastPluginDefinition } from "satteri";
+import { learnStrings } from "../client/learn-strings.ts";
 import { strings } from "../client/strings.ts";
 import type { TypeScript } from "../worker/transpile.ts";
 import {
@@ -23,7 +24,6 @@ import {
   lessonFromTree,
   type MdNode,
 } from "./cells.ts";
-import { learnStrings } from "../client/learn-strings.ts";
 import {
   type Companions,
   type ExerciseDef,
@@ -175,7 +175,12 @@ function expectedMarkup(fence: MdNode, cellId: string, lang?: string): Jsx {
  * Cells without a Python twin and without `twin="none: …"`: a build error where the lesson's
  * frontmatter says `twins: required`, a warning elsewhere (lessons written before twins existed).
  */
-function checkTwins(file: string, lesson: LessonCells, companions: Map<number, Companions>, required: boolean) {
+function checkTwins(
+  file: string,
+  lesson: LessonCells,
+  companions: Map<number, Companions>,
+  required: boolean,
+) {
   const missing = lesson.cells.filter(
     (c) => c.kind !== "exercise" && !c.noTwin && !companions.get(c.line)?.twin,
   );
@@ -232,11 +237,19 @@ export function notebookSyntax(loadTypeScript: () => Promise<TypeScript>): Mdast
         compiled.set(cell.line, JSON.stringify(result.compiled));
       }
       for (const ex of lesson.exercises) {
-        for (const [role, code] of [["solution", ex.solution], ["check", ex.check], ["hidden", ex.hidden]] as const) {
+        for (const [role, code] of [
+          ["solution", ex.solution],
+          ["check", ex.check],
+          ["hidden", ex.hidden],
+        ] as const) {
           if (code === undefined) continue;
           const result = CELL_KINDS.typescript.compile(code, { ts });
           if (!("ok" in result)) {
-            throw new LessonCellError(file, ex.line, `exercise "${ex.id}": its ${role} does not compile: ${result.message} (line ${result.line}:${result.column})`);
+            throw new LessonCellError(
+              file,
+              ex.line,
+              `exercise "${ex.id}": its ${role} does not compile: ${result.message} (line ${result.line}:${result.column})`,
+            );
           }
         }
       }
@@ -278,7 +291,10 @@ export function notebookSyntax(loadTypeScript: () => Promise<TypeScript>): Mdast
       const twin = doc.companions.get(line)?.twin?.code;
       ctx.replaceNode(
         node,
-        cellMarkup(cell, fence, json, doc.lang, { ...(twin !== undefined ? { twin } : {}), ...(exercise ? { exercise } : {}) }) as never,
+        cellMarkup(cell, fence, json, doc.lang, {
+          ...(twin !== undefined ? { twin } : {}),
+          ...(exercise ? { exercise } : {}),
+        }) as never,
       );
     },
   };

@@ -18,7 +18,11 @@ export interface Observed {
   /** Its `print()` lines. */
   readonly prints: readonly string[];
   /** Each statement of the echo log in order: its SQL and its kind (first keyword, `BEGIN`, `COMMIT`…). */
-  readonly statements: readonly { readonly kind: string; readonly sql: string; readonly transaction: boolean }[];
+  readonly statements: readonly {
+    readonly kind: string;
+    readonly sql: string;
+    readonly transaction: boolean;
+  }[];
   /** The exception it did not catch. */
   readonly error?: { readonly name: string; readonly message: string };
 }
@@ -46,7 +50,14 @@ export function pyEqual(a: unknown, b: unknown): boolean {
     return x.length === y.length && x.every((v, i) => pyEqual(v, y[i]));
   }
   if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
-  if (typeof a === "object" && typeof b === "object" && a && b && a.constructor === Object && b.constructor === Object) {
+  if (
+    typeof a === "object" &&
+    typeof b === "object" &&
+    a &&
+    b &&
+    a.constructor === Object &&
+    b.constructor === Object
+  ) {
     const ka = Object.keys(a);
     const kb = Object.keys(b);
     return (
@@ -64,7 +75,12 @@ const show = (v: unknown) => {
     return String(v);
   }
 };
-const normalSql = (sql: string) => sql.replace(/\s+/g, " ").trim().replace(/\s*([(),])\s*/g, "$1").toLowerCase();
+const normalSql = (sql: string) =>
+  sql
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/\s*([(),])\s*/g, "$1")
+    .toLowerCase();
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 export class Check {
@@ -113,7 +129,11 @@ export class Check {
 
   /** Values equal as Python's `==` says. */
   equal(actual: unknown, expected: unknown, why: string): void {
-    this.#add(pyEqual(actual, expected), why, () => `expected ${show(expected)}, your code has ${show(actual)}`);
+    this.#add(
+      pyEqual(actual, expected),
+      why,
+      () => `expected ${show(expected)}, your code has ${show(actual)}`,
+    );
   }
 
   /** The SQL the learner's code sent: how many statements, their kinds in order, one statement's SQL. */
@@ -126,7 +146,9 @@ export class Check {
     }
     if (expect.kinds) {
       const kinds = expect.kinds.map((k) => k.toUpperCase());
-      const withTransactions = kinds.some((k) => ["BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"].includes(k));
+      const withTransactions = kinds.some((k) =>
+        ["BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"].includes(k),
+      );
       const got = (withTransactions ? all : sent).map((s) => s.kind);
       if (got.join(" ") !== kinds.join(" ")) {
         const counts = (list: string[]) =>
@@ -164,7 +186,11 @@ export class Check {
     try {
       st = inspect(obj) as Record<string, unknown>;
     } catch (e) {
-      this.#add(false, why, () => `expected a mapped object, your code has ${show(obj)} (${(e as Error).message})`);
+      this.#add(
+        false,
+        why,
+        () => `expected a mapped object, your code has ${show(obj)} (${(e as Error).message})`,
+      );
       return;
     }
     const problems: string[] = [];
@@ -189,7 +215,9 @@ export class Check {
   raises(name: string, why: string): void {
     const e = this.#observed.error;
     this.#add(e?.name === name, why, () =>
-      e ? `expected ${name}, your code raised ${e.name}: ${e.message.split("\n")[0]}` : `expected ${name}, your code raised nothing`,
+      e
+        ? `expected ${name}, your code raised ${e.name}: ${e.message.split("\n")[0]}`
+        : `expected ${name}, your code raised nothing`,
     );
   }
 
@@ -202,7 +230,9 @@ export class Check {
       return;
     }
     if (expect.checkedout !== undefined && pool.checkedout() !== expect.checkedout) {
-      problems.push(`expected ${plural(expect.checkedout, "connection")} checked out, there are ${pool.checkedout()}`);
+      problems.push(
+        `expected ${plural(expect.checkedout, "connection")} checked out, there are ${pool.checkedout()}`,
+      );
     }
     if (expect.overflow !== undefined && pool.overflow?.() !== expect.overflow) {
       problems.push(`expected overflow ${expect.overflow}, it is ${pool.overflow?.()}`);

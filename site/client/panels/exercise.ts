@@ -22,10 +22,11 @@ interface ExerciseData {
   readonly hints: number;
 }
 
-const button = (action: string, label: string) => {
-  const b = el("button", "nb-button", label) as HTMLButtonElement;
+const button = (action: string, label: string, onClick?: (b: HTMLButtonElement) => void) => {
+  const b = el("button", `nb-button nb-${action}`, label) as HTMLButtonElement;
   b.type = "button";
-  b.dataset.action = action;
+  if (onClick) b.addEventListener("click", () => onClick(b));
+  else b.dataset.action = action; // handled by the notebook (site/client/notebook.ts)
   return b;
 };
 
@@ -58,12 +59,12 @@ export class ExerciseView extends CellView {
     this.#hints = list ? [...list.querySelectorAll<HTMLElement>(":scope > li")] : [];
     for (const h of this.#hints) h.hidden = true;
     const tools = el("div", "nb-exercise-tools");
-    this.#hintButton = button("hint", this.#l.nextHint(0, this.#hints.length));
+    this.#hintButton = button("hint", this.#l.nextHint(0, this.#hints.length), () => this.hint());
     this.#hintButton.hidden = this.#hints.length === 0;
-    const solution = button("solution", this.#l.showSolution);
+    const solution = button("solution", this.#l.showSolution, (b) => void this.toggleSolution(b));
     solution.setAttribute("aria-expanded", "false");
     tools.append(this.#hintButton, " ", solution);
-    this.#solution = el("div", "nb-solution");
+    this.#solution = el("div", "nb-solution-box");
     this.#solution.hidden = true;
     (list ?? this.#result).before(tools);
     tools.after(this.#solution);
@@ -80,7 +81,12 @@ export class ExerciseView extends CellView {
     this.#result.replaceChildren(el("p", undefined, this.#l.checking));
     const outcome = await checkExercise(
       run,
-      { id: this.id, setup, check: this.data.check, ...(this.data.hidden ? { hidden: this.data.hidden } : {}) },
+      {
+        id: this.id,
+        setup,
+        check: this.data.check,
+        ...(this.data.hidden ? { hidden: this.data.hidden } : {}),
+      },
       this.source(),
       (event) => this.apply(event),
     );
@@ -110,7 +116,9 @@ export class ExerciseView extends CellView {
     next.hidden = false;
     this.#shown++;
     this.#hintButton.textContent =
-      this.#shown < this.#hints.length ? this.#l.nextHint(this.#shown, this.#hints.length) : this.#l.noMoreHints;
+      this.#shown < this.#hints.length
+        ? this.#l.nextHint(this.#shown, this.#hints.length)
+        : this.#l.noMoreHints;
     this.#hintButton.disabled = this.#shown >= this.#hints.length;
   }
 
@@ -129,12 +137,16 @@ export class ExerciseView extends CellView {
     for (const part of diffLines(this.code.replace(/\n?$/, "\n"), this.data.solution.replace(/\n?$/, "\n"))) {
       const mark = part.added ? "+" : part.removed ? "-" : " ";
       for (const line of part.value.replace(/\n$/, "").split("\n")) {
-        const row = el(part.added ? "ins" : part.removed ? "del" : "span", `nb-diff-${mark === "+" ? "add" : mark === "-" ? "del" : "same"}`, `${mark} ${line}\n`);
+        const row = el(
+          part.added ? "ins" : part.removed ? "del" : "span",
+          `nb-diff-${mark === "+" ? "add" : mark === "-" ? "del" : "same"}`,
+          `${mark} ${line}\n`,
+        );
         pre.append(row);
       }
     }
     region.append(pre);
-    const apply = button("apply", this.#l.applySolution);
+    const apply = button("apply", this.#l.applySolution, () => this.applySolution());
     const parts: Node[] = [region, apply];
     if (this.data.twin) {
       const py = el("details", "nb-solution-python");
@@ -151,7 +163,7 @@ export class ExerciseView extends CellView {
   applySolution(): void {
     this.replaceCode(this.data.solution);
     this.#solution.hidden = true;
-    const trigger = this.el.parentElement?.querySelector<HTMLElement>('[data-action="solution"]');
+    const trigger = this.el.parentElement?.querySelector<HTMLElement>("button.nb-solution");
     if (trigger) {
       trigger.setAttribute("aria-expanded", "false");
       trigger.textContent = this.#l.showSolution;
