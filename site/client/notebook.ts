@@ -14,6 +14,9 @@ import type { CellView } from "./cell-view.ts";
 import { CompareView } from "./compare.ts";
 import { Kernel, type KernelListener, type RunResult } from "./kernel.ts";
 import { FrameBatch } from "./output-batch.ts";
+import { ExerciseView } from "./panels/exercise.ts";
+import { attachTwin } from "./panels/twin.ts";
+import { markCompleted, showProgress } from "./progress.ts";
 import {
   blockedNotice,
   crashNotice,
@@ -23,6 +26,7 @@ import {
   unavailableNotice,
 } from "./run-notices.ts";
 import { clearRunning, crashedCell, markRunning } from "./running-cell.ts";
+import { attachShareButton, openShared } from "./share.ts";
 import { onStorageLost } from "./storage.ts";
 import { type Strings, strings } from "./strings.ts";
 import { takeStartedWorker } from "./worker.ts";
@@ -55,7 +59,8 @@ export class Notebook {
     this.#s = strings(doc.documentElement.lang);
     this.bar = new BarView(doc.querySelector<HTMLElement>("notebook-bar"), this.#s);
     this.cells = [...doc.querySelectorAll<HTMLElement>("notebook-cell")].map((el) => cellView(el, this.#s));
-    this.linear = this.cells.filter((c) => !c.side);
+    // Exercises stand apart too: a learner's unfinished answer never runs before later cells.
+    this.linear = this.cells.filter((c) => !c.side && !(c instanceof ExerciseView));
     this.comparisons = [...doc.querySelectorAll<HTMLElement>("notebook-compare")].map(
       (el) =>
         new CompareView(
@@ -82,6 +87,11 @@ export class Notebook {
     const crashedId = crashedCell();
     const crashed = this.cells.find((c) => c.id === crashedId);
     if (crashed) crashNotice(crashed.output.region, this.#s);
+    for (const cell of this.cells) attachTwin(cell.el);
+    attachShareButton(this.cells);
+    void openShared(this.cells);
+    addEventListener("hashchange", () => void openShared(this.cells));
+    showProgress(doc);
   }
 
   /**
@@ -139,6 +149,9 @@ export class Notebook {
       case "restart":
         void this.restart();
         return;
+      case "check":
+        if (cell instanceof ExerciseView) void this.check(cell);
+        return;
     }
   }
 
@@ -159,8 +172,33 @@ export class Notebook {
     void this.kernel.restart(database);
   }
 
+  /** Check an exercise: its setup and the learner's code on fresh data, then its checks. */
+  check(cell: ExerciseView): Promise<unknown> {
+    return this.#enqueue([cell], () =>
+      cell.check(
+        (cells, target, onEvent, options) => this.kernel.run(cells, target, onEvent, options),
+        this.#setupOf(cell),
+      ),
+    );
+  }
+
+  #setupOf(cell: ExerciseView): CellSource[] {
+    return cell
+      .setupIds()
+      .map((id) => this.cells.find((c) => c.id === id))
+      .filter((c): c is CellView => !!c)
+      .map((c) => c.source());
+  }
+
   run(cell: CellView, alone = false): Promise<unknown> {
     if (this.#queued.has(cell)) return Promise.resolve(); // already queued or running
+    if (cell instanceof ExerciseView) {
+      return this.#enqueue([cell], () =>
+        this.kernel.run([...this.#setupOf(cell), cell.source()], cell.id, this.#router(cell), {
+          fresh: true,
+        }),
+      );
+    }
     const comparison = this.comparisons.find((c) => c.sides.includes(cell));
     if (comparison) return this.#enqueue([cell], () => this.#runSide(comparison, cell));
     return this.#enqueue([cell], () =>
@@ -174,7 +212,11 @@ export class Notebook {
     if (!last) return Promise.resolve();
     return this.#enqueue(this.linear, async () => {
       for (const cell of this.cells) cell.setRan(false);
-      return this.kernel.run(this.#sequence(last), last.id, this.#router(last), { fresh: true });
+      const result = await this.kernel.run(this.#sequence(last), last.id, this.#router(last), {
+        fresh: true,
+      });
+      if (result.ok && !result.restarted) markCompleted(location.pathname);
+      return result;
     });
   }
 
