@@ -12,6 +12,10 @@ import { expect, type Page, test } from "@playwright/test";
 import { type Cell, type Database, LessonPage } from "./pages/lesson.ts";
 
 const LESSON = "fundamentals/engine/";
+
+// The cases are the kernel's and the page's: the site's offline service worker (which precaches
+// every file and answers from there) is kept out, so that a blocked download stays blocked.
+test.use({ serviceWorkers: "block" });
 /**
  * The longest gap between frames allowed while a cell runs. On a machine shared by many processes
  * an idle page already misses frames: `E2E_FRAME_GAP_MS` raises the bound there (CI uses 100).
