@@ -2,7 +2,7 @@
  * Relationships (lazy / selectin / joined loading, statement counts as in transcript 39, cascades)
  * and AsyncSession (MissingGreenlet on expired attributes, the ways out) on both databases.
  */
-import { create_engine, event, ForeignKey, String as StringType, select } from "sqlalchemy";
+import { create_engine, event, ForeignKey, String as StringType, select, str } from "sqlalchemy";
 import { InvalidRequestError, MissingGreenlet } from "sqlalchemy/exc";
 import { AsyncAttrs, AsyncSession, async_sessionmaker, create_async_engine } from "sqlalchemy/ext/asyncio";
 import {
@@ -221,6 +221,58 @@ eachDatabase("AsyncSession", ({ asyncUrl }) => {
     }
     await writer.rollback();
     await writer.close();
+    await engine.dispose();
+  });
+
+  it("every IO the async API reaches without await raises MissingGreenlet at the driver, after the log", async () => {
+    const engine = create_async_engine(asyncUrl, { echo: true });
+    await engine.begin(async (conn) => conn.run_sync((c) => Base.metadata.create_all(c)));
+    const MESSAGE =
+      "greenlet_spawn has not been called; can't call await_only() here. Was IO attempted in an unexpected place? (Background on this error at: https://sqlalche.me/e/20/xd2s)";
+    const raised = (fn: () => unknown): Error => {
+      try {
+        fn();
+      } catch (err) {
+        return err as Error;
+      }
+      throw new Error("nothing raised");
+    };
+    await using session = new AsyncSession(engine);
+    const u = new User({ name: "s", addresses: [new Address({ email: "s@x" })] });
+    session.add(u);
+    await session.commit();
+    // an expired attribute
+    out.clear();
+    const expired = raised(() => u.name);
+    expect(expired).toBeInstanceOf(MissingGreenlet);
+    expect(str(expired)).toBe(MESSAGE);
+    expect(out.sql()[0]).toBe("BEGIN (implicit)");
+    expect(out.sql()[1]!.startsWith("SELECT user_account.id AS user_account_id")).toBe(true);
+    await session.refresh(u);
+    // a lazy load
+    out.clear();
+    const lazy = raised(() => u.addresses);
+    expect(lazy).toBeInstanceOf(MissingGreenlet);
+    expect(str(lazy)).toBe(MESSAGE);
+    expect(out.sql()[0]!.startsWith("SELECT address.id AS address_id")).toBe(true);
+    const [a] = await u.awaitable_attrs.addresses;
+    // a many-to-one found in the identity map needs no IO
+    expect((a as Address).user).toBe(u);
+    // sync calls on sync_session that do IO
+    const sync = session.sync_session;
+    out.clear();
+    const viaExecute = raised(() => sync.execute(select(User_.name)));
+    expect(viaExecute).toBeInstanceOf(MissingGreenlet);
+    expect(str(viaExecute)).toBe(MESSAGE);
+    expect(out.sql()[0]).toBe("SELECT user_account.name \nFROM user_account");
+    sync.expunge_all();
+    expect(raised(() => sync.get(User, 1))).toBeInstanceOf(MissingGreenlet);
+    sync.add(new User({ name: "t" }));
+    expect(raised(() => sync.flush())).toBeInstanceOf(MissingGreenlet);
+    await session.rollback();
+    // awaited, the same work runs
+    expect(((await session.get(User, 1)) as User).name).toBe("s");
+    expect((await session.scalars(select(User_.name))).all()).toEqual(["s"]);
     await engine.dispose();
   });
 });

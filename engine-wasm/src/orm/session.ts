@@ -278,11 +278,8 @@ export class Session implements SessionLike {
   _transaction: SessionTransaction | null = null;
   _flushing = false;
   private _no_autoflush_depth = 0;
-  /** Set by AsyncSession: lazy loads raise MissingGreenlet, as they do without a greenlet. */
-  _is_asyncio = false;
+  /** The AsyncSession proxying this session, if any. */
   _async_provider: unknown = null;
-  /** Set while awaitable_attrs runs a load (the one place IO is allowed under asyncio). */
-  _greenlet_allowed = false;
 
   constructor(bind?: unknown, options: SessionOptions = {}) {
     if (

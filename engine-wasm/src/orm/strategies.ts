@@ -14,7 +14,7 @@ import type { AttributeImpl } from "./attributes.ts";
 import { stateOf } from "./attributes.ts";
 import { NO_VALUE } from "./base.ts";
 import { type EntityDesc, execute_orm_statement, type ORMResult, strategyFor } from "./context.ts";
-import { check_greenlet, type LoadContext, load_on_pk_identity, set_committed_value } from "./loading.ts";
+import { type LoadContext, load_on_pk_identity, set_committed_value } from "./loading.ts";
 import type { RelationshipProperty } from "./relationships.ts";
 import type { Session } from "./session.ts";
 import type { InstanceState } from "./state.ts";
@@ -68,8 +68,7 @@ export function lazy_load(session: Session, state: InstanceState, impl: Attribut
       obj = session._identity_lookup(target, pk);
       if (obj && stateOf(obj)._deleted) obj = null;
       if (!obj) {
-        const loaded = withGreenletCheck(session, () => load_on_pk_identity(session, target, pk));
-        obj = loaded;
+        obj = load_on_pk_identity(session, target, pk);
       }
     } else {
       const crit = and_(...prop.synchronize_pairs.map(([one], i) => one.eq(values[i])));
@@ -77,9 +76,7 @@ export function lazy_load(session: Session, state: InstanceState, impl: Attribut
         .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL)
         .where(crit)
         .options(new _OrmLoadTag("lazy"));
-      obj = (execute_orm_statement(session, stmt, null, {}, { greenlet_check: true }) as ORMResult)
-        .scalars()
-        .first() as object | null;
+      obj = (execute_orm_statement(session, stmt, null, {}) as ORMResult).scalars().first() as object | null;
     }
     set_committed_value(state, prop, obj);
     return obj;
@@ -105,7 +102,7 @@ export function lazy_load(session: Session, state: InstanceState, impl: Attribut
   const ob = orderBy(prop);
   if (ob.length) stmt = stmt.order_by(...ob);
   stmt = stmt.options(new _OrmLoadTag("lazy"), ...subOptions(state.load_options as Load[], prop));
-  const result = execute_orm_statement(session, stmt, null, {}, { greenlet_check: true }) as ORMResult;
+  const result = execute_orm_statement(session, stmt, null, {}) as ORMResult;
   const children = result.scalars().all() as object[];
   set_committed_value(state, prop, children);
   return state.dict[prop.key];
@@ -130,12 +127,6 @@ export function passive_identity_lookup(
   if (!prop.synchronize_pairs.every(([one]) => target.primary_key.includes(one))) return NO_VALUE;
   const pk = target.primary_key.map((c) => values[prop.synchronize_pairs.findIndex(([one]) => one === c)]);
   return session._identity_lookup(target, pk) ?? NO_VALUE;
-}
-
-function withGreenletCheck<T>(session: Session, fn: () => T): T {
-  const result = fn();
-  check_greenlet(session);
-  return result;
 }
 
 /** Loader options below `prop`, re-rooted for a query of `prop`'s target. */

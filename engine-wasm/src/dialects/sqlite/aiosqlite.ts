@@ -3,10 +3,15 @@
  * (its errors are `sqlite3`'s), used by the async engine.
  */
 import type { DBAPIModule } from "../../engine/interfaces.ts";
+import { await_only } from "../../util/concurrency.ts";
 import { connectSqlite } from "./pysqlite.ts";
 
 export const aiosqlite: DBAPIModule = {
   name: "aiosqlite",
   paramstyle: "qmark",
-  connect: (args) => connectSqlite(args, "aiosqlite"),
+  connect: (args) => {
+    const conn = connectSqlite(args, "aiosqlite");
+    conn.hooks.beforeExecute = await_only;
+    return conn;
+  },
 };
