@@ -22,8 +22,8 @@ import {
   resolveFile,
   startSqlite,
 } from "../src/dialects/sqlite/runtime.ts";
-import { Decimal, date, datetime, tuple } from "../src/util/pytypes.ts";
 import { greenlet_spawn } from "../src/util/concurrency.ts";
+import { Decimal, date, datetime, tuple } from "../src/util/pytypes.ts";
 import { qualifiedErrorName } from "../src/util/repr.ts";
 
 const connect = (database: string) => sqlite3.connect({ database }) as Connection;
