@@ -24,7 +24,7 @@ import { type CompiledCache, LRUCache, mergeOptions } from "../util/collections.
 import { type EchoFlag, InstanceLogger } from "../util/log.ts";
 import { defineModule } from "../util/repr.ts";
 import type { CursorResult } from "./cursor.ts";
-import { type DefaultDialect, DefaultExecutionContext } from "./default.ts";
+import type { DefaultDialect, DefaultExecutionContext } from "./default.ts";
 import type {
   CompileWithCacheResult,
   DBAPIConnection,
@@ -327,7 +327,7 @@ export class Connection {
   private _execute_internal_no_key(sql: string): void {
     const started = performance.now();
     const compiled = noKeyCompiled(sql, started, this.dialect.positional);
-    const ctx = DefaultExecutionContext._init_compiled(
+    const ctx = this.dialect.execution_ctx_cls._init_compiled(
       this.dialect,
       this,
       this.connection.dbapi_connection!,
@@ -399,7 +399,7 @@ export class Connection {
     const dbapi = this._dbapi_for_execute();
     let context: DefaultExecutionContext;
     try {
-      context = DefaultExecutionContext._init_statement(
+      context = this.dialect.execution_ctx_cls._init_statement(
         this.dialect,
         this,
         dbapi,
@@ -440,7 +440,7 @@ export class Connection {
         schema_translate_map: options.schema_translate_map,
       });
       sql = compiled.string;
-      context = DefaultExecutionContext._init_compiled(
+      context = this.dialect.execution_ctx_cls._init_compiled(
         this.dialect,
         this,
         dbapi,
