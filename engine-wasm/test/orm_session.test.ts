@@ -464,4 +464,27 @@ eachDatabase("Session", ({ kind, url }) => {
     expect(onText).toBeInstanceOf(UnboundExecutionError);
     expect(str(onText)).toBe("Could not locate a bind configured on SQL expression or this Session.");
   });
+
+  it("session.new / dirty / deleted are IdentitySets; obj.__dict__ is inspect(obj).dict", () => {
+    const engine = setup();
+    using session = new Session(engine);
+    expect(repr(session.new)).toBe("IdentitySet([])");
+    const u = new User({ name: "a" });
+    const d = (u as any).__dict__;
+    expect(d).toBe(inspect(u).dict);
+    expect(Object.getOwnPropertyNames(d).sort()).toEqual(["_sa_instance_state", "name"]);
+    expect(d._sa_instance_state).toBe(inspect(u));
+    expect(Object.keys(d)).toEqual(["name"]);
+    session.add(u);
+    expect(session.new.has(u)).toBe(true);
+    expect(session.new.size).toBe(1);
+    expect(repr(session.new)).toMatch(/^IdentitySet\(\[<__main__\.User object at 0x[0-9a-f]+>\]\)$/);
+    expect(() => session.new.__hash__()).toThrow(new TypeError("set objects are unhashable"));
+    session.commit();
+    expect(Object.getOwnPropertyNames((u as any).__dict__)).toEqual(["_sa_instance_state"]);
+    u.age = 3;
+    expect([...session.dirty]).toEqual([u]);
+    session.delete(u);
+    expect(repr(session.deleted)).toMatch(/^IdentitySet\(\[<__main__\.User object at/);
+  });
 });

@@ -8,6 +8,7 @@
  */
 import type { Connection } from "../engine/base.ts";
 import { InvalidRequestError, NoResultFound, PendingRollbackError, UnboundExecutionError } from "../exc.ts";
+import { IdentitySet } from "../util/collections.ts";
 import { defineModule, repr, str } from "../util/repr.ts";
 import { type AttributeImpl, stateOf } from "./attributes.ts";
 import { instance_str, NO_VALUE, objectAddress, raiseUnmapped, STATE_ATTR } from "./base.ts";
@@ -564,14 +565,14 @@ export class Session implements SessionLike {
 
   /* ------------------------------------------------------------------ state views -- */
 
-  get new(): Set<object> {
-    return new Set(this._new.values());
+  get new(): IdentitySet {
+    return new IdentitySet(this._new.values());
   }
-  get deleted(): Set<object> {
-    return new Set(this._deleted.values());
+  get deleted(): IdentitySet {
+    return new IdentitySet(this._deleted.values());
   }
-  get dirty(): Set<object> {
-    const out = new Set<object>();
+  get dirty(): IdentitySet {
+    const out = new IdentitySet();
     for (const s of this.identity_map._dirty_states())
       if (!this._deleted.has(s) && s.modified) out.add(s.obj);
     return out;
