@@ -149,6 +149,61 @@ eachDatabase("relationships", ({ url }) => {
   });
 });
 
+/** lazy="raise" on the collection, lazy="raise_on_sql" on the many-to-one. */
+class RaiseBase extends DeclarativeBase {}
+class Owner extends RaiseBase {
+  static __tablename__ = "owner";
+  @mapped_column({ primary_key: true }) accessor id!: number;
+  @mapped_column(StringType(30)) accessor name!: string;
+  @relationship(() => Pet, { back_populates: "owner", lazy: "raise" }) accessor pets!: Pet[];
+}
+class Pet extends RaiseBase {
+  static __tablename__ = "pet";
+  @mapped_column({ primary_key: true }) accessor id!: number;
+  @mapped_column(ForeignKey("owner.id"), { nullable: true }) accessor owner_id!: number | null;
+  @relationship(() => Owner, { back_populates: "pets", lazy: "raise_on_sql" }) accessor owner!: Owner | null;
+}
+
+const Owner_ = Owner as unknown as Record<string, any>;
+const Pet_ = Pet as unknown as Record<string, any>;
+
+eachDatabase("lazy='raise' / 'raise_on_sql'", ({ url }) => {
+  const out = captureOutput();
+  it("raise refuses every load; raise_on_sql only the ones that need SQL", () => {
+    const engine = create_engine(url);
+    RaiseBase.metadata.create_all(engine);
+    {
+      using session = new Session(engine);
+      const o = new Owner({ name: "o" });
+      expect(o.pets).toEqual([]);
+      session.add(o);
+      o.pets.push(new Pet({}), new Pet({}));
+      session.add(new Pet({}));
+      session.commit();
+    }
+    engine.echo = true;
+    using session = new Session(engine);
+    const o = session.get(Owner, 1) as Owner;
+    out.clear();
+    expect(() => o.pets).toThrow(
+      new InvalidRequestError("'Owner.pets' is not available due to lazy='raise'"),
+    );
+    expect(out.sql()).toEqual([]);
+    const pets = session.scalars(select(Pet).order_by(Pet_.id)).all() as Pet[];
+    out.clear();
+    expect(pets[0]!.owner).toBe(o); // in the identity map
+    expect(pets[2]!.owner).toBeNull(); // a NULL foreign key
+    expect(out.sql()).toEqual([]);
+    session.expunge(o);
+    expect(() => pets[1]!.owner).toThrow(
+      new InvalidRequestError("'Pet.owner' is not available due to lazy='raise_on_sql'"),
+    );
+    expect(out.sql()).toEqual([]);
+    const loaded = session.scalars(select(Owner).options(selectinload(Owner_.pets))).one() as Owner;
+    expect(loaded.pets.length).toBe(2);
+  });
+});
+
 eachDatabase("AsyncSession", ({ asyncUrl }) => {
   const out = captureOutput();
 

@@ -43,9 +43,11 @@ export function lazy_load(session: Session, state: InstanceState, impl: Attribut
   const prop = (impl as unknown as { prop: RelationshipProperty }).prop;
   const path: RelationshipProperty[] = [];
   const strategy = strategyFor(prop, path, state.load_options as Load[]);
-  if (strategy === "raise" || strategy === "raise_on_sql") {
-    throw new InvalidRequestError(`'${prop}' is not available due to lazy='${strategy}'`);
-  }
+  // raise_on_sql raises only where SQL would be emitted (a many-to-one found in the identity map,
+  // or with a NULL foreign key, is served without it)
+  const raiseOnSql = strategy === "raise_on_sql";
+  const noSql = () => new InvalidRequestError(`'${prop}' is not available due to lazy='${strategy}'`);
+  if (strategy === "raise" || (raiseOnSql && prop.direction !== "MANYTOONE")) throw noSql();
   if (strategy === "noload") {
     set_committed_value(state, prop, prop.uselist ? [] : null);
     return state.dict[prop.key];
@@ -68,9 +70,11 @@ export function lazy_load(session: Session, state: InstanceState, impl: Attribut
       obj = session._identity_lookup(target, pk);
       if (obj && stateOf(obj)._deleted) obj = null;
       if (!obj) {
+        if (raiseOnSql) throw noSql();
         obj = load_on_pk_identity(session, target, pk);
       }
     } else {
+      if (raiseOnSql) throw noSql();
       const crit = and_(...prop.synchronize_pairs.map(([one], i) => one.eq(values[i])));
       const stmt = new Select(target.class_)
         .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL)
