@@ -487,4 +487,50 @@ eachDatabase("Session", ({ kind, url }) => {
     session.delete(u);
     expect(repr(session.deleted)).toMatch(/^IdentitySet\(\[<__main__\.User object at/);
   });
+
+  it("Session.identity_key() and merge(): load, identity map, new key, load=False", () => {
+    const engine = setup();
+    expect(repr(Session.identity_key(User, 1))).toBe("(<class '__main__.User'>, (1,), None)");
+    expect(repr(Session.identity_key(User, [1]))).toBe("(<class '__main__.User'>, (1,), None)");
+    expect(() => Session.identity_key()).toThrow("class or instance is required");
+    const u = new User({ name: "a", age: 1 });
+    {
+      using session = new Session(engine, { expire_on_commit: false });
+      session.add(u);
+      session.commit();
+    }
+    expect(repr(Session.identity_key({ instance: u }))).toBe("(<class '__main__.User'>, (1,), None)");
+    using session = new Session(engine);
+    out.clear();
+    const merged = session.merge(new User({ id: 1, name: "b" }));
+    expect(out.sql()[1]!.startsWith("SELECT user_account.id AS user_account_id")).toBe(true);
+    expect(merged.name).toBe("b");
+    expect(merged.age).toBe(1);
+    expect([...session.dirty]).toEqual([merged]);
+    out.clear();
+    expect(session.merge(new User({ id: 1, name: "c" }))).toBe(merged);
+    // the pending change is flushed first (merge autoflushes), and nothing is loaded
+    expect(out.sql()[0]).toBe(
+      `UPDATE user_account SET name=${p("name")} WHERE user_account.id = ${p("user_account_id")}`,
+    );
+    expect(out.sql().filter((l) => l.startsWith("SELECT"))).toEqual([]);
+    const fresh = session.merge(new User({ id: 9, name: "n" }));
+    expect(session.new.has(fresh)).toBe(true);
+    expect(inspect(fresh).key).toBeNull();
+    session.rollback();
+    using other = new Session(engine);
+    out.clear();
+    const copy = other.merge(u, { load: false });
+    expect(out.sql()).toEqual([]);
+    expect(inspect(copy).persistent).toBe(true);
+    expect(other.dirty.size).toBe(0);
+    expect(() => other.merge(new User({ name: "t" }), { load: false })).toThrow(
+      "merge() with load=False option does not support objects transient (i.e. unpersisted) objects.  flush() all changes on mapped instances before merging with load=False.",
+    );
+    u.age = 5;
+    using third = new Session(engine);
+    expect(() => third.merge(u, { load: false })).toThrow(
+      "merge() with load=False option does not support objects marked as 'dirty'.  flush() all changes on mapped instances before merging with load=False.",
+    );
+  });
 });

@@ -213,6 +213,17 @@ export class Mapper {
     return identityKey(this, pk);
   }
 
+  /** The identity key of `obj` from its primary key attributes (loading expired ones). */
+  identity_key_from_instance(obj: object): IdentityKey {
+    return identityKey(
+      this,
+      this._pk_keys.map((k) => {
+        const v = (obj as Record<string, unknown>)[k];
+        return v === undefined ? null : v;
+      }),
+    );
+  }
+
   _identity_key_from_state(state: InstanceState): IdentityKey {
     const keys = this._pk_keys;
     const pk: unknown[] = new Array(keys.length);

@@ -7,16 +7,23 @@
  * (expire_on_commit). `using session = new Session(engine)` closes it at the end of the block.
  */
 import type { Connection } from "../engine/base.ts";
-import { InvalidRequestError, NoResultFound, PendingRollbackError, UnboundExecutionError } from "../exc.ts";
+import {
+  ArgumentError,
+  InvalidRequestError,
+  NoResultFound,
+  PendingRollbackError,
+  UnboundExecutionError,
+} from "../exc.ts";
 import { IdentitySet } from "../util/collections.ts";
 import { defineModule, repr, str } from "../util/repr.ts";
 import { type AttributeImpl, stateOf } from "./attributes.ts";
 import { instance_str, NO_VALUE, objectAddress, raiseUnmapped, STATE_ATTR } from "./base.ts";
 import { execute_orm_statement, is_orm_statement } from "./context.ts";
+import { UnmappedClassError } from "./exc.ts";
 import { IdentityMap, pkKeyString, stateKeyString } from "./identity.ts";
 import { load_on_ident, load_on_pk_identity, load_scalar_attributes } from "./loading.ts";
 import { _mapper_for_class, configure_mappers, type Mapper } from "./mapper.ts";
-import { _sessions, type InstanceState, type SessionLike } from "./state.ts";
+import { _sessions, type IdentityKey, type InstanceState, type SessionLike } from "./state.ts";
 import { lazy_load, passive_identity_lookup } from "./strategies.ts";
 import { UOWTransaction } from "./unitofwork.ts";
 
@@ -814,8 +821,57 @@ export class Session implements SessionLike {
   }
 
   /** Copies the state of `instance` onto the persistent object with the same identity (loading it if needed). */
+  /**
+   * Copies `instance`'s state onto the object of the same identity in this session, loading it
+   * first (`load: false`: trusting the given, clean state) or making a new pending one.
+   */
   merge<T extends object>(instance: T, options: { load?: boolean } = {}): T {
-    return mergeImpl(this, instance, options.load ?? true, new Map()) as T;
+    const load = options.load ?? true;
+    if (load) this._autoflush();
+    this._state_of(instance);
+    const autoflush = this.autoflush;
+    this.autoflush = false;
+    try {
+      return mergeImpl(this, instance, load, new Map()) as T;
+    } finally {
+      this.autoflush = autoflush;
+    }
+  }
+
+  /**
+   * `Session.identity_key(User, 1)`, `Session.identity_key(User, [1, 2])`,
+   * `Session.identity_key({ instance: obj })` (SQLAlchemy's orm.util.identity_key).
+   */
+  static identity_key(
+    class_?: unknown,
+    ident?: unknown,
+    options: { instance?: object; identity_token?: unknown } = {},
+  ): IdentityKey {
+    if (class_ !== null && typeof class_ === "object" && Object.getPrototypeOf(class_) === Object.prototype) {
+      options = class_ as typeof options;
+      class_ = undefined;
+    }
+    if (class_ !== undefined && class_ !== null) {
+      const mapper = _mapper_for_class(class_);
+      if (!mapper) {
+        throw new UnmappedClassError(
+          `Class '${typeof class_ === "function" ? `__main__.${class_.name}` : String(class_)}' is not mapped`,
+        );
+      }
+      if (ident === undefined || ident === null) throw new ArgumentError("ident or row is required");
+      return mapper.identity_key_from_primary_key(Array.isArray(ident) ? ident : [ident]);
+    }
+    if (options.instance !== undefined && options.instance !== null) {
+      return stateOf(options.instance).mapper.identity_key_from_instance(options.instance);
+    }
+    throw new ArgumentError("class or instance is required");
+  }
+  identity_key(
+    class_?: unknown,
+    ident?: unknown,
+    options: { instance?: object; identity_token?: unknown } = {},
+  ): IdentityKey {
+    return Session.identity_key(class_, ident, options);
   }
 
   _identity_lookup(mapper: Mapper, pk: readonly unknown[]): object | null {
@@ -889,6 +945,7 @@ function* cascadeRelationships(
   }
 }
 
+/** Session._merge(): the copy of `instance`'s state in `session` (SQLAlchemy's merge rules). */
 function mergeImpl(
   session: Session,
   instance: object,
@@ -899,42 +956,66 @@ function mergeImpl(
   const done = memo.get(state);
   if (done) return done;
   const mapper = state.mapper;
-  if (
-    state.session_id === session.hash_key &&
-    (session._new.has(state) || session.identity_map.contains_state(state))
-  ) {
-    memo.set(state, instance);
-    return instance;
-  }
   let key = state.key;
+  let keyIsPersistent = true;
   if (key === null) {
+    if (!load) {
+      throw new InvalidRequestError(
+        "merge() with load=False option does not support objects transient (i.e. unpersisted) objects.  flush() all changes on mapped instances before merging with load=False.",
+      );
+    }
     const pk = mapper.primary_key_from_instance(instance);
-    if (pk.every((v) => v !== NO_VALUE && v !== null)) key = mapper.identity_key_from_primary_key(pk);
+    // allow_partial_pks: a key with some of its values None may still be in the database
+    keyIsPersistent = !pk.includes(NO_VALUE) && !pk.every((v) => v === null);
+    key = keyIsPersistent ? mapper.identity_key_from_primary_key(pk) : null;
   }
-  let merged: object | null = null;
-  if (key) {
-    merged = session.identity_map.get(key);
-    if (!merged && load) merged = session.get(mapper.class_, [...key[1]]) as object | null;
+  let merged: object | null = key ? session.identity_map.get(key) : null;
+  let newInstance = false;
+  if (merged === null && key !== null) {
+    if (!load) {
+      if (state.modified) {
+        throw new InvalidRequestError(
+          "merge() with load=False option does not support objects marked as 'dirty'.  flush() all changes on mapped instances before merging with load=False.",
+        );
+      }
+      merged = mapper._new_instance();
+      stateOf(merged).key = key;
+      session.add(merged);
+      newInstance = true;
+    } else if (keyIsPersistent) {
+      merged = session.get(mapper.class_, [...key[1]]) as object | null;
+    }
   }
-  if (!merged) {
+  if (merged === null) {
     merged = mapper._new_instance();
     session.add(merged);
+    newInstance = true;
   }
   memo.set(state, merged);
   const mstate = stateOf(merged);
-  for (const prop of mapper._column_props) {
-    if (prop.key in state.dict) prop.impl.set(mstate, state.dict[prop.key]);
+  if (mstate !== state) {
+    for (const prop of mapper._column_props) {
+      if (prop.key in state.dict) {
+        if (load) prop.impl.set(mstate, state.dict[prop.key]);
+        else mstate.dict[prop.key] = state.dict[prop.key];
+      } else if (mstate.key !== null && !(prop.key in mstate.dict)) {
+        mstate._expire_attributes([prop.key]);
+      }
+    }
+    for (const rel of mapper._relationships) {
+      if (!(rel.key in state.dict) || !rel.cascade.has("merge")) continue;
+      const v = state.dict[rel.key];
+      if (rel.uselist)
+        rel.impl.set(
+          mstate,
+          [...((v as Iterable<object>) ?? [])].map((c) => mergeImpl(session, c, load, memo)),
+        );
+      else rel.impl.set(mstate, v ? mergeImpl(session, v as object, load, memo) : null);
+    }
   }
-  for (const rel of mapper._relationships) {
-    if (!(rel.key in state.dict) || !rel.cascade.has("merge")) continue;
-    const v = state.dict[rel.key];
-    if (rel.uselist)
-      rel.impl.set(
-        mstate,
-        [...((v as Iterable<object>) ?? [])].map((c) => mergeImpl(session, c, load, memo)),
-      );
-    else rel.impl.set(mstate, v ? mergeImpl(session, v as object, load, memo) : null);
-  }
+  // load=False: the given state is trusted as the database's
+  if (!load) mstate._commit_all();
+  void newInstance;
   return merged;
 }
 
