@@ -22,6 +22,7 @@ import {
   IntegrityError,
   InvalidRequestError,
   PendingRollbackError,
+  SAWarning,
   UnboundExecutionError,
 } from "sqlalchemy/exc";
 import {
@@ -34,6 +35,7 @@ import {
   Session,
   sessionmaker,
 } from "sqlalchemy/orm";
+import { warnings } from "sqlalchemy/testing";
 import { expect, it } from "vitest";
 import { _sessions } from "../src/orm/state.ts";
 import { captureOutput, eachDatabase } from "./support.ts";
@@ -247,16 +249,20 @@ eachDatabase("Session", ({ kind, url }) => {
     expect(session.scalars(select(User_.name).order_by(User_.id)).all()).toEqual(["dup", "other"]);
   });
 
-  it("a new object with the primary key of a persistent one conflicts in the identity map", () => {
+  it("a new object with the primary key of a persistent one is warned about, then refused by the database", () => {
     const engine = setup();
     using session = new Session(engine);
     const first = session.get(User, 1) ?? new User({ id: 1, name: "one" });
     session.add(first);
     session.flush();
     session.add(new User({ id: 1, name: "again" }));
-    expect(() => session.flush()).toThrow(
-      /^New instance <User at 0x[0-9a-f]+> with identity key \(<class '__main__\.User'>, \(1,\), None\) conflicts with persistent instance <User at 0x[0-9a-f]+>$/,
-    );
+    {
+      using _ = warnings.catch_warnings();
+      warnings.simplefilter("error");
+      expect(() => session.flush()).toThrow(
+        /^New instance <User at 0x[0-9a-f]+> with identity key \(<class '__main__\.User'>, \(1,\), None\) conflicts with persistent instance <User at 0x[0-9a-f]+>$/,
+      );
+    }
   });
 
   it("detached and deleted objects", () => {
@@ -532,5 +538,51 @@ eachDatabase("Session", ({ kind, url }) => {
     expect(() => third.merge(u, { load: false })).toThrow(
       "merge() with load=False option does not support objects marked as 'dirty'.  flush() all changes on mapped instances before merging with load=False.",
     );
+  });
+
+  it("a new object with a loaded object's key: SAWarning at flush, then the INSERT; deleted first: a row switch", () => {
+    const engine = setup();
+    {
+      using session = new Session(engine);
+      session.add(new User({ id: 1, name: "a" }));
+      session.commit();
+    }
+    {
+      using session = new Session(engine);
+      session.get(User, 1);
+      session.add(new User({ id: 1, name: "b" }));
+      out.clear();
+      expect(() => session.flush()).toThrow(IntegrityError);
+      const shown = out.lines().filter((l) => l.includes("SAWarning"));
+      expect(shown).toHaveLength(1);
+      expect(shown[0]).toMatch(
+        /^\/.*orm_session\.test\.ts:\d+: SAWarning: New instance <User at 0x[0-9a-f]+> with identity key \(<class '__main__\.User'>, \(1,\), None\) conflicts with persistent instance <User at 0x[0-9a-f]+>$/,
+      );
+      expect(out.sql().some((l) => l.startsWith("INSERT INTO user_account"))).toBe(true);
+      session.rollback();
+      // filters: "error" raises the warning itself, records are kept by catch_warnings
+      {
+        using _ = warnings.catch_warnings();
+        warnings.simplefilter("error");
+        session.add(new User({ id: 1, name: "c" }));
+        expect(() => session.flush()).toThrow(SAWarning);
+      }
+      session.rollback();
+    }
+    using session = new Session(engine);
+    const existing = session.get(User, 1) as User;
+    session.delete(existing);
+    const replacement = new User({ id: 1, name: "r" });
+    session.add(replacement);
+    out.clear();
+    session.flush();
+    expect(out.sql()).toEqual([
+      `UPDATE user_account SET name=${p("name")} WHERE user_account.id = ${p("user_account_id")}`,
+      pg ? "[generated in Xs] {'name': 'r', 'user_account_id': 1}" : "[generated in Xs] ('r', 1)",
+    ]);
+    expect(stateOf(replacement)).toEqual(["persistent"]);
+    expect(stateOf(existing)).toEqual(["deleted"]);
+    session.commit();
+    expect(session.scalars(select(User_.name)).all()).toEqual(["r"]);
   });
 });
