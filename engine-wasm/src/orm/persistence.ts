@@ -170,7 +170,9 @@ function emit_update_statements(
   for (const group of groupConsecutive(records, (a, b) => sameKeys(a.keys, b.keys))) {
     const stmt = update(table).where(where);
     const params = group.map((r) => r.params);
-    const result = conn.execute(stmt, params.length === 1 ? params[0]! : params);
+    const result = conn.execute(stmt, params.length === 1 ? params[0]! : params, {
+      compiled_cache: mapper._compiled_cache,
+    });
     const matched = result.rowcount;
     const dialect = conn.dialect as {
       supports_sane_rowcount?: boolean;
@@ -211,7 +213,9 @@ function emit_insert_statements(
     const dialect = conn.dialect as { use_insertmanyvalues?: boolean; insert_returning?: boolean };
     if (group.every((r) => r.has_all_pks)) {
       const params = group.map((r) => r.params);
-      conn.execute(insert(table), params.length === 1 ? params[0]! : params);
+      conn.execute(insert(table), params.length === 1 ? params[0]! : params, {
+        compiled_cache: mapper._compiled_cache,
+      });
       continue;
     }
     if (group.length > 1 && dialect.use_insertmanyvalues && dialect.insert_returning) {
@@ -219,6 +223,7 @@ function emit_insert_statements(
       const result = conn.execute(
         stmt,
         group.map((r) => r.params),
+        { compiled_cache: mapper._compiled_cache },
       );
       const rows = result.all();
       for (let i = 0; i < group.length; i++) {
@@ -228,7 +233,7 @@ function emit_insert_statements(
       continue;
     }
     for (const r of group) {
-      const result = conn.execute(insert(table), r.params);
+      const result = conn.execute(insert(table), r.params, { compiled_cache: mapper._compiled_cache });
       let pk: readonly unknown[] | null = null;
       if (result.returns_rows) {
         const row = result.fetchone();
@@ -260,5 +265,5 @@ export function delete_obj(uow: UOWTransaction, mapper: Mapper, states: Instance
     return p;
   });
   const stmt = delete_(table).where(where);
-  conn.execute(stmt, params.length === 1 ? params[0]! : params);
+  conn.execute(stmt, params.length === 1 ? params[0]! : params, { compiled_cache: mapper._compiled_cache });
 }

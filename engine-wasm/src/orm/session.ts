@@ -6,7 +6,7 @@
  * (unitofwork.ts) before queries (autoflush) and at commit, and expires every object at commit
  * (expire_on_commit). `using session = new Session(engine)` closes it at the end of the block.
  */
-import type { Connection } from "../engine/base.ts";
+import { _trans_ctx_check, type Connection } from "../engine/base.ts";
 import {
   ArgumentError,
   InvalidRequestError,
@@ -64,6 +64,7 @@ export class SessionTransaction {
     parent: SessionTransaction | null,
     options: { nested?: boolean; subtrans?: boolean } = {},
   ) {
+    _trans_ctx_check(session._trans_context_manager);
     this.session = session;
     this._parent = parent;
     this.nested = !!options.nested;
@@ -284,6 +285,8 @@ export class Session implements SessionLike {
   readonly _new = new Map<InstanceState, object>();
   readonly _deleted = new Map<InstanceState, object>();
   _transaction: SessionTransaction | null = null;
+  /** The transaction of the begin() block running on this session (SQLAlchemy's _trans_context_manager). */
+  _trans_context_manager: SessionTransaction | null = null;
   _flushing = false;
   private _no_autoflush_depth = 0;
   /** The AsyncSession proxying this session, if any. */
@@ -509,6 +512,7 @@ export class Session implements SessionLike {
   }
 
   private _before_attach(state: InstanceState): void {
+    this._autobegin_t();
     if (state.session_id !== null && state.session_id !== this.hash_key && _sessions.has(state.session_id)) {
       throw new InvalidRequestError(
         `Object '${instance_str(state.obj)}' is already attached to session '${state.session_id}' (this is '${this.hash_key}')`,
@@ -1019,7 +1023,14 @@ function mergeImpl(
   return merged;
 }
 
+/**
+ * A begin() block: `fn` runs with `trans` as the session's context transaction (work after a
+ * commit() or rollback() inside the block is refused), then commits, or rolls back if it throws.
+ */
 function runInSessionTransaction<T>(trans: SessionTransaction, fn: () => T): T {
+  const session = trans.session;
+  const previous = session._trans_context_manager;
+  session._trans_context_manager = trans;
   let result: T;
   try {
     result = fn();
@@ -1027,6 +1038,8 @@ function runInSessionTransaction<T>(trans: SessionTransaction, fn: () => T): T {
     if (trans._state === "ACTIVE") trans.rollback();
     else trans.close();
     throw err;
+  } finally {
+    session._trans_context_manager = previous;
   }
   if (result && typeof (result as { then?: unknown }).then === "function") {
     throw new InvalidRequestError(
