@@ -109,7 +109,7 @@ describe("the recorded transcripts", () => {
   const files = readdirSync(transcriptsDir).filter((f) => /\.(sqlite|postgresql)\.json$/.test(f));
 
   it("are all found", () => {
-    expect(files.length).toBe(66);
+    expect(files.length).toBe(68);
   });
 
   it("are fixed points of the normalisation (already normalised lines stay as they are)", () => {

@@ -2,7 +2,7 @@
  * Relationships (lazy / selectin / joined loading, statement counts as in transcript 39, cascades)
  * and AsyncSession (MissingGreenlet on expired attributes, the ways out) on both databases.
  */
-import { create_engine, event, ForeignKey, String as StringType, select, str } from "sqlalchemy";
+import { create_engine, event, ForeignKey, repr, String as StringType, select, str } from "sqlalchemy";
 import { InvalidRequestError, MissingGreenlet } from "sqlalchemy/exc";
 import { AsyncAttrs, AsyncSession, async_sessionmaker, create_async_engine } from "sqlalchemy/ext/asyncio";
 import {
@@ -40,7 +40,7 @@ const User_ = User as unknown as Record<string, any>;
 const Address_ = Address as unknown as Record<string, any>;
 
 eachDatabase("relationships", ({ url }) => {
-  captureOutput();
+  const out = captureOutput();
   const seed = () => {
     const engine = create_engine(url);
     Base.metadata.create_all(engine);
@@ -121,6 +121,37 @@ eachDatabase("relationships", ({ url }) => {
       expect(addrs.map((a) => a.user.name)).toEqual(["a", "a", "b", "b", "c", "c"]);
       expect(count()).toBe(1); // many-to-one from the identity map
     }
+  });
+
+  it("delete() loads a delete-cascade collection first; a pending orphan is expunged at once", () => {
+    const { engine } = seed();
+    expect(repr(User_.addresses.property.cascade)).toBe(
+      "CascadeOptions('delete,delete-orphan,expunge,merge,refresh-expire,save-update')",
+    );
+    engine.echo = true;
+    {
+      using session = new Session(engine);
+      const a = session.get(User, 1) as User;
+      out.clear();
+      session.delete(a);
+      // the collection was loaded by delete(), before anything was flushed
+      expect(out.sql()[0]!.startsWith("SELECT address.id AS address_id")).toBe(true);
+      expect(out.sql().some((l) => l.startsWith("DELETE"))).toBe(false);
+      session.flush();
+      const deletes = out.sql().filter((l) => l.startsWith("DELETE"));
+      expect(deletes.map((l) => l.split(" WHERE")[0])).toEqual([
+        "DELETE FROM address",
+        "DELETE FROM user_account",
+      ]);
+      session.commit();
+    }
+    using session = new Session(engine);
+    const u = new User({ name: "p", addresses: [new Address({ email: "x" }), new Address({ email: "y" })] });
+    session.add(u);
+    const y = u.addresses[1]!;
+    (u.addresses as InstrumentedList<Address>).remove(y);
+    expect(session.contains(y)).toBe(false);
+    expect(session.new.size).toBe(2);
   });
 
   it("back_populates, delete-orphan and delete cascade", () => {

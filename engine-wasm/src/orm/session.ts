@@ -522,8 +522,13 @@ export class Session implements SessionLike {
 
   delete(instance: object): void {
     const state = this._state_of(instance);
+    if (state.key === null)
+      throw new InvalidRequestError(`Instance '${instance_str(state.obj)}' is not persisted`);
+    // the cascades are collected (loading collections) before the object is marked deleted, so
+    // that their loads' autoflush does not delete it yet
+    const children = [...cascadeIterator(state, "delete")];
     this._delete_impl(state, instance, true);
-    for (const child of cascadeIterator(state, "delete")) this._delete_impl(child, child.obj, false);
+    for (const child of children) this._delete_impl(child, child.obj, false);
   }
 
   private _delete_impl(state: InstanceState, obj: object, head: boolean): void {
