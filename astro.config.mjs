@@ -1,14 +1,20 @@
 // @ts-check
 /**
  * The site: Astro (static output) with Starlight as the shell. Lessons are the `docs` collection,
- * read from `lessons/` (see site/content.config.ts); their ```ts cell``` blocks become notebook cells
- * through the Expressive Code plugin in site/notebook/ec-plugin.ts (see CONTRIBUTING.md, "Site").
+ * read from `lessons/` (see site/content.config.ts). Markdown is parsed by Sätteri; its mdast plugin in
+ * site/notebook/syntax.ts reads the notebook syntax (cells, <Compare>) once and turns each cell's fence
+ * into a notebook cell, which Expressive Code then highlights (see CONTRIBUTING.md, "Site").
  *
  *   BASE_PATH=/learn/ npm run build   # serve from a sub-path
  */
+
+import { satteri } from "@astrojs/markdown-satteri";
 import starlight from "@astrojs/starlight";
 import { defineConfig } from "astro/config";
-import { notebookCells } from "./site/notebook/ec-plugin.ts";
+import { apiTable } from "./site/integrations/api-table.ts";
+import { offline } from "./site/integrations/offline.ts";
+import { notebookSyntax } from "./site/notebook/syntax.ts";
+import { loadTypeScript } from "./site/worker/transpile.ts";
 
 /** `/learn/` → `/learn`; empty → `/`. */
 const base = `/${(process.env.BASE_PATH ?? "").replace(/^\/+|\/+$/g, "")}`;
@@ -21,6 +27,7 @@ export default defineConfig({
   base,
   trailingSlash: "always",
   site: process.env.SITE_URL,
+  markdown: { processor: satteri({ mdastPlugins: [notebookSyntax(loadTypeScript)] }) },
   integrations: [
     starlight({
       title: { en: "Learn SQLAlchemy by running it", ru: "SQLAlchemy на практике" },
@@ -39,18 +46,20 @@ export default defineConfig({
           items: [{ autogenerate: { directory: "fundamentals" } }],
         },
       ],
-      customCss: ["./site/styles/notebook.css"],
+      customCss: ["./site/styles/notebook.css", "./site/styles/learn.css"],
       components: {
         MarkdownContent: "./site/components/LessonContent.astro",
       },
       expressiveCode: {
         themes: ["github-dark", "github-light"],
-        plugins: [notebookCells()],
       },
       pagefind: true,
     }),
+    offline(),
   ],
   vite: {
+    // The editor's API knowledge, from engine-wasm's types (loaded on an editor's first focus).
+    plugins: [apiTable()],
     // Python's class names are the JavaScript class names (`sqlalchemy.exc.ProgrammingError`):
     // the worker bundle keeps them through minification.
     worker: { format: "es", rolldownOptions: { output: { keepNames: true } } },

@@ -1,14 +1,19 @@
 /**
  * One cell on the page: its code (the build's highlighted block until the editor mounts), its saved
- * edits, its controls and its output.
+ * edits, its controls, and the panels under it (`panels/`: the output, the inspector …). `apply()`
+ * takes a kernel event of this cell: the cell updates its own state and hands the event to the
+ * panels that show that type.
  *
  * Persistence: an edit is saved (debounced) under `nb:cell:<page path>:<cell id>` with the hash of
  * the lesson's code it started from; when the lesson's code has changed since, the cell says so and
  * offers the reset.
  */
-import type { CellSource, CompiledCell } from "../worker/protocol.ts";
+import type { CellSource, ClientEvent, CompiledCell } from "../worker/protocol.ts";
 import type { CellEditor } from "./editor.ts";
-import { OutputView } from "./output.ts";
+import { PANELS } from "./panels/index.ts";
+import type { InspectorPanel } from "./panels/inspector.ts";
+import type { OutputView } from "./panels/output.ts";
+import type { EventType, Panel, PanelHost } from "./panels/panel.ts";
 import type { Strings } from "./strings.ts";
 
 interface SavedEdit {
@@ -27,6 +32,9 @@ export class CellView {
   readonly expectsError: boolean;
   readonly original: string;
   readonly output: OutputView;
+  readonly panels: ReadonlyMap<string, Panel>;
+  readonly #byEvent = new Map<EventType, Panel[]>();
+  readonly #panelNames = new Map<Panel, string>();
   readonly #compiled: CompiledCell;
   readonly #hash: string;
   readonly #s: Strings;
@@ -51,7 +59,20 @@ export class CellView {
     this.#hash = el.dataset.hash ?? "";
     this.#compiled = JSON.parse(el.dataset.compiled ?? "{}") as CompiledCell;
     this.original = this.#compiled.source;
-    this.output = new OutputView(el.querySelector<HTMLElement>("[data-nb-output]")!, s);
+    const panels = new Map<string, Panel>();
+    const host: PanelHost = { id: this.id, el, strings: s, slot: (name) => this.#slot(name) };
+    for (const def of PANELS) {
+      const panel = def.create(host);
+      panels.set(def.name, panel);
+      this.#panelNames.set(panel, def.name);
+      for (const type of def.events) {
+        const list = this.#byEvent.get(type) ?? [];
+        list.push(panel);
+        this.#byEvent.set(type, list);
+      }
+    }
+    this.panels = panels;
+    this.output = panels.get("output") as OutputView;
     this.#key = `nb:cell:${location.pathname}:${this.id}`;
     this.#code = this.original;
     const saved = this.#load();
@@ -60,6 +81,55 @@ export class CellView {
       if (saved.base !== this.#hash) this.#showChangedNotice();
     }
     this.#updateReset();
+  }
+
+  get inspector(): InspectorPanel | undefined {
+    return this.panels.get("inspector") as InspectorPanel | undefined;
+  }
+
+  /** An event of this cell's run: the cell's own state, then the panels that show its type. */
+  apply(event: ClientEvent): void {
+    switch (event.type) {
+      case "cell-start":
+        this.setRunning(true);
+        break;
+      case "error":
+        if (event.line !== undefined) {
+          this.markError(event.line, event.column ?? 1, `${event.name}: ${event.message.split("\n")[0]}`);
+        }
+        break;
+    }
+    for (const panel of this.#byEvent.get(event.type) ?? []) {
+      const t0 = performance.now();
+      panel.handle(event);
+      // what each panel costs a run (read by `npm run bench:site`)
+      performance.measure?.(`nb:panel:${this.#panelNames.get(panel)}:${event.type}`, { start: t0 });
+    }
+    if (event.type === "inspector") performance.mark?.("nb:kernel:inspector", { detail: event.ms });
+    switch (event.type) {
+      case "cell-done":
+        this.setRunning(false);
+        this.setRan(event.ok);
+        break;
+      case "kernel-restarted":
+        this.setRunning(false);
+        break;
+    }
+  }
+
+  /** A panel's own container, after the output region (in panel order). */
+  #slot(name: string): HTMLElement {
+    const found = this.el.querySelector<HTMLElement>(`:scope > [data-nb-panel="${name}"]`);
+    if (found) return found;
+    const slot = document.createElement("div");
+    slot.className = `nb-panel nb-panel-${name}`;
+    slot.dataset.nbPanel = name;
+    const order = PANELS.map((p) => p.name);
+    const after = [...this.el.querySelectorAll<HTMLElement>(":scope > [data-nb-panel]")].find(
+      (other) => order.indexOf(other.dataset.nbPanel ?? "") > order.indexOf(name),
+    );
+    this.el.insertBefore(slot, after ?? null);
+    return slot;
   }
 
   get code(): string {
@@ -141,6 +211,13 @@ export class CellView {
     this.clearMarks();
     this.#hideNotice();
     this.#updateReset();
+  }
+
+  /** Replace the code by the learner's choice (a solution applied, shared code kept): saved as an edit. */
+  replaceCode(code: string): void {
+    this.#editor?.setCode(code);
+    this.#changed(code);
+    this.flush();
   }
 
   #changed(code: string): void {

@@ -6,7 +6,7 @@
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { javascript } from "@codemirror/lang-javascript";
 import { bracketMatching, indentOnInput, syntaxHighlighting } from "@codemirror/language";
-import { type Diagnostic, lintGutter, setDiagnostics } from "@codemirror/lint";
+import { type Diagnostic, setDiagnostics } from "@codemirror/lint";
 import { EditorState } from "@codemirror/state";
 import {
   drawSelection,
@@ -17,6 +17,7 @@ import {
   lineNumbers,
 } from "@codemirror/view";
 import { classHighlighter } from "@lezer/highlight";
+import { whenFocused } from "./api-complete.ts";
 
 export interface EditorOptions {
   parent: HTMLElement;
@@ -53,7 +54,8 @@ export function createEditor(options: EditorOptions): CellEditor {
         highlightActiveLine(),
         syntaxHighlighting(classHighlighter),
         javascript({ typescript: true }),
-        lintGutter(),
+        // long lines wrap, as the build's static block does (no sideways scrolling in a lesson)
+        EditorView.lineWrapping,
         keymap.of([
           {
             key: "Mod-Enter",
@@ -75,6 +77,7 @@ export function createEditor(options: EditorOptions): CellEditor {
   // A cell with long lines scrolls sideways: keyboard users reach that region too (axe:
   // scrollable-region-focusable).
   view.scrollDOM.tabIndex = 0;
+  whenFocused(view);
 
   return {
     view,

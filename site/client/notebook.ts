@@ -7,17 +7,18 @@
  * not run in this kernel (the kernel decides which); a side of a comparison runs on a fresh database
  * after the comparison's setup cells, so both sides start from the same data.
  */
-import type { CellSource, ClientEvent, DatabaseKind } from "../worker/protocol.ts";
-import { CellView } from "./cell-view.ts";
+import type { CellSource, ClientEvent } from "../worker/protocol.ts";
+import { BarView } from "./bar.ts";
+import { cellView } from "./cell-kinds.ts";
+import type { CellView } from "./cell-view.ts";
+import { CompareView } from "./compare.ts";
 import { Kernel, type KernelListener, type RunResult } from "./kernel.ts";
+import { ExerciseView } from "./panels/exercise.ts";
+import { attachTwin } from "./panels/twin.ts";
+import { markCompleted, showProgress } from "./progress.ts";
+import { attachShareButton, openShared } from "./share.ts";
 import { type Strings, strings } from "./strings.ts";
 import { takeStartedWorker } from "./worker.ts";
-
-const DATABASE_NAMES: Record<DatabaseKind, string> = { postgresql: "PostgreSQL", sqlite: "SQLite" };
-
-function formatBytes(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`;
-}
 
 /**
  * Editors mount only after this long without a run: loading CodeMirror and building an editor hold
@@ -26,20 +27,14 @@ function formatBytes(n: number): string {
  */
 const EDITOR_QUIET_MS = 1000;
 
-interface Comparison {
-  readonly el: HTMLElement;
-  readonly setup: readonly string[];
-  readonly sides: readonly CellView[];
-}
-
 export class Notebook {
   readonly kernel: Kernel;
   readonly cells: readonly CellView[];
   /** The cells that form the notebook's sequence (the comparisons' sides stand apart). */
   readonly linear: readonly CellView[];
-  readonly comparisons: readonly Comparison[];
+  readonly comparisons: readonly CompareView[];
+  readonly bar: BarView;
   readonly #s: Strings;
-  readonly #bar: HTMLElement | null;
   #queue: Promise<unknown> = Promise.resolve();
   #pending = 0;
   #transpilerRequested = false;
@@ -47,16 +42,18 @@ export class Notebook {
 
   constructor(doc: Document) {
     this.#s = strings(doc.documentElement.lang);
-    this.#bar = doc.querySelector("notebook-bar");
-    this.cells = [...doc.querySelectorAll<HTMLElement>("notebook-cell")].map(
-      (el) => new CellView(el, this.#s),
+    this.bar = new BarView(doc.querySelector<HTMLElement>("notebook-bar"), this.#s);
+    this.cells = [...doc.querySelectorAll<HTMLElement>("notebook-cell")].map((el) => cellView(el, this.#s));
+    // Exercises stand apart too: a learner's unfinished answer never runs before later cells.
+    this.linear = this.cells.filter((c) => !c.side && !(c instanceof ExerciseView));
+    this.comparisons = [...doc.querySelectorAll<HTMLElement>("notebook-compare")].map(
+      (el) =>
+        new CompareView(
+          el,
+          this.cells.filter((c) => c.el.closest("notebook-compare") === el),
+          this.#s,
+        ),
     );
-    this.linear = this.cells.filter((c) => !c.side);
-    this.comparisons = [...doc.querySelectorAll<HTMLElement>("notebook-compare")].map((el) => ({
-      el,
-      setup: (el.dataset.setup ?? "").split(/[\s,]+/).filter(Boolean),
-      sides: this.cells.filter((c) => c.el.closest("notebook-compare") === el),
-    }));
     for (const cell of this.cells) {
       cell.onRun = () => this.run(cell);
       cell.onFirstEdit = () => {
@@ -65,11 +62,16 @@ export class Notebook {
         this.kernel.preloadTranspiler();
       };
     }
-    this.kernel = new Kernel({ database: this.#selectedDatabase(), adoptWorker: takeStartedWorker });
+    this.kernel = new Kernel({ database: this.bar.selectedDatabase(), adoptWorker: takeStartedWorker });
     this.kernel.on(this.#onKernelEvent);
     addEventListener("pagehide", () => {
       for (const cell of this.cells) cell.flush();
     });
+    for (const cell of this.cells) attachTwin(cell.el);
+    attachShareButton(this.cells);
+    void openShared(this.cells);
+    addEventListener("hashchange", () => void openShared(this.cells));
+    showProgress(doc);
   }
 
   /**
@@ -78,7 +80,7 @@ export class Notebook {
    * learner edited shows their code in an editor at once; one they focus mounts at once too.
    */
   warmUp(): void {
-    this.#status(this.#s.loading(DATABASE_NAMES[this.kernel.database]));
+    this.bar.loading(this.kernel.database);
     const ready = this.kernel.warmUp().catch(() => {});
     const edited = this.cells.filter((c) => c.edited);
     for (const cell of edited) void cell.mount();
@@ -127,6 +129,9 @@ export class Notebook {
       case "restart":
         void this.restart();
         return;
+      case "check":
+        if (cell instanceof ExerciseView) void this.check(cell);
+        return;
     }
   }
 
@@ -143,11 +148,36 @@ export class Notebook {
       cell.output.markStale();
       cell.setRan(false);
     }
-    this.#status(this.#s.loading(DATABASE_NAMES[database]));
+    this.bar.loading(database);
     void this.kernel.restart(database);
   }
 
+  /** Check an exercise: its setup and the learner's code on fresh data, then its checks. */
+  check(cell: ExerciseView): Promise<unknown> {
+    return this.#enqueue([cell], () =>
+      cell.check(
+        (cells, target, onEvent, options) => this.kernel.run(cells, target, onEvent, options),
+        this.#setupOf(cell),
+      ),
+    );
+  }
+
+  #setupOf(cell: ExerciseView): CellSource[] {
+    return cell
+      .setupIds()
+      .map((id) => this.cells.find((c) => c.id === id))
+      .filter((c): c is CellView => !!c)
+      .map((c) => c.source());
+  }
+
   run(cell: CellView): Promise<unknown> {
+    if (cell instanceof ExerciseView) {
+      return this.#enqueue([cell], () =>
+        this.kernel.run([...this.#setupOf(cell), cell.source()], cell.id, this.#router(cell), {
+          fresh: true,
+        }),
+      );
+    }
     const comparison = this.comparisons.find((c) => c.sides.includes(cell));
     if (comparison) return this.#enqueue([cell], () => this.#runSide(comparison, cell));
     return this.#enqueue([cell], () => this.kernel.run(this.#sequence(cell), cell.id, this.#router(cell)));
@@ -159,11 +189,15 @@ export class Notebook {
     if (!last) return Promise.resolve();
     return this.#enqueue(this.linear, async () => {
       for (const cell of this.cells) cell.setRan(false);
-      return this.kernel.run(this.#sequence(last), last.id, this.#router(last), { fresh: true });
+      const result = await this.kernel.run(this.#sequence(last), last.id, this.#router(last), {
+        fresh: true,
+      });
+      if (result.ok && !result.restarted) markCompleted(location.pathname);
+      return result;
     });
   }
 
-  runBoth(comparison: Comparison): Promise<unknown> {
+  runBoth(comparison: CompareView): Promise<unknown> {
     return this.#enqueue(comparison.sides, async () => {
       for (const side of comparison.sides) await this.#runSide(comparison, side);
     });
@@ -171,7 +205,7 @@ export class Notebook {
 
   restart(): Promise<void> {
     for (const cell of this.cells) cell.setRan(false);
-    this.#status(this.#s.loading(DATABASE_NAMES[this.kernel.database]));
+    this.bar.loading(this.kernel.database);
     return this.kernel.restart();
   }
 
@@ -186,11 +220,6 @@ export class Notebook {
     return this.linear.filter((c) => c === target || !c.expectsError).map((c) => c.source());
   }
 
-  #selectedDatabase(): DatabaseKind {
-    const checked = this.#bar?.querySelector<HTMLInputElement>('input[name="nb-database"]:checked');
-    return checked?.value === "sqlite" ? "sqlite" : "postgresql";
-  }
-
   #cellOf(el: HTMLElement): CellView | undefined {
     const host = el.closest("notebook-cell");
     return this.cells.find((c) => c.el === host);
@@ -202,28 +231,23 @@ export class Notebook {
       t.output.setBusy(true);
       t.clearMarks();
     }
-    this.#setRunning(++this.#pending > 0);
+    this.bar.setRunning(++this.#pending > 0);
     const done = this.#queue.then(job).finally(() => {
       this.#lastRunEnded = performance.now();
       for (const t of targets) t.setRunning(false);
-      this.#setRunning(--this.#pending > 0);
+      this.bar.setRunning(--this.#pending > 0);
     });
     this.#queue = done.catch(() => {});
     return done;
   }
 
-  #setRunning(running: boolean): void {
-    const stop = this.#bar?.querySelector<HTMLElement>('[data-action="stop"]');
-    if (stop) stop.hidden = !running;
-    this.#bar?.toggleAttribute("data-running", running);
-  }
-
-  async #runSide(comparison: Comparison, side: CellView): Promise<RunResult> {
+  async #runSide(comparison: CompareView, side: CellView): Promise<RunResult> {
     const setup = comparison.setup
       .map((id) => this.cells.find((c) => c.id === id))
       .filter((c): c is CellView => !!c);
     side.output.clear();
     side.setRunning(true);
+    comparison.begin(side);
     const setupErrors: ClientEvent[] = [];
     const result = await this.kernel.run(
       [...setup.map((c) => c.source()), side.source()],
@@ -231,13 +255,15 @@ export class Notebook {
       (event) => {
         if ("cellId" in event && event.cellId !== side.id && event.type === "error") setupErrors.push(event);
         if (event.type === "kernel-restarted" || ("cellId" in event && event.cellId === side.id)) {
-          this.#render(side, event);
+          this.#apply(side, event);
+          comparison.record(side, event);
         }
       },
       { fresh: true },
     );
     for (const e of setupErrors) if (e.type === "error") side.output.error(e, this.#s.setupFailed(e.cellId));
     side.setRunning(false);
+    comparison.render();
     return result;
   }
 
@@ -254,96 +280,28 @@ export class Notebook {
       }
       if (event.type === "kernel-restarted") {
         const cell = this.cells.find((c) => c.id === event.cellId) ?? target;
-        this.#render(cell, event);
+        this.#apply(cell, event);
         if (cell !== target && !targetStarted) target.output.notice(event.message, "restarted");
         return;
       }
       const cell = this.cells.find((c) => c.id === event.cellId);
       if (!cell) return;
       if (cell === target && event.type === "cell-start") targetStarted = true;
-      this.#render(cell, event);
+      this.#apply(cell, event);
     };
   }
 
-  #render(cell: CellView, event: ClientEvent): void {
-    const out = cell.output;
-    switch (event.type) {
-      case "cell-start":
-        out.clear();
-        cell.setRunning(true);
-        return;
-      case "print":
-        out.print(event.text);
-        return;
-      case "log":
-        out.log(event);
-        return;
-      case "value":
-        out.value(event);
-        return;
-      case "error":
-        out.error(event);
-        if (event.line !== undefined) {
-          cell.markError(event.line, event.column ?? 1, `${event.name}: ${event.message.split("\n")[0]}`);
-        }
-        return;
-      case "cell-done":
-        out.stats(event);
-        cell.setRunning(false);
-        cell.setRan(event.ok);
-        return;
-      case "kernel-restarted":
-        out.notice(event.message, "restarted");
-        cell.setRunning(false);
-        for (const c of this.cells) c.setRan(false);
-        return;
-      case "done":
-        return;
-    }
+  #apply(cell: CellView, event: ClientEvent): void {
+    cell.apply(event);
+    if (event.type === "kernel-restarted") for (const c of this.cells) c.setRan(false);
   }
 
   #onKernelEvent: KernelListener = (event) => {
-    const s = this.#s;
-    if (event.type === "progress") {
-      if (event.database !== this.kernel.database) return;
-      const name = DATABASE_NAMES[event.database];
-      const progress = this.#bar?.querySelector<HTMLProgressElement>("[data-nb-progress]");
-      if (event.phase === "loading") {
-        if (event.loaded !== undefined && event.total) {
-          this.#status(s.downloading(name, formatBytes(event.loaded), formatBytes(event.total)));
-          if (progress) {
-            progress.hidden = false;
-            progress.max = event.total;
-            progress.value = event.loaded;
-            progress.setAttribute("aria-label", s.loading(name));
-          }
-        } else if (event.loaded !== undefined) {
-          // a compressed download's size is not known ahead: the bytes so far, an indeterminate bar
-          this.#status(s.downloadingSoFar(name, formatBytes(event.loaded)));
-          if (progress) {
-            progress.hidden = false;
-            progress.removeAttribute("value");
-            progress.setAttribute("aria-label", s.loading(name));
-          }
-        } else this.#status(s.loading(name));
-      } else {
-        if (progress) progress.hidden = true;
-        this.#status(
-          event.phase === "ready" ? s.ready(name, event.ms ?? 0) : s.failed(name, event.message ?? ""),
-        );
-      }
-    } else if (event.type === "status") {
+    if (event.type === "status") {
       const ran = new Set(event.ran);
       for (const cell of this.cells) cell.setRan(ran.has(cell.id));
-    } else if (event.type === "kernel-error") {
-      this.#status(event.message);
-    }
+    } else this.bar.kernelEvent(event, this.kernel.database);
   };
-
-  #status(text: string): void {
-    const status = this.#bar?.querySelector<HTMLElement>("[data-nb-status]");
-    if (status) status.textContent = text;
-  }
 }
 
 let instance: Notebook | null = null;

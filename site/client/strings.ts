@@ -45,6 +45,30 @@ export interface Strings {
   shortcut: string;
   codeLabel: (id: string) => string;
   noOutput: string;
+  /** The toggle of an output's log: its accessible name contains "as Python prints it". */
+  rawLog: string;
+  showMoreRows: (n: number) => string;
+  inspector: string;
+  /** Accessible name of a cell's inspector region (begins with "Inspector"). */
+  inspectorOf: (id: string) => string;
+  openInspector: (id: string) => string;
+  step: string;
+  previousStep: string;
+  nextStep: string;
+  beforeStatement: (n: number, total: number) => string;
+  afterCell: string;
+  sessions: string;
+  connections: string;
+  engines: string;
+  noSessions: string;
+  noConnections: string;
+  inTransaction: string;
+  noTransaction: string;
+  summary: string;
+  rowsFetched: string;
+  objectsLoaded: string;
+  time: string;
+  statementsAligned: string;
 }
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -99,6 +123,28 @@ export const STRINGS: Readonly<Record<Lang, Strings>> = {
     shortcut: "Ctrl+Enter (⌘+Enter) runs the cell.",
     codeLabel: (id) => `Code of cell ${id}`,
     noOutput: "No output.",
+    rawLog: "Show the log as Python prints it",
+    showMoreRows: (n) => `Show ${n} more`,
+    inspector: "Inspector",
+    inspectorOf: (id) => `Inspector of cell ${id}`,
+    openInspector: (id) => `Inspector: sessions, connections and pools after cell ${id}`,
+    step: "Step",
+    previousStep: "Previous statement",
+    nextStep: "Next statement",
+    beforeStatement: (n, total) => `Before statement ${n} of ${total}`,
+    afterCell: "After the cell",
+    sessions: "Sessions",
+    connections: "Connections checked out",
+    engines: "Engines and their pools",
+    noSessions: "No Session.",
+    noConnections: "None checked out.",
+    inTransaction: "in a transaction",
+    noTransaction: "no transaction",
+    summary: "Summary",
+    rowsFetched: "rows fetched",
+    objectsLoaded: "objects loaded",
+    time: "time",
+    statementsAligned: "Statements, side by side",
   },
   ru: {
     run: "Выполнить",
@@ -140,6 +186,28 @@ export const STRINGS: Readonly<Record<Lang, Strings>> = {
     shortcut: "Ctrl+Enter (⌘+Enter) выполняет ячейку.",
     codeLabel: (id) => `Код ячейки ${id}`,
     noOutput: "Нет вывода.",
+    rawLog: "Показать журнал так, как его печатает Python (as Python prints it)",
+    showMoreRows: (n) => `Показать ещё ${n}`,
+    inspector: "Инспектор",
+    inspectorOf: (id) => `Инспектор ячейки ${id}`,
+    openInspector: (id) => `Инспектор: сессии, соединения и пулы после ячейки ${id}`,
+    step: "Шаг",
+    previousStep: "Предыдущий запрос",
+    nextStep: "Следующий запрос",
+    beforeStatement: (n, total) => `Перед запросом ${n} из ${total}`,
+    afterCell: "После ячейки",
+    sessions: "Сессии",
+    connections: "Выданные соединения",
+    engines: "Движки и их пулы",
+    noSessions: "Нет сессий.",
+    noConnections: "Нет выданных соединений.",
+    inTransaction: "в транзакции",
+    noTransaction: "нет транзакции",
+    summary: "Итог",
+    rowsFetched: "строк получено",
+    objectsLoaded: "объектов загружено",
+    time: "время",
+    statementsAligned: "Запросы рядом",
   },
 };
 

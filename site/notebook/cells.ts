@@ -1,7 +1,8 @@
 /**
- * The cells of a lesson, read from its Markdown/MDX source at build time.
+ * The notebook syntax of a lesson, read from its Markdown AST (mdast) — the tree the site's Markdown
+ * pipeline parses once and both checks here and renders (`syntax.ts`).
  *
- * A cell is a fenced TypeScript block whose info string starts with `cell`:
+ * A cell is a fenced block whose info string names a cell kind's language and then `cell`:
  *
  *     ```ts cell id="connect"
  *     ```ts cell id="bad-sql" expect="error"
@@ -14,17 +15,22 @@
  *     ```ts cell id="orm-insert" side="orm"
  *     </Compare>
  *
- * `parseLessonCells()` returns the cells in page order and throws a `LessonCellError` naming the file
+ * `lessonFromTree()` returns the cells in page order and throws a `LessonCellError` naming the file
  * and line for anything malformed: a missing or duplicate id, an unknown attribute, a reference to a
  * cell that does not exist (or comes later), an unbalanced comparison.
  */
+import { mdxToMdast } from "satteri";
+import { type ExerciseDef, isExercise, readExercise } from "./exercises.ts";
+import { CELL_KINDS, type CellKindName, kindOfLanguage } from "./kinds.ts";
 
 export type Side = "core" | "orm";
 
 export interface LessonCell {
   /** Unique within the page: `[a-z][a-z0-9-]*`. */
   readonly id: string;
-  /** The TypeScript, exactly as written between the fences. */
+  /** Which kind of cell (see `kinds.ts`): how it is compiled, run and shown. */
+  readonly kind: CellKindName;
+  /** The code, exactly as written between the fences. */
   readonly code: string;
   /** 1-based line of the opening fence. */
   readonly line: number;
@@ -34,6 +40,10 @@ export interface LessonCell {
   readonly side?: Side;
   /** Index into `LessonCells.comparisons` for a side. */
   readonly comparison?: number;
+  /** `twin="none: <reason>"`: why the cell has no Python twin. */
+  readonly noTwin?: string;
+  /** Index into `LessonCells.exercises` for an exercise's starting code (kind `exercise`). */
+  readonly exercise?: number;
 }
 
 export interface Comparison {
@@ -48,6 +58,7 @@ export interface Comparison {
 export interface LessonCells {
   readonly cells: readonly LessonCell[];
   readonly comparisons: readonly Comparison[];
+  readonly exercises: readonly ExerciseDef[];
 }
 
 export class LessonCellError extends Error {
@@ -57,12 +68,28 @@ export class LessonCellError extends Error {
   }
 }
 
-const CELL_ATTRIBUTES = new Set(["id", "expect", "side"]);
+/** The mdast shapes this module reads (a subset of mdast + mdast-util-mdx-jsx). */
+export interface MdNode {
+  readonly type: string;
+  readonly children?: readonly MdNode[];
+  readonly position?: { readonly start: { readonly line: number } };
+  // code
+  readonly lang?: string | null;
+  readonly meta?: string | null;
+  readonly value?: string;
+  // mdxJsxFlowElement
+  readonly name?: string | null;
+  readonly attributes?: readonly {
+    readonly type: string;
+    readonly name?: string;
+    readonly value?: unknown;
+  }[];
+}
+
 const COMPARE_ATTRIBUTES = new Set(["title", "setup"]);
 const ID = /^[a-z][a-z0-9-]*$/;
-const TS_LANGS = new Set(["ts", "typescript"]);
 
-/** `key="value"` / `key='value'` / bare `flag` pairs of an info string or a JSX tag. */
+/** `key="value"` / `key='value'` / bare `flag` pairs of an info string. */
 export function parseAttributes(text: string): { attrs: Map<string, string>; rest: string } {
   const attrs = new Map<string, string>();
   const rest = text.replace(/([A-Za-z][\w-]*)=(?:"([^"]*)"|'([^']*)'|\{"([^"]*)"\})/g, (_m, k, a, b, c) => {
@@ -82,115 +109,175 @@ export function codeHash(code: string): string {
   return (h >>> 0).toString(16).padStart(8, "0");
 }
 
-export function parseLessonCells(file: string, source: string): LessonCells {
-  const lines = source.split(/\r?\n/);
+/** Is this mdast node a notebook cell's fence (whatever its errors)? */
+export function isCellFence(node: MdNode): boolean {
+  return node.type === "code" && /^cell\b/.test(parseAttributes(node.meta ?? "").rest);
+}
+
+export function isCompare(node: MdNode): boolean {
+  return (node.type === "mdxJsxFlowElement" || node.type === "mdxJsxTextElement") && node.name === "Compare";
+}
+
+/** The JSX attributes of `<Compare>` as strings (an expression attribute is an error). */
+function jsxAttributes(node: MdNode, fail: (message: string) => never): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const a of node.attributes ?? []) {
+    if (a.type !== "mdxJsxAttribute" || !a.name) fail('<Compare> takes only name="value" attributes');
+    if (typeof a.value !== "string") fail(`<Compare ${a.name}>: write ${a.name}="…" (a string)`);
+    out.set(a.name!, a.value as string);
+  }
+  return out;
+}
+
+/** The cells and comparisons of a lesson's mdast tree, checked. */
+export function lessonFromTree(file: string, root: MdNode): LessonCells {
   const cells: LessonCell[] = [];
   const comparisons: Comparison[] = [];
-  const fail = (line: number, message: string): never => {
-    throw new LessonCellError(file, line, message);
-  };
+  const exercises: ExerciseDef[] = [];
   const ids = new Map<string, number>();
-  let open: { title: string; setup: string[]; line: number; sides: Partial<Record<Side, string>> } | null =
-    null;
+  const lineOf = (node: MdNode) => node.position?.start.line ?? 1;
 
-  for (let i = 0; i < lines.length; i++) {
-    const text = lines[i]!;
-    const fence = /^(\s*)(`{3,}|~{3,})\s*([^\s`]*)\s*(.*)$/.exec(text);
-    if (fence) {
-      const [, indent, marker, lang, meta] = fence;
-      const start = i;
-      const closing = new RegExp(`^\\s*${marker![0] === "`" ? "`" : "~"}{${marker!.length},}\\s*$`);
-      let end = i + 1;
-      while (end < lines.length && !closing.test(lines[end]!)) end++;
-      if (end >= lines.length) fail(start + 1, "code fence is never closed");
-      i = end;
-      const { attrs, rest } = parseAttributes(meta!);
-      if (!/^cell\b/.test(rest)) {
-        if (attrs.has("side") || attrs.has("id")) {
-          fail(start + 1, `a block with id/side must be a cell: write \`\`\`ts cell id="…"`);
-        }
-        continue;
+  const cell = (node: MdNode, compare: { sides: Partial<Record<Side, string>> } | null) => {
+    const line = lineOf(node);
+    const fail = (message: string): never => {
+      throw new LessonCellError(file, line, message);
+    };
+    const { attrs, rest } = parseAttributes(node.meta ?? "");
+    if (!/^cell\b/.test(rest)) {
+      if (attrs.has("side") || attrs.has("id")) {
+        fail(`a block with id/side must be a cell: write \`\`\`ts cell id="…"`);
       }
-      if (!TS_LANGS.has(lang!)) fail(start + 1, `a cell must be TypeScript (\`\`\`ts cell …), not "${lang}"`);
-      if (rest !== "cell") fail(start + 1, `unexpected text in the cell's info string: "${rest}"`);
-      for (const key of attrs.keys()) {
-        if (!CELL_ATTRIBUTES.has(key)) {
-          fail(start + 1, `unknown cell attribute "${key}" (known: ${[...CELL_ATTRIBUTES].join(", ")})`);
-        }
-      }
-      const id = attrs.get("id");
-      if (!id) fail(start + 1, 'a cell needs an id: ```ts cell id="connect"');
-      if (!ID.test(id!)) fail(start + 1, `cell id "${id}" must match ${ID} (lowercase, digits, dashes)`);
-      if (ids.has(id!)) fail(start + 1, `duplicate cell id "${id}" (first used on line ${ids.get(id!)})`);
-      ids.set(id!, start + 1);
-      const expect = attrs.get("expect");
-      if (expect !== undefined && expect !== "error") {
-        fail(start + 1, `expect="${expect}": the only value is "error"`);
-      }
-      const side = attrs.get("side");
-      if (side !== undefined && side !== "core" && side !== "orm") {
-        fail(start + 1, `side="${side}": use "core" or "orm"`);
-      }
-      if (side && !open) fail(start + 1, `cell "${id}" has side="${side}" but is not inside <Compare>`);
-      if (!side && open) fail(start + 1, `cell "${id}" inside <Compare> needs side="core" or side="orm"`);
-      const strip = new RegExp(`^ {0,${indent!.length}}`);
-      const code = lines
-        .slice(start + 1, end)
-        .map((l) => l.replace(strip, ""))
-        .join("\n");
-      if (!code.trim()) fail(start + 1, `cell "${id}" is empty`);
-      if (open && side) {
-        if (open.sides[side as Side]) fail(start + 1, `<Compare> already has a ${side} side`);
-        open.sides[side as Side] = id!;
-      }
-      cells.push({
-        id: id!,
-        code,
-        line: start + 1,
-        ...(expect ? { expect: "error" as const } : {}),
-        ...(side ? { side: side as Side, comparison: comparisons.length } : {}),
-      });
-      continue;
+      return;
     }
+    const kind = kindOfLanguage(node.lang ?? "");
+    if (!kind) fail(`a cell must be TypeScript (\`\`\`ts cell …), not "${node.lang ?? ""}"`);
+    if (rest !== "cell") fail(`unexpected text in the cell's info string: "${rest}"`);
+    const known: readonly string[] = CELL_KINDS[kind!].attributes;
+    for (const key of attrs.keys()) {
+      if (!known.includes(key)) fail(`unknown cell attribute "${key}" (known: ${known.join(", ")})`);
+    }
+    const id = attrs.get("id");
+    if (!id) fail('a cell needs an id: ```ts cell id="connect"');
+    if (!ID.test(id!)) fail(`cell id "${id}" must match ${ID} (lowercase, digits, dashes)`);
+    if (ids.has(id!)) fail(`duplicate cell id "${id}" (first used on line ${ids.get(id!)})`);
+    ids.set(id!, line);
+    const expect = attrs.get("expect");
+    if (expect !== undefined && expect !== "error") fail(`expect="${expect}": the only value is "error"`);
+    const side = attrs.get("side");
+    if (side !== undefined && side !== "core" && side !== "orm") fail(`side="${side}": use "core" or "orm"`);
+    const twin = attrs.get("twin");
+    if (twin !== undefined && !/^none:\s*\S/.test(twin)) {
+      fail(`twin="${twin}": write twin="none: <why this cell has no Python original>"`);
+    }
+    if (side && !compare) fail(`cell "${id}" has side="${side}" but is not inside <Compare>`);
+    if (!side && compare) fail(`cell "${id}" inside <Compare> needs side="core" or side="orm"`);
+    const code = node.value ?? "";
+    if (!code.trim()) fail(`cell "${id}" is empty`);
+    if (compare && side) {
+      if (compare.sides[side as Side]) fail(`<Compare> already has a ${side} side`);
+      compare.sides[side as Side] = id!;
+    }
+    cells.push({
+      id: id!,
+      kind: kind!,
+      code,
+      line,
+      ...(expect ? { expect: "error" as const } : {}),
+      ...(side ? { side: side as Side, comparison: comparisons.length } : {}),
+      ...(twin ? { noTwin: twin.replace(/^none:\s*/, "") } : {}),
+    });
+  };
 
-    const compareOpen = /^\s*<Compare\b([^>]*?)(\/?)>\s*$/.exec(text);
-    if (compareOpen) {
-      if (open) fail(i + 1, "<Compare> cannot be nested");
-      if (compareOpen[2]) fail(i + 1, "<Compare> must wrap two cells, it cannot be self-closing");
-      const { attrs, rest } = parseAttributes(compareOpen[1]!);
-      if (rest) fail(i + 1, `unexpected text in <Compare>: "${rest}"`);
-      for (const key of attrs.keys()) {
-        if (!COMPARE_ATTRIBUTES.has(key)) {
-          fail(i + 1, `unknown <Compare> attribute "${key}" (known: ${[...COMPARE_ATTRIBUTES].join(", ")})`);
-        }
-      }
-      const title = attrs.get("title");
-      if (!title) fail(i + 1, '<Compare> needs a title: <Compare title="…">');
-      const setup = (attrs.get("setup") ?? "").split(/[\s,]+/).filter(Boolean);
-      for (const ref of setup) {
-        const cell = cells.find((c) => c.id === ref);
-        if (!cell) {
-          fail(i + 1, `<Compare setup="${attrs.get("setup")}">: no cell "${ref}" before this comparison`);
-        } else if (cell.side) {
-          fail(i + 1, `<Compare setup>: "${ref}" is a side of another comparison, not a setup cell`);
-        }
-      }
-      open = { title: title!, setup, line: i + 1, sides: {} };
-      continue;
+  const exercise = (node: MdNode, inside: boolean) => {
+    const line = lineOf(node);
+    const fail = (message: string): never => {
+      throw new LessonCellError(file, line, message);
+    };
+    if (inside) fail("<Exercise> cannot be inside <Compare>");
+    const def = readExercise(node, fail);
+    if (ids.has(def.id)) fail(`duplicate id "${def.id}" (first used on line ${ids.get(def.id)})`);
+    for (const ref of def.setup) {
+      const c = cells.find((x) => x.id === ref);
+      if (!c || c.kind === "exercise")
+        fail(`<Exercise setup="${def.setup.join(" ")}">: no cell "${ref}" before it`);
     }
-    if (/^\s*<\/Compare>\s*$/.test(text)) {
-      if (!open) fail(i + 1, "</Compare> without <Compare>");
-      const { core, orm } = open!.sides;
-      if (!core || !orm) {
-        fail(
-          open!.line,
-          `<Compare> needs one side="core" and one side="orm" cell (missing ${core ? "orm" : "core"})`,
-        );
+    ids.set(def.id, line);
+    cells.push({
+      id: def.id,
+      kind: "exercise",
+      code: def.starter,
+      line: fenceLine(node) ?? line,
+      exercise: exercises.length,
+    });
+    exercises.push(def);
+  };
+
+  const compare = (node: MdNode, inside: boolean) => {
+    const line = lineOf(node);
+    const fail = (message: string): never => {
+      throw new LessonCellError(file, line, message);
+    };
+    if (inside) fail("<Compare> cannot be nested");
+    const attrs = jsxAttributes(node, fail);
+    for (const key of attrs.keys()) {
+      if (!COMPARE_ATTRIBUTES.has(key)) {
+        fail(`unknown <Compare> attribute "${key}" (known: ${[...COMPARE_ATTRIBUTES].join(", ")})`);
       }
-      comparisons.push({ title: open!.title, setup: open!.setup, core: core!, orm: orm!, line: open!.line });
-      open = null;
     }
+    const title = attrs.get("title");
+    if (!title) fail('<Compare> needs a title: <Compare title="…">');
+    const setup = (attrs.get("setup") ?? "").split(/[\s,]+/).filter(Boolean);
+    for (const ref of setup) {
+      const c = cells.find((x) => x.id === ref);
+      if (!c) fail(`<Compare setup="${attrs.get("setup")}">: no cell "${ref}" before this comparison`);
+      else if (c.side) fail(`<Compare setup>: "${ref}" is a side of another comparison, not a setup cell`);
+    }
+    const open = { sides: {} as Partial<Record<Side, string>> };
+    walk(node.children ?? [], open);
+    const { core, orm } = open.sides;
+    if (!core || !orm) {
+      fail(`<Compare> needs one side="core" and one side="orm" cell (missing ${core ? "orm" : "core"})`);
+    }
+    comparisons.push({ title: title!, setup, core: core!, orm: orm!, line });
+  };
+
+  const walk = (nodes: readonly MdNode[], open: { sides: Partial<Record<Side, string>> } | null) => {
+    for (const node of nodes) {
+      if (node.type === "code") cell(node, open);
+      else if (isCompare(node)) compare(node, open !== null);
+      else if (isExercise(node)) exercise(node, open !== null);
+      else if (node.children) walk(node.children, open);
+    }
+  };
+  walk(root.children ?? [], null);
+  return { cells, comparisons, exercises };
+}
+
+/** Line of an exercise's ```ts exercise fence (the page's exercise cell is rendered there). */
+function fenceLine(node: MdNode): number | undefined {
+  for (const child of node.children ?? []) {
+    if (
+      child.type === "code" &&
+      (child.lang === "ts" || child.lang === "typescript") &&
+      child.meta?.trim() === "exercise"
+    ) {
+      return child.position?.start.line;
+    }
+    const inner = fenceLine(child);
+    if (inner !== undefined) return inner;
   }
-  if (open) fail(open.line, "<Compare> is never closed");
-  return { cells, comparisons };
+  return undefined;
+}
+
+/** Parse a lesson's MDX source with the site's Markdown parser and read its cells (tests, tools). */
+export function parseLessonCells(file: string, source: string): LessonCells {
+  let root: MdNode;
+  try {
+    root = mdxToMdast(source, { position: true }) as unknown as MdNode;
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const line = Number(/(\d+):\d+/.exec(message)?.[1] ?? 1);
+    throw new LessonCellError(file, line, message);
+  }
+  return lessonFromTree(file, root);
 }

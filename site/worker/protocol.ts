@@ -269,6 +269,103 @@ export interface StateEvent {
   readonly sessions: readonly SessionState[];
 }
 
+// ---------------------------------------------------------------------------------------------
+// The live inspector (site/worker/inspector.ts): what the cells' sessions, connections and pools
+// look like before each statement of a cell and after it.
+
+export interface AttributeSnapshot {
+  readonly name: string;
+  /** `repr()` of the loaded value (absent when the attribute is not loaded). */
+  readonly value?: string;
+  readonly loaded: boolean;
+  readonly expired: boolean;
+  /** Changed since it was loaded: `committed` is the value the database has (`history.deleted`). */
+  readonly modified?: boolean;
+  readonly committed?: string;
+}
+
+export interface ObjectSnapshot {
+  /** Class and identity, e.g. `User (1,)` (never the object's own `__repr__()`). */
+  readonly label: string;
+  readonly className: string;
+  readonly state: "transient" | "pending" | "persistent" | "deleted" | "detached";
+  /** `repr(state.key)`, e.g. `(<class '__main__.User'>, (1,), None)`. */
+  readonly identityKey?: string;
+  readonly inIdentityMap: boolean;
+  readonly new: boolean;
+  readonly dirty: boolean;
+  readonly deleted: boolean;
+  readonly expired: readonly string[];
+  readonly attributes: readonly AttributeSnapshot[];
+}
+
+export interface SessionSnapshot {
+  readonly id: number;
+  readonly cellId: string;
+  readonly name?: string;
+  readonly async: boolean;
+  readonly inTransaction: boolean;
+  readonly inNestedTransaction: boolean;
+  readonly transactionActive: boolean;
+  readonly objects: readonly ObjectSnapshot[];
+}
+
+export interface ConnectionSnapshot {
+  /** `Connection #n`, numbered in the order the kernel saw them. */
+  readonly label: string;
+  readonly name?: string;
+  readonly engineId: number;
+  readonly inTransaction: boolean;
+  /** Open savepoints, outermost first. */
+  readonly savepoints: readonly string[];
+  /** Sent an INSERT / UPDATE / DELETE / DDL in its current transaction. */
+  readonly wrote: boolean;
+}
+
+export interface EngineSnapshot {
+  readonly id: number;
+  readonly cellId: string;
+  readonly name?: string;
+  readonly url: string;
+  readonly poolClass: string;
+  /** `pool.status()`, as SQLAlchemy prints it. */
+  readonly status: string;
+  /** The pool's connection slots seen so far, and the Connection holding each checked-out one. */
+  readonly slots: readonly {
+    readonly slot: number;
+    readonly checkedOut: boolean;
+    readonly connection?: string;
+  }[];
+}
+
+export interface InspectorSnapshot {
+  readonly sessions: readonly SessionSnapshot[];
+  readonly connections: readonly ConnectionSnapshot[];
+  readonly engines: readonly EngineSnapshot[];
+}
+
+export interface InspectorStep {
+  /** The statement about to run (its SQL), or absent for the state after the cell. */
+  readonly before?: string;
+  readonly snapshot: InspectorSnapshot;
+}
+
+/** Sent before `cell-done`: the inspector's steps through the cell (the last one is after it). */
+export interface InspectorEvent {
+  readonly type: "inspector";
+  readonly runId: number;
+  readonly cellId: string;
+  readonly steps: readonly InspectorStep[];
+  /** Steps left out of a cell with very many statements. */
+  readonly omitted: number;
+  /** Rows the DBAPI cursors returned during the cell. */
+  readonly rowsFetched: number;
+  /** ORM objects loaded from rows (new in a session's identity map, or expired attributes loaded). */
+  readonly objectsLoaded: number;
+  /** Milliseconds the kernel spent taking the snapshots during the cell. */
+  readonly ms: number;
+}
+
 /** The kernel itself failed (a bug, or a module that could not load). */
 export interface KernelErrorEvent {
   readonly type: "kernel-error";
@@ -287,6 +384,7 @@ export type RunEvent =
   | ErrorEvent
   | CellStartEvent
   | CellDoneEvent
+  | InspectorEvent
   | DoneEvent;
 
 export type KernelEvent =

@@ -36,6 +36,10 @@ const SESSION_FACTORIES = new Set([
 export class Registry {
   readonly counters: Counters = { statements: 0, transactions: 0 };
   cellId = "";
+  /** Called with each new engine (its sync engine) and the id the page knows it by. */
+  onEngine: ((id: number, engine: object) => void) | null = null;
+  /** Called before each statement a registered engine sends (the inspector's steps). */
+  beforeStatement: ((statement: string) => void) | null = null;
   #nextId = 1;
   #engines: Entry<object>[] = [];
   #sessions: Entry<object>[] = [];
@@ -99,15 +103,18 @@ export class Registry {
     if (!engine || typeof engine !== "object") return engine;
     const sync = (engine as { sync_engine?: object }).sync_engine;
     const isAsync = !!sync;
-    this.#engines.push({ id: this.#nextId++, cellId: this.cellId, ref: new WeakRef(engine), async: isAsync });
+    const id = this.#nextId++;
+    this.#engines.push({ id, cellId: this.cellId, ref: new WeakRef(engine), async: isAsync });
     const target = sync ?? engine;
     try {
-      event.listen(target, "before_cursor_execute", () => {
+      event.listen(target, "before_cursor_execute", (_conn: unknown, _cursor: unknown, statement: string) => {
         this.counters.statements++;
+        this.beforeStatement?.(statement);
       });
       event.listen(target, "begin", () => {
         this.counters.transactions++;
       });
+      this.onEngine?.(id, target);
     } catch {
       // an engine without events: nothing to count
     }
@@ -124,6 +131,24 @@ export class Registry {
       async: isAsync,
     });
     return session;
+  }
+
+  /** The engines and sessions still alive, in the order cells created them. */
+  live(): {
+    engines: { id: number; cellId: string; engine: Record<string, any> }[];
+    sessions: { id: number; cellId: string; session: Record<string, any> }[];
+  } {
+    const engines = [];
+    for (const e of this.#engines) {
+      const engine = e.ref.deref() as Record<string, any> | undefined;
+      if (engine) engines.push({ id: e.id, cellId: e.cellId, engine });
+    }
+    const sessions = [];
+    for (const s of this.#sessions) {
+      const session = s.ref.deref() as Record<string, any> | undefined;
+      if (session) sessions.push({ id: s.id, cellId: s.cellId, session });
+    }
+    return { engines, sessions };
   }
 
   engineStates(nameOf: Named): EngineState[] {

@@ -5,7 +5,7 @@
  * learner's TypeScript, statement and transaction counts, and the registry of engines and sessions.
  */
 import { print, show_error } from "sqlalchemy";
-import { ImportError, ModuleNotFoundError, type OutputRecord, setOutputSink } from "sqlalchemy/testing";
+import { ImportError, ModuleNotFoundError, setOutputSink } from "sqlalchemy/testing";
 import {
   DATABASE_URLS,
   type DatabaseAssets,
@@ -14,6 +14,7 @@ import {
   startDatabase,
 } from "./databases.ts";
 import { describeError, locate } from "./errors.ts";
+import { KernelInstruments } from "./instruments.ts";
 import type {
   CellSource,
   CompiledCell,
@@ -22,8 +23,8 @@ import type {
   KernelRequest,
   RunOptions,
 } from "./protocol.ts";
-import { Registry } from "./registry.ts";
 import { CellScope, cellFunctionSource, type Globals } from "./scope.ts";
+import { cellOutputSink } from "./sink.ts";
 import { compileCell, type TypeScript } from "./transpile.ts";
 import { DEFAULT_MAX_ROWS, displayValue } from "./values.ts";
 
@@ -66,7 +67,10 @@ interface CellOutcome {
 
 export class KernelRuntime {
   readonly scope = new CellScope();
-  readonly registry = new Registry();
+  /** The registry of engines and sessions, and the live inspector's view of them. */
+  readonly instruments = new KernelInstruments();
+  readonly registry = this.instruments.registry;
+  readonly inspector = this.instruments.inspector;
   /** Cells whose bindings are live in this kernel. */
   readonly ran = new Set<string>();
   database: DatabaseKind | null = null;
@@ -141,6 +145,17 @@ export class KernelRuntime {
     return { engines: this.registry.engineStates(nameOf), sessions: this.registry.sessionStates(nameOf) };
   }
 
+  /** The inspector's snapshot of every live session, connection and engine pool (changes nothing). */
+  snapshot() {
+    return this.instruments.snapshot(this.#nameOf);
+  }
+
+  /** The name a value has in the cells' scope. */
+  readonly #nameOf = (value: unknown) => {
+    for (const [name, v] of this.scope.entries()) if (v === value) return name;
+    return undefined;
+  };
+
   async #dispatch(request: KernelRequest): Promise<void> {
     mark(`kernel:${request.type}`);
     switch (request.type) {
@@ -175,6 +190,7 @@ export class KernelRuntime {
     this.scope.clear();
     this.ran.clear();
     this.registry.clear();
+    this.inspector.clear();
   }
 
   #status(reason: "started" | "restarted" | "reset" | "run"): void {
@@ -275,10 +291,10 @@ export class KernelRuntime {
     const post = this.#host.post;
     const cellId = cell.id;
     post({ type: "cell-start", runId, cellId });
-    this.registry.cellId = cellId;
-    this.registry.resetCounters();
+    const endCell = this.instruments.beginCell(cellId, this.#nameOf);
     const finish = (ok: boolean, transpileMs: number, runMs: number): CellOutcome => {
-      const { statements, transactions } = this.registry.resetCounters();
+      const { statements, transactions, inspector } = endCell();
+      post({ type: "inspector", runId, cellId, ...inspector });
       post({
         type: "cell-done",
         runId,
@@ -316,20 +332,7 @@ export class KernelRuntime {
       }
     }
 
-    setOutputSink((record: OutputRecord) => {
-      if (record.kind === "print") post({ type: "print", runId, cellId, text: record.text });
-      else
-        post({
-          type: "log",
-          runId,
-          cellId,
-          logger: record.name,
-          level: record.level,
-          message: record.message,
-          text: record.text,
-          ...(record.tag ? { tag: record.tag } : {}),
-        });
-    });
+    setOutputSink(cellOutputSink(post, runId, cellId));
 
     const sourceUrl = `cell-${++this.#evals}-${cellId.replace(/[^\w-]/g, "_")}.js`;
     const writebacks: (() => void)[] = [];

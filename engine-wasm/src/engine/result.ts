@@ -373,6 +373,20 @@ export class Result extends ResultInternal<Row> {
     return new Result(md, src);
   }
 
+  /**
+   * Reads the rows not fetched yet into memory and goes on yielding them from there, as SQLAlchemy's
+   * `FullyBufferedCursorFetchStrategy` does: the caller gets the raw rows without consuming the
+   * Result (a later `all()` still returns them). Nothing else changes: no row is logged, the cursor
+   * is closed when the buffered rows are (by `all()`, `close()`, `first()` …).
+   */
+  _buffer_rows(): readonly unknown[][] {
+    const src = this._check_open();
+    if (!src) return [];
+    const rows = src.fetchall();
+    this._source = bufferedSource(rows, src);
+    return rows;
+  }
+
   /** Python's `result.freeze()`: a re-iterable snapshot of the remaining rows. */
   freeze(): FrozenResult {
     return new FrozenResult(this._metadata, this._fetch_all_raw());
@@ -391,7 +405,8 @@ function uniqueKey(values: readonly unknown[]): unknown {
 
 export class ScalarResult extends ResultInternal<unknown> {
   private readonly _parent: Result;
-  private readonly _index: number;
+  /** The column this ScalarResult yields (by position in the parent's keys). */
+  readonly _index: number;
   constructor(parent: Result, index: number) {
     super();
     this._parent = parent;
@@ -470,6 +485,20 @@ export function listSource(rows: Iterable<unknown[]>): RowSource {
     },
     close() {
       done = true;
+    },
+  };
+}
+
+/** The rows of `_buffer_rows()`, then the original source's close. */
+function bufferedSource(rows: readonly unknown[][], original: RowSource): RowSource {
+  const list = listSource(rows);
+  return {
+    fetchone: () => list.fetchone(),
+    fetchmany: (size) => list.fetchmany(size),
+    fetchall: () => list.fetchall(),
+    close(hard) {
+      list.close(hard);
+      original.close(hard);
     },
   };
 }

@@ -1,54 +1,25 @@
 /**
- * A cell's output region: what the kernel reports, in the order it happened — `print` lines and the
- * echo log (SQL highlighted) interleaved as in a terminal, then the value of the cell's last
- * expression (a table for rows), an error, and the cell's counts and time.
+ * The output panel: a cell's output region, showing what the kernel reports in the order it
+ * happened — `print` lines and the echo log (`log.ts`: as SQLAlchemy's docs show it, or as Python
+ * prints it), then the value of the cell's last expression (a table for rows), an error, and the
+ * cell's counts and time.
  *
  * Everything the learner's code produced is put in the page as text (`textContent`, text nodes):
  * never as markup.
  */
-import type { CellDoneEvent, ErrorEvent, LogEvent, TableValue, ValueEvent } from "../worker/protocol.ts";
-import type { Strings } from "./strings.ts";
+import type {
+  CellDoneEvent,
+  ClientEvent,
+  ErrorEvent,
+  TableValue,
+  ValueEvent,
+} from "../../worker/protocol.ts";
+import type { Strings } from "../strings.ts";
+import { el, LogStream } from "./log.ts";
+import { definePanel, type Panel } from "./panel.ts";
 
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className?: string,
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-const SQL_KEYWORDS = new Set(
-  `select from where and or not in is null as on join left right inner outer full cross insert into values
-  update set delete create table drop alter add column primary key foreign references unique default
-  begin commit rollback savepoint release to order by group having limit offset distinct union all
-  exists between like ilike case when then else end returning with recursive integer varchar serial
-  text boolean true false cast index if pragma show asc desc count sum avg min max coalesce using
-  nulls first last cascade constraint check for share nowait of only view trigger`
-    .split(/\s+/)
-    .filter(Boolean),
-);
-
-/** SQL text → spans (keywords, strings, numbers, parameters), as text nodes only. */
-export function highlightSql(sql: string, into: HTMLElement): void {
-  const token =
-    /('(?:[^']|'')*'|"(?:[^"]|"")*")|(\b\d+(?:\.\d+)?\b)|(%\([\w]+\)s|\$\d+|\?|:\w+)|([A-Za-z_][\w]*)/g;
-  let last = 0;
-  for (let m = token.exec(sql); m; m = token.exec(sql)) {
-    let cls: string | null = null;
-    if (m[1]) cls = m[1][0] === "'" ? "nb-sql-string" : "nb-sql-ident";
-    else if (m[2]) cls = "nb-sql-number";
-    else if (m[3]) cls = "nb-sql-param";
-    else if (m[4] && SQL_KEYWORDS.has(m[4].toLowerCase())) cls = "nb-sql-keyword";
-    if (!cls) continue;
-    if (m.index > last) into.append(sql.slice(last, m.index));
-    into.append(el("span", cls, m[0]));
-    last = m.index + m[0].length;
-  }
-  if (last < sql.length) into.append(sql.slice(last));
-}
+/** Rows a table shows before "Show more". */
+export const FIRST_ROWS = 10;
 
 function table(value: TableValue, s: Strings): HTMLElement {
   const wrap = el("div", "nb-table-wrap");
@@ -64,28 +35,67 @@ function table(value: TableValue, s: Strings): HTMLElement {
   }
   head.append(hr);
   const body = el("tbody");
-  for (const row of value.rows) {
+  const rowEl = (row: readonly string[]) => {
     const tr = el("tr");
     for (const cell of row) tr.append(el("td", undefined, cell));
-    body.append(tr);
-  }
+    return tr;
+  };
+  for (const row of value.rows.slice(0, FIRST_ROWS)) body.append(rowEl(row));
   t.append(head, body);
   wrap.append(t);
   // A wide table scrolls inside its own box: make that box reachable from the keyboard.
   wrap.tabIndex = 0;
   wrap.setAttribute("role", "group");
   wrap.setAttribute("aria-label", caption.textContent ?? "");
-  return wrap;
+  const rest = value.rows.slice(FIRST_ROWS);
+  if (!rest.length) return wrap;
+  const box = el("div", "nb-table-box");
+  const more = el("button", "nb-button nb-more", s.showMoreRows(rest.length));
+  more.type = "button";
+  more.addEventListener("click", () => {
+    for (const row of rest) body.append(rowEl(row));
+    more.remove();
+  });
+  box.append(wrap, more);
+  return box;
 }
 
-export class OutputView {
+export class OutputView implements Panel {
   readonly region: HTMLElement;
   readonly #s: Strings;
-  #stream: HTMLElement | null = null;
+  #stream: LogStream | null = null;
+  #toggle: HTMLButtonElement | null = null;
 
   constructor(region: HTMLElement, s: Strings) {
     this.region = region;
     this.#s = s;
+  }
+
+  handle(event: ClientEvent): void {
+    switch (event.type) {
+      case "cell-start":
+        this.clear();
+        return;
+      case "print":
+        this.print(event.text);
+        return;
+      case "log":
+        this.#streamOf().log(event);
+        this.#showToggle();
+        return;
+      case "value":
+        this.value(event);
+        return;
+      case "error":
+        this.error(event);
+        return;
+      case "cell-done":
+        this.stats(event);
+        return;
+      case "kernel-restarted":
+        this.notice(event.message, "restarted");
+        return;
+    }
   }
 
   get busy(): boolean {
@@ -104,46 +114,41 @@ export class OutputView {
   clear(): void {
     this.region.replaceChildren();
     this.region.removeAttribute("data-stale");
+    this.region.removeAttribute("data-raw");
     this.#stream = null;
+    this.#toggle = null;
   }
 
   markStale(): void {
     if (this.region.childElementCount) this.region.dataset.stale = "";
   }
 
-  #streamEl(): HTMLElement {
+  #streamOf(): LogStream {
     if (!this.#stream) {
-      this.#stream = el("pre", "nb-stream");
-      this.region.append(this.#stream);
+      this.#stream = new LogStream();
+      this.region.append(this.#stream.formatted, this.#stream.raw);
     }
     return this.#stream;
   }
 
-  print(text: string): void {
-    // The text is what Python's print() writes, its newline included.
-    this.#streamEl().append(el("span", "nb-print", text));
+  /** One toggle per output, at its top: the log as the docs show it, or as Python prints it. */
+  #showToggle(): void {
+    if (this.#toggle) return;
+    const toggle = el("button", "nb-button nb-raw-toggle", this.#s.rawLog);
+    toggle.type = "button";
+    toggle.setAttribute("aria-pressed", "false");
+    toggle.addEventListener("click", () => {
+      const raw = toggle.getAttribute("aria-pressed") !== "true";
+      toggle.setAttribute("aria-pressed", String(raw));
+      this.region.toggleAttribute("data-raw", raw);
+    });
+    this.#toggle = toggle;
+    this.region.prepend(toggle);
   }
 
-  log(event: LogEvent): void {
-    const line = el("span", `nb-log nb-log-${event.level.toLowerCase()}`);
-    const at = event.text.lastIndexOf(event.message);
-    const prefix = at >= 0 ? event.text.slice(0, at) : "";
-    if (prefix) line.append(el("span", "nb-log-prefix", prefix));
-    if (event.tag === "statement") {
-      const sql = el("span", "nb-log-sql");
-      highlightSql(at >= 0 ? event.message : event.text, sql);
-      line.append(sql);
-    } else {
-      line.append(
-        el(
-          "span",
-          `nb-log-message${event.tag ? ` nb-log-${event.tag}` : ""}`,
-          at >= 0 ? event.message : event.text,
-        ),
-      );
-    }
-    line.append("\n");
-    this.#streamEl().append(line);
+  print(text: string): void {
+    // The text is what Python's print() writes, its newline included.
+    this.#streamOf().print(text);
   }
 
   value(event: ValueEvent): void {
@@ -190,3 +195,9 @@ export class OutputView {
     this.region.append(p);
   }
 }
+
+export const outputPanel = definePanel({
+  name: "output",
+  events: ["cell-start", "print", "log", "value", "error", "cell-done", "kernel-restarted"],
+  create: (host) => new OutputView(host.el.querySelector<HTMLElement>("[data-nb-output]")!, host.strings),
+});

@@ -1,0 +1,379 @@
+/**
+ * The live inspector's snapshots: what every Session, checked-out Connection and Engine pool the
+ * cells hold looks like, read only through SQLAlchemy's public inspection API — `inspect(obj)`
+ * (InstanceState: transient / pending / persistent / deleted / detached, `expired_attributes`,
+ * `attrs[key].history`), the session's `identity_map`, `new`, `dirty`, `deleted`,
+ * `in_transaction()`, the connection's `in_transaction()` / `in_nested_transaction()`, and
+ * `pool.status()`, plus the engine and pool events a learner could listen to themselves
+ * (`engine_connect`, `savepoint`, `checkout`, `checkin`, `before_cursor_execute`).
+ *
+ * A snapshot never changes what it shows: it reads `state.dict` (loaded values only), never an
+ * attribute of the object itself (which would load an expired attribute), never calls the object's
+ * `__repr__()` (which may read attributes), and never runs a query (so nothing autoflushes).
+ */
+import { event, inspect, repr } from "sqlalchemy";
+import type {
+  ConnectionSnapshot,
+  EngineSnapshot,
+  InspectorSnapshot,
+  InspectorStep,
+  ObjectSnapshot,
+  SessionSnapshot,
+} from "./protocol.ts";
+
+type Any = Record<string, any>;
+type Named = (value: unknown) => string | undefined;
+
+interface WatchedConnection {
+  readonly ref: WeakRef<Any>;
+  readonly label: string;
+  readonly engine: number;
+  savepoints: string[];
+  wrote: boolean;
+}
+
+interface WatchedEngine {
+  readonly id: number;
+  readonly ref: WeakRef<Any>;
+  /** Pool slots (connection records) in the order they were first checked out. */
+  readonly slots: Any[];
+  /** Checked-out record → its pool fairy. */
+  readonly out: Map<Any, Any>;
+}
+
+/** A value as Python's repr() shows it; a mapped object by class and identity only (never its __repr__). */
+function valueText(value: unknown): string {
+  const state = mappedState(value);
+  if (state) return objectLabel(state);
+  if (Array.isArray(value)) return `[${value.map(valueText).join(", ")}]`;
+  try {
+    return repr(value);
+  } catch {
+    return "?";
+  }
+}
+
+function mappedState(value: unknown): Any | null {
+  if (!value || typeof value !== "object" || !("_sa_instance_state" in value)) return null;
+  try {
+    return (inspect(value, false) as Any | null) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function objectLabel(state: Any): string {
+  const name = state.mapper?.class_name ?? state.class_?.name ?? "object";
+  const identity = state.identity as unknown[] | null;
+  return identity ? `${name} ${repr(identity)}` : `${name} (no identity)`;
+}
+
+function stateName(state: Any): ObjectSnapshot["state"] {
+  if (state.transient) return "transient";
+  if (state.pending) return "pending";
+  if (state.deleted) return "deleted";
+  if (state.persistent) return "persistent";
+  return "detached";
+}
+
+export class Inspector {
+  readonly #engines: WatchedEngine[] = [];
+  readonly #connections: WatchedConnection[] = [];
+  #nextConnection = 1;
+  /** Rows the DBAPI cursors returned, and objects the ORM loaded, since `takeCounts()`. */
+  #rows = 0;
+  #loaded = 0;
+  /** Instance states seen in a snapshot: whether seen before their INSERT, and how many attributes were expired. */
+  #seen = new WeakMap<Any, { pending: boolean; expired: number }>();
+  #seenRefs: WeakRef<Any>[] = [];
+  readonly #countedCursors = new WeakSet<object>();
+
+  clear(): void {
+    this.#engines.length = 0;
+    this.#connections.length = 0;
+    this.#nextConnection = 1;
+    this.#seen = new WeakMap();
+    this.#seenRefs = [];
+    this.takeCounts();
+  }
+
+  takeCounts(): { rowsFetched: number; objectsLoaded: number } {
+    this.#observeStates([]);
+    const counts = { rowsFetched: this.#rows, objectsLoaded: this.#loaded };
+    this.#rows = 0;
+    this.#loaded = 0;
+    return counts;
+  }
+
+  /** Count rows as the DBAPI cursor hands them to the Result (whatever fetches them). */
+  #countRows(cursor: Any): void {
+    if (!cursor || this.#countedCursors.has(cursor)) return;
+    this.#countedCursors.add(cursor);
+    for (const method of ["fetchone", "fetchmany", "fetchall"] as const) {
+      const original = cursor[method];
+      if (typeof original !== "function") continue;
+      cursor[method] = (...args: unknown[]) => {
+        const out = original.apply(cursor, args);
+        if (Array.isArray(out)) this.#rows += method === "fetchone" ? 1 : out.length;
+        else if (out) this.#rows++;
+        return out;
+      };
+    }
+  }
+
+  /**
+   * Objects loaded: a persistent object seen for the first time that was never seen pending (a
+   * query made it), or one whose expired attributes were loaded since the last look (a refresh).
+   */
+  #observeStates(states: readonly Any[]): void {
+    for (const state of states) {
+      if (!this.#seen.has(state)) {
+        this.#seenRefs.push(new WeakRef(state));
+        const pending = !!state.pending || !!state.transient;
+        if (!pending && state.persistent) this.#loaded++;
+        this.#seen.set(state, { pending, expired: safe(() => state.expired_attributes.size as number, 0) });
+      }
+    }
+    for (const ref of this.#seenRefs) {
+      const state = ref.deref();
+      if (!state) continue;
+      const seen = this.#seen.get(state)!;
+      const expired = safe(() => state.expired_attributes.size as number, 0);
+      if (seen.expired > 0 && expired < seen.expired) this.#loaded++;
+      seen.expired = expired;
+    }
+    if (this.#seenRefs.length > 500) this.#seenRefs = this.#seenRefs.filter((r) => r.deref());
+  }
+
+  /** Follow an engine's connections and pool slots (its sync engine, for an AsyncEngine). */
+  watchEngine(id: number, engine: Any): void {
+    const watched: WatchedEngine = { id, ref: new WeakRef(engine), slots: [], out: new Map() };
+    this.#engines.push(watched);
+    const find = (conn: unknown) => this.#connections.find((c) => c.ref.deref() === conn);
+    event.listen(engine, "engine_connect", (conn: Any) => {
+      if (find(conn)) return;
+      this.#connections.push({
+        ref: new WeakRef(conn),
+        label: `Connection #${this.#nextConnection++}`,
+        engine: id,
+        savepoints: [],
+        wrote: false,
+      });
+    });
+    event.listen(
+      engine,
+      "before_cursor_execute",
+      (conn: Any, cursor: Any, statement: string, _p: unknown, context: Any) => {
+        this.#countRows(cursor);
+        const c = find(conn);
+        if (!c) return;
+        if (context?.isinsert || context?.isupdate || context?.isdelete) c.wrote = true;
+        else if (/^\s*(INSERT|UPDATE|DELETE|CREATE|DROP|ALTER)\b/i.test(statement)) c.wrote = true;
+      },
+    );
+    const ended = (conn: Any) => {
+      const c = find(conn);
+      if (c) {
+        c.wrote = false;
+        c.savepoints = [];
+      }
+    };
+    event.listen(engine, "commit", ended);
+    event.listen(engine, "rollback", ended);
+    event.listen(engine, "savepoint", (conn: Any, name: string) => {
+      find(conn)?.savepoints.push(name);
+    });
+    const popTo = (conn: Any, name: string) => {
+      const c = find(conn);
+      if (!c) return;
+      const at = c.savepoints.lastIndexOf(name);
+      if (at >= 0) c.savepoints.length = at;
+    };
+    event.listen(engine, "release_savepoint", popTo);
+    event.listen(engine, "rollback_savepoint", popTo);
+    // pool events, listened to through the engine as SQLAlchemy allows
+    event.listen(engine, "checkout", (_dbapi: unknown, record: Any, fairy: Any) => {
+      if (!watched.slots.includes(record)) watched.slots.push(record);
+      watched.out.set(record, fairy);
+    });
+    event.listen(engine, "checkin", (_dbapi: unknown, record: Any) => {
+      watched.out.delete(record);
+    });
+  }
+
+  snapshot(
+    sessions: readonly { id: number; cellId: string; session: Any }[],
+    engines: readonly { id: number; cellId: string; engine: Any }[],
+    nameOf: Named,
+  ): InspectorSnapshot {
+    const connections = this.#connectionSnapshots(nameOf);
+    const seen: Any[] = [];
+    const snapshots = sessions.map((s) => sessionSnapshot(s.id, s.cellId, s.session, nameOf, seen));
+    this.#observeStates(seen);
+    return {
+      sessions: snapshots,
+      connections,
+      engines: engines.map((e) => this.#engineSnapshot(e.id, e.cellId, e.engine, connections, nameOf)),
+    };
+  }
+
+  #connectionSnapshots(nameOf: Named): ConnectionSnapshot[] {
+    const out: ConnectionSnapshot[] = [];
+    for (const c of this.#connections) {
+      const conn = c.ref.deref();
+      if (!conn || safe(() => conn.closed, true)) continue;
+      out.push({
+        label: c.label,
+        name: nameOf(conn),
+        engineId: c.engine,
+        inTransaction: safe(() => Boolean(conn.in_transaction()), false),
+        savepoints: [...c.savepoints],
+        wrote: c.wrote,
+      });
+    }
+    return out;
+  }
+
+  #engineSnapshot(
+    id: number,
+    cellId: string,
+    engine: Any,
+    connections: readonly ConnectionSnapshot[],
+    nameOf: Named,
+  ): EngineSnapshot {
+    const sync = (engine.sync_engine ?? engine) as Any;
+    const pool = sync.pool as Any | undefined;
+    const watched = this.#engines.find((w) => w.id === id);
+    const byFairy = new Map<unknown, string>();
+    for (const c of this.#connections) {
+      const conn = c.ref.deref();
+      if (conn && connections.some((s) => s.label === c.label))
+        byFairy.set(
+          safe(() => conn.connection, null),
+          c.label,
+        );
+    }
+    return {
+      id,
+      cellId,
+      name: nameOf(engine),
+      url: safe(() => String(repr(sync.url)), ""),
+      poolClass: pool?.constructor?.name ?? "",
+      status: safe(() => String(pool?.status() ?? ""), ""),
+      slots: (watched?.slots ?? []).map((record, i) => {
+        const fairy = watched!.out.get(record);
+        const holder = fairy ? byFairy.get(fairy) : undefined;
+        return { slot: i + 1, checkedOut: !!fairy, ...(holder ? { connection: holder } : {}) };
+      }),
+    };
+  }
+}
+
+function sessionSnapshot(
+  id: number,
+  cellId: string,
+  session: Any,
+  nameOf: Named,
+  seen: Any[],
+): SessionSnapshot {
+  const sync = (session.sync_session ?? session) as Any;
+  const states = new Map<Any, { inIdentityMap: boolean; new: boolean; dirty: boolean; deleted: boolean }>();
+  const mark = (objs: Iterable<unknown>, key: "inIdentityMap" | "new" | "dirty" | "deleted") => {
+    for (const obj of objs) {
+      const st = mappedState(obj);
+      if (!st) continue;
+      const flags = states.get(st) ?? { inIdentityMap: false, new: false, dirty: false, deleted: false };
+      flags[key] = true;
+      states.set(st, flags);
+    }
+  };
+  safe(() => mark(sync.identity_map.values() as unknown[], "inIdentityMap"), undefined);
+  safe(() => mark(sync.new as Set<unknown>, "new"), undefined);
+  safe(() => mark(sync.dirty as Set<unknown>, "dirty"), undefined);
+  safe(() => mark(sync.deleted as Set<unknown>, "deleted"), undefined);
+  seen.push(...states.keys());
+  const transaction = safe(() => sync.get_transaction() as Any | null, null);
+  return {
+    id,
+    cellId,
+    name: nameOf(session),
+    async: session !== sync,
+    inTransaction: safe(() => Boolean(sync.in_transaction()), false),
+    inNestedTransaction: safe(() => Boolean(sync.in_nested_transaction()), false),
+    transactionActive: transaction ? safe(() => Boolean(transaction.is_active), false) : false,
+    objects: [...states].map(([state, flags]) => objectSnapshot(state, flags)),
+  };
+}
+
+function objectSnapshot(
+  state: Any,
+  flags: { inIdentityMap: boolean; new: boolean; dirty: boolean; deleted: boolean },
+): ObjectSnapshot {
+  const dict = state.dict as Any;
+  const expired = new Set<string>(safe(() => [...(state.expired_attributes as Set<string>)], []));
+  const keys: string[] = safe(() => state.attrs.keys() as string[], []);
+  const attributes = keys.map((key) => {
+    const loaded = key in dict;
+    const history = safe(() => state.attrs[key].history as Any, null);
+    const modified = !!history && safe(() => Boolean(history.has_changes()), false);
+    return {
+      name: key,
+      expired: expired.has(key),
+      loaded,
+      ...(loaded ? { value: valueText(dict[key]) } : {}),
+      ...(modified
+        ? { modified: true, committed: history.deleted.length ? valueText(history.deleted[0]) : "(none)" }
+        : {}),
+    };
+  });
+  const key = state.key ? safe(() => repr(state.key), "") : undefined;
+  return {
+    label: objectLabel(state),
+    className: state.mapper?.class_name ?? "",
+    state: stateName(state),
+    ...(key ? { identityKey: key } : {}),
+    ...flags,
+    expired: [...expired],
+    attributes,
+  };
+}
+
+function safe<T>(fn: () => T, fallback: T): T {
+  try {
+    return fn();
+  } catch {
+    return fallback;
+  }
+}
+
+/** Steps of more than this many statements are left out (a loop of inserts): the last one is kept. */
+export const MAX_STEPS = 60;
+
+/** One cell's steps: a snapshot before each statement, then one after the cell. */
+export class CellSteps {
+  readonly steps: InspectorStep[] = [];
+  omitted = 0;
+  /** Time spent taking the snapshots (what the inspector adds to a cell's run). */
+  ms = 0;
+  readonly #take: () => InspectorSnapshot;
+  constructor(take: () => InspectorSnapshot) {
+    this.#take = take;
+  }
+  #timed(): InspectorSnapshot {
+    const t0 = performance.now();
+    const snapshot = this.#take();
+    this.ms += performance.now() - t0;
+    return snapshot;
+  }
+  beforeStatement(statement: string): void {
+    if (this.steps.length >= MAX_STEPS) {
+      this.omitted++;
+      return;
+    }
+    this.steps.push({ before: statement, snapshot: this.#timed() });
+  }
+  end(counts: () => { rowsFetched: number; objectsLoaded: number }) {
+    this.steps.push({ snapshot: this.#timed() });
+    return { steps: this.steps, omitted: this.omitted, ...counts(), ms: this.ms };
+  }
+}
