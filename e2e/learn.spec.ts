@@ -176,13 +176,13 @@ test("after the first visit, a reload with no network runs a cell on each databa
 }) => {
   test.setTimeout(180_000);
   await page.goto(FIXTURE);
+  // The worker is registered once the database is ready and active once its precache is filled.
   await page.evaluate(async () => {
     const reg = await navigator.serviceWorker.ready;
-    // Wait until the precache is filled (the worker activates after install).
-    while (!navigator.serviceWorker.controller) await new Promise((r) => setTimeout(r, 200));
     return reg.active?.state;
   });
   await page.reload();
+  expect(await page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
   await context.setOffline(true);
   for (const database of ["sqlite", "postgresql"] as const) {
     await page.reload();
