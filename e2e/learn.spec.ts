@@ -234,3 +234,39 @@ test("the editor completes the API from engine-wasm's types, loaded on first foc
   });
   console.log(`api table: ${bytes} bytes over the wire, loaded in ${Math.round(ms)} ms`);
 });
+
+test("progress shows in the sidebar and on the start page, and resets", async ({ page }) => {
+  await page.goto("./");
+  const engine = new URL("fundamentals/engine/", page.url()).pathname;
+  await page.evaluate(
+    (path) => localStorage.setItem("nb:progress", JSON.stringify({ solved: {}, completed: [path] })),
+    engine,
+  );
+  await page.reload();
+  await expect(page.locator(`nav.sidebar a[href="${engine}"]`).first()).toContainText("(completed)");
+  const summary = page.locator("[data-nb-progress-summary]");
+  await expect(summary).toContainText(/^1 of \d+ lessons completed/);
+  await summary.getByRole("button", { name: "Reset my progress" }).click();
+  await expect(summary).toContainText(/^0 of \d+ lessons completed/);
+  await expect(page.locator(`nav.sidebar a[href="${engine}"]`).first()).not.toContainText("(completed)");
+  await page.reload();
+  await expect(summary).toContainText(/^0 of \d+ lessons completed/);
+});
+
+test("when storage is unavailable the page says so once and keeps working", async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.addInitScript(() => {
+    Storage.prototype.setItem = () => {
+      throw new DOMException("quota", "QuotaExceededError");
+    };
+  });
+  const { box, cell } = await open(page, "sqlite");
+  await cell.setCode(
+    'const n = engine.connect().execute(text("SELECT count(*) FROM points")).scalar();\nprint(n);',
+  );
+  await box.getByRole("button", { name: /^Check/ }).click();
+  await expect(box.getByRole("status", { name: /^Check .*result/ })).toContainText("All checks pass.", {
+    timeout: 60_000,
+  });
+  await expect(page.getByText("Your browser does not let this page store data")).toHaveCount(1);
+});
