@@ -2,17 +2,19 @@
  * The configurations the Core and ORM layers run in.
  *
  * - `plain`: `create_engine(url)` as a script writes it (echo off, no listeners);
- * - `notebook`: as a lesson cell runs in the notebook kernel: the engine made through the kernel's
- *   registry (`site/worker/registry.ts`, which attaches its before_cursor_execute and begin listeners
- *   to every engine), `echo=True`, the log going to the kernel's output sink (`site/worker/sink.ts`),
- *   which posts every record as a message (here to a MessagePort, drained outside the timed part:
- *   postMessage structured-clones the event, as a worker's does).
+ * - `notebook`: as a lesson cell runs in the notebook kernel: the engine and sessions made through the
+ *   kernel's instruments (`site/worker/instruments.ts`: the registry's before_cursor_execute and begin
+ *   listeners, the inspector's listeners on every engine, and, around each repetition as around a
+ *   cell, the inspector's snapshot before each of the first statements), `echo=True`, the log going to
+ *   the kernel's output sink (`site/worker/sink.ts`), which posts every record as a message (here to a
+ *   MessagePort, drained outside the timed part: postMessage structured-clones the event, as a
+ *   worker's does). The bench has no cell scope, so snapshots name no variables.
  *
  * Three more variants take the notebook's time apart (printed under the results, kept in the
  * notebook rows of results.json):
- * - `echo-off`: the kernel's listeners, echo off (notebook - echo-off = the echo log);
- * - `listeners-off`: echo into the kernel's sink, no listeners (notebook - listeners-off = events);
- * - `null-sink`: the kernel's listeners and echo, into a sink that only counts the records
+ * - `echo-off`: the kernel's instruments, echo off (notebook - echo-off = the echo log);
+ * - `listeners-off`: echo into the kernel's sink, no instruments (notebook - listeners-off = events);
+ * - `null-sink`: the kernel's instruments and echo, into a sink that only counts the records
  *   (notebook - null-sink = posting them). It also times making the log lines directly: a
  *   before_cursor_execute listener added after the kernel's notes the time, and the sink reads the
  *   clock again when the statement's parameters line arrives; what lies between is the engine writing
@@ -22,7 +24,7 @@ import { MessageChannel, receiveMessageOnPort } from "node:worker_threads";
 import * as sqlalchemy from "sqlalchemy";
 import * as orm from "sqlalchemy/orm";
 import { type OutputSink, setOutputSink } from "sqlalchemy/testing";
-import { Registry } from "../../site/worker/registry.ts";
+import { KernelInstruments } from "../../site/worker/instruments.ts";
 import { cellOutputSink } from "../../site/worker/sink.ts";
 import { median } from "./measure.ts";
 
@@ -95,9 +97,13 @@ const startTimer = () => {
   statementStart = performance.now();
 };
 
-const registry = new Registry();
+const instruments = new KernelInstruments();
+const registry = instruments.registry;
 const kernelSqlalchemy = registry.wrapModule(sqlalchemy as unknown as Record<string, unknown>);
 const kernelOrm = registry.wrapModule(orm as unknown as Record<string, unknown>);
+
+/** Ends the kernel's cell around the repetition under way. */
+let endCell: (() => unknown) | null = null;
 
 export function engineSetup(variant: Variant): EngineSetup {
   const listeners = variant !== "plain" && variant !== "listeners-off";
@@ -121,12 +127,13 @@ export function engineSetup(variant: Variant): EngineSetup {
       timedMs = 0;
       statementMs.length = 0;
       statementStart = -1;
-      // the kernel's per-cell counters, reset as at each cell's start
-      registry.resetCounters();
+      // as at a cell's start: fresh counts, the inspector's steps before the statements
+      endCell = listeners ? instruments.beginCell("bench", () => undefined) : null;
     },
     end() {
+      endCell?.();
+      endCell = null;
       const lines = variant === "null-sink" ? counted : drained();
-      registry.clear();
       const median_statement_ms = statementMs.length ? median(statementMs) : null;
       return { lines, timed_lines: timedLines, timed_ms: timedMs, median_statement_ms };
     },

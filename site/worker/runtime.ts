@@ -14,7 +14,7 @@ import {
   startDatabase,
 } from "./databases.ts";
 import { describeError, locate } from "./errors.ts";
-import { CellSteps, Inspector } from "./inspector.ts";
+import { KernelInstruments } from "./instruments.ts";
 import type {
   CellSource,
   CompiledCell,
@@ -23,7 +23,6 @@ import type {
   KernelRequest,
   RunOptions,
 } from "./protocol.ts";
-import { Registry } from "./registry.ts";
 import { CellScope, cellFunctionSource, type Globals } from "./scope.ts";
 import { cellOutputSink } from "./sink.ts";
 import { compileCell, type TypeScript } from "./transpile.ts";
@@ -68,9 +67,10 @@ interface CellOutcome {
 
 export class KernelRuntime {
   readonly scope = new CellScope();
-  readonly registry = new Registry();
-  /** The live inspector's view of the registry's engines and sessions. */
-  readonly inspector = new Inspector();
+  /** The registry of engines and sessions, and the live inspector's view of them. */
+  readonly instruments = new KernelInstruments();
+  readonly registry = this.instruments.registry;
+  readonly inspector = this.instruments.inspector;
   /** Cells whose bindings are live in this kernel. */
   readonly ran = new Set<string>();
   database: DatabaseKind | null = null;
@@ -86,7 +86,6 @@ export class KernelRuntime {
   constructor(host: RuntimeHost) {
     this.#host = host;
     ensureSymbols();
-    this.registry.onEngine = (id, engine) => this.inspector.watchEngine(id, engine as never);
     Error.stackTraceLimit = Math.max(Error.stackTraceLimit ?? 10, 64);
   }
 
@@ -148,13 +147,14 @@ export class KernelRuntime {
 
   /** The inspector's snapshot of every live session, connection and engine pool (changes nothing). */
   snapshot() {
-    const nameOf = (value: unknown) => {
-      for (const [name, v] of this.scope.entries()) if (v === value) return name;
-      return undefined;
-    };
-    const { engines, sessions } = this.registry.live();
-    return this.inspector.snapshot(sessions, engines, nameOf);
+    return this.instruments.snapshot(this.#nameOf);
   }
+
+  /** The name a value has in the cells' scope. */
+  readonly #nameOf = (value: unknown) => {
+    for (const [name, v] of this.scope.entries()) if (v === value) return name;
+    return undefined;
+  };
 
   async #dispatch(request: KernelRequest): Promise<void> {
     mark(`kernel:${request.type}`);
@@ -291,15 +291,10 @@ export class KernelRuntime {
     const post = this.#host.post;
     const cellId = cell.id;
     post({ type: "cell-start", runId, cellId });
-    this.registry.cellId = cellId;
-    this.registry.resetCounters();
-    this.inspector.takeCounts();
-    const steps = new CellSteps(() => this.snapshot());
-    this.registry.beforeStatement = (statement) => steps.beforeStatement(statement);
+    const endCell = this.instruments.beginCell(cellId, this.#nameOf);
     const finish = (ok: boolean, transpileMs: number, runMs: number): CellOutcome => {
-      this.registry.beforeStatement = null;
-      const { statements, transactions } = this.registry.resetCounters();
-      post({ type: "inspector", runId, cellId, ...steps.end(() => this.inspector.takeCounts()) });
+      const { statements, transactions, inspector } = endCell();
+      post({ type: "inspector", runId, cellId, ...inspector });
       post({
         type: "cell-done",
         runId,
