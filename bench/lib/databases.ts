@@ -6,8 +6,8 @@
 import type { PGlite } from "@electric-sql/pglite";
 import type { Database } from "sql.js";
 import { start_database } from "sqlalchemy/databases";
-import { getPostgres } from "../../engine-wasm/src/dialects/postgresql/runtime.ts";
-import { openFile } from "../../engine-wasm/src/dialects/sqlite/runtime.ts";
+import { getPostgres } from "../../engine-wasm/src/dbapi/pglite/runtime.ts";
+import { openFile } from "../../engine-wasm/src/dbapi/sqljs/runtime.ts";
 import { type DatabaseKind, NEW_ROWS, TABLE, type UserRow } from "./workloads.ts";
 
 export interface BenchDatabase {

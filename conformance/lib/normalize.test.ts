@@ -108,8 +108,12 @@ describe("normalizeLine (transcripts/README.md placeholders)", () => {
 describe("the recorded transcripts", () => {
   const files = readdirSync(transcriptsDir).filter((f) => /\.(sqlite|postgresql)\.json$/.test(f));
 
-  it("are all found", () => {
-    expect(files.length).toBe(54);
+  it("are exactly the ones the index lists", () => {
+    const index = JSON.parse(readFileSync(join(transcriptsDir, "index.json"), "utf8")) as {
+      transcripts: { file: string }[];
+    };
+    expect([...files].sort()).toEqual(index.transcripts.map((t) => t.file).sort());
+    expect(files.length).toBeGreaterThanOrEqual(54);
   });
 
   it("are fixed points of the normalisation (already normalised lines stay as they are)", () => {

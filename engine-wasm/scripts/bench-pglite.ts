@@ -5,10 +5,10 @@
  */
 import { readFile } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
-import { asyncpg } from "../src/dialects/postgresql/asyncpg.ts";
-import { psycopg2 } from "../src/dialects/postgresql/psycopg2.ts";
-import { defaultPgdataLocation, getPostgres, startPostgres } from "../src/dialects/postgresql/runtime.ts";
-import { PGliteWire } from "../src/dialects/postgresql/wire.ts";
+import { asyncpg } from "../src/dbapi/asyncpg.ts";
+import { defaultPgdataLocation, getPostgres, startPostgres } from "../src/dbapi/pglite/runtime.ts";
+import { PGliteWire } from "../src/dbapi/pglite/wire.ts";
+import { psycopg2 } from "../src/dbapi/psycopg2.ts";
 
 const iterations = Number(process.argv[2] ?? 2000);
 

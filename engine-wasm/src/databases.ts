@@ -6,8 +6,8 @@
  * (the notebook kernel, the conformance runner, a test) awaits `start_database()` once before the
  * learner's code runs. Using an engine whose database has not been started raises a clear error.
  */
-import { postgresStarted, resetPostgres, startPostgres } from "./dialects/postgresql/runtime.ts";
-import { resetSqlite, sqliteStarted, startSqlite } from "./dialects/sqlite/runtime.ts";
+import { postgresStarted, resetPostgres, startPostgres } from "./dbapi/pglite/runtime.ts";
+import { resetSqlite, sqliteStarted, startSqlite } from "./dbapi/sqljs/runtime.ts";
 
 export type DatabaseKind = "postgresql" | "sqlite";
 

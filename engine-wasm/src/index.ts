@@ -1,8 +1,7 @@
 /**
  * The `sqlalchemy` module: engine, Core and the Python helpers lessons use.
  */
-import "./dialects/postgresql/base.ts";
-import "./dialects/sqlite/base.ts";
+import "./dialects/index.ts";
 
 export { Connection, Engine, NestedTransaction, RootTransaction, Transaction } from "./engine/base.ts";
 export { create_engine, engine_from_config } from "./engine/create.ts";

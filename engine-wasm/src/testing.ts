@@ -5,9 +5,12 @@
 
 export {
   AttributeError,
+  ImportError,
   IndexError,
   KeyError,
+  ModuleNotFoundError,
   NotImplementedError,
+  OverflowError,
   RuntimeError,
   ValueError,
 } from "./util/builtins.ts";

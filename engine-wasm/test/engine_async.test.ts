@@ -83,6 +83,30 @@ eachDatabase("AsyncEngine", ({ kind, asyncUrl, url }) => {
     await b.close();
   });
 
+  it("writers woken together by a commit take their turns one at a time", async () => {
+    const engine = create_async_engine(asyncUrl);
+    await engine.begin(async (conn) => {
+      await conn.execute(text("CREATE TABLE t (x INTEGER)"));
+    });
+    const first = await engine.connect();
+    await first.execute(text("INSERT INTO t (x) VALUES (0)"));
+    const order: number[] = [];
+    const write = async (x: number) => {
+      const conn = await engine.connect();
+      await conn.execute(text(`INSERT INTO t (x) VALUES (${x})`));
+      order.push(x);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await conn.commit();
+      await conn.close();
+    };
+    const writers = Promise.all([write(1), write(2), write(3)]);
+    setTimeout(() => void first.commit(), 20);
+    await writers;
+    expect(order.sort()).toEqual([1, 2, 3]);
+    expect(await first.scalar(text("SELECT count(*) FROM t"))).toBe(4);
+    await first.close();
+  });
+
   it("refuses a sync driver", () => {
     expect(() => create_async_engine(url)).toThrow(ArgumentError);
     void kind;

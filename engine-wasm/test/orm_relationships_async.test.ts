@@ -190,4 +190,37 @@ eachDatabase("AsyncSession", ({ asyncUrl }) => {
     }
     await engine.dispose();
   });
+
+  it("two async sessions writing at once: the second waits for the first to end, as AsyncConnection does", async () => {
+    const engine = create_async_engine(asyncUrl);
+    await engine.begin(async (conn) => conn.run_sync((c) => Base.metadata.create_all(c)));
+    const maker = async_sessionmaker(engine, { expire_on_commit: false });
+    const order: string[] = [];
+    const work = async (name: string, pause: number) => {
+      await using session = maker();
+      session.add(new User({ name }));
+      await session.flush();
+      order.push(`${name} flushed`);
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      await session.commit();
+      order.push(`${name} committed`);
+    };
+    await Promise.all([work("a", 30), work("b", 0)]);
+    expect(order).toEqual(["a flushed", "a committed", "b flushed", "b committed"]);
+    {
+      await using session = maker();
+      expect((await session.scalars(select(User_.name).order_by(User_.id))).all()).toEqual(["a", "b"]);
+    }
+    // a session that only reads does not wait for a writer
+    const writer = maker();
+    writer.add(new User({ name: "c" }));
+    await writer.flush();
+    {
+      await using reader = maker();
+      expect((await reader.scalars(select(User_.name).order_by(User_.id))).all()).toEqual(["a", "b"]);
+    }
+    await writer.rollback();
+    await writer.close();
+    await engine.dispose();
+  });
 });

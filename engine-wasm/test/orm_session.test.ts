@@ -9,9 +9,11 @@ import {
   func,
   Integer,
   inspect,
+  print,
   repr,
   String as StringType,
   select,
+  str,
   text,
   update,
 } from "sqlalchemy";
@@ -20,17 +22,20 @@ import {
   IntegrityError,
   InvalidRequestError,
   PendingRollbackError,
+  UnboundExecutionError,
 } from "sqlalchemy/exc";
 import {
   DeclarativeBase,
   DetachedInstanceError,
   mapped_column,
   ObjectDeletedError,
+  object_session,
   relationship,
   Session,
   sessionmaker,
 } from "sqlalchemy/orm";
 import { expect, it } from "vitest";
+import { _sessions } from "../src/orm/state.ts";
 import { captureOutput, eachDatabase } from "./support.ts";
 
 class Base extends DeclarativeBase {}
@@ -354,5 +359,109 @@ eachDatabase("Session", ({ kind, url }) => {
     expect(session.is_modified(u)).toBe(false);
     session.execute(update(User).where(User_.name.like("s%")).values({ age: 6 }));
     expect(u.age).toBe(6);
+  });
+
+  it("identities are keyed by mapped class: a class declared again for the same table gets its own objects", () => {
+    const engine = setup();
+    using session = new Session(engine);
+    session.add(new User({ name: "a" }));
+    session.commit();
+    const old = session.get(User, 1) as User;
+    expect(old).toBeInstanceOf(User);
+    // what running a model cell again does: a new Base and a new class for the same table
+    class Base2 extends DeclarativeBase {}
+    class User2 extends Base2 {
+      static __tablename__ = "user_account";
+      @mapped_column({ primary_key: true }) accessor id!: number;
+      @mapped_column(StringType(30)) accessor name!: string;
+    }
+    out.clear();
+    const fresh = session.get(User2, 1) as User2;
+    expect(fresh).toBeInstanceOf(User2);
+    expect(fresh).not.toBe(old);
+    expect(fresh.name).toBe("a");
+    expect(out.sql()[0]).toBe(
+      `SELECT user_account.id AS user_account_id, user_account.name AS user_account_name \nFROM user_account \nWHERE user_account.id = ${p("pk_1")}`,
+    );
+    expect(repr(inspect(fresh).identity_key)).toBe("(<class '__main__.User2'>, (1,), None)");
+    expect(session.get(User, 1)).toBe(old);
+    expect(session.get(User2, 1)).toBe(fresh);
+    expect(session.identity_map.size).toBe(2);
+  });
+
+  it("closed sessions leave the registry of live sessions; a live one is still found from its objects", () => {
+    const engine = setup();
+    engine.echo = false;
+    const before = _sessions.size;
+    for (let i = 0; i < 1000; i++) {
+      const session = new Session(engine);
+      const u = new User({ name: `u${i}` });
+      session.add(u);
+      expect(object_session(u)).toBe(session);
+      if (i % 100 === 0) {
+        session.flush();
+        expect(inspect(u).session).toBe(session);
+        expect(stateOf(u)).toEqual(["persistent"]);
+      }
+      session.close();
+      expect(object_session(u)).toBeNull();
+      expect(stateOf(u)).toEqual([i % 100 === 0 ? "detached" : "transient"]);
+    }
+    expect(_sessions.size).toBe(before);
+    // a closed session can be used again: its objects find it
+    const session = new Session(engine);
+    session.close();
+    expect(_sessions.size).toBe(before);
+    const u = new User({ name: "again" });
+    session.add(u);
+    expect(object_session(u)).toBe(session);
+    expect(stateOf(u)).toEqual(["pending"]);
+    session.commit();
+    expect(object_session(u)).toBe(session);
+    expect(u.name).toBe("again");
+    session.close();
+    expect(_sessions.size).toBe(before);
+  });
+
+  it("a mapped class prints as Python prints a class (its `name` column does not rename it)", () => {
+    expect(repr(User)).toBe("<class '__main__.User'>");
+    expect(str(User)).toBe("<class '__main__.User'>");
+    expect(repr(Node)).toBe("<class '__main__.Node'>");
+    expect(repr(Session)).toBe("<class 'sqlalchemy.orm.session.Session'>");
+    print(User);
+    expect(out.lines()).toEqual(["<class '__main__.User'>"]);
+  });
+
+  it("a Session without a bind raises UnboundExecutionError with SQLAlchemy's messages", () => {
+    const engine = setup();
+    void engine;
+    const raised = (fn: () => unknown): Error => {
+      try {
+        fn();
+      } catch (err) {
+        return err as Error;
+      }
+      throw new Error("nothing raised");
+    };
+    const none = raised(() => new Session().get_bind());
+    expect(none).toBeInstanceOf(UnboundExecutionError);
+    expect(str(none)).toBe(
+      "This session is not bound to a single Engine or Connection, and no context was provided to locate a binding.",
+    );
+    expect((none as { code?: unknown }).code ?? null).toBeNull();
+    const flushing = new Session();
+    flushing.add(new User({ name: "x" }));
+    const onFlush = raised(() => flushing.flush());
+    expect(onFlush).toBeInstanceOf(UnboundExecutionError);
+    expect(str(onFlush)).toBe(
+      "Could not locate a bind configured on mapper Mapper[User(user_account)] or this Session.",
+    );
+    const onSelect = raised(() => new Session().execute(select(User)));
+    expect(str(onSelect)).toBe(
+      "Could not locate a bind configured on mapper Mapper[User(user_account)], SQL expression or this Session.",
+    );
+    const onText = raised(() => new Session().execute(text("SELECT 1")));
+    expect(onText).toBeInstanceOf(UnboundExecutionError);
+    expect(str(onText)).toBe("Could not locate a bind configured on SQL expression or this Session.");
   });
 });

@@ -6,18 +6,18 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, beforeEach, expect, describe as group, it } from "vitest";
-import { asyncpg } from "../src/dialects/postgresql/asyncpg.ts";
-import { errorPositionLines } from "../src/dialects/postgresql/errors.ts";
-import { psycopg } from "../src/dialects/postgresql/psycopg.ts";
-import { psycopg2, psycopg2_mogrify } from "../src/dialects/postgresql/psycopg2.ts";
+import { asyncpg } from "../src/dbapi/asyncpg.ts";
+import { errorPositionLines } from "../src/dbapi/pglite/errors.ts";
 import {
   getPostgres,
   postgresStarted,
   postgresStartInfo,
   resetPostgres,
   startPostgres,
-} from "../src/dialects/postgresql/runtime.ts";
-import { PGliteWire } from "../src/dialects/postgresql/wire.ts";
+} from "../src/dbapi/pglite/runtime.ts";
+import { PGliteWire } from "../src/dbapi/pglite/wire.ts";
+import { psycopg } from "../src/dbapi/psycopg.ts";
+import { psycopg2, psycopg2_mogrify } from "../src/dbapi/psycopg2.ts";
 import type { DBAPIConnection, DBAPIParameters } from "../src/engine/interfaces.ts";
 import { DBAPIError } from "../src/exc.ts";
 import { Decimal, date, datetime, time, timedelta, tuple } from "../src/util/pytypes.ts";

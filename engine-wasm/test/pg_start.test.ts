@@ -4,7 +4,7 @@
  * In a file of its own: the started PGlite is one per module instance.
  */
 import { expect, it } from "vitest";
-import { getPostgres, postgresStartInfo, startPostgres } from "../src/dialects/postgresql/runtime.ts";
+import { getPostgres, postgresStartInfo, startPostgres } from "../src/dbapi/pglite/runtime.ts";
 
 it("falls back to initdb when the data directory cannot be loaded", async () => {
   await startPostgres({ pgdata: new Blob([new Uint8Array([1, 2, 3])]) });

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { classify } from "../src/connectors/classify.ts";
 import { Connection, type DriverHooks } from "../src/connectors/dbapi.ts";
+import { POSTGRESQL, SQLITE } from "../src/connectors/scanner.ts";
 import {
   CONFLICT_MESSAGE,
   type ExecResult,
@@ -13,10 +14,10 @@ import {
   type SequencePositions,
   SharedSession,
 } from "../src/connectors/shared_session.ts";
-import { getPostgres, resetPostgres, startPostgres } from "../src/dialects/postgresql/runtime.ts";
-import { PGliteWire } from "../src/dialects/postgresql/wire.ts";
-import { SqljsSession } from "../src/dialects/sqlite/physical.ts";
-import { newMemoryDatabase, startSqlite } from "../src/dialects/sqlite/runtime.ts";
+import { getPostgres, resetPostgres, startPostgres } from "../src/dbapi/pglite/runtime.ts";
+import { PGliteWire } from "../src/dbapi/pglite/wire.ts";
+import { SqljsSession } from "../src/dbapi/sqljs/physical.ts";
+import { newMemoryDatabase, startSqlite } from "../src/dbapi/sqljs/runtime.ts";
 import type { DBAPIParameters } from "../src/engine/interfaces.ts";
 
 class OperationalError extends Error {}
@@ -34,6 +35,9 @@ class Recording implements PhysicalSession {
   }
   get begins_on_ddl() {
     return this.inner.begins_on_ddl;
+  }
+  get sql_rules() {
+    return this.inner.sql_rules;
   }
   get initial_lastrowid() {
     return this.inner.initial_lastrowid;
@@ -131,7 +135,9 @@ describe("classify", () => {
       ["SET search_path TO public", "read"],
       ["SELECT $$insert$$", "read"],
     ];
-    for (const [sql, kind] of cases) expect([sql, classify(sql)]).toEqual([sql, kind]);
+    for (const rules of [POSTGRESQL, SQLITE]) {
+      for (const [sql, kind] of cases) expect([sql, classify(sql, rules)]).toEqual([sql, kind]);
+    }
   });
 });
 

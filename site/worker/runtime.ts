@@ -5,7 +5,7 @@
  * learner's TypeScript, statement and transaction counts, and the registry of engines and sessions.
  */
 import { print, show_error } from "sqlalchemy";
-import { type OutputRecord, setOutputSink } from "sqlalchemy/testing";
+import { ImportError, ModuleNotFoundError, type OutputRecord, setOutputSink } from "sqlalchemy/testing";
 import {
   DATABASE_URLS,
   type DatabaseAssets,
@@ -35,22 +35,6 @@ export interface RuntimeHost {
   loadTypeScript(): Promise<TypeScript>;
   /** Where the bundler put the databases' files. */
   readonly assets?: DatabaseAssets;
-}
-
-/** Python's `ModuleNotFoundError` / `ImportError` for a cell's imports. */
-export class ImportError extends Error {
-  static readonly __module__ = "builtins";
-  constructor(message: string) {
-    super(message);
-    this.name = "ImportError";
-  }
-}
-export class ModuleNotFoundError extends ImportError {
-  static readonly __module__ = "builtins";
-  constructor(message: string) {
-    super(message);
-    this.name = "ModuleNotFoundError";
-  }
 }
 
 const pythonModuleName = (spec: string) => spec.replaceAll("/", ".");

@@ -1,6 +1,6 @@
 /**
  * What a statement does to the shared database session, read from its keywords (outside string
- * literals, quoted identifiers and comments).
+ * literals, quoted identifiers and comments, as scanner.ts finds them).
  *
  * - `read`: changes nothing a transaction protects: SELECT / VALUES / TABLE / SHOW / EXPLAIN (without
  *   ANALYZE) / PRAGMA x (no `=`) / WITH … SELECT, and session settings (SET, RESET, LISTEN …);
@@ -12,32 +12,26 @@
  * - `begin` / `commit` / `rollback`: transaction control written by hand (BEGIN, START TRANSACTION,
  *   COMMIT, END, ROLLBACK, ABORT).
  */
+import { isWordPart, isWordStart, type ScanRules, skipNonCode } from "./scanner.ts";
+
 export type StatementKind = "read" | "write" | "rollback_to" | "ddl" | "begin" | "commit" | "rollback";
 
-/** Lower-cased words of the statement outside literals, identifiers in quotes and comments. */
-export function keywords(sql: string): string[] {
+/**
+ * Lower-cased words of the statement outside literals, quoted identifiers and comments (scanner.ts,
+ * under the database's rules), and `=`.
+ */
+export function keywords(sql: string, rules: ScanRules): string[] {
   const words: string[] = [];
   const n = sql.length;
   let i = 0;
   while (i < n) {
+    const skipped = skipNonCode(sql, i, rules);
+    if (skipped !== i) {
+      i = skipped;
+      continue;
+    }
     const c = sql.charCodeAt(i);
-    if (c === 39 /* ' */ || c === 34 /* " */ || c === 96 /* ` */) {
-      i = skipQuoted(sql, i, c);
-    } else if (c === 91 /* [ */) {
-      const end = sql.indexOf("]", i + 1);
-      i = end < 0 ? n : end + 1;
-    } else if (c === 45 /* - */ && sql.charCodeAt(i + 1) === 45) {
-      const end = sql.indexOf("\n", i + 2);
-      i = end < 0 ? n : end + 1;
-    } else if (c === 47 /* / */ && sql.charCodeAt(i + 1) === 42 /* * */) {
-      const end = sql.indexOf("*/", i + 2);
-      i = end < 0 ? n : end + 2;
-    } else if (c === 36 /* $ */ && /^\$[A-Za-z_]*\$/.test(sql.slice(i, i + 64))) {
-      // PostgreSQL dollar quoting: $tag$ ... $tag$
-      const tag = /^\$[A-Za-z_]*\$/.exec(sql.slice(i, i + 64))![0];
-      const end = sql.indexOf(tag, i + tag.length);
-      i = end < 0 ? n : end + tag.length;
-    } else if (isWordStart(c)) {
+    if (isWordStart(c)) {
       let j = i + 1;
       while (j < n && isWordPart(sql.charCodeAt(j))) j++;
       // a parameter name (:name, @name, $name) or a qualified name part is not a keyword
@@ -54,25 +48,6 @@ export function keywords(sql: string): string[] {
     }
   }
   return words;
-}
-
-function skipQuoted(sql: string, start: number, quote: number): number {
-  let i = start + 1;
-  while (i < sql.length) {
-    if (sql.charCodeAt(i) === quote) {
-      if (sql.charCodeAt(i + 1) === quote) i += 2;
-      else return i + 1;
-    } else i++;
-  }
-  return i;
-}
-
-function isWordStart(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-}
-
-function isWordPart(c: number): boolean {
-  return isWordStart(c) || (c >= 48 && c <= 57);
 }
 
 const DML = new Set(["insert", "update", "delete", "replace", "merge"]);
@@ -154,13 +129,21 @@ function classifyWords(words: readonly string[]): StatementKind {
 }
 
 const CACHE_LIMIT = 512;
-const cache = new Map<string, StatementKind>();
+const caches = new WeakMap<ScanRules, Map<string, StatementKind>>();
 
-/** The statement's kind (memoised: the engine sends the same SQL strings again and again). */
-export function classify(sql: string): StatementKind {
+/**
+ * The statement's kind under the database's lexical rules (memoised: the engine sends the same SQL
+ * strings again and again).
+ */
+export function classify(sql: string, rules: ScanRules): StatementKind {
+  let cache = caches.get(rules);
+  if (cache === undefined) {
+    cache = new Map();
+    caches.set(rules, cache);
+  }
   let kind = cache.get(sql);
   if (kind === undefined) {
-    kind = classifyWords(keywords(sql));
+    kind = classifyWords(keywords(sql, rules));
     if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
     cache.set(sql, kind);
   }

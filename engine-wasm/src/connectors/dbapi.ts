@@ -102,7 +102,7 @@ export class Cursor implements DBAPICursor {
   execute(operation: string, parameters?: DBAPIParameters): this {
     const session = this.check();
     const conn = this.connection;
-    const kind = classify(operation);
+    const kind = classify(operation, session.shared.physical.sql_rules);
     this.reset();
     let r: ExecResult;
     try {
@@ -132,7 +132,7 @@ export class Cursor implements DBAPICursor {
   executemany(operation: string, seq_of_parameters: Iterable<DBAPIParameters>): this {
     const session = this.check();
     const conn = this.connection;
-    const kind = classify(operation);
+    const kind = classify(operation, session.shared.physical.sql_rules);
     this.reset();
     conn.hooks.check_executemany?.(operation, kind);
     const rows = Array.isArray(seq_of_parameters) ? seq_of_parameters : [...seq_of_parameters];
@@ -164,7 +164,7 @@ export class Cursor implements DBAPICursor {
   _execute_each(operation: string, seq_of_parameters: readonly DBAPIParameters[]): ExecuteEachResult {
     const session = this.check();
     const conn = this.connection;
-    const kind = classify(operation);
+    const kind = classify(operation, session.shared.physical.sql_rules);
     this.reset();
     const rows: unknown[][] = [];
     const n = seq_of_parameters.length;
@@ -369,6 +369,11 @@ export class Connection implements DBAPIConnection {
 
   await_turn(operation: string, timeoutMs: number): Promise<void> {
     return this._session().await_turn(operation, timeoutMs);
+  }
+
+  /** Whether `operation` can run now (what await_turn() waits for). */
+  can_run(operation: string): boolean {
+    return this._session().can_run(operation);
   }
 
   __repr__(): string {

@@ -19,6 +19,7 @@
 import type { DBAPIParameters } from "../engine/interfaces.ts";
 import { sleep } from "../util/sleep.ts";
 import { classify, type StatementKind } from "./classify.ts";
+import type { ScanRules } from "./scanner.ts";
 
 /** What one statement produced on the physical session. */
 export interface ExecResult {
@@ -60,6 +61,8 @@ export type SequencePositions = ReadonlyMap<string, number>;
 export interface PhysicalSession {
   /** pysqlite opens a transaction only for DML; psycopg2 for any statement that changes things. */
   readonly begins_on_ddl: boolean;
+  /** The database's lexical rules (where literals, quoted identifiers and comments begin and end). */
+  readonly sql_rules: ScanRules;
   /** A new connection's `lastrowid` before its first INSERT: 0 for SQLite, null elsewhere. */
   readonly initial_lastrowid?: number | null;
   /** Whether a parked writer's reads are replayed too (they may call nextval()); default false. */
@@ -322,7 +325,7 @@ export class SharedSession {
   /** Resolves when `conn` may run `sql` (the async engine waits here instead of raising). */
   async await_turn(conn: LogicalSession, sql: string, timeoutMs: number): Promise<void> {
     // A compiled statement the engine could not show as text may write: assume it does.
-    const kind = sql === "" ? "write" : classify(sql);
+    const kind = sql === "" ? "write" : classify(sql, this.physical.sql_rules);
     const deadline = performance.now() + timeoutMs;
     while (!this.canRun(conn, kind)) {
       const remaining = deadline - performance.now();
@@ -412,7 +415,7 @@ export class LogicalSession {
   execute(
     sql: string,
     params?: DBAPIParameters,
-    kind: StatementKind = classify(sql),
+    kind: StatementKind = classify(sql, this.shared.physical.sql_rules),
     many = false,
   ): ExecResult {
     if (this.lost) this._check_lost();
@@ -425,7 +428,7 @@ export class LogicalSession {
   executemany(
     sql: string,
     seq: readonly (DBAPIParameters | undefined)[],
-    kind: StatementKind = classify(sql),
+    kind: StatementKind = classify(sql, this.shared.physical.sql_rules),
   ): ExecManyResult {
     this._check_lost();
     const r = this.shared.runMany(this, sql, seq, kind);
@@ -451,5 +454,10 @@ export class LogicalSession {
 
   await_turn(sql: string, timeoutMs: number): Promise<void> {
     return this.shared.await_turn(this, sql, timeoutMs);
+  }
+
+  /** Whether `sql` ("" for a statement that may write) can run now, without waiting its turn. */
+  can_run(sql: string): boolean {
+    return this.shared.canRun(this, sql === "" ? "write" : classify(sql, this.shared.physical.sql_rules));
   }
 }

@@ -24,7 +24,7 @@ import { type CompiledCache, LRUCache, mergeOptions } from "../util/collections.
 import { type EchoFlag, InstanceLogger } from "../util/log.ts";
 import { defineModule } from "../util/repr.ts";
 import type { CursorResult } from "./cursor.ts";
-import { type DefaultDialect, DefaultExecutionContext } from "./default.ts";
+import type { DefaultDialect, DefaultExecutionContext } from "./default.ts";
 import type {
   CompileWithCacheResult,
   DBAPIConnection,
@@ -327,7 +327,7 @@ export class Connection {
   private _execute_internal_no_key(sql: string): void {
     const started = performance.now();
     const compiled = noKeyCompiled(sql, started, this.dialect.positional);
-    const ctx = DefaultExecutionContext._init_compiled(
+    const ctx = this.dialect.execution_ctx_cls._init_compiled(
       this.dialect,
       this,
       this.connection.dbapi_connection!,
@@ -399,7 +399,7 @@ export class Connection {
     const dbapi = this._dbapi_for_execute();
     let context: DefaultExecutionContext;
     try {
-      context = DefaultExecutionContext._init_statement(
+      context = this.dialect.execution_ctx_cls._init_statement(
         this.dialect,
         this,
         dbapi,
@@ -440,7 +440,7 @@ export class Connection {
         schema_translate_map: options.schema_translate_map,
       });
       sql = compiled.string;
-      context = DefaultExecutionContext._init_compiled(
+      context = this.dialect.execution_ctx_cls._init_compiled(
         this.dialect,
         this,
         dbapi,
@@ -839,11 +839,13 @@ let addrSeed = 0x7f3a10000000;
 export class Engine {
   readonly url: URL;
   readonly dialect: DefaultDialect;
-  pool: Pool;
-  readonly logger: InstanceLogger;
+  /** The pool (an accessor, so that OptionEngine can hand out its parent's). */
+  _pool: Pool;
+  readonly logging_name: string | null;
+  logger: InstanceLogger;
   readonly hide_parameters: boolean;
   _execution_options: ExecutionOptions;
-  readonly dispatch: Dispatcher = new Dispatcher();
+  readonly dispatch: Dispatcher;
   /** The compiled-statement cache (SQLAlchemy's LRU of `query_cache_size` entries). */
   _compiled_cache: CompiledCache | null;
   readonly _addr: string;
@@ -859,10 +861,13 @@ export class Engine {
       execution_options?: ExecutionOptions;
       query_cache_size?: number;
     } = {},
+    _parent_dispatch: Dispatcher | null = null,
   ) {
-    this.pool = pool;
+    this._pool = pool;
     this.dialect = dialect;
     this.url = url;
+    this.dispatch = new Dispatcher(_parent_dispatch);
+    this.logging_name = options.logging_name ?? null;
     this.logger = new InstanceLogger(
       options.logging_name ? `sqlalchemy.engine.Engine.${options.logging_name}` : "sqlalchemy.engine.Engine",
       options.echo,
@@ -880,6 +885,13 @@ export class Engine {
   }
   set echo(value: EchoFlag) {
     this.logger.echo = value;
+  }
+
+  get pool(): Pool {
+    return this._pool;
+  }
+  set pool(pool: Pool) {
+    this._pool = pool;
   }
 
   get name(): string {
@@ -932,14 +944,18 @@ export class Engine {
     for (const fn of this.dispatch.listeners("engine_disposed")) fn(this);
   }
 
-  /** A copy of this engine sharing its pool, with extra execution options (SQLAlchemy's OptionEngine). */
-  execution_options(options: Record<string, unknown>): Engine {
-    const copy = Object.create(this) as Engine;
-    (copy as { _execution_options: ExecutionOptions })._execution_options = {
-      ...this._execution_options,
-      ...options,
-    };
-    return copy;
+  /**
+   * An OptionEngine: an Engine with this one's pool, dialect, URL and statement cache, this one's
+   * options updated with `options`, this one's listeners joined to its own, and its own logger.
+   */
+  execution_options(options: Record<string, unknown>): OptionEngine {
+    return new OptionEngine(this, options);
+  }
+
+  /** Updates this engine's default execution options in place. */
+  update_execution_options(options: Record<string, unknown>): void {
+    for (const fn of this.dispatch.listeners("set_engine_execution_options")) fn(this, options);
+    this._execution_options = { ...this._execution_options, ...options };
   }
 
   get_execution_options(): ExecutionOptions {
@@ -965,4 +981,48 @@ export class Engine {
   }
 }
 
-defineModule("sqlalchemy.engine.base", Engine, Connection, Transaction, RootTransaction, NestedTransaction);
+/**
+ * What `Engine.execution_options()` returns (SQLAlchemy's OptionEngine / OptionEngineMixin): the pool
+ * is the parent's, read and replaced through it (dispose() here disposes the parent's pool); events
+ * join one way (the parent's listeners, also those added later, fire here; listeners added here stay
+ * here); the logger is its own, starting with the parent's echo.
+ */
+export class OptionEngine extends Engine {
+  readonly _proxied: Engine;
+
+  constructor(proxied: Engine, execution_options: Record<string, unknown>) {
+    super(
+      proxied.pool,
+      proxied.dialect,
+      proxied.url,
+      {
+        echo: proxied.echo,
+        logging_name: proxied.logging_name,
+        hide_parameters: proxied.hide_parameters,
+        execution_options: proxied._execution_options,
+        query_cache_size: 0,
+      },
+      proxied.dispatch,
+    );
+    this._proxied = proxied;
+    this._compiled_cache = proxied._compiled_cache;
+    this.update_execution_options(execution_options);
+  }
+
+  override get pool(): Pool {
+    return this._proxied.pool;
+  }
+  override set pool(pool: Pool) {
+    this._proxied.pool = pool;
+  }
+}
+
+defineModule(
+  "sqlalchemy.engine.base",
+  Engine,
+  OptionEngine,
+  Connection,
+  Transaction,
+  RootTransaction,
+  NestedTransaction,
+);

@@ -5,6 +5,9 @@
 import { ArgumentError } from "../exc.ts";
 import type { Pool } from "../pool/base.ts";
 import { QueuePool } from "../pool/impl.ts";
+import { type DDLCompilerClass, SQLCompiler, type SQLCompilerClass } from "../sql/compiler.ts";
+import { DDLCompiler } from "../sql/ddl_compiler.ts";
+import { GenericTypeCompiler, type TypeCompilerClass } from "../sql/type_compiler.ts";
 import { formatG } from "../util/log.ts";
 import { tuple } from "../util/pytypes.ts";
 import type { Connection } from "./base.ts";
@@ -56,9 +59,11 @@ export class DefaultDialect {
   server_version_info: readonly number[] | null = null;
   default_isolation_level: string | null = null;
   /** Compiler classes (sql/compiler.ts and the dialect's subclasses). */
-  statement_compiler: unknown = null;
-  ddl_compiler: unknown = null;
-  type_compiler_cls: unknown = null;
+  statement_compiler: SQLCompilerClass = SQLCompiler;
+  ddl_compiler: DDLCompilerClass = DDLCompiler;
+  type_compiler_cls: TypeCompilerClass = GenericTypeCompiler;
+  /** The execution context class Connection makes for each execution. */
+  execution_ctx_cls: typeof DefaultExecutionContext = DefaultExecutionContext;
   /** Statement cache key part that identifies this dialect. */
   _cache_token: string;
   /** Extra create_engine() arguments the dialect accepts. */
@@ -260,6 +265,7 @@ export class DefaultExecutionContext {
 
   /** A statement given as a string (`exec_driver_sql`, the dialect's own queries). */
   static _init_statement(
+    this: typeof DefaultExecutionContext,
     dialect: DefaultDialect,
     connection: Connection,
     dbapi_connection: DBAPIConnection,
@@ -267,7 +273,7 @@ export class DefaultExecutionContext {
     statement: string,
     parameters: readonly DBAPIParameters[],
   ): DefaultExecutionContext {
-    const self = new DefaultExecutionContext(dialect, connection, execution_options);
+    const self = new this(dialect, connection, execution_options);
     self.is_text = true;
     self.statement = statement;
     if (parameters.length === 0) {
@@ -283,6 +289,7 @@ export class DefaultExecutionContext {
 
   /** A compiled statement (text(), select(), insert() …). */
   static _init_compiled(
+    this: typeof DefaultExecutionContext,
     dialect: DefaultDialect,
     connection: Connection,
     dbapi_connection: DBAPIConnection,
@@ -293,7 +300,7 @@ export class DefaultExecutionContext {
     extracted_parameters: readonly unknown[] | null,
     cache_hit: CacheStatus,
   ): DefaultExecutionContext {
-    const self = new DefaultExecutionContext(dialect, connection, execution_options);
+    const self = new this(dialect, connection, execution_options);
     self.compiled = compiled;
     self.cache_hit = cache_hit;
     self.invoked_statement = invoked_statement;
@@ -335,6 +342,7 @@ export class DefaultExecutionContext {
     }
     const opts = n > 1 ? FOR_EXECUTEMANY : FOR_EXECUTE;
     let compiled_parameters: Record<string, unknown>[];
+    let bind_processors = compiled._bind_processors;
     if (n === 0) {
       compiled_parameters = [compiled.construct_params(null, extracted_parameters, opts)];
     } else if (n === 1) {
@@ -351,12 +359,13 @@ export class DefaultExecutionContext {
       statement = expanded.statement;
       positiontup = expanded.positiontup;
       compiled_parameters = [expanded.parameters];
+      bind_processors = expanded.processors;
     }
     self.compiled_parameters = compiled_parameters;
     self.statement = statement;
     self.cursor = dbapi_connection.cursor();
 
-    const processors = compiled._has_bind_processors ? compiled._bind_processors : null;
+    const processors = compiled._has_bind_processors ? bind_processors : null;
     const m = compiled_parameters.length;
     const out: DBAPIParameters[] = new Array(m);
     for (let i = 0; i < m; i++) {

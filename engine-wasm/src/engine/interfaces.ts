@@ -1,7 +1,7 @@
 /**
  * Contracts between the engine and the layers below it, apart from their implementations
  * (SQLAlchemy's engine/interfaces.py). The DBAPI types are PEP 249 as the Python drivers implement
- * it; a dialect's driver module (`dialects/<db>/<driver>.ts`) provides them over PGlite or sql.js.
+ * it; the DBAPI module a dialect names (`dbapi/<module>.ts`) provides them over PGlite or sql.js.
  */
 
 /** PEP 249 paramstyles that the emulated drivers use. */
@@ -168,7 +168,8 @@ export interface InsertManyValuesBatch {
  * - `_insertmanyvalues` / `_deliver_insertmanyvalues_batches(...)`: a multi-row INSERT with RETURNING
  *   (or a dialect that batches plain executemany INSERTs, as psycopg2 does) is sent in batches;
  * - `_process_parameters_for_postcompile(params)`: expanding IN parameters (`[POSTCOMPILE_x]`)
- *   rewritten for one execution;
+ *   rewritten for one execution (a new statement, parameters and processors; the compiled
+ *   statement, shared through the cache, is left as it is);
  * - `effective_returning` / `_inserted_primary_key_from_returning`: the INSERT's RETURNING columns.
  */
 export interface CompiledExtras {
@@ -183,6 +184,8 @@ export interface CompiledExtras {
     statement: string;
     positiontup: readonly string[] | null;
     parameters: Record<string, unknown>;
+    /** The bind processors for this execution's names (the compiled ones plus the expanded names'). */
+    processors: Readonly<Record<string, BindProcessor>>;
   };
   /**
    * An ordered multi-row INSERT … RETURNING (PostgreSQL's `imp_sen` form) returns this many extra

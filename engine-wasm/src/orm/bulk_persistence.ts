@@ -113,7 +113,7 @@ export function execute_bulk(
       strategy = "fetch";
     }
   }
-  const conn = session._connection_for_bind(session.get_bind());
+  const conn = session._connection_for_bind(session.get_bind(mapper, { clause: stmt }));
   const coreOptions = { ...execution_options };
   delete coreOptions.synchronize_session;
   if (strategy === "fetch") {

@@ -151,7 +151,7 @@ export function execute_orm_select(
   for (const k in execution_options)
     if (Object.hasOwn(execution_options, k) && !ORM_EXECUTION_OPTIONS.has(k))
       (coreOptions ??= {})[k] = execution_options[k];
-  const conn = session._connection_for_bind(session.get_bind());
+  const conn = session._connection_for_bind(session.get_bind(firstMapper(entities), { clause: stmt }));
   const result = conn.execute(compiled, params as never, coreOptions) as CursorResult;
   if (internal.greenlet_check) check_greenlet(session);
   if (!hasMapperEntity(entities) && !internal.refresh_state) return { result, ctx: null };
@@ -167,6 +167,15 @@ export function execute_orm_select(
     only_load_props: internal.only_load_props ?? null,
   };
   return { result, ctx };
+}
+
+/** The mapper of the statement's first entity that has one (SQLAlchemy's bind_arguments["mapper"]). */
+function firstMapper(entities: readonly EntityDesc[]): unknown {
+  for (let i = 0; i < entities.length; i++) {
+    const e = entities[i]!;
+    if (e.kind === "mapper") return e.mapper;
+  }
+  return null;
 }
 
 function hasMapperEntity(entities: readonly EntityDesc[]): boolean {

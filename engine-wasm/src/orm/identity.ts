@@ -7,24 +7,10 @@ import { repr, reprNumber } from "../util/repr.ts";
 import type { Mapper } from "./mapper.ts";
 import type { IdentityKey, InstanceState } from "./state.ts";
 
-/** The map's string key of an identity: the mapped table and the primary key values. */
+/** The map's string key of an identity: the identity class's mapper and the primary key values. */
 export function keyString(key: IdentityKey): string {
   const mapper = (key[0] as unknown as { __mapper__: Mapper }).__mapper__;
   return pkKeyString(mapper, key[1] as unknown as readonly unknown[]);
-}
-
-/**
- * A short stand-in for each table name in key strings (tables of the same name share identities):
- * a key like "1\u00017" is quicker to hash than "user_account\u00017".
- */
-const tablePrefixes = new Map<string, string>();
-function tablePrefix(fullname: string): string {
-  let prefix = tablePrefixes.get(fullname);
-  if (prefix === undefined) {
-    prefix = String(tablePrefixes.size);
-    tablePrefixes.set(fullname, prefix);
-  }
-  return prefix;
 }
 
 /** Integer ids below this have their key strings kept per mapper. */
@@ -38,10 +24,6 @@ export function stateKeyString(state: InstanceState): string {
 /** keyString() of the identity key that `mapper` and `pk` make, without making the key. */
 export function pkKeyString(mapper: Mapper, pk: readonly unknown[]): string {
   let s = mapper._key_prefix;
-  if (s === null) {
-    s = tablePrefix(mapper.local_table.fullname);
-    mapper._key_prefix = s;
-  }
   if (pk.length === 1) {
     // the common key, a small non-negative integer id: its string is made once, so the map finds
     // it by an already computed hash

@@ -1,8 +1,7 @@
 /**
  * The `sqlalchemy/orm` module.
  */
-import "../dialects/postgresql/base.ts";
-import "../dialects/sqlite/base.ts";
+import "../dialects/index.ts";
 import "./inspection.ts";
 
 export { History, InstrumentedAttribute, QueryableAttribute } from "./attributes.ts";

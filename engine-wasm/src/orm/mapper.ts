@@ -58,6 +58,8 @@ export class PropertiesView<P> {
 }
 
 const allMappers: Mapper[] = [];
+/** Mappers made so far: each one's number is the prefix of its identity map keys. */
+let mapperCount = 0;
 /** Tables that a mapper maps (a select_from() of one makes the statement ORM-enabled). */
 export const _mapped_tables = new WeakSet<Table>();
 let _new_mappers = false;
@@ -94,6 +96,8 @@ export class Mapper {
     this.local_table = table;
     this.registry = registry;
     this.primary_key = table.primary_key.columns;
+    this._identity_class = this.base_mapper.class_;
+    this._key_prefix = String(mapperCount++);
     if (this.primary_key.length === 0) {
       throw new ArgumentError(
         `Mapper ${this} could not assemble any primary key columns for mapped table '${table.name}'`,
@@ -226,8 +230,13 @@ export class Mapper {
     return this.__pk_keys;
   }
 
-  /** The identity map's short stand-in for this mapper's table (see orm/identity.ts). */
-  _key_prefix: string | null = null;
+  /**
+   * The identity map's short stand-in for `_identity_class` (see orm/identity.ts): a number per
+   * mapper, so that a class declared again for the same table has identities of its own.
+   */
+  readonly _key_prefix: string;
+  /** The class that identity keys name (the base mapper's class, as in SQLAlchemy). */
+  readonly _identity_class: Function;
   /** Identity map key strings of small integer ids, by id (see orm/identity.ts). */
   _small_id_keys: string[] | null = null;
 

@@ -125,7 +125,7 @@ function emit_update_statements(
   records: { state: InstanceState; params: Params; keys: string[] }[],
 ): void {
   const table = mapper.local_table;
-  const conn = uow.connection;
+  const conn = uow.connection(mapper);
   const where = and_(
     ...mapper.primary_key.map((c) => c.eq(bindparam(pkLabel(c), undefined, { type_: c.type }))),
   );
@@ -156,7 +156,7 @@ function emit_insert_statements(
   records: { state: InstanceState; params: Params; keys: string[]; has_all_pks: boolean }[],
 ): void {
   const table = mapper.local_table;
-  const conn = uow.connection;
+  const conn = uow.connection(mapper);
   const pkCols = mapper.primary_key;
   const pkKeys = mapper._pk_keys;
   const setPk = (state: InstanceState, values: readonly unknown[]) => {
@@ -207,7 +207,7 @@ function emit_insert_statements(
 
 export function delete_obj(uow: UOWTransaction, mapper: Mapper, states: InstanceState[]): void {
   const table = mapper.local_table;
-  const conn = uow.connection;
+  const conn = uow.connection(mapper);
   const where = and_(...mapper.primary_key.map((c) => c.eq(bindparam(c.key, undefined, { type_: c.type }))));
   const params = states.map((state) => {
     const p: Params = {};

@@ -7,7 +7,7 @@
  * (expire_on_commit). `using session = new Session(engine)` closes it at the end of the block.
  */
 import type { Connection } from "../engine/base.ts";
-import { InvalidRequestError, NoResultFound, PendingRollbackError } from "../exc.ts";
+import { InvalidRequestError, NoResultFound, PendingRollbackError, UnboundExecutionError } from "../exc.ts";
 import { defineModule, repr, str } from "../util/repr.ts";
 import { type AttributeImpl, stateOf } from "./attributes.ts";
 import { instance_str, NO_VALUE, objectAddress, raiseUnmapped, STATE_ATTR } from "./base.ts";
@@ -61,6 +61,7 @@ export class SessionTransaction {
     this.nested = !!options.nested;
     this._subtrans = !!options.subtrans;
     session._transaction = this;
+    if (parent === null) session._register();
     if (this.nested) {
       // a SAVEPOINT on every connection of the parent
       for (const [bind, [conn]] of this._root._connections) {
@@ -299,7 +300,15 @@ export class Session implements SessionLike {
     this.autobegin = options.autobegin ?? true;
     this.info = options.info ?? {};
     this.hash_key = ++sessionIds;
-    _sessions.set(this.hash_key, this);
+    this._register();
+  }
+
+  /** Whether `_sessions` holds this session (closing takes it out; attaching puts it back). */
+  private _registered = false;
+  _register(): void {
+    if (this._registered) return;
+    _sessions.add(this);
+    this._registered = true;
   }
 
   /* ------------------------------------------------------------------ transactions -- */
@@ -396,19 +405,33 @@ export class Session implements SessionLike {
     if (this._transaction) this._transaction._root.close();
     this._transaction = null;
     this.expunge_all();
+    // no object refers to this session any more
+    _sessions.delete(this);
+    this._registered = false;
   }
 
   [Symbol.dispose](): void {
     this.close();
   }
 
-  get_bind(_mapper?: unknown): unknown {
-    if (!this.bind) {
-      throw new InvalidRequestError("Could not locate a bind configured on SQL expression or this Session.", {
-        code: "cd3x",
-      } as never);
+  /**
+   * The Engine or Connection that `mapper` / `clause` run on: the session's bind (SQLAlchemy's
+   * get_bind(), without per-mapper binds).
+   */
+  get_bind(mapper?: unknown, options: { clause?: unknown } = {}): unknown {
+    if (this.bind) return this.bind;
+    const clause = options.clause ?? null;
+    if (mapper == null && clause === null) {
+      throw new UnboundExecutionError(
+        "This session is not bound to a single Engine or Connection, and no context was provided to locate a binding.",
+      );
     }
-    return this.bind;
+    const context: string[] = [];
+    if (mapper != null) context.push(`mapper ${str(_mapper_for_class(mapper) ?? mapper)}`);
+    if (clause !== null) context.push("SQL expression");
+    throw new UnboundExecutionError(
+      `Could not locate a bind configured on ${context.join(", ")} or this Session.`,
+    );
   }
 
   _connection_for_bind(bind: unknown): Connection {
@@ -453,6 +476,7 @@ export class Session implements SessionLike {
   private _save_impl(state: InstanceState): void {
     if (state.session_id === this.hash_key) return;
     this._before_attach(state);
+    this._register();
     if (!this._new.has(state)) {
       state._set_insert_order();
       this._new.set(state, state.obj);
@@ -474,6 +498,7 @@ export class Session implements SessionLike {
         `Can't attach instance ${instance_str(state.obj)}; another instance with key ${repr(state.key)} is already present in this session.`,
       );
     }
+    this._register();
     this.identity_map.add(state);
     state.session_id = this.hash_key;
   }
@@ -499,6 +524,7 @@ export class Session implements SessionLike {
     }
     const toAttach = this._before_attach_check(state);
     if (this._deleted.has(state)) return;
+    if (toAttach) this._register();
     this.identity_map.add(state);
     if (toAttach) state.session_id = this.hash_key;
     this._deleted.set(state, obj);
@@ -670,7 +696,7 @@ export class Session implements SessionLike {
     if (!this._flushing && this._is_dirty()) this.flush();
   }
 
-  private _is_dirty(): boolean {
+  _is_dirty(): boolean {
     return this._new.size > 0 || this._deleted.size > 0 || this.identity_map._modified.size > 0;
   }
 
@@ -731,7 +757,7 @@ export class Session implements SessionLike {
     const execution_options = options.execution_options ?? {};
     if (is_orm_statement(statement))
       return execute_orm_statement(this, statement, params ?? null, execution_options);
-    const conn = this._connection_for_bind(this.get_bind());
+    const conn = this._connection_for_bind(this.get_bind(null, { clause: statement }));
     return conn.execute(statement, params as never, execution_options);
   }
 

@@ -22,15 +22,51 @@ function identityKeyRepr(this: IdentityKey): string {
 
 /** A tuple `(class, primary key tuple, None)`, with its repr under a symbol (no property definition). */
 export function identityKey(mapper: Mapper, pk: readonly unknown[]): IdentityKey {
-  const key = tuple([mapper.class_, tuple(pk), null]) as unknown as IdentityKey & {
+  const key = tuple([mapper._identity_class, tuple(pk), null]) as unknown as IdentityKey & {
     [REPR]?: typeof identityKeyRepr;
   };
   key[REPR] = identityKeyRepr;
   return key;
 }
 
-/** Session lookup by id, so that a state does not keep its session alive (SQLAlchemy's _sessions). */
-export const _sessions = new Map<number, SessionLike>();
+/**
+ * The live sessions by `hash_key`, so that a state finds its session without keeping it alive
+ * (SQLAlchemy's `_sessions`, a WeakValueDictionary). A session is held weakly: one that nothing
+ * refers to leaves when it is collected; close() takes it out at once, and attaching an object
+ * to it again puts it back.
+ */
+class SessionRegistry {
+  private readonly _refs = new Map<number, WeakRef<SessionLike>>();
+  private readonly _finalizer = new FinalizationRegistry<number>((id) => {
+    if (this._refs.get(id)?.deref() === undefined) this._refs.delete(id);
+  });
+
+  get(id: number): SessionLike | undefined {
+    return this._refs.get(id)?.deref();
+  }
+  has(id: number): boolean {
+    return this._refs.get(id)?.deref() !== undefined;
+  }
+  add(session: SessionLike): void {
+    if (this._refs.has(session.hash_key)) return;
+    this._refs.set(session.hash_key, new WeakRef(session));
+    this._finalizer.register(session, session.hash_key, session);
+  }
+  delete(session: SessionLike): void {
+    if (this._refs.delete(session.hash_key)) this._finalizer.unregister(session);
+  }
+  *values(): IterableIterator<SessionLike> {
+    for (const ref of [...this._refs.values()]) {
+      const s = ref.deref();
+      if (s !== undefined) yield s;
+    }
+  }
+  get size(): number {
+    return this._refs.size;
+  }
+}
+
+export const _sessions = new SessionRegistry();
 
 /** What a state needs from its Session (the Session class lives in session.ts). */
 export interface SessionLike {

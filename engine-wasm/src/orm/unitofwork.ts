@@ -26,7 +26,7 @@ interface SessionForUOW {
   _remove_newly_deleted(state: InstanceState): void;
   _expunge_state(state: InstanceState, to_transient: boolean): void;
   _connection_for_bind(bind: unknown): import("../engine/base.ts").Connection;
-  get_bind(): unknown;
+  get_bind(mapper?: unknown): unknown;
 }
 
 export class UOWTransaction {
@@ -46,8 +46,9 @@ export class UOWTransaction {
     return this.deleting.has(state);
   }
 
-  get connection() {
-    return this.session._connection_for_bind(this.session.get_bind());
+  /** The connection that `mapper`'s rows are written on. */
+  connection(mapper: Mapper) {
+    return this.session._connection_for_bind(this.session.get_bind(mapper));
   }
 
   execute(only: InstanceState[] | null): void {

@@ -1,8 +1,11 @@
 /**
  * `sqlalchemy.sql.compiler`: SQLCompiler renders a statement for one dialect — a visitor over the
- * expression tree (`visit_<__visit_name__>`), with the dialect's subclasses overriding hooks
- * (RETURNING, LIMIT/OFFSET, ILIKE, bind casts). Bind parameters are first written as markers, then
- * rendered in the driver's paramstyle; that also lets an expanding IN be rendered per execution.
+ * expression tree, dispatched through a table keyed by every element's `__visit_name__` (see
+ * visitors.ts), with the dialect's subclasses overriding hooks (RETURNING, LIMIT/OFFSET, ILIKE, bind
+ * casts). Bind parameters are first written as markers, then rendered in the driver's paramstyle
+ * (bindmarkers.ts); that also lets an expanding IN be rendered per execution. What an INSERT /
+ * UPDATE sets is crud.ts's; insertmanyvalues batching is insertmanyvalues.ts's; type names are the
+ * type compiler's (type_compiler.ts); DDL is DDLCompiler's (ddl_compiler.ts).
  */
 import type {
   BindProcessor,
@@ -15,10 +18,11 @@ import type {
 } from "../engine/interfaces.ts";
 import { CompileError, InvalidRequestError } from "../exc.ts";
 import type { CompiledCache } from "../util/collections.ts";
-import { tuple } from "../util/pytypes.ts";
-import { defineModule } from "../util/repr.ts";
-import type { Delete, Insert, UpdateBase } from "./dml.ts";
-import { type Update, valueBind } from "./dml.ts";
+import { defineModule, repr } from "../util/repr.ts";
+import { bindMarker, COUNTER_MARK, type RenderedBinds, renderBindMarkers } from "./bindmarkers.ts";
+import { _get_crud_params, _get_returning_modifiers } from "./crud.ts";
+import type { DDLCompiler } from "./ddl_compiler.ts";
+import type { Delete, Insert, Update } from "./dml.ts";
 import {
   _setCacheHook,
   _setCompileHooks,
@@ -34,8 +38,10 @@ import {
   type FunctionCall,
   type Grouping,
   Label,
+  Star,
   type UnaryExpression,
 } from "./elements.ts";
+import { _deliver_insertmanyvalues_batches, type InsertManyValues } from "./insertmanyvalues.ts";
 import { Column, type Table } from "./schema.ts";
 import {
   type Exists,
@@ -48,6 +54,11 @@ import {
   selectPlugins,
 } from "./selectable.ts";
 import { type TypeDialect, type TypeEngine, typeCompileHook } from "./sqltypes.ts";
+import type { TextClause } from "./text.ts";
+import { GenericTypeCompiler, type TypeCompilerClass, typeCompilerFor } from "./type_compiler.ts";
+import type { CompileKw, SQLVisitName, VisitName, VisitorTable } from "./visitors.ts";
+
+export { GenericTypeCompiler, typeCompilerFor };
 
 /** What the compiler needs from a dialect (engine/default.ts's DefaultDialect provides it). */
 export interface CompilerDialect extends TypeDialect {
@@ -63,10 +74,23 @@ export interface CompilerDialect extends TypeDialect {
   readonly render_bind_casts?: boolean;
   /** Whether a single-row INSERT fetches the new primary key with RETURNING (PostgreSQL). */
   readonly implicit_returning?: boolean;
-  statement_compiler?: unknown;
-  ddl_compiler?: unknown;
-  type_compiler_cls?: unknown;
+  readonly statement_compiler?: SQLCompilerClass;
+  readonly ddl_compiler?: DDLCompilerClass;
+  readonly type_compiler_cls?: TypeCompilerClass;
 }
+
+/** A statement compiler class: SQLCompiler or a dialect's subclass (`dialect.statement_compiler`). */
+export type SQLCompilerClass = new (
+  dialect: CompilerDialect,
+  statement: ClauseElement,
+  options?: CompileOptions,
+) => SQLCompiler;
+/** A DDL compiler class: DDLCompiler or a dialect's subclass (`dialect.ddl_compiler`). */
+export type DDLCompilerClass = new (
+  dialect: CompilerDialect,
+  statement: ClauseElement,
+  options?: CompileOptions,
+) => DDLCompiler;
 
 export const DEFAULT_DIALECT: CompilerDialect = {
   name: "default",
@@ -95,13 +119,21 @@ export interface CompileOptions {
   literal_binds?: boolean;
 }
 
-const MARK = "\uE000";
-
 interface BindInfo {
   name: string;
   bind: BindParameter;
   cast: string | null;
 }
+
+/**
+ * A `:name` in a text() (SQLAlchemy's BIND_PARAMS / BIND_PARAMS_ESC): a name of Unicode word
+ * characters or `$`, not preceded by one or by a colon or backslash; `\:name` is a literal colon.
+ * Python's `\w` on str is a Unicode letter, digit or underscore.
+ */
+const BIND_PARAMS = /(?<![:\p{L}\p{N}_$\\]):([\p{L}\p{N}_$]+)(?![:\p{L}\p{N}_$])/gu;
+const BIND_PARAMS_ESC = /\\(:[\p{L}\p{N}_$]*)(?![:\p{L}\p{N}_$])/gu;
+
+const EMPTY_FROMS: ReadonlySet<FromClause> = new Set();
 
 const NO_OPTIONS: { for_executemany?: boolean; _check?: boolean } = Object.freeze({});
 
@@ -169,7 +201,7 @@ export class SQLCompiler implements CompiledLike {
   _primary_key_keys?: string[];
   _implicit_returning = false;
   /** Multi-row INSERT pieces: `prefix` + one `row` per parameter set (binds renamed `x__<i>`) + `suffix`. */
-  _insertmanyvalues?: { prefix: string; row: string; suffix: string };
+  _insertmanyvalues?: InsertManyValues;
   _sort_by_parameter_order = false;
   /** Trailing RETURNING columns that are sentinels only: sort each batch's rows on them, then drop them. */
   _num_sentinel_cols = 0;
@@ -192,16 +224,18 @@ export class SQLCompiler implements CompiledLike {
 
   /* ---------------------------------------------------------------- rendering helpers -- */
 
-  process(e: ClauseElement, kw: Record<string, unknown> = {}): string {
-    const name = `visit_${e.__visit_name__}` as keyof this;
-    const fn = this[name] as unknown as
-      | ((e: ClauseElement, kw: Record<string, unknown>) => string)
+  /** The visitors this compiler dispatches to, by `__visit_name__` (set on the prototype below). */
+  declare readonly _visitors: Readonly<Partial<Record<VisitName, AnyVisitor>>>;
+
+  process(e: ClauseElement, kw: CompileKw = {}): string {
+    const visit = this._visitors[e.__visit_name__] as
+      | ((compiler: SQLCompiler, element: ClauseElement, kw: CompileKw) => string)
       | undefined;
-    if (typeof fn !== "function")
+    if (visit === undefined)
       throw new CompileError(`No compile rule for ${e.constructor.name} (${e.__visit_name__})`);
     this.stack.push(e);
     try {
-      return fn.call(this, e, kw);
+      return visit(this, e, kw);
     } finally {
       this.stack.pop();
     }
@@ -261,7 +295,7 @@ export class SQLCompiler implements CompiledLike {
   }
 
   bindparam_string(name: string, expanding = false): string {
-    return expanding ? `${MARK}E${name}${MARK}` : `${MARK}B${name}${MARK}`;
+    return bindMarker(name, expanding);
   }
 
   visit_bindparam(b: BindParameter, kw: Record<string, unknown> = {}): string {
@@ -273,44 +307,26 @@ export class SQLCompiler implements CompiledLike {
   }
 
   /** Turns markers into paramstyle placeholders; `expand` gives the names an expanding bind takes. */
-  protected _render(
-    template: string,
-    expand?: (name: string) => string[],
-  ): { string: string; positiontup: string[] | null } {
-    const style = this.dialect.paramstyle;
-    const positional = this.dialect.positional;
-    const numbered = style === "numeric" || style === "numeric_dollar";
-    const names: string[] = [];
-    const numberOf = new Map<string, number>();
-    const one = (name: string, cast: string | null): string => {
-      let p: string;
-      if (numbered) {
-        let n = numberOf.get(name);
-        if (n === undefined) {
-          names.push(name);
-          n = names.length;
-          numberOf.set(name, n);
-        }
-        p = style === "numeric" ? `:${n}` : `$${n}`;
-      } else if (positional) {
-        names.push(name);
-        p = style === "format" ? "%s" : "?";
-      } else if (style === "pyformat") p = `%(${name})s`;
-      else p = `:${name}`;
-      return cast ? `${p}::${cast}` : p;
-    };
-    const out = template.replace(/\uE000([BE])([^\uE000]*)\uE000/g, (_m, kind: string, name: string) => {
-      const info = this.binds.get(name);
-      const cast = info?.cast ?? null;
-      if (kind === "E") {
-        if (!expand) return `(__[POSTCOMPILE_${name}])`;
-        return `(${expand(name)
-          .map((n) => one(n, cast))
-          .join(", ")})`;
-      }
-      return one(name, cast);
-    });
-    return { string: out, positiontup: positional ? names : null };
+  protected _render(template: string, expand?: (name: string) => string[]): RenderedBinds {
+    return renderBindMarkers(
+      this.dialect.paramstyle,
+      this.dialect.positional,
+      template,
+      this._castOf,
+      expand,
+    );
+  }
+
+  private readonly _castOf = (name: string): string | null => this.binds.get(name)?.cast ?? null;
+
+  /** Bind names in order of first appearance (insertmanyvalues renames each per row). */
+  bindNames(): Iterable<string> {
+    return this.binds.keys();
+  }
+
+  /** A bind's `::TYPE` cast, for drivers that render them. */
+  bindCast(name: string): string | null {
+    return this._castOf(name);
   }
 
   private _finish(): void {
@@ -323,18 +339,26 @@ export class SQLCompiler implements CompiledLike {
       ) => {
         const values: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(params)) if (!this.binds.get(k)?.bind.expanding) values[k] = v;
+        // this execution's processors: the compiled ones plus one per expanded name
+        let processors: Record<string, BindProcessor> | null = null;
         const expanded = this._render(this._template, (name) => {
           const v = params[name];
           const list = v === null || v === undefined ? [] : Array.from(v as Iterable<unknown>);
+          const proc = this._bind_processors[name] as BindProcessor | undefined;
+          if (proc && list.length) processors ??= { ...this._bind_processors };
           return list.map((item, i) => {
             const n = `${name}_${i + 1}`;
             values[n] = item;
-            const proc = this._bind_processors[name];
-            if (proc) this._bind_processors[n] = proc;
+            if (proc) processors![n] = proc;
             return n;
           });
         });
-        return { statement: expanded.string, positiontup: expanded.positiontup, parameters: values };
+        return {
+          statement: expanded.string,
+          positiontup: expanded.positiontup,
+          parameters: values,
+          processors: processors ?? this._bind_processors,
+        };
       };
     }
   }
@@ -446,7 +470,7 @@ export class SQLCompiler implements CompiledLike {
       !(s.element instanceof Join) &&
       !("_raw_columns" in s.element)
         ? this.process(s.element, kw)
-        : `(${this.process(s.element, { ...kw, subquery: true })})`;
+        : `(${this.process(s.element, { ...kw, subquery: true, asfrom: true })})`;
     return `${inner} AS ${this.quote(this.subqueryName(s))}`;
   }
 
@@ -576,18 +600,15 @@ export class SQLCompiler implements CompiledLike {
     return `${name}(${args})`;
   }
 
-  visit_textclause(
-    t: { text: string; _bindparams: Map<string, BindParameter> },
-    kw: Record<string, unknown> = {},
-  ): string {
+  visit_textclause(t: TextClause, kw: CompileKw = {}): string {
     let text = t.text;
     if (this.dialect.paramstyle === "pyformat" || this.dialect.paramstyle === "format")
       text = text.replace(/%/g, "%%");
     return text
-      .replace(/(?<![:\w\\]):(\w+)(?!:)/gu, (_m, key: string) =>
+      .replace(BIND_PARAMS, (_m, key: string) =>
         this.process(t._bindparams.get(key) ?? new BindParameter(key, undefined, { unique: false }), kw),
       )
-      .replace(/\\(:[\w$]*)(?!:)/gu, "$1");
+      .replace(BIND_PARAMS_ESC, "$1");
   }
 
   visit_scalar_select(s: ScalarSelect, kw: Record<string, unknown> = {}): string {
@@ -602,6 +623,40 @@ export class SQLCompiler implements CompiledLike {
 
   /** FROM objects of a SELECT: explicit ones and joins first, then the tables its columns and criteria use. */
   protected display_froms(s: Select): FromClause[] {
+    return this._get_display_froms(s, this._froms_of(s), EMPTY_FROMS, EMPTY_FROMS);
+  }
+
+  /**
+   * The FROM list after correlation (SelectState._get_display_froms): explicit `correlate()` FROMs
+   * the enclosing SELECTs have are left out; with auto-correlation, a SELECT of two or more FROMs
+   * leaves out those the enclosing SELECT has, and raises if none is left.
+   */
+  protected _get_display_froms(
+    s: Select,
+    all: FromClause[],
+    explicit_correlate_froms: ReadonlySet<FromClause>,
+    implicit_correlate_froms: ReadonlySet<FromClause>,
+  ): FromClause[] {
+    let froms = all;
+    if (s._correlate.length)
+      froms = froms.filter((f) => !(explicit_correlate_froms.has(f) && s._correlate.includes(f)));
+    if (s._correlate_except !== null)
+      froms = froms.filter((f) => !(explicit_correlate_froms.has(f) && !s._correlate_except!.includes(f)));
+    if (s._auto_correlate && implicit_correlate_froms.size && froms.length > 1) {
+      froms = froms.filter((f) => !implicit_correlate_froms.has(f));
+      if (!froms.length)
+        throw new InvalidRequestError(
+          `Select statement '${repr(s)}' returned no FROM clauses due to auto-correlation; specify correlate(<tables>) to control correlation manually.`,
+        );
+    }
+    return froms;
+  }
+
+  /** SELECTs being compiled, outermost first: the FROMs each offers to correlate (compiler.stack entries). */
+  private readonly _select_stack: { correlate_froms: Set<FromClause>; asfrom_froms: Set<FromClause> }[] = [];
+
+  /** The FROMs a SELECT's columns, criteria and joins name, before correlation (SelectState.froms). */
+  protected _froms_of(s: Select): FromClause[] {
     const froms: FromClause[] = [];
     const add = (f: FromClause) => {
       if (!froms.includes(f)) froms.push(f);
@@ -653,7 +708,11 @@ export class SQLCompiler implements CompiledLike {
    * an anonymous label (`id_1`), the same column repeated a "dedupe" label (`id__1`); other
    * expressions get an anonymous label from their name (`count_1`).
    */
-  protected columns_clause(s: Select, kw: Record<string, unknown>): { sql: string[]; cols: ResultColumn[] } {
+  protected columns_clause(
+    s: Select,
+    kw: Record<string, unknown>,
+    asfrom = false,
+  ): { sql: string[]; cols: ResultColumn[] } {
     const sql: string[] = [];
     const cols: ResultColumn[] = [];
     const seen = new Map<string, unknown>();
@@ -684,6 +743,9 @@ export class SQLCompiler implements CompiledLike {
         if (tablenamePlusCol && tableName) {
           label = keyname;
           objects.push(name);
+        } else if (asfrom && tableName) {
+          // a SELECT used as a FROM names each of its columns (`address.user_id AS user_id`)
+          label = keyname;
         }
         if (seen.has(keyname)) {
           label =
@@ -694,6 +756,8 @@ export class SQLCompiler implements CompiledLike {
         }
       } else if (c instanceof ColumnClause && c.is_literal) {
         keyname = c.name;
+      } else if (c instanceof Star) {
+        keyname = "*";
       } else {
         const base = c._anon_label_base ?? "anon";
         label = this.anon(c, base);
@@ -713,14 +777,48 @@ export class SQLCompiler implements CompiledLike {
 
   visit_select(s: Select, kw: Record<string, unknown> = {}): string {
     const toplevel = !!kw.toplevel;
-    const inner = { ...kw, toplevel: false };
-    const { sql: columns, cols } = this.columns_clause(s, inner);
+    const asfrom = !!kw.asfrom;
+    const entry = this._select_stack[this._select_stack.length - 1];
+    const correlate_froms = entry?.correlate_froms ?? EMPTY_FROMS;
+    const asfrom_froms = entry?.asfrom_froms ?? EMPTY_FROMS;
+    const all = this._froms_of(s);
+    const froms = asfrom
+      ? this._get_display_froms(
+          s,
+          all,
+          new Set([...correlate_froms].filter((f) => !asfrom_froms.has(f))),
+          EMPTY_FROMS,
+        )
+      : this._get_display_froms(s, all, correlate_froms, asfrom_froms);
+    const new_correlate_froms = new Set<FromClause>();
+    for (const f of froms) {
+      new_correlate_froms.add(f);
+      for (const x of f._from_objects()) new_correlate_froms.add(x);
+    }
+    this._select_stack.push({
+      asfrom_froms: new_correlate_froms,
+      correlate_froms: new Set([...new_correlate_froms, ...correlate_froms]),
+    });
+    try {
+      return this._compose_select_body(s, froms, toplevel, { ...kw, toplevel: false, asfrom: false }, asfrom);
+    } finally {
+      this._select_stack.pop();
+    }
+  }
+
+  protected _compose_select_body(
+    s: Select,
+    froms: FromClause[],
+    toplevel: boolean,
+    inner: Record<string, unknown>,
+    asfrom: boolean,
+  ): string {
+    const { sql: columns, cols } = this.columns_clause(s, inner, asfrom);
     if (toplevel) {
       this._result_columns = cols;
       this.returns_rows = true;
     }
     let text = `SELECT ${s._distinct ? "DISTINCT " : ""}${columns.join(", ")}`;
-    const froms = this.display_froms(s);
     if (froms.length) text += ` \nFROM ${froms.map((f) => this.process(f, inner)).join(", ")}`;
     if (s._where_criteria.length) {
       const w =
@@ -798,60 +896,16 @@ export class SQLCompiler implements CompiledLike {
     return this.returning_clause(cols, kw, labels);
   }
 
-  /** Columns an INSERT / UPDATE sets: `.values()` keys and the execution's parameter keys, in table order. */
-  protected crud_columns(stmt: UpdateBase): Column[] {
-    const unconsumed = [...(stmt._values?.keys() ?? [])].filter((k) => !stmt.table.c.has(k));
-    if (unconsumed.length) throw new CompileError(`Unconsumed column names: ${unconsumed.join(", ")}`);
-    const keys = new Set<string>([...(stmt._values?.keys() ?? []), ...this.column_keys]);
-    return stmt.table.columns.filter((c) => keys.has(c.key));
-  }
-
-  protected crud_value(stmt: UpdateBase, col: Column, kw: Record<string, unknown>): string {
-    if (stmt._values?.has(col.key)) {
-      const v = stmt._values.get(col.key);
-      if (v instanceof ClauseElement) return this.process(v as ClauseElement, kw);
-      return this.process(valueBind(stmt, col.key, v), kw);
-    }
-    return this.process(new BindParameter(col.key, undefined, { type_: col.type, unique: false }), kw);
-  }
-
-  visit_insert(stmt: Insert, kw: Record<string, unknown> = {}): string {
+  visit_insert(stmt: Insert, kw: CompileKw = {}): string {
     this.isinsert = true;
     const table = stmt.table;
     this._primary_key_keys = table.primary_key.columns.map((c) => c.key);
-    const cols = this.crud_columns(stmt);
-    // Python-side scalar / callable defaults of columns not given
-    for (const c of table.columns) {
-      if (!cols.includes(c) && c.default !== undefined && !stmt._values?.has(c.key)) cols.push(c);
-    }
-    cols.sort((a, b) => table.columns.indexOf(a) - table.columns.indexOf(b));
-    const values = cols.map((c) => {
-      if (!stmt._values?.has(c.key) && !this.column_keys.includes(c.key) && c.default !== undefined) {
-        const d = c.default;
-        return this.process(
-          new BindParameter(c.key, typeof d === "function" ? undefined : d, {
-            type_: c.type,
-            unique: false,
-            callable_: typeof d === "function" ? (d as () => unknown) : undefined,
-          }),
-          kw,
-        );
-      }
-      return this.crud_value(stmt, c, kw);
-    });
+    const crud_params = _get_crud_params(this, stmt, kw);
+    const cols = crud_params.map((p) => p.column);
+    const values = crud_params.map((p) => p.value);
     const prefix = `INSERT INTO ${this.format_table(table)}`;
     const colnames = cols.map((c) => this.quote(c.name)).join(", ");
-    const use_insertmanyvalues =
-      this.for_executemany &&
-      cols.length > 0 &&
-      !!this.dialect.use_insertmanyvalues &&
-      (stmt._returning.length > 0 || !!this.dialect.use_insertmanyvalues_wo_returning);
-    // an ordered RETURNING over several rows needs a sentinel: a server-generated key to sort on
-    let sentinel: Column[] | null = null;
-    if (use_insertmanyvalues && stmt._returning.length && stmt._sort_by_parameter_order) {
-      sentinel = this._get_sentinel_column_for_table(table);
-      if (sentinel?.some((c) => cols.includes(c))) sentinel = null;
-    }
+    const { use_insertmanyvalues, sentinel, implicit_returning } = _get_returning_modifiers(this, stmt, cols);
     let returning = "";
     if (stmt._returning.length) {
       returning = this._set_returning([...stmt._returning, ...(sentinel ?? [])], { ...kw, returning: true });
@@ -859,11 +913,7 @@ export class SQLCompiler implements CompiledLike {
         this._num_sentinel_cols = sentinel.length;
         this._result_columns = this._result_columns.slice(0, -sentinel.length);
       }
-    } else if (
-      this.dialect.implicit_returning &&
-      !this.for_executemany &&
-      table.primary_key.columns.some((c) => c._is_autoincrement && !cols.includes(c))
-    ) {
+    } else if (implicit_returning) {
       const pk = table.primary_key.columns;
       returning = this.returning_clause(pk, { ...kw, returning: true });
       this._implicit_returning = true;
@@ -880,7 +930,7 @@ export class SQLCompiler implements CompiledLike {
       text = `${head}(${single})${tail}`;
       this._insertmanyvalues = {
         prefix: head,
-        row: `(${single}, ${MARK}C${MARK})`,
+        row: `(${single}, ${COUNTER_MARK})`,
         suffix: tail + returning,
       };
     } else {
@@ -910,12 +960,12 @@ export class SQLCompiler implements CompiledLike {
     return `${sqltext}::${this.render_bind_cast(type_)}`;
   }
 
-  visit_update(stmt: Update, kw: Record<string, unknown> = {}): string {
+  visit_update(stmt: Update, kw: CompileKw = {}): string {
     this.isupdate = true;
     const table = stmt.table;
-    const cols = this.crud_columns(stmt);
-    if (!cols.length) throw new CompileError("Unconsumed column names or no values given for UPDATE");
-    const sets = cols.map((c) => `${this.quote(c.name)}=${this.crud_value(stmt, c, kw)}`);
+    const crud_params = _get_crud_params(this, stmt, kw);
+    if (!crud_params.length) throw new CompileError("Unconsumed column names or no values given for UPDATE");
+    const sets = crud_params.map((p) => `${this.quote(p.column.name)}=${p.value}`);
     let text = `UPDATE ${this.format_table(table)} SET ${sets.join(", ")}`;
     if (stmt._where_criteria.length) {
       const w =
@@ -950,70 +1000,42 @@ export class SQLCompiler implements CompiledLike {
     compiled_parameters: readonly Record<string, unknown>[],
     batch_size: number,
   ): InsertManyValuesBatch[] {
-    const imv = this._insertmanyvalues!;
-    const sorted = this._sort_by_parameter_order;
-    const total = compiled_parameters.length;
-    if (sorted && this.returns_rows && this._num_sentinel_cols === 0) {
-      return parameters.map((p, i) => ({
-        replaced_statement: this.string,
-        replaced_parameters: p,
-        batchnum: i + 1,
-        total_batches: total,
-        rows_sorted: true,
-        is_downgraded: true,
-        current_batch_size: 1,
-      }));
-    }
-    const batches: InsertManyValuesBatch[] = [];
-    const nbatches = Math.ceil(total / batch_size);
-    const names = [...this.binds.keys()];
-    // the row's text split at its bind markers: text, bind name, text, bind name, …, text
-    const pieces = imv.row.split(/\uE000B([^\uE000]*)\uE000/);
-    for (let b = 0; b < nbatches; b++) {
-      const slice = compiled_parameters.slice(b * batch_size, (b + 1) * batch_size);
-      const rows: string[] = [];
-      const named: Record<string, unknown> = {};
-      const positional: unknown[] = [];
-      slice.forEach((cp, i) => {
-        let rowTemplate = "";
-        for (let k = 0; k < pieces.length; k++)
-          rowTemplate += k % 2 ? `\uE000B${pieces[k]}__${i}\uE000` : pieces[k];
-        rowTemplate = rowTemplate.replace(`${MARK}C${MARK}`, String(i));
-        for (const name of names) {
-          const proc = this._bind_processors[name] as BindProcessor | undefined;
-          const v = cp[name];
-          const value = proc && v !== null && v !== undefined ? proc(v) : v;
-          named[`${name}__${i}`] = value;
-        }
-        rows.push(rowTemplate);
-      });
-      const template = imv.prefix + rows.join(", ") + imv.suffix;
-      const saved = new Map(this.binds);
-      for (const [name, info] of saved)
-        for (let i = 0; i < slice.length; i++)
-          this.binds.set(`${name}__${i}`, { ...info, name: `${name}__${i}` });
-      const rendered = this._render(template);
-      for (const key of [...this.binds.keys()]) if (!saved.has(key)) this.binds.delete(key);
-      let params: DBAPIParameters;
-      if (rendered.positiontup) {
-        for (const n of rendered.positiontup) positional.push(named[n] ?? null);
-        params = tuple(positional);
-      } else {
-        params = named;
-      }
-      batches.push({
-        replaced_statement: rendered.string,
-        replaced_parameters: params,
-        batchnum: b + 1,
-        total_batches: nbatches,
-        rows_sorted: sorted,
-        is_downgraded: false,
-        current_batch_size: slice.length,
-      });
-    }
-    return batches;
+    return _deliver_insertmanyvalues_batches(this, parameters, compiled_parameters, batch_size);
   }
 }
+
+/** Any table's visitor, as the dispatcher holds it (it calls each with the element of its name). */
+type AnyVisitor = (compiler: never, element: never, kw: CompileKw) => string;
+
+/** SQLCompiler's visitors: one per statement element's `__visit_name__` (a missing one is a type error). */
+export const SQL_VISITORS: VisitorTable<SQLCompiler, SQLVisitName> = {
+  bindparam: (c, e, kw) => c.visit_bindparam(e, kw),
+  binary: (c, e, kw) => c.visit_binary(e, kw),
+  clauselist: (c, e, kw) => c.visit_clauselist(e, kw),
+  boolean_clauselist: (c, e, kw) => c.visit_boolean_clauselist(e, kw),
+  unary: (c, e, kw) => c.visit_unary(e, kw),
+  label: (c, e, kw) => c.visit_label(e, kw),
+  grouping: (c, e, kw) => c.visit_grouping(e, kw),
+  null: (c) => c.visit_null(),
+  true: (c) => c.visit_true(),
+  false: (c) => c.visit_false(),
+  cast: (c, e, kw) => c.visit_cast(e, kw),
+  column: (c, e, kw) => c.visit_column(e, kw),
+  function: (c, e, kw) => c.visit_function(e, kw),
+  star: (c) => c.visit_star(),
+  textclause: (c, e, kw) => c.visit_textclause(e, kw),
+  table: (c, e) => c.visit_table(e),
+  join: (c, e, kw) => c.visit_join(e, kw),
+  subquery: (c, e, kw) => c.visit_subquery(e, kw),
+  subquery_column: (c, e) => c.visit_subquery_column(e),
+  select: (c, e, kw) => c.visit_select(e, kw),
+  scalar_select: (c, e, kw) => c.visit_scalar_select(e, kw),
+  exists: (c, e, kw) => c.visit_exists(e, kw),
+  insert: (c, e, kw) => c.visit_insert(e, kw),
+  update: (c, e, kw) => c.visit_update(e, kw),
+  delete: (c, e, kw) => c.visit_delete(e, kw),
+};
+Object.defineProperty(SQLCompiler.prototype, "_visitors", { value: SQL_VISITORS, writable: false });
 
 function collectFroms(e: unknown, out: FromClause[]): void {
   if (e instanceof Column) {
@@ -1054,110 +1076,15 @@ export function renderLiteral(v: unknown): string {
   return String(v);
 }
 
-/* ---------------------------------------------------------------- types -- */
-
-export class GenericTypeCompiler {
-  process(t: TypeEngine): string {
-    const fn = (this as unknown as Record<string, (t: TypeEngine) => string>)[`visit_${t.__visit_name__}`];
-    if (!fn) throw new CompileError(`Don't know how to render type ${t.__repr__()}`);
-    return fn.call(this, t);
-  }
-  visit_integer(): string {
-    return "INTEGER";
-  }
-  visit_small_integer(): string {
-    return "SMALLINT";
-  }
-  visit_big_integer(): string {
-    return "BIGINT";
-  }
-  visit_string(t: TypeEngine & { length: number | null }): string {
-    return t.length ? `VARCHAR(${t.length})` : "VARCHAR";
-  }
-  visit_unicode(t: TypeEngine & { length: number | null }): string {
-    return this.visit_string(t);
-  }
-  visit_text(): string {
-    return "TEXT";
-  }
-  visit_unicode_text(): string {
-    return "TEXT";
-  }
-  visit_enum(t: TypeEngine & { length: number | null }): string {
-    return this.visit_string(t);
-  }
-  visit_boolean(): string {
-    return "BOOLEAN";
-  }
-  visit_numeric(t: TypeEngine & { precision: number | null; scale: number | null }): string {
-    if (t.precision === null) return "NUMERIC";
-    return t.scale === null ? `NUMERIC(${t.precision})` : `NUMERIC(${t.precision}, ${t.scale})`;
-  }
-  visit_float(t: TypeEngine & { precision: number | null }): string {
-    return t.precision ? `FLOAT(${t.precision})` : "FLOAT";
-  }
-  visit_double(): string {
-    return "DOUBLE";
-  }
-  visit_date(): string {
-    return "DATE";
-  }
-  visit_datetime(): string {
-    return "DATETIME";
-  }
-  visit_time(): string {
-    return "TIME";
-  }
-  visit_interval(): string {
-    return "INTERVAL";
-  }
-  visit_large_binary(): string {
-    return "BLOB";
-  }
-  visit_JSON(): string {
-    return "JSON";
-  }
-  visit_uuid(): string {
-    return "CHAR(32)";
-  }
-  visit_null(t: TypeEngine): string {
-    throw new CompileError(
-      `Can't generate DDL for ${t.__repr__()}; did you forget to specify a type on this Column?`,
-    );
-  }
-}
-
-const typeCompilers = new WeakMap<object, GenericTypeCompiler>();
-function typeCompilerFor(dialect: CompilerDialect): GenericTypeCompiler {
-  let tc = typeCompilers.get(dialect);
-  if (!tc) {
-    const Cls =
-      (dialect.type_compiler_cls as (new () => GenericTypeCompiler) | undefined) ?? GenericTypeCompiler;
-    tc = new Cls();
-    typeCompilers.set(dialect, tc);
-  }
-  return tc;
-}
-
-export { typeCompilerFor };
-
 /* ---------------------------------------------------------------- entry points -- */
 
-type CompilerClass = new (
-  dialect: CompilerDialect,
-  statement: ClauseElement,
-  options?: CompileOptions,
-) => SQLCompiler;
-
-function compilerClassFor(dialect: CompilerDialect, statement: ClauseElement): CompilerClass {
-  if ((statement as { _is_ddl?: boolean })._is_ddl) {
-    return (dialect.ddl_compiler as CompilerClass | undefined) ?? (ddlFallback.cls as CompilerClass);
-  }
-  return (dialect.statement_compiler as CompilerClass | undefined) ?? SQLCompiler;
+function compilerClassFor(dialect: CompilerDialect, statement: ClauseElement): SQLCompilerClass {
+  if ((statement as { _is_ddl?: boolean })._is_ddl) return dialect.ddl_compiler ?? ddlFallback.cls!;
+  return dialect.statement_compiler ?? SQLCompiler;
 }
 
-/** Set by ddl.ts. */
-export const ddlFallback: { cls: unknown } = { cls: null };
+/** The DDL compiler for dialects that name none (`str(CreateTable(t))`); set by ddl_compiler.ts. */
+export const ddlFallback: { cls: DDLCompilerClass | null } = { cls: null };
 
 export function compileStatement(
   statement: ClauseElement,

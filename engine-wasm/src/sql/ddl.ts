@@ -1,27 +1,16 @@
 /**
- * `sqlalchemy.sql.ddl`: CreateTable / DropTable / CreateIndex / DropIndex, the DDL compiler, and
- * `metadata.create_all()` / `drop_all()` with SQLAlchemy's existence checks (SchemaGenerator /
- * SchemaDropper): every table is checked first, then the missing ones are created in dependency order.
+ * `sqlalchemy.sql.ddl`: CreateTable / DropTable / CreateIndex / DropIndex (rendered by
+ * ddl_compiler.ts's DDLCompiler), and `metadata.create_all()` / `drop_all()` with SQLAlchemy's
+ * existence checks (SchemaGenerator / SchemaDropper): every table is checked first, then the
+ * missing ones are created in dependency order.
  */
 import type { Connection, ExecutionOptions } from "../engine/base.ts";
 import type { CursorResult } from "../engine/cursor.ts";
 import { defineModule } from "../util/repr.ts";
-import { type CompilerDialect, ddlFallback, SQLCompiler } from "./compiler.ts";
+import type { CompilerDialect } from "./compiler.ts";
+import "./ddl_compiler.ts";
 import { type CacheKeyBuilder, ClauseElement } from "./elements.ts";
-import {
-  CheckConstraint,
-  type Column,
-  type Constraint,
-  ForeignKeyConstraint,
-  type Index,
-  type MetaData,
-  metadataHooks,
-  PrimaryKeyConstraint,
-  sort_tables,
-  type Table,
-  tableHooks,
-  UniqueConstraint,
-} from "./schema.ts";
+import { type Index, type MetaData, metadataHooks, sort_tables, type Table, tableHooks } from "./schema.ts";
 
 abstract class DDLElement extends ClauseElement {
   readonly _is_ddl = true;
@@ -58,86 +47,6 @@ export class CreateIndex extends _CreateDropBase<Index> {
 export class DropIndex extends _CreateDropBase<Index> {
   readonly __visit_name__ = "drop_index";
 }
-
-export class DDLCompiler extends SQLCompiler {
-  override isddl = true;
-
-  visit_create_table(c: CreateTable): string {
-    const table = c.element;
-    const lines = table.columns.map((col) => this.get_column_specification(col));
-    for (const con of this.table_constraints(table)) {
-      const s = this.visit_constraint(con);
-      if (s) lines.push(s);
-    }
-    return `\nCREATE TABLE ${this.format_table(table)} (\n\t${lines.join(", \n\t")}\n)\n\n`;
-  }
-
-  /** PRIMARY KEY first, then the other constraints in the order they were created. */
-  protected table_constraints(table: Table): Constraint[] {
-    const out: Constraint[] = [];
-    if (table.primary_key.columns.length) out.push(table.primary_key);
-    const others = [...table.constraints].filter((c) => c !== table.primary_key);
-    others.sort((a, b) => a._creation_order - b._creation_order);
-    return [...out, ...others];
-  }
-
-  protected constraint_name(con: Constraint): string {
-    return con.name ? `CONSTRAINT ${this.quote(con.name)} ` : "";
-  }
-
-  visit_constraint(con: Constraint): string {
-    if (con instanceof PrimaryKeyConstraint) {
-      return `${this.constraint_name(con)}PRIMARY KEY (${con.columns.map((c) => this.quote(c.name)).join(", ")})`;
-    }
-    if (con instanceof UniqueConstraint) {
-      return `${this.constraint_name(con)}UNIQUE (${con.columns.map((c) => this.quote(c.name)).join(", ")})`;
-    }
-    if (con instanceof CheckConstraint) return `${this.constraint_name(con)}CHECK (${con.sqltext})`;
-    if (con instanceof ForeignKeyConstraint) {
-      const fks = con.elements;
-      const target = fks[0]?._resolve_column(false)?.table;
-      const refTable = target ? this.format_table(target) : this.quote(con.refcolumns[0]!.split(".")[0]!);
-      const refCols = fks.map((fk) =>
-        this.quote(fk._resolve_column(false)?.name ?? fk.target_fullname.split(".").pop()!),
-      );
-      let s = `${this.constraint_name(con)}FOREIGN KEY(${fks.map((fk, i) => this.quote(fk.parent?.name ?? con.columns[i]!)).join(", ")}) REFERENCES ${refTable} (${refCols.join(", ")})`;
-      if (con.ondelete) s += ` ON DELETE ${con.ondelete}`;
-      if (con.onupdate) s += ` ON UPDATE ${con.onupdate}`;
-      return s;
-    }
-    return "";
-  }
-
-  get_column_specification(col: Column): string {
-    let s = `${this.quote(col.name)} ${this.type_name(col.type)}`;
-    const d = this.get_column_default_string(col);
-    if (d !== null) s += ` DEFAULT ${d}`;
-    if (!col.nullable) s += " NOT NULL";
-    return s;
-  }
-
-  get_column_default_string(col: Column): string | null {
-    const sd = col.server_default;
-    if (sd === undefined || sd === null) return null;
-    if (typeof sd === "string") return `'${sd.replace(/'/g, "''")}'`;
-    if (sd instanceof ClauseElement) return this.process(sd, { literal_binds: true });
-    return String(sd);
-  }
-
-  visit_drop_table(d: DropTable): string {
-    return `\nDROP TABLE ${this.format_table(d.element)}`;
-  }
-
-  visit_create_index(c: CreateIndex): string {
-    const ix = c.element;
-    return `CREATE ${ix.unique ? "UNIQUE " : ""}INDEX ${this.quote(ix.name)} ON ${this.format_table(ix.table!)} (${ix.columns.map((col) => this.quote(col.name)).join(", ")})`;
-  }
-
-  visit_drop_index(d: DropIndex): string {
-    return `\nDROP INDEX ${this.quote(d.element.name)}`;
-  }
-}
-ddlFallback.cls = DDLCompiler;
 
 /** What create_all needs from a dialect: does the table exist? */
 interface HasTableDialect extends CompilerDialect {
@@ -195,4 +104,4 @@ metadataHooks.drop_all = drop_all;
 tableHooks.create = (t, bind, o) => create_all(t.metadata, bind, { ...o, tables: [t] });
 tableHooks.drop = (t, bind, o) => drop_all(t.metadata, bind, { ...o, tables: [t] });
 
-defineModule("sqlalchemy.sql.ddl", CreateTable, DropTable, CreateIndex, DropIndex, DDLCompiler);
+defineModule("sqlalchemy.sql.ddl", CreateTable, DropTable, CreateIndex, DropIndex);

@@ -19,6 +19,7 @@ import {
   to_instance,
   typeForValue,
 } from "./sqltypes.ts";
+import type { VisitName } from "./visitors.ts";
 
 /* ------------------------------------------------------------------------------------------------
  * cache keys
@@ -84,7 +85,7 @@ export class CacheKeyBuilder {
  * ---------------------------------------------------------------------------------------------- */
 
 export abstract class ClauseElement {
-  abstract readonly __visit_name__: string;
+  abstract readonly __visit_name__: VisitName;
   /** The structural cache key, made on first execution (statements are immutable: it never changes). */
   _cache_key_builder: CacheKeyBuilder | undefined = undefined;
   /** Writes this element's structure into a cache key. */
@@ -406,7 +407,7 @@ export class BinaryExpression extends ColumnElement {
 }
 
 export class ClauseList extends ClauseElement {
-  readonly __visit_name__: string = "clauselist";
+  readonly __visit_name__: VisitName = "clauselist";
   readonly clauses: ClauseElement[];
   readonly separator: string;
   constructor(clauses: ClauseElement[], separator = ", ") {
@@ -588,7 +589,7 @@ export function cast(expr: unknown, type_: unknown): Cast {
 
 /** `literal_column("x")` / `column("x")`: a column named by text, with no table. */
 export class ColumnClause extends ColumnElement {
-  readonly __visit_name__: string = "column";
+  readonly __visit_name__: VisitName = "column";
   readonly name: string;
   readonly is_literal: boolean;
   table: { name: string } | null = null;

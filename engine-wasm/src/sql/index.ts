@@ -10,7 +10,7 @@ import { callable } from "../util/callable.ts";
 
 import * as D from "./ddl.ts";
 
-export { DDLCompiler } from "./ddl.ts";
+export { DDLCompiler } from "./ddl_compiler.ts";
 export const CreateTable = callable(D.CreateTable);
 export const DropTable = callable(D.DropTable);
 export const CreateIndex = callable(D.CreateIndex);

@@ -18,8 +18,9 @@ import {
   coerceColumn,
   Label,
   objectId,
+  Star,
 } from "./elements.ts";
-import { INTEGERTYPE } from "./sqltypes.ts";
+import { BOOLEANTYPE, INTEGERTYPE } from "./sqltypes.ts";
 
 export abstract class FromClause extends ClauseElement {
   /** The columns this FROM offers (a Table's columns, a subquery's labels …). */
@@ -44,18 +45,27 @@ interface ForeignKeyLike {
   _resolve_column(raise?: boolean): ColumnElement | null;
 }
 
-/** Foreign keys of a table, or of the table an alias stands for. */
-function foreignKeysOf(f: FromClause): Set<ForeignKeyLike> {
-  const target = f instanceof Subquery ? f.element : f;
-  return (target as unknown as { foreign_keys?: Set<ForeignKeyLike> }).foreign_keys ?? new Set();
+/** The table column a FROM's column stands for (through aliases and subqueries). */
+function baseColumn(c: ColumnElement): ColumnElement {
+  let col = c;
+  while (col instanceof SubqueryColumn) col = col.element;
+  return col;
 }
 
-/** `col` as `f` exposes it: the column itself for its table, the alias's column for an alias of it. */
+/** The foreign keys of a FROM's columns, each with the column of that FROM that holds it. */
+function foreignKeysOf(f: FromClause): [ForeignKeyLike, ColumnElement][] {
+  const out: [ForeignKeyLike, ColumnElement][] = [];
+  for (const c of f._columns) {
+    const fks = (baseColumn(c) as unknown as { foreign_keys?: Set<ForeignKeyLike> }).foreign_keys;
+    if (fks) for (const fk of fks) out.push([fk, c]);
+  }
+  return out;
+}
+
+/** `col` as `f` exposes it (SQLAlchemy's corresponding_column): itself, or the alias's / subquery's column for it. */
 export function correspondingColumn(f: FromClause, col: ColumnElement | null): ColumnElement | null {
   if (!col) return null;
-  const table = (col as unknown as { table?: unknown }).table;
-  if (table === f) return col;
-  if (f instanceof Subquery && f.element === table && col.key !== null) return f.c[col.key] ?? null;
+  for (const c of f._columns) if (c === col || baseColumn(c) === col) return c;
   return null;
 }
 
@@ -64,16 +74,14 @@ export function joinCondition(left: FromClause, right: FromClause): ColumnElemen
   for (const r of right._from_objects()) {
     for (const l of left._from_objects()) {
       const crit: ColumnElement[] = [];
-      for (const fk of foreignKeysOf(r)) {
+      for (const [fk, parent] of foreignKeysOf(r)) {
         const col = correspondingColumn(l, fk._resolve_column(false));
-        const parent = correspondingColumn(r, fk.parent);
-        if (col && parent) crit.push(col.eq(parent));
+        if (col) crit.push(col.eq(parent));
       }
       if (l !== r) {
-        for (const fk of foreignKeysOf(l)) {
+        for (const [fk, parent] of foreignKeysOf(l)) {
           const col = correspondingColumn(r, fk._resolve_column(false));
-          const parent = correspondingColumn(l, fk.parent);
-          if (col && parent) crit.push(col.eq(parent));
+          if (col) crit.push(col.eq(parent));
         }
       }
       if (crit.length) return and_(...crit);
@@ -223,6 +231,10 @@ export class Select extends ClauseElement {
   _with_options: unknown[] = [];
   /** Free slot for the ORM's compile state. */
   _propagate_attrs: Record<string, unknown> = {};
+  /** Correlation (SQLAlchemy's _correlate / _correlate_except / _auto_correlate). */
+  _correlate: FromClause[] = [];
+  _correlate_except: FromClause[] | null = null;
+  _auto_correlate = true;
 
   constructor(...entities: unknown[]) {
     super();
@@ -243,6 +255,31 @@ export class Select extends ClauseElement {
     c._setup_joins = [...this._setup_joins];
     c._from_obj = [...this._from_obj];
     c._with_options = [...this._with_options];
+    c._correlate = [...this._correlate];
+    return c;
+  }
+
+  /**
+   * `correlate(t, …)`: these FROMs are left out when the enclosing SELECT has them;
+   * `correlate(null)` turns correlation off (the subquery keeps all its FROMs).
+   */
+  correlate(...froms: unknown[]): this {
+    const c = this._clone();
+    c._auto_correlate = false;
+    if (froms.length === 0 || (froms.length === 1 && (froms[0] === null || froms[0] === undefined)))
+      c._correlate = [];
+    else for (const f of froms) c._correlate.push(asFrom(f));
+    return c;
+  }
+
+  /** `correlate_except(t, …)`: every FROM the enclosing SELECT has is left out, except these. */
+  correlate_except(...froms: unknown[]): this {
+    const c = this._clone();
+    c._auto_correlate = false;
+    c._correlate_except =
+      froms.length === 1 && (froms[0] === null || froms[0] === undefined)
+        ? []
+        : [...(this._correlate_except ?? []), ...froms.map(asFrom)];
     return c;
   }
 
@@ -395,7 +432,15 @@ export class Select extends ClauseElement {
   }
 
   _ck(k: CacheKeyBuilder): void {
-    k.push("select(", this._label_style, this._distinct ? "d" : "");
+    k.push("select(", this._label_style, this._distinct ? "d" : "", this._auto_correlate ? "" : "nc");
+    if (this._correlate.length) {
+      k.push("corr");
+      for (const f of this._correlate) f._ck(k);
+    }
+    if (this._correlate_except) {
+      k.push("corrx");
+      for (const f of this._correlate_except) f._ck(k);
+    }
     for (const c of this._raw_columns) {
       if (c instanceof ClauseElement) c._ck(k);
       else {
@@ -444,6 +489,17 @@ export class Select extends ClauseElement {
       mergeOptions(this._execution_options, execution_options),
     );
   }
+
+  /** Python's default repr: `<sqlalchemy.sql.selectable.Select object at 0x…>`. */
+  __repr__(): string {
+    const mod = (this.constructor as { __module__?: string }).__module__ ?? "sqlalchemy.sql.selectable";
+    return `<${mod}.${this.constructor.name} object at 0x${objectAddress(this)}>`;
+  }
+}
+
+/** A stable made-up address for an object's repr (`0x7f…`), as Python's `id()` shows it. */
+function objectAddress(obj: object): string {
+  return (0x7f2b1c000000 + objectId(obj) * 0x1d0).toString(16);
 }
 
 function asFrom(f: unknown): FromClause {
@@ -476,6 +532,20 @@ export class Exists extends ColumnElement {
   constructor(element: Select) {
     super();
     this.element = element;
+    this.type = BOOLEANTYPE;
+  }
+  /** `exists().where(…)`: criteria of the SELECT inside. */
+  where(...criteria: unknown[]): Exists {
+    return new Exists(this.element.where(...criteria));
+  }
+  correlate(...froms: unknown[]): Exists {
+    return new Exists(this.element.correlate(...froms));
+  }
+  correlate_except(...froms: unknown[]): Exists {
+    return new Exists(this.element.correlate_except(...froms));
+  }
+  select_from(...froms: unknown[]): Exists {
+    return new Exists(this.element.select_from(...froms));
   }
   _ck(k: CacheKeyBuilder): void {
     k.push("exists(");
@@ -489,7 +559,9 @@ export function select(...entities: unknown[]): Select {
   return new Select(...entities);
 }
 export function exists(stmt?: Select | unknown): Exists {
-  return new Exists(stmt instanceof Select ? stmt : new Select(coerceColumn(stmt ?? "*")));
+  if (stmt instanceof Select) return new Exists(stmt);
+  // `exists()` alone is `EXISTS (SELECT * …)`
+  return new Exists(new Select(stmt === undefined ? new Star() : coerceColumn(stmt)));
 }
 
 defineModule("sqlalchemy.sql.selectable", Select, Join, Subquery, ScalarSelect, Exists, FromClause);

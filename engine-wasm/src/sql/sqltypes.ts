@@ -6,6 +6,7 @@
 import type { BindProcessor, ResultProcessor } from "../engine/interfaces.ts";
 import { Decimal, date, datetime } from "../util/pytypes.ts";
 import { defineModule, repr } from "../util/repr.ts";
+import type { TypeVisitName } from "./visitors.ts";
 
 /** What a type needs to know about the dialect to convert values. */
 export interface TypeDialect {
@@ -22,7 +23,7 @@ export const typeCompileHook: { fn: (t: TypeEngine, dialect: unknown) => string 
 
 export class TypeEngine {
   /** Name used in DDL by the generic type compiler (`visit_<name>`). */
-  readonly __visit_name__: string = "null";
+  readonly __visit_name__: TypeVisitName = "null";
   /** True for types whose driver value needs a cast in asyncpg / psycopg 3 bind rendering. */
   get render_bind_cast(): boolean {
     return false;
@@ -54,11 +55,11 @@ export class TypeEngine {
 }
 
 export class NullType extends TypeEngine {
-  override readonly __visit_name__: string = "null";
+  override readonly __visit_name__: TypeVisitName = "null";
 }
 
 export class Integer extends TypeEngine {
-  override readonly __visit_name__: string = "integer";
+  override readonly __visit_name__: TypeVisitName = "integer";
   override get render_bind_cast(): boolean {
     return true;
   }
@@ -67,15 +68,15 @@ export class Integer extends TypeEngine {
   }
 }
 export class SmallInteger extends Integer {
-  override readonly __visit_name__: string = "small_integer";
+  override readonly __visit_name__: TypeVisitName = "small_integer";
 }
 export class BigInteger extends Integer {
-  override readonly __visit_name__: string = "big_integer";
+  override readonly __visit_name__: TypeVisitName = "big_integer";
 }
 
 // biome-ignore lint/suspicious/noShadowRestrictedNames: SQLAlchemy's type name
 export class String extends TypeEngine {
-  override readonly __visit_name__: string = "string";
+  override readonly __visit_name__: TypeVisitName = "string";
   readonly length: number | null;
   readonly collation: string | null;
   constructor(length?: number | null, options: { collation?: string } = {}) {
@@ -97,18 +98,18 @@ export class String extends TypeEngine {
   }
 }
 export class Text extends String {
-  override readonly __visit_name__: string = "text";
+  override readonly __visit_name__: TypeVisitName = "text";
 }
 export class Unicode extends String {
-  override readonly __visit_name__: string = "unicode";
+  override readonly __visit_name__: TypeVisitName = "unicode";
 }
 export class UnicodeText extends Text {
-  override readonly __visit_name__: string = "unicode_text";
+  override readonly __visit_name__: TypeVisitName = "unicode_text";
 }
 
 // biome-ignore lint/suspicious/noShadowRestrictedNames: SQLAlchemy's type name
 export class Boolean extends TypeEngine {
-  override readonly __visit_name__: string = "boolean";
+  override readonly __visit_name__: TypeVisitName = "boolean";
   override get render_bind_cast(): boolean {
     return true;
   }
@@ -124,7 +125,7 @@ export class Boolean extends TypeEngine {
 const Boolean_ = (v: unknown) => !!v;
 
 export class Numeric extends TypeEngine {
-  override readonly __visit_name__: string = "numeric";
+  override readonly __visit_name__: TypeVisitName = "numeric";
   readonly precision: number | null;
   readonly scale: number | null;
   readonly asdecimal: boolean;
@@ -157,7 +158,7 @@ export class Numeric extends TypeEngine {
   }
 }
 export class Float extends Numeric {
-  override readonly __visit_name__: string = "float";
+  override readonly __visit_name__: TypeVisitName = "float";
   constructor(precision?: number | null, options: { asdecimal?: boolean } = {}) {
     super(precision, null, { asdecimal: options.asdecimal ?? false });
   }
@@ -168,7 +169,7 @@ export class Float extends Numeric {
   }
 }
 export class Double extends Float {
-  override readonly __visit_name__: string = "double";
+  override readonly __visit_name__: TypeVisitName = "double";
 }
 
 function toDate(v: unknown): unknown {
@@ -182,7 +183,7 @@ function toDatetime(v: unknown): unknown {
 
 // biome-ignore lint/suspicious/noShadowRestrictedNames: SQLAlchemy's type name
 export class Date extends TypeEngine {
-  override readonly __visit_name__: string = "date";
+  override readonly __visit_name__: TypeVisitName = "date";
   override get render_bind_cast(): boolean {
     return true;
   }
@@ -201,7 +202,7 @@ export class Date extends TypeEngine {
 }
 
 export class DateTime extends TypeEngine {
-  override readonly __visit_name__: string = "datetime";
+  override readonly __visit_name__: TypeVisitName = "datetime";
   readonly timezone: boolean;
   constructor(timezone = false) {
     super();
@@ -226,17 +227,17 @@ export class DateTime extends TypeEngine {
 }
 
 export class Time extends TypeEngine {
-  override readonly __visit_name__: string = "time";
+  override readonly __visit_name__: TypeVisitName = "time";
 }
 export class Interval extends TypeEngine {
-  override readonly __visit_name__: string = "interval";
+  override readonly __visit_name__: TypeVisitName = "interval";
 }
 export class LargeBinary extends TypeEngine {
-  override readonly __visit_name__: string = "large_binary";
+  override readonly __visit_name__: TypeVisitName = "large_binary";
 }
 // biome-ignore lint/suspicious/noShadowRestrictedNames: SQLAlchemy's type name
 export class JSON extends TypeEngine {
-  override readonly __visit_name__: string = "JSON";
+  override readonly __visit_name__: TypeVisitName = "JSON";
   override bind_processor(): BindProcessor | null {
     return (v) => (v === null || v === undefined ? null : globalThis.JSON.stringify(v));
   }
@@ -245,10 +246,10 @@ export class JSON extends TypeEngine {
   }
 }
 export class Uuid extends TypeEngine {
-  override readonly __visit_name__: string = "uuid";
+  override readonly __visit_name__: TypeVisitName = "uuid";
 }
 export class Enum extends String {
-  override readonly __visit_name__: string = "enum";
+  override readonly __visit_name__: TypeVisitName = "enum";
   readonly enums: readonly string[];
   readonly name: string | null;
   constructor(...args: (string | { name?: string })[]) {

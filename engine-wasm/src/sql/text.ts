@@ -14,7 +14,8 @@ import { mergeOptions } from "../util/collections.ts";
 import { defineModule, repr } from "../util/repr.ts";
 import { BindParameter, type CacheKeyBuilder, ClauseElement } from "./elements.ts";
 
-const BIND_PARAMS = /(?<![:\w\\]):(\w+)(?!:)/gu;
+/** SQLAlchemy's TextClause._bind_params_regex; Python's `\w` on str: a Unicode letter, digit or underscore. */
+const BIND_PARAMS = /(?<![:\p{L}\p{N}_\\]):([\p{L}\p{N}_]+)(?!:)/gu;
 
 export class TextClause extends ClauseElement {
   readonly __visit_name__ = "textclause";

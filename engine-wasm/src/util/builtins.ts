@@ -1,6 +1,8 @@
 /**
- * Python's built-in exceptions that SQLAlchemy lets through (`builtins.AttributeError`, …), so that a
- * learner sees the class Python would show.
+ * Python's built-in exception classes (`builtins.AttributeError`, …): the ones SQLAlchemy and the
+ * DBAPI modules let through, and the ones a host raises for a learner's code (ImportError), so that a
+ * learner sees the class Python would show. JavaScript's own TypeError stands for Python's. Every
+ * such class is defined here and nowhere else.
  */
 import { defineModule, repr } from "./repr.ts";
 
@@ -42,8 +44,31 @@ export class NotImplementedError extends Error {
     this.name = "NotImplementedError";
   }
 }
+/** An int that does not fit where it goes (sqlite3: beyond SQLite's 64-bit INTEGER). */
+export class OverflowError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "OverflowError";
+  }
+}
+/** A module that cannot be imported (or a name it does not have). */
+export class ImportError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ImportError";
+  }
+}
+export class ModuleNotFoundError extends ImportError {
+  constructor(message: string) {
+    super(message);
+    this.name = "ModuleNotFoundError";
+  }
+}
 defineModule(
   "builtins",
+  OverflowError,
+  ImportError,
+  ModuleNotFoundError,
   RuntimeError,
   AttributeError,
   IndexError,

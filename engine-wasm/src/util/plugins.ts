@@ -1,6 +1,6 @@
 /**
  * The dialect registry (SQLAlchemy's `sqlalchemy.dialects.registry`): `<backend>` or
- * `<backend>.<driver>` → dialect class. Dialect modules register themselves; the engine finds a
+ * `<backend>.<driver>` → dialect class. dialects/index.ts registers the built-in ones; the engine finds a
  * dialect by URL and never imports one.
  */
 import { NoSuchModuleError } from "../exc.ts";

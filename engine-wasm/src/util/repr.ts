@@ -54,6 +54,18 @@ function reprKey(k: unknown, seen: Set<object>): string {
   return repr(k, seen);
 }
 
+/**
+ * Python's `<class '__main__.User'>`: the module is the one the class was defined in (classes of the
+ * port carry theirs, see defineModule(); the learner's are `__main__`), the name the one it was
+ * declared with (a mapped class records it: its `name` attribute may be a mapped column).
+ */
+function reprClass(cls: Function): string {
+  const c = cls as unknown as { __module__?: string; __sa_name__?: string };
+  const module = Object.hasOwn(cls, "__module__") ? c.__module__ : "__main__";
+  const name = Object.hasOwn(cls, "__sa_name__") ? c.__sa_name__ : cls.name;
+  return `<class '${module}.${name}'>`;
+}
+
 export function repr(value: unknown, seen: Set<object> = new Set()): string {
   if (value === null || value === undefined) return "None";
   switch (typeof value) {
@@ -72,7 +84,7 @@ export function repr(value: unknown, seen: Set<object> = new Set()): string {
       // callables that define their own repr (a sessionmaker, a mapped class)
       if (typeof fn.__repr__ === "function") return (fn.__repr__ as () => string).call(fn);
       return fn.prototype && /^class\s/.test(Function.prototype.toString.call(value))
-        ? `<class '${fn.name}'>`
+        ? reprClass(value as Function)
         : `<function ${fn.name || "<lambda>"}>`;
     }
   }

@@ -1,21 +1,15 @@
 /**
- * The PostgreSQL dialect (SQLAlchemy's dialects/postgresql/base.py) and its drivers' dialect classes
- * (psycopg2.py, psycopg.py, asyncpg.py): what SQL flavour to speak, which driver module emulation to
- * use over PGlite, what to ask the server on first connect.
+ * The PostgreSQL dialect (SQLAlchemy's dialects/postgresql/base.py): the SQL flavour, the
+ * table-existence check and what to ask the server on first connect. The driver dialects
+ * (psycopg2.ts, psycopg.ts, asyncpg.ts, pglite.ts) add the DBAPI module and its paramstyle.
  */
+
 import type { Connection } from "../../engine/base.ts";
-import { registry } from "../../engine/create.ts";
-import { DefaultDialect, type PoolClass } from "../../engine/default.ts";
-import type { DBAPIModule, Paramstyle } from "../../engine/interfaces.ts";
-import type { URL } from "../../engine/url.ts";
-import { AsyncAdaptedQueuePool } from "../../pool/impl.ts";
+import { DefaultDialect } from "../../engine/default.ts";
 import { bindparam } from "../../sql/elements.ts";
 import { String as SAString } from "../../sql/sqltypes.ts";
 import { type TextClause, text } from "../../sql/text.ts";
-import { asyncpg } from "./asyncpg.ts";
 import { PGCompiler, PGDDLCompiler, PGTypeCompiler } from "./compiler.ts";
-import { psycopg } from "./psycopg.ts";
-import { psycopg2 } from "./psycopg2.ts";
 
 export class PGDialect extends DefaultDialect {
   override name = "postgresql";
@@ -30,9 +24,9 @@ export class PGDialect extends DefaultDialect {
   standard_conforming_strings = true;
   implicit_returning = true;
   render_bind_casts = false;
-  override statement_compiler: unknown = PGCompiler;
-  override ddl_compiler: unknown = PGDDLCompiler;
-  override type_compiler_cls: unknown = PGTypeCompiler;
+  override statement_compiler = PGCompiler;
+  override ddl_compiler = PGDDLCompiler;
+  override type_compiler_cls = PGTypeCompiler;
 
   /** The table-existence check create_all() runs (logged and cached like any statement). */
   has_table(connection: Connection, table_name: string, schema: string | null = null): boolean {
@@ -51,44 +45,6 @@ export class PGDialect extends DefaultDialect {
       connection.exec_driver_sql("show standard_conforming_strings").scalar() !== "off";
   }
 }
-
-export class PGDialect_psycopg2 extends PGDialect {
-  override driver = "psycopg2";
-  override paramstyle: Paramstyle = "pyformat";
-  override dbapi: DBAPIModule = psycopg2;
-  static readonly default_driver = "psycopg2";
-  /** psycopg2's executemany of an INSERT goes through insertmanyvalues batches (a multi-row VALUES). */
-  override use_insertmanyvalues_wo_returning = true;
-}
-
-export class PGDialect_psycopg extends PGDialect {
-  override driver = "psycopg";
-  override render_bind_casts = true;
-  override paramstyle: Paramstyle = "pyformat";
-  override dbapi: DBAPIModule = psycopg;
-}
-
-export class PGDialect_asyncpg extends PGDialect {
-  override driver = "asyncpg";
-  override render_bind_casts = true;
-  override paramstyle: Paramstyle = "numeric_dollar";
-  override dbapi: DBAPIModule = asyncpg;
-  override is_async = true;
-  override get_pool_class(_url: URL): PoolClass {
-    return AsyncAdaptedQueuePool as unknown as PoolClass;
-  }
-}
-
-/** `postgresql+pglite://`: the in-page database named directly; it speaks as psycopg2 does. */
-export class PGDialect_pglite extends PGDialect_psycopg2 {
-  override driver = "pglite";
-}
-
-registry.register("postgresql", () => PGDialect_psycopg2);
-registry.register("postgresql.psycopg2", () => PGDialect_psycopg2);
-registry.register("postgresql.psycopg", () => PGDialect_psycopg);
-registry.register("postgresql.asyncpg", () => PGDialect_asyncpg);
-registry.register("postgresql.pglite", () => PGDialect_pglite);
 
 const RELKINDS = ["r", "p", "f", "v", "m"];
 let _hasTable: TextClause | null = null;

@@ -4,7 +4,7 @@
  */
 
 import { GenericTypeCompiler, SQLCompiler } from "../../sql/compiler.ts";
-import { DDLCompiler } from "../../sql/ddl.ts";
+import { DDLCompiler } from "../../sql/ddl_compiler.ts";
 import type { BinaryExpression, ClauseElement } from "../../sql/elements.ts";
 import type { Column, Table } from "../../sql/schema.ts";
 import type { Select } from "../../sql/selectable.ts";

@@ -1,34 +1,18 @@
 /**
- * `psycopg` (3) over PGlite: paramstyle `pyformat` like psycopg2 (SQLAlchemy's psycopg dialect adds
- * `::TYPE` casts to the SQL itself). Real psycopg 3 binds parameters server-side; here they are
- * interpolated as literals, which gives the same results. Errors are `psycopg.errors.<Name>` whose
- * message is libpq's with the surrounding whitespace stripped.
+ * `postgresql+psycopg://` (SQLAlchemy's dialects/postgresql/psycopg.py): the PostgreSQL dialect over
+ * the psycopg (3) DBAPI module (dbapi/psycopg.ts), paramstyle `pyformat`, with `::TYPE` casts
+ * rendered on the bound parameters.
  */
-import type { ConnectArgs, DBAPIModule } from "../../engine/interfaces.ts";
-import { nextAddress, PgConnection } from "./driver.ts";
-import { psycopgDriver } from "./psycopg2.ts";
 
-/** `psycopg.Connection`. */
-export class PsycopgConnection extends PgConnection {
-  constructor(args?: ConnectArgs) {
-    const address = nextAddress();
-    const self: { conn?: PgConnection } = {};
-    const parts: string[] = [];
-    if (args?.host) parts.push(`host=${args.host}`);
-    if (args?.username && args.username !== args.database) parts.push(`user=${args.username}`);
-    if (args?.database) parts.push(`database=${args.database}`);
-    super(
-      psycopgDriver("psycopg", () => {
-        const status = self.conn?.closed ? "BAD" : self.conn?.in_transaction ? "INTRANS" : "IDLE";
-        return `<psycopg.Connection [${status}]${parts.length ? ` (${parts.join(" ")})` : ""} at ${address}>`;
-      }),
-    );
-    self.conn = this;
-  }
+import { psycopg } from "../../dbapi/psycopg.ts";
+import type { DBAPIModule, Paramstyle } from "../../engine/interfaces.ts";
+import { PGDialect } from "./base.ts";
+
+export class PGDialect_psycopg extends PGDialect {
+  override driver = "psycopg";
+  override render_bind_casts = true;
+  override paramstyle: Paramstyle = "pyformat";
+  override dbapi: DBAPIModule = psycopg;
 }
 
-export const psycopg: DBAPIModule = {
-  name: "psycopg",
-  paramstyle: "pyformat",
-  connect: (args) => new PsycopgConnection(args),
-};
+export const dialect = PGDialect_psycopg;

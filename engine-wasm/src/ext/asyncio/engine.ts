@@ -22,13 +22,25 @@ import { AsyncResult } from "./result.ts";
 
 let addr = 0x7f4c20000000;
 
-/** Runs `fn` on the sync connection; when the shared session asks this connection to wait its turn, waits and retries. */
-async function runWithTurn<T>(sync: Connection, operation: string, fn: () => T): Promise<T> {
-  const timeoutMs = ((sync.engine.pool as unknown as { _timeout?: number })._timeout ?? 30) * 1000;
+/**
+ * Runs `fn` on the sync connection once `sync` may run `operation` (SQL text; "" for a statement
+ * that may write) on the one shared database session: while another connection holds uncommitted
+ * writes, a write waits until that connection commits or rolls back, up to the pool's timeout
+ * (API.md, "Differences the browser forces"). AsyncConnection runs each statement so, AsyncSession
+ * its IO that writes. Several waiters woken at once may all find the session free: the check is
+ * made again right before `fn`, in the same turn of the event loop, and who lost waits again.
+ */
+export async function runWithTurn<T>(sync: Connection, operation: string, fn: () => T): Promise<T> {
   const dbapi = sync.connection.dbapi_connection as {
     await_turn?: (op: string, ms: number) => Promise<void>;
+    can_run?: (op: string) => boolean;
   } | null;
-  if (dbapi?.await_turn) await dbapi.await_turn(operation, timeoutMs);
+  if (dbapi?.await_turn) {
+    const timeoutMs = ((sync.engine.pool as unknown as { _timeout?: number })._timeout ?? 30) * 1000;
+    const deadline = performance.now() + timeoutMs;
+    do await dbapi.await_turn(operation, Math.max(0, deadline - performance.now()));
+    while (dbapi.can_run?.(operation) === false);
+  }
   return fn();
 }
 

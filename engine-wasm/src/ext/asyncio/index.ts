@@ -1,8 +1,7 @@
 /**
  * The `sqlalchemy/ext/asyncio` module.
  */
-import "../../dialects/postgresql/base.ts";
-import "../../dialects/sqlite/base.ts";
+import "../../dialects/index.ts";
 
 export {
   AsyncConnection,

@@ -12,10 +12,26 @@ import { objectAddress } from "../../orm/base.ts";
 import { _declarative_mixin } from "../../orm/decl_api.ts";
 import { Session, type SessionOptions, type SessionTransaction } from "../../orm/session.ts";
 import { defineModule, repr } from "../../util/repr.ts";
-import type { AsyncEngine } from "./engine.ts";
+import { type AsyncEngine, runWithTurn } from "./engine.ts";
 import { AsyncResult, type AsyncScalarResult } from "./result.ts";
 
 type SyncBind = { sync_engine?: unknown };
+
+/** What the shared database session needs to know of a statement: "" for DML, a text's SQL, null for the rest. */
+function writingOperation(statement: unknown): string | null {
+  if (typeof statement === "string") return statement;
+  const s = statement as { __visit_name__?: string; text?: unknown } | null;
+  switch (s?.__visit_name__) {
+    case "insert":
+    case "update":
+    case "delete":
+      return "";
+    case "textclause":
+      return typeof s.text === "string" ? s.text : "";
+    default:
+      return null;
+  }
+}
 
 export class AsyncSession {
   readonly bind: unknown;
@@ -96,10 +112,10 @@ export class AsyncSession {
   }
 
   async flush(objects?: readonly object[]): Promise<void> {
-    this.sync_session.flush(objects);
+    await this._run_io(true, () => this.sync_session.flush(objects));
   }
   async commit(): Promise<void> {
-    this.sync_session.commit();
+    await this._run_io(true, () => this.sync_session.commit());
   }
   async rollback(): Promise<void> {
     this.sync_session.rollback();
@@ -117,48 +133,54 @@ export class AsyncSession {
     this.sync_session.delete(instance);
   }
   async merge<T extends object>(instance: T, options: { load?: boolean } = {}): Promise<T> {
-    return this._io(() => this.sync_session.merge(instance, options));
+    return this._run_io(false, () => this.sync_session.merge(instance, options));
   }
   async refresh(instance: object, attribute_names?: readonly string[]): Promise<void> {
-    this._io(() => this.sync_session.refresh(instance, attribute_names));
+    await this._run_io(false, () => this.sync_session.refresh(instance, attribute_names));
   }
   async get<T>(
     entity: (abstract new (...args: never[]) => T) | Function,
     ident: unknown,
     options: Parameters<Session["get"]>[2] = {},
   ): Promise<T | null> {
-    return this._io(() => this.sync_session.get(entity, ident, options));
+    return this._run_io(false, () => this.sync_session.get(entity, ident, options));
   }
   async get_one<T>(entity: (abstract new (...args: never[]) => T) | Function, ident: unknown): Promise<T> {
-    return this._io(() => this.sync_session.get_one(entity, ident));
+    return this._run_io(false, () => this.sync_session.get_one(entity, ident));
   }
   async execute(
     statement: unknown,
     params?: Record<string, unknown> | readonly Record<string, unknown>[] | null,
     options: { execution_options?: Record<string, unknown> } = {},
   ) {
-    return this._io(() => this.sync_session.execute(statement, params, options));
+    return this._run_io(false, () => this.sync_session.execute(statement, params, options), statement);
   }
   async scalars(
     statement: unknown,
     params?: Record<string, unknown> | null,
     options: { execution_options?: Record<string, unknown> } = {},
   ) {
-    return this._io(() => this.sync_session.scalars(statement, params, options));
+    return this._run_io(false, () => this.sync_session.scalars(statement, params, options), statement);
   }
   async scalar(
     statement: unknown,
     params?: Record<string, unknown> | null,
     options: { execution_options?: Record<string, unknown> } = {},
   ): Promise<unknown> {
-    return this._io(() => this.sync_session.scalar(statement, params, options));
+    return this._run_io(false, () => this.sync_session.scalar(statement, params, options), statement);
   }
   async stream(
     statement: unknown,
     params?: Record<string, unknown> | null,
     options: { execution_options?: Record<string, unknown> } = {},
   ): Promise<AsyncResult> {
-    return new AsyncResult(this._io(() => this.sync_session.execute(statement, params, options)) as never);
+    return new AsyncResult(
+      (await this._run_io(
+        false,
+        () => this.sync_session.execute(statement, params, options),
+        statement,
+      )) as never,
+    );
   }
   async stream_scalars(
     statement: unknown,
@@ -172,7 +194,7 @@ export class AsyncSession {
 
   /** Runs a sync function with the sync Session (SQLAlchemy's run_sync); IO inside is allowed. */
   async run_sync<T, A extends unknown[]>(fn: (session: Session, ...args: A) => T, ...args: A): Promise<T> {
-    return this._io(() => fn(this.sync_session, ...args));
+    return this._run_io(false, () => fn(this.sync_session, ...args));
   }
 
   /** `async with session.begin():` → `await session.begin(async (session) => { ... })`. */
@@ -186,9 +208,25 @@ export class AsyncSession {
   begin_nested(): Promise<AsyncSessionTransaction>;
   begin_nested<T>(callback: (session: this) => Promise<T> | T): Promise<T>;
   async begin_nested<T>(callback?: (session: this) => Promise<T> | T): Promise<AsyncSessionTransaction | T> {
-    const trans = new AsyncSessionTransaction(this, this.sync_session.begin_nested());
+    // a SAVEPOINT writes
+    const sync = await this._run_io(true, () => this.sync_session.begin_nested(), "SAVEPOINT");
+    const trans = new AsyncSessionTransaction(this, sync);
     if (!callback) return trans;
     return trans._run(() => callback(this));
+  }
+
+  /**
+   * Runs IO of the sync session (`_io`). When it writes (a flush of pending changes, a DML or
+   * textual statement that writes, a SAVEPOINT), it runs once this session's turn on the one
+   * shared database session has come, as AsyncConnection runs each statement; reads never wait.
+   */
+  async _run_io<T>(flushes: boolean, fn: () => T, statement?: unknown): Promise<T> {
+    const s = this.sync_session;
+    let operation: string | null = null;
+    if (s._is_dirty() && (flushes || s.autoflush)) operation = "";
+    else if (statement !== undefined) operation = writingOperation(statement);
+    if (operation === null) return this._io(fn);
+    return runWithTurn(s.connection(), operation, () => this._io(fn));
   }
 
   /** Work that may do IO, run where SQLAlchemy would run it in a greenlet. */
@@ -223,7 +261,7 @@ export class AsyncSessionTransaction {
     return this.sync_transaction.is_active;
   }
   async commit(): Promise<void> {
-    this.session._io(() => this.sync_transaction.commit());
+    await this.session._run_io(true, () => this.sync_transaction.commit());
   }
   async rollback(): Promise<void> {
     this.sync_transaction.rollback();

@@ -2,9 +2,13 @@
  * What pysqlite learns when it prepares a statement (Modules/_sqlite/statement.c and cursor.c):
  * its parameters, whether more than one statement was given, whether it is DML (which decides the
  * implicit BEGIN and `rowcount`); and binding Python values to it, with sqlite3's error messages.
+ * Literals, quoted identifiers and comments are told apart by connectors/scanner.ts (SQLite's rules).
  */
+
+import { isWordPart, isWordStart, SQLITE, skipNonCode } from "../../connectors/scanner.ts";
+import { OverflowError } from "../../util/builtins.ts";
 import { Decimal, date, datetime, isTuple } from "../../util/pytypes.ts";
-import { OverflowError, ProgrammingError } from "./errors.ts";
+import { ProgrammingError } from "./errors.ts";
 
 export interface StatementInfo {
   /** sqlite3_bind_parameter_count(): the highest parameter index. */
@@ -34,13 +38,36 @@ export function statementInfo(sql: string): StatementInfo {
   return info;
 }
 
-const DML_START = /^(?:\s|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*(insert|update|delete|replace)\b/i;
+const DML = new Set(["insert", "update", "delete", "replace"]);
+const KEEPS_SCHEMA = new Set([
+  "select",
+  "with",
+  "values",
+  "insert",
+  "update",
+  "delete",
+  "replace",
+  "begin",
+  "commit",
+  "end",
+  "rollback",
+  "savepoint",
+  "release",
+]);
 const INSERTS = /\b(?:insert|replace)\b/i;
-const KEEPS_SCHEMA =
-  /^(?:\s|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*(select|with|values|insert|update|delete|replace|begin|commit|end|rollback|savepoint|release)\b/i;
 
 function isIdent(c: string | undefined): boolean {
   return c !== undefined && /[A-Za-z0-9_\u0080-\uffff]/.test(c);
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+/** Whether the literal or comment the scanner skipped from `i` was a comment. */
+function isComment(sql: string, i: number): boolean {
+  const c = sql.charCodeAt(i);
+  return c === 45 /* - */ || c === 47 /* / */;
 }
 
 function analyse(sql: string): StatementInfo {
@@ -48,27 +75,29 @@ function analyse(sql: string): StatementInfo {
   const named = new Map<string, number>();
   let end = -1;
   let code = "";
+  /** The statement's first word, when a word comes before anything but whitespace and comments. */
+  let first: string | null = null;
+  let started = false;
   const n = sql.length;
   let i = 0;
   while (i < n) {
+    const skipped = skipNonCode(sql, i, SQLITE);
+    if (skipped !== i) {
+      if (!isComment(sql, i)) started = true;
+      code += " ";
+      i = skipped;
+      continue;
+    }
     const c = sql[i]!;
-    if (c === "'" || c === '"' || c === "`") {
-      const j = closing(sql, i, c);
-      code += " ";
-      i = j;
-    } else if (c === "[") {
-      const j = sql.indexOf("]", i + 1);
-      i = j < 0 ? n : j + 1;
-      code += " ";
-    } else if (c === "-" && sql[i + 1] === "-") {
-      const j = sql.indexOf("\n", i);
-      i = j < 0 ? n : j + 1;
-      code += " ";
-    } else if (c === "/" && sql[i + 1] === "*") {
-      const j = sql.indexOf("*/", i + 2);
-      i = j < 0 ? n : j + 2;
-      code += " ";
-    } else if (c === ";") {
+    if (!started && !isSpace(sql.charCodeAt(i))) {
+      started = true;
+      if (isWordStart(sql.charCodeAt(i))) {
+        let j = i + 1;
+        while (j < n && isWordPart(sql.charCodeAt(j))) j++;
+        first = sql.slice(i, j).toLowerCase();
+      }
+    }
+    if (c === ";") {
       end = i + 1;
       break;
     } else if (c === "?") {
@@ -97,27 +126,27 @@ function analyse(sql: string): StatementInfo {
       i++;
     }
   }
-  let multiple = false;
-  if (end >= 0) multiple = /[^\s;]/.test(sql.slice(end).replace(/--[^\n]*(\n|$)|\/\*[\s\S]*?(\*\/|$)/g, ""));
   return {
     parameter_count: names.length,
     parameter_names: names,
-    multiple,
-    is_dml: DML_START.test(sql),
+    multiple: end >= 0 && moreThanComments(sql, end),
+    is_dml: first !== null && DML.has(first),
     inserts: INSERTS.test(code),
-    keeps_schema: KEEPS_SCHEMA.test(sql),
+    keeps_schema: first !== null && KEEPS_SCHEMA.has(first),
   };
 }
 
-function closing(sql: string, start: number, quote: string): number {
-  let i = start + 1;
-  while (i < sql.length) {
-    if (sql[i] === quote) {
-      if (sql[i + 1] === quote) i += 2;
-      else return i + 1;
-    } else i++;
+/** Whether anything but whitespace, `;` and comments follows `from` (a second statement). */
+function moreThanComments(sql: string, from: number): boolean {
+  for (let i = from; i < sql.length; ) {
+    const skipped = skipNonCode(sql, i, SQLITE);
+    if (skipped !== i) {
+      if (!isComment(sql, i)) return true;
+      i = skipped;
+    } else if (isSpace(sql.charCodeAt(i)) || sql.charCodeAt(i) === 59 /* ; */) i++;
+    else return true;
   }
-  return i;
+  return false;
 }
 
 /** Python's type name for a value, as `type(x).__name__` shows it in sqlite3's messages. */

@@ -14,6 +14,7 @@
  * session of connectors/shared_session.ts for PostgreSQL.
  */
 import { keywords } from "../../connectors/classify.ts";
+import { POSTGRESQL } from "../../connectors/scanner.ts";
 import type { ExecResult, PhysicalSession, SequencePositions } from "../../connectors/shared_session.ts";
 import type { DBAPIParameters } from "../../engine/interfaces.ts";
 import { CodecError, encodeParameter } from "./asyncpg_codecs.ts";
@@ -119,7 +120,7 @@ function concat(parts: Uint8Array[]): Uint8Array {
  */
 function refuseCopy(sql: string): void {
   if (!/copy/i.test(sql)) return;
-  const words = keywords(sql);
+  const words = keywords(sql, POSTGRESQL);
   if (!words.includes("copy")) return;
   if (words.includes("stdin")) throw new CopyNotSupportedError("FROM");
   if (words.includes("stdout")) throw new CopyNotSupportedError("TO");
@@ -128,6 +129,7 @@ function refuseCopy(sql: string): void {
 export class PGliteWire implements PhysicalSession {
   /** psycopg2 and asyncpg open a transaction before any statement, DDL included. */
   readonly begins_on_ddl = true;
+  readonly sql_rules = POSTGRESQL;
   /** The transaction status after the last exchange. */
   status: TransactionStatus = "I";
   private readonly pg: SyncProtocolPGlite;

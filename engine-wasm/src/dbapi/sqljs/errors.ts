@@ -32,15 +32,6 @@ export const InternalError = make("InternalError", "InternalError", DatabaseErro
 export const ProgrammingError = make("ProgrammingError", "ProgrammingError", DatabaseError);
 export const NotSupportedError = make("NotSupportedError", "NotSupportedError", DatabaseError);
 
-/** Python's `OverflowError` (an int that does not fit SQLite's 64-bit INTEGER). */
-export class OverflowError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "OverflowError";
-  }
-}
-defineModule("builtins", OverflowError);
-
 /**
  * sql.js reports SQLite's message only (sqlite3_errmsg); the messages name the result code's
  * family, from which pysqlite picks the class: CONSTRAINT / MISMATCH -> IntegrityError, TOOBIG ->

@@ -1,0 +1,101 @@
+/**
+ * `sqlalchemy.sql.visitors`: every element class the compilers render, by its `__visit_name__`.
+ *
+ * ClauseElement's `__visit_name__` is typed as one of these names, and each compiler's dispatch
+ * table is a record over them: an element class with a new name, or a compiler without a visitor
+ * for a name, is a type error rather than a failure at run time.
+ */
+import type { CreateIndex, CreateTable, DropIndex, DropTable } from "./ddl.ts";
+import type { Delete, Insert, Update } from "./dml.ts";
+import type {
+  BinaryExpression,
+  BindParameter,
+  BooleanClauseList,
+  Cast,
+  ClauseList,
+  ColumnClause,
+  False_,
+  FunctionCall,
+  Grouping,
+  Label,
+  Null,
+  Star,
+  True_,
+  UnaryExpression,
+} from "./elements.ts";
+import type { Column, Table } from "./schema.ts";
+import type { Exists, Join, ScalarSelect, Select, Subquery, SubqueryColumn } from "./selectable.ts";
+import type { TextClause } from "./text.ts";
+
+/** Statement elements (SQLCompiler's visitors). */
+export interface SQLElementsByVisitName {
+  bindparam: BindParameter;
+  binary: BinaryExpression;
+  clauselist: ClauseList;
+  boolean_clauselist: BooleanClauseList;
+  unary: UnaryExpression;
+  label: Label;
+  grouping: Grouping;
+  null: Null;
+  true: True_;
+  false: False_;
+  cast: Cast;
+  column: Column | ColumnClause;
+  function: FunctionCall;
+  star: Star;
+  textclause: TextClause;
+  table: Table;
+  join: Join;
+  subquery: Subquery;
+  subquery_column: SubqueryColumn;
+  select: Select;
+  scalar_select: ScalarSelect;
+  exists: Exists;
+  insert: Insert;
+  update: Update;
+  delete: Delete;
+}
+
+/** DDL elements (DDLCompiler's visitors). */
+export interface DDLElementsByVisitName {
+  create_table: CreateTable;
+  drop_table: DropTable;
+  create_index: CreateIndex;
+  drop_index: DropIndex;
+}
+
+export type SQLVisitName = keyof SQLElementsByVisitName;
+export type DDLVisitName = keyof DDLElementsByVisitName;
+export type VisitName = SQLVisitName | DDLVisitName;
+export type ElementsByVisitName = SQLElementsByVisitName & DDLElementsByVisitName;
+
+/** The type compiler's names (TypeEngine `__visit_name__`). */
+export type TypeVisitName =
+  | "null"
+  | "integer"
+  | "small_integer"
+  | "big_integer"
+  | "string"
+  | "text"
+  | "unicode"
+  | "unicode_text"
+  | "boolean"
+  | "numeric"
+  | "float"
+  | "double"
+  | "date"
+  | "datetime"
+  | "time"
+  | "interval"
+  | "large_binary"
+  | "JSON"
+  | "uuid"
+  | "enum";
+
+/** Keyword arguments a visitor passes down (SQLAlchemy's `**kw`). */
+export type CompileKw = Record<string, unknown>;
+
+/** A dispatch table: one visitor per name, each taking the element class of that name. */
+export type VisitorTable<C, N extends VisitName> = {
+  readonly [K in N]: (compiler: C, element: ElementsByVisitName[K], kw: CompileKw) => string;
+};
