@@ -7,9 +7,12 @@
  *
  *   BASE_PATH=/learn/ npm run build   # serve from a sub-path
  */
+
+import { satteri } from "@astrojs/markdown-satteri";
 import starlight from "@astrojs/starlight";
 import { defineConfig } from "astro/config";
-import { satteri } from "@astrojs/markdown-satteri";
+import { apiTable } from "./site/integrations/api-table.ts";
+import { offline } from "./site/integrations/offline.ts";
 import { notebookSyntax } from "./site/notebook/syntax.ts";
 import { loadTypeScript } from "./site/worker/transpile.ts";
 
@@ -43,7 +46,7 @@ export default defineConfig({
           items: [{ autogenerate: { directory: "fundamentals" } }],
         },
       ],
-      customCss: ["./site/styles/notebook.css"],
+      customCss: ["./site/styles/notebook.css", "./site/styles/learn.css"],
       components: {
         MarkdownContent: "./site/components/LessonContent.astro",
       },
@@ -52,8 +55,11 @@ export default defineConfig({
       },
       pagefind: true,
     }),
+    offline(),
   ],
   vite: {
+    // The editor's API knowledge, from engine-wasm's types (loaded on an editor's first focus).
+    plugins: [apiTable()],
     // Python's class names are the JavaScript class names (`sqlalchemy.exc.ProgrammingError`):
     // the worker bundle keeps them through minification.
     worker: { format: "es", rolldownOptions: { output: { keepNames: true } } },

@@ -31,7 +31,12 @@ function transpileDecorators(): Plugin {
 export default defineConfig({
   plugins: [transpileDecorators()],
   test: {
-    include: ["engine-wasm/test/**/*.test.ts", "site/**/*.test.ts", "conformance/**/*.test.ts"],
+    include: [
+      "engine-wasm/test/**/*.test.ts",
+      "site/**/*.test.ts",
+      "conformance/**/*.test.ts",
+      "lessons/*.test.ts",
+    ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -33,6 +33,11 @@ const lessonFields = z.object({
    * remembered across pages). Must be one of `databases`.
    */
   defaultDatabase: z.enum(["postgresql", "sqlite"]).optional(),
+  /**
+   * `required`: the build fails for a cell with neither a ```python twin nor twin="none: …"
+   * (elsewhere a missing twin is a warning, until every lesson has its twins).
+   */
+  twins: z.literal("required").optional(),
 });
 
 const docs = defineCollection({

@@ -1,12 +1,13 @@
 /**
- * `core`: engine-wasm Core, as a lesson cell writes it (echo off).
+ * `core`: engine-wasm Core, as a lesson cell writes it, with the engine made as the configuration says
+ * (lib/configs.ts).
  * - insert: `engine.begin((conn) => conn.execute(insert(table), [dict, …]))` (executemany);
  * - select: `conn.execute(select(table)).all()`;
  * - get: `conn.execute(text("SELECT … WHERE id = :id"), { id }).one()` 1,000 times on one connection.
  */
 import {
   Column,
-  create_engine,
+  type Engine,
   Integer,
   insert,
   MetaData,
@@ -17,6 +18,7 @@ import {
   Table,
   text,
 } from "sqlalchemy";
+import type { EngineSetup } from "./configs.ts";
 import type { BenchDatabase } from "./databases.ts";
 import {
   checkLookups,
@@ -32,8 +34,8 @@ function tuples(rows: readonly Row[]): UserRow[] {
   return rows.map((r) => [r[0], r[1], r[2]] as unknown as UserRow);
 }
 
-export function coreLayer(db: BenchDatabase): LayerCases {
-  const engine = create_engine(db.url);
+export function coreLayer(db: BenchDatabase, setup: EngineSetup): LayerCases {
+  const engine = setup.create_engine(db.url) as Engine;
   const metadata = new MetaData();
   const users = new Table(
     TABLE,

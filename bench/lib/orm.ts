@@ -1,5 +1,6 @@
 /**
- * `orm`: engine-wasm ORM, as a lesson cell writes it (echo off).
+ * `orm`: engine-wasm ORM, as a lesson cell writes it, with the engine and Session the configuration
+ * gives (lib/configs.ts).
  * - insert: `session.add_all([new User({…}), …])` + `session.commit()` in a new Session;
  * - select: `session.scalars(select(User)).all()` in a new Session (1,000 objects loaded);
  * - get: `session.get(User, id)` 1,000 times in one new Session (every id once: 1,000 SELECTs).
@@ -10,6 +11,7 @@
  */
 import { select } from "sqlalchemy";
 import { CELL_COMPILER_OPTIONS, ensureSymbols } from "../../conformance/lib/transpile.ts";
+import type { EngineSetup } from "./configs.ts";
 import type { BenchDatabase } from "./databases.ts";
 import {
   checkLookups,
@@ -73,11 +75,10 @@ function tuples(users: readonly UserObject[]): UserRow[] {
   return users.map((u) => [u.id, u.name, u.fullname] as const);
 }
 
-export async function ormLayer(db: BenchDatabase): Promise<LayerCases> {
-  const { create_engine } = await import("sqlalchemy");
-  const { Session } = (await import("sqlalchemy/orm")) as unknown as { Session: SessionClass };
+export async function ormLayer(db: BenchDatabase, setup: EngineSetup): Promise<LayerCases> {
+  const Session = setup.Session as SessionClass;
   const { User } = await loadModel();
-  const engine = create_engine(db.url);
+  const engine = setup.create_engine(db.url) as { dispose(): void };
   return {
     cases: {
       insert: {

@@ -8,7 +8,7 @@
  */
 
 import { isTuple } from "./util/pytypes.ts";
-import { defineModule, qualifiedErrorName, repr, str } from "./util/repr.ts";
+import { defineModule, qualifiedErrorName, repr, reprNumber, reprString, str } from "./util/repr.ts";
 
 const VERSION_TOKEN = "20";
 
@@ -124,45 +124,79 @@ export interface DriverErrorLike extends Error {
 
 export type StatementParams = unknown;
 
+/** Whether Python's repr() of `s` is `s` in single quotes (no quote, backslash or control character). */
+function isPlain(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f || c === 39 /* ' */ || c === 92 /* \ */) return false;
+  }
+  return true;
+}
+
+/** repr() of a parameter value or name; numbers and plain strings (nearly all of them) directly. */
+function reprParam(value: unknown): string {
+  if (typeof value === "number") return reprNumber(value);
+  if (typeof value === "string") return isPlain(value) ? `'${value}'` : reprString(value);
+  return repr(value);
+}
+
+/** SQLAlchemy's `_repr_base.trunc`: a value's repr longer than 300 characters keeps 150 at each end. */
+function truncRepr(value: unknown): string {
+  const r = reprParam(value);
+  if (r.length <= REPR_MAX_CHARS) return r;
+  const seg = REPR_MAX_CHARS / 2;
+  return `${r.slice(0, seg)} ... (${r.length - REPR_MAX_CHARS} characters truncated) ... ${r.slice(-seg)}`;
+}
+const REPR_MAX_CHARS = 300;
+/** More parameters than this in one set show the first and last half of it. */
+const REPR_MAX_PARAMS = 100;
+
+/** One parameter set: a tuple, list or dict of at most 100 parameters, or its first and last 50. */
+function reprParamSet(p: unknown): string {
+  if (Array.isArray(p)) {
+    const [open, close] = isTuple(p) ? ["(", ")"] : ["[", "]"];
+    const n = p.length;
+    if (n > REPR_MAX_PARAMS) {
+      const half = REPR_MAX_PARAMS / 2;
+      const head = p.slice(0, half).map(truncRepr).join(", ");
+      const tail = p.slice(-half).map(truncRepr).join(", ");
+      return `${open}${head} ... ${n - REPR_MAX_PARAMS} parameters truncated ... ${tail}${close}`;
+    }
+    const items = p.map(truncRepr).join(", ");
+    return n === 1 && open === "(" ? `(${items},)` : `${open}${items}${close}`;
+  }
+  if (p && typeof p === "object" && !(p as { __repr__?: unknown }).__repr__) {
+    const dict = p as Record<string, unknown>;
+    const keys = Object.keys(dict);
+    const item = (k: string) => `${reprParam(k)}: ${truncRepr(dict[k])}`;
+    const n = keys.length;
+    if (n > REPR_MAX_PARAMS) {
+      const half = REPR_MAX_PARAMS / 2;
+      const head = keys.slice(0, half).map(item).join(", ");
+      const tail = keys.slice(-half).map(item).join(", ");
+      return `{${head} ... ${n - REPR_MAX_PARAMS} parameters truncated ... ${tail}}`;
+    }
+    return `{${keys.map(item).join(", ")}}`;
+  }
+  return truncRepr(p);
+}
+
 /**
  * `[parameters: …]` as SQLAlchemy's `_repr_params` renders it: up to 10 parameter sets of an
- * executemany (`... displaying 10 of N total bound parameter sets ...`), long values trimmed.
+ * executemany (`... displaying 10 of N total bound parameter sets ...`), up to 100 parameters of a
+ * set (`... N parameters truncated ...`), long values trimmed.
  */
 export function reprParams(params: unknown, ismulti: boolean | null, maxParams = 10): string {
-  const trim = (value: unknown): string => {
-    const r = repr(value);
-    if (r.length > 300) {
-      const seg = 149;
-      return `${r.slice(0, seg)} ... (${r.length - seg * 2} characters truncated) ... ${r.slice(-seg)}`;
-    }
-    return r;
-  };
-  const reprSet = (p: unknown): string => {
-    if (Array.isArray(p)) {
-      const items = p.map(trim);
-      return isTuple(p)
-        ? items.length === 1
-          ? `(${items[0]},)`
-          : `(${items.join(", ")})`
-        : `[${items.join(", ")}]`;
-    }
-    if (p && typeof p === "object" && !(p as { __repr__?: unknown }).__repr__) {
-      return `{${Object.entries(p)
-        .map(([k, v]) => `${repr(k)}: ${trim(v)}`)
-        .join(", ")}}`;
-    }
-    return trim(p);
-  };
   if (ismulti && Array.isArray(params)) {
     if (params.length > maxParams) {
       const n = params.length;
-      const head = params.slice(0, maxParams - 2).map(reprSet);
-      const tail = params.slice(-2).map(reprSet);
+      const head = params.slice(0, maxParams - 2).map(reprParamSet);
+      const tail = params.slice(-2).map(reprParamSet);
       return `[${head.join(", ")}  ... displaying ${maxParams} of ${n} total bound parameter sets ...  ${tail.join(", ")}]`;
     }
-    return `[${params.map(reprSet).join(", ")}]`;
+    return `[${params.map(reprParamSet).join(", ")}]`;
   }
-  return reprSet(params);
+  return reprParamSet(params);
 }
 
 export class StatementError extends SQLAlchemyError {

@@ -513,6 +513,27 @@ describe("INSERT … RETURNING on the physical session", () => {
       insert: "INSERT INTO t (x) VALUES (?) RETURNING id",
       values: [[1], [-1], [2]],
     },
+    {
+      // a trigger's own INSERTs: last_insert_rowid() goes back to the outer row's when it ends
+      ddl: [
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGER)",
+        "CREATE TABLE log (id INTEGER PRIMARY KEY, t_id INTEGER)",
+        "CREATE TRIGGER logged AFTER INSERT ON t BEGIN INSERT INTO log (t_id) VALUES (NEW.id); INSERT INTO log (t_id) VALUES (NEW.id); END",
+      ],
+      insert: "INSERT INTO t (x) VALUES (?) RETURNING id",
+      values: [[1], [2]],
+    },
+    {
+      // an upsert that updates returns the row but inserts none: last_insert_rowid() stays
+      ddl: ["CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGER)"],
+      insert:
+        "INSERT INTO t (id, x) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET x = excluded.x RETURNING id",
+      values: [
+        [1, 1],
+        [5, 2],
+        [1, 3],
+      ],
+    },
   ];
 
   for (const { ddl, insert, values } of cases) {

@@ -4,12 +4,14 @@
  * kernel) reuses `CellView`; a new kind adds its view here.
  */
 import { CellView } from "./cell-view.ts";
+import { ExerciseView } from "./panels/exercise.ts";
 import type { Strings } from "./strings.ts";
 
 type CellViewFactory = (el: HTMLElement, s: Strings) => CellView;
 
 export const CELL_VIEWS: Readonly<Record<string, CellViewFactory>> = {
   typescript: (el, s) => new CellView(el, s),
+  exercise: (el, s) => new ExerciseView(el, s),
 };
 
 export function cellView(el: HTMLElement, s: Strings): CellView {

@@ -34,6 +34,7 @@ export class CellView {
   readonly output: OutputView;
   readonly panels: ReadonlyMap<string, Panel>;
   readonly #byEvent = new Map<EventType, Panel[]>();
+  readonly #panelNames = new Map<Panel, string>();
   readonly #compiled: CompiledCell;
   readonly #hash: string;
   readonly #s: Strings;
@@ -63,6 +64,7 @@ export class CellView {
     for (const def of PANELS) {
       const panel = def.create(host);
       panels.set(def.name, panel);
+      this.#panelNames.set(panel, def.name);
       for (const type of def.events) {
         const list = this.#byEvent.get(type) ?? [];
         list.push(panel);
@@ -97,7 +99,13 @@ export class CellView {
         }
         break;
     }
-    for (const panel of this.#byEvent.get(event.type) ?? []) panel.handle(event);
+    for (const panel of this.#byEvent.get(event.type) ?? []) {
+      const t0 = performance.now();
+      panel.handle(event);
+      // what each panel costs a run (read by `npm run bench:site`)
+      performance.measure?.(`nb:panel:${this.#panelNames.get(panel)}:${event.type}`, { start: t0 });
+    }
+    if (event.type === "inspector") performance.mark?.("nb:kernel:inspector", { detail: event.ms });
     switch (event.type) {
       case "cell-done":
         this.setRunning(false);
@@ -203,6 +211,13 @@ export class CellView {
     this.clearMarks();
     this.#hideNotice();
     this.#updateReset();
+  }
+
+  /** Replace the code by the learner's choice (a solution applied, shared code kept): saved as an edit. */
+  replaceCode(code: string): void {
+    this.#editor?.setCode(code);
+    this.#changed(code);
+    this.flush();
   }
 
   #changed(code: string): void {

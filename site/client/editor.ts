@@ -17,6 +17,7 @@ import {
   lineNumbers,
 } from "@codemirror/view";
 import { classHighlighter } from "@lezer/highlight";
+import { whenFocused } from "./api-complete.ts";
 
 export interface EditorOptions {
   parent: HTMLElement;
@@ -76,6 +77,7 @@ export function createEditor(options: EditorOptions): CellEditor {
   // A cell with long lines scrolls sideways: keyboard users reach that region too (axe:
   // scrollable-region-focusable).
   view.scrollDOM.tabIndex = 0;
+  whenFocused(view);
 
   return {
     view,

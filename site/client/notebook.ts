@@ -13,6 +13,10 @@ import { cellView } from "./cell-kinds.ts";
 import type { CellView } from "./cell-view.ts";
 import { CompareView } from "./compare.ts";
 import { Kernel, type KernelListener, type RunResult } from "./kernel.ts";
+import { ExerciseView } from "./panels/exercise.ts";
+import { attachTwin } from "./panels/twin.ts";
+import { markCompleted, showProgress } from "./progress.ts";
+import { attachShareButton, openShared } from "./share.ts";
 import { type Strings, strings } from "./strings.ts";
 import { takeStartedWorker } from "./worker.ts";
 
@@ -40,7 +44,8 @@ export class Notebook {
     this.#s = strings(doc.documentElement.lang);
     this.bar = new BarView(doc.querySelector<HTMLElement>("notebook-bar"), this.#s);
     this.cells = [...doc.querySelectorAll<HTMLElement>("notebook-cell")].map((el) => cellView(el, this.#s));
-    this.linear = this.cells.filter((c) => !c.side);
+    // Exercises stand apart too: a learner's unfinished answer never runs before later cells.
+    this.linear = this.cells.filter((c) => !c.side && !(c instanceof ExerciseView));
     this.comparisons = [...doc.querySelectorAll<HTMLElement>("notebook-compare")].map(
       (el) =>
         new CompareView(
@@ -62,6 +67,11 @@ export class Notebook {
     addEventListener("pagehide", () => {
       for (const cell of this.cells) cell.flush();
     });
+    for (const cell of this.cells) attachTwin(cell.el);
+    attachShareButton(this.cells);
+    void openShared(this.cells);
+    addEventListener("hashchange", () => void openShared(this.cells));
+    showProgress(doc);
   }
 
   /**
@@ -119,6 +129,9 @@ export class Notebook {
       case "restart":
         void this.restart();
         return;
+      case "check":
+        if (cell instanceof ExerciseView) void this.check(cell);
+        return;
     }
   }
 
@@ -139,7 +152,32 @@ export class Notebook {
     void this.kernel.restart(database);
   }
 
+  /** Check an exercise: its setup and the learner's code on fresh data, then its checks. */
+  check(cell: ExerciseView): Promise<unknown> {
+    return this.#enqueue([cell], () =>
+      cell.check(
+        (cells, target, onEvent, options) => this.kernel.run(cells, target, onEvent, options),
+        this.#setupOf(cell),
+      ),
+    );
+  }
+
+  #setupOf(cell: ExerciseView): CellSource[] {
+    return cell
+      .setupIds()
+      .map((id) => this.cells.find((c) => c.id === id))
+      .filter((c): c is CellView => !!c)
+      .map((c) => c.source());
+  }
+
   run(cell: CellView): Promise<unknown> {
+    if (cell instanceof ExerciseView) {
+      return this.#enqueue([cell], () =>
+        this.kernel.run([...this.#setupOf(cell), cell.source()], cell.id, this.#router(cell), {
+          fresh: true,
+        }),
+      );
+    }
     const comparison = this.comparisons.find((c) => c.sides.includes(cell));
     if (comparison) return this.#enqueue([cell], () => this.#runSide(comparison, cell));
     return this.#enqueue([cell], () => this.kernel.run(this.#sequence(cell), cell.id, this.#router(cell)));
@@ -151,7 +189,11 @@ export class Notebook {
     if (!last) return Promise.resolve();
     return this.#enqueue(this.linear, async () => {
       for (const cell of this.cells) cell.setRan(false);
-      return this.kernel.run(this.#sequence(last), last.id, this.#router(last), { fresh: true });
+      const result = await this.kernel.run(this.#sequence(last), last.id, this.#router(last), {
+        fresh: true,
+      });
+      if (result.ok && !result.restarted) markCompleted(location.pathname);
+      return result;
     });
   }
 

@@ -20,6 +20,7 @@
  * cell that does not exist (or comes later), an unbalanced comparison.
  */
 import { mdxToMdast } from "satteri";
+import { type ExerciseDef, isExercise, readExercise } from "./exercises.ts";
 import { CELL_KINDS, type CellKindName, kindOfLanguage } from "./kinds.ts";
 
 export type Side = "core" | "orm";
@@ -39,6 +40,10 @@ export interface LessonCell {
   readonly side?: Side;
   /** Index into `LessonCells.comparisons` for a side. */
   readonly comparison?: number;
+  /** `twin="none: <reason>"`: why the cell has no Python twin. */
+  readonly noTwin?: string;
+  /** Index into `LessonCells.exercises` for an exercise's starting code (kind `exercise`). */
+  readonly exercise?: number;
 }
 
 export interface Comparison {
@@ -53,6 +58,7 @@ export interface Comparison {
 export interface LessonCells {
   readonly cells: readonly LessonCell[];
   readonly comparisons: readonly Comparison[];
+  readonly exercises: readonly ExerciseDef[];
 }
 
 export class LessonCellError extends Error {
@@ -127,6 +133,7 @@ function jsxAttributes(node: MdNode, fail: (message: string) => never): Map<stri
 export function lessonFromTree(file: string, root: MdNode): LessonCells {
   const cells: LessonCell[] = [];
   const comparisons: Comparison[] = [];
+  const exercises: ExerciseDef[] = [];
   const ids = new Map<string, number>();
   const lineOf = (node: MdNode) => node.position?.start.line ?? 1;
 
@@ -145,7 +152,7 @@ export function lessonFromTree(file: string, root: MdNode): LessonCells {
     const kind = kindOfLanguage(node.lang ?? "");
     if (!kind) fail(`a cell must be TypeScript (\`\`\`ts cell …), not "${node.lang ?? ""}"`);
     if (rest !== "cell") fail(`unexpected text in the cell's info string: "${rest}"`);
-    const known = CELL_KINDS[kind!].attributes;
+    const known: readonly string[] = CELL_KINDS[kind!].attributes;
     for (const key of attrs.keys()) {
       if (!known.includes(key)) fail(`unknown cell attribute "${key}" (known: ${known.join(", ")})`);
     }
@@ -158,6 +165,10 @@ export function lessonFromTree(file: string, root: MdNode): LessonCells {
     if (expect !== undefined && expect !== "error") fail(`expect="${expect}": the only value is "error"`);
     const side = attrs.get("side");
     if (side !== undefined && side !== "core" && side !== "orm") fail(`side="${side}": use "core" or "orm"`);
+    const twin = attrs.get("twin");
+    if (twin !== undefined && !/^none:\s*\S/.test(twin)) {
+      fail(`twin="${twin}": write twin="none: <why this cell has no Python original>"`);
+    }
     if (side && !compare) fail(`cell "${id}" has side="${side}" but is not inside <Compare>`);
     if (!side && compare) fail(`cell "${id}" inside <Compare> needs side="core" or side="orm"`);
     const code = node.value ?? "";
@@ -173,7 +184,32 @@ export function lessonFromTree(file: string, root: MdNode): LessonCells {
       line,
       ...(expect ? { expect: "error" as const } : {}),
       ...(side ? { side: side as Side, comparison: comparisons.length } : {}),
+      ...(twin ? { noTwin: twin.replace(/^none:\s*/, "") } : {}),
     });
+  };
+
+  const exercise = (node: MdNode, inside: boolean) => {
+    const line = lineOf(node);
+    const fail = (message: string): never => {
+      throw new LessonCellError(file, line, message);
+    };
+    if (inside) fail("<Exercise> cannot be inside <Compare>");
+    const def = readExercise(node, fail);
+    if (ids.has(def.id)) fail(`duplicate id "${def.id}" (first used on line ${ids.get(def.id)})`);
+    for (const ref of def.setup) {
+      const c = cells.find((x) => x.id === ref);
+      if (!c || c.kind === "exercise")
+        fail(`<Exercise setup="${def.setup.join(" ")}">: no cell "${ref}" before it`);
+    }
+    ids.set(def.id, line);
+    cells.push({
+      id: def.id,
+      kind: "exercise",
+      code: def.starter,
+      line: fenceLine(node) ?? line,
+      exercise: exercises.length,
+    });
+    exercises.push(def);
   };
 
   const compare = (node: MdNode, inside: boolean) => {
@@ -209,11 +245,28 @@ export function lessonFromTree(file: string, root: MdNode): LessonCells {
     for (const node of nodes) {
       if (node.type === "code") cell(node, open);
       else if (isCompare(node)) compare(node, open !== null);
+      else if (isExercise(node)) exercise(node, open !== null);
       else if (node.children) walk(node.children, open);
     }
   };
   walk(root.children ?? [], null);
-  return { cells, comparisons };
+  return { cells, comparisons, exercises };
+}
+
+/** Line of an exercise's ```ts exercise fence (the page's exercise cell is rendered there). */
+function fenceLine(node: MdNode): number | undefined {
+  for (const child of node.children ?? []) {
+    if (
+      child.type === "code" &&
+      (child.lang === "ts" || child.lang === "typescript") &&
+      child.meta?.trim() === "exercise"
+    ) {
+      return child.position?.start.line;
+    }
+    const inner = fenceLine(child);
+    if (inner !== undefined) return inner;
+  }
+  return undefined;
 }
 
 /** Parse a lesson's MDX source with the site's Markdown parser and read its cells (tests, tools). */

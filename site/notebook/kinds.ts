@@ -23,16 +23,27 @@ export interface CellKind {
   compile(code: string, tools: { ts: TypeScript }): { ok: true; compiled: CompiledCell } | CompileFailure;
 }
 
+function compileTypeScript(code: string, { ts }: { ts: TypeScript }): ReturnType<CellKind["compile"]> {
+  const result = compileCell(ts, code);
+  if (result.ok) return { ok: true, compiled: result.cell };
+  const d = result.diagnostics[0]!;
+  return { line: d.line, column: d.column, message: d.message };
+}
+
 export const CELL_KINDS = {
   typescript: {
     languages: ["ts", "typescript"],
-    attributes: ["id", "expect", "side"],
-    compile(code, { ts }) {
-      const result = compileCell(ts, code);
-      if (result.ok) return { ok: true, compiled: result.cell };
-      const d = result.diagnostics[0]!;
-      return { line: d.line, column: d.column, message: d.message };
-    },
+    attributes: ["id", "expect", "side", "twin"],
+    compile: compileTypeScript,
+  },
+  /**
+   * An exercise's starting code (```ts exercise inside `<Exercise>`, see `exercises.ts`): compiled
+   * and edited as a TypeScript cell; its page view adds Check, hints and the solution.
+   */
+  exercise: {
+    languages: [],
+    attributes: [],
+    compile: compileTypeScript,
   },
 } satisfies Record<string, CellKind>;
 

@@ -12,6 +12,7 @@
 import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { MdastPluginDefinition } from "satteri";
+import { learnStrings } from "../client/learn-strings.ts";
 import { strings } from "../client/strings.ts";
 import type { TypeScript } from "../worker/transpile.ts";
 import {
@@ -23,6 +24,14 @@ import {
   lessonFromTree,
   type MdNode,
 } from "./cells.ts";
+import {
+  type Companions,
+  type ExerciseDef,
+  exerciseFence,
+  expectedFence,
+  isTwinFence,
+  readCompanions,
+} from "./exercises.ts";
 import { CELL_KINDS } from "./kinds.ts";
 
 /** What the plugin leaves in the document's data for the page's components. */
@@ -64,8 +73,15 @@ function localeOf(file: string): string | undefined {
 }
 
 /** The markup of one cell around its fence (the fence stays for Expressive Code). */
-export function cellMarkup(cell: LessonCell, fence: MdNode, compiledJson: string, lang?: string): Jsx {
+export function cellMarkup(
+  cell: LessonCell,
+  fence: MdNode,
+  compiledJson: string,
+  lang?: string,
+  extra: { twin?: string; exercise?: ExerciseDef } = {},
+): Jsx {
   const s = strings(lang);
+  const l = learnStrings(lang);
   const button = (
     action: string,
     label: string,
@@ -93,6 +109,7 @@ export function cellMarkup(cell: LessonCell, fence: MdNode, compiledJson: string
       "data-compiled": compiledJson,
       "data-expect": cell.expect,
       "data-side": cell.side,
+      "data-exercise": extra.exercise ? JSON.stringify(exerciseData(extra.exercise)) : undefined,
     },
     [
       jsx("div", { class: "nb-cell-bar", "data-nb-controls": true, hidden: true }, [
@@ -105,6 +122,15 @@ export function cellMarkup(cell: LessonCell, fence: MdNode, compiledJson: string
       jsx("div", { class: "nb-code", "data-nb-code": true }, [
         { type: "code", lang: fence.lang, meta: fence.meta, value: fence.value },
       ]),
+      ...(extra.twin !== undefined
+        ? [
+            jsx(
+              "div",
+              { class: "nb-twin", role: "region", "aria-label": l.python(cell.id), "data-nb-twin": true },
+              [{ type: "code", lang: "python", meta: `title="${l.python(cell.id)}"`, value: extra.twin }],
+            ),
+          ]
+        : []),
       jsx("div", {
         class: "nb-output",
         id: `nb-out-${cell.id}`,
@@ -117,6 +143,61 @@ export function cellMarkup(cell: LessonCell, fence: MdNode, compiledJson: string
   );
 }
 
+/** What the page needs of an exercise besides its starting code (`site/client/panels/exercise.ts`). */
+function exerciseData(def: ExerciseDef) {
+  return {
+    setup: def.setup,
+    solution: def.solution,
+    twin: def.twin,
+    check: def.check,
+    hidden: def.hidden,
+    hints: def.hints.length,
+  };
+}
+
+/** A `text expected` fence in its region, shown before anything runs. */
+function expectedMarkup(fence: MdNode, cellId: string, lang?: string): Jsx {
+  const e = expectedFence(fence)!;
+  return jsx(
+    "div",
+    {
+      class: "nb-expected",
+      role: "region",
+      "aria-label": learnStrings(lang).expectedOutput(cellId, e.db),
+      "data-nb-expected": cellId,
+      "data-db": e.db,
+    },
+    [{ type: "code", lang: "text", meta: "", value: fence.value }],
+  );
+}
+
+/**
+ * Cells without a Python twin and without `twin="none: …"`: a build error where the lesson's
+ * frontmatter says `twins: required`, a warning elsewhere (lessons written before twins existed).
+ */
+function checkTwins(
+  file: string,
+  lesson: LessonCells,
+  companions: Map<number, Companions>,
+  required: boolean,
+) {
+  const missing = lesson.cells.filter(
+    (c) => c.kind !== "exercise" && !c.noTwin && !companions.get(c.line)?.twin,
+  );
+  if (!missing.length) return;
+  if (required) {
+    const c = missing[0]!;
+    throw new LessonCellError(
+      file,
+      c.line,
+      `cell "${c.id}" has no Python twin: add a \`\`\`python twin fence right after it, or say why it cannot have one with twin="none: <reason>"`,
+    );
+  }
+  console.warn(
+    `${file}: ${missing.length} cell(s) without a Python twin (${missing.map((c) => c.id).join(", ")}); "twins: required" in the frontmatter makes this an error`,
+  );
+}
+
 /**
  * The plugin. `loadTypeScript` gives the compiler the kernel uses (`transpile.ts`), loaded once for
  * the build.
@@ -125,7 +206,14 @@ export function notebookSyntax(loadTypeScript: () => Promise<TypeScript>): Mdast
   /** Per document: its cells and their compilations, by line of the fence. */
   const documents = new WeakMap<
     object,
-    { lesson: LessonCells; compiled: Map<number, string>; lang?: string }
+    {
+      lesson: LessonCells;
+      compiled: Map<number, string>;
+      lang?: string;
+      companions: Map<number, Companions>;
+      /** Line of a twin or expected fence → the id of its cell. */
+      owners: Map<number, string>;
+    }
   >();
   return {
     name: "notebook-syntax",
@@ -148,20 +236,66 @@ export function notebookSyntax(loadTypeScript: () => Promise<TypeScript>): Mdast
         }
         compiled.set(cell.line, JSON.stringify(result.compiled));
       }
-      documents.set(ctx.data, { lesson, compiled, lang: localeOf(file) });
+      for (const ex of lesson.exercises) {
+        for (const [role, code] of [
+          ["solution", ex.solution],
+          ["check", ex.check],
+          ["hidden", ex.hidden],
+        ] as const) {
+          if (code === undefined) continue;
+          const result = CELL_KINDS.typescript.compile(code, { ts });
+          if (!("ok" in result)) {
+            throw new LessonCellError(
+              file,
+              ex.line,
+              `exercise "${ex.id}": its ${role} does not compile: ${result.message} (line ${result.line}:${result.column})`,
+            );
+          }
+        }
+      }
       const data = ctx.data as { astro?: { frontmatter?: Record<string, unknown> } };
+      const companions = readCompanions(root as unknown as MdNode, isCellFence);
+      const owners = new Map<number, string>();
+      for (const cell of lesson.cells) {
+        const c = companions.get(cell.line);
+        if (c?.twin) owners.set(c.twin.line, cell.id);
+        for (const e of c?.expected ?? []) owners.set(e.line, cell.id);
+      }
+      checkTwins(file, lesson, companions, data.astro?.frontmatter?.twins === "required");
+      documents.set(ctx.data, { lesson, compiled, lang: localeOf(file), companions, owners });
       const notebook: NotebookData = { cells: lesson.cells.length, comparisons: lesson.comparisons.length };
       if (data.astro?.frontmatter) data.astro.frontmatter.notebook = notebook;
     },
     code(node, ctx) {
       const fence = node as unknown as MdNode;
-      if (!isCellFence(fence)) return;
       const doc = documents.get(ctx.data);
+      if (!doc) return;
       const line = fence.position?.start.line ?? 0;
-      const cell = doc?.lesson.cells.find((c) => c.line === line);
-      const json = doc?.compiled.get(line);
-      if (!doc || !cell || json === undefined) return;
-      ctx.replaceNode(node, cellMarkup(cell, fence, json, doc.lang) as never);
+      const owner = doc.owners.get(line);
+      if (owner !== undefined) {
+        if (isTwinFence(fence)) ctx.removeNode(node);
+        else ctx.replaceNode(node, expectedMarkup(fence, owner, doc.lang) as never);
+        return;
+      }
+      const role = exerciseFence(fence);
+      const cell = doc.lesson.cells.find((c) => c.line === line);
+      if (role && role !== "exercise" && !cell && ctx.parent(node)?.type === "mdxJsxFlowElement") {
+        // An exercise's solution, checks, hidden data and Python solution travel in its cell's data.
+        ctx.removeNode(node);
+        return;
+      }
+      if (!isCellFence(fence) && role !== "exercise") return;
+      const json = doc.compiled.get(line);
+      if (!cell || json === undefined) return;
+      const exercise = cell.exercise !== undefined ? doc.lesson.exercises[cell.exercise] : undefined;
+      const twin = doc.companions.get(line)?.twin?.code;
+      ctx.replaceNode(
+        node,
+        cellMarkup(cell, fence, json, doc.lang, {
+          ...(twin !== undefined ? { twin } : {}),
+          ...(exercise ? { exercise } : {}),
+        }) as never,
+      );
     },
   };
 }

@@ -353,19 +353,27 @@ export const MAX_STEPS = 60;
 export class CellSteps {
   readonly steps: InspectorStep[] = [];
   omitted = 0;
+  /** Time spent taking the snapshots (what the inspector adds to a cell's run). */
+  ms = 0;
   readonly #take: () => InspectorSnapshot;
   constructor(take: () => InspectorSnapshot) {
     this.#take = take;
+  }
+  #timed(): InspectorSnapshot {
+    const t0 = performance.now();
+    const snapshot = this.#take();
+    this.ms += performance.now() - t0;
+    return snapshot;
   }
   beforeStatement(statement: string): void {
     if (this.steps.length >= MAX_STEPS) {
       this.omitted++;
       return;
     }
-    this.steps.push({ before: statement, snapshot: this.#take() });
+    this.steps.push({ before: statement, snapshot: this.#timed() });
   }
   end(counts: () => { rowsFetched: number; objectsLoaded: number }) {
-    this.steps.push({ snapshot: this.#take() });
-    return { steps: this.steps, omitted: this.omitted, ...counts() };
+    this.steps.push({ snapshot: this.#timed() });
+    return { steps: this.steps, omitted: this.omitted, ...counts(), ms: this.ms };
   }
 }

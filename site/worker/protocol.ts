@@ -362,6 +362,8 @@ export interface InspectorEvent {
   readonly rowsFetched: number;
   /** ORM objects loaded from rows (new in a session's identity map, or expired attributes loaded). */
   readonly objectsLoaded: number;
+  /** Milliseconds the kernel spent taking the snapshots during the cell. */
+  readonly ms: number;
 }
 
 /** The kernel itself failed (a bug, or a module that could not load). */

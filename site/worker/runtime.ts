@@ -5,7 +5,7 @@
  * learner's TypeScript, statement and transaction counts, and the registry of engines and sessions.
  */
 import { print, show_error } from "sqlalchemy";
-import { ImportError, ModuleNotFoundError, type OutputRecord, setOutputSink } from "sqlalchemy/testing";
+import { ImportError, ModuleNotFoundError, setOutputSink } from "sqlalchemy/testing";
 import {
   DATABASE_URLS,
   type DatabaseAssets,
@@ -14,7 +14,7 @@ import {
   startDatabase,
 } from "./databases.ts";
 import { describeError, locate } from "./errors.ts";
-import { CellSteps, Inspector } from "./inspector.ts";
+import { KernelInstruments } from "./instruments.ts";
 import type {
   CellSource,
   CompiledCell,
@@ -23,8 +23,8 @@ import type {
   KernelRequest,
   RunOptions,
 } from "./protocol.ts";
-import { Registry } from "./registry.ts";
 import { CellScope, cellFunctionSource, type Globals } from "./scope.ts";
+import { cellOutputSink } from "./sink.ts";
 import { compileCell, type TypeScript } from "./transpile.ts";
 import { DEFAULT_MAX_ROWS, displayValue } from "./values.ts";
 
@@ -67,9 +67,10 @@ interface CellOutcome {
 
 export class KernelRuntime {
   readonly scope = new CellScope();
-  readonly registry = new Registry();
-  /** The live inspector's view of the registry's engines and sessions. */
-  readonly inspector = new Inspector();
+  /** The registry of engines and sessions, and the live inspector's view of them. */
+  readonly instruments = new KernelInstruments();
+  readonly registry = this.instruments.registry;
+  readonly inspector = this.instruments.inspector;
   /** Cells whose bindings are live in this kernel. */
   readonly ran = new Set<string>();
   database: DatabaseKind | null = null;
@@ -85,7 +86,6 @@ export class KernelRuntime {
   constructor(host: RuntimeHost) {
     this.#host = host;
     ensureSymbols();
-    this.registry.onEngine = (id, engine) => this.inspector.watchEngine(id, engine as never);
     Error.stackTraceLimit = Math.max(Error.stackTraceLimit ?? 10, 64);
   }
 
@@ -147,13 +147,14 @@ export class KernelRuntime {
 
   /** The inspector's snapshot of every live session, connection and engine pool (changes nothing). */
   snapshot() {
-    const nameOf = (value: unknown) => {
-      for (const [name, v] of this.scope.entries()) if (v === value) return name;
-      return undefined;
-    };
-    const { engines, sessions } = this.registry.live();
-    return this.inspector.snapshot(sessions, engines, nameOf);
+    return this.instruments.snapshot(this.#nameOf);
   }
+
+  /** The name a value has in the cells' scope. */
+  readonly #nameOf = (value: unknown) => {
+    for (const [name, v] of this.scope.entries()) if (v === value) return name;
+    return undefined;
+  };
 
   async #dispatch(request: KernelRequest): Promise<void> {
     mark(`kernel:${request.type}`);
@@ -290,15 +291,10 @@ export class KernelRuntime {
     const post = this.#host.post;
     const cellId = cell.id;
     post({ type: "cell-start", runId, cellId });
-    this.registry.cellId = cellId;
-    this.registry.resetCounters();
-    this.inspector.takeCounts();
-    const steps = new CellSteps(() => this.snapshot());
-    this.registry.beforeStatement = (statement) => steps.beforeStatement(statement);
+    const endCell = this.instruments.beginCell(cellId, this.#nameOf);
     const finish = (ok: boolean, transpileMs: number, runMs: number): CellOutcome => {
-      this.registry.beforeStatement = null;
-      const { statements, transactions } = this.registry.resetCounters();
-      post({ type: "inspector", runId, cellId, ...steps.end(() => this.inspector.takeCounts()) });
+      const { statements, transactions, inspector } = endCell();
+      post({ type: "inspector", runId, cellId, ...inspector });
       post({
         type: "cell-done",
         runId,
@@ -336,20 +332,7 @@ export class KernelRuntime {
       }
     }
 
-    setOutputSink((record: OutputRecord) => {
-      if (record.kind === "print") post({ type: "print", runId, cellId, text: record.text });
-      else
-        post({
-          type: "log",
-          runId,
-          cellId,
-          logger: record.name,
-          level: record.level,
-          message: record.message,
-          text: record.text,
-          ...(record.tag ? { tag: record.tag } : {}),
-        });
-    });
+    setOutputSink(cellOutputSink(post, runId, cellId));
 
     const sourceUrl = `cell-${++this.#evals}-${cellId.replace(/[^\w-]/g, "_")}.js`;
     const writebacks: (() => void)[] = [];

@@ -5,13 +5,7 @@
  * (description, rowcount, lastrowid, fetch*, executemany, closed checks, PostgreSQL's failed
  * transaction state, autocommit) is here.
  */
-import type {
-  DBAPIColumn,
-  DBAPIConnection,
-  DBAPICursor,
-  DBAPIParameters,
-  ExecuteEachResult,
-} from "../engine/interfaces.ts";
+import type { DBAPIColumn, DBAPIConnection, DBAPICursor, DBAPIParameters } from "../engine/interfaces.ts";
 import { classify, type StatementKind } from "./classify.ts";
 import type { ExecManyResult, ExecResult, LogicalSession } from "./shared_session.ts";
 
@@ -159,31 +153,6 @@ export class Cursor implements DBAPICursor {
     if (columns) this._description = columns.map((name) => ({ name, type_code: null }));
     this._rowcount = total;
     return this;
-  }
-
-  _execute_each(operation: string, seq_of_parameters: readonly DBAPIParameters[]): ExecuteEachResult {
-    const session = this.check();
-    const conn = this.connection;
-    const kind = classify(operation, session.shared.physical.sql_rules);
-    this.reset();
-    const rows: unknown[][] = [];
-    const n = seq_of_parameters.length;
-    let r: ExecResult | null = null;
-    for (let i = 0; i < n; i++) {
-      try {
-        r = conn._run(session, operation, seq_of_parameters[i], kind, i < n - 1);
-      } catch (error) {
-        this._rowcount = -1;
-        return { rows, executed: i, error };
-      }
-      for (const row of r.rows) rows.push(row);
-    }
-    if (r !== null) {
-      this._description = r.columns ? describe(r.columns, r.types) : null;
-      this._rowcount = r.rowcount;
-      this._lastrowid = session.lastrowid;
-    }
-    return { rows, executed: n };
   }
 
   fetchone(): unknown[] | null {

@@ -25,12 +25,7 @@ import { type EchoFlag, InstanceLogger } from "../util/log.ts";
 import { defineModule } from "../util/repr.ts";
 import type { CursorResult } from "./cursor.ts";
 import type { DefaultDialect, DefaultExecutionContext } from "./default.ts";
-import type {
-  CompileWithCacheResult,
-  DBAPIConnection,
-  DBAPIParameters,
-  InsertManyValuesBatch,
-} from "./interfaces.ts";
+import type { CompileWithCacheResult, DBAPIConnection, DBAPIParameters } from "./interfaces.ts";
 import type { URL } from "./url.ts";
 
 /** The parameter names of an execution without parameters. */
@@ -81,25 +76,6 @@ const ENGINE_EVENTS = new Set([
 const POOL_EVENTS = new Set(["connect", "first_connect", "checkout", "checkin", "reset", "close"]);
 
 const NO_OPTIONS: ExecutionOptions = Object.freeze({});
-
-/**
- * The statement and parameter sets of insertmanyvalues batches that are each one row of the same
- * statement ("batch not supported"); null otherwise.
- */
-function oneStatementEach(
-  batches: Iterable<InsertManyValuesBatch>,
-): { statement: string; parameters: DBAPIParameters[] } | null {
-  if (!Array.isArray(batches) || batches.length === 0) return null;
-  const list = batches as InsertManyValuesBatch[];
-  const statement = list[0]!.replaced_statement;
-  const parameters: DBAPIParameters[] = new Array(list.length);
-  for (let i = 0; i < list.length; i++) {
-    const b = list[i]!;
-    if (!b.is_downgraded || b.replaced_statement !== statement) return null;
-    parameters[i] = b.replaced_parameters;
-  }
-  return { statement, parameters };
-}
 
 /** `_distill_params_20`: None → [], a dict → [dict], a list of dicts → the list. */
 export function _distill_params_20(params: unknown): readonly Record<string, unknown>[] {
@@ -545,27 +521,18 @@ export class Connection {
     const rows: unknown[][] = [];
     let description: unknown = null;
     const events = this.dispatch.any;
-    const each = !this._echo && !events && sentinels === 0 ? oneStatementEach(batches) : null;
-    if (each !== null && cursor._execute_each) {
-      // one statement per row and nothing looking at each one: the driver loops over the rows
-      const r = cursor._execute_each(each.statement, each.parameters);
-      if (r.error !== undefined)
-        this._handle_dbapi_exception(r.error, each.statement, each.parameters[r.executed], context, false);
-      if (cursor.description) context._insertmanyvalues_rows = r.rows;
-      context.post_exec();
-      return context._setup_result_proxy();
-    }
+    // every batch is one cursor.execute(), seen by the listeners and the log as it runs
     for (const batch of batches) {
       let statement = batch.replaced_statement;
       let params: DBAPIParameters = batch.replaced_parameters;
       if (events) {
         for (const fn of this.dispatch.listeners("before_cursor_execute")) {
-          const r = fn(this, cursor, statement, params, context, false);
+          const r = fn(this, cursor, statement, params, context, true);
           if (Array.isArray(r) && r.length === 2) [statement, params] = r as [string, DBAPIParameters];
         }
       }
       if (this._echo) {
-        this._log_info(statement, "statement");
+        this._log_info(longStatement(statement), "statement");
         const imv = ` ${batch.batchnum}/${batch.total_batches} (${batch.rows_sorted ? "ordered" : "unordered"}${batch.is_downgraded ? "; batch not supported" : ""})`;
         const bracket = batch.batchnum === 1 ? `${stats} (insertmanyvalues)${imv}` : `insertmanyvalues${imv}`;
         if (this.engine.hide_parameters) {
@@ -577,11 +544,11 @@ export class Connection {
       try {
         this.dialect.do_execute(cursor, statement, params, context);
       } catch (err) {
-        this._handle_dbapi_exception(err, statement, params, context, false);
+        this._handle_dbapi_exception(err, longStatement(statement), params, context, false);
       }
       if (events) {
         for (const fn of this.dispatch.listeners("after_cursor_execute"))
-          fn(this, cursor, statement, params, context, false);
+          fn(this, cursor, statement, params, context, true);
       }
       if (cursor.description) {
         description = cursor.description;
@@ -670,6 +637,16 @@ function noKeyCompiled(sql: string, started: number, positional: boolean) {
     statement: null,
     construct_params: () => ({}),
   };
+}
+
+/**
+ * How an insertmanyvalues batch's statement is logged and named in its error (SQLAlchemy's
+ * `sql.util._long_statement`): over 500 characters, the first 250 and the last 100.
+ */
+function longStatement(statement: string): string {
+  const n = statement.length;
+  if (n <= 500) return statement;
+  return `${statement.slice(0, 250)} ... ${n - 350} characters truncated ... ${statement.slice(-100)}`;
 }
 
 /** The `[…] <parameters>` part of the log line: Python's repr of what goes to the driver. */

@@ -26,25 +26,10 @@ export interface DBAPICursor {
   readonly lastrowid: number | null;
   execute(operation: string, parameters?: DBAPIParameters): void;
   executemany(operation: string, seq_of_parameters: readonly DBAPIParameters[]): void;
-  /**
-   * Not PEP 249: `execute` once per parameter set, keeping every set's rows, as the engine's
-   * one-row-per-statement insertmanyvalues loop does; stops at the first set that fails. The
-   * emulated drivers offer it so that loop skips the per-statement layers when nothing (echo,
-   * events) looks at each statement.
-   */
-  _execute_each?(operation: string, seq_of_parameters: readonly DBAPIParameters[]): ExecuteEachResult;
   fetchone(): unknown[] | null;
   fetchmany(size?: number): unknown[][];
   fetchall(): unknown[][];
   close(): void;
-}
-
-/** What `_execute_each` did: the rows of the sets that ran, in order, and the set that failed, if one did. */
-export interface ExecuteEachResult {
-  readonly rows: unknown[][];
-  /** Index of the failing set (its error in `error`); the number of sets when all ran. */
-  readonly executed: number;
-  readonly error?: unknown;
 }
 
 export interface DBAPIConnection {

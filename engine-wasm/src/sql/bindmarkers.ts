@@ -34,6 +34,7 @@ export function renderBindMarkers(
   template: string,
   castOf: (name: string) => string | null,
   expand?: (name: string) => string[],
+  emptySet?: (name: string) => string,
 ): RenderedBinds {
   const numbered = style === "numeric" || style === "numeric_dollar";
   const names: string[] = [];
@@ -59,9 +60,9 @@ export function renderBindMarkers(
     const cast = castOf(name);
     if (kind === "E") {
       if (!expand) return `(__[POSTCOMPILE_${name}])`;
-      return `(${expand(name)
-        .map((n) => one(n, cast))
-        .join(", ")})`;
+      const names = expand(name);
+      if (names.length === 0 && emptySet) return `(${emptySet(name)})`;
+      return `(${names.map((n) => one(n, cast)).join(", ")})`;
     }
     return one(name, cast);
   });

@@ -24,12 +24,14 @@ import { _get_crud_params, _get_returning_modifiers } from "./crud.ts";
 import type { DDLCompiler } from "./ddl_compiler.ts";
 import type { Delete, Insert, Update } from "./dml.ts";
 import {
+  _non_anon_label,
   _setCacheHook,
   _setCompileHooks,
   BinaryExpression,
   BindParameter,
   BooleanClauseList,
   CacheKeyBuilder,
+  type Case,
   type Cast,
   ClauseElement,
   type ClauseList,
@@ -39,6 +41,7 @@ import {
   type Grouping,
   Label,
   Star,
+  type TextualLabelReference,
   type UnaryExpression,
 } from "./elements.ts";
 import { _deliver_insertmanyvalues_batches, type InsertManyValues } from "./insertmanyvalues.ts";
@@ -314,7 +317,23 @@ export class SQLCompiler implements CompiledLike {
       template,
       this._castOf,
       expand,
+      this._emptySet,
     );
+  }
+
+  /** The operator (IN / NOT IN) of each expanding bind, for an empty list's rendering. */
+  private readonly _expanding_ops = new Map<string, string>();
+  private readonly _emptySet = (name: string): string =>
+    this.visit_empty_set_op_expr(this._expanding_ops.get(name) ?? "IN");
+
+  /** An expanding IN of no values (SQLCompiler.visit_empty_set_op_expr): always false, NOT IN always true. */
+  visit_empty_set_op_expr(op: string): string {
+    return op === "NOT IN" ? "NULL) OR (1 = 1" : "NULL) AND (1 != 1";
+  }
+
+  /** SQLCompiler.visit_empty_set_expr: a SELECT of no rows. */
+  visit_empty_set_expr(): string {
+    return "SELECT 1 WHERE 1!=1";
   }
 
   private readonly _castOf = (name: string): string | null => this.binds.get(name)?.cast ?? null;
@@ -532,11 +551,13 @@ export class SQLCompiler implements CompiledLike {
     }
     if (b.modifiers.ilike) return this.visit_ilike(b, kw);
     if (b.operator === "IN" || b.operator === "NOT IN") {
-      const right =
-        b.right instanceof BindParameter && b.right.expanding
-          ? this.process(b.right, kw)
-          : `(${this.process(b.right, kw)})`;
-      return `${left} ${b.operator} ${right}`;
+      const r = b.right;
+      const expanding = r instanceof BindParameter && r.expanding;
+      const right = expanding ? this.process(r, kw) : `(${this.process(r, kw)})`;
+      if (expanding && !this.literal_binds && !kw.literal_binds)
+        this._expanding_ops.set(r.unique ? this.anon(r, r.key) : r.key, b.operator);
+      // NOT IN is a negated IN, which SQLAlchemy groups
+      return b.operator === "NOT IN" ? `(${left} NOT IN ${right})` : `${left} IN ${right}`;
     }
     const right = this.operand(b.right, prec + (b.operator === "-" || b.operator === "/" ? 1 : 0), kw);
     return `${left} ${b.operator} ${right}`;
@@ -564,6 +585,8 @@ export class SQLCompiler implements CompiledLike {
   }
 
   visit_label(l: Label, kw: Record<string, unknown> = {}): string {
+    const asLabel = kw.render_label_as_label as ReadonlySet<unknown> | undefined;
+    if (asLabel?.has(l) && !kw.within_columns_clause) return this.quote(l.name ?? this.anon(l, "anon"));
     const inner = this.process(l.element, { ...kw, within_label: true });
     if (kw.within_columns_clause) return `${inner} AS ${this.quote(l.name ?? this.anon(l, "anon"))}`;
     return inner;
@@ -611,6 +634,43 @@ export class SQLCompiler implements CompiledLike {
       .replace(BIND_PARAMS_ESC, "$1");
   }
 
+  visit_case(c: Case, kw: CompileKw = {}): string {
+    let x = "CASE ";
+    if (c.value) x += `${this.process(c.value, kw)} `;
+    for (const [cond, result] of c.whens) {
+      const grouped =
+        !c.value && (cond instanceof BinaryExpression || cond instanceof BooleanClauseList)
+          ? `(${this.process(cond, kw)})`
+          : this.process(cond, kw);
+      x += `WHEN ${grouped} THEN ${this.process(result, kw)} `;
+    }
+    if (c.else_) x += `ELSE ${this.process(c.else_, kw)} `;
+    return `${x}END`;
+  }
+
+  /** A name given as a string to ORDER BY / GROUP BY: the SELECT's label or column of that name. */
+  visit_textual_label_reference(r: TextualLabelReference, kw: CompileKw = {}): string {
+    const entry = this._select_stack[this._select_stack.length - 1];
+    let col: ClauseElement | undefined;
+    if (entry) {
+      const s = entry.selectable;
+      for (const c of s._exported_columns()) {
+        if ((c instanceof Label && c.name === r.element) || (!(c instanceof Label) && c.key === r.element)) {
+          col = c;
+          break;
+        }
+      }
+      if (!col)
+        for (const f of this._froms_of(s))
+          for (const c of f._columns) if (!col && c.key === r.element) col = c;
+    }
+    if (!col)
+      throw new CompileError(
+        `Can't resolve label reference for ORDER BY / GROUP BY / DISTINCT etc. Textual SQL expression ${repr(r.element)} should be explicitly declared as text(${repr(r.element)})`,
+      );
+    return this.process(col, { ...kw, render_label_as_label: new Set([col]) });
+  }
+
   visit_scalar_select(s: ScalarSelect, kw: Record<string, unknown> = {}): string {
     return `(${this.process(s.element, { ...kw, subquery: true })})`;
   }
@@ -653,7 +713,11 @@ export class SQLCompiler implements CompiledLike {
   }
 
   /** SELECTs being compiled, outermost first: the FROMs each offers to correlate (compiler.stack entries). */
-  private readonly _select_stack: { correlate_froms: Set<FromClause>; asfrom_froms: Set<FromClause> }[] = [];
+  private readonly _select_stack: {
+    correlate_froms: Set<FromClause>;
+    asfrom_froms: Set<FromClause>;
+    selectable: Select;
+  }[] = [];
 
   /** The FROMs a SELECT's columns, criteria and joins name, before correlation (SelectState.froms). */
   protected _froms_of(s: Select): FromClause[] {
@@ -676,6 +740,25 @@ export class SQLCompiler implements CompiledLike {
     for (const j of s._setup_joins) {
       let left = j.left;
       const pool = [...froms, ...implicit.filter((f) => !froms.includes(f))];
+      if (!left && j.onclause === undefined && pool.length) {
+        // the FROMs the target can join to through a foreign key (_join_determine_implicit_left_side)
+        const uncovered = pool.filter(
+          (f) => froms.includes(f) || !froms.some((x) => x !== f && x._from_objects().includes(f)),
+        );
+        const candidates = uncovered.filter((f) => {
+          try {
+            new Join(f, j.target, undefined, false, false);
+            return true;
+          } catch {
+            return false;
+          }
+        });
+        if (candidates.length === 0)
+          throw new InvalidRequestError(
+            `Don't know how to join to ${repr(j.target)}. Please use the .select_from() method to establish an explicit left side, as well as providing an explicit ON clause if not present already to help resolve the ambiguity.`,
+          );
+        if (candidates.length === 1) left = candidates[0]!;
+      }
       if (!left) left = pool.find((f) => !(f instanceof Join)) ?? pool[0] ?? null;
       if (!left)
         throw new InvalidRequestError(
@@ -758,6 +841,14 @@ export class SQLCompiler implements CompiledLike {
         keyname = c.name;
       } else if (c instanceof Star) {
         keyname = "*";
+      } else if (_non_anon_label(c) !== null) {
+        // an expression wrapping a column is named after it (`CAST(t.amount AS VARCHAR) AS amount`)
+        keyname = _non_anon_label(c)!;
+        label = keyname;
+        if (seen.has(keyname)) {
+          label = this.anon(c, keyname);
+          keyname = label;
+        }
       } else {
         const base = c._anon_label_base ?? "anon";
         label = this.anon(c, base);
@@ -796,6 +887,7 @@ export class SQLCompiler implements CompiledLike {
       for (const x of f._from_objects()) new_correlate_froms.add(x);
     }
     this._select_stack.push({
+      selectable: s,
       asfrom_froms: new_correlate_froms,
       correlate_froms: new Set([...new_correlate_froms, ...correlate_froms]),
     });
@@ -827,7 +919,13 @@ export class SQLCompiler implements CompiledLike {
           : new BooleanClauseList("AND", s._where_criteria);
       text += ` \nWHERE ${this.process(w, inner)}`;
     }
-    if (s._group_by.length) text += ` GROUP BY ${s._group_by.map((g) => this.process(g, inner)).join(", ")}`;
+    // a label of the columns clause named in GROUP BY / ORDER BY renders as its name
+    const byLabel = {
+      ...inner,
+      render_label_as_label: new Set(s._exported_columns().filter((c) => c instanceof Label)),
+    };
+    if (s._group_by.length)
+      text += ` GROUP BY ${s._group_by.map((g) => this.process(g, byLabel)).join(", ")}`;
     if (s._having_criteria.length) {
       const h =
         s._having_criteria.length === 1
@@ -835,7 +933,8 @@ export class SQLCompiler implements CompiledLike {
           : new BooleanClauseList("AND", s._having_criteria);
       text += ` \nHAVING ${this.process(h, inner)}`;
     }
-    if (s._order_by.length) text += ` ORDER BY ${s._order_by.map((o) => this.process(o, inner)).join(", ")}`;
+    if (s._order_by.length)
+      text += ` ORDER BY ${s._order_by.map((o) => this.process(o, byLabel)).join(", ")}`;
     if (s._limit !== null || s._offset !== null) text += this.limit_clause(s, inner);
     if (s._for_update) text += this.for_update_clause(s);
     return text;
@@ -1031,6 +1130,8 @@ export const SQL_VISITORS: VisitorTable<SQLCompiler, SQLVisitName> = {
   select: (c, e, kw) => c.visit_select(e, kw),
   scalar_select: (c, e, kw) => c.visit_scalar_select(e, kw),
   exists: (c, e, kw) => c.visit_exists(e, kw),
+  case: (c, e, kw) => c.visit_case(e, kw),
+  textual_label_reference: (c, e, kw) => c.visit_textual_label_reference(e, kw),
   insert: (c, e, kw) => c.visit_insert(e, kw),
   update: (c, e, kw) => c.visit_update(e, kw),
   delete: (c, e, kw) => c.visit_delete(e, kw),

@@ -14,6 +14,7 @@ import {
   BOOLEANTYPE,
   Integer,
   NULLTYPE,
+  String as SAString,
   STRINGTYPE,
   type TypeEngine,
   to_instance,
@@ -183,7 +184,15 @@ export abstract class ColumnElement extends ClauseElement {
     return new BinaryExpression(this, coerce(other, this), op, BOOLEANTYPE);
   }
   protected _math(op: string, other: unknown): BinaryExpression {
-    return new BinaryExpression(this, coerce(other, this), op, this.type);
+    // `+` of strings is concatenation (String's comparator: concat_op)
+    const operator = op === "+" && this.type instanceof SAString ? "||" : op;
+    return new BinaryExpression(this, coerce(other, this), operator, this.type);
+  }
+  /** A reflected operator (`other + self`): the other operand, bound against this one, on the left. */
+  protected _rmath(op: string, other: unknown): BinaryExpression {
+    const left = coerce(other, this);
+    const operator = op === "+" && this.type instanceof SAString ? "||" : op;
+    return new BinaryExpression(left, this, operator, this.type);
   }
 
   /** `==` */
@@ -279,6 +288,30 @@ export abstract class ColumnElement extends ClauseElement {
   /** `%` */
   mod(other: unknown): BinaryExpression {
     return this._math("%", other);
+  }
+  /** `/` (Python's true division) */
+  truediv(other: unknown): BinaryExpression {
+    return this._math("/", other);
+  }
+  /** `other + self` */
+  radd(other: unknown): BinaryExpression {
+    return this._rmath("+", other);
+  }
+  /** `other - self` */
+  rsub(other: unknown): BinaryExpression {
+    return this._rmath("-", other);
+  }
+  /** `other * self` */
+  rmul(other: unknown): BinaryExpression {
+    return this._rmath("*", other);
+  }
+  /** `other / self` */
+  rtruediv(other: unknown): BinaryExpression {
+    return this._rmath("/", other);
+  }
+  /** `other % self` */
+  rmod(other: unknown): BinaryExpression {
+    return this._rmath("%", other);
   }
   concat(other: unknown): BinaryExpression {
     return new BinaryExpression(this, coerce(other, this), "||", STRINGTYPE);
@@ -495,10 +528,10 @@ export class UnaryExpression extends ColumnElement {
 }
 
 export function desc(e: unknown): UnaryExpression {
-  return coerceColumn(e).desc();
+  return (typeof e === "string" ? new TextualLabelReference(e) : coerceColumn(e)).desc();
 }
 export function asc(e: unknown): UnaryExpression {
-  return coerceColumn(e).asc();
+  return (typeof e === "string" ? new TextualLabelReference(e) : coerceColumn(e)).asc();
 }
 export function distinct(e: unknown): UnaryExpression {
   return coerceColumn(e).distinct();
@@ -585,6 +618,83 @@ export class Cast extends ColumnElement {
 }
 export function cast(expr: unknown, type_: unknown): Cast {
   return new Cast(expr, type_);
+}
+
+/** The name of the column an expression wraps (`CAST(t.amount …) AS amount`), if it wraps one. */
+export function _non_anon_label(e: ClauseElement): string | null {
+  if (e.__visit_name__ === "cast") return _non_anon_label((e as Cast).clause);
+  if (e.__visit_name__ === "column" && !(e as ColumnClause).is_literal) return (e as ColumnClause).name;
+  if (e.__visit_name__ === "subquery_column") return (e as ColumnElement).key;
+  return null;
+}
+
+/**
+ * `case((cond, value), …, { else_ })` / `case({ key: value, … }, { value: expr, else_ })`: SQL's CASE.
+ * Conditions are grouped (`WHEN (a > :a_1)`); values and keys are anonymous binds (`:param_1`).
+ */
+export class Case extends ColumnElement {
+  readonly __visit_name__ = "case";
+  readonly value: ColumnElement | null;
+  readonly whens: [ClauseElement, ClauseElement][];
+  readonly else_: ClauseElement | null;
+  constructor(whens: [unknown, unknown][], value: unknown, else_: unknown) {
+    super();
+    this.value = value === undefined || value === null ? null : coerceColumn(value);
+    this.whens = whens.map(([c, r]) => [coerce(c), coerce(r)]);
+    this.else_ = else_ === undefined ? null : coerce(else_);
+    const first = this.whens[0]?.[1] ?? this.else_;
+    if (first instanceof ColumnElement) this.type = first.type;
+  }
+  _ck(k: CacheKeyBuilder): void {
+    k.push("case(");
+    if (this.value) this.value._ck(k);
+    for (const [c, r] of this.whens) {
+      k.push("w");
+      c._ck(k);
+      r._ck(k);
+    }
+    if (this.else_) {
+      k.push("e");
+      this.else_._ck(k);
+    }
+    k.push(")");
+  }
+}
+export function case_(...args: unknown[]): Case {
+  const isPlain = (a: unknown) =>
+    a !== null && typeof a === "object" && !Array.isArray(a) && !(a instanceof ClauseElement);
+  let options: { value?: unknown; else_?: unknown } = {};
+  const last = args[args.length - 1];
+  if (
+    isPlain(last) &&
+    (args.length > 1 || Object.keys(last as object).every((k) => k === "value" || k === "else_"))
+  ) {
+    options = last as typeof options;
+    args = args.slice(0, -1);
+  }
+  const whens: [unknown, unknown][] = [];
+  for (const a of args) {
+    if (isPlain(a)) for (const [k, v] of Object.entries(a as object)) whens.push([k, v]);
+    else if (Array.isArray(a)) whens.push([a[0], a[1]]);
+    else throw new ArgumentError(`case() takes (condition, value) pairs or a dict, got ${repr(a)}`);
+  }
+  return new Case(whens, options.value, options.else_);
+}
+
+/**
+ * A name given as a string to order_by() / group_by() / desc() (SQLAlchemy's
+ * _textual_label_reference): resolved at compile time against the SELECT's labels and columns.
+ */
+export class TextualLabelReference extends ColumnElement {
+  readonly __visit_name__ = "textual_label_reference";
+  readonly element: string;
+  constructor(element: string) {
+    super();
+    this.element = element;
+  }
+  _ck(k: CacheKeyBuilder): void {
+    k.push("tlr", this.element);
+  }
 }
 
 /** `literal_column("x")` / `column("x")`: a column named by text, with no table. */

@@ -19,6 +19,7 @@ import {
   Label,
   objectId,
   Star,
+  TextualLabelReference,
 } from "./elements.ts";
 import { BOOLEANTYPE, INTEGERTYPE } from "./sqltypes.ts";
 
@@ -207,6 +208,13 @@ export function expandColumnArg(arg: unknown): ColumnElement[] {
   const ce = (arg as { __clause_element__?: () => unknown } | null)?.__clause_element__;
   if (typeof ce === "function") return expandColumnArg(ce.call(arg));
   if (typeof arg === "string") return [new ColumnClause(arg, undefined, true)];
+  // text() in the columns clause renders as written (SQLAlchemy keeps it a TextClause)
+  if (
+    arg instanceof ClauseElement &&
+    arg.__visit_name__ === "textclause" &&
+    (arg as unknown as { _bindparams: Map<string, unknown> })._bindparams.size === 0
+  )
+    return [new ColumnClause((arg as unknown as { text: string }).text, undefined, true)];
   throw new ArgumentError(
     `Column expression, FROM clause, or other columns clause element expected, got ${String(arg)}.`,
   );
@@ -321,12 +329,13 @@ export class Select extends ClauseElement {
     if (clauses.length === 1 && clauses[0] === null) c._order_by = [];
     else
       for (const o of clauses)
-        c._order_by.push(typeof o === "string" ? new ColumnClause(o, undefined, true) : coerce(o));
+        c._order_by.push(typeof o === "string" ? new TextualLabelReference(o) : coerce(o));
     return c;
   }
   group_by(...clauses: unknown[]): this {
     const c = this._clone();
-    for (const g of clauses) c._group_by.push(coerce(g));
+    for (const g of clauses)
+      c._group_by.push(typeof g === "string" ? new TextualLabelReference(g) : coerce(g));
     return c;
   }
   limit(n: number | null): this {

@@ -11,6 +11,7 @@ import type {
   BinaryExpression,
   BindParameter,
   BooleanClauseList,
+  Case,
   Cast,
   ClauseList,
   ColumnClause,
@@ -20,6 +21,7 @@ import type {
   Label,
   Null,
   Star,
+  TextualLabelReference,
   True_,
   UnaryExpression,
 } from "./elements.ts";
@@ -44,6 +46,8 @@ export interface SQLElementsByVisitName {
   function: FunctionCall;
   star: Star;
   textclause: TextClause;
+  case: Case;
+  textual_label_reference: TextualLabelReference;
   table: Table;
   join: Join;
   subquery: Subquery;

@@ -9,12 +9,24 @@ export type EchoFlag = boolean | "debug" | null | undefined;
 
 const pad = (n: number, w = 2) => String(n).padStart(w, "0");
 
+/** The second the last asctime() fell in, and its text up to the comma. */
+let lastSecond = Number.NaN;
+let lastPrefix = "";
+
 /** `2026-11-24 05:35:20,117` in local time, as Python's logging.Formatter.formatTime. */
 export function asctime(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(
-    d.getMinutes(),
-  )}:${pad(d.getSeconds())},${pad(d.getMilliseconds(), 3)}`;
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    // local time changes its offset only on whole seconds: the date and time up to the second are
+    // the same for every record made within one
+    const d = new Date(ms);
+    lastPrefix = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(
+      d.getMinutes(),
+    )}:${pad(d.getSeconds())},`;
+    lastSecond = second;
+  }
+  const millis = Math.floor(ms) - second * 1000;
+  return lastPrefix + (millis >= 100 ? String(millis) : millis >= 10 ? `0${millis}` : `00${millis}`);
 }
 
 /** Python's `%`-formatting subset the engine uses: `%s`, `%r`, `%d`, `%.5f`, `%.4g`, `%%`. */

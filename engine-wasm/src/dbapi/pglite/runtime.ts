@@ -6,7 +6,7 @@
  * falls back to a fresh initdb (slower, same result). `resetPostgres()` brings the database back to
  * the state a transcript starts from.
  */
-import type { PGlite } from "@electric-sql/pglite";
+import type { PGlite, protocol } from "@electric-sql/pglite";
 
 export interface PostgresProgress {
   /** `postgresql:download` (the data directory), `postgresql:initdb` (fallback), `postgresql:start`, `postgresql:ready`. */
@@ -49,6 +49,7 @@ export interface PostgresStartInfo {
 }
 
 let pg: PGlite | null = null;
+let serializer: typeof protocol.serialize | null = null;
 let starting: Promise<PGlite> | null = null;
 let info: PostgresStartInfo | null = null;
 const resetHooks = new Set<() => void>();
@@ -102,7 +103,8 @@ async function start(options: PostgresStartOptions): Promise<PGlite> {
   const source = options.pgdata === undefined ? defaultPgdataLocation() : options.pgdata;
   let fallback_reason: string | undefined;
   // loaded here, not at the top: a page that only uses SQLite never downloads PGlite's code
-  const { PGlite } = await import("@electric-sql/pglite");
+  const { PGlite, protocol } = await import("@electric-sql/pglite");
+  serializer = protocol.serialize;
   if (source !== null) {
     try {
       const dataDir = await loadDataDir(source, progress);
@@ -158,6 +160,13 @@ export function getPostgres(): PGlite {
   if (!pg)
     throw new Error("PostgreSQL (PGlite) has not been started: await start_database('postgresql') first");
   return pg;
+}
+
+/** PGlite's own writer of frontend messages (`protocol.serialize`), loaded with PGlite. */
+export function getSerializer(): typeof protocol.serialize {
+  if (!serializer)
+    throw new Error("PostgreSQL (PGlite) has not been started: await start_database('postgresql') first");
+  return serializer;
 }
 
 /** Called at every reset (before the database is cleared): drop state that refers to the old session. */

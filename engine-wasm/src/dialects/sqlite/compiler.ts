@@ -31,6 +31,15 @@ export class SQLiteCompiler extends SQLCompiler {
   override for_update_clause(): string {
     return "";
   }
+
+  /** SQLite's empty IN is a subquery of no rows, for IN and NOT IN alike. */
+  override visit_empty_set_op_expr(): string {
+    return this.visit_empty_set_expr();
+  }
+
+  override visit_empty_set_expr(): string {
+    return "SELECT 1 FROM (SELECT 1) WHERE 1!=1";
+  }
 }
 
 export class SQLiteDDLCompiler extends DDLCompiler {}

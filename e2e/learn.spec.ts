@@ -1,0 +1,236 @@
+/**
+ * Learning by doing, on the fixture page lessons/fixtures/exercise.mdx (hidden from the sidebar):
+ * an exercise's Check with its reasons, hints one at a time, the solution diff and Apply, progress
+ * kept across a reload; a hard-coded answer caught by the hidden data; Python twins and expected
+ * output; share links; offline. Both databases.
+ */
+import { expect, type Page, test } from "@playwright/test";
+import { Cell, LessonPage } from "./pages/lesson.ts";
+
+const FIXTURE = "fixtures/exercise/";
+
+async function open(page: Page, database: "sqlite" | "postgresql") {
+  const lesson = new LessonPage(page);
+  await lesson.goto(FIXTURE);
+  await lesson.selectDatabase(database);
+  const box = page.getByRole("group", { name: "Count the points" });
+  const cell = new Cell(page, box.locator("notebook-cell"));
+  return { lesson, box, cell };
+}
+
+test("expected output and Python twins are in the page before anything runs, without JavaScript", async ({
+  browser,
+}) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(FIXTURE);
+  await expect(page.getByRole("region", { name: /^Expected output/ })).toContainText("ready");
+  const twin = page.getByRole("region", { name: /^Python original of setup/ });
+  await expect(twin).toContainText('engine = create_engine("sqlite+pysqlite:///:memory:", echo=True)');
+  // The exercise's solution is not in the page's text.
+  await expect(page.locator("main")).not.toContainText('SELECT count(*) FROM points")).scalar()');
+  await context.close();
+});
+
+test("every cell with a twin shows it under a TS ⇄ Python switch, with a copy button", async ({ page }) => {
+  await page.setViewportSize({ width: 900, height: 900 });
+  await page.goto(FIXTURE);
+  const cell = page.locator('notebook-cell[data-cell-id="setup"]');
+  const toggle = cell.getByRole("button", { name: /^Python/ });
+  await expect(toggle).toBeVisible({ timeout: 20_000 });
+  const twin = cell.getByRole("region", { name: /^Python original/ });
+  await expect(twin).toBeHidden();
+  await toggle.click();
+  await expect(twin).toBeVisible();
+  await expect(twin).toContainText("with engine.begin() as conn:");
+  await expect(twin.getByRole("button", { name: /copy/i })).toHaveCount(1);
+  await toggle.click();
+  await expect(twin).toBeHidden();
+});
+
+for (const database of ["sqlite", "postgresql"] as const) {
+  test(`an exercise fails with its reason, hints, the solution diff, Apply, progress on ${database}`, async ({
+    page,
+  }) => {
+    test.setTimeout(120_000);
+    const { box, cell } = await open(page, database);
+    const check = box.getByRole("button", { name: /^Check/ });
+    await check.click();
+    const result = box.getByRole("status", { name: /^Check .*result/ });
+    await expect(result).toContainText("n is the number of rows in points: expected 2, your code has 0", {
+      timeout: 60_000,
+    });
+    await expect(result).toContainText(
+      "one SELECT count(*) is enough: expected 1 statement, your code sent 0",
+    );
+
+    const hints = box.locator("ol > li");
+    await expect(hints.nth(0)).toBeHidden();
+    await box.getByRole("button", { name: /^Hint 1 of 2/ }).click();
+    await expect(hints.nth(0)).toBeVisible();
+    await expect(hints.nth(1)).toBeHidden();
+    await box.getByRole("button", { name: /^Hint 2 of 2/ }).click();
+    await expect(hints.nth(1)).toBeVisible();
+
+    await box.getByRole("button", { name: /^Solution/ }).click();
+    const diff = box.getByRole("region", { name: /^Solution of count-points as a diff/ });
+    await expect(diff.locator("del")).toContainText(["- const n = 0;"]);
+    await expect(diff.locator("ins")).toContainText([
+      '+ const n = engine.connect().execute(text("SELECT count(*) FROM points")).scalar();',
+    ]);
+    // Showing the solution changed nothing.
+    await expect(cell.editor).toContainText("const n = 0;");
+    await box.getByRole("button", { name: /^Apply the solution/ }).click();
+    await expect(cell.editor).toContainText("scalar()");
+    await check.click();
+    await expect(result).toContainText("All checks pass.", { timeout: 60_000 });
+
+    await page.reload();
+    await expect(page.locator('notebook-cell[data-cell-id="count-points"]')).toHaveAttribute(
+      "data-solved",
+      "",
+      {
+        timeout: 20_000,
+      },
+    );
+    // The edit (the applied solution) survived the reload too.
+    await expect(page.locator('notebook-cell[data-cell-id="count-points"]')).toContainText("scalar()");
+    // Completed: every exercise of the page solved.
+    const progress = await page.evaluate(() => JSON.parse(localStorage.getItem("nb:progress") ?? "{}"));
+    expect(progress.completed).toContain(new URL(page.url()).pathname);
+  });
+
+  test(`an answer hard-coded to the visible rows fails the hidden-data check on ${database}`, async ({
+    page,
+  }) => {
+    test.setTimeout(120_000);
+    const { box, cell } = await open(page, database);
+    await cell.setCode(
+      'const n = 2;\nengine.connect().execute(text("SELECT count(*) FROM points")).scalar();\nprint(n);',
+    );
+    await box.getByRole("button", { name: /^Check/ }).click();
+    const result = box.getByRole("status", { name: /^Check .*result/ });
+    await expect(result).toContainText("expected 5, your code has 2 — on a second data set", {
+      timeout: 60_000,
+    });
+  });
+}
+
+test("a share link carries the edits, runs nothing and overwrites nothing without asking", async ({
+  page,
+  context,
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  const { box, cell } = await open(page, "sqlite");
+  await cell.setCode("const n = 41;\nprint(n + 1);");
+  await page.getByRole("button", { name: /Share/ }).click();
+  const status = page.locator(".nb-share-status");
+  await expect(status).toHaveAttribute("data-url", /#share=/);
+  const url = (await status.getAttribute("data-url"))!;
+
+  // Another learner has their own edit of the same cell.
+  const theirs = await browser.newContext();
+  const other = await theirs.newPage();
+  await other.goto(FIXTURE);
+  const mine = new Cell(
+    other,
+    other.getByRole("group", { name: "Count the points" }).locator("notebook-cell"),
+  );
+  await mine.setCode("const n = 7;");
+  await other.waitForTimeout(500);
+  await other.goto("about:blank");
+  await other.goto(url);
+  const shared = other.getByRole("region", { name: "Shared code of count-points" });
+  await expect(shared).toContainText("print(n + 1);", { timeout: 20_000 });
+  await expect(other.getByRole("alert")).toContainText("Nothing has run");
+  // Not run, not overwritten.
+  await expect(mine.output).toBeHidden();
+  await expect(other.locator('notebook-cell[data-cell-id="count-points"] [data-nb-code]')).toContainText(
+    "const n = 7;",
+  );
+  await other.getByRole("button", { name: "Discard it" }).click();
+  await expect(shared).toHaveCount(0);
+  await expect(other.locator('notebook-cell[data-cell-id="count-points"] [data-nb-code]')).toContainText(
+    "const n = 7;",
+  );
+  // Again, and keep it this time.
+  await other.goto("about:blank");
+  await other.goto(url);
+  await other.getByRole("button", { name: "Keep the shared code" }).click();
+  await expect(other.locator('notebook-cell[data-cell-id="count-points"] [data-nb-code]')).toContainText(
+    "print(n + 1);",
+  );
+  void box;
+
+  await other.goto("about:blank");
+  await other.goto(`${FIXTURE}#share=not-a-valid-link`);
+  await expect(other.getByRole("alert")).toContainText("damaged or too large");
+  await theirs.close();
+});
+
+test("after the first visit, a reload with no network runs a cell on each database", async ({
+  page,
+  context,
+}) => {
+  test.setTimeout(180_000);
+  await page.goto(FIXTURE);
+  await page.evaluate(async () => {
+    const reg = await navigator.serviceWorker.ready;
+    // Wait until the precache is filled (the worker activates after install).
+    while (!navigator.serviceWorker.controller) await new Promise((r) => setTimeout(r, 200));
+    return reg.active?.state;
+  });
+  await page.reload();
+  await context.setOffline(true);
+  for (const database of ["sqlite", "postgresql"] as const) {
+    await page.reload();
+    const lesson = new LessonPage(page);
+    await lesson.selectDatabase(database);
+    const setup = new Cell(page, page.locator('notebook-cell[data-cell-id="setup"]'));
+    const out = await setup.run(90_000);
+    expect(out).toContain("ready");
+    await expect(setup.error).toHaveCount(0);
+  }
+  await context.setOffline(false);
+});
+
+test("the editor completes the API from engine-wasm's types, loaded on first focus", async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto(FIXTURE);
+  const cell = new Cell(page, page.locator('notebook-cell[data-cell-id="setup"]'));
+  await expect(cell.runButton).toBeVisible({ timeout: 20_000 });
+  await page.waitForTimeout(1500);
+  const loadedBefore = await page.evaluate(() => performance.getEntriesByName("nb:api-table").length);
+  expect(loadedBefore).toBe(0);
+  await cell.editor.click();
+  await page.keyboard.press("ControlOrMeta+End");
+  await page.keyboard.insertText("\nconst e2 = create_engine(settings.DATABASE_URL, { ");
+  await expect
+    .poll(() => page.evaluate(() => performance.getEntriesByName("nb:api-table").length), { timeout: 30_000 })
+    .toBe(1);
+  await page.keyboard.press("Control+Space");
+  const listbox = page.getByRole("listbox");
+  await expect(listbox.getByRole("option", { name: /^pool_size/ })).toBeVisible();
+  await expect(listbox.getByRole("option", { name: /^max_overflow/ })).toBeVisible();
+  await page.keyboard.press("Escape");
+  await page.keyboard.insertText(
+    '});\nimport { Session } from "sqlalchemy/orm";\nconst session = new Session(engine);\nsession.exp',
+  );
+  await page.keyboard.press("Control+Space");
+  await expect(page.getByRole("listbox").getByRole("option", { name: /^expire_all/ })).toBeVisible();
+  const ms = await page.evaluate(() => performance.getEntriesByName("nb:api-table")[0]!.duration);
+  const bytes = await page.evaluate(
+    () =>
+      performance
+        .getEntriesByType("resource")
+        .filter((r) => /api-table/.test(r.name))
+        .map((r) => (r as PerformanceResourceTiming).encodedBodySize)[0] ?? 0,
+  );
+  test.info().annotations.push({
+    type: "api-table",
+    description: `${bytes} bytes over the wire, ${Math.round(ms)} ms`,
+  });
+  console.log(`api table: ${bytes} bytes over the wire, loaded in ${Math.round(ms)} ms`);
+});
