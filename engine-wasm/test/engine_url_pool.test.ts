@@ -23,6 +23,13 @@ describe("make_url", () => {
     expect(u.render_as_string(false)).toBe(
       "postgresql+psycopg2://oracle:s3cret@127.0.0.1:54329/oracle?sslmode=disable",
     );
+    // Python's keyword argument, spelled as an options object.
+    expect(u.render_as_string({ hide_password: false })).toBe(
+      "postgresql+psycopg2://oracle:s3cret@127.0.0.1:54329/oracle?sslmode=disable",
+    );
+    expect(u.render_as_string({})).toBe(
+      "postgresql+psycopg2://oracle:***@127.0.0.1:54329/oracle?sslmode=disable",
+    );
   });
 
   it("keeps SQLite paths as SQLAlchemy does", () => {

@@ -26,6 +26,7 @@ import {
   Numeric,
   repr,
   String as StringType,
+  str,
   Table,
   Text,
   UniqueConstraint,
@@ -63,6 +64,10 @@ describe("types", () => {
     expect(repr(StringType())).toBe("String()");
     expect(repr(Numeric(10, 2))).toBe("Numeric(precision=10, scale=2)");
     expect(repr(DateTime(true))).toBe("DateTime(timezone=True)");
+    // str() compiles the type for the default dialect, as TypeEngine.__str__ does.
+    expect(str(StringType(30))).toBe("VARCHAR(30)");
+    expect(str(Integer())).toBe("INTEGER");
+    expect(str(Numeric(10, 2))).toBe("NUMERIC(10, 2)");
   });
 
   const names: [unknown, string, string][] = [

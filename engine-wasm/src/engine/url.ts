@@ -73,7 +73,9 @@ export class URL {
     return this.drivername.includes("+") ? this.drivername.split("+")[1]! : null;
   }
 
-  render_as_string(hide_password = true): string {
+  /** `render_as_string(false)` or, as Python's keyword, `render_as_string({ hide_password: false })`. */
+  render_as_string(options: boolean | { hide_password?: boolean } = true): string {
+    const hide_password = typeof options === "boolean" ? options : (options.hide_password ?? true);
     let s = `${this.drivername}://`;
     if (this.username !== null) {
       s += quote(this.username);

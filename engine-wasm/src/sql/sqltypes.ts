@@ -41,6 +41,10 @@ export class TypeEngine {
   __repr__(): string {
     return `${this.constructor.name}(${this._repr_args().join(", ")})`;
   }
+  /** `str(type)`: the type compiled for the default dialect, as SQLAlchemy's `TypeEngine.__str__`. */
+  __str__(): string {
+    return this.compile();
+  }
   toString(): string {
     return this.__repr__();
   }
