@@ -4,14 +4,11 @@
  * after its setup cells. A cell fails the test when it raises, unless the lesson marks it
  * `expect="error"` (then it must raise). The browser specs (e2e/) check the same pages in Chromium.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { readFileSync } from "node:fs";
+import { relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadModule } from "../worker/modules.ts";
-import type { CellSource, DatabaseKind, KernelEvent } from "../worker/protocol.ts";
-import { KernelRuntime } from "../worker/runtime.ts";
+import type { DatabaseKind, KernelEvent } from "../worker/protocol.ts";
 import { testKernel } from "../worker/test-kernel.ts";
-import { loadTypeScript } from "../worker/transpile.ts";
 import { parseLessonCells } from "./cells.ts";
 import { lessonFiles, lessonsDir, repoRoot as root } from "./lesson-files.ts";
 

@@ -9,6 +9,7 @@
  * build with the file's name and line. The page's notebook bar is shown when the plugin found cells
  * (`frontmatter.notebook`, read by `LessonContent.astro`).
  */
+import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { MdastPluginDefinition } from "satteri";
@@ -33,6 +34,7 @@ import {
   readCompanions,
 } from "./exercises.ts";
 import { CELL_KINDS } from "./kinds.ts";
+import { translationDifference } from "./translation.ts";
 
 /** What the plugin leaves in the document's data for the page's components. */
 export interface NotebookData {
@@ -222,6 +224,8 @@ export function notebookSyntax(loadTypeScript: () => Promise<TypeScript>): Mdast
       const path = ctx.fileURL ? fileURLToPath(ctx.fileURL) : "lesson.mdx";
       const file = relative(process.cwd(), path);
       const lesson = lessonFromTree(file, root as unknown as MdNode);
+      const difference = ctx.fileURL ? translationDifference(file, readFileSync(path, "utf8")) : null;
+      if (difference) throw new LessonCellError(file, 1, difference);
       if (!lesson.cells.length) return;
       const ts = await loadTypeScript();
       const compiled = new Map<number, string>();
