@@ -141,7 +141,7 @@ export class Inspector {
   /** Seen states that had expired attributes and were in a session at the last look (a refresh may load them). */
   #expiring = new Set<Seen>();
   #look = 0;
-  /** Instance states the last look read (what a test of its cost counts). */
+  /** Instance states, sessions and connections the last look read (what a test of its cost counts). */
   visited = 0;
 
   clear(): void {
@@ -275,10 +275,12 @@ export class Inspector {
     engines: readonly { id: number; cellId: string; engine: Any }[],
     nameOf: Named,
   ): InspectorSnapshot {
+    const watchedConnections = this.#connections.length;
     const connections = this.#connectionSnapshots(nameOf);
     const seen: Any[] = [];
     const snapshots = sessions.map((s) => sessionSnapshot(s.id, s.cellId, s.session, nameOf, seen));
     this.#observeStates(seen);
+    this.visited += sessions.length + watchedConnections;
     return {
       sessions: snapshots,
       connections,
