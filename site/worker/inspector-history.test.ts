@@ -87,4 +87,17 @@ describe("the inspector after a long history (sqlite)", () => {
     expect(now.rowsFetched).toBe(2);
     expect(now.objectsLoaded).toBe(2);
   }, 240_000);
+
+  it("lists a session's first objects and counts the rest", async () => {
+    const big = `
+const big = new Session(engine);
+const many = big.scalars(select(Item).where(Item.id.in_(Array.from({ length: 120 }, (_, i) => 5001 + i)))).all();
+big.add(new Item({ id: 20001, name: "new" }));
+`;
+    await runtime.handle({ type: "run", runId: 2, cells: [{ id: "big", code: big }], targetId: "big" });
+    const shown = runtime.snapshot().sessions.find((s) => s.name === "big")!;
+    expect(shown.objects.length).toBe(50);
+    expect(shown.moreObjects).toBe(71);
+    expect(shown.objects[0]!.identityKey).toBe("(<class '__main__.Item'>, (5001,), None)");
+  }, 60_000);
 });

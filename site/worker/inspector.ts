@@ -372,6 +372,7 @@ function sessionSnapshot(
   safe(() => mark(sync.dirty as Set<unknown>, "dirty"), undefined);
   safe(() => mark(sync.deleted as Set<unknown>, "deleted"), undefined);
   seen.push(...states.keys());
+  const listed = [...states].slice(0, MAX_OBJECTS);
   const transaction = safe(() => sync.get_transaction() as Any | null, null);
   return {
     id,
@@ -381,7 +382,8 @@ function sessionSnapshot(
     inTransaction: safe(() => Boolean(sync.in_transaction()), false),
     inNestedTransaction: safe(() => Boolean(sync.in_nested_transaction()), false),
     transactionActive: transaction ? safe(() => Boolean(transaction.is_active), false) : false,
-    objects: [...states].map(([state, flags]) => objectSnapshot(state, flags)),
+    objects: listed.map(([state, flags]) => objectSnapshot(state, flags)),
+    ...(states.size > listed.length ? { moreObjects: states.size - listed.length } : {}),
   };
 }
 
@@ -391,10 +393,11 @@ function objectSnapshot(
 ): ObjectSnapshot {
   const dict = state.dict as Any;
   const expired = new Set<string>(safe(() => [...(state.expired_attributes as Set<string>)], []));
-  const keys: string[] = safe(() => state.attrs.keys() as string[], []);
-  const attributes = keys.map((key) => {
+  // one view of the attributes (each `state.attrs` makes a new one)
+  const attrs: [string, Any][] = safe(() => state.attrs.items() as [string, Any][], []);
+  const attributes = attrs.map(([key, attr]) => {
     const loaded = key in dict;
-    const history = safe(() => state.attrs[key].history as Any, null);
+    const history = safe(() => attr.history as Any, null);
     const modified = !!history && safe(() => Boolean(history.has_changes()), false);
     return {
       name: key,
@@ -425,6 +428,9 @@ function safe<T>(fn: () => T, fallback: T): T {
     return fallback;
   }
 }
+
+/** A snapshot lists this many objects of a session (the rest are counted: "and K more"). */
+export const MAX_OBJECTS = 50;
 
 /** Steps of more than this many statements are left out (a loop of inserts): the last one is kept. */
 export const MAX_STEPS = 60;
