@@ -9,7 +9,7 @@
  * are still there after a reload.
  */
 import { expect, type Page, test } from "@playwright/test";
-import { type Cell, type Database, LessonPage } from "./pages/lesson.ts";
+import { Cell, type Database, LessonPage } from "./pages/lesson.ts";
 
 const LESSON = "fundamentals/engine/";
 
@@ -236,7 +236,11 @@ print("rows:", conn.execute(text("SELECT count(*) FROM clicks")).scalar());`;
 
     test("a cell blocked by a failing one names it, links to it and can run anyway", async ({ page }) => {
       const lesson = await open(page, database);
-      const [a, b] = [lesson.cell(0), lesson.cell(1)];
+      // two cells of the notebook's sequence (a comparison's sides run on their own setup)
+      const linear = page.locator(
+        "notebook-cell:not(notebook-compare notebook-cell):not([data-kind='exercise'])",
+      );
+      const [a, b] = [new Cell(page, linear.nth(0)), new Cell(page, linear.nth(1))];
       const failing = `throw new Error("broken on purpose");`;
       const independent = `print("independent", 1 + 1);`;
       await a.setCode(failing);

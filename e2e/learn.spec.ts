@@ -176,13 +176,13 @@ test("after the first visit, a reload with no network runs a cell on each databa
 }) => {
   test.setTimeout(180_000);
   await page.goto(FIXTURE);
+  // The worker is registered once the database is ready and active once its precache is filled.
   await page.evaluate(async () => {
     const reg = await navigator.serviceWorker.ready;
-    // Wait until the precache is filled (the worker activates after install).
-    while (!navigator.serviceWorker.controller) await new Promise((r) => setTimeout(r, 200));
     return reg.active?.state;
   });
   await page.reload();
+  expect(await page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
   await context.setOffline(true);
   for (const database of ["sqlite", "postgresql"] as const) {
     await page.reload();
@@ -233,4 +233,40 @@ test("the editor completes the API from engine-wasm's types, loaded on first foc
     description: `${bytes} bytes over the wire, ${Math.round(ms)} ms`,
   });
   console.log(`api table: ${bytes} bytes over the wire, loaded in ${Math.round(ms)} ms`);
+});
+
+test("progress shows in the sidebar and on the start page, and resets", async ({ page }) => {
+  await page.goto("./");
+  const engine = new URL("fundamentals/engine/", page.url()).pathname;
+  await page.evaluate(
+    (path) => localStorage.setItem("nb:progress", JSON.stringify({ solved: {}, completed: [path] })),
+    engine,
+  );
+  await page.reload();
+  await expect(page.locator(`nav.sidebar a[href="${engine}"]`).first()).toContainText("(completed)");
+  const summary = page.locator("[data-nb-progress-summary]");
+  await expect(summary).toContainText(/^1 of \d+ lessons completed/);
+  await summary.getByRole("button", { name: "Reset my progress" }).click();
+  await expect(summary).toContainText(/^0 of \d+ lessons completed/);
+  await expect(page.locator(`nav.sidebar a[href="${engine}"]`).first()).not.toContainText("(completed)");
+  await page.reload();
+  await expect(summary).toContainText(/^0 of \d+ lessons completed/);
+});
+
+test("when storage is unavailable the page says so once and keeps working", async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.addInitScript(() => {
+    Storage.prototype.setItem = () => {
+      throw new DOMException("quota", "QuotaExceededError");
+    };
+  });
+  const { box, cell } = await open(page, "sqlite");
+  await cell.setCode(
+    'const n = engine.connect().execute(text("SELECT count(*) FROM points")).scalar();\nprint(n);',
+  );
+  await box.getByRole("button", { name: /^Check/ }).click();
+  await expect(box.getByRole("status", { name: /^Check .*result/ })).toContainText("All checks pass.", {
+    timeout: 60_000,
+  });
+  await expect(page.getByText("Your browser does not let this page store data")).toHaveCount(1);
 });

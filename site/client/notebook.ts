@@ -102,6 +102,8 @@ export class Notebook {
   warmUp(): void {
     this.bar.loading(this.kernel.database);
     const ready = this.kernel.warmUp().catch(() => {});
+    // The offline cache is filled from then on (site/client/offline.ts).
+    void ready.then(() => dispatchEvent(new Event("nb:database-ready")));
     const edited = this.cells.filter((c) => c.edited);
     for (const cell of edited) void cell.mount();
     const rest = this.cells.filter((c) => !c.edited);

@@ -117,12 +117,17 @@ export function showProgress(doc: Document): void {
     if (done.has(path) && !mark) {
       const m = doc.createElement("span");
       m.className = "nb-done";
+      m.setAttribute("aria-hidden", "true");
       m.textContent = " ✓";
-      m.setAttribute("aria-label", l.completed);
+      const said = doc.createElement("span");
+      said.className = "sr-only nb-done-text";
+      said.textContent = ` (${l.completed})`;
+      a.append(said);
       a.append(m);
       a.dataset.completed = "";
     } else if (!done.has(path) && mark) {
       mark.remove();
+      a.querySelector(".nb-done-text")?.remove();
       delete a.dataset.completed;
     }
   }

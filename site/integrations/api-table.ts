@@ -134,8 +134,17 @@ export function buildApiTable(root: string): ApiTable {
     }
     modules[spec] = entries;
   }
-  while (queue.length && Object.keys(classes).length < 80) {
+  // Exported classes always; the classes only reached through them up to a bound (the table's size).
+  const exportedClasses = new Set(
+    Object.values(modules).flatMap((m) =>
+      Object.entries(m)
+        .filter(([, e]) => e.kind === "class")
+        .map(([n]) => n),
+    ),
+  );
+  while (queue.length) {
     const { name, type } = queue.shift()!;
+    if (Object.keys(classes).length >= 80 && !exportedClasses.has(name)) continue;
     const members: Record<string, ApiEntry> = {};
     classes[name] = members;
     for (const prop of checker.getPropertiesOfType(type)) {

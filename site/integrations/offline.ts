@@ -3,6 +3,8 @@
  * page, script, style, the kernel, both databases' WASM and data files, the editor — a precache
  * whose name is a hash of their contents (a new deployment is a new cache; the old one is deleted
  * once the new one is installed). Requests are answered from the cache first, the network after.
+ * The page registers it once its database is ready (site/client/offline.ts), so the precache never
+ * competes with the first run; the worker controls pages from the next one opened.
  */
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -24,11 +26,12 @@ const URLS = ${JSON.stringify(urls)};
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((c) => c.addAll(URLS)).then(() => self.skipWaiting()));
 });
+// No clients.claim(): the page that installed the worker keeps what it loaded from the network.
 self.addEventListener("activate", (event) => {
   event.waitUntil(
-    caches.keys()
-      .then((keys) => Promise.all(keys.filter((k) => k.startsWith("learn-sqlalchemy-") && k !== CACHE).map((k) => caches.delete(k))))
-      .then(() => self.clients.claim()),
+    caches.keys().then((keys) =>
+      Promise.all(keys.filter((k) => k.startsWith("learn-sqlalchemy-") && k !== CACHE).map((k) => caches.delete(k))),
+    ),
   );
 });
 self.addEventListener("fetch", (event) => {
