@@ -105,25 +105,29 @@ function countRowsOf(cursor: Any, counter: { rows: number }): void {
   for (const method of ["fetchone", "fetchmany", "fetchall"] as const) {
     const original = proto[method];
     if (typeof original !== "function") continue;
-    Object.defineProperty(proto, method, {
-      configurable: true,
-      writable: true,
-      value: function (this: Any, ...args: unknown[]) {
-        fetching++;
-        let out: unknown;
-        try {
-          out = original.apply(this, args);
-        } finally {
-          fetching--;
-        }
-        const counter = fetching === 0 ? rowCounters.get(this) : undefined;
-        if (counter) {
-          if (Array.isArray(out)) counter.rows += method === "fetchone" ? 1 : out.length;
-          else if (out) counter.rows++;
-        }
-        return out;
-      },
-    });
+    // a class that cannot be changed (frozen) is not counted; its statements run as they would
+    if (
+      !Reflect.defineProperty(proto, method, {
+        configurable: true,
+        writable: true,
+        value: function (this: Any, ...args: unknown[]) {
+          fetching++;
+          let out: unknown;
+          try {
+            out = original.apply(this, args);
+          } finally {
+            fetching--;
+          }
+          const counter = fetching === 0 ? rowCounters.get(this) : undefined;
+          if (counter) {
+            if (Array.isArray(out)) counter.rows += method === "fetchone" ? 1 : out.length;
+            else if (out) counter.rows++;
+          }
+          return out;
+        },
+      })
+    )
+      return;
   }
 }
 
