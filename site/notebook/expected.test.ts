@@ -12,6 +12,7 @@ import { linesMatch } from "../../conformance/lib/compare.ts";
 import { loadModule } from "../worker/modules.ts";
 import type { CellSource, DatabaseKind, KernelEvent } from "../worker/protocol.ts";
 import { KernelRuntime } from "../worker/runtime.ts";
+import { testKernel } from "../worker/test-kernel.ts";
 import { loadTypeScript } from "../worker/transpile.ts";
 import type { MdNode } from "./cells.ts";
 import { parseLessonCells } from "./cells.ts";
@@ -24,19 +25,7 @@ import {
   normalizeExpectedLine,
   shownLines,
 } from "./expected.ts";
-
-const root = new URL("../../", import.meta.url).pathname;
-const lessonsDir = join(root, "lessons");
-
-function lessonFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
-    d.isDirectory()
-      ? lessonFiles(join(dir, d.name))
-      : /\.mdx?$/.test(d.name) && !d.name.startsWith("_")
-        ? [join(dir, d.name)]
-        : [],
-  );
-}
+import { lessonFiles, lessonsDir, repoRoot as root } from "./lesson-files.ts";
 
 const tree = (source: string) => mdxToMdast(source, { position: true }) as unknown as MdNode;
 
@@ -119,27 +108,12 @@ describe("expected-output fences", () => {
   });
 });
 
-function kernel() {
-  const events: KernelEvent[] = [];
-  const runtime = new KernelRuntime({ post: (e) => events.push(e), loadModule, loadTypeScript });
-  let runId = 0;
-  return {
-    runtime,
-    async run(cells: CellSource[], targetId: string, options = {}) {
-      const id = ++runId;
-      const from = events.length;
-      await runtime.handle({ type: "run", runId: id, cells, targetId, options });
-      return events.slice(from).filter((e) => "runId" in e && e.runId === id);
-    },
-  };
-}
-
 const withExpected = lessons.filter((l) => l.expected.length > 0);
 
 describe.runIf(withExpected.length > 0).each<DatabaseKind>(["sqlite", "postgresql"])(
   "lessons print what SQLAlchemy prints, on %s",
   (database) => {
-    const k = kernel();
+    const k = testKernel();
     beforeAll(async () => {
       await k.runtime.handle({ type: "start", database });
     }, 60_000);

@@ -10,21 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadModule } from "../worker/modules.ts";
 import type { CellSource, DatabaseKind, KernelEvent } from "../worker/protocol.ts";
 import { KernelRuntime } from "../worker/runtime.ts";
+import { testKernel } from "../worker/test-kernel.ts";
 import { loadTypeScript } from "../worker/transpile.ts";
 import { parseLessonCells } from "./cells.ts";
-
-const root = new URL("../../", import.meta.url).pathname;
-const lessonsDir = join(root, "lessons");
-
-function lessonFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
-    d.isDirectory()
-      ? lessonFiles(join(dir, d.name))
-      : /\.mdx?$/.test(d.name) && !d.name.startsWith("_")
-        ? [join(dir, d.name)]
-        : [],
-  );
-}
+import { lessonFiles, lessonsDir, repoRoot as root } from "./lesson-files.ts";
 
 const lessons = lessonFiles(lessonsDir)
   .map((file) => {
@@ -32,21 +21,6 @@ const lessons = lessonFiles(lessonsDir)
     return { name, ...parseLessonCells(name, readFileSync(file, "utf8")) };
   })
   .filter((l) => l.cells.length > 0);
-
-function kernel() {
-  const events: KernelEvent[] = [];
-  const runtime = new KernelRuntime({ post: (e) => events.push(e), loadModule, loadTypeScript });
-  let runId = 0;
-  return {
-    runtime,
-    async run(cells: CellSource[], targetId: string, options = {}) {
-      const id = ++runId;
-      const from = events.length;
-      await runtime.handle({ type: "run", runId: id, cells, targetId, options });
-      return events.slice(from).filter((e) => "runId" in e && e.runId === id);
-    },
-  };
-}
 
 /** What the learner reads under one cell. */
 function outputOf(events: KernelEvent[], cellId: string): string {
@@ -67,7 +41,7 @@ it("finds the lessons", () => {
 });
 
 describe.each<DatabaseKind>(["sqlite", "postgresql"])("lessons on %s", (database) => {
-  const k = kernel();
+  const k = testKernel();
   beforeAll(async () => {
     await k.runtime.handle({ type: "start", database });
   }, 60_000);

@@ -7,23 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadModule } from "./modules.ts";
 import type { CellSource, DatabaseKind, InspectorEvent, KernelEvent } from "./protocol.ts";
 import { KernelRuntime } from "./runtime.ts";
+import { testKernel } from "./test-kernel.ts";
 import { loadTypeScript } from "./transpile.ts";
-
-function makeKernel() {
-  const events: KernelEvent[] = [];
-  const runtime = new KernelRuntime({ post: (e) => events.push(e), loadModule, loadTypeScript });
-  let runId = 0;
-  return {
-    runtime,
-    events,
-    async run(cells: CellSource[], targetId = cells.at(-1)!.id) {
-      const id = ++runId;
-      const from = events.length;
-      await runtime.handle({ type: "run", runId: id, cells, targetId });
-      return events.slice(from).filter((e) => "runId" in e && e.runId === id);
-    },
-  };
-}
 
 const MODEL = `
 import { create_engine, String, text } from "sqlalchemy";
@@ -63,7 +48,7 @@ const inspectorOf = (events: KernelEvent[]) =>
   events.find((e): e is InspectorEvent => e.type === "inspector")!;
 
 describe.each<DatabaseKind>(["sqlite", "postgresql"])("inspector on %s", (database) => {
-  const k = makeKernel();
+  const k = testKernel();
   const cells: CellSource[] = [
     { id: "model", code: MODEL },
     { id: "flush", code: FLUSH },
@@ -138,7 +123,7 @@ describe.each<DatabaseKind>(["sqlite", "postgresql"])("inspector on %s", (databa
 });
 
 describe.each<DatabaseKind>(["sqlite", "postgresql"])("cell counts on %s", (database) => {
-  const k = makeKernel();
+  const k = testKernel();
   beforeAll(() => k.runtime.handle({ type: "start", database }), 60_000);
   afterAll(() => k.runtime.handle({ type: "restart" }));
 

@@ -11,25 +11,10 @@ import { readTranscript } from "../../conformance/lib/transcripts.ts";
 import { loadModule } from "./modules.ts";
 import type { CellSource, DatabaseKind, ErrorEvent, KernelEvent, TableValue } from "./protocol.ts";
 import { KernelRuntime } from "./runtime.ts";
+import { testKernel } from "./test-kernel.ts";
 import { compileCell, loadTypeScript } from "./transpile.ts";
 
 const root = new URL("../../", import.meta.url);
-
-function makeKernel() {
-  const events: KernelEvent[] = [];
-  const runtime = new KernelRuntime({ post: (e) => events.push(e), loadModule, loadTypeScript });
-  let runId = 0;
-  return {
-    runtime,
-    events,
-    async run(cells: CellSource[], targetId = cells.at(-1)!.id, options = {}) {
-      const id = ++runId;
-      const from = events.length;
-      await runtime.handle({ type: "run", runId: id, cells, targetId, options });
-      return events.slice(from).filter((e) => "runId" in e && e.runId === id);
-    },
-  };
-}
 
 const cells = (...codes: string[]): CellSource[] => codes.map((code, i) => ({ id: `c${i + 1}`, code }));
 
@@ -38,7 +23,7 @@ const outputText = (events: KernelEvent[]) =>
   events.map((e) => (e.type === "print" || e.type === "log" ? e.text : "")).join("");
 
 describe.each<DatabaseKind>(["sqlite", "postgresql"])("kernel on %s", (database) => {
-  const k = makeKernel();
+  const k = testKernel();
   const prevBackend = process.env.ORACLE_BACKEND;
 
   beforeAll(async () => {
