@@ -76,95 +76,168 @@ function stateName(state: Any): ObjectSnapshot["state"] {
   return "detached";
 }
 
+/** A state as the inspector last saw it. */
+interface Seen {
+  readonly ref: WeakRef<Any>;
+  /** Seen before its INSERT (transient or pending). */
+  readonly pending: boolean;
+  /** How many attributes were expired at the last look. */
+  expired: number;
+  /** The look that last read it. */
+  look: number;
+}
+
+/**
+ * Rows the DBAPI cursors of watched engines hand to their Results. Each cursor class's fetch
+ * methods are wrapped once (the first time a cursor of that class runs a statement of a watched
+ * engine); a cursor counts into the inspector that saw it in `before_cursor_execute`.
+ */
+const rowCounters = new WeakMap<object, { rows: number }>();
+const wrappedClasses = new WeakSet<object>();
+/** Fetch calls under way: a subclass's fetch calling its base's is counted once. */
+let fetching = 0;
+
+function countRowsOf(cursor: Any, counter: { rows: number }): void {
+  rowCounters.set(cursor, counter);
+  const proto = Object.getPrototypeOf(cursor) as Any | null;
+  if (!proto || wrappedClasses.has(proto)) return;
+  wrappedClasses.add(proto);
+  for (const method of ["fetchone", "fetchmany", "fetchall"] as const) {
+    const original = proto[method];
+    if (typeof original !== "function") continue;
+    // a class that cannot be changed (frozen) is not counted; its statements run as they would
+    if (
+      !Reflect.defineProperty(proto, method, {
+        configurable: true,
+        writable: true,
+        value: function (this: Any, ...args: unknown[]) {
+          fetching++;
+          let out: unknown;
+          try {
+            out = original.apply(this, args);
+          } finally {
+            fetching--;
+          }
+          const counter = fetching === 0 ? rowCounters.get(this) : undefined;
+          if (counter) {
+            if (Array.isArray(out)) counter.rows += method === "fetchone" ? 1 : out.length;
+            else if (out) counter.rows++;
+          }
+          return out;
+        },
+      })
+    )
+      return;
+  }
+}
+
 export class Inspector {
-  readonly #engines: WatchedEngine[] = [];
-  readonly #connections: WatchedConnection[] = [];
+  readonly #engines = new Map<number, WatchedEngine>();
+  /** Open connections in the order they were made (closed and collected ones leave at the next look). */
+  #connections: WatchedConnection[] = [];
+  #connectionOf = new WeakMap<object, WatchedConnection>();
   #nextConnection = 1;
   /** Rows the DBAPI cursors returned, and objects the ORM loaded, since `takeCounts()`. */
-  #rows = 0;
+  readonly #counter = { rows: 0 };
   #loaded = 0;
-  /** Instance states seen in a snapshot: whether seen before their INSERT, and how many attributes were expired. */
-  #seen = new WeakMap<Any, { pending: boolean; expired: number }>();
-  #seenRefs: WeakRef<Any>[] = [];
-  readonly #countedCursors = new WeakSet<object>();
+  /** Instance states seen in a snapshot. */
+  #seen = new WeakMap<Any, Seen>();
+  /** Seen states that had expired attributes and were in a session at the last look (a refresh may load them). */
+  #expiring = new Set<Seen>();
+  #look = 0;
+  /** Instance states, sessions and connections the last look read (what a test of its cost counts). */
+  visited = 0;
 
   clear(): void {
-    this.#engines.length = 0;
-    this.#connections.length = 0;
+    this.#engines.clear();
+    this.#connections = [];
+    this.#connectionOf = new WeakMap();
     this.#nextConnection = 1;
     this.#seen = new WeakMap();
-    this.#seenRefs = [];
+    this.#expiring.clear();
     this.takeCounts();
   }
 
   takeCounts(): { rowsFetched: number; objectsLoaded: number } {
     this.#observeStates([]);
-    const counts = { rowsFetched: this.#rows, objectsLoaded: this.#loaded };
-    this.#rows = 0;
+    const counts = { rowsFetched: this.#counter.rows, objectsLoaded: this.#loaded };
+    this.#counter.rows = 0;
     this.#loaded = 0;
     return counts;
-  }
-
-  /** Count rows as the DBAPI cursor hands them to the Result (whatever fetches them). */
-  #countRows(cursor: Any): void {
-    if (!cursor || this.#countedCursors.has(cursor)) return;
-    this.#countedCursors.add(cursor);
-    for (const method of ["fetchone", "fetchmany", "fetchall"] as const) {
-      const original = cursor[method];
-      if (typeof original !== "function") continue;
-      cursor[method] = (...args: unknown[]) => {
-        const out = original.apply(cursor, args);
-        if (Array.isArray(out)) this.#rows += method === "fetchone" ? 1 : out.length;
-        else if (out) this.#rows++;
-        return out;
-      };
-    }
   }
 
   /**
    * Objects loaded: a persistent object seen for the first time that was never seen pending (a
    * query made it), or one whose expired attributes were loaded since the last look (a refresh).
+   * Reads the states of this snapshot and those with attributes expired at the last look that were
+   * in a session then — never every state seen before (a detached state loads nothing until a
+   * session holds it again, when a snapshot lists it).
    */
   #observeStates(states: readonly Any[]): void {
-    for (const state of states) {
-      if (!this.#seen.has(state)) {
-        this.#seenRefs.push(new WeakRef(state));
-        const pending = !!state.pending || !!state.transient;
-        if (!pending && state.persistent) this.#loaded++;
-        this.#seen.set(state, { pending, expired: safe(() => state.expired_attributes.size as number, 0) });
-      }
-    }
-    for (const ref of this.#seenRefs) {
-      const state = ref.deref();
-      if (!state) continue;
-      const seen = this.#seen.get(state)!;
-      const expired = safe(() => state.expired_attributes.size as number, 0);
+    const look = ++this.#look;
+    let visited = 0;
+    const expiredOf = (state: Any) => safe(() => state.expired_attributes.size as number, 0);
+    const compare = (seen: Seen, state: Any) => {
+      const expired = expiredOf(state);
       if (seen.expired > 0 && expired < seen.expired) this.#loaded++;
       seen.expired = expired;
+      seen.look = look;
+      if (expired > 0) this.#expiring.add(seen);
+      else this.#expiring.delete(seen);
+    };
+    for (const state of states) {
+      visited++;
+      const seen = this.#seen.get(state);
+      if (seen) {
+        if (seen.look !== look) compare(seen, state);
+        continue;
+      }
+      const pending = !!state.pending || !!state.transient;
+      if (!pending && state.persistent) this.#loaded++;
+      const fresh: Seen = { ref: new WeakRef(state), pending, expired: expiredOf(state), look };
+      this.#seen.set(state, fresh);
+      if (fresh.expired > 0) this.#expiring.add(fresh);
     }
-    if (this.#seenRefs.length > 500) this.#seenRefs = this.#seenRefs.filter((r) => r.deref());
+    for (const seen of this.#expiring) {
+      if (seen.look === look) continue;
+      const state = seen.ref.deref();
+      if (!state) {
+        this.#expiring.delete(seen);
+        continue;
+      }
+      visited++;
+      compare(seen, state);
+      // detached (read this once more, as it may have loaded before it left): read again when a snapshot lists it
+      if (!safe(() => Boolean(state.session), false)) this.#expiring.delete(seen);
+    }
+    this.visited = visited;
   }
 
   /** Follow an engine's connections and pool slots (its sync engine, for an AsyncEngine). */
   watchEngine(id: number, engine: Any): void {
     const watched: WatchedEngine = { id, ref: new WeakRef(engine), slots: [], out: new Map() };
-    this.#engines.push(watched);
-    const find = (conn: unknown) => this.#connections.find((c) => c.ref.deref() === conn);
+    this.#engines.set(id, watched);
+    const find = (conn: unknown) =>
+      conn && typeof conn === "object" ? this.#connectionOf.get(conn) : undefined;
     event.listen(engine, "engine_connect", (conn: Any) => {
       if (find(conn)) return;
-      this.#connections.push({
+      const watchedConnection: WatchedConnection = {
         ref: new WeakRef(conn),
         label: `Connection #${this.#nextConnection++}`,
         engine: id,
         savepoints: [],
         wrote: false,
-      });
+      };
+      this.#connectionOf.set(conn, watchedConnection);
+      this.#connections.push(watchedConnection);
+      // a loop that opens connections without a snapshot between them: drop the closed ones now and then
+      if (this.#connections.length >= 64 && (this.#connections.length & 63) === 0) this.#openConnections();
     });
     event.listen(
       engine,
       "before_cursor_execute",
       (conn: Any, cursor: Any, statement: string, _p: unknown, context: Any) => {
-        this.#countRows(cursor);
+        if (cursor && typeof cursor === "object") countRowsOf(cursor, this.#counter);
         const c = find(conn);
         if (!c) return;
         if (context?.isinsert || context?.isupdate || context?.isdelete) c.wrote = true;
@@ -206,10 +279,12 @@ export class Inspector {
     engines: readonly { id: number; cellId: string; engine: Any }[],
     nameOf: Named,
   ): InspectorSnapshot {
+    const watchedConnections = this.#connections.length;
     const connections = this.#connectionSnapshots(nameOf);
     const seen: Any[] = [];
     const snapshots = sessions.map((s) => sessionSnapshot(s.id, s.cellId, s.session, nameOf, seen));
     this.#observeStates(seen);
+    this.visited += sessions.length + watchedConnections;
     return {
       sessions: snapshots,
       connections,
@@ -217,11 +292,20 @@ export class Inspector {
     };
   }
 
+  /** The connections still open (a closed Connection never opens again: it leaves the list). */
+  #openConnections(): readonly WatchedConnection[] {
+    this.#connections = this.#connections.filter((c) => {
+      const conn = c.ref.deref();
+      return !!conn && !safe(() => conn.closed, true);
+    });
+    return this.#connections;
+  }
+
   #connectionSnapshots(nameOf: Named): ConnectionSnapshot[] {
     const out: ConnectionSnapshot[] = [];
-    for (const c of this.#connections) {
+    for (const c of this.#openConnections()) {
       const conn = c.ref.deref();
-      if (!conn || safe(() => conn.closed, true)) continue;
+      if (!conn) continue;
       out.push({
         label: c.label,
         name: nameOf(conn),
@@ -243,7 +327,7 @@ export class Inspector {
   ): EngineSnapshot {
     const sync = (engine.sync_engine ?? engine) as Any;
     const pool = sync.pool as Any | undefined;
-    const watched = this.#engines.find((w) => w.id === id);
+    const watched = this.#engines.get(id);
     const byFairy = new Map<unknown, string>();
     for (const c of this.#connections) {
       const conn = c.ref.deref();
@@ -292,6 +376,7 @@ function sessionSnapshot(
   safe(() => mark(sync.dirty as Set<unknown>, "dirty"), undefined);
   safe(() => mark(sync.deleted as Set<unknown>, "deleted"), undefined);
   seen.push(...states.keys());
+  const listed = [...states].slice(0, MAX_OBJECTS);
   const transaction = safe(() => sync.get_transaction() as Any | null, null);
   return {
     id,
@@ -301,7 +386,8 @@ function sessionSnapshot(
     inTransaction: safe(() => Boolean(sync.in_transaction()), false),
     inNestedTransaction: safe(() => Boolean(sync.in_nested_transaction()), false),
     transactionActive: transaction ? safe(() => Boolean(transaction.is_active), false) : false,
-    objects: [...states].map(([state, flags]) => objectSnapshot(state, flags)),
+    objects: listed.map(([state, flags]) => objectSnapshot(state, flags)),
+    ...(states.size > listed.length ? { moreObjects: states.size - listed.length } : {}),
   };
 }
 
@@ -311,10 +397,11 @@ function objectSnapshot(
 ): ObjectSnapshot {
   const dict = state.dict as Any;
   const expired = new Set<string>(safe(() => [...(state.expired_attributes as Set<string>)], []));
-  const keys: string[] = safe(() => state.attrs.keys() as string[], []);
-  const attributes = keys.map((key) => {
+  // one view of the attributes (each `state.attrs` makes a new one)
+  const attrs: [string, Any][] = safe(() => state.attrs.items() as [string, Any][], []);
+  const attributes = attrs.map(([key, attr]) => {
     const loaded = key in dict;
-    const history = safe(() => state.attrs[key].history as Any, null);
+    const history = safe(() => attr.history as Any, null);
     const modified = !!history && safe(() => Boolean(history.has_changes()), false);
     return {
       name: key,
@@ -345,6 +432,9 @@ function safe<T>(fn: () => T, fallback: T): T {
     return fallback;
   }
 }
+
+/** A snapshot lists this many objects of a session (the rest are counted: "and K more"). */
+export const MAX_OBJECTS = 50;
 
 /** Steps of more than this many statements are left out (a loop of inserts): the last one is kept. */
 export const MAX_STEPS = 60;

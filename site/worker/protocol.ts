@@ -349,7 +349,10 @@ export interface SessionSnapshot {
   readonly inTransaction: boolean;
   readonly inNestedTransaction: boolean;
   readonly transactionActive: boolean;
+  /** The session's first objects (identity map, then new, dirty, deleted). */
   readonly objects: readonly ObjectSnapshot[];
+  /** Objects of the session not listed (a snapshot lists at most MAX_OBJECTS of them). */
+  readonly moreObjects?: number;
 }
 
 export interface ConnectionSnapshot {

@@ -41,13 +41,22 @@ export class Registry {
   /** Called before each statement a registered engine sends (the inspector's steps). */
   beforeStatement: ((statement: string) => void) | null = null;
   #nextId = 1;
-  #engines: Entry<object>[] = [];
-  #sessions: Entry<object>[] = [];
+  /** Held weakly: an engine or session nothing else refers to leaves when it is collected. */
+  readonly #engines = new Map<number, Entry<object>>();
+  readonly #sessions = new Map<number, Entry<object>>();
+  readonly #collected = new FinalizationRegistry<number>((id) => {
+    this.#engines.delete(id);
+    this.#sessions.delete(id);
+  });
   readonly #wrapped = new WeakMap<object, object>();
 
   clear(): void {
-    this.#engines = [];
-    this.#sessions = [];
+    for (const e of [...this.#engines.values(), ...this.#sessions.values()]) {
+      const target = e.ref.deref();
+      if (target) this.#collected.unregister(target);
+    }
+    this.#engines.clear();
+    this.#sessions.clear();
   }
 
   resetCounters(): Counters {
@@ -104,7 +113,8 @@ export class Registry {
     const sync = (engine as { sync_engine?: object }).sync_engine;
     const isAsync = !!sync;
     const id = this.#nextId++;
-    this.#engines.push({ id, cellId: this.cellId, ref: new WeakRef(engine), async: isAsync });
+    this.#engines.set(id, { id, cellId: this.cellId, ref: new WeakRef(engine), async: isAsync });
+    this.#collected.register(engine, id, engine);
     const target = sync ?? engine;
     try {
       event.listen(target, "before_cursor_execute", (_conn: unknown, _cursor: unknown, statement: string) => {
@@ -124,36 +134,37 @@ export class Registry {
   addSession(session: unknown): unknown {
     if (!session || typeof session !== "object") return session;
     const isAsync = !!(session as { sync_session?: object }).sync_session;
-    this.#sessions.push({
-      id: this.#nextId++,
-      cellId: this.cellId,
-      ref: new WeakRef(session),
-      async: isAsync,
-    });
+    const id = this.#nextId++;
+    this.#sessions.set(id, { id, cellId: this.cellId, ref: new WeakRef(session), async: isAsync });
+    this.#collected.register(session, id, session);
     return session;
   }
 
-  /** The engines and sessions still alive, in the order cells created them. */
+  /**
+   * The engines and sessions still alive, in the order cells created them; a closed session is left
+   * out until it is used again (SQLAlchemy's session registry drops a session on close() and takes
+   * it back when an object is attached to it).
+   */
   live(): {
     engines: { id: number; cellId: string; engine: Record<string, any> }[];
     sessions: { id: number; cellId: string; session: Record<string, any> }[];
   } {
     const engines = [];
-    for (const e of this.#engines) {
+    for (const e of this.#engines.values()) {
       const engine = e.ref.deref() as Record<string, any> | undefined;
       if (engine) engines.push({ id: e.id, cellId: e.cellId, engine });
     }
     const sessions = [];
-    for (const s of this.#sessions) {
+    for (const s of this.#sessions.values()) {
       const session = s.ref.deref() as Record<string, any> | undefined;
-      if (session) sessions.push({ id: s.id, cellId: s.cellId, session });
+      if (session && !isClosed(session)) sessions.push({ id: s.id, cellId: s.cellId, session });
     }
     return { engines, sessions };
   }
 
   engineStates(nameOf: Named): EngineState[] {
     const out: EngineState[] = [];
-    for (const e of this.#engines) {
+    for (const e of this.#engines.values()) {
       const engine = e.ref.deref() as Record<string, any> | undefined;
       if (!engine) continue;
       const pool = (engine.sync_engine ?? engine).pool as Record<string, any> | undefined;
@@ -179,7 +190,7 @@ export class Registry {
 
   sessionStates(nameOf: Named): SessionState[] {
     const out: SessionState[] = [];
-    for (const s of this.#sessions) {
+    for (const s of this.#sessions.values()) {
       const session = s.ref.deref() as Record<string, any> | undefined;
       if (!session) continue;
       const sync = (session.sync_session ?? session) as Record<string, any>;
@@ -209,6 +220,12 @@ export class Registry {
     }
     return out;
   }
+}
+
+/** Whether the session was closed and not used since (the ORM's session registry no longer holds it). */
+function isClosed(session: Record<string, any>): boolean {
+  const sync = (session.sync_session ?? session) as Record<string, any>;
+  return sync._registered === false;
 }
 
 function objectState(obj: unknown): ObjectState {

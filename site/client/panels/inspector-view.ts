@@ -97,6 +97,14 @@ function sessionView(session: SessionSnapshot, s: Strings): HTMLElement {
       }),
     ),
   );
+  if (session.moreObjects)
+    box.append(
+      el(
+        "p",
+        "nb-insp-more",
+        `and ${session.moreObjects} more (the inspector lists a session's first ${session.objects.length} objects)`,
+      ),
+    );
   return box;
 }
 
