@@ -14,6 +14,7 @@ import { defineConfig } from "astro/config";
 import { apiTable } from "./site/integrations/api-table.ts";
 import { offline } from "./site/integrations/offline.ts";
 import { notebookSyntax } from "./site/notebook/syntax.ts";
+import { kernelAssetSizes } from "./site/worker/asset-sizes.ts";
 import { loadTypeScript } from "./site/worker/transpile.ts";
 
 /** `/learn/` → `/learn`; empty → `/`. */
@@ -62,7 +63,12 @@ export default defineConfig({
     plugins: [apiTable()],
     // Python's class names are the JavaScript class names (`sqlalchemy.exc.ProgrammingError`):
     // the worker bundle keeps them through minification.
-    worker: { format: "es", rolldownOptions: { output: { keepNames: true } } },
+    // The databases' file sizes (`virtual:kernel-asset-sizes`) give the download progress its total.
+    worker: {
+      format: "es",
+      rolldownOptions: { output: { keepNames: true } },
+      plugins: () => [kernelAssetSizes()],
+    },
     // sql.js and TypeScript are imported lazily in the kernel worker; found only then, they would make
     // the dev server re-optimize and reload under a running worker ("504 Outdated Optimize Dep").
     optimizeDeps: { exclude: ["@electric-sql/pglite"], include: ["sql.js", "typescript"] },

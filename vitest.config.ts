@@ -1,5 +1,6 @@
 import ts from "typescript";
 import { defineConfig, type Plugin } from "vitest/config";
+import { kernelAssetSizes } from "./site/worker/asset-sizes.ts";
 
 /**
  * ORM tests declare mapped classes with standard decorators and `accessor` fields, which vitest's
@@ -29,7 +30,7 @@ function transpileDecorators(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [transpileDecorators()],
+  plugins: [transpileDecorators(), kernelAssetSizes()],
   test: {
     include: [
       "engine-wasm/test/**/*.test.ts",

@@ -1,21 +1,43 @@
 /**
- * Every cell of every lesson, on both databases: it runs, its output is there, and it is not an
- * error (unless the lesson marks the cell as showing one with `data-expect="error"`).
+ * Every lesson page, in English and in Russian, on both databases, run top to bottom as a learner
+ * would (each cell's Run, in order): every cell shows output, and it is not an error unless the
+ * lesson marks the cell as showing one (`data-expect="error"`). One test per page and database, so
+ * a slow page does not take the others' time and a failure names its page.
  */
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { expect, test } from "@playwright/test";
-import { LessonPage } from "./pages/lesson.ts";
+import { type Database, LessonPage } from "./pages/lesson.ts";
 
-test.describe.configure({ timeout: 180_000 });
+const lessonsDir = new URL("../lessons/", import.meta.url).pathname;
 
-for (const database of ["sqlite", "postgresql"] as const) {
-  test(`every cell of every lesson runs on ${database}`, async ({ page }) => {
-    const paths = await LessonPage.lessonPaths(page);
-    expect(paths.length, "lessons with cells").toBeGreaterThanOrEqual(3);
-    const lesson = new LessonPage(page);
-    for (const path of paths) {
+function lessonFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? lessonFiles(join(dir, d.name)) : /\.mdx?$/.test(d.name) ? [join(dir, d.name)] : [],
+  );
+}
+
+/** The site path of each lesson page with cells (`lessons/ru/a/b.mdx` → `ru/a/b/`). */
+const pages = lessonFiles(lessonsDir)
+  .filter((file) => /^```ts cell\b/m.test(readFileSync(file, "utf8")))
+  .map((file) => `${relative(lessonsDir, file).replace(/\.mdx?$/, "")}/`)
+  .sort();
+
+test.describe.configure({ timeout: 240_000 });
+
+test("the lesson pages are found", () => {
+  expect(pages.filter((p) => p.startsWith("ru/")).length, "Russian pages").toBeGreaterThanOrEqual(1);
+  expect(pages.filter((p) => !p.startsWith("ru/")).length, "English pages").toBeGreaterThanOrEqual(3);
+});
+
+for (const path of pages) {
+  for (const database of ["sqlite", "postgresql"] as const satisfies readonly Database[]) {
+    test(`${path} runs top to bottom on ${database}`, async ({ page }) => {
+      const lesson = new LessonPage(page);
       await lesson.goto(path);
       await lesson.selectDatabase(database);
       const count = await lesson.cellCount();
+      expect(count, "cells on the page").toBeGreaterThan(0);
       for (let i = 0; i < count; i++) {
         const cell = lesson.cell(i);
         const id = await cell.id();
@@ -33,6 +55,6 @@ for (const database of ["sqlite", "postgresql"] as const) {
           expect(text, `${where}: echo log`).toContain("INFO sqlalchemy.engine.Engine");
         if (/print\(/.test(code) && !expectError) expect(text, `${where}: printed`).not.toMatch(/undefined/);
       }
-    }
-  });
+    });
+  }
 }

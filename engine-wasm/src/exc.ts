@@ -7,6 +7,7 @@
  * This module imports nothing but the repr helpers.
  */
 
+import { RuntimeWarning } from "./util/builtins.ts";
 import { isTuple } from "./util/pytypes.ts";
 import { defineModule, qualifiedErrorName, repr, reprNumber, reprString, str } from "./util/repr.ts";
 
@@ -362,7 +363,8 @@ const DBAPI_WRAPPERS: Record<string, DBAPIErrorClass> = {
   NotSupportedError,
 };
 
-export class SAWarning extends Error {}
+/** SQLAlchemy's warnings (util/warnings.ts issues them as Python's `warnings.warn` does). */
+export class SAWarning extends RuntimeWarning {}
 export class SADeprecationWarning extends SAWarning {}
 
 defineModule(

@@ -12,7 +12,10 @@ export {
   NotImplementedError,
   OverflowError,
   RuntimeError,
+  RuntimeWarning,
+  UserWarning,
   ValueError,
+  Warning,
 } from "./util/builtins.ts";
 export {
   emit,
@@ -24,3 +27,9 @@ export {
 } from "./util/output.ts";
 export { print, qualifiedErrorName, repr, show_error, str } from "./util/repr.ts";
 export { sleepSync } from "./util/sleep.ts";
+export {
+  set_warning_location,
+  type WarningLocation,
+  WarningMessage,
+  warnings,
+} from "./util/warnings.ts";

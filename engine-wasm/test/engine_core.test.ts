@@ -6,6 +6,7 @@
 import { create_engine, text } from "sqlalchemy";
 import {
   IntegrityError,
+  InvalidRequestError,
   MultipleResultsFound,
   NoResultFound,
   ObjectNotExecutableError,
@@ -102,6 +103,34 @@ eachDatabase("Connection", ({ kind, url }) => {
     expect(log.filter((l) => l === "COMMIT" || l === "ROLLBACK")).toEqual(["COMMIT", "ROLLBACK"]);
     using conn = engine.connect();
     expect(conn.execute(text("SELECT count(*) FROM t")).scalar()).toBe(0);
+  });
+
+  it("commit() or rollback() inside a begin() block ends it; more work in the block raises", () => {
+    const engine = create_engine(url);
+    engine.begin((conn) => conn.execute(text("CREATE TABLE t (x INTEGER)")));
+    const closed =
+      "Can't operate on closed transaction inside context manager.  Please complete the context manager before emitting further commands.";
+    engine.begin((conn) => {
+      conn.execute(text("INSERT INTO t (x) VALUES (1)"));
+      conn.commit();
+      expect(conn.in_transaction()).toBe(false);
+      expect(() => conn.execute(text("SELECT 1"))).toThrow(new InvalidRequestError(closed));
+      expect(() => conn.begin_nested()).toThrow(new InvalidRequestError(closed));
+    });
+    engine.begin((conn) => {
+      conn.execute(text("INSERT INTO t (x) VALUES (2)"));
+      conn.rollback();
+      expect(() => conn.execute(text("INSERT INTO t (x) VALUES (3)"))).toThrow(
+        new InvalidRequestError(closed),
+      );
+    });
+    using conn = engine.connect();
+    conn.begin(() => {
+      conn.commit();
+      expect(() => conn.execute(text("SELECT 1"))).toThrow(new InvalidRequestError(closed));
+    });
+    // after the block the connection autobegins again
+    expect(conn.execute(text("SELECT x FROM t")).scalars().all()).toEqual([1]);
   });
 
   it("renders bound parameters in the driver's paramstyle and logs what goes to the driver", () => {

@@ -2,7 +2,7 @@
  * Relationships (lazy / selectin / joined loading, statement counts as in transcript 39, cascades)
  * and AsyncSession (MissingGreenlet on expired attributes, the ways out) on both databases.
  */
-import { create_engine, event, ForeignKey, String as StringType, select } from "sqlalchemy";
+import { create_engine, event, ForeignKey, repr, String as StringType, select, str } from "sqlalchemy";
 import { InvalidRequestError, MissingGreenlet } from "sqlalchemy/exc";
 import { AsyncAttrs, AsyncSession, async_sessionmaker, create_async_engine } from "sqlalchemy/ext/asyncio";
 import {
@@ -40,7 +40,7 @@ const User_ = User as unknown as Record<string, any>;
 const Address_ = Address as unknown as Record<string, any>;
 
 eachDatabase("relationships", ({ url }) => {
-  captureOutput();
+  const out = captureOutput();
   const seed = () => {
     const engine = create_engine(url);
     Base.metadata.create_all(engine);
@@ -123,6 +123,37 @@ eachDatabase("relationships", ({ url }) => {
     }
   });
 
+  it("delete() loads a delete-cascade collection first; a pending orphan is expunged at once", () => {
+    const { engine } = seed();
+    expect(repr(User_.addresses.property.cascade)).toBe(
+      "CascadeOptions('delete,delete-orphan,expunge,merge,refresh-expire,save-update')",
+    );
+    engine.echo = true;
+    {
+      using session = new Session(engine);
+      const a = session.get(User, 1) as User;
+      out.clear();
+      session.delete(a);
+      // the collection was loaded by delete(), before anything was flushed
+      expect(out.sql()[0]!.startsWith("SELECT address.id AS address_id")).toBe(true);
+      expect(out.sql().some((l) => l.startsWith("DELETE"))).toBe(false);
+      session.flush();
+      const deletes = out.sql().filter((l) => l.startsWith("DELETE"));
+      expect(deletes.map((l) => l.split(" WHERE")[0])).toEqual([
+        "DELETE FROM address",
+        "DELETE FROM user_account",
+      ]);
+      session.commit();
+    }
+    using session = new Session(engine);
+    const u = new User({ name: "p", addresses: [new Address({ email: "x" }), new Address({ email: "y" })] });
+    session.add(u);
+    const y = u.addresses[1]!;
+    (u.addresses as InstrumentedList<Address>).remove(y);
+    expect(session.contains(y)).toBe(false);
+    expect(session.new.size).toBe(2);
+  });
+
   it("back_populates, delete-orphan and delete cascade", () => {
     const { engine } = seed();
     using session = new Session(engine);
@@ -146,6 +177,61 @@ eachDatabase("relationships", ({ url }) => {
     session.delete(b);
     session.commit();
     expect(session.scalars(select(Address_.email).order_by(Address_.id)).all()).toEqual(["c@1", "c@2"]);
+  });
+});
+
+/** lazy="raise" on the collection, lazy="raise_on_sql" on the many-to-one. */
+class RaiseBase extends DeclarativeBase {}
+class Owner extends RaiseBase {
+  static __tablename__ = "owner";
+  @mapped_column({ primary_key: true }) accessor id!: number;
+  @mapped_column(StringType(30)) accessor name!: string;
+  @relationship(() => Pet, { back_populates: "owner", lazy: "raise" }) accessor pets!: Pet[];
+}
+class Pet extends RaiseBase {
+  static __tablename__ = "pet";
+  @mapped_column({ primary_key: true }) accessor id!: number;
+  @mapped_column(ForeignKey("owner.id"), { nullable: true }) accessor owner_id!: number | null;
+  @relationship(() => Owner, { back_populates: "pets", lazy: "raise_on_sql" }) accessor owner!: Owner | null;
+}
+
+const Owner_ = Owner as unknown as Record<string, any>;
+const Pet_ = Pet as unknown as Record<string, any>;
+
+eachDatabase("lazy='raise' / 'raise_on_sql'", ({ url }) => {
+  const out = captureOutput();
+  it("raise refuses every load; raise_on_sql only the ones that need SQL", () => {
+    const engine = create_engine(url);
+    RaiseBase.metadata.create_all(engine);
+    {
+      using session = new Session(engine);
+      const o = new Owner({ name: "o" });
+      expect(o.pets).toEqual([]);
+      session.add(o);
+      o.pets.push(new Pet({}), new Pet({}));
+      session.add(new Pet({}));
+      session.commit();
+    }
+    engine.echo = true;
+    using session = new Session(engine);
+    const o = session.get(Owner, 1) as Owner;
+    out.clear();
+    expect(() => o.pets).toThrow(
+      new InvalidRequestError("'Owner.pets' is not available due to lazy='raise'"),
+    );
+    expect(out.sql()).toEqual([]);
+    const pets = session.scalars(select(Pet).order_by(Pet_.id)).all() as Pet[];
+    out.clear();
+    expect(pets[0]!.owner).toBe(o); // in the identity map
+    expect(pets[2]!.owner).toBeNull(); // a NULL foreign key
+    expect(out.sql()).toEqual([]);
+    session.expunge(o);
+    expect(() => pets[1]!.owner).toThrow(
+      new InvalidRequestError("'Pet.owner' is not available due to lazy='raise_on_sql'"),
+    );
+    expect(out.sql()).toEqual([]);
+    const loaded = session.scalars(select(Owner).options(selectinload(Owner_.pets))).one() as Owner;
+    expect(loaded.pets.length).toBe(2);
   });
 });
 
@@ -221,6 +307,58 @@ eachDatabase("AsyncSession", ({ asyncUrl }) => {
     }
     await writer.rollback();
     await writer.close();
+    await engine.dispose();
+  });
+
+  it("every IO the async API reaches without await raises MissingGreenlet at the driver, after the log", async () => {
+    const engine = create_async_engine(asyncUrl, { echo: true });
+    await engine.begin(async (conn) => conn.run_sync((c) => Base.metadata.create_all(c)));
+    const MESSAGE =
+      "greenlet_spawn has not been called; can't call await_only() here. Was IO attempted in an unexpected place? (Background on this error at: https://sqlalche.me/e/20/xd2s)";
+    const raised = (fn: () => unknown): Error => {
+      try {
+        fn();
+      } catch (err) {
+        return err as Error;
+      }
+      throw new Error("nothing raised");
+    };
+    await using session = new AsyncSession(engine);
+    const u = new User({ name: "s", addresses: [new Address({ email: "s@x" })] });
+    session.add(u);
+    await session.commit();
+    // an expired attribute
+    out.clear();
+    const expired = raised(() => u.name);
+    expect(expired).toBeInstanceOf(MissingGreenlet);
+    expect(str(expired)).toBe(MESSAGE);
+    expect(out.sql()[0]).toBe("BEGIN (implicit)");
+    expect(out.sql()[1]!.startsWith("SELECT user_account.id AS user_account_id")).toBe(true);
+    await session.refresh(u);
+    // a lazy load
+    out.clear();
+    const lazy = raised(() => u.addresses);
+    expect(lazy).toBeInstanceOf(MissingGreenlet);
+    expect(str(lazy)).toBe(MESSAGE);
+    expect(out.sql()[0]!.startsWith("SELECT address.id AS address_id")).toBe(true);
+    const [a] = await u.awaitable_attrs.addresses;
+    // a many-to-one found in the identity map needs no IO
+    expect((a as Address).user).toBe(u);
+    // sync calls on sync_session that do IO
+    const sync = session.sync_session;
+    out.clear();
+    const viaExecute = raised(() => sync.execute(select(User_.name)));
+    expect(viaExecute).toBeInstanceOf(MissingGreenlet);
+    expect(str(viaExecute)).toBe(MESSAGE);
+    expect(out.sql()[0]).toBe("SELECT user_account.name \nFROM user_account");
+    sync.expunge_all();
+    expect(raised(() => sync.get(User, 1))).toBeInstanceOf(MissingGreenlet);
+    sync.add(new User({ name: "t" }));
+    expect(raised(() => sync.flush())).toBeInstanceOf(MissingGreenlet);
+    await session.rollback();
+    // awaited, the same work runs
+    expect(((await session.get(User, 1)) as User).name).toBe("s");
+    expect((await session.scalars(select(User_.name))).all()).toEqual(["s"]);
     await engine.dispose();
   });
 });

@@ -22,6 +22,7 @@ import {
   IntegrityError,
   InvalidRequestError,
   PendingRollbackError,
+  SAWarning,
   UnboundExecutionError,
 } from "sqlalchemy/exc";
 import {
@@ -34,6 +35,7 @@ import {
   Session,
   sessionmaker,
 } from "sqlalchemy/orm";
+import { warnings } from "sqlalchemy/testing";
 import { expect, it } from "vitest";
 import { _sessions } from "../src/orm/state.ts";
 import { captureOutput, eachDatabase } from "./support.ts";
@@ -247,16 +249,20 @@ eachDatabase("Session", ({ kind, url }) => {
     expect(session.scalars(select(User_.name).order_by(User_.id)).all()).toEqual(["dup", "other"]);
   });
 
-  it("a new object with the primary key of a persistent one conflicts in the identity map", () => {
+  it("a new object with the primary key of a persistent one is warned about, then refused by the database", () => {
     const engine = setup();
     using session = new Session(engine);
     const first = session.get(User, 1) ?? new User({ id: 1, name: "one" });
     session.add(first);
     session.flush();
     session.add(new User({ id: 1, name: "again" }));
-    expect(() => session.flush()).toThrow(
-      /^New instance <User at 0x[0-9a-f]+> with identity key \(<class '__main__\.User'>, \(1,\), None\) conflicts with persistent instance <User at 0x[0-9a-f]+>$/,
-    );
+    {
+      using _ = warnings.catch_warnings();
+      warnings.simplefilter("error");
+      expect(() => session.flush()).toThrow(
+        /^New instance <User at 0x[0-9a-f]+> with identity key \(<class '__main__\.User'>, \(1,\), None\) conflicts with persistent instance <User at 0x[0-9a-f]+>$/,
+      );
+    }
   });
 
   it("detached and deleted objects", () => {
@@ -463,5 +469,143 @@ eachDatabase("Session", ({ kind, url }) => {
     const onText = raised(() => new Session().execute(text("SELECT 1")));
     expect(onText).toBeInstanceOf(UnboundExecutionError);
     expect(str(onText)).toBe("Could not locate a bind configured on SQL expression or this Session.");
+  });
+
+  it("session.new / dirty / deleted are IdentitySets; obj.__dict__ is inspect(obj).dict", () => {
+    const engine = setup();
+    using session = new Session(engine);
+    expect(repr(session.new)).toBe("IdentitySet([])");
+    const u = new User({ name: "a" });
+    const d = (u as any).__dict__;
+    expect(d).toBe(inspect(u).dict);
+    expect(Object.getOwnPropertyNames(d).sort()).toEqual(["_sa_instance_state", "name"]);
+    expect(d._sa_instance_state).toBe(inspect(u));
+    expect(Object.keys(d)).toEqual(["name"]);
+    session.add(u);
+    expect(session.new.has(u)).toBe(true);
+    expect(session.new.size).toBe(1);
+    expect(repr(session.new)).toMatch(/^IdentitySet\(\[<__main__\.User object at 0x[0-9a-f]+>\]\)$/);
+    expect(() => session.new.__hash__()).toThrow(new TypeError("set objects are unhashable"));
+    session.commit();
+    expect(Object.getOwnPropertyNames((u as any).__dict__)).toEqual(["_sa_instance_state"]);
+    u.age = 3;
+    expect([...session.dirty]).toEqual([u]);
+    session.delete(u);
+    expect(repr(session.deleted)).toMatch(/^IdentitySet\(\[<__main__\.User object at/);
+  });
+
+  it("Session.identity_key() and merge(): load, identity map, new key, load=False", () => {
+    const engine = setup();
+    expect(repr(Session.identity_key(User, 1))).toBe("(<class '__main__.User'>, (1,), None)");
+    expect(repr(Session.identity_key(User, [1]))).toBe("(<class '__main__.User'>, (1,), None)");
+    expect(() => Session.identity_key()).toThrow("class or instance is required");
+    const u = new User({ name: "a", age: 1 });
+    {
+      using session = new Session(engine, { expire_on_commit: false });
+      session.add(u);
+      session.commit();
+    }
+    expect(repr(Session.identity_key({ instance: u }))).toBe("(<class '__main__.User'>, (1,), None)");
+    using session = new Session(engine);
+    out.clear();
+    const merged = session.merge(new User({ id: 1, name: "b" }));
+    expect(out.sql()[1]!.startsWith("SELECT user_account.id AS user_account_id")).toBe(true);
+    expect(merged.name).toBe("b");
+    expect(merged.age).toBe(1);
+    expect([...session.dirty]).toEqual([merged]);
+    out.clear();
+    expect(session.merge(new User({ id: 1, name: "c" }))).toBe(merged);
+    // the pending change is flushed first (merge autoflushes), and nothing is loaded
+    expect(out.sql()[0]).toBe(
+      `UPDATE user_account SET name=${p("name")} WHERE user_account.id = ${p("user_account_id")}`,
+    );
+    expect(out.sql().filter((l) => l.startsWith("SELECT"))).toEqual([]);
+    const fresh = session.merge(new User({ id: 9, name: "n" }));
+    expect(session.new.has(fresh)).toBe(true);
+    expect(inspect(fresh).key).toBeNull();
+    session.rollback();
+    using other = new Session(engine);
+    out.clear();
+    const copy = other.merge(u, { load: false });
+    expect(out.sql()).toEqual([]);
+    expect(inspect(copy).persistent).toBe(true);
+    expect(other.dirty.size).toBe(0);
+    expect(() => other.merge(new User({ name: "t" }), { load: false })).toThrow(
+      "merge() with load=False option does not support objects transient (i.e. unpersisted) objects.  flush() all changes on mapped instances before merging with load=False.",
+    );
+    u.age = 5;
+    using third = new Session(engine);
+    expect(() => third.merge(u, { load: false })).toThrow(
+      "merge() with load=False option does not support objects marked as 'dirty'.  flush() all changes on mapped instances before merging with load=False.",
+    );
+  });
+
+  it("a new object with a loaded object's key: SAWarning at flush, then the INSERT; deleted first: a row switch", () => {
+    const engine = setup();
+    {
+      using session = new Session(engine);
+      session.add(new User({ id: 1, name: "a" }));
+      session.commit();
+    }
+    {
+      using session = new Session(engine);
+      session.get(User, 1);
+      session.add(new User({ id: 1, name: "b" }));
+      out.clear();
+      expect(() => session.flush()).toThrow(IntegrityError);
+      const shown = out.lines().filter((l) => l.includes("SAWarning"));
+      expect(shown).toHaveLength(1);
+      expect(shown[0]).toMatch(
+        /^\/.*orm_session\.test\.ts:\d+: SAWarning: New instance <User at 0x[0-9a-f]+> with identity key \(<class '__main__\.User'>, \(1,\), None\) conflicts with persistent instance <User at 0x[0-9a-f]+>$/,
+      );
+      expect(out.sql().some((l) => l.startsWith("INSERT INTO user_account"))).toBe(true);
+      session.rollback();
+      // filters: "error" raises the warning itself, records are kept by catch_warnings
+      {
+        using _ = warnings.catch_warnings();
+        warnings.simplefilter("error");
+        session.add(new User({ id: 1, name: "c" }));
+        expect(() => session.flush()).toThrow(SAWarning);
+      }
+      session.rollback();
+    }
+    using session = new Session(engine);
+    const existing = session.get(User, 1) as User;
+    session.delete(existing);
+    const replacement = new User({ id: 1, name: "r" });
+    session.add(replacement);
+    out.clear();
+    session.flush();
+    // (the mapper's statement cache lives as long as the class: this UPDATE may be cached already)
+    expect(out.sql().map((l) => l.replace(/^\[(generated in Xs|cached since Xs ago)\]/, "[…]"))).toEqual([
+      `UPDATE user_account SET name=${p("name")} WHERE user_account.id = ${p("user_account_id")}`,
+      pg ? "[…] {'name': 'r', 'user_account_id': 1}" : "[…] ('r', 1)",
+    ]);
+    expect(stateOf(replacement)).toEqual(["persistent"]);
+    expect(stateOf(existing)).toEqual(["deleted"]);
+    session.commit();
+    expect(session.scalars(select(User_.name)).all()).toEqual(["r"]);
+  });
+
+  it("commit() inside a Session.begin() block: add, get and execute afterwards raise; after the block the session works", () => {
+    const engine = setup();
+    const closed =
+      "Can't operate on closed transaction inside context manager.  Please complete the context manager before emitting further commands.";
+    using session = new Session(engine);
+    session.begin(() => {
+      session.add(new User({ name: "a" }));
+      session.commit();
+      expect(() => session.add(new User({ name: "b" }))).toThrow(new InvalidRequestError(closed));
+      expect(session.new.size).toBe(0);
+      expect(() => session.get(User, 1)).toThrow(new InvalidRequestError(closed));
+      expect(() => session.execute(select(User))).toThrow(new InvalidRequestError(closed));
+    });
+    expect((session.get(User, 1) as User).name).toBe("a");
+    // add() begins the session's transaction, as SQLAlchemy's does (no BEGIN until SQL is needed)
+    session.commit();
+    out.clear();
+    session.add(new User({ name: "c" }));
+    expect(session.in_transaction()).toBe(true);
+    expect(out.sql()).toEqual([]);
   });
 });

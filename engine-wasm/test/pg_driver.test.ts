@@ -19,7 +19,8 @@ import { PGliteWire } from "../src/dbapi/pglite/wire.ts";
 import { psycopg } from "../src/dbapi/psycopg.ts";
 import { psycopg2, psycopg2_mogrify } from "../src/dbapi/psycopg2.ts";
 import type { DBAPIConnection, DBAPIParameters } from "../src/engine/interfaces.ts";
-import { DBAPIError } from "../src/exc.ts";
+import { DBAPIError, MissingGreenlet } from "../src/exc.ts";
+import { greenlet_spawn } from "../src/util/concurrency.ts";
 import { Decimal, date, datetime, time, timedelta, tuple } from "../src/util/pytypes.ts";
 import { qualifiedErrorName, repr, str } from "../src/util/repr.ts";
 
@@ -482,51 +483,60 @@ group("wire client and drivers", () => {
       conn.close();
     });
 
-    it("asyncpg: the adapter's class around asyncpg's, as SQLAlchemy's asyncpg dialect raises it", () => {
+    it("asyncpg: outside greenlet_spawn() a statement raises MissingGreenlet before it runs", () => {
       const conn = asyncpg.connect(connectArgs);
-      const unique = caught(() =>
-        run(conn, "INSERT INTO users (id, name) VALUES ($1::INTEGER, $2::VARCHAR)", [2, "spongebob"]),
-      );
-      expect(qualifiedErrorName(unique)).toBe("sqlalchemy.dialects.postgresql.asyncpg.IntegrityError");
-      expect(str(unique)).toBe(
-        "<class 'asyncpg.exceptions.UniqueViolationError'>: duplicate key value violates unique constraint \"users_name_key\"\nDETAIL:  Key (name)=(spongebob) already exists.",
-      );
-      expect(qualifiedErrorName(unique.cause)).toBe("asyncpg.exceptions.UniqueViolationError");
-      expect(DBAPIError.instance("INSERT …", [2, "spongebob"], unique).constructor.name).toBe(
-        "IntegrityError",
-      );
-      // any other server error is the adapter's Error (sqlalchemy.exc.DBAPIError)
-      const failed = caught(() => run(conn, "SELECT 1"));
-      expect(qualifiedErrorName(failed)).toBe("sqlalchemy.dialects.postgresql.asyncpg.Error");
-      expect(str(failed)).toBe(
-        "<class 'asyncpg.exceptions.InFailedSQLTransactionError'>: current transaction is aborted, commands ignored until end of transaction block",
-      );
-      expect(DBAPIError.instance("SELECT 1", [], failed).constructor.name).toBe("DBAPIError");
-      conn.rollback();
-      const syntax = caught(() => run(conn, "SELEC $1", [1]));
-      expect(`${qualifiedErrorName(syntax)}: ${str(syntax)}`).toBe(
-        "sqlalchemy.dialects.postgresql.asyncpg.ProgrammingError: <class 'asyncpg.exceptions.PostgresSyntaxError'>: syntax error at or near \"SELEC\"",
-      );
-      conn.rollback();
-      expect(run(conn, "SELECT name FROM users WHERE id = $1::INTEGER", [1])).toEqual([["spongebob"]]);
+      expect(() => run(conn, "INSERT INTO users (id, name) VALUES (3, 'x')")).toThrow(MissingGreenlet);
+      expect(greenlet_spawn(() => run(conn, "SELECT count(*) FROM users"))).toEqual([[1]]);
       conn.close();
     });
 
-    it("asyncpg: a value the parameter's type cannot take is refused before execution (DataError)", () => {
-      const conn = asyncpg.connect(connectArgs);
-      const err = caught(() => run(conn, "SELECT $1", [5]));
-      expect(`${qualifiedErrorName(err)}: ${str(err)}`).toBe(
-        "sqlalchemy.dialects.postgresql.asyncpg.InterfaceError: <class 'asyncpg.exceptions._base.DataError'>: invalid input for query argument $1: 5 (expected str, got int)",
-      );
-      const text = caught(() => run(conn, "SELECT id FROM users WHERE id = $1", ["1"]));
-      expect(str(text)).toBe(
-        "<class 'asyncpg.exceptions._base.DataError'>: invalid input for query argument $1: '1' ('str' object cannot be interpreted as an integer)",
-      );
-      // not a server error: the transaction goes on
-      expect(run(conn, "SELECT $1::INTEGER + 1", [41])).toEqual([[42]]);
-      conn.rollback();
-      conn.close();
-    });
+    it("asyncpg: the adapter's class around asyncpg's, as SQLAlchemy's asyncpg dialect raises it", () =>
+      greenlet_spawn(() => {
+        const conn = asyncpg.connect(connectArgs);
+        const unique = caught(() =>
+          run(conn, "INSERT INTO users (id, name) VALUES ($1::INTEGER, $2::VARCHAR)", [2, "spongebob"]),
+        );
+        expect(qualifiedErrorName(unique)).toBe("sqlalchemy.dialects.postgresql.asyncpg.IntegrityError");
+        expect(str(unique)).toBe(
+          "<class 'asyncpg.exceptions.UniqueViolationError'>: duplicate key value violates unique constraint \"users_name_key\"\nDETAIL:  Key (name)=(spongebob) already exists.",
+        );
+        expect(qualifiedErrorName(unique.cause)).toBe("asyncpg.exceptions.UniqueViolationError");
+        expect(DBAPIError.instance("INSERT …", [2, "spongebob"], unique).constructor.name).toBe(
+          "IntegrityError",
+        );
+        // any other server error is the adapter's Error (sqlalchemy.exc.DBAPIError)
+        const failed = caught(() => run(conn, "SELECT 1"));
+        expect(qualifiedErrorName(failed)).toBe("sqlalchemy.dialects.postgresql.asyncpg.Error");
+        expect(str(failed)).toBe(
+          "<class 'asyncpg.exceptions.InFailedSQLTransactionError'>: current transaction is aborted, commands ignored until end of transaction block",
+        );
+        expect(DBAPIError.instance("SELECT 1", [], failed).constructor.name).toBe("DBAPIError");
+        conn.rollback();
+        const syntax = caught(() => run(conn, "SELEC $1", [1]));
+        expect(`${qualifiedErrorName(syntax)}: ${str(syntax)}`).toBe(
+          "sqlalchemy.dialects.postgresql.asyncpg.ProgrammingError: <class 'asyncpg.exceptions.PostgresSyntaxError'>: syntax error at or near \"SELEC\"",
+        );
+        conn.rollback();
+        expect(run(conn, "SELECT name FROM users WHERE id = $1::INTEGER", [1])).toEqual([["spongebob"]]);
+        conn.close();
+      }));
+
+    it("asyncpg: a value the parameter's type cannot take is refused before execution (DataError)", () =>
+      greenlet_spawn(() => {
+        const conn = asyncpg.connect(connectArgs);
+        const err = caught(() => run(conn, "SELECT $1", [5]));
+        expect(`${qualifiedErrorName(err)}: ${str(err)}`).toBe(
+          "sqlalchemy.dialects.postgresql.asyncpg.InterfaceError: <class 'asyncpg.exceptions._base.DataError'>: invalid input for query argument $1: 5 (expected str, got int)",
+        );
+        const text = caught(() => run(conn, "SELECT id FROM users WHERE id = $1", ["1"]));
+        expect(str(text)).toBe(
+          "<class 'asyncpg.exceptions._base.DataError'>: invalid input for query argument $1: '1' ('str' object cannot be interpreted as an integer)",
+        );
+        // not a server error: the transaction goes on
+        expect(run(conn, "SELECT $1::INTEGER + 1", [41])).toEqual([[42]]);
+        conn.rollback();
+        conn.close();
+      }));
   });
 
   it("sequence positions read and set for a parked writer's replay", () => {

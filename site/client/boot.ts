@@ -7,6 +7,7 @@
  * worker's download does not wait for the notebook's.
  */
 
+import { readItem, writeItem } from "./storage.ts";
 import { prestartKernel } from "./worker.ts";
 
 type NotebookModule = typeof import("./notebook.ts");
@@ -43,7 +44,7 @@ function reveal(root: Element): void {
 class NotebookCellElement extends HTMLElement {
   connectedCallback(): void {
     reveal(this);
-    if (localStorage.getItem(`nb:cell:${location.pathname}:${this.dataset.cellId}`)) {
+    if (readItem(`nb:cell:${location.pathname}:${this.dataset.cellId}`)) {
       this.dataset.edited = "";
       void load(); // the learner's own code: show it in the editor without waiting for idle
     }
@@ -60,7 +61,7 @@ class NotebookBarElement extends HTMLElement {
   connectedCallback(): void {
     reveal(this);
     const allowed = (this.dataset.databases ?? "").split(" ");
-    const saved = localStorage.getItem(DATABASE_KEY);
+    const saved = readItem(DATABASE_KEY);
     if (saved && allowed.includes(saved)) {
       const radio = this.querySelector<HTMLInputElement>(`input[name="nb-database"][value="${saved}"]`);
       if (radio) radio.checked = true;
@@ -100,7 +101,7 @@ function onKey(event: KeyboardEvent): void {
 function onChange(event: Event): void {
   const input = event.target as HTMLInputElement;
   if (input.name !== "nb-database" || !input.checked) return;
-  localStorage.setItem(DATABASE_KEY, input.value);
+  writeItem(DATABASE_KEY, input.value);
   startKernel();
   void load().then((m) => m.notebook()?.switchDatabase(input.value));
 }

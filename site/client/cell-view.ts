@@ -14,6 +14,7 @@ import { PANELS } from "./panels/index.ts";
 import type { InspectorPanel } from "./panels/inspector.ts";
 import type { OutputView } from "./panels/output.ts";
 import type { EventType, Panel, PanelHost } from "./panels/panel.ts";
+import { readItem, removeItem, writeItem } from "./storage.ts";
 import type { Strings } from "./strings.ts";
 
 interface SavedEdit {
@@ -152,6 +153,12 @@ export class CellView {
     return this.el.querySelector<HTMLButtonElement>(`:scope > [data-nb-controls] [data-action="${action}"]`);
   }
 
+  /** Run is disabled from the moment the cell is queued until its run has ended (a double-click runs once). */
+  setQueued(queued: boolean): void {
+    const run = this.button("run");
+    if (run) run.disabled = queued;
+  }
+
   setRunning(running: boolean): void {
     this.output.setBusy(running);
     this.el.toggleAttribute("data-running", running);
@@ -205,7 +212,7 @@ export class CellView {
 
   reset(): void {
     clearTimeout(this.#saveTimer);
-    localStorage.removeItem(this.#key);
+    removeItem(this.#key);
     this.#code = this.original;
     this.#editor?.setCode(this.original);
     this.clearMarks();
@@ -240,22 +247,19 @@ export class CellView {
 
   #save(): void {
     this.#saveTimer = undefined;
-    try {
-      if (this.#code === this.original) localStorage.removeItem(this.#key);
-      else {
-        const previous = this.#load();
-        // An edit of a changed cell keeps the old base until the learner resets or keeps it.
-        const base = previous && previous.base !== this.#hash ? previous.base : this.#hash;
-        localStorage.setItem(this.#key, JSON.stringify({ code: this.#code, base } satisfies SavedEdit));
-      }
-    } catch {
-      // Storage full or disabled: the edit lives until the page is closed.
+    // Storage full or disabled: the edit lives until the page is closed (`storage.ts` says so once).
+    if (this.#code === this.original) removeItem(this.#key);
+    else {
+      const previous = this.#load();
+      // An edit of a changed cell keeps the old base until the learner resets or keeps it.
+      const base = previous && previous.base !== this.#hash ? previous.base : this.#hash;
+      writeItem(this.#key, JSON.stringify({ code: this.#code, base } satisfies SavedEdit));
     }
   }
 
   #load(): SavedEdit | null {
     try {
-      const raw = localStorage.getItem(this.#key);
+      const raw = readItem(this.#key);
       if (!raw) return null;
       const saved = JSON.parse(raw) as Partial<SavedEdit>;
       return typeof saved.code === "string" ? { code: saved.code, base: String(saved.base ?? "") } : null;
@@ -285,10 +289,7 @@ export class CellView {
     keep.className = "nb-button";
     keep.textContent = this.#s.keepMine;
     keep.addEventListener("click", () => {
-      localStorage.setItem(
-        this.#key,
-        JSON.stringify({ code: this.code, base: this.#hash } satisfies SavedEdit),
-      );
+      writeItem(this.#key, JSON.stringify({ code: this.code, base: this.#hash } satisfies SavedEdit));
       this.#hideNotice();
     });
     notice.setAttribute("role", "status");

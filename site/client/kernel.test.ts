@@ -3,7 +3,10 @@
  */
 import { describe, expect, it } from "vitest";
 import type { KernelEvent, KernelRequest } from "../worker/protocol.ts";
-import { type ClientEvent, Kernel } from "./kernel.ts";
+import { type ClientEvent, Kernel, type KernelPort } from "./kernel.ts";
+
+/** The fake worker is its own channel (the real client talks through a MessagePort). */
+const connect = (w: Worker) => w as unknown as KernelPort;
 
 /** A stand-in for the module worker: records requests; the test decides what it answers. */
 class FakeWorker {
@@ -32,6 +35,7 @@ function setup(timeoutMs = 10_000) {
     database: "sqlite",
     timeoutMs,
     createWorker: () => new FakeWorker() as unknown as Worker,
+    connect,
   });
   return { kernel, worker: () => FakeWorker.all.at(-1)! };
 }
@@ -142,7 +146,14 @@ describe("Kernel client", () => {
     const kernel = new Kernel({
       database: "sqlite",
       createWorker: () => new FakeWorker() as unknown as Worker,
-      adoptWorker: () => ({ worker: early as unknown as Worker, database: "sqlite", events, failed: false }),
+      connect,
+      adoptWorker: () => ({
+        worker: early as unknown as Worker,
+        port: early as unknown as MessagePort,
+        database: "sqlite",
+        events,
+        failed: false,
+      }),
     });
     const seen: string[] = [];
     kernel.on((e) => seen.push(e.type === "progress" ? e.phase : e.type));
@@ -159,8 +170,10 @@ describe("Kernel client", () => {
     const early = new FakeWorker();
     const kernel = new Kernel({
       database: "postgresql",
+      connect,
       adoptWorker: () => ({
         worker: early as unknown as Worker,
+        port: early as unknown as MessagePort,
         database: "sqlite",
         events: [],
         failed: false,

@@ -21,9 +21,15 @@ import type {
   RunOptions,
   StateEvent,
 } from "../worker/protocol.ts";
-import { createKernelWorker, type StartedWorker } from "./worker.ts";
+import { connectKernel, createKernelWorker, type StartedWorker } from "./worker.ts";
 
 export type { CellSource, ClientEvent, DatabaseKind, KernelEvent, RunEvent } from "../worker/protocol.ts";
+
+/** The kernel's channel as the client uses it (a `MessagePort`; tests give a stand-in). */
+export interface KernelPort {
+  postMessage(message: KernelRequest): void;
+  onmessage: ((e: MessageEvent<KernelEvent>) => void) | null;
+}
 
 export interface KernelOptions {
   database: DatabaseKind;
@@ -33,6 +39,8 @@ export interface KernelOptions {
   pgdataUrl?: string;
   /** Tests and benchmarks can supply the worker; the page uses the bundled `site/worker/kernel.ts`. */
   createWorker?: () => Worker;
+  /** The kernel's channel to a new worker (default `connectKernel`: a private `MessageChannel`). */
+  connect?: (worker: Worker) => KernelPort;
   /**
    * A worker already started (by `boot.ts`, before the notebook loaded) to adopt instead of creating
    * the first one: its events so far are replayed; `start` is sent again only for another database.
@@ -50,8 +58,14 @@ export interface RunResult extends Omit<DoneEvent, "type" | "runId"> {
   readonly restarted?: KernelRestartedEvent["reason"];
 }
 
-/** Kernel-wide events: database progress, binding status, restarts. */
+/**
+ * Kernel-wide events: database progress, binding status, restarts; and the output of a cell after its
+ * run was over (a timer it left behind, "Show more"), which belongs to no pending run.
+ */
 export type KernelListener = (event: KernelEvent | KernelRestartedEvent) => void;
+
+/** A restart whose kernel has not answered a `ping` by then replaces the worker. */
+const RESTART_ANSWER_MS = 2_000;
 
 interface PendingRun {
   readonly runId: number;
@@ -73,6 +87,9 @@ export class Kernel {
   readonly #createWorker: () => Worker;
   #adoptWorker: (() => StartedWorker | null) | undefined;
   #worker: Worker | null = null;
+  #port: KernelPort | null = null;
+  readonly #connect: (worker: Worker) => KernelPort;
+  readonly #pongs = new Map<number, () => void>();
   #nextRunId = 1;
   #nextRequestId = 1;
   readonly #runs = new Map<number, PendingRun>();
@@ -87,6 +104,7 @@ export class Kernel {
     this.#pgdataUrl = options.pgdataUrl;
     this.#createWorker = options.createWorker ?? createKernelWorker;
     this.#adoptWorker = options.adoptWorker;
+    this.#connect = options.connect ?? connectKernel;
   }
 
   get database(): DatabaseKind {
@@ -170,14 +188,41 @@ export class Kernel {
     for (const run of this.#runs.values()) this.#post({ type: "stop", runId: run.runId });
   }
 
-  /** A fresh kernel, on another database if given: bindings forgotten, the database back to its start. */
+  /**
+   * A fresh kernel, on another database if given: bindings forgotten, the database back to its start,
+   * the timers cells left behind cancelled. A cell still running, or a kernel that does not answer
+   * within 2 s, ends with its worker: a new one starts (so a restart always recovers).
+   */
   restart(database: DatabaseKind = this.#database): Promise<void> {
     this.#database = database;
+    const running = [...this.#runs.values()].some((r) => r.cellId !== undefined);
     this.#abandonRuns("stopped", "The kernel was restarted.");
     if (!this.#worker) return this.warmUp();
+    if (running) {
+      this.#replaceWorker();
+      return this.#ready!;
+    }
     this.#resetReady();
+    const worker = this.#worker;
+    const requestId = this.#nextRequestId++;
+    const watchdog = setTimeout(() => {
+      this.#pongs.delete(requestId);
+      if (this.#worker === worker) this.#replaceWorker();
+    }, RESTART_ANSWER_MS);
+    this.#pongs.set(requestId, () => clearTimeout(watchdog));
+    this.#post({ type: "ping", requestId });
     this.#post({ type: "restart", database });
     return this.#ready!;
+  }
+
+  /** Try the database's start again (after it could not be downloaded or started). */
+  retry(): Promise<void> {
+    return this.restart(this.#database);
+  }
+
+  /** The next page of a cell's held-back output; it arrives as that cell's late events. */
+  more(cellId: string): void {
+    this.#post({ type: "more", cellId });
   }
 
   /** The live state of the engines and sessions the cells created (for an inspector view). */
@@ -204,7 +249,12 @@ export class Kernel {
     const adopted = this.#adoptWorker?.() ?? null;
     this.#adoptWorker = undefined;
     const worker = adopted?.worker ?? this.#createWorker();
-    worker.onmessage = (e: MessageEvent<KernelEvent>) => this.#onMessage(e.data);
+    const port = adopted?.port ?? this.#connect(worker);
+    // Only the kernel's port is listened to: what a cell posts on the worker's own channel is ignored.
+    worker.onmessage = null;
+    port.onmessage = (e: MessageEvent<KernelEvent>) => {
+      if (this.#port === port) this.#onMessage(e.data);
+    };
     worker.onerror = (e) => {
       e.preventDefault?.();
       const running = [...this.#runs.values()][0];
@@ -215,10 +265,11 @@ export class Kernel {
       );
     };
     this.#worker = worker;
+    this.#port = port;
     this.#resetReady();
     const start: KernelRequest = { type: "start", database: this.#database };
     if (!adopted || adopted.database !== this.#database || this.#pgdataUrl) {
-      worker.postMessage(this.#pgdataUrl ? { ...start, pgdataUrl: this.#pgdataUrl } : start);
+      port.postMessage(this.#pgdataUrl ? { ...start, pgdataUrl: this.#pgdataUrl } : start);
     }
     for (const event of adopted?.events.splice(0) ?? []) this.#onMessage(event);
     return worker;
@@ -236,7 +287,16 @@ export class Kernel {
   }
 
   #post(request: KernelRequest): void {
-    this.#ensureWorker().postMessage(request);
+    this.#ensureWorker();
+    this.#port!.postMessage(request);
+  }
+
+  /** The worker ends; a new one starts on the current database. */
+  #replaceWorker(): void {
+    this.#worker?.terminate();
+    this.#worker = null;
+    this.#port = null;
+    this.#ensureWorker();
   }
 
   #emit(event: KernelEvent | KernelRestartedEvent): void {
@@ -253,6 +313,10 @@ export class Kernel {
         this.#inspects.get(event.requestId)?.(event);
         this.#inspects.delete(event.requestId);
         return;
+      case "pong":
+        this.#pongs.get(event.requestId)?.();
+        this.#pongs.delete(event.requestId);
+        return;
       case "status":
       case "kernel-error":
       case "hello":
@@ -260,7 +324,12 @@ export class Kernel {
         return;
     }
     const run = this.#runs.get(event.runId);
-    if (!run) return; // a run the page gave up on
+    if (!run) {
+      // output of a cell whose run is over (a timer it left, "Show more"): the page shows it there
+      if (event.type !== "done" && event.type !== "cell-start" && event.type !== "cell-done")
+        this.#emit(event);
+      return;
+    }
     if (event.type === "cell-start") {
       run.cellId = event.cellId;
       clearTimeout(run.timer);
@@ -282,6 +351,7 @@ export class Kernel {
   #terminate(reason: KernelRestartedEvent["reason"], run: PendingRun | undefined, message?: string): void {
     this.#worker?.terminate();
     this.#worker = null;
+    this.#port = null;
     const seconds = run ? run.timeoutMs / 1000 : 0;
     const text =
       message ??

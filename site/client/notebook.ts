@@ -8,15 +8,26 @@
  * after the comparison's setup cells, so both sides start from the same data.
  */
 import type { CellSource, ClientEvent } from "../worker/protocol.ts";
-import { BarView } from "./bar.ts";
+import { BarView, DATABASE_NAMES } from "./bar.ts";
 import { cellView } from "./cell-kinds.ts";
 import type { CellView } from "./cell-view.ts";
 import { CompareView } from "./compare.ts";
 import { Kernel, type KernelListener, type RunResult } from "./kernel.ts";
+import { FrameBatch } from "./output-batch.ts";
 import { ExerciseView } from "./panels/exercise.ts";
 import { attachTwin } from "./panels/twin.ts";
 import { markCompleted, showProgress } from "./progress.ts";
+import {
+  blockedNotice,
+  crashNotice,
+  startFailure,
+  storageNotice,
+  truncatedNotice,
+  unavailableNotice,
+} from "./run-notices.ts";
+import { clearRunning, crashedCell, markRunning } from "./running-cell.ts";
 import { attachShareButton, openShared } from "./share.ts";
+import { onStorageLost } from "./storage.ts";
 import { type Strings, strings } from "./strings.ts";
 import { takeStartedWorker } from "./worker.ts";
 
@@ -39,6 +50,10 @@ export class Notebook {
   #pending = 0;
   #transpilerRequested = false;
   #lastRunEnded = Number.NEGATIVE_INFINITY;
+  /** Output goes in at most once per frame. */
+  readonly #frames = new FrameBatch();
+  /** Cells queued or running (a second Run of one of them is ignored). */
+  readonly #queued = new Set<CellView>();
 
   constructor(doc: Document) {
     this.#s = strings(doc.documentElement.lang);
@@ -66,7 +81,12 @@ export class Notebook {
     this.kernel.on(this.#onKernelEvent);
     addEventListener("pagehide", () => {
       for (const cell of this.cells) cell.flush();
+      clearRunning(); // leaving the page is not a crash (a crashed tab never gets here)
     });
+    onStorageLost(() => storageNotice(this.bar.el, this.#s));
+    const crashedId = crashedCell();
+    const crashed = this.cells.find((c) => c.id === crashedId);
+    if (crashed) crashNotice(crashed.output.region, this.#s);
     for (const cell of this.cells) attachTwin(cell.el);
     attachShareButton(this.cells);
     void openShared(this.cells);
@@ -170,7 +190,8 @@ export class Notebook {
       .map((c) => c.source());
   }
 
-  run(cell: CellView): Promise<unknown> {
+  run(cell: CellView, alone = false): Promise<unknown> {
+    if (this.#queued.has(cell)) return Promise.resolve(); // already queued or running
     if (cell instanceof ExerciseView) {
       return this.#enqueue([cell], () =>
         this.kernel.run([...this.#setupOf(cell), cell.source()], cell.id, this.#router(cell), {
@@ -180,7 +201,9 @@ export class Notebook {
     }
     const comparison = this.comparisons.find((c) => c.sides.includes(cell));
     if (comparison) return this.#enqueue([cell], () => this.#runSide(comparison, cell));
-    return this.#enqueue([cell], () => this.kernel.run(this.#sequence(cell), cell.id, this.#router(cell)));
+    return this.#enqueue([cell], () =>
+      this.kernel.run(this.#sequence(cell), cell.id, this.#router(cell), alone ? { alone } : {}),
+    );
   }
 
   /** Every cell from the top, on a fresh database. */
@@ -230,11 +253,19 @@ export class Notebook {
     for (const t of targets) {
       t.output.setBusy(true);
       t.clearMarks();
+      t.setQueued(true);
+      this.#queued.add(t);
     }
     this.bar.setRunning(++this.#pending > 0);
-    const done = this.#queue.then(job).finally(() => {
+    const done = this.#queue.then(job).finally(async () => {
+      await this.#frames.flushed();
+      clearRunning();
       this.#lastRunEnded = performance.now();
-      for (const t of targets) t.setRunning(false);
+      for (const t of targets) {
+        t.setRunning(false);
+        t.setQueued(false);
+        this.#queued.delete(t);
+      }
       this.bar.setRunning(--this.#pending > 0);
     });
     this.#queue = done.catch(() => {});
@@ -261,20 +292,40 @@ export class Notebook {
       },
       { fresh: true },
     );
-    for (const e of setupErrors) if (e.type === "error") side.output.error(e, this.#s.setupFailed(e.cellId));
-    side.setRunning(false);
-    comparison.render();
+    this.#frames.step(() => {
+      for (const e of setupErrors)
+        if (e.type === "error") side.output.error(e, this.#s.setupFailed(e.cellId));
+      side.setRunning(false);
+      comparison.render();
+    });
     return result;
   }
 
   /** Events of a run → the outputs of the cells they belong to. */
   #router(target: CellView): (event: ClientEvent) => void {
     let targetStarted = false;
+    let failing: CellView | undefined;
+    let unavailable = false;
     return (event) => {
-      if (event.type === "done") {
-        if (!targetStarted) {
+      if (event.type === "unavailable") {
+        unavailable = true;
+        this.#frames.step(() => {
           target.output.clear();
-          target.output.notice(event.stopped ? this.#s.stoppedBeforeRun : this.#s.skipped, "skipped");
+          unavailableNotice(target.output.region, this.#s, DATABASE_NAMES[event.database], event.message);
+        });
+        return;
+      }
+      if (event.type === "cell-done" && !event.ok) failing = this.cells.find((c) => c.id === event.cellId);
+      if (event.type === "done") {
+        if (!targetStarted && !unavailable) {
+          const blocker = failing;
+          this.#frames.step(() => {
+            target.output.clear();
+            if (blocker && !event.stopped) {
+              blockedNotice(target.output.region, this.#s, blocker, () => void this.run(target, true));
+            } else
+              target.output.notice(event.stopped ? this.#s.stoppedBeforeRun : this.#s.skipped, "skipped");
+          });
         }
         return;
       }
@@ -291,7 +342,27 @@ export class Notebook {
     };
   }
 
+  /** A cell's event, put in the page at the next frame (prints joined: `output-batch.ts`). */
   #apply(cell: CellView, event: ClientEvent): void {
+    if (event.type === "print") {
+      this.#frames.print(cell, event.text, (text) => cell.apply({ ...event, text }));
+      return;
+    }
+    if (event.type === "cell-start") markRunning(cell.id);
+    this.#frames.step(() => this.#applyNow(cell, event));
+  }
+
+  #applyNow(cell: CellView, event: ClientEvent): void {
+    switch (event.type) {
+      case "truncated":
+        truncatedNotice(cell.output.region, this.#s, event, () => this.kernel.more(cell.id));
+        return;
+      case "notice":
+        cell.output.notice(this.#s.returnedEarly, "info");
+        return;
+      case "unavailable":
+        return;
+    }
     cell.apply(event);
     if (event.type === "kernel-restarted") for (const c of this.cells) c.setRan(false);
   }
@@ -300,7 +371,25 @@ export class Notebook {
     if (event.type === "status") {
       const ran = new Set(event.ran);
       for (const cell of this.cells) cell.setRan(ran.has(cell.id));
-    } else this.bar.kernelEvent(event, this.kernel.database);
+      return;
+    }
+    if (event.type === "progress" && event.phase === "failed" && event.database === this.kernel.database) {
+      const status = this.bar.el?.querySelector<HTMLElement>("[data-nb-status]");
+      if (status) {
+        startFailure(status, this.#s, event.message ?? "", () => {
+          this.bar.loading(this.kernel.database);
+          void this.kernel.retry();
+        });
+      }
+      return;
+    }
+    if ("cellId" in event && event.type !== "kernel-restarted") {
+      // output of a cell after its run (a timer it left, "Show more"): shown in that cell
+      const cell = this.cells.find((c) => c.id === event.cellId);
+      if (cell) this.#apply(cell, event);
+      return;
+    }
+    this.bar.kernelEvent(event, this.kernel.database);
   };
 }
 

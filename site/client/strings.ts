@@ -69,6 +69,17 @@ export interface Strings {
   objectsLoaded: string;
   time: string;
   statementsAligned: string;
+  /** A cell not run because an earlier one failed: names it (the page links it). */
+  blockedBy: (id: string) => string;
+  runAnyway: string;
+  /** The database could not start: what a cell says instead of running. */
+  unavailable: (db: string) => string;
+  retry: string;
+  storageLost: string;
+  crashed: string;
+  truncated: (lines: number, chars: number) => string;
+  showMore: string;
+  returnedEarly: string;
 }
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -145,6 +156,18 @@ export const STRINGS: Readonly<Record<Lang, Strings>> = {
     objectsLoaded: "objects loaded",
     time: "time",
     statementsAligned: "Statements, side by side",
+    blockedBy: (id) => `Not run: cell ${id} failed before it.`,
+    runAnyway: "Run this cell anyway",
+    unavailable: (db) => `Not run: ${db} is not available.`,
+    retry: "Retry",
+    storageLost:
+      "This browser does not let the page store anything: your edits will not be kept after a reload.",
+    crashed:
+      "This cell was running when the page stopped last time (probably out of memory). Your edits are kept; it was not run again.",
+    truncated: (lines, chars) =>
+      `${lines.toLocaleString("en")} more lines (${Math.ceil(chars / 1024).toLocaleString("en")} KB) not shown.`,
+    showMore: "Show more",
+    returnedEarly: "The cell returned early: a top-level return ended it before its last line.",
   },
   ru: {
     run: "Выполнить",
@@ -208,6 +231,16 @@ export const STRINGS: Readonly<Record<Lang, Strings>> = {
     objectsLoaded: "объектов загружено",
     time: "время",
     statementsAligned: "Запросы рядом",
+    blockedBy: (id) => `Не выполнена: перед ней завершилась ошибкой ячейка ${id}.`,
+    runAnyway: "Всё равно выполнить",
+    unavailable: (db) => `Не выполнена: ${db} недоступна.`,
+    retry: "Повторить",
+    storageLost: "Браузер не даёт странице ничего сохранить: ваши правки пропадут после перезагрузки.",
+    crashed:
+      "Эта ячейка выполнялась, когда страница прервалась в прошлый раз (вероятно, не хватило памяти). Правки сохранены; ячейка не запускалась снова.",
+    truncated: (lines, chars) => `Ещё ${lines} строк (${Math.ceil(chars / 1024)} КБ) не показано.`,
+    showMore: "Показать ещё",
+    returnedEarly: "Ячейка завершилась раньше: её прервал return верхнего уровня.",
   },
 };
 

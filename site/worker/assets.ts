@@ -3,6 +3,8 @@
  * Where the bundler put the databases' files (URLs only: the worker's entry imports this before the
  * engine has loaded, to start their downloads at once).
  */
+
+import sizes from "virtual:kernel-asset-sizes";
 import pgliteDataUrl from "@electric-sql/pglite/pglite.data?url";
 import pgliteWasmUrl from "@electric-sql/pglite/pglite.wasm?url";
 import sqljsWasmUrl from "sql.js/dist/sql-wasm.wasm?url";
@@ -20,6 +22,54 @@ export interface DatabaseAssets {
 }
 
 export const assets: DatabaseAssets = { sqljsWasmUrl, pgdataUrl, pgliteWasmUrl, pgliteDataUrl };
+
+/** Bytes of each file as the build found it (the progress bar's total from the start). */
+export const assetSizes: ReadonlyMap<string, number> = new Map(
+  [
+    [pgliteWasmUrl, sizes.pgliteWasm],
+    [pgliteDataUrl, sizes.pgliteData],
+    [sqljsWasmUrl, sizes.sqljsWasm],
+    [pgdataUrl, sizes.pgdata],
+  ].filter((e): e is [string, number] => typeof e[0] === "string"),
+);
+
+/**
+ * The databases' files are kept in the Cache API once downloaded (their URLs carry a content hash):
+ * a kernel restart, a new worker after a time limit or Stop, and a switch between the databases take
+ * them from there instead of the network, whatever caching headers the host sends. Entries of
+ * earlier builds are deleted when a kernel starts.
+ */
+const CACHE_NAME = "nb-database-files";
+let cache: Promise<Cache | null> | null = null;
+
+function openCache(): Promise<Cache | null> {
+  cache ??= (async () => {
+    try {
+      if (typeof caches === "undefined") return null;
+      const c = await caches.open(CACHE_NAME);
+      const current = new Set(
+        Object.values(assets)
+          .filter((u): u is string => !!u)
+          .map((u) => new URL(u, location.href).href),
+      );
+      for (const request of await c.keys()) if (!current.has(request.url)) void c.delete(request);
+      return c;
+    } catch {
+      return null; // storage disabled or full: the network as before
+    }
+  })();
+  return cache;
+}
+
+/** `fetch(url)` through the kept files: a kept response, else the network's (kept once it is whole). */
+export async function cachedFetch(url: string, init?: RequestInit): Promise<Response> {
+  const c = await openCache();
+  const kept = await c?.match(url).catch(() => undefined);
+  if (kept) return kept;
+  const response = await fetch(url, init);
+  if (response.ok && c) c.put(url, response.clone()).catch(() => {});
+  return response;
+}
 
 const early = new Map<string, Promise<Response>>();
 /** Downloads under way, by URL, with the database they are for (so that a switch can stop them). */
@@ -52,7 +102,7 @@ export function prefetch(database: DatabaseKind, pgdata: string | undefined = as
   for (const url of urls) {
     if (!url || inFlight.has(url) || early.has(url) || typeof fetch !== "function") continue;
     const controller = new AbortController();
-    const response = fetch(url, { signal: controller.signal });
+    const response = cachedFetch(url, { signal: controller.signal });
     response.catch(() => {});
     inFlight.set(url, { database, controller });
     early.set(url, response);
@@ -71,5 +121,5 @@ export function downloadsDone(database: DatabaseKind): void {
 export function fetchOnce(url: string): Promise<Response> {
   const response = early.get(url);
   early.delete(url);
-  return response ?? fetch(url);
+  return response ?? cachedFetch(url);
 }

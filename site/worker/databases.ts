@@ -9,7 +9,7 @@ import {
   type StartOptions,
   start_database,
 } from "sqlalchemy/databases";
-import { type DatabaseAssets, downloadsDone, fetchOnce } from "./assets.ts";
+import { assetSizes, type DatabaseAssets, downloadsDone, fetchOnce } from "./assets.ts";
 import type { ProgressEvent } from "./protocol.ts";
 
 export type { DatabaseAssets } from "./assets.ts";
@@ -22,15 +22,49 @@ export const DATABASE_URLS: Readonly<Record<DatabaseKind, string>> = {
 
 type Progress = (event: Omit<ProgressEvent, "type" | "database">) => void;
 
+const NAMES: Readonly<Record<DatabaseKind, string>> = { postgresql: "PostgreSQL", sqlite: "SQLite" };
+
+/**
+ * The database cannot be had: its files could not be downloaded, or it failed to start. The message
+ * is for the learner ("PostgreSQL could not be downloaded: the network request failed"), never a
+ * stack trace.
+ */
+export class DatabaseUnavailable extends Error {
+  readonly database: DatabaseKind;
+  constructor(database: DatabaseKind, message: string) {
+    super(message);
+    this.database = database;
+    this.name = "DatabaseUnavailable";
+  }
+
+  static from(database: DatabaseKind, e: unknown): DatabaseUnavailable {
+    if (e instanceof DatabaseUnavailable) return e;
+    const first = (e instanceof Error ? e.message : String(e)).split("\n")[0]!.slice(0, 200);
+    return new DatabaseUnavailable(database, `${NAMES[database]} could not be started: ${first}`);
+  }
+}
+
+/** Why a download failed, in plain words. */
+function downloadFailure(database: DatabaseKind, response: Response | null): DatabaseUnavailable {
+  const why = response
+    ? `the server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`
+    : "the network request failed";
+  return new DatabaseUnavailable(database, `${NAMES[database]} could not be downloaded: ${why}`);
+}
+
 /**
  * Downloads files side by side, reporting their bytes together. The total is given only when every
  * response says its size and was not compressed on the way (a compressed body's Content-Length is not
  * the size of what the stream yields); otherwise the page shows the bytes so far. A file that cannot
  * be had is null.
  */
-async function downloadAll(urls: readonly string[], onProgress: Progress): Promise<(Blob | null)[]> {
+async function downloadAll(
+  database: DatabaseKind,
+  urls: readonly string[],
+  onProgress: Progress,
+): Promise<Blob[]> {
   const loaded = urls.map(() => 0);
-  const totals: (number | undefined)[] = urls.map(() => undefined);
+  const totals: (number | undefined)[] = urls.map((url) => assetSizes.get(url));
   let lastReport = 0;
   const report = (force = false) => {
     const sum = loaded.reduce((a, b) => a + b, 0);
@@ -43,15 +77,17 @@ async function downloadAll(urls: readonly string[], onProgress: Progress): Promi
       total: known ? totals.reduce((a, b) => a! + b!, 0) : undefined,
     });
   };
-  const one = async (url: string, i: number): Promise<Blob | null> => {
-    const res = await fetchOnce(url);
-    if (!res.ok || !res.body) return null;
+  const one = async (url: string, i: number): Promise<Blob> => {
+    const res = await fetchOnce(url).catch(() => null);
+    if (!res?.ok || !res.body) throw downloadFailure(database, res);
     const length = Number(res.headers.get("content-length"));
-    totals[i] = length && !res.headers.get("content-encoding") ? length : undefined;
+    totals[i] ??= length && !res.headers.get("content-encoding") ? length : undefined;
     const reader = res.body.getReader();
     const chunks: Uint8Array[] = [];
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await reader.read().catch(() => {
+        throw downloadFailure(database, null);
+      });
       if (done) break;
       chunks.push(value);
       loaded[i]! += value.byteLength;
@@ -60,7 +96,7 @@ async function downloadAll(urls: readonly string[], onProgress: Progress): Promi
     totals[i] = loaded[i];
     return new Blob(chunks as BlobPart[]);
   };
-  const blobs = await Promise.all(urls.map((url, i) => one(url, i).catch(() => null)));
+  const blobs = await Promise.all(urls.map((url, i) => one(url, i)));
   report(true);
   return blobs;
 }
@@ -75,7 +111,7 @@ interface PostgresFiles {
 async function downloadPostgres(assets: DatabaseAssets, onProgress: Progress): Promise<PostgresFiles> {
   const wanted = [assets.pgdataUrl, assets.pgliteWasmUrl, assets.pgliteDataUrl];
   const urls = wanted.filter((u): u is string => !!u);
-  const blobs = await downloadAll(urls, onProgress);
+  const blobs = await downloadAll("postgresql", urls, onProgress);
   const got = (url: string | undefined) => (url ? (blobs[urls.indexOf(url)] ?? null) : null);
   return {
     pgdata: got(assets.pgdataUrl),
@@ -91,15 +127,14 @@ const starting = new Map<DatabaseKind, Promise<number>>();
  * instantiate), or its URL as is when that download failed.
  */
 async function sqljsWasm(url: string): Promise<{ url: string; revoke?: () => void }> {
-  try {
-    const res = await fetchOnce(url);
-    if (!res.ok) return { url };
-    const blob = new Blob([await res.arrayBuffer()], { type: "application/wasm" });
-    const local = URL.createObjectURL(blob);
-    return { url: local, revoke: () => URL.revokeObjectURL(local) };
-  } catch {
-    return { url };
-  }
+  const res = await fetchOnce(url).catch(() => null);
+  if (!res?.ok) throw downloadFailure("sqlite", res);
+  const bytes = await res.arrayBuffer().catch(() => {
+    throw downloadFailure("sqlite", null);
+  });
+  const blob = new Blob([bytes], { type: "application/wasm" });
+  const local = URL.createObjectURL(blob);
+  return { url: local, revoke: () => URL.revokeObjectURL(local) };
 }
 
 /**
@@ -159,7 +194,9 @@ export function startDatabase(
         revoke = wasm.revoke;
       }
       try {
-        await start_database(kind, options);
+        await start_database(kind, options).catch((e) => {
+          throw DatabaseUnavailable.from(kind, e);
+        });
         downloadsDone(kind);
       } finally {
         revoke?.();

@@ -55,6 +55,8 @@ export interface RunOptions {
   readonly fresh?: boolean;
   /** Rows of a result table sent to the page (the total is always counted). Default 50. */
   readonly maxRows?: number;
+  /** Run only the target, not the earlier cells that have not run ("Run this cell anyway"). */
+  readonly alone?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -83,7 +85,19 @@ export type KernelRequest =
   /** Ask for the live state of the engines and sessions cells created (answered by `state`). */
   | { readonly type: "inspect"; readonly requestId: number }
   /** Load the transpiler now (the page sends this when the learner first edits a cell). */
-  | { readonly type: "preload-transpiler" };
+  | { readonly type: "preload-transpiler" }
+  /** The next page of a cell's held-back output ("Show more"; answered by `print` and `truncated`). */
+  | { readonly type: "more"; readonly cellId: string }
+  /** Is the kernel listening? (answered at once by `pong`, even while a request is being handled). */
+  | { readonly type: "ping"; readonly requestId: number };
+
+/**
+ * The page's first message to a new worker, on the worker's own channel: one end of a
+ * `MessageChannel`, the only channel requests and events use from then on (see `guard.ts`).
+ */
+export interface ConnectMessage {
+  readonly type: "connect";
+}
 
 // ---------------------------------------------------------------------------------------------
 // Kernel → page
@@ -153,6 +167,25 @@ export interface ErrorEvent {
   readonly phase: "syntax" | "runtime";
 }
 
+/** Output of the cell held back past its limit (`cell-output.ts`); zero when all of it is shown. */
+export interface TruncatedEvent {
+  readonly type: "truncated";
+  readonly runId: number;
+  readonly cellId: string;
+  /** Lines and characters not shown (so far). */
+  readonly lines: number;
+  readonly chars: number;
+}
+
+/** Something the learner should know about how the cell ran (e.g. a top-level `return`). */
+export interface NoticeEvent {
+  readonly type: "notice";
+  readonly runId: number;
+  readonly cellId: string;
+  readonly kind: "returned-early";
+  readonly text: string;
+}
+
 export interface CellStartEvent {
   readonly type: "cell-start";
   readonly runId: number;
@@ -200,9 +233,18 @@ export interface ProgressEvent {
   /** Bytes so far / expected, when downloading. */
   readonly loaded?: number;
   readonly total?: number;
-  /** On `ready`: milliseconds the start took. On `failed`: the reason. */
+  /** On `ready`: milliseconds the start took. On `failed`: the reason, in plain words. */
   readonly ms?: number;
   readonly message?: string;
+}
+
+/** The kernel's database could not start: the run's cells did not run (`message` says why). */
+export interface UnavailableEvent {
+  readonly type: "unavailable";
+  readonly runId: number;
+  readonly cellId: string;
+  readonly database: DatabaseKind;
+  readonly message: string;
 }
 
 /** The kernel's binding state changed: which cells count as run (after restart/reset/fresh runs). */
@@ -377,6 +419,11 @@ export interface HelloEvent {
   readonly type: "hello";
 }
 
+export interface PongEvent {
+  readonly type: "pong";
+  readonly requestId: number;
+}
+
 export type RunEvent =
   | PrintEvent
   | LogEvent
@@ -384,6 +431,9 @@ export type RunEvent =
   | ErrorEvent
   | CellStartEvent
   | CellDoneEvent
+  | TruncatedEvent
+  | NoticeEvent
+  | UnavailableEvent
   | InspectorEvent
   | DoneEvent;
 
@@ -393,7 +443,8 @@ export type KernelEvent =
   | KernelStatusEvent
   | StateEvent
   | KernelErrorEvent
-  | HelloEvent;
+  | HelloEvent
+  | PongEvent;
 
 /** The client adds this one itself: the worker was terminated (time limit, Stop) and a new one started. */
 export interface KernelRestartedEvent {

@@ -4,11 +4,14 @@
  * (earlier not-yet-run cells first), output capture per cell, the last value, errors mapped to the
  * learner's TypeScript, statement and transaction counts, and the registry of engines and sessions.
  */
-import { print, show_error } from "sqlalchemy";
+import { show_error } from "sqlalchemy";
 import { ImportError, ModuleNotFoundError, setOutputSink } from "sqlalchemy/testing";
+import { CellContext, CellContexts, isStackOverflow, RecursionError } from "./cell-context.ts";
+import { boundText } from "./cell-output.ts";
 import {
   DATABASE_URLS,
   type DatabaseAssets,
+  DatabaseUnavailable,
   resetDatabase,
   StartSuperseded,
   startDatabase,
@@ -24,7 +27,6 @@ import type {
   RunOptions,
 } from "./protocol.ts";
 import { CellScope, cellFunctionSource, type Globals } from "./scope.ts";
-import { cellOutputSink } from "./sink.ts";
 import { compileCell, type TypeScript } from "./transpile.ts";
 import { DEFAULT_MAX_ROWS, displayValue } from "./values.ts";
 
@@ -81,6 +83,8 @@ export class KernelRuntime {
   #queue: Promise<void> = Promise.resolve();
   /** Cells compiled in this kernel, by source (a re-run does not transpile again). */
   readonly #compiled = new Map<string, CompiledCell>();
+  /** Each cell's last run: its output and the timers it left behind. */
+  readonly contexts = new CellContexts();
   #evals = 0;
 
   constructor(host: RuntimeHost) {
@@ -106,24 +110,66 @@ export class KernelRuntime {
           () => {},
           () => {},
         );
+      case "ping":
+        this.#host.post({ type: "pong", requestId: request.requestId });
+        return Promise.resolve();
+      case "more":
+        this.contexts.get(request.cellId)?.output.more();
+        return Promise.resolve();
       case "start":
         // Not queued behind an earlier start: when the page switches to the other database before
         // the first has started (PGlite takes seconds), the switch does not wait for it. A run
         // awaits its own database's start anyway.
         return this.#begin(request).catch((e) => {
-          if (!(e instanceof StartSuperseded)) this.#kernelError(e);
+          if (!(e instanceof StartSuperseded || e instanceof DatabaseUnavailable)) this.#kernelError(e);
         });
     }
     const next = this.#queue.then(() => this.#dispatch(request));
-    this.#queue = next.catch((e) => this.#kernelError(e));
+    this.#queue = next.catch((e) => {
+      // a database that could not start has said so (`progress` failed): nothing more to report
+      if (!(e instanceof DatabaseUnavailable)) this.#kernelError(e);
+    });
     return this.#queue;
   }
 
   #kernelError(e: unknown): void {
+    this.#host.post({ type: "kernel-error", message: e instanceof Error ? e.message : String(e) });
+  }
+
+  /**
+   * An exception no one caught (a timer's, a promise's rejection): shown in the cell whose code is in
+   * its stack, with the line. False when no cell's code is in it.
+   */
+  uncaught(error: unknown): boolean {
+    const stack = error instanceof Error ? String(error.stack ?? "") : "";
+    const ctx = this.contexts.fromStack(stack);
+    if (!ctx || ctx.cancelled) return !!ctx;
+    this.#reportLate(ctx, error);
+    return true;
+  }
+
+  readonly #located = new Map<CellContext, CompiledCell>();
+
+  #reportLate = (ctx: CellContext, error: unknown): void => {
+    if (ctx.cancelled) return;
+    ctx.output.flush();
+    const compiled = this.#located.get(ctx);
+    const pos = compiled ? locate(error, compiled, ctx.sourceUrl) : null;
     this.#host.post({
-      type: "kernel-error",
-      message: e instanceof Error ? (e.stack ?? e.message) : String(e),
+      type: "error",
+      runId: ctx.output.runId,
+      cellId: ctx.cellId,
+      ...this.#described(error),
+      ...(pos ?? {}),
+      phase: "runtime",
     });
+  };
+
+  #described(error: unknown) {
+    const d = describeError(
+      isStackOverflow(error) ? new RecursionError("maximum recursion depth exceeded") : error,
+    );
+    return { ...d, message: boundText(d.message) };
   }
 
   async #begin(request: Extract<KernelRequest, { type: "start" }>): Promise<void> {
@@ -160,6 +206,7 @@ export class KernelRuntime {
     mark(`kernel:${request.type}`);
     switch (request.type) {
       case "restart":
+        this.contexts.cancelAll();
         this.#forget();
         this.database = request.database ?? this.database;
         if (!this.database) return;
@@ -169,6 +216,7 @@ export class KernelRuntime {
         this.#host.post({ type: "progress", database: this.database, phase: "ready", ms: 0 });
         return;
       case "reset":
+        this.contexts.cancelAll();
         if (this.database) await resetDatabase(this.database);
         this.ran.clear();
         this.#status("reset");
@@ -187,6 +235,8 @@ export class KernelRuntime {
   }
 
   #forget(): void {
+    this.contexts.cancelAll();
+    this.#located.clear();
     this.scope.clear();
     this.ran.clear();
     this.registry.clear();
@@ -211,9 +261,9 @@ export class KernelRuntime {
         if (this.database === database) return this.#start(database); // wanted again meanwhile
         throw e;
       }
-      const message = e instanceof Error ? e.message : String(e);
-      this.#host.post({ type: "progress", database, phase: "failed", message });
-      throw e;
+      const unavailable = e instanceof DatabaseUnavailable ? e : DatabaseUnavailable.from(database, e);
+      this.#host.post({ type: "progress", database, phase: "failed", message: unavailable.message });
+      throw unavailable;
     }
   }
 
@@ -238,7 +288,9 @@ export class KernelRuntime {
         this.#forget();
       }
       const index = cells.findIndex((c) => c.id === targetId);
-      const toRun = cells.slice(0, index + 1).filter((c) => c.id === targetId || !this.ran.has(c.id));
+      const toRun = options.alone
+        ? cells.slice(index, index + 1)
+        : cells.slice(0, index + 1).filter((c) => c.id === targetId || !this.ran.has(c.id));
       for (const cell of toRun) {
         if (this.#stopped.has(runId)) {
           stopped = true;
@@ -255,8 +307,12 @@ export class KernelRuntime {
       }
     } catch (e) {
       ok = false;
-      const d = describeError(e);
-      this.#host.post({ type: "error", runId, cellId: targetId, ...d, phase: "runtime" });
+      if (e instanceof DatabaseUnavailable) {
+        const { message } = e;
+        this.#host.post({ type: "unavailable", runId, cellId: targetId, database, message });
+      } else {
+        this.#host.post({ type: "error", runId, cellId: targetId, ...this.#described(e), phase: "runtime" });
+      }
     } finally {
       this.#stopped.delete(runId);
     }
@@ -332,15 +388,24 @@ export class KernelRuntime {
       }
     }
 
-    setOutputSink(cellOutputSink(post, runId, cellId));
-
     const sourceUrl = `cell-${++this.#evals}-${cellId.replace(/[^\w-]/g, "_")}.js`;
+    const ctx = new CellContext(post, runId, cellId, sourceUrl, this.#reportLate);
+    this.contexts.add(ctx);
+    this.#located.set(ctx, compiled);
+    // Output of the cell's own code, and of the engine work it awaits, goes to this cell (a timer or
+    // a `print` of this cell later still does: `CellContext`).
+    setOutputSink(ctx.output.write);
+
     const writebacks: (() => void)[] = [];
     let last: unknown;
-    const k = this.#cellApi(cellId, writebacks, (v) => {
+    let finished = false;
+    const k = this.#cellApi(ctx, writebacks, (v) => {
       last = v;
       return v;
     });
+    k.finished = () => {
+      finished = true;
+    };
     const t0 = now();
     let error: unknown = null;
     let failed = false;
@@ -364,30 +429,44 @@ export class KernelRuntime {
     }
     const runMs = now() - t0;
     mark(`kernel:ran:${cellId}`);
+    ctx.output.flush();
     if (failed) {
       const pos = locate(error, compiled, sourceUrl);
-      post({ type: "error", runId, cellId, ...describeError(error), ...(pos ?? {}), phase: "runtime" });
+      post({ type: "error", runId, cellId, ...this.#described(error), ...(pos ?? {}), phase: "runtime" });
       return finish(false, transpileMs, runMs);
     }
     this.ran.add(cellId);
+    if (!finished) {
+      post({
+        type: "notice",
+        runId,
+        cellId,
+        kind: "returned-early",
+        text: "The cell returned early: a top-level return ended it before its last line.",
+      });
+    }
     try {
       const value = displayValue(last, maxRows);
-      if (value) post({ type: "value", runId, cellId, value });
+      if (value?.kind === "repr")
+        post({ type: "value", runId, cellId, value: { kind: "repr", text: boundText(value.text) } });
+      else if (value) post({ type: "value", runId, cellId, value });
     } catch (e) {
-      post({ type: "error", runId, cellId, ...describeError(e), phase: "runtime" });
+      post({ type: "error", runId, cellId, ...this.#described(e), phase: "runtime" });
       return finish(false, transpileMs, runMs);
     }
     return finish(true, transpileMs, runMs);
   }
 
-  #globals(): Globals {
+  #globals(ctx: CellContext): Globals {
     const settings = Object.freeze({ DATABASE_URL: DATABASE_URLS[this.database ?? "sqlite"] });
+    const print = ctx.print;
     const log = (...values: unknown[]) => print(...values);
     const console = Object.freeze({ log, info: log, warn: log, error: log, debug: log });
-    return Object.freeze({ print, show_error, settings, console });
+    return Object.freeze({ print, show_error, settings, console, ...ctx.globals() });
   }
 
-  #cellApi(cellId: string, writebacks: (() => void)[], out: (v: unknown) => unknown) {
+  #cellApi(ctx: CellContext, writebacks: (() => void)[], out: (v: unknown) => unknown) {
+    const cellId = ctx.cellId;
     const scope = this.scope;
     const modules = this.#modules;
     const importModule = (spec: string, names?: readonly string[]) => {
@@ -401,7 +480,7 @@ export class KernelRuntime {
       return mod;
     };
     return {
-      globals: this.#globals(),
+      globals: this.#globals(ctx),
       import: importModule,
       dynamicImport: async (spec: string) => {
         await this.#preload(spec);
@@ -413,6 +492,8 @@ export class KernelRuntime {
         scope.define(name, kind, cellId, get, set),
       writeback: (fn: () => void) => writebacks.push(fn),
       out,
+      /** Called after the cell's last line (not reached when a top-level `return` ended it). */
+      finished: () => {},
     };
   }
 }

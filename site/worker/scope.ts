@@ -109,7 +109,7 @@ export function cellFunctionSource(
     const setter = kind === "const" ? "" : `, (v) => { ${name} = v; }`;
     prologue.push(`__k.define(${q}, ${JSON.stringify(kind)}, () => ${name}${setter});`);
   }
-  return `(async function (__k) { ${prologue.join(" ")}\n${cell.js}\n})\n//# sourceURL=${sourceUrl}`;
+  return `(async function (__k) { ${prologue.join(" ")}\n${cell.js}\n__k.finished();\n})\n//# sourceURL=${sourceUrl}`;
 }
 
 /** Lines the wrapper adds before the cell's JavaScript. */

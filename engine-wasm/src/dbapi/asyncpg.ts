@@ -5,6 +5,7 @@
  * (`sqlalchemy.dialects.postgresql.asyncpg.IntegrityError`) around asyncpg's.
  */
 import type { DBAPIModule, DBAPIParameters } from "../engine/interfaces.ts";
+import { await_only } from "../util/concurrency.ts";
 import { repr } from "../util/repr.ts";
 import { asyncpgAdapterError, asyncpgInterfaceError, asyncpgServerError } from "./pglite/asyncpg_errors.ts";
 import { nextAddress, PgConnection, type PgDriver } from "./pglite/driver.ts";
@@ -49,6 +50,8 @@ const driver = (address: string): PgDriver => ({
 export class AsyncpgConnection extends PgConnection {
   constructor() {
     super(driver(nextAddress()));
+    // the adapter's point of IO (SQLAlchemy's await_only())
+    this.hooks.beforeExecute = await_only;
   }
 }
 

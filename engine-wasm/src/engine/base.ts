@@ -113,6 +113,8 @@ export class Connection {
   _dbapi_connection: PoolProxiedConnection | null;
   _transaction: RootTransaction | null = null;
   _nested_transaction: NestedTransaction | null = null;
+  /** The transaction of the begin() block running on this connection (SQLAlchemy's _trans_context_manager). */
+  _trans_context_manager: Transaction | null = null;
   _execution_options: ExecutionOptions;
   readonly dispatch: Dispatcher;
   private _savepoint_seq = 0;
@@ -405,7 +407,11 @@ export class Connection {
       keys = given.length > 1 ? given.sort() : given;
     }
     const dbapi = this._dbapi_for_execute();
-    const cache = options.compiled_cache === null ? null : this.engine._compiled_cache;
+    // the ORM's flush passes its mapper's own cache, as SQLAlchemy's persistence does
+    const cache =
+      options.compiled_cache === undefined
+        ? this.engine._compiled_cache
+        : (options.compiled_cache as CompiledCache | null);
     let context: DefaultExecutionContext;
     let sql: string | null = null;
     try {
@@ -667,11 +673,20 @@ function compareTail(a: unknown[], b: unknown[], n: number): number {
   return 0;
 }
 
+/**
+ * A begin() block: `body` runs with `trans` as the connection's context transaction (so that work
+ * after a commit() or rollback() inside the block is refused, see _trans_ctx_check), then commits,
+ * or rolls back if it throws; a transaction already ended inside is left as it is.
+ */
 function runInTransaction<T>(trans: Transaction, body: () => T): T {
+  const conn = trans.connection;
+  const previous = conn._trans_context_manager;
+  conn._trans_context_manager = trans;
   let result: T;
   try {
     result = body();
   } catch (err) {
+    conn._trans_context_manager = previous;
     if (trans.is_active) trans.rollback();
     else trans.close();
     throw err;
@@ -679,17 +694,32 @@ function runInTransaction<T>(trans: Transaction, body: () => T): T {
   if (isThenable(result)) {
     return Promise.resolve(result).then(
       (value) => {
+        conn._trans_context_manager = previous;
         if (trans.is_active) trans.commit();
         return value;
       },
       (err) => {
+        conn._trans_context_manager = previous;
         if (trans.is_active) trans.rollback();
         throw err;
       },
     ) as T;
   }
+  conn._trans_context_manager = previous;
   if (trans.is_active) trans.commit();
   return result;
+}
+
+/**
+ * SQLAlchemy's TransactionalContext._trans_ctx_check: inside a begin() block whose transaction was
+ * committed or rolled back, nothing may begin another one.
+ */
+export function _trans_ctx_check(context: { is_active: boolean } | null): void {
+  if (context !== null && !context.is_active) {
+    throw new InvalidRequestError(
+      "Can't operate on closed transaction inside context manager.  Please complete the context manager before emitting further commands.",
+    );
+  }
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -722,6 +752,7 @@ export abstract class Transaction {
 
 export class RootTransaction extends Transaction {
   constructor(connection: Connection) {
+    _trans_ctx_check(connection._trans_context_manager);
     super(connection);
     connection._transaction = this;
     connection._begin_impl(this);
@@ -773,6 +804,7 @@ export class NestedTransaction extends Transaction {
   private readonly _previous_nested: NestedTransaction | null;
 
   constructor(connection: Connection) {
+    _trans_ctx_check(connection._trans_context_manager);
     super(connection);
     this._previous_nested = connection._nested_transaction;
     this._savepoint = connection._savepoint_impl();

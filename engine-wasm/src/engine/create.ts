@@ -4,6 +4,7 @@
  */
 import { ArgumentError, MissingGreenlet } from "../exc.ts";
 import { type ConnectionRecord, type Pool, PoolProxiedConnection } from "../pool/base.ts";
+import { greenlet_spawn } from "../util/concurrency.ts";
 import type { EchoFlag } from "../util/log.ts";
 import { PluginLoader } from "../util/plugins.ts";
 import { Connection, Engine } from "./base.ts";
@@ -184,7 +185,9 @@ export function create_engine(url: string | URL, options: CreateEngineOptions = 
         _has_events: false,
       });
       try {
-        dialect.initialize(c);
+        // an async engine's first connection runs inside its greenlet, as in SQLAlchemy
+        if (dialect.is_async) greenlet_spawn(() => dialect.initialize(c));
+        else dialect.initialize(c);
       } finally {
         dialect.do_rollback(dbapi_connection);
       }
@@ -192,7 +195,11 @@ export function create_engine(url: string | URL, options: CreateEngineOptions = 
     true,
   );
   const onConnect = dialect.on_connect();
-  if (onConnect) pool._listen("connect", (dbapi_connection) => onConnect(dbapi_connection));
+  if (onConnect) {
+    pool._listen("connect", (dbapi_connection) =>
+      dialect.is_async ? greenlet_spawn(() => onConnect(dbapi_connection)) : onConnect(dbapi_connection),
+    );
+  }
   return engine;
 }
 

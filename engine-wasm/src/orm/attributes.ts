@@ -279,6 +279,15 @@ export class CollectionAttributeImpl extends RelationshipAttributeImpl {
   _fire_remove(state: InstanceState, child: object): void {
     state._modified_event(this.key, NO_VALUE);
     if (this.backref) this.backref._backref_remove(stateOf(child), state.obj);
+    if (this.prop.cascade.has("delete-orphan")) {
+      // a pending orphan leaves the session at once (SQLAlchemy's "expunge pending orphans")
+      const cs = stateOf(child);
+      const session = state.session as {
+        _new?: Map<InstanceState, object>;
+        expunge?(o: object): void;
+      } | null;
+      if (session?._new?.has(cs) && cs.session_id === state.session_id) session.expunge!(child);
+    }
   }
 
   _backref_append(state: InstanceState, child: object): void {

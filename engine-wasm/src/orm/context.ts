@@ -20,7 +20,7 @@ import {
 import { defineModule } from "../util/repr.ts";
 import { QueryableAttribute } from "./attributes.ts";
 import { execute_bulk } from "./bulk_persistence.ts";
-import { check_greenlet, instances, type LoadContext } from "./loading.ts";
+import { instances, type LoadContext } from "./loading.ts";
 import { _mapped_tables, _mapper_for_class, configure_mappers, Mapper } from "./mapper.ts";
 import { type RelationshipProperty, relationshipHooks } from "./relationships.ts";
 import type { InstanceState } from "./state.ts";
@@ -66,8 +66,6 @@ export interface InternalOptions {
   populate_existing?: boolean;
   /** Do not autoflush (SQLAlchemy's `autoflush=False` execution option). */
   no_autoflush?: boolean;
-  /** A load caused by attribute access: under AsyncSession it fails once the SQL is sent. */
-  greenlet_check?: boolean;
 }
 
 const ORM_EXECUTION_OPTIONS = new Set([
@@ -153,7 +151,6 @@ export function execute_orm_select(
       (coreOptions ??= {})[k] = execution_options[k];
   const conn = session._connection_for_bind(session.get_bind(firstMapper(entities), { clause: stmt }));
   const result = conn.execute(compiled, params as never, coreOptions) as CursorResult;
-  if (internal.greenlet_check) check_greenlet(session);
   if (!hasMapperEntity(entities) && !internal.refresh_state) return { result, ctx: null };
   const ctx: LoadContext = {
     session,

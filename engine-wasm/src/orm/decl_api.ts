@@ -260,6 +260,19 @@ export class DeclarativeBase {
     return undefined;
   }
 
+  /**
+   * Python's `obj.__dict__`: the loaded attribute values, which is `inspect(obj).dict`. As in Python
+   * it also holds the instance state under `_sa_instance_state` (a key that is not enumerated, so
+   * that the values read as the attributes alone).
+   */
+  get __dict__(): Record<string, unknown> {
+    const state = (this as { [STATE_ATTR]?: InstanceState })[STATE_ATTR]!;
+    const d = state.dict;
+    if (!Object.hasOwn(d, "_sa_instance_state"))
+      Object.defineProperty(d, "_sa_instance_state", { value: state, enumerable: false, configurable: true });
+    return d;
+  }
+
   /** `User({ name: "x" })`: keyword arguments set mapped attributes (SQLAlchemy's default constructor). */
   constructor(kwargs?: Record<string, unknown>) {
     const cls = new.target as Function;

@@ -5,7 +5,7 @@
  */
 import type { CursorResult } from "../engine/cursor.ts";
 import { ResultMetaData } from "../engine/result.ts";
-import { MissingGreenlet, MultipleResultsFound } from "../exc.ts";
+import { MultipleResultsFound } from "../exc.ts";
 import { and_, bindparam } from "../sql/elements.ts";
 import {
   LABEL_STYLE_DISAMBIGUATE_ONLY,
@@ -453,22 +453,11 @@ export function load_scalar_attributes(
       refresh_state: state,
       only_load_props: all ? null : attribute_names,
       populate_existing: true,
-      greenlet_check: true,
     },
   ) as ORMResult;
   if (result.scalars().one_or_none() === null) {
     throw new ObjectDeletedError(
       `Instance '${instance_str(state.obj)}' has been deleted, or its row is otherwise not present.`,
-    );
-  }
-}
-
-/** Under AsyncSession, IO on attribute access is an error (the statement was already logged, as in Python). */
-export function check_greenlet(session: Session): void {
-  if (session._is_asyncio && !session._greenlet_allowed) {
-    throw new MissingGreenlet(
-      "greenlet_spawn has not been called; can't call await_only() here. Was IO attempted in an unexpected place?",
-      { code: "xd2s" },
     );
   }
 }

@@ -5,6 +5,7 @@
  */
 import { ArgumentError, InvalidRequestError } from "../exc.ts";
 import type { Column, Table } from "../sql/schema.ts";
+import { LRUCache } from "../util/collections.ts";
 import { defineModule } from "../util/repr.ts";
 import { type AttributeImpl, InstrumentedAttribute, ScalarAttributeImpl, stateOf } from "./attributes.ts";
 import { NO_VALUE, STATE_ATTR } from "./base.ts";
@@ -213,6 +214,17 @@ export class Mapper {
     return identityKey(this, pk);
   }
 
+  /** The identity key of `obj` from its primary key attributes (loading expired ones). */
+  identity_key_from_instance(obj: object): IdentityKey {
+    return identityKey(
+      this,
+      this._pk_keys.map((k) => {
+        const v = (obj as Record<string, unknown>)[k];
+        return v === undefined ? null : v;
+      }),
+    );
+  }
+
   _identity_key_from_state(state: InstanceState): IdentityKey {
     const keys = this._pk_keys;
     const pk: unknown[] = new Array(keys.length);
@@ -237,6 +249,16 @@ export class Mapper {
   readonly _key_prefix: string;
   /** The class that identity keys name (the base mapper's class, as in SQLAlchemy). */
   readonly _identity_class: Function;
+  private __compiled_cache: LRUCache<unknown, unknown> | null = null;
+  /**
+   * The compiled statements of this mapper's flushes (SQLAlchemy's `Mapper._compiled_cache`, 100
+   * entries): the flush's INSERT / UPDATE / DELETE are cached apart from the engine's statements.
+   */
+  get _compiled_cache(): LRUCache<unknown, unknown> {
+    this.__compiled_cache ??= new LRUCache(100);
+    return this.__compiled_cache;
+  }
+
   /** Identity map key strings of small integer ids, by id (see orm/identity.ts). */
   _small_id_keys: string[] | null = null;
 

@@ -12,9 +12,10 @@ import { delete_, insert, update } from "../sql/dml.ts";
 import { and_, bindparam } from "../sql/elements.ts";
 import type { Column } from "../sql/schema.ts";
 import { repr } from "../util/repr.ts";
+import { sa_warn } from "../util/warnings.ts";
 import { is_equal } from "./attributes.ts";
 import { instance_str, NO_VALUE } from "./base.ts";
-import { FlushError, StaleDataError } from "./exc.ts";
+import { StaleDataError } from "./exc.ts";
 import type { Mapper } from "./mapper.ts";
 import type { InstanceState } from "./state.ts";
 import type { UOWTransaction } from "./unitofwork.ts";
@@ -50,6 +51,7 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
 export function save_obj(uow: UOWTransaction, mapper: Mapper, states: InstanceState[]): InstanceState[] {
   const updates: { state: InstanceState; params: Params; keys: string[] }[] = [];
   const inserts: { state: InstanceState; params: Params; keys: string[]; has_all_pks: boolean }[] = [];
+  const switches: InstanceState[] = [];
   for (const state of states) {
     if (state.key === null) {
       const params = collect_insert_params(mapper, state);
@@ -61,7 +63,14 @@ export function save_obj(uow: UOWTransaction, mapper: Mapper, states: InstanceSt
           break;
         }
       }
-      if (has_all_pks) check_identity_conflict(uow, mapper, state);
+      const switched = has_all_pks ? check_identity_conflict(uow, mapper, state) : null;
+      if (switched !== null) {
+        // a row switch: the deleted row takes the new object's values in one UPDATE
+        const update = collect_row_switch_params(mapper, state);
+        if (update) updates.push({ state, params: update, keys: Object.keys(update) });
+        switches.push(state);
+        continue;
+      }
       inserts.push({ state, params, keys: Object.keys(params), has_all_pks });
     } else {
       const params = collect_update_params(mapper, state);
@@ -70,18 +79,47 @@ export function save_obj(uow: UOWTransaction, mapper: Mapper, states: InstanceSt
   }
   if (updates.length) emit_update_statements(uow, mapper, updates);
   if (inserts.length) emit_insert_statements(uow, mapper, inserts);
-  return inserts.map((r) => r.state);
+  return [...switches, ...inserts.map((r) => r.state)];
 }
 
-/** A new object whose primary key is already in the identity map (SQLAlchemy's FlushError). */
-function check_identity_conflict(uow: UOWTransaction, mapper: Mapper, state: InstanceState): void {
+/**
+ * A new object whose primary key is already in the identity map (SQLAlchemy's
+ * _organize_states_for_save): when that object is being deleted in this flush, a "row switch" — the
+ * DELETE and INSERT become one UPDATE, and the deleted object is returned; otherwise SQLAlchemy
+ * warns and goes on with the INSERT (which the database then refuses), and this returns null.
+ */
+function check_identity_conflict(
+  uow: UOWTransaction,
+  mapper: Mapper,
+  state: InstanceState,
+): InstanceState | null {
   const key = mapper._identity_key_from_state(state);
   const existing = uow.session.identity_map._state_for(key);
-  if (existing && existing !== state && !uow.is_deleting(existing)) {
-    throw new FlushError(
-      `New instance ${instance_str(state.obj)} with identity key ${repr(key)} conflicts with persistent instance ${instance_str(existing.obj)}`,
-    );
+  if (!existing || existing === state) return null;
+  if (uow.is_deleting(existing)) {
+    uow.remove_state_actions(existing);
+    return existing;
   }
+  sa_warn(
+    `New instance ${instance_str(state.obj)} with identity key ${repr(key)} conflicts with persistent instance ${instance_str(existing.obj)}`,
+  );
+  return null;
+}
+
+/** The UPDATE of a row switch: every attribute the new object was given, matched by its primary key. */
+function collect_row_switch_params(mapper: Mapper, state: InstanceState): Params | null {
+  const params: Params = {};
+  let changed = false;
+  for (const prop of mapper._column_props) {
+    const col = prop.columns[0]!;
+    if (col.primary_key || !state._committed_state?.has(prop.key) || !(prop.key in state.dict)) continue;
+    params[col.key] = state.dict[prop.key];
+    changed = true;
+  }
+  if (!changed) return null;
+  for (const col of mapper.primary_key)
+    params[pkLabel(col)] = state.dict[mapper._columntoproperty.get(col)!.key];
+  return params;
 }
 
 function collect_insert_params(mapper: Mapper, state: InstanceState): Params {
@@ -132,7 +170,9 @@ function emit_update_statements(
   for (const group of groupConsecutive(records, (a, b) => sameKeys(a.keys, b.keys))) {
     const stmt = update(table).where(where);
     const params = group.map((r) => r.params);
-    const result = conn.execute(stmt, params.length === 1 ? params[0]! : params);
+    const result = conn.execute(stmt, params.length === 1 ? params[0]! : params, {
+      compiled_cache: mapper._compiled_cache,
+    });
     const matched = result.rowcount;
     const dialect = conn.dialect as {
       supports_sane_rowcount?: boolean;
@@ -173,7 +213,9 @@ function emit_insert_statements(
     const dialect = conn.dialect as { use_insertmanyvalues?: boolean; insert_returning?: boolean };
     if (group.every((r) => r.has_all_pks)) {
       const params = group.map((r) => r.params);
-      conn.execute(insert(table), params.length === 1 ? params[0]! : params);
+      conn.execute(insert(table), params.length === 1 ? params[0]! : params, {
+        compiled_cache: mapper._compiled_cache,
+      });
       continue;
     }
     if (group.length > 1 && dialect.use_insertmanyvalues && dialect.insert_returning) {
@@ -181,6 +223,7 @@ function emit_insert_statements(
       const result = conn.execute(
         stmt,
         group.map((r) => r.params),
+        { compiled_cache: mapper._compiled_cache },
       );
       const rows = result._all_data();
       for (let i = 0; i < group.length; i++) {
@@ -190,7 +233,7 @@ function emit_insert_statements(
       continue;
     }
     for (const r of group) {
-      const result = conn.execute(insert(table), r.params);
+      const result = conn.execute(insert(table), r.params, { compiled_cache: mapper._compiled_cache });
       let pk: readonly unknown[] | null = null;
       if (result.returns_rows) {
         const row = result.fetchone();
@@ -222,5 +265,5 @@ export function delete_obj(uow: UOWTransaction, mapper: Mapper, states: Instance
     return p;
   });
   const stmt = delete_(table).where(where);
-  conn.execute(stmt, params.length === 1 ? params[0]! : params);
+  conn.execute(stmt, params.length === 1 ? params[0]! : params, { compiled_cache: mapper._compiled_cache });
 }

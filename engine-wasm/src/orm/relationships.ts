@@ -52,8 +52,18 @@ export interface RelationshipOptions {
 const ALL_CASCADES = ["save-update", "merge", "refresh-expire", "expunge", "delete"];
 const KNOWN_CASCADES = new Set([...ALL_CASCADES, "delete-orphan", "all", "none"]);
 
+/** A relationship's cascade options (SQLAlchemy's `CascadeOptions`, a frozenset that prints sorted). */
+export class CascadeOptions extends Set<string> {
+  __repr__(): string {
+    return `CascadeOptions('${[...this].sort().join(",")}')`;
+  }
+  __str__(): string {
+    return this.__repr__();
+  }
+}
+
 export function parseCascade(text: string | undefined): Set<string> {
-  const out = new Set<string>();
+  const out = new CascadeOptions();
   const parts = (text ?? "save-update, merge")
     .split(",")
     .map((s) => s.trim())
@@ -305,3 +315,5 @@ export class RelationshipProperty {
 export const relationshipHooks: { exists?: (table: Table, crit: ClauseElement) => ClauseElement } = {};
 
 defineModule("sqlalchemy.orm.relationships", RelationshipProperty);
+
+defineModule("sqlalchemy.orm.util", CascadeOptions);

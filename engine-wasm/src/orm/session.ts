@@ -6,16 +6,24 @@
  * (unitofwork.ts) before queries (autoflush) and at commit, and expires every object at commit
  * (expire_on_commit). `using session = new Session(engine)` closes it at the end of the block.
  */
-import type { Connection } from "../engine/base.ts";
-import { InvalidRequestError, NoResultFound, PendingRollbackError, UnboundExecutionError } from "../exc.ts";
+import { _trans_ctx_check, type Connection } from "../engine/base.ts";
+import {
+  ArgumentError,
+  InvalidRequestError,
+  NoResultFound,
+  PendingRollbackError,
+  UnboundExecutionError,
+} from "../exc.ts";
+import { IdentitySet } from "../util/collections.ts";
 import { defineModule, repr, str } from "../util/repr.ts";
 import { type AttributeImpl, stateOf } from "./attributes.ts";
 import { instance_str, NO_VALUE, objectAddress, raiseUnmapped, STATE_ATTR } from "./base.ts";
 import { execute_orm_statement, is_orm_statement } from "./context.ts";
+import { UnmappedClassError } from "./exc.ts";
 import { IdentityMap, pkKeyString, stateKeyString } from "./identity.ts";
 import { load_on_ident, load_on_pk_identity, load_scalar_attributes } from "./loading.ts";
 import { _mapper_for_class, configure_mappers, type Mapper } from "./mapper.ts";
-import { _sessions, type InstanceState, type SessionLike } from "./state.ts";
+import { _sessions, type IdentityKey, type InstanceState, type SessionLike } from "./state.ts";
 import { lazy_load, passive_identity_lookup } from "./strategies.ts";
 import { UOWTransaction } from "./unitofwork.ts";
 
@@ -56,6 +64,7 @@ export class SessionTransaction {
     parent: SessionTransaction | null,
     options: { nested?: boolean; subtrans?: boolean } = {},
   ) {
+    _trans_ctx_check(session._trans_context_manager);
     this.session = session;
     this._parent = parent;
     this.nested = !!options.nested;
@@ -276,13 +285,12 @@ export class Session implements SessionLike {
   readonly _new = new Map<InstanceState, object>();
   readonly _deleted = new Map<InstanceState, object>();
   _transaction: SessionTransaction | null = null;
+  /** The transaction of the begin() block running on this session (SQLAlchemy's _trans_context_manager). */
+  _trans_context_manager: SessionTransaction | null = null;
   _flushing = false;
   private _no_autoflush_depth = 0;
-  /** Set by AsyncSession: lazy loads raise MissingGreenlet, as they do without a greenlet. */
-  _is_asyncio = false;
+  /** The AsyncSession proxying this session, if any. */
   _async_provider: unknown = null;
-  /** Set while awaitable_attrs runs a load (the one place IO is allowed under asyncio). */
-  _greenlet_allowed = false;
 
   constructor(bind?: unknown, options: SessionOptions = {}) {
     if (
@@ -504,6 +512,7 @@ export class Session implements SessionLike {
   }
 
   private _before_attach(state: InstanceState): void {
+    this._autobegin_t();
     if (state.session_id !== null && state.session_id !== this.hash_key && _sessions.has(state.session_id)) {
       throw new InvalidRequestError(
         `Object '${instance_str(state.obj)}' is already attached to session '${state.session_id}' (this is '${this.hash_key}')`,
@@ -513,8 +522,13 @@ export class Session implements SessionLike {
 
   delete(instance: object): void {
     const state = this._state_of(instance);
+    if (state.key === null)
+      throw new InvalidRequestError(`Instance '${instance_str(state.obj)}' is not persisted`);
+    // the cascades are collected (loading collections) before the object is marked deleted, so
+    // that their loads' autoflush does not delete it yet
+    const children = [...cascadeIterator(state, "delete")];
     this._delete_impl(state, instance, true);
-    for (const child of cascadeIterator(state, "delete")) this._delete_impl(child, child.obj, false);
+    for (const child of children) this._delete_impl(child, child.obj, false);
   }
 
   private _delete_impl(state: InstanceState, obj: object, head: boolean): void {
@@ -567,14 +581,14 @@ export class Session implements SessionLike {
 
   /* ------------------------------------------------------------------ state views -- */
 
-  get new(): Set<object> {
-    return new Set(this._new.values());
+  get new(): IdentitySet {
+    return new IdentitySet(this._new.values());
   }
-  get deleted(): Set<object> {
-    return new Set(this._deleted.values());
+  get deleted(): IdentitySet {
+    return new IdentitySet(this._deleted.values());
   }
-  get dirty(): Set<object> {
-    const out = new Set<object>();
+  get dirty(): IdentitySet {
+    const out = new IdentitySet();
     for (const s of this.identity_map._dirty_states())
       if (!this._deleted.has(s) && s.modified) out.add(s.obj);
     return out;
@@ -816,8 +830,57 @@ export class Session implements SessionLike {
   }
 
   /** Copies the state of `instance` onto the persistent object with the same identity (loading it if needed). */
+  /**
+   * Copies `instance`'s state onto the object of the same identity in this session, loading it
+   * first (`load: false`: trusting the given, clean state) or making a new pending one.
+   */
   merge<T extends object>(instance: T, options: { load?: boolean } = {}): T {
-    return mergeImpl(this, instance, options.load ?? true, new Map()) as T;
+    const load = options.load ?? true;
+    if (load) this._autoflush();
+    this._state_of(instance);
+    const autoflush = this.autoflush;
+    this.autoflush = false;
+    try {
+      return mergeImpl(this, instance, load, new Map()) as T;
+    } finally {
+      this.autoflush = autoflush;
+    }
+  }
+
+  /**
+   * `Session.identity_key(User, 1)`, `Session.identity_key(User, [1, 2])`,
+   * `Session.identity_key({ instance: obj })` (SQLAlchemy's orm.util.identity_key).
+   */
+  static identity_key(
+    class_?: unknown,
+    ident?: unknown,
+    options: { instance?: object; identity_token?: unknown } = {},
+  ): IdentityKey {
+    if (class_ !== null && typeof class_ === "object" && Object.getPrototypeOf(class_) === Object.prototype) {
+      options = class_ as typeof options;
+      class_ = undefined;
+    }
+    if (class_ !== undefined && class_ !== null) {
+      const mapper = _mapper_for_class(class_);
+      if (!mapper) {
+        throw new UnmappedClassError(
+          `Class '${typeof class_ === "function" ? `__main__.${class_.name}` : String(class_)}' is not mapped`,
+        );
+      }
+      if (ident === undefined || ident === null) throw new ArgumentError("ident or row is required");
+      return mapper.identity_key_from_primary_key(Array.isArray(ident) ? ident : [ident]);
+    }
+    if (options.instance !== undefined && options.instance !== null) {
+      return stateOf(options.instance).mapper.identity_key_from_instance(options.instance);
+    }
+    throw new ArgumentError("class or instance is required");
+  }
+  identity_key(
+    class_?: unknown,
+    ident?: unknown,
+    options: { instance?: object; identity_token?: unknown } = {},
+  ): IdentityKey {
+    return Session.identity_key(class_, ident, options);
   }
 
   _identity_lookup(mapper: Mapper, pk: readonly unknown[]): object | null {
@@ -891,6 +954,7 @@ function* cascadeRelationships(
   }
 }
 
+/** Session._merge(): the copy of `instance`'s state in `session` (SQLAlchemy's merge rules). */
 function mergeImpl(
   session: Session,
   instance: object,
@@ -901,46 +965,77 @@ function mergeImpl(
   const done = memo.get(state);
   if (done) return done;
   const mapper = state.mapper;
-  if (
-    state.session_id === session.hash_key &&
-    (session._new.has(state) || session.identity_map.contains_state(state))
-  ) {
-    memo.set(state, instance);
-    return instance;
-  }
   let key = state.key;
+  let keyIsPersistent = true;
   if (key === null) {
+    if (!load) {
+      throw new InvalidRequestError(
+        "merge() with load=False option does not support objects transient (i.e. unpersisted) objects.  flush() all changes on mapped instances before merging with load=False.",
+      );
+    }
     const pk = mapper.primary_key_from_instance(instance);
-    if (pk.every((v) => v !== NO_VALUE && v !== null)) key = mapper.identity_key_from_primary_key(pk);
+    // allow_partial_pks: a key with some of its values None may still be in the database
+    keyIsPersistent = !pk.includes(NO_VALUE) && !pk.every((v) => v === null);
+    key = keyIsPersistent ? mapper.identity_key_from_primary_key(pk) : null;
   }
-  let merged: object | null = null;
-  if (key) {
-    merged = session.identity_map.get(key);
-    if (!merged && load) merged = session.get(mapper.class_, [...key[1]]) as object | null;
+  let merged: object | null = key ? session.identity_map.get(key) : null;
+  let newInstance = false;
+  if (merged === null && key !== null) {
+    if (!load) {
+      if (state.modified) {
+        throw new InvalidRequestError(
+          "merge() with load=False option does not support objects marked as 'dirty'.  flush() all changes on mapped instances before merging with load=False.",
+        );
+      }
+      merged = mapper._new_instance();
+      stateOf(merged).key = key;
+      session.add(merged);
+      newInstance = true;
+    } else if (keyIsPersistent) {
+      merged = session.get(mapper.class_, [...key[1]]) as object | null;
+    }
   }
-  if (!merged) {
+  if (merged === null) {
     merged = mapper._new_instance();
     session.add(merged);
+    newInstance = true;
   }
   memo.set(state, merged);
   const mstate = stateOf(merged);
-  for (const prop of mapper._column_props) {
-    if (prop.key in state.dict) prop.impl.set(mstate, state.dict[prop.key]);
+  if (mstate !== state) {
+    for (const prop of mapper._column_props) {
+      if (prop.key in state.dict) {
+        if (load) prop.impl.set(mstate, state.dict[prop.key]);
+        else mstate.dict[prop.key] = state.dict[prop.key];
+      } else if (mstate.key !== null && !(prop.key in mstate.dict)) {
+        mstate._expire_attributes([prop.key]);
+      }
+    }
+    for (const rel of mapper._relationships) {
+      if (!(rel.key in state.dict) || !rel.cascade.has("merge")) continue;
+      const v = state.dict[rel.key];
+      if (rel.uselist)
+        rel.impl.set(
+          mstate,
+          [...((v as Iterable<object>) ?? [])].map((c) => mergeImpl(session, c, load, memo)),
+        );
+      else rel.impl.set(mstate, v ? mergeImpl(session, v as object, load, memo) : null);
+    }
   }
-  for (const rel of mapper._relationships) {
-    if (!(rel.key in state.dict) || !rel.cascade.has("merge")) continue;
-    const v = state.dict[rel.key];
-    if (rel.uselist)
-      rel.impl.set(
-        mstate,
-        [...((v as Iterable<object>) ?? [])].map((c) => mergeImpl(session, c, load, memo)),
-      );
-    else rel.impl.set(mstate, v ? mergeImpl(session, v as object, load, memo) : null);
-  }
+  // load=False: the given state is trusted as the database's
+  if (!load) mstate._commit_all();
+  void newInstance;
   return merged;
 }
 
+/**
+ * A begin() block: `fn` runs with `trans` as the session's context transaction (work after a
+ * commit() or rollback() inside the block is refused), then commits, or rolls back if it throws.
+ */
 function runInSessionTransaction<T>(trans: SessionTransaction, fn: () => T): T {
+  const session = trans.session;
+  const previous = session._trans_context_manager;
+  session._trans_context_manager = trans;
   let result: T;
   try {
     result = fn();
@@ -948,6 +1043,8 @@ function runInSessionTransaction<T>(trans: SessionTransaction, fn: () => T): T {
     if (trans._state === "ACTIVE") trans.rollback();
     else trans.close();
     throw err;
+  } finally {
+    session._trans_context_manager = previous;
   }
   if (result && typeof (result as { then?: unknown }).then === "function") {
     throw new InvalidRequestError(

@@ -74,7 +74,6 @@ export interface SessionLike {
   _load_expired(state: InstanceState, attribute_names: readonly string[]): void;
   _lazy_load(state: InstanceState, impl: AttributeImpl): unknown;
   _modified_event(state: InstanceState): void;
-  readonly _is_asyncio: boolean;
 }
 
 let insertOrder = 0;

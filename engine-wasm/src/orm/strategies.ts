@@ -14,7 +14,7 @@ import type { AttributeImpl } from "./attributes.ts";
 import { stateOf } from "./attributes.ts";
 import { NO_VALUE } from "./base.ts";
 import { type EntityDesc, execute_orm_statement, type ORMResult, strategyFor } from "./context.ts";
-import { check_greenlet, type LoadContext, load_on_pk_identity, set_committed_value } from "./loading.ts";
+import { type LoadContext, load_on_pk_identity, set_committed_value } from "./loading.ts";
 import type { RelationshipProperty } from "./relationships.ts";
 import type { Session } from "./session.ts";
 import type { InstanceState } from "./state.ts";
@@ -43,9 +43,11 @@ export function lazy_load(session: Session, state: InstanceState, impl: Attribut
   const prop = (impl as unknown as { prop: RelationshipProperty }).prop;
   const path: RelationshipProperty[] = [];
   const strategy = strategyFor(prop, path, state.load_options as Load[]);
-  if (strategy === "raise" || strategy === "raise_on_sql") {
-    throw new InvalidRequestError(`'${prop}' is not available due to lazy='${strategy}'`);
-  }
+  // raise_on_sql raises only where SQL would be emitted (a many-to-one found in the identity map,
+  // or with a NULL foreign key, is served without it)
+  const raiseOnSql = strategy === "raise_on_sql";
+  const noSql = () => new InvalidRequestError(`'${prop}' is not available due to lazy='${strategy}'`);
+  if (strategy === "raise" || (raiseOnSql && prop.direction !== "MANYTOONE")) throw noSql();
   if (strategy === "noload") {
     set_committed_value(state, prop, prop.uselist ? [] : null);
     return state.dict[prop.key];
@@ -68,18 +70,17 @@ export function lazy_load(session: Session, state: InstanceState, impl: Attribut
       obj = session._identity_lookup(target, pk);
       if (obj && stateOf(obj)._deleted) obj = null;
       if (!obj) {
-        const loaded = withGreenletCheck(session, () => load_on_pk_identity(session, target, pk));
-        obj = loaded;
+        if (raiseOnSql) throw noSql();
+        obj = load_on_pk_identity(session, target, pk);
       }
     } else {
+      if (raiseOnSql) throw noSql();
       const crit = and_(...prop.synchronize_pairs.map(([one], i) => one.eq(values[i])));
       const stmt = new Select(target.class_)
         .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL)
         .where(crit)
         .options(new _OrmLoadTag("lazy"));
-      obj = (execute_orm_statement(session, stmt, null, {}, { greenlet_check: true }) as ORMResult)
-        .scalars()
-        .first() as object | null;
+      obj = (execute_orm_statement(session, stmt, null, {}) as ORMResult).scalars().first() as object | null;
     }
     set_committed_value(state, prop, obj);
     return obj;
@@ -105,7 +106,7 @@ export function lazy_load(session: Session, state: InstanceState, impl: Attribut
   const ob = orderBy(prop);
   if (ob.length) stmt = stmt.order_by(...ob);
   stmt = stmt.options(new _OrmLoadTag("lazy"), ...subOptions(state.load_options as Load[], prop));
-  const result = execute_orm_statement(session, stmt, null, {}, { greenlet_check: true }) as ORMResult;
+  const result = execute_orm_statement(session, stmt, null, {}) as ORMResult;
   const children = result.scalars().all() as object[];
   set_committed_value(state, prop, children);
   return state.dict[prop.key];
@@ -130,12 +131,6 @@ export function passive_identity_lookup(
   if (!prop.synchronize_pairs.every(([one]) => target.primary_key.includes(one))) return NO_VALUE;
   const pk = target.primary_key.map((c) => values[prop.synchronize_pairs.findIndex(([one]) => one === c)]);
   return session._identity_lookup(target, pk) ?? NO_VALUE;
-}
-
-function withGreenletCheck<T>(session: Session, fn: () => T): T {
-  const result = fn();
-  check_greenlet(session);
-  return result;
 }
 
 /** Loader options below `prop`, re-rooted for a query of `prop`'s target. */

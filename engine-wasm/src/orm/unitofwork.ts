@@ -46,6 +46,12 @@ export class UOWTransaction {
     return this.deleting.has(state);
   }
 
+  /** A row switch took over `state`'s row: no DELETE for it, but it ends the flush as deleted. */
+  remove_state_actions(state: InstanceState): void {
+    this.deleting.delete(state);
+    this.deleted.push(state);
+  }
+
   /** The connection that `mapper`'s rows are written on. */
   connection(mapper: Mapper) {
     return this.session._connection_for_bind(this.session.get_bind(mapper));

@@ -180,6 +180,8 @@ export class SQLCompiler implements CompiledLike {
   readonly dialect: CompilerDialect;
   readonly statement: ClauseElement;
   readonly column_keys: readonly string[];
+  /** Compiled with no parameter keys at all (`str(stmt)`, `.compile()`), not for an execution. */
+  readonly _no_column_keys: boolean;
   readonly for_executemany: boolean;
   string = "";
   positiontup: string[] | null = null;
@@ -218,6 +220,7 @@ export class SQLCompiler implements CompiledLike {
     this.dialect = dialect;
     this.statement = statement;
     this.column_keys = options.column_keys ?? [];
+    this._no_column_keys = options.column_keys === undefined;
     this.for_executemany = options.for_executemany ?? false;
     this.literal_binds = options.literal_binds ?? false;
     this.keyBindIndex = new Map((options.key_binds ?? []).map((b, i) => [b, i]));
@@ -999,6 +1002,7 @@ export class SQLCompiler implements CompiledLike {
     this.isinsert = true;
     const table = stmt.table;
     this._primary_key_keys = table.primary_key.columns.map((c) => c.key);
+    if (stmt._multi_values) return this._visit_insert_multi_values(stmt, kw);
     const crud_params = _get_crud_params(this, stmt, kw);
     const cols = crud_params.map((p) => p.column);
     const values = crud_params.map((p) => p.value);
@@ -1044,6 +1048,30 @@ export class SQLCompiler implements CompiledLike {
     }
     if (this._insertmanyvalues) this._sort_by_parameter_order = stmt._sort_by_parameter_order;
     return text + returning;
+  }
+
+  /** `insert().values([{…}, {…}])`: one VALUES row per dict, binds `<col>_m<i>` (crud._extend_values_for_multiparams). */
+  protected _visit_insert_multi_values(stmt: Insert, kw: CompileKw): string {
+    const table = stmt.table;
+    const rows = stmt._multi_values!;
+    const unconsumed = [...new Set(rows.flatMap((r) => [...r.keys()]))].filter((k) => !table.c.has(k));
+    if (unconsumed.length) throw new CompileError(`Unconsumed column names: ${unconsumed.join(", ")}`);
+    const cols = table.columns.filter((c) => rows[0]!.has(c.key));
+    const rendered = rows.map((row, i) =>
+      cols
+        .map((c) => {
+          const v = row.get(c.key);
+          if (v instanceof ClauseElement) return this.process(v, kw);
+          return this.process(
+            new BindParameter(`${c.key}_m${i}`, v ?? null, { type_: c.type, unique: false }),
+            kw,
+          );
+        })
+        .join(", "),
+    );
+    let text = `INSERT INTO ${this.format_table(table)} (${cols.map((c) => this.quote(c.name)).join(", ")}) VALUES ${rendered.map((r) => `(${r})`).join(", ")}`;
+    if (stmt._returning.length) text += this._set_returning(stmt._returning, { ...kw, returning: true });
+    return text;
   }
 
   /**
@@ -1211,6 +1239,13 @@ export function compileWithCache(
   if ((statement as { _is_ddl?: boolean })._is_ddl) {
     return { compiled: compileStatement(statement, dialect), extracted_params: null, cache_status: "no_key" };
   }
+  if ((statement as { _no_cache_key?: boolean })._no_cache_key) {
+    const compiled = compileStatement(statement, dialect, {
+      column_keys: options.column_keys,
+      for_executemany: options.for_executemany,
+    });
+    return { compiled, extracted_params: null, cache_status: "no_key" };
+  }
   // statements are immutable (every generative method copies): the structural key is computed once
   let k = statement._cache_key_builder;
   if (k === undefined) {
@@ -1248,9 +1283,19 @@ function dialectOf(bind: unknown): CompilerDialect {
 
 typeCompileHook.fn = (t, bind) => typeCompilerFor(dialectOf(bind)).process(t);
 _setCacheHook((e, dialect, options) => compileWithCache(e, dialect as CompilerDialect, options));
+/** `stmt.compile(engine)`, `stmt.compile({ dialect, compile_kwargs })` (Python's keyword arguments). */
+function isCompileOptions(x: unknown): x is { dialect?: unknown; bind?: unknown; compile_kwargs?: object } {
+  return x !== null && typeof x === "object" && Object.getPrototypeOf(x) === Object.prototype;
+}
+
 _setCompileHooks(
   (e, bind, options) => {
-    const lb = (options as { compile_kwargs?: { literal_binds?: boolean } }).compile_kwargs?.literal_binds;
+    let opts = options as { compile_kwargs?: { literal_binds?: boolean } };
+    if (isCompileOptions(bind)) {
+      opts = bind as typeof opts;
+      bind = (bind as { dialect?: unknown; bind?: unknown }).dialect ?? (bind as { bind?: unknown }).bind;
+    }
+    const lb = opts.compile_kwargs?.literal_binds;
     return compileStatement(e, dialectOf(bind), { literal_binds: lb });
   },
   (e) => compileStatement(e, DEFAULT_DIALECT).string,

@@ -22,6 +22,13 @@ export interface CrudParam {
 
 /** `_get_crud_params`: the SET / VALUES list of an INSERT or UPDATE. */
 export function _get_crud_params(compiler: SQLCompiler, stmt: UpdateBase, kw: CompileKw): CrudParam[] {
+  // compiled with no parameters and no values(): every column, as a required bind (`str(insert(t))`)
+  if (compiler._no_column_keys && !stmt._values && !(stmt as Insert)._multi_values) {
+    return stmt.table.columns.map((c) => ({
+      column: c,
+      value: compiler.process(_create_bind_param(c, undefined), kw),
+    }));
+  }
   const cols = _scan_cols(compiler, stmt);
   const isInsert = stmt.__visit_name__ === "insert";
   if (isInsert) {

@@ -121,6 +121,26 @@ export function valueBind(stmt: UpdateBase, key: string, value: unknown): BindPa
 export class Insert extends UpdateBase {
   readonly __visit_name__ = "insert";
   _inline = false;
+  /** `values([{…}, {…}])`: one multi-row VALUES (binds `<col>_m<i>`); such a statement has no cache key. */
+  _multi_values: Map<string, unknown>[] | null = null;
+
+  /** `.values({…})`, or `.values([{…}, …])` for several rows in one INSERT. */
+  override values(values: Record<string, unknown> | readonly Record<string, unknown>[]): this {
+    if (!Array.isArray(values)) return super.values(values as Record<string, unknown>);
+    const c = this._clone();
+    c._multi_values = [
+      ...(this._multi_values ?? []),
+      ...values.map(
+        (row) => new Map(Object.entries(row).map(([k, v]) => [this.table.c.get(k)?.key ?? k, v])),
+      ),
+    ];
+    return c;
+  }
+
+  /** A multi-row VALUES is compiled for each execution, as SQLAlchemy's has no cache key. */
+  get _no_cache_key(): boolean {
+    return this._multi_values !== null;
+  }
   /** The ORM asks for rows back in parameter order (insertmanyvalues "ordered"). */
   _sort_by_parameter_order = false;
 

@@ -64,8 +64,23 @@ export class ModuleNotFoundError extends ImportError {
     this.name = "ModuleNotFoundError";
   }
 }
+/** Python's warning categories (`builtins.Warning` and the ones SQLAlchemy's warnings derive from). */
+export class Warning extends Error {
+  constructor(message?: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+export class UserWarning extends Warning {}
+export class DeprecationWarning extends Warning {}
+export class RuntimeWarning extends Warning {}
+
 defineModule(
   "builtins",
+  Warning,
+  UserWarning,
+  DeprecationWarning,
+  RuntimeWarning,
   OverflowError,
   ImportError,
   ModuleNotFoundError,

@@ -1,10 +1,12 @@
 /**
- * From SQLAlchemy's util/_collections.py: `LRUCache` and `immutabledict.merge_with`.
+ * From SQLAlchemy's util/_collections.py: `LRUCache`, `IdentitySet` and `immutabledict.merge_with`.
  *
  * `LRUCache`: a get stamps the entry with a counter instead
  * of moving it, and once the cache holds `capacity × (1 + threshold)` entries the least recently
  * stamped ones are dropped down to `capacity`. A hit costs one Map lookup and one store.
  */
+import { defineModule, repr } from "./repr.ts";
+
 export class LRUCache<K, V> {
   readonly capacity: number;
   readonly threshold: number;
@@ -83,3 +85,31 @@ function isEmpty(o: object): boolean {
   for (const _ in o) return false;
   return true;
 }
+
+/**
+ * A set of objects by identity, in insertion order (SQLAlchemy's `IdentitySet`: `session.new`,
+ * `session.dirty`, `session.deleted`). `has()` is Python's `in`, `size` its `len()`; it prints as
+ * `IdentitySet([User(id=1, name='x')])` and, like Python's sets, cannot be hashed.
+ */
+export class IdentitySet<T extends object = object> extends Set<T> {
+  get length(): number {
+    return this.size;
+  }
+  __len__(): number {
+    return this.size;
+  }
+  __contains__(value: T): boolean {
+    return this.has(value);
+  }
+  __hash__(): never {
+    throw new TypeError("set objects are unhashable");
+  }
+  __repr__(): string {
+    return `IdentitySet([${[...this].map((v) => repr(v)).join(", ")}])`;
+  }
+  __str__(): string {
+    return this.__repr__();
+  }
+}
+
+defineModule("sqlalchemy.util._collections", IdentitySet);

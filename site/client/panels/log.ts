@@ -102,7 +102,8 @@ export class LogStream {
       this.#printBlock = el("pre", "nb-print");
       this.formatted.append(this.#printBlock);
     }
-    this.#printBlock.append(text);
+    // each batch of lines its own block (`.nb-print-chunk`): appending one lays out only that one
+    this.#printBlock.append(el("span", "nb-print-chunk", text));
   }
 
   log(event: LogEvent): void {

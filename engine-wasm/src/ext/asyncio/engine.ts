@@ -1,6 +1,6 @@
 /**
  * `sqlalchemy.ext.asyncio.engine`: AsyncEngine, AsyncConnection, AsyncTransaction — thin proxies over
- * the sync Engine/Connection. The only things that really wait are a pool checkout when the pool is
+ * the sync Engine/Connection, whose sync calls run inside greenlet_spawn() (util/concurrency.ts). The only things that really wait are a pool checkout when the pool is
  * exhausted and a statement that must wait for another connection's writes to finish (the one shared
  * database session); everything else runs the sync core.
  */
@@ -17,6 +17,7 @@ import type { CursorResult } from "../../engine/cursor.ts";
 import type { URL } from "../../engine/url.ts";
 import type { Listener } from "../../event.ts";
 import { InvalidRequestError, ResourceClosedError } from "../../exc.ts";
+import { greenlet_spawn } from "../../util/concurrency.ts";
 import { defineModule } from "../../util/repr.ts";
 import { AsyncResult } from "./result.ts";
 
@@ -41,7 +42,7 @@ export async function runWithTurn<T>(sync: Connection, operation: string, fn: ()
     do await dbapi.await_turn(operation, Math.max(0, deadline - performance.now()));
     while (dbapi.can_run?.(operation) === false);
   }
-  return fn();
+  return greenlet_spawn(fn);
 }
 
 function describeStatement(statement: unknown): string {
@@ -153,7 +154,11 @@ export class AsyncConnection {
   begin(): Promise<AsyncTransaction>;
   begin<T>(callback: (conn: AsyncConnection) => Promise<T> | T): Promise<T>;
   async begin<T>(callback?: (conn: AsyncConnection) => Promise<T> | T): Promise<AsyncTransaction | T> {
-    const trans = new AsyncTransaction(this, this.sync_connection.begin());
+    const sync = this.sync_connection;
+    const trans = new AsyncTransaction(
+      this,
+      greenlet_spawn(() => sync.begin()),
+    );
     if (!callback) return trans;
     return trans._run(() => callback(this));
   }
@@ -169,19 +174,23 @@ export class AsyncConnection {
   }
 
   async commit(): Promise<void> {
-    this.sync_connection.commit();
+    const sync = this.sync_connection;
+    greenlet_spawn(() => sync.commit());
   }
 
   async rollback(): Promise<void> {
-    this.sync_connection.rollback();
+    const sync = this.sync_connection;
+    greenlet_spawn(() => sync.rollback());
   }
 
   async close(): Promise<void> {
-    if (this._sync) this._sync.close();
+    const sync = this._sync;
+    if (sync) greenlet_spawn(() => sync.close());
   }
 
   async invalidate(): Promise<void> {
-    this.sync_connection.invalidate();
+    const sync = this.sync_connection;
+    greenlet_spawn(() => sync.invalidate());
   }
 
   /** Runs a sync function with the sync Connection (SQLAlchemy's run_sync). */
@@ -220,23 +229,23 @@ export class AsyncTransaction {
     return this.sync_transaction.is_active;
   }
   async commit(): Promise<void> {
-    this.sync_transaction.commit();
+    greenlet_spawn(() => this.sync_transaction.commit());
   }
   async rollback(): Promise<void> {
-    this.sync_transaction.rollback();
+    greenlet_spawn(() => this.sync_transaction.rollback());
   }
   async close(): Promise<void> {
-    this.sync_transaction.close();
+    greenlet_spawn(() => this.sync_transaction.close());
   }
   async _run<T>(body: () => Promise<T> | T): Promise<T> {
     let result: T;
     try {
       result = await body();
     } catch (err) {
-      if (this.sync_transaction.is_active) this.sync_transaction.rollback();
+      if (this.sync_transaction.is_active) greenlet_spawn(() => this.sync_transaction.rollback());
       throw err;
     }
-    if (this.sync_transaction.is_active) this.sync_transaction.commit();
+    if (this.sync_transaction.is_active) greenlet_spawn(() => this.sync_transaction.commit());
     return result;
   }
 }
@@ -298,7 +307,7 @@ export class AsyncEngine {
   }
 
   async dispose(close = true): Promise<void> {
-    this.sync_engine.dispose(close);
+    greenlet_spawn(() => this.sync_engine.dispose(close));
   }
 
   execution_options(options: Record<string, unknown>): AsyncEngine {

@@ -1,9 +1,11 @@
 /**
  * `sqlalchemy.ext.asyncio.session`: AsyncSession — a proxy over a sync Session bound to the
  * AsyncEngine's sync engine. Methods that may do IO are awaited (flush, commit, rollback, close,
- * refresh, get, execute, scalars, scalar, delete, merge, run_sync); `add`, `expire`, `expire_all`,
- * `expunge` stay synchronous. Reading an expired or unloaded attribute is IO SQLAlchemy cannot do
- * without a greenlet: the SELECT is logged, then MissingGreenlet is raised. The ways out are
+ * refresh, get, execute, scalars, scalar, delete, merge, run_sync) and run the sync session inside
+ * greenlet_spawn() (util/concurrency.ts); `add`, `expire`, `expire_all`, `expunge` stay synchronous.
+ * IO outside it — reading an expired or unloaded attribute, a lazy load, a call on `sync_session` —
+ * fails at the async driver as in SQLAlchemy: the statement is logged, then MissingGreenlet is
+ * raised. The ways out are
  * `await session.refresh(obj)`, `await obj.awaitable_attrs.name` (AsyncAttrs), eager loading and
  * `expire_on_commit: false`.
  */
@@ -11,6 +13,7 @@ import { stateOf } from "../../orm/attributes.ts";
 import { objectAddress } from "../../orm/base.ts";
 import { _declarative_mixin } from "../../orm/decl_api.ts";
 import { Session, type SessionOptions, type SessionTransaction } from "../../orm/session.ts";
+import { greenlet_spawn } from "../../util/concurrency.ts";
 import { defineModule, repr } from "../../util/repr.ts";
 import { type AsyncEngine, runWithTurn } from "./engine.ts";
 import { AsyncResult, type AsyncScalarResult } from "./result.ts";
@@ -45,7 +48,6 @@ export class AsyncSession {
     const syncBind = (this.bind as SyncBind | null)?.sync_engine ?? this.bind;
     const SessionClass = options.sync_session_class ?? Session;
     this.sync_session = new SessionClass(syncBind, { ...options, bind: syncBind });
-    this.sync_session._is_asyncio = true;
     this.sync_session._async_provider = this;
   }
 
@@ -118,19 +120,19 @@ export class AsyncSession {
     await this._run_io(true, () => this.sync_session.commit());
   }
   async rollback(): Promise<void> {
-    this.sync_session.rollback();
+    this._io(() => this.sync_session.rollback());
   }
   async close(): Promise<void> {
-    this.sync_session.close();
+    this._io(() => this.sync_session.close());
   }
   async reset(): Promise<void> {
-    this.sync_session.reset();
+    this._io(() => this.sync_session.reset());
   }
   async invalidate(): Promise<void> {
-    this.sync_session.close();
+    this._io(() => this.sync_session.close());
   }
   async delete(instance: object): Promise<void> {
-    this.sync_session.delete(instance);
+    this._io(() => this.sync_session.delete(instance));
   }
   async merge<T extends object>(instance: T, options: { load?: boolean } = {}): Promise<T> {
     return this._run_io(false, () => this.sync_session.merge(instance, options));
@@ -201,7 +203,10 @@ export class AsyncSession {
   begin(): Promise<AsyncSessionTransaction>;
   begin<T>(callback: (session: this) => Promise<T> | T): Promise<T>;
   async begin<T>(callback?: (session: this) => Promise<T> | T): Promise<AsyncSessionTransaction | T> {
-    const trans = new AsyncSessionTransaction(this, this.sync_session.begin());
+    const trans = new AsyncSessionTransaction(
+      this,
+      this._io(() => this.sync_session.begin()),
+    );
     if (!callback) return trans;
     return trans._run(() => callback(this));
   }
@@ -229,16 +234,9 @@ export class AsyncSession {
     return runWithTurn(s.connection(), operation, () => this._io(fn));
   }
 
-  /** Work that may do IO, run where SQLAlchemy would run it in a greenlet. */
+  /** Work that may do IO, run where SQLAlchemy runs it: in greenlet_spawn(). */
   _io<T>(fn: () => T): T {
-    const s = this.sync_session;
-    const prev = s._greenlet_allowed;
-    s._greenlet_allowed = true;
-    try {
-      return fn();
-    } finally {
-      s._greenlet_allowed = prev;
-    }
+    return greenlet_spawn(fn);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -264,21 +262,21 @@ export class AsyncSessionTransaction {
     await this.session._run_io(true, () => this.sync_transaction.commit());
   }
   async rollback(): Promise<void> {
-    this.sync_transaction.rollback();
+    this.session._io(() => this.sync_transaction.rollback());
   }
   async _run<T>(fn: () => Promise<T> | T): Promise<T> {
     let result: T;
     try {
       result = await fn();
     } catch (err) {
-      if (this.sync_transaction.is_active) this.sync_transaction.rollback();
+      if (this.sync_transaction.is_active) this.session._io(() => this.sync_transaction.rollback());
       throw err;
     }
     if (this.sync_transaction.is_active) await this.commit();
     return result;
   }
   async [Symbol.asyncDispose](): Promise<void> {
-    if (this.sync_transaction.is_active) this.sync_transaction.close();
+    if (this.sync_transaction.is_active) this.session._io(() => this.sync_transaction.close());
   }
 }
 
@@ -339,17 +337,7 @@ export function AsyncAttrs<B extends abstract new (...args: any[]) => object>(Ba
         {
           get(_t, name) {
             if (typeof name !== "string") return undefined;
-            const session = stateOf(obj).session as Session | null;
-            return (async () => {
-              if (!session || !session._is_asyncio) return (obj as Record<string, unknown>)[name];
-              const prev = session._greenlet_allowed;
-              session._greenlet_allowed = true;
-              try {
-                return (obj as Record<string, unknown>)[name];
-              } finally {
-                session._greenlet_allowed = prev;
-              }
-            })();
+            return (async () => greenlet_spawn(() => (obj as Record<string, unknown>)[name]))();
           },
         },
       );
