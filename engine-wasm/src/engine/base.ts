@@ -521,7 +521,8 @@ export class Connection {
       context.compiled_parameters,
       this.dialect.insertmanyvalues_page_size,
     );
-    const stats = context._get_cache_stats();
+    // the bracket of the first parameters line: read from the clock only when the log is on
+    let stats = this._echo ? context._get_cache_stats() : null;
     const sentinels = compiled._num_sentinel_cols ?? 0;
     context._sentinel_cols = sentinels;
     const rows: unknown[][] = [];
@@ -538,6 +539,7 @@ export class Connection {
         }
       }
       if (this._echo) {
+        stats ??= context._get_cache_stats();
         this._log_info(longStatement(statement), "statement");
         const imv = ` ${batch.batchnum}/${batch.total_batches} (${batch.rows_sorted ? "ordered" : "unordered"}${batch.is_downgraded ? "; batch not supported" : ""})`;
         const bracket = batch.batchnum === 1 ? `${stats} (insertmanyvalues)${imv}` : `insertmanyvalues${imv}`;

@@ -9,7 +9,7 @@ import { type DDLCompilerClass, SQLCompiler, type SQLCompilerClass } from "../sq
 import { DDLCompiler } from "../sql/ddl_compiler.ts";
 import { GenericTypeCompiler, type TypeCompilerClass } from "../sql/type_compiler.ts";
 import { formatG } from "../util/log.ts";
-import { tuple } from "../util/pytypes.ts";
+import { tuple, tupleOfOwn } from "../util/pytypes.ts";
 import type { Connection } from "./base.ts";
 import { CursorResult } from "./cursor.ts";
 import type {
@@ -182,7 +182,7 @@ function _positional(
     const p = processors === null ? undefined : processors[key];
     values[i] = p !== undefined && v !== null && v !== undefined ? p(v) : (v ?? null);
   }
-  return tuple(values);
+  return tupleOfOwn(values);
 }
 
 /** One named parameter set with its values processed. */
@@ -328,9 +328,9 @@ export class DefaultExecutionContext {
       // positional parameter sets needing no processing: their values go straight into the
       // driver's tuples; the dicts of compiled_parameters are made only if something reads them
       const driverParams: DBAPIParameters[] = new Array(n === 0 ? 1 : n);
-      if (n === 0) driverParams[0] = tuple(compiled.construct_positional(null, extracted_parameters));
+      if (n === 0) driverParams[0] = tupleOfOwn(compiled.construct_positional(null, extracted_parameters));
       for (let i = 0; i < n; i++)
-        driverParams[i] = tuple(compiled.construct_positional(parameters[i]!, extracted_parameters));
+        driverParams[i] = tupleOfOwn(compiled.construct_positional(parameters[i]!, extracted_parameters));
       if (n > 1) self.execute_style = "EXECUTEMANY";
       self.parameters = driverParams;
       self._compiled_parameters = null;

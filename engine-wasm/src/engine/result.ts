@@ -71,16 +71,19 @@ export class ResultMetaData implements RowParent {
 
   /** `Row` for raw driver values: applies the result processors (type conversions). */
   makeRow(raw: unknown[]): Row {
+    return new this.rowClass(this.processed(raw));
+  }
+
+  /** A row's values as its Row holds them: the result processors applied to the driver's values. */
+  processed(raw: unknown[]): unknown[] {
     const procs = this._processors;
-    if (procs) {
-      const data = new Array(raw.length);
-      for (let i = 0; i < raw.length; i++) {
-        const p = procs[i];
-        data[i] = p ? p(raw[i]) : raw[i];
-      }
-      return new this.rowClass(data);
+    if (procs === null) return raw;
+    const data = new Array(raw.length);
+    for (let i = 0; i < raw.length; i++) {
+      const p = procs[i];
+      data[i] = p ? p(raw[i]) : raw[i];
     }
-    return new this.rowClass(raw);
+    return data;
   }
 
   index_or_raise(key: unknown): number {
@@ -259,6 +262,21 @@ export class Result extends ResultInternal<Row> {
   }
   protected _filter(row: Row): Row {
     return row;
+  }
+
+  /**
+   * What all() returns, as each Row's values (`row._data`) without making the Rows: the unit of work
+   * reads the keys its INSERT … RETURNING sent back this way. Under `echo="debug"` the rows are
+   * logged as all() logs them.
+   */
+  _all_data(): unknown[][] {
+    if (this._echoRows !== null || this._uniqueFilter !== null) return this._all().map((r) => r._data);
+    const raws = this._fetch_all_raw();
+    const md = this._metadata;
+    const out: unknown[][] = new Array(raws.length);
+    for (let i = 0; i < raws.length; i++) out[i] = md.processed(raws[i]!);
+    this._soft_close(false);
+    return out;
   }
 
   _log_row(value: unknown): void {

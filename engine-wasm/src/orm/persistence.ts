@@ -225,10 +225,10 @@ function emit_insert_statements(
         group.map((r) => r.params),
         { compiled_cache: mapper._compiled_cache },
       );
-      const rows = result.all();
+      const rows = result._all_data();
       for (let i = 0; i < group.length; i++) {
         const row = rows[i];
-        if (row) setPk(group[i]!.state, row._data);
+        if (row) setPk(group[i]!.state, row);
       }
       continue;
     }

@@ -20,6 +20,13 @@ export function tuple<T>(items: Iterable<T>): PyTuple<T> {
   return out as unknown as PyTuple<T>;
 }
 
+/** Marks an array nobody else holds as a tuple, without the copy `tuple()` makes. */
+export function tupleOfOwn<T>(items: T[]): PyTuple<T> {
+  const out = items as T[] & { [TUPLE]?: true };
+  out[TUPLE] = true;
+  return out as unknown as PyTuple<T>;
+}
+
 export function isTuple(value: unknown): value is PyTuple {
   return Array.isArray(value) && (value as { [TUPLE]?: true })[TUPLE] === true;
 }
