@@ -32,7 +32,9 @@ export default defineConfig({
   outputDir: "test-results",
   fullyParallel: false,
   workers: 1,
-  retries: 0,
+  // On CI a test that fails once is run again (and reported flaky): the frame-gap and start-up
+  // bounds are measured on a 2-core machine that a stray process can stall for a moment.
+  retries: process.env.CI ? 1 : 0,
   timeout: 60_000,
   expect: { timeout: 15_000 },
   reporter: process.env.CI ? "line" : "list",
