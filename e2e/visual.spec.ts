@@ -40,8 +40,13 @@ async function ready(page: Page, path: string): Promise<LessonPage> {
 async function shoot(page: Page, target: ReturnType<Page["locator"]>, name: string): Promise<void> {
   await target.evaluate((el) => {
     el.scrollIntoView({ block: "start" });
-    const bar = document.querySelector("notebook-bar")?.getBoundingClientRect().bottom ?? 0;
-    window.scrollBy(0, -(bar + 8));
+    // What stays on top of the page as it scrolls: the notebook bar where it is sticky (wide
+    // screens), Starlight's header and its "On this page" bar. A bar that scrolled away is not counted.
+    const tops = ["notebook-bar", "header.header", "mobile-starlight-toc nav"].map((selector) => {
+      const rect = document.querySelector(selector)?.getBoundingClientRect();
+      return rect && rect.bottom > 0 && rect.top < window.innerHeight / 3 ? rect.bottom : 0;
+    });
+    window.scrollBy(0, -(Math.max(...tops) + 8));
   });
   await expect(page).toHaveScreenshot(name, { ...TOLERANCE, mask: volatile(page) });
 }

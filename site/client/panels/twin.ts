@@ -17,8 +17,10 @@ export function attachTwin(cell: HTMLElement): void {
   toggle.className = "nb-button nb-twin-toggle";
   toggle.dataset.action = "twin";
   toggle.setAttribute("aria-pressed", "false");
-  toggle.setAttribute("aria-label", l.python(id));
-  toggle.textContent = "TS ⇄ Python";
+  const caption = "TS ⇄ Python";
+  // The accessible name holds the visible caption too (WCAG 2.5.3, label in name).
+  toggle.setAttribute("aria-label", `${l.python(id)} (${caption})`);
+  toggle.textContent = caption;
   toggle.addEventListener("click", () => {
     const python = toggle.getAttribute("aria-pressed") !== "true";
     toggle.setAttribute("aria-pressed", String(python));
