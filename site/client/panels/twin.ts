@@ -19,7 +19,7 @@ export function attachTwin(cell: HTMLElement): void {
   toggle.setAttribute("aria-pressed", "false");
   const caption = "TS ⇄ Python";
   // The accessible name holds the visible caption too (WCAG 2.5.3, label in name).
-  toggle.setAttribute("aria-label", `${l.python(id)} (${caption})`);
+  toggle.setAttribute("aria-label", `${l.python(id)}: ${caption}`);
   toggle.textContent = caption;
   toggle.addEventListener("click", () => {
     const python = toggle.getAttribute("aria-pressed") !== "true";
