@@ -6,8 +6,10 @@ import { expect, type Locator, type Page } from "@playwright/test";
 
 export type Database = "postgresql" | "sqlite";
 
-/** A Run button for one cell: "Run…" but not "Run all" / "Run both". */
-export const RUN_CELL = /^Run(?!\s+(all|both)\b)/i;
+/** A Run button for one cell: "Run…" / "Выполнить…" but not "Run all" / "Run both" (nor their Russian). */
+export const RUN_CELL = /^(?:Run|Выполнить)(?!\s+(?:all|both|все|обе)(?!\p{L}))/iu;
+/** A cell's output region, on an English or a Russian page. */
+export const OUTPUT = /^(?:Output|Вывод)/;
 
 export class Cell {
   readonly root: Locator;
@@ -20,7 +22,7 @@ export class Cell {
     return this.root.getByRole("button", { name: RUN_CELL }).first();
   }
   get output(): Locator {
-    return this.root.getByRole("region", { name: /^Output/ }).first();
+    return this.root.getByRole("region", { name: OUTPUT }).first();
   }
   get editor(): Locator {
     return this.root.locator(".cm-content").first();
