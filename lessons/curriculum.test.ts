@@ -11,9 +11,9 @@ import { type MdNode, parseLessonCells } from "../site/notebook/cells.ts";
 import { expectedFor, expectedOutputs } from "../site/notebook/expected.ts";
 import { lessonFiles, lessonsDir, repoRoot as root } from "../site/notebook/lesson-files.ts";
 
-/** Pages of the curriculum (lessons/fixtures/ holds pages the browser tests use, not lessons). */
+/** Pages of the curriculum (lessons/fixtures/ and lessons/ru/fixtures/ hold pages the browser tests use, not lessons). */
 const lessons = lessonFiles(lessonsDir)
-  .filter((file) => !relative(lessonsDir, file).startsWith("fixtures/"))
+  .filter((file) => !/^(ru\/)?fixtures\//.test(relative(lessonsDir, file)))
   .map((file) => {
     const name = relative(root, file);
     const source = readFileSync(file, "utf8");
