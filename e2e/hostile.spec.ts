@@ -18,7 +18,7 @@ const LESSON = "fundamentals/engine/";
 test.use({ serviceWorkers: "block" });
 /**
  * The longest gap between frames allowed while a cell runs. On a machine shared by many processes
- * an idle page already misses frames: `E2E_FRAME_GAP_MS` raises the bound there (CI uses 100).
+ * an idle page already misses frames: `E2E_FRAME_GAP_MS` raises the bound there (.ci/run sets 250).
  */
 const FRAME_GAP_MS = Number(process.env.E2E_FRAME_GAP_MS ?? 100);
 
