@@ -127,18 +127,18 @@ for (const database of ["sqlite", "postgresql"] as const) {
       await expect(first.locator("tbody tr").last().locator("td")).toHaveText(["12", "'pet12'"]);
 
       // The Result shown above still has every row.
-      const version = lesson.cellById("version");
+      const version = lesson.cellById("url");
       await runCode(version, "const rows = r.all();\nprint(rows.length, rows[0], rows.at(-1));");
       await expect(version.output).toContainText("12 (1, 'pet1') (12, 'pet12')");
 
-      const mapped = lesson.cellById("first-all");
+      const mapped = lesson.cellById("pool-overflow");
       await runCode(mapped, "const m = conn.execute(q).mappings();\nm");
       await expect(mapped.output.locator("th")).toHaveText(["id", "name"]);
-      await runCode(lesson.cellById("commit"), 'const s = conn.execute(q).scalars("name");\ns');
-      const scalars = lesson.cellById("commit").output.locator("table");
+      await runCode(lesson.cellById("pool-timeout"), 'const s = conn.execute(q).scalars("name");\ns');
+      const scalars = lesson.cellById("pool-timeout").output.locator("table");
       await expect(scalars.locator("th")).toHaveText(["name"]);
       await expect(scalars.locator("tbody tr").first().locator("td")).toHaveText(["'pet1'"]);
-      const later = lesson.cellById("begin");
+      const later = lesson.cellById("async");
       await runCode(later, "print(m.all().length, s.all().at(-1));");
       await expect(later.output).toContainText("12 pet12");
     });
