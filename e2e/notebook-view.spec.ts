@@ -272,7 +272,7 @@ for (const database of ["sqlite", "postgresql"] as const) {
       const slot = inspector.locator(".nb-insp-slots li[data-checked-out=true]");
       await expect(slot).toHaveCount(1);
       const holder = /checked out by (Connection #\d+)/.exec(await slot.innerText())?.[1];
-      expect(holder).toBeTruthy();
+      expect(holder, "the checked-out slot names its connection").toMatch(/^Connection #\d+$/);
       const connection = inspector.locator(".nb-insp-table tbody tr").filter({ hasText: holder! });
       await expect(connection).toContainText("in a transaction");
       await expect(connection.locator("td").last()).toHaveText("yes");
