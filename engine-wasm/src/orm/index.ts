@@ -3,6 +3,7 @@
  */
 import "../dialects/index.ts";
 import "./inspection.ts";
+import "./events.ts";
 
 export { History, InstrumentedAttribute, QueryableAttribute } from "./attributes.ts";
 export { NO_VALUE } from "./base.ts";
