@@ -249,6 +249,13 @@ for (const database of ["sqlite", "postgresql"] as const) {
       const expired = ei.locator(".nb-insp-attrs li[data-expired]");
       await expect(expired).toHaveText([/^id expired/, /^name expired/, /^fullname expired/]);
       expect(await statementsOnPage()).toBe(beforeExpire);
+
+      // Every panel handled many events, yet the page's User Timing holds one entry per name.
+      const timing = await page.evaluate(() =>
+        performance.getEntries().filter((e) => e.name.startsWith("nb:panel:") || e.name === "nb:kernel:inspector").map((e) => e.name),
+      );
+      expect(timing.length).toBeGreaterThan(0);
+      expect(timing.length).toBe(new Set(timing).size);
     });
 
     test("the inspector's pool matches engine.pool.status() printed in a cell", async ({ page }) => {

@@ -16,6 +16,7 @@ import type { OutputView } from "./panels/output.ts";
 import type { EventType, Panel, PanelHost } from "./panels/panel.ts";
 import { readItem, removeItem, writeItem } from "./storage.ts";
 import type { Strings } from "./strings.ts";
+import { markWith, measureSince } from "./user-timing.ts";
 
 interface SavedEdit {
   readonly code: string;
@@ -104,9 +105,9 @@ export class CellView {
       const t0 = performance.now();
       panel.handle(event);
       // what each panel costs a run (read by `npm run bench:site`)
-      performance.measure?.(`nb:panel:${this.#panelNames.get(panel)}:${event.type}`, { start: t0 });
+      measureSince(`nb:panel:${this.#panelNames.get(panel)}:${event.type}`, t0);
     }
-    if (event.type === "inspector") performance.mark?.("nb:kernel:inspector", { detail: event.ms });
+    if (event.type === "inspector") markWith("nb:kernel:inspector", event.ms);
     switch (event.type) {
       case "cell-done":
         this.setRunning(false);

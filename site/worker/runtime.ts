@@ -50,8 +50,11 @@ export function ensureSymbols(): void {
 }
 
 const now = () => performance.now();
-/** A User Timing mark (visible in a performance trace of the worker). */
-const mark = (name: string) => performance.mark?.(name);
+/** A User Timing mark (visible in a performance trace of the worker); one per name is kept. */
+const mark = (name: string) => {
+  performance.clearMarks?.(name);
+  performance.mark?.(name);
+};
 const COMPILE_CACHE_SIZE = 200;
 
 /** Global (indirect) eval: the cell's function sees the worker's globals, never the kernel's locals. */
