@@ -228,7 +228,10 @@ function observeViewCost(): void {
   const total = { ms: 0 };
   const add = (entries: PerformanceEntryList) => {
     for (const e of entries) {
-      if (e.entryType === "measure" && (e.name === "nb:panel:output:log" || e.name.startsWith("nb:panel:inspector:")))
+      if (
+        e.entryType === "measure" &&
+        (e.name === "nb:panel:output:log" || e.name.startsWith("nb:panel:inspector:"))
+      )
         total.ms += e.duration;
       else if (e.entryType === "mark" && e.name === "nb:kernel:inspector")
         total.ms += Number((e as PerformanceMark).detail ?? 0);

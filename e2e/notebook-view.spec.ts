@@ -252,7 +252,10 @@ for (const database of ["sqlite", "postgresql"] as const) {
 
       // Every panel handled many events, yet the page's User Timing holds one entry per name.
       const timing = await page.evaluate(() =>
-        performance.getEntries().filter((e) => e.name.startsWith("nb:panel:") || e.name === "nb:kernel:inspector").map((e) => e.name),
+        performance
+          .getEntries()
+          .filter((e) => e.name.startsWith("nb:panel:") || e.name === "nb:kernel:inspector")
+          .map((e) => e.name),
       );
       expect(timing.length).toBeGreaterThan(0);
       expect(timing.length).toBe(new Set(timing).size);

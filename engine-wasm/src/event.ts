@@ -116,20 +116,11 @@ function asTarget(target: unknown): EventTarget {
   );
 }
 
-export function listen(
-  target: unknown,
-  identifier: string,
-  fn: Listener,
-  options: ListenOptions = {},
-): void {
+export function listen(target: unknown, identifier: string, fn: Listener, options: ListenOptions = {}): void {
   asTarget(target)._listen_event(identifier, fn, options);
 }
 
-export function listens_for(
-  target: unknown,
-  identifier: string,
-  options: ListenOptions = {},
-) {
+export function listens_for(target: unknown, identifier: string, options: ListenOptions = {}) {
   return <F extends Listener>(fn: F): F => {
     listen(target, identifier, fn, options);
     return fn;

@@ -7,14 +7,18 @@ import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { javascript } from "@codemirror/lang-javascript";
 import { bracketMatching, indentOnInput, syntaxHighlighting } from "@codemirror/language";
 import { type Diagnostic, setDiagnostics } from "@codemirror/lint";
-import { EditorState } from "@codemirror/state";
+import { EditorState, RangeSetBuilder } from "@codemirror/state";
 import {
+  Decoration,
+  type DecorationSet,
   drawSelection,
   EditorView,
   highlightActiveLine,
   highlightSpecialChars,
   keymap,
   lineNumbers,
+  ViewPlugin,
+  type ViewUpdate,
 } from "@codemirror/view";
 import { classHighlighter } from "@lezer/highlight";
 import { whenFocused } from "./api-complete.ts";
@@ -39,6 +43,49 @@ export interface CellEditor {
   focus(): void;
 }
 
+/**
+ * A wrapped line's continuation lines start under its first character, not at the margin: each
+ * line with leading whitespace gets its width as `--nb-indent` (in `ch`), which notebook.css turns
+ * into padding and a negative text-indent — as the build's static block does with Expressive
+ * Code's `--ecIndent`, so nothing moves when the editor takes over.
+ */
+const wrappedIndent = ViewPlugin.fromClass(
+  class {
+    decorations: DecorationSet;
+    constructor(view: EditorView) {
+      this.decorations = indentDecorations(view);
+    }
+    update(update: ViewUpdate) {
+      if (update.docChanged || update.viewportChanged) this.decorations = indentDecorations(update.view);
+    }
+  },
+  { decorations: (plugin) => plugin.decorations },
+);
+
+const indentCache = new Map<number, Decoration>();
+
+function indentDecorations(view: EditorView): DecorationSet {
+  const builder = new RangeSetBuilder<Decoration>();
+  const doc = view.state.doc;
+  for (const { from, to } of view.visibleRanges) {
+    for (let pos = from; pos <= to; ) {
+      const line = doc.lineAt(pos);
+      // as Expressive Code counts it: one `ch` per leading whitespace character
+      const indent = /^\s*/.exec(line.text)![0].length;
+      if (indent > 0) {
+        let deco = indentCache.get(indent);
+        if (!deco) {
+          deco = Decoration.line({ attributes: { style: `--nb-indent: ${indent}ch` } });
+          indentCache.set(indent, deco);
+        }
+        builder.add(line.from, line.from, deco);
+      }
+      pos = line.to + 1;
+    }
+  }
+  return builder.finish();
+}
+
 export function createEditor(options: EditorOptions): CellEditor {
   const view = new EditorView({
     parent: options.parent,
@@ -56,6 +103,7 @@ export function createEditor(options: EditorOptions): CellEditor {
         javascript({ typescript: true }),
         // long lines wrap, as the build's static block does (no sideways scrolling in a lesson)
         EditorView.lineWrapping,
+        wrappedIndent,
         keymap.of([
           {
             key: "Mod-Enter",

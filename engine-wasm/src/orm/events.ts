@@ -14,7 +14,13 @@
  * populate_existing, or a row for an object with unloaded attributes or joined eager loads), with
  * the attribute names it loads (`null` when it loads them all).
  */
-import { _register_event_target, Dispatcher, type EventTarget, type Listener, type ListenOptions } from "../event.ts";
+import {
+  _register_event_target,
+  Dispatcher,
+  type EventTarget,
+  type Listener,
+  type ListenOptions,
+} from "../event.ts";
 import { InvalidRequestError } from "../exc.ts";
 import { repr } from "../util/repr.ts";
 import { _mapper_for_class, Mapper } from "./mapper.ts";
@@ -30,7 +36,11 @@ const added = new WeakMap<Listener, number>();
 let sequence = 0;
 
 class InstanceDispatcher extends Dispatcher {
-  override listen(identifier: string, fn: Listener, options: { once?: boolean; insert?: boolean } = {}): void {
+  override listen(
+    identifier: string,
+    fn: Listener,
+    options: { once?: boolean; insert?: boolean } = {},
+  ): void {
     super.listen(identifier, fn, options);
     const list = this.listeners(identifier);
     const stored = options.insert ? list[0] : list.at(-1);

@@ -293,7 +293,8 @@ function _instance(
   if (state) {
     if (ctx.populate_existing) {
       populate(state, cols, data, true);
-      if (events.refresh.length) fireRefresh(ctx, events, state, ctx.only_load_props ? new Set(ctx.only_load_props) : null);
+      if (events.refresh.length)
+        fireRefresh(ctx, events, state, ctx.only_load_props ? new Set(ctx.only_load_props) : null);
     } else {
       // SQLAlchemy's partial population: what the object has not loaded (and its joined eager loads)
       const unloaded = events.refresh.length && !ctx._refreshed?.has(state) ? state.unloaded : null;
