@@ -326,3 +326,59 @@ test("no lesson cell's code or log scrolls sideways at 1280×900", async ({ page
     expect(await overflowing(), `${path}, raw logs`).toEqual([]);
   }
 });
+
+test("at 1280×900, in both languages, a comparison's sides stay inside it and expected output wraps", async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  const english = await LessonPage.lessonPaths(page);
+  const paths = [...english, ...english.map((p) => p.replace(/^(.*?)(fundamentals\/)/, "$1ru/$2"))];
+  expect(paths.some((p) => p.includes("/ru/"))).toBe(true);
+  const lesson = new LessonPage(page);
+  let wrapped = 0;
+  const measure = () =>
+    page.evaluate(() => {
+      const bad: string[] = [];
+      for (const group of document.querySelectorAll("notebook-compare")) {
+        const g = group.getBoundingClientRect();
+        const boxes = group.querySelectorAll<HTMLElement>(
+          "notebook-cell, .nb-code pre, .cm-editor, .nb-twin pre, .nb-expected pre, .nb-output",
+        );
+        for (const box of boxes) {
+          if (!box.getClientRects().length) continue;
+          const b = box.getBoundingClientRect();
+          if (b.left < g.left - 0.5 || b.right > g.right + 0.5)
+            bad.push(
+              `${box.closest("notebook-cell")?.dataset.cellId} ${box.className}: ${b.right} > ${g.right}`,
+            );
+        }
+      }
+      let lines = 0;
+      for (const pre of document.querySelectorAll<HTMLElement>(".nb-expected pre")) {
+        if (!pre.getClientRects().length) continue;
+        const where = pre.closest(".nb-expected")?.getAttribute("aria-label");
+        if (pre.scrollWidth > pre.clientWidth) bad.push(`${where}: ${pre.scrollWidth} > ${pre.clientWidth}`);
+        for (const code of pre.querySelectorAll(".ec-line .code")) {
+          const range = document.createRange();
+          range.selectNodeContents(code);
+          if (new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1) lines++;
+        }
+      }
+      return { bad, lines };
+    });
+  for (const path of paths) {
+    await lesson.goto(path);
+    await page.evaluate(() => document.fonts.ready);
+    const before = await measure();
+    expect(before.bad, `${path}, before the editors mount`).toEqual([]);
+    wrapped += before.lines;
+    await lesson.selectDatabase("sqlite");
+    const cells = await lesson.cellCount();
+    await page.waitForFunction((n) => document.querySelectorAll(".cm-editor").length === n, cells, {
+      timeout: 60_000,
+    });
+    expect((await measure()).bad, `${path}, with the editors`).toEqual([]);
+  }
+  // the pages do have expected-output lines longer than their box: they wrapped
+  expect(wrapped).toBeGreaterThan(0);
+});
