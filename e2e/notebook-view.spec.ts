@@ -349,7 +349,7 @@ test("at 1280×900, in both languages, a comparison's sides stay inside it and e
           const b = box.getBoundingClientRect();
           if (b.left < g.left - 0.5 || b.right > g.right + 0.5)
             bad.push(
-              `${box.closest("notebook-cell")?.dataset.cellId} ${box.className}: ${b.right} > ${g.right}`,
+              `${box.closest("notebook-cell")?.getAttribute("data-cell-id")} ${box.className}: ${b.right} > ${g.right}`,
             );
         }
       }
@@ -381,4 +381,83 @@ test("at 1280×900, in both languages, a comparison's sides stay inside it and e
   }
   // the pages do have expected-output lines longer than their box: they wrapped
   expect(wrapped).toBeGreaterThan(0);
+});
+
+test.describe("on a phone", () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test("a wrapped line continues under its indentation, the same before and after the editor mounts", async ({
+    page,
+  }) => {
+    const lesson = new LessonPage(page);
+    await lesson.goto("fundamentals/session/");
+    /** Per cell, per code line that wraps: where each of its rows starts, from the cell's left edge. */
+    const rows = (selector: string) =>
+      page.evaluate((sel) => {
+        const out: { cell: string; line: number; indent: number; starts: number[]; height: number }[] = [];
+        for (const cell of document.querySelectorAll<HTMLElement>("notebook-cell")) {
+          const left = cell.getBoundingClientRect().left;
+          const lines = [...cell.querySelectorAll<HTMLElement>(sel)].filter((l) => l.getClientRects().length);
+          lines.forEach((line, i) => {
+            const range = document.createRange();
+            range.selectNodeContents(line);
+            const byTop = new Map<number, number>();
+            for (const r of range.getClientRects()) {
+              if (!r.width) continue;
+              const top = Math.round(r.top);
+              byTop.set(top, Math.min(byTop.get(top) ?? Number.POSITIVE_INFINITY, r.left - left));
+            }
+            if (byTop.size < 2) return;
+            const text = line.textContent ?? "";
+            out.push({
+              cell: cell.dataset.cellId ?? "",
+              line: i,
+              indent: /^\s*/.exec(text)![0].length,
+              starts: [...byTop.entries()].sort((a, b) => a[0] - b[0]).map(([, l]) => Math.round(l)),
+              height: Math.round(line.getBoundingClientRect().height),
+            });
+          });
+        }
+        return out;
+      }, selector);
+    expect(await page.locator(".cm-editor").count()).toBe(0);
+    await page.evaluate(() => document.fonts.ready);
+    const staticRows = await rows(".nb-code .ec-line .code");
+    const indented = staticRows.filter((r) => r.indent > 0);
+    expect(indented.length, "indented lines that wrap on a phone").toBeGreaterThan(0);
+    for (const r of indented) {
+      // the continuation rows start `indent` characters in from the first row's start
+      expect(r.starts[1]!, `${r.cell}:${r.line + 1}`).toBeGreaterThan(r.starts[0]!);
+      expect(r.starts.slice(1).every((s) => s === r.starts[1])).toBe(true);
+    }
+
+    await lesson.selectDatabase("sqlite");
+    const cells = await lesson.cellCount();
+    await page.waitForFunction((n) => document.querySelectorAll(".cm-editor").length === n, cells, {
+      timeout: 60_000,
+    });
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    // every cell in view once, so that CodeMirror has drawn all its lines
+    await page.evaluate(async () => {
+      for (const cell of document.querySelectorAll("notebook-cell")) {
+        if (!cell.getClientRects().length) continue;
+        cell.scrollIntoView();
+        await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      }
+    });
+    const editorRows = await rows(".cm-content .cm-line");
+    const near = (a: number[], b: number[]) =>
+      a.length === b.length && a.every((x, i) => Math.abs(x - b[i]!) <= 1);
+    const mismatched = staticRows.filter((r) => {
+      const e = editorRows.find((x) => x.cell === r.cell && x.line === r.line);
+      return !e || !near(e.starts, r.starts) || Math.abs(e.height - r.height) > 1;
+    });
+    expect(
+      mismatched.map(
+        (r) =>
+          `${r.cell}:${r.line + 1} static ${r.starts} vs ${JSON.stringify(editorRows.find((x) => x.cell === r.cell && x.line === r.line))}`,
+      ),
+    ).toEqual([]);
+    expect(editorRows.length).toBe(staticRows.length);
+  });
 });

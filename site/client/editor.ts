@@ -7,7 +7,7 @@ import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { javascript } from "@codemirror/lang-javascript";
 import { bracketMatching, indentOnInput, syntaxHighlighting } from "@codemirror/language";
 import { type Diagnostic, setDiagnostics } from "@codemirror/lint";
-import { EditorState, RangeSetBuilder } from "@codemirror/state";
+import { EditorState } from "@codemirror/state";
 import {
   Decoration,
   type DecorationSet,
@@ -63,9 +63,11 @@ const wrappedIndent = ViewPlugin.fromClass(
 );
 
 const indentCache = new Map<number, Decoration>();
+/** The indentation itself, kept on the first row (Expressive Code's `span.indent`). */
+const lead = Decoration.mark({ class: "nb-lead" });
 
 function indentDecorations(view: EditorView): DecorationSet {
-  const builder = new RangeSetBuilder<Decoration>();
+  const ranges = [];
   const doc = view.state.doc;
   for (const { from, to } of view.visibleRanges) {
     for (let pos = from; pos <= to; ) {
@@ -78,12 +80,12 @@ function indentDecorations(view: EditorView): DecorationSet {
           deco = Decoration.line({ attributes: { style: `--nb-indent: ${indent}ch` } });
           indentCache.set(indent, deco);
         }
-        builder.add(line.from, line.from, deco);
+        ranges.push(deco.range(line.from), lead.range(line.from, line.from + indent));
       }
       pos = line.to + 1;
     }
   }
-  return builder.finish();
+  return Decoration.set(ranges, true);
 }
 
 export function createEditor(options: EditorOptions): CellEditor {
