@@ -15,7 +15,8 @@
  *   on both databases.
  * - what the inspector and the log view add to a run: the kernel's time taking the inspector's
  *   snapshots plus the page's time in the log view (the output panel's `log` events) and in the
- *   inspector panel, per re-run (User Timing entries the page records, see site/client/cell-view.ts).
+ *   inspector panel, per re-run (the User Timing entries the page makes, see site/client/cell-view.ts,
+ *   added up by a PerformanceObserver: the page itself keeps only the last entry of each name).
  *
  * Targets: ≤ 50 KB JS before interaction; (a) ≤ bare start-up + 150 ms; (b) ≤ 100 ms; re-run ≤ 20 ms;
  * inspector + log view ≤ 5 ms; PostgreSQL ready ≤ 3 s at 20 Mbit/s cold; SQLite ready ≤ 1 s at
