@@ -12,6 +12,7 @@ import { BarView, DATABASE_NAMES } from "./bar.ts";
 import { cellView } from "./cell-kinds.ts";
 import type { CellView } from "./cell-view.ts";
 import { CompareView } from "./compare.ts";
+import { scopeOf } from "./diagnostics/scope.ts";
 import { Kernel, type KernelListener, type RunResult } from "./kernel.ts";
 import { FrameBatch } from "./output-batch.ts";
 import { ExerciseView } from "./panels/exercise.ts";
@@ -69,8 +70,18 @@ export class Notebook {
           this.#s,
         ),
     );
-    for (const cell of this.cells) {
+    for (const [index, cell] of this.cells.entries()) {
       cell.onRun = () => this.run(cell);
+      // A cell sees what the cells run before it declared: the page's linear cells above it.
+      cell.scope = () =>
+        scopeOf(
+          this.cells.map((c) => ({
+            code: c.code,
+            linear: this.linear.includes(c),
+            expectsError: c.expectsError,
+          })),
+          index,
+        );
       cell.onFirstEdit = () => {
         if (this.#transpilerRequested) return;
         this.#transpilerRequested = true;
