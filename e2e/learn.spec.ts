@@ -292,7 +292,7 @@ for (const database of ["sqlite", "postgresql"] as const) {
       await expect(cell.editor).toBeVisible({ timeout: 60_000 });
       await cell.editor.click();
       // checked (the worker answered for this editor's code), with nothing found
-      await expect(cell.root.locator(".cm-editor")).toHaveAttribute("data-nb-diagnostics", "0", {
+      await expect(cell.root.locator(".cm-editor").first()).toHaveAttribute("data-nb-diagnostics", "0", {
         timeout: 60_000,
       });
     }

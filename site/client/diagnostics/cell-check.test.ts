@@ -62,6 +62,18 @@ describe.each(lessons)("$name", (lesson) => {
   });
 });
 
+describe("what is not a learner's mistake is not shown", () => {
+  it("an unused variable or import, unreachable code, a top-level return, a top-level await", () => {
+    const code =
+      'import { select } from "sqlalchemy";\nconst unused = 1;\nif (settings.DATABASE_URL) return;\nprint("after");\nawait Promise.resolve(1);';
+    expect(checker.check([], code)).toEqual([]);
+  });
+
+  it("a name declared again in a later cell (cells are re-run)", () => {
+    expect(checker.check(["const engine = 1;"], 'const engine = "two";\nprint(engine.length);')).toEqual([]);
+  });
+});
+
 describe("mistakes are reported", () => {
   const scope = [
     'import { create_engine } from "sqlalchemy";\nimport { Session } from "sqlalchemy/orm";\nconst engine = create_engine(settings.DATABASE_URL, { echo: true });',

@@ -44,8 +44,6 @@ export interface CellDiagnostic {
  */
 export const HIDDEN_CODES: ReadonlySet<number> = new Set([
   1108, // a top-level `return`: the kernel ends the cell there and says so
-  1375, // top-level `await` in a file that is not a module (every cell is one)
-  2451, // cannot redeclare a block-scoped variable (a name an earlier cell declared: cells re-run)
   6133, // declared but never read
   6192, // all imports unused
   6196, // declared but never used
