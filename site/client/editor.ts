@@ -31,6 +31,8 @@ export interface EditorOptions {
   onRun: () => void;
   /** The code of the cells this one sees (its diagnostics know what they declare), in order. */
   scope?: () => readonly string[];
+  /** Resolves when the diagnostics may start their worker (no run or database start in progress). */
+  checkGate?: () => Promise<void>;
 }
 
 export interface CellEditor {
@@ -84,7 +86,9 @@ export function createEditor(options: EditorOptions): CellEditor {
   whenFocused(view);
   const checkTypes = () => {
     view.contentDOM.removeEventListener("focus", checkTypes);
-    view.dispatch({ effects: StateEffect.appendConfig.of(typeDiagnostics(options.scope ?? (() => []))) });
+    view.dispatch({
+      effects: StateEffect.appendConfig.of(typeDiagnostics(options.scope ?? (() => []), options.checkGate)),
+    });
   };
   view.contentDOM.addEventListener("focus", checkTypes);
 

@@ -55,6 +55,8 @@ export class Notebook {
   readonly #frames = new FrameBatch();
   /** Cells queued or running (a second Run of one of them is ignored). */
   readonly #queued = new Set<CellView>();
+  /** The database's start (from warmUp on). */
+  #ready: Promise<unknown> = Promise.resolve();
 
   constructor(doc: Document) {
     this.#s = strings(doc.documentElement.lang);
@@ -82,6 +84,7 @@ export class Notebook {
           })),
           index,
         );
+      cell.idle = () => this.#idle();
       cell.onFirstEdit = () => {
         if (this.#transpilerRequested) return;
         this.#transpilerRequested = true;
@@ -113,6 +116,7 @@ export class Notebook {
   warmUp(): void {
     this.bar.loading(this.kernel.database);
     const ready = this.kernel.warmUp().catch(() => {});
+    this.#ready = ready;
     // The offline cache is filled from then on (site/client/offline.ts).
     void ready.then(() => dispatchEvent(new Event("nb:database-ready")));
     const edited = this.cells.filter((c) => c.edited);
@@ -259,6 +263,12 @@ export class Notebook {
   #cellOf(el: HTMLElement): CellView | undefined {
     const host = el.closest("notebook-cell");
     return this.cells.find((c) => c.el === host);
+  }
+
+  /** Resolves once the database has started and no run is queued or running. */
+  async #idle(): Promise<void> {
+    await this.#ready;
+    while (this.#pending > 0) await this.#queue;
   }
 
   /** Queue a run; its target cells show as busy from now on. */

@@ -1,7 +1,8 @@
 /**
  * TypeScript's diagnostics in a cell's editor as the learner types (`@codemirror/lint`, debounced).
  * The checking happens in a worker of its own (`worker.ts`), started when an editor first takes
- * focus, so typing never waits for it. A run's error mark (the kernel's exception at its line) stays
+ * focus, so typing never waits for it; it starts once the page's runs and its database's start are
+ * over (`gate`), so that loading TypeScript there never slows a first run. A run's error mark (the kernel's exception at its line) stays
  * with the diagnostics until the code changes.
  */
 import { type Diagnostic, linter } from "@codemirror/lint";
@@ -59,11 +60,18 @@ export function setRunMark(view: EditorView, diagnostic: Diagnostic | null): voi
   else runMarks.delete(view);
 }
 
-/** The extension: `scope()` gives the code of the cells this one sees, in order. */
-export function typeDiagnostics(scope: () => readonly string[]): Extension {
+/**
+ * The extension: `scope()` gives the code of the cells this one sees, in order; `gate()` resolves when
+ * the worker may start.
+ */
+export function typeDiagnostics(
+  scope: () => readonly string[],
+  gate: () => Promise<void> = () => Promise.resolve(),
+): Extension {
   const editor = ++nextEditor;
   return linter(
     async (view) => {
+      if (!worker) await gate();
       const doc = view.state.doc;
       const found = await request(editor, scope(), doc.toString());
       const out: Diagnostic[] = (found ?? []).map((d) => ({
