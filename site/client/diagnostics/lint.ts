@@ -1,9 +1,9 @@
 /**
  * TypeScript's diagnostics in a cell's editor as the learner types (`@codemirror/lint`, debounced).
- * The checking happens in a worker of its own (`worker.ts`), started when an editor first takes
- * focus, so typing never waits for it; it starts once the page's runs and its database's start are
- * over (`gate`), so that loading TypeScript there never slows a first run. A run's error mark (the kernel's exception at its line) stays
- * with the diagnostics until the code changes.
+ * The checking happens in a worker of its own (`worker.ts`), so typing never waits for it. The worker
+ * starts after an editor's first focus, once the database has started and no run is in progress
+ * (`gate`): loading TypeScript there never slows a first run. A run's error mark (the kernel's
+ * exception at its line) stays with the diagnostics until the code changes.
  */
 import { type Diagnostic, linter } from "@codemirror/lint";
 import { type Extension, StateEffect, type Text } from "@codemirror/state";
