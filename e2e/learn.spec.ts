@@ -274,7 +274,7 @@ test("a TypeScript error shows as the learner types, on its line with TypeScript
       .filter((r) => /typescript|api-types|worker/.test(r.name))
       .map((r) => `${r.name.split("/").pop()} ${(r as PerformanceResourceTiming).encodedBodySize}`),
   );
-  console.log(`type data: ready ${Math.round(ms)} ms after first focus; ${bytes.join(", ")}`);
+  console.log(`type data: worker ready ${Math.round(ms)} ms after it started; ${bytes.join(", ")}`);
 });
 
 for (const database of ["sqlite", "postgresql"] as const) {
