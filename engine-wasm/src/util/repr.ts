@@ -199,6 +199,19 @@ export function show_error(err: unknown): void {
 }
 
 /** Gives each class its Python module (`type(x).__module__`), as the library's own classes have. */
+let nextAddress = 0x7f3a5c000000;
+const addresses = new WeakMap<object, string>();
+/** A stable fake memory address for an object, as Python's `id()` shows it in reprs. */
+export function objectAddress(obj: object): string {
+  let a = addresses.get(obj);
+  if (!a) {
+    nextAddress += 0x1d0;
+    a = nextAddress.toString(16);
+    addresses.set(obj, a);
+  }
+  return a;
+}
+
 export function defineModule(mod: string, ...classes: Function[]): void {
   for (const cls of classes) Object.defineProperty(cls, "__module__", { value: mod, enumerable: false });
 }
