@@ -61,7 +61,8 @@ export function tutorialSteps(file: string, source: string): TutorialStep[] {
       const step = steps.at(-1) ?? fail("a doctest fence must follow a cell");
       const db = attrs.get("db");
       const key = db === undefined ? "both" : db;
-      if (key !== "both" && key !== "sqlite" && key !== "postgresql") fail(`db="${db}": sqlite or postgresql`);
+      if (key !== "both" && key !== "sqlite" && key !== "postgresql")
+        fail(`db="${db}": sqlite or postgresql`);
       if (step.expected[key as keyof TutorialStep["expected"]] !== undefined)
         fail(`cell "${step.id}" already has this output`);
       step.expected = { ...step.expected, [key]: node.value ?? "" };

@@ -69,7 +69,9 @@ describe.each<DatabaseKind>(["sqlite", "postgresql"])("the Unified Tutorial on %
         if (step.pending !== undefined) {
           if (same) failures.push(`${where} passes now: remove its pending="${step.pending}"`);
         } else if (!same) {
-          failures.push(`${where}\n--- the tutorial shows\n${want.text.trimEnd()}\n--- the port showed\n${got}`);
+          failures.push(
+            `${where}\n--- the tutorial shows\n${want.text.trimEnd()}\n--- the port showed\n${got}`,
+          );
         }
       }
       expect(failures, failures.join("\n\n")).toEqual([]);
