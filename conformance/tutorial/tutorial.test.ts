@@ -39,10 +39,10 @@ describe("doctest comparison", () => {
       '```ts cell id="a" rst="p.rst:1"\nprint(1)\n```\n\n```text doctest\n{execsql}BEGIN (implicit)\nselect 1\n[...] ()\n{stop}[(1,)]\n{execsql}ROLLBACK{stop}\n```\n',
     );
     expect(wantFor(step!, "sqlite")).toEqual({
-      text: "BEGIN (implicit)\nselect 1\n[...] ()\n[(1,)]\nROLLBACK\n",
+      text: "BEGIN (implicit)\nselect 1\n[...] ()\n[(1,)]\nROLLBACK",
       logged: true,
     });
-    expect(wantFor(step!, "postgresql")).toEqual({ text: "[(1,)]\n\n", logged: false });
+    expect(wantFor(step!, "postgresql")).toEqual({ text: "[(1,)]\n", logged: false });
   });
 });
 
