@@ -246,7 +246,11 @@ export class Select extends ClauseElement {
 
   constructor(...entities: unknown[]) {
     super();
-    const flat = entities.length === 1 && Array.isArray(entities[0]) ? (entities[0] as unknown[]) : entities;
+    const given = entities.length === 1 && Array.isArray(entities[0]) ? (entities[0] as unknown[]) : entities;
+    // a column collection (`table.c["a", "b"]`) stands for its columns
+    const flat = given.flatMap(
+      (e) => (e as { _select_iterable?: unknown[] } | null)?._select_iterable ?? [e],
+    );
     this._raw_columns = flat;
     for (const e of flat) expandColumnArg(e);
   }
