@@ -11,8 +11,8 @@
  * the `{execsql}` / `{sql}` / `{opensql}` spans (what the engine logged, which is SQLite's SQL in
  * the `.rst`) are dropped from the expected text and only what the cell printed is compared.
  *
- * `pending="why"` on a cell marks a step the port cannot reproduce yet: the test then checks that it
- * still fails (so the mark is removed as soon as it passes).
+ * `pending="why"` on a cell marks a step the port cannot reproduce yet (`pending-on="sqlite"`: on that
+ * database only): the test then checks that it still fails, so the mark goes as soon as it passes.
  */
 import { mdxToMdast } from "satteri";
 import { type MdNode, parseAttributes } from "../../site/notebook/cells.ts";
@@ -28,6 +28,8 @@ export interface TutorialStep {
   readonly rst: string;
   /** Why the port cannot reproduce this step yet. */
   readonly pending?: string;
+  /** `pending-on="sqlite"`: the step is pending on that database only. */
+  readonly pendingOn?: Database;
   /** The output the `.rst` shows (markers kept), per database; `both` when one fence serves both. */
   readonly expected: { both?: string; sqlite?: string; postgresql?: string };
 }
@@ -56,7 +58,18 @@ export function tutorialSteps(file: string, source: string): TutorialStep[] {
       if (ids.has(id)) fail(`cell id "${id}" is used twice`);
       ids.add(id);
       const rst = attrs.get("rst") ?? fail('a cell names its place in the tutorial: rst="page.rst:LINE"');
-      steps.push({ id, code: node.value ?? "", line, rst, pending: attrs.get("pending"), expected: {} });
+      const pendingOn = attrs.get("pending-on") as Database | undefined;
+      if (pendingOn !== undefined && pendingOn !== "sqlite" && pendingOn !== "postgresql")
+        fail(`pending-on="${pendingOn}": sqlite or postgresql`);
+      steps.push({
+        id,
+        code: node.value ?? "",
+        line,
+        rst,
+        pending: attrs.get("pending"),
+        pendingOn,
+        expected: {},
+      });
     } else if (node.lang === "text" && rest === "doctest") {
       const step = steps.at(-1) ?? fail("a doctest fence must follow a cell");
       const db = attrs.get("db");
@@ -119,4 +132,22 @@ export function ellipsisMatch(want: string, got: string): boolean {
 /** Python's doctest comparison with ELLIPSIS | NORMALIZE_WHITESPACE. */
 export function doctestMatch(want: string, got: string): boolean {
   return ellipsisMatch(normalizeWhitespace(want), normalizeWhitespace(got));
+}
+
+const TRACEBACK = "Traceback (most recent call last):";
+
+/**
+ * An expected exception, as doctest reads one with IGNORE_EXCEPTION_DETAIL: the output before the
+ * traceback header, and the exception's class name (its module and message are not compared).
+ */
+export function expectedException(want: string): { before: string; name: string } | null {
+  const at = want.indexOf(TRACEBACK);
+  if (at < 0) return null;
+  const rest = want.slice(at + TRACEBACK.length).split("\n");
+  const line = rest.find((l) => l !== "" && !/^\s/.test(l) && !l.startsWith("..."));
+  const name = /^([\w.]+)/
+    .exec(line ?? "")?.[1]
+    ?.split(".")
+    .at(-1);
+  return name ? { before: want.slice(0, at), name } : null;
 }

@@ -9,7 +9,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { shownLines } from "../../site/notebook/expected.ts";
 import type { DatabaseKind } from "../../site/worker/protocol.ts";
 import { testKernel } from "../../site/worker/test-kernel.ts";
-import { doctestMatch, ellipsisMatch, normalizeWhitespace, tutorialSteps, wantFor } from "./doctest.ts";
+import {
+  doctestMatch,
+  ellipsisMatch,
+  expectedException,
+  normalizeWhitespace,
+  tutorialSteps,
+  wantFor,
+} from "./doctest.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "../..");
@@ -62,22 +69,33 @@ describe.each<DatabaseKind>(["sqlite", "postgresql"])("the Unified Tutorial on %
         ran.push({ id: step.id, code: step.code });
         const events = await k.run(ran, step.id, { fresh: ran.length === 1 });
         const where = `${page.name}:${step.line} (${step.rst}) cell "${step.id}" on ${database}`;
+        const pending =
+          step.pendingOn === undefined || step.pendingOn === database ? step.pending : undefined;
         const done = events.find((e) => e.type === "cell-done" && e.cellId === step.id);
         const want = wantFor(step, database);
+        const raised = want ? expectedException(want.text) : null;
+        const error = events.find((e) => e.type === "error" && e.cellId === step.id);
         if (!done || !done.ok) {
           // A failed step is not run again before the next ones (the page would retry it).
           ran.pop();
-          const error = events.find((e) => e.type === "error");
           const why = error?.type === "error" ? `${error.name}: ${error.message}` : "it did not run";
-          if (step.pending === undefined && !want?.text.includes("Traceback (most recent call last)"))
-            failures.push(`${where} failed: ${why}`);
+          if (pending === undefined && !raised) failures.push(`${where} failed: ${why}`);
           if (!done) continue;
         }
         if (!want) continue;
-        const got = shownLines(events, step.id, { omitLog: !want.logged }).join("\n");
-        const same = doctestMatch(want.text, got);
-        if (step.pending !== undefined) {
-          if (same) failures.push(`${where} passes now: remove its pending="${step.pending}"`);
+        const lines = shownLines(events, step.id, { omitLog: !want.logged });
+        let same: boolean;
+        let got = lines.join("\n");
+        if (raised) {
+          // doctest with IGNORE_EXCEPTION_DETAIL: the output before the traceback, then the class
+          const name = error?.type === "error" ? error.name : "(no exception)";
+          got = `${lines.slice(0, error ? -1 : undefined).join("\n")}\n… raised ${name}`;
+          same = name === raised.name && doctestMatch(raised.before, lines.slice(0, -1).join("\n"));
+        } else {
+          same = doctestMatch(want.text, got);
+        }
+        if (pending !== undefined) {
+          if (same) failures.push(`${where} passes now: remove its pending="${pending}"`);
         } else if (!same) {
           failures.push(
             `${where}\n--- the tutorial shows\n${want.text.trimEnd()}\n--- the port showed\n${got}`,

@@ -532,6 +532,16 @@ export class ScalarSelect extends ColumnElement {
     this.element = element;
     this.type = element._exported_columns()[0]?.type ?? this.type;
   }
+  /** `scalar_subquery().where(…)`: criteria added to the SELECT inside. */
+  where(...criteria: unknown[]): ScalarSelect {
+    return new ScalarSelect(this.element.where(...criteria));
+  }
+  correlate(...froms: unknown[]): ScalarSelect {
+    return new ScalarSelect(this.element.correlate(...froms));
+  }
+  correlate_except(...froms: unknown[]): ScalarSelect {
+    return new ScalarSelect(this.element.correlate_except(...froms));
+  }
   _ck(k: CacheKeyBuilder): void {
     k.push("scalar(");
     this.element._ck(k);
