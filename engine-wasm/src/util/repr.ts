@@ -134,9 +134,12 @@ export function repr(value: unknown, seen: Set<object> = new Set()): string {
     }
     const proto = Object.getPrototypeOf(obj);
     if (proto === Object.prototype || proto === null) {
-      return `{${Object.entries(obj)
-        .map(([k, v]) => `${reprString(k)}: ${repr(v, seen)}`)
-        .join(", ")}}`;
+      const entries = Object.entries(obj);
+      // a mapped object's `__dict__` holds its instance state under a key that is not enumerated
+      // (so that code reading the attributes does not meet it); Python's repr shows it first
+      const state = Object.getOwnPropertyDescriptor(obj, "_sa_instance_state");
+      if (state !== undefined && !state.enumerable) entries.unshift(["_sa_instance_state", state.value]);
+      return `{${entries.map(([k, v]) => `${reprString(k)}: ${repr(v, seen)}`).join(", ")}}`;
     }
     const name = (obj.constructor as { name?: string } | undefined)?.name ?? "object";
     return `<${name} object>`;
