@@ -19,6 +19,8 @@ export const CELL_MODULES: Readonly<Record<string, string>> = {
   "sqlalchemy/orm": "engine-wasm/src/orm/index.ts",
   "sqlalchemy/ext/asyncio": "engine-wasm/src/ext/asyncio/index.ts",
   "sqlalchemy/exc": "engine-wasm/src/exc.ts",
+  "sqlalchemy/dialects/postgresql": "engine-wasm/src/dialects/postgresql/index.ts",
+  "sqlalchemy/dialects/sqlite": "engine-wasm/src/dialects/sqlite/index.ts",
 };
 
 /** The libraries of the kernel's JavaScript: ES2022, `using` (disposables) and standard decorators. */

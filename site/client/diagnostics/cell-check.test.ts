@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import ts from "typescript";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildTypeData } from "../../integrations/api-types.ts";
+import { buildTypeData, CELL_MODULES } from "../../integrations/api-types.ts";
 import { parseLessonCells } from "../../notebook/cells.ts";
 import { CellChecker } from "./cell-check.ts";
 import { scopeOf } from "./scope.ts";
@@ -60,6 +60,21 @@ describe.each(lessons)("$name", (lesson) => {
       }, 60_000);
     }
   });
+});
+
+it("knows every module the kernel lets a cell import (site/worker/modules.ts)", () => {
+  const kernel = readFileSync(join(root, "site/worker/modules.ts"), "utf8");
+  const table = /const SPECIFIERS[^=]*=\s*\{([^}]*)\}/.exec(kernel)![1]!;
+  const specifiers = [...table.matchAll(/"?([\w/]+)"?:\s*"\.\.\/\.\.\/([^"]+)"/g)].map((m) => [m[1], m[2]]);
+  expect(specifiers.length).toBeGreaterThan(3);
+  expect(Object.entries(CELL_MODULES).sort()).toEqual(specifiers.sort());
+  const code = Object.keys(CELL_MODULES)
+    .map((spec, i) => `import * as m${i} from ${JSON.stringify(spec)};\nprint(m${i});`)
+    .join("\n");
+  expect(checker.check([], code)).toEqual([]);
+  expect(
+    checker.check([], 'import { dialect } from "sqlalchemy/dialects/postgresql";\nprint(dialect);'),
+  ).toEqual([]);
 });
 
 describe("what is not a learner's mistake is not shown", () => {
