@@ -411,7 +411,8 @@ export class Result extends ResultInternal<Row> {
   }
 
   __repr__(): string {
-    return `<sqlalchemy.engine.result.${this.constructor.name} object at 0x${(0x7f0000000000 + 0x10).toString(16)}>`;
+    const cls = this.constructor as { name: string; __module__?: string };
+    return `<${cls.__module__ ?? "sqlalchemy.engine.result"}.${cls.name} object at 0x${(0x7f0000000000 + 0x10).toString(16)}>`;
   }
 }
 

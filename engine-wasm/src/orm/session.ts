@@ -1052,7 +1052,8 @@ function runInSessionTransaction<T>(trans: SessionTransaction, fn: () => T): T {
     } catch (err) {
       // a failed flush leaves the transaction inactive: leaving the block closes it (SQLAlchemy's
       // TransactionalContext.__exit__ rolls back whatever can still be rolled back)
-      if (trans._state !== "COMMITTED" && trans._state !== "CLOSED") trans.rollback();
+      const state = trans._state as TxState; // commit() may have moved it on
+      if (state !== "COMMITTED" && state !== "CLOSED") trans.rollback();
       throw err;
     }
   }
