@@ -335,10 +335,13 @@ export class Connection {
 
   /** Closes the connection: rolls back an uncommitted transaction, returns the DBAPI connection to the pool. */
   close(): void {
+    // a transaction ended here is the reset: the pool does not roll back again (SQLAlchemy's
+    // _close_special(transaction_reset=True)); with none, the pool's reset-on-return runs
+    const skip_reset = this._transaction !== null;
     if (this._transaction) this._transaction.close();
     if (this._dbapi_connection) {
       const conn = this._dbapi_connection;
-      conn._transaction_was_reset = true;
+      conn._transaction_was_reset = skip_reset;
       conn.close();
     }
     this._dbapi_connection = null;

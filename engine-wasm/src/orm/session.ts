@@ -80,12 +80,7 @@ export class SessionTransaction {
     this._subtrans = !!options.subtrans;
     session._transaction = this;
     if (parent === null) session._register();
-    if (this.nested) {
-      // a SAVEPOINT on every connection of the parent
-      for (const [bind, [conn]] of this._root._connections) {
-        this._connections.set(bind, [conn, conn.begin_nested(), false]);
-      }
-    }
+    // a nested transaction emits its SAVEPOINT when it first uses a connection (_connection_for_bind)
   }
 
   /** True if this `SessionTransaction` is in progress: not yet committed, rolled back or closed. */
@@ -369,8 +364,8 @@ export class Session implements SessionLike {
   begin_nested<T>(callback: (session: this) => T): T;
   begin_nested<T>(callback?: (session: this) => T): SessionTransaction | T {
     const parent = this._autobegin_t();
+    // pending changes are flushed in the enclosing transaction; no SAVEPOINT until the new one connects
     this._flush_if_needed();
-    this._connection_for_bind(this.get_bind());
     const trans = new SessionTransaction(this, parent, { nested: true });
     if (!callback) return trans;
     return runInSessionTransaction(trans, () => callback(this));
@@ -598,8 +593,8 @@ export class Session implements SessionLike {
     this._deleted.delete(state);
     this.identity_map.safe_discard(state);
     if (state.session_id === this.hash_key) state._detach();
-    if (to_transient && state.key !== null && this._transaction?._root._new.has(state)) state.key = null;
-    if (to_transient && state.key === null) {
+    if (to_transient) {
+      state.key = null;
       state.modified = false;
     }
   }
@@ -1099,7 +1094,17 @@ function runInSessionTransaction<T>(trans: SessionTransaction, fn: () => T): T {
       "Session.begin() takes a synchronous callback; use AsyncSession for async work",
     );
   }
-  if (trans._state === "ACTIVE") trans.commit();
+  if (trans._state === "ACTIVE") {
+    try {
+      trans.commit();
+    } catch (err) {
+      // a failed flush leaves the transaction inactive: leaving the block closes it (SQLAlchemy's
+      // TransactionalContext.__exit__ rolls back whatever can still be rolled back)
+      const state = trans._state as TxState; // commit() may have moved it on
+      if (state !== "COMMITTED" && state !== "CLOSED") trans.rollback();
+      throw err;
+    }
+  }
   return result;
 }
 

@@ -66,6 +66,23 @@ const NO_ARGUMENTS = new Set<unknown>([T.INTEGER, T.SMALLINT, T.BIGINT, T.DATE, 
 
 const SYS_TABLES = new Set(["sqlite_schema", "sqlite_master", "sqlite_temp_schema", "sqlite_temp_master"]);
 
+/** The words SQLite's IdentifierPreparer quotes (they replace the default set, as in SQLAlchemy). */
+const RESERVED_WORDS: ReadonlySet<string> = new Set(
+  `
+  add after all alter analyze and as asc attach autoincrement before begin between by cascade case
+  cast check collate column commit conflict constraint create cross current_date current_time
+  current_timestamp database default deferrable deferred delete desc detach distinct drop each else
+  end escape except exclusive exists explain false fail for foreign from full glob group having if
+  ignore immediate in index indexed initially inner insert instead intersect into is isnull join
+  key left like limit match natural not notnull null of offset on or order outer plan pragma
+  primary query raise references reindex rename replace restrict right rollback row select set
+  table temp temporary then to transaction trigger true union unique update using vacuum values
+  view virtual when where
+`
+    .trim()
+    .split(/\s+/),
+);
+
 export class SQLiteDialect extends DefaultDialect {
   override name = "sqlite";
   override supports_native_boolean = false;
@@ -79,6 +96,7 @@ export class SQLiteDialect extends DefaultDialect {
   override statement_compiler = SQLiteCompiler;
   override ddl_compiler = SQLiteDDLCompiler;
   override type_compiler_cls = SQLiteTypeCompiler;
+  readonly reserved_words = RESERVED_WORDS;
 
   /** `PRAGMA main.table_info("t")`, then the temp schema (SQLAlchemy's _get_table_pragma). */
   has_table(connection: Connection, table_name: string, schema: string | null = null): boolean {
