@@ -4,7 +4,7 @@
  */
 import { InvalidRequestError, ResourceClosedError } from "../exc.ts";
 import { type PyTuple, tuple } from "../util/pytypes.ts";
-import { repr } from "../util/repr.ts";
+import { defineModule, repr } from "../util/repr.ts";
 import type { DefaultExecutionContext } from "./default.ts";
 import type { DBAPICursor, ResultProcessor } from "./interfaces.ts";
 import { Result, ResultMetaData, type RowSource } from "./result.ts";
@@ -79,7 +79,9 @@ const NO_ROWS: RowSource = {
 };
 
 export class CursorResult extends Result {
+  /** The execution context of the statement this result comes from. */
   readonly context: DefaultExecutionContext;
+  /** True if this `CursorResult` returns zero or more rows. */
   readonly returns_rows: boolean;
   private readonly _rowcount: number;
   private readonly _lastrowid: number | null;
@@ -163,10 +165,12 @@ export class CursorResult extends Result {
     return this._rowcount;
   }
 
+  /** Return the 'lastrowid' accessor on the DBAPI cursor. */
   get lastrowid(): number | null {
     return this._lastrowid;
   }
 
+  /** True if this `CursorResult` is the result of a executing an expression language compiled `insert()` construct. */
   get is_insert(): boolean {
     return this.context.isinsert;
   }
@@ -194,3 +198,5 @@ export class CursorResult extends Result {
     return super._check_open();
   }
 }
+
+defineModule("sqlalchemy.engine.cursor", CursorResult);
