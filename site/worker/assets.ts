@@ -5,18 +5,22 @@
  */
 
 import sizes from "virtual:kernel-asset-sizes";
-import pgliteDataUrl from "@electric-sql/pglite/pglite.data?url";
 import pgliteWasmUrl from "@electric-sql/pglite/pglite.wasm?url";
 import sqljsWasmUrl from "sql.js/dist/sql-wasm.wasm?url";
-import pgdataUrl from "../../engine-wasm/assets/pgdata.tar.gz?url";
+import pgdataUrl from "../../engine-wasm/assets/pgdata.tar?url";
+import pgliteDataUrl from "../../engine-wasm/assets/pglite-lessons.data?url";
 import type { DatabaseKind } from "./protocol.ts";
 
 export interface DatabaseAssets {
   /** sql.js's `sql-wasm.wasm`. */
   readonly sqljsWasmUrl?: string;
-  /** The pre-initialised PGlite data directory (`engine-wasm/assets/pgdata.tar.gz`). */
+  /** The pre-initialised PGlite data directory (`engine-wasm/assets/pgdata.tar`). */
   readonly pgdataUrl?: string;
-  /** PGlite's own files: its WebAssembly and its file-system bundle (fetched here to show progress). */
+  /**
+   * PGlite's WebAssembly and its file bundle, stripped to what the lessons use
+   * (`engine-wasm/assets/pglite-lessons.data`, see engine-wasm/scripts/build-pgdata.ts); fetched here
+   * to show progress and to compile the WebAssembly while it downloads.
+   */
   readonly pgliteWasmUrl?: string;
   readonly pgliteDataUrl?: string;
 }
