@@ -9,6 +9,7 @@ import pgliteWasmUrl from "@electric-sql/pglite/pglite.wasm?url";
 import sqljsWasmUrl from "sql.js/dist/sql-wasm.wasm?url";
 import pgdataUrl from "../../engine-wasm/assets/pgdata.tar?url";
 import pgliteDataUrl from "../../engine-wasm/assets/pglite-lessons.data?url";
+import { DATABASE_CACHE } from "./database-cache.ts";
 import type { DatabaseKind } from "./protocol.ts";
 
 export interface DatabaseAssets {
@@ -40,17 +41,17 @@ export const assetSizes: ReadonlyMap<string, number> = new Map(
 /**
  * The databases' files are kept in the Cache API once downloaded (their URLs carry a content hash):
  * a kernel restart, a new worker after a time limit or Stop, and a switch between the databases take
- * them from there instead of the network, whatever caching headers the host sends. Entries of
- * earlier builds are deleted when a kernel starts.
+ * them from there instead of the network, whatever caching headers the host sends. The service worker
+ * adds the other database's files when it installs (database-cache.ts). Entries of earlier builds are
+ * deleted when a kernel starts.
  */
-const CACHE_NAME = "nb-database-files";
 let cache: Promise<Cache | null> | null = null;
 
 function openCache(): Promise<Cache | null> {
   cache ??= (async () => {
     try {
       if (typeof caches === "undefined") return null;
-      const c = await caches.open(CACHE_NAME);
+      const c = await caches.open(DATABASE_CACHE);
       const current = new Set(
         Object.values(assets)
           .filter((u): u is string => !!u)
