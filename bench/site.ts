@@ -28,6 +28,7 @@
  * lesson's first cell on a settled page ≤ 100 ms. Prints tables and writes bench/site-results.json.
  *
  *   node bench/site.ts [--no-build] [--lesson /path/] [--cell <data-cell-id>] [--runs N] [--no-throttle]
+ *                      [--startup-only]   (only the throttled cold starts and the settled first Runs)
  */
 import { spawnSync } from "node:child_process";
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -548,7 +549,7 @@ async function main(): Promise<void> {
       | "sqlite"
       | "postgresql"
     )[];
-    for (const database of databases) {
+    for (const database of flag("--startup-only") ? [] : databases) {
       for (const cache of ["cold", "warm"] as const) {
         const samples: { harness: HarnessTimes; site?: SiteTimes }[] = [];
         for (let i = 0; i < RUNS; i++) {
