@@ -92,13 +92,13 @@ test("PostgreSQL's download shows its progress before the first run's output", a
     }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
   });
   const paths = await LessonPage.lessonPaths(page);
-  // leave the last page lessonPaths() visited: its kernel may have begun its own downloads at idle,
+  // leave the last page lessonPaths() visited: its kernel began its own downloads with the page,
   // and those requests (cancelled by the navigation) would be counted with the lesson's
   await page.goto("about:blank");
   const fetched: string[] = [];
   page.on("request", (r) => {
     const file = new URL(r.url()).pathname.split("/").at(-1)!;
-    if (/\.(wasm|data|gz)$/.test(file)) fetched.push(file.replace(/-[\w-]{8}\./, "."));
+    if (/\.(wasm|data|tar)$/.test(file)) fetched.push(file.replace(/-[\w-]{8}\./, "."));
   });
   await page.goto(paths[0]!);
   const radio = page.getByRole("radio", { name: /PostgreSQL/i });
@@ -119,8 +119,12 @@ test("PostgreSQL's download shows its progress before the first run's output", a
   const sizes = downloads.map((s) => kilobytes(s.text));
   expect(sizes).toEqual([...sizes].sort((a, b) => a - b));
   expect(sizes.at(-1)!).toBeGreaterThan(10 * 1024);
-  // each file once; initdb.wasm not at all (a start from the data directory never runs initdb)
-  expect(fetched.filter((f) => f.startsWith("pglite")).sort()).toEqual(["pglite.data", "pglite.wasm"]);
+  // each file once (PGlite's file bundle as the build strips it); initdb.wasm not at all (a start
+  // from the data directory never runs initdb)
+  expect(fetched.filter((f) => f.startsWith("pglite")).sort()).toEqual([
+    "pglite-lessons.data",
+    "pglite.wasm",
+  ]);
   expect(fetched.filter((f) => f.startsWith("pgdata"))).toHaveLength(1);
   expect(fetched.filter((f) => f.startsWith("initdb"))).toEqual([]);
 });
