@@ -34,7 +34,7 @@ async function warmCompiler(url: string): Promise<void> {
     sa.Column("name", sa.String(30), { nullable: false }),
   );
   sa.CreateTable(table).compile(engine);
-  sa.select(table).where(table.c.name.__eq__("x")).compile(engine);
+  sa.select(table).where(table.c.name.eq("x")).compile(engine);
   sa.insert(table).values({ name: "x" }).compile(engine);
   sa.text("SELECT 1").compile(engine);
   engine.dispose();
