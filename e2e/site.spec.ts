@@ -92,7 +92,7 @@ test("PostgreSQL's download shows its progress before the first run's output", a
     }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
   });
   const paths = await LessonPage.lessonPaths(page);
-  // leave the last page lessonPaths() visited: its kernel began its own downloads with the page,
+  // leave the last page lessonPaths() visited: its kernel may have begun its own downloads at idle,
   // and those requests (cancelled by the navigation) would be counted with the lesson's
   await page.goto("about:blank");
   const fetched: string[] = [];

@@ -1,10 +1,10 @@
 /**
  * The only notebook script that loads with a lesson page; it is kept tiny. It shows the controls the
- * server rendered hidden, restores the remembered database, starts the kernel worker and its database
- * at once (`worker.ts`: the worker has its own thread, and its downloads begin while the page's own
- * images and fonts still load), and loads the notebook (`notebook.ts`: kernel client, outputs,
- * editors) when the page is idle or at the learner's first action, whichever comes first. Actions
- * taken before that are replayed once it has loaded; the notebook adopts the started worker.
+ * server rendered hidden, restores the remembered database, and loads the notebook (`notebook.ts`:
+ * kernel client, outputs, editors) when the page is idle or at the learner's first action,
+ * whichever comes first. Actions taken before that are replayed once it has loaded. At the same
+ * moment it starts the kernel worker and its database (`worker.ts`), which the notebook adopts: the
+ * worker's download does not wait for the notebook's.
  */
 
 import { readItem, writeItem } from "./storage.ts";
@@ -122,7 +122,6 @@ if (!customElements.get("notebook-cell")) {
   document.addEventListener("change", onChange);
   document.addEventListener("focusin", onFocus);
   document.addEventListener("pointerdown", onFocus);
-  startKernel(); // the elements above are upgraded: the switch shows the remembered database
   const idle = (globalThis as { requestIdleCallback?: (f: () => void, o?: { timeout: number }) => void })
     .requestIdleCallback;
   const whenIdle = () => {
