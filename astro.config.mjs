@@ -14,6 +14,7 @@ import { defineConfig } from "astro/config";
 import { apiTable } from "./site/integrations/api-table.ts";
 import { apiTypes } from "./site/integrations/api-types.ts";
 import { offline } from "./site/integrations/offline.ts";
+import { precompress } from "./site/integrations/precompress.ts";
 import { notebookSyntax } from "./site/notebook/syntax.ts";
 import { kernelAssetSizes } from "./site/worker/asset-sizes.ts";
 import { loadTypeScript } from "./site/worker/transpile.ts";
@@ -58,6 +59,8 @@ export default defineConfig({
       pagefind: true,
     }),
     offline(),
+    // after offline(): sw.js is compressed too
+    precompress(),
   ],
   vite: {
     // The editor's API knowledge, from engine-wasm's types (loaded on an editor's first focus).

@@ -1,8 +1,9 @@
 /**
  * `npm run bench:site`: the built site in Chromium on localhost, with a cold and a warm browser cache.
  *
- * - JavaScript transferred (compressed, as a gzip static host sends it) by the page before the first
- *   interaction (the page's own scripts, inline ones included; the kernel worker loads in the background);
+ * - JavaScript the page loads before the first interaction, counted compressed as the server sends it
+ *   on a cold visit (brotli; the page's own scripts, inline ones included; the kernel worker loads in
+ *   the background), on a cold and on a warm visit (then from the HTTP cache or the service worker);
  * - time from a Run click to the cell's output, for a one-statement cell: (a) right after load,
  *   (b) after the page has been idle 3 s, and a warm re-run;
  * - beside the bare drivers' start-up (PGlite / sql.js alone in a worker) measured in the same run,
@@ -32,6 +33,7 @@
  * lesson's first cell on a settled page ≤ 100 ms. Prints tables and writes bench/site-results.json.
  *
  *   node bench/site.ts [--no-build] [--lesson /path/] [--cell <data-cell-id>] [--runs N] [--no-throttle]
+ *                      [--startup-only]   (only the throttled cold starts and the settled first Runs)
  *                      [--editor-only]
  */
 import { spawnSync } from "node:child_process";
@@ -40,9 +42,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
+import { brotliCompressSync, gzipSync } from "node:zlib";
 import { type Browser, type BrowserContext, chromium, type Page } from "@playwright/test";
 import { chromiumLaunchOptions } from "../e2e/chromium.ts";
+import { COMPRESSIBLE } from "../site/integrations/precompress.ts";
 import type { CellSource } from "../site/worker/protocol.ts";
 import { compileCell, loadTypeScript } from "../site/worker/transpile.ts";
 
@@ -62,8 +65,11 @@ const hasSite = ["astro.config.mjs", "astro.config.ts", "astro.config.js"].some(
 );
 
 // ---------------------------------------------------------------------------------------------
-// A static server that compresses as a static host does (gzip for text, JS and WASM, done ahead), caches hashed
-// assets and revalidates HTML: a fresh browser context is a cold cache, a second visit a warm one.
+// A static server that serves the build's precompressed copies as a host with precompressed files does
+// (Caddy's `file_server { precompressed br gzip }`, nginx's `brotli_static` / `gzip_static`): `X.br`
+// when the request accepts br, else `X.gz` when it accepts gzip, else X, all with the type of X
+// (site/integrations/precompress.ts writes them; a file without them goes as it is). Hashed assets are
+// cached for a year, HTML revalidated: a fresh browser context is a cold cache, a second visit a warm one.
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -74,6 +80,7 @@ const TYPES: Record<string, string> = {
   ".wasm": "application/wasm",
   ".svg": "image/svg+xml",
   ".data": "application/octet-stream",
+  ".tar": "application/x-tar",
   ".gz": "application/gzip",
   ".xml": "application/xml",
   ".txt": "text/plain; charset=utf-8",
@@ -81,28 +88,37 @@ const TYPES: Record<string, string> = {
   ".png": "image/png",
   ".ico": "image/x-icon",
 };
-const COMPRESS = new Set([".html", ".js", ".mjs", ".css", ".json", ".wasm", ".svg", ".data", ".xml", ".txt"]);
-const gzCache = new Map<string, Buffer>();
 
-/**
- * Compresses every file of the mounts before the first request, as a static host serves files it has
- * compressed ahead (compressing PGlite's 15 MB on the first request would stall every other response).
- */
-function precompress(mounts: { dir: string }[]): void {
-  for (const { dir } of mounts) {
-    for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-      if (!entry.isFile() || !COMPRESS.has(extname(entry.name))) continue;
-      const path = join(entry.parentPath, entry.name);
-      gzCache.set(path, gzipSync(readFileSync(path), { level: 9 }));
-    }
+/** The harness's files are not precompressed by a build: compress them here, once, the same way. */
+function precompressHarness(dir: string): void {
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !COMPRESSIBLE.has(extname(entry.name))) continue;
+    const path = join(entry.parentPath, entry.name);
+    if (existsSync(`${path}.br`)) continue;
+    const bytes = readFileSync(path);
+    writeFileSync(`${path}.br`, brotliCompressSync(bytes));
+    writeFileSync(`${path}.gz`, gzipSync(bytes, { level: 9 }));
   }
+}
+
+/** The copy of `path` the server sends for this Accept-Encoding, and its encoding. */
+function encodedCopy(path: string, acceptEncoding: string): { file: string; encoding?: "br" | "gzip" } {
+  if (/\bbr\b/.test(acceptEncoding) && existsSync(`${path}.br`))
+    return { file: `${path}.br`, encoding: "br" };
+  if (/\bgzip\b/.test(acceptEncoding) && existsSync(`${path}.gz`))
+    return { file: `${path}.gz`, encoding: "gzip" };
+  return { file: path };
+}
+
+/** What a cold visit transfers for a file of the site: its brotli copy, else the file. */
+function wireSize(path: string): number {
+  return statSync(encodedCopy(path, "br, gzip").file).size;
 }
 
 /** Bytes of bodies the server has sent (reset before a measurement). */
 let sentBytes = 0;
 
 function serve(mounts: { prefix: string; dir: string }[]): Promise<Server> {
-  precompress(mounts);
   const server = createServer((req, res) => {
     const write = res.write.bind(res);
     const end = res.end.bind(res);
@@ -139,15 +155,13 @@ function serve(mounts: { prefix: string; dir: string }[]): Promise<Server> {
       "content-type": TYPES[ext] ?? "application/octet-stream",
       "cache-control": hashed ? "public, max-age=31536000, immutable" : "no-cache",
     };
-    if (COMPRESS.has(ext) && /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""))) {
-      let body = gzCache.get(path);
-      if (!body) gzCache.set(path, (body = gzipSync(readFileSync(path), { level: 9 })));
-      res.writeHead(200, { ...headers, "content-encoding": "gzip", "content-length": String(body.length) });
-      res.end(body);
-      return;
+    const { file, encoding } = encodedCopy(path, String(req.headers["accept-encoding"] ?? ""));
+    if (encoding) {
+      headers["content-encoding"] = encoding;
+      headers.vary = "accept-encoding";
     }
-    res.writeHead(200, { ...headers, "content-length": String(statSync(path).size) });
-    createReadStream(path).pipe(res);
+    res.writeHead(200, { ...headers, "content-length": String(statSync(file).size) });
+    createReadStream(file).pipe(res);
   });
   return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok(server)));
 }
@@ -166,20 +180,29 @@ const median = (xs: number[]) => {
 };
 const round = (x: number) => Math.round(x * 10) / 10;
 
-/** Bytes of JavaScript the page (not its workers) received so far: resources plus inline scripts, gzip. */
+/**
+ * JavaScript the page (not its workers) loaded so far, counted as a cold visit transfers it: each
+ * script file's brotli copy as the server sends it (whether this visit took it from the network, the
+ * HTTP cache or the service worker, whose responses Resource Timing reports decoded), and inline
+ * scripts brotli-compressed on their own.
+ */
 async function pageJsBytes(page: Page): Promise<{ files: number; inline: number; count: number }> {
   const { resources, inline } = await page.evaluate(() => ({
     resources: (performance.getEntriesByType("resource") as PerformanceResourceTiming[])
       .filter((r) => /\.m?js(\?|$)/.test(new URL(r.name).pathname) || r.initiatorType === "script")
-      .map((r) => ({ name: r.name, size: r.encodedBodySize })),
+      .map((r) => new URL(r.name).pathname),
     inline: [...document.querySelectorAll("script:not([src])")]
       .filter(
         (s) => !(s as HTMLScriptElement).type || /module|javascript/.test((s as HTMLScriptElement).type),
       )
       .map((s) => s.textContent ?? ""),
   }));
-  const inlineBytes = inline.reduce((n, text) => n + (text ? gzipSync(text).length : 0), 0);
-  return { files: resources.reduce((n, r) => n + r.size, 0), inline: inlineBytes, count: resources.length };
+  const files = [...new Set(resources)].reduce((n, pathname) => {
+    const path = join(siteDist, decodeURIComponent(pathname).slice(basePath.length));
+    return n + (existsSync(path) ? wireSize(path) : 0);
+  }, 0);
+  const inlineBytes = inline.reduce((n, text) => n + (text ? brotliCompressSync(text).length : 0), 0);
+  return { files, inline: inlineBytes, count: new Set(resources).size };
 }
 
 /** Click the cell's Run button in the page and time until its output is filled and no longer busy. */
@@ -560,6 +583,7 @@ async function lessonUrls(browser: Browser, siteUrl: string): Promise<string[]> 
 async function main(): Promise<void> {
   run("npx vite build --config e2e/harness/vite.config.ts");
   if (hasSite && !flag("--no-build")) run("npm run build");
+  precompressHarness(resolve(harnessDist));
   const mounts = [{ prefix: "/__harness/", dir: resolve(harnessDist) }];
   if (hasSite && existsSync(join(siteDist, "index.html")))
     mounts.push({ prefix: basePath, dir: resolve(siteDist) });
@@ -608,7 +632,7 @@ async function main(): Promise<void> {
       | "sqlite"
       | "postgresql"
     )[];
-    for (const database of databases) {
+    for (const database of flag("--startup-only") ? [] : databases) {
       for (const cache of ["cold", "warm"] as const) {
         const samples: { harness: HarnessTimes; site?: SiteTimes }[] = [];
         for (let i = 0; i < RUNS; i++) {

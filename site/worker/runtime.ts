@@ -29,6 +29,7 @@ import type {
 import { CellScope, cellFunctionSource, type Globals } from "./scope.ts";
 import { compileCell, type TypeScript } from "./transpile.ts";
 import { DEFAULT_MAX_ROWS, displayValue } from "./values.ts";
+import { warmDatabase } from "./warm.ts";
 
 export interface RuntimeHost {
   post(event: KernelEvent): void;
@@ -259,6 +260,8 @@ export class KernelRuntime {
         () => this.database === database,
       );
       this.#host.post({ type: "progress", database, phase: "ready", ms });
+      // before any cell's first statement; outside everything a cell shows (warm.ts)
+      await warmDatabase(database, DATABASE_URLS[database]);
     } catch (e) {
       if (e instanceof StartSuperseded) {
         if (this.database === database) return this.#start(database); // wanted again meanwhile
