@@ -17,12 +17,13 @@ import type {
   ResultColumn,
 } from "../engine/interfaces.ts";
 import { CompileError, InvalidRequestError } from "../exc.ts";
+import { NotImplementedError } from "../util/builtins.ts";
 import type { CompiledCache } from "../util/collections.ts";
 import { defineModule, repr } from "../util/repr.ts";
 import { bindMarker, COUNTER_MARK, type RenderedBinds, renderBindMarkers } from "./bindmarkers.ts";
-import { _get_crud_params, _get_returning_modifiers } from "./crud.ts";
+import { _get_crud_params, _get_returning_modifiers, _self_group } from "./crud.ts";
 import type { DDLCompiler } from "./ddl_compiler.ts";
-import type { Delete, Insert, Update } from "./dml.ts";
+import { _cant_mix_formats_error, type Delete, type Insert, type Update } from "./dml.ts";
 import {
   _non_anon_label,
   _setCacheHook,
@@ -211,6 +212,8 @@ export class SQLCompiler implements CompiledLike {
   /** Trailing RETURNING columns that are sentinels only: sort each batch's rows on them, then drop them. */
   _num_sentinel_cols = 0;
   effective_returning: ColumnElement[] | null = null;
+  /** The SELECT of an INSERT … SELECT, with any default-holding columns added (set by crud.ts). */
+  _insert_from_select: ClauseElement | null = null;
   readonly literal_binds: boolean;
   private readonly keyBindIndex: Map<BindParameter, number>;
   protected stack: ClauseElement[] = [];
@@ -580,8 +583,13 @@ export class SQLCompiler implements CompiledLike {
   }
 
   visit_unary(u: UnaryExpression, kw: Record<string, unknown> = {}): string {
-    let s = this.process(u.element, kw);
+    // unary minus binds tighter than any binary operator: `-(a + b)`, `-a`
+    let s =
+      u.operator === "-"
+        ? this.operand(u.element, SQLCompiler.PRECEDENCE["*"]! + 1, kw)
+        : this.process(u.element, kw);
     if (u.operator === "NOT") s = `NOT (${s})`;
+    else if (u.operator === "-") s = `-${s}`;
     else if (u.operator) s = `${u.operator} ${s}`;
     if (u.modifier) s = `${s} ${u.modifier}`;
     return s;
@@ -655,8 +663,8 @@ export class SQLCompiler implements CompiledLike {
   visit_textual_label_reference(r: TextualLabelReference, kw: CompileKw = {}): string {
     const entry = this._select_stack[this._select_stack.length - 1];
     let col: ClauseElement | undefined;
-    if (entry) {
-      const s = entry.selectable;
+    if (entry && entry.selectable.__visit_name__ === "select") {
+      const s = entry.selectable as Select;
       for (const c of s._exported_columns()) {
         if ((c instanceof Label && c.name === r.element) || (!(c instanceof Label) && c.key === r.element)) {
           col = c;
@@ -715,11 +723,14 @@ export class SQLCompiler implements CompiledLike {
     return froms;
   }
 
-  /** SELECTs being compiled, outermost first: the FROMs each offers to correlate (compiler.stack entries). */
+  /**
+   * SELECTs (and INSERT / UPDATE / DELETE) being compiled, outermost first: the FROMs each offers
+   * to correlate (compiler.stack entries).
+   */
   private readonly _select_stack: {
     correlate_froms: Set<FromClause>;
     asfrom_froms: Set<FromClause>;
-    selectable: Select;
+    selectable: Select | Insert | Update | Delete;
   }[] = [];
 
   /** The FROMs a SELECT's columns, criteria and joins name, before correlation (SelectState.froms). */
@@ -1002,7 +1013,10 @@ export class SQLCompiler implements CompiledLike {
     this.isinsert = true;
     const table = stmt.table;
     this._primary_key_keys = table.primary_key.columns.map((c) => c.key);
+    kw = { ...kw, toplevel: false };
+    if (stmt._multi_values && stmt._values) _cant_mix_formats_error();
     if (stmt._multi_values) return this._visit_insert_multi_values(stmt, kw);
+    if (stmt._select_names) return this._visit_insert_from_select(stmt, kw);
     const crud_params = _get_crud_params(this, stmt, kw);
     const cols = crud_params.map((p) => p.column);
     const values = crud_params.map((p) => p.value);
@@ -1050,18 +1064,53 @@ export class SQLCompiler implements CompiledLike {
     return text + returning;
   }
 
-  /** `insert().values([{…}, {…}])`: one VALUES row per dict, binds `<col>_m<i>` (crud._extend_values_for_multiparams). */
+  /** `insert().from_select(names, select)`: `INSERT INTO t (a, b) SELECT …` (the SELECT correlates nothing). */
+  protected _visit_insert_from_select(stmt: Insert, kw: CompileKw): string {
+    const cols = _get_crud_params(this, stmt, kw).map((p) => p.column);
+    this._select_stack.push({ correlate_froms: new Set(), asfrom_froms: new Set(), selectable: stmt });
+    try {
+      const returning = stmt._returning.length
+        ? this._set_returning(stmt._returning, { ...kw, returning: true })
+        : "";
+      const select = this.process(this._insert_from_select!, { ...kw, insert_into: true });
+      const colnames = cols.map((c) => this.quote(c.name)).join(", ");
+      return `INSERT INTO ${this.format_table(stmt.table)} (${colnames}) ${select}${returning}`;
+    } finally {
+      this._select_stack.pop();
+    }
+  }
+
+  /**
+   * `insert().values([{…}, {…}])`: one VALUES row per dict, binds `<col>_m<i>`; the columns are the
+   * first row's plus those with a Python-side default (crud._extend_values_for_multiparams). A
+   * later row without a column takes its default (`<col>_m<i>`), or fails if it has none.
+   */
   protected _visit_insert_multi_values(stmt: Insert, kw: CompileKw): string {
     const table = stmt.table;
     const rows = stmt._multi_values!;
-    const unconsumed = [...new Set(rows.flatMap((r) => [...r.keys()]))].filter((k) => !table.c.has(k));
+    const first = rows[0]!;
+    const unconsumed = [...first.keys()].filter((k) => !table.c.has(k));
     if (unconsumed.length) throw new CompileError(`Unconsumed column names: ${unconsumed.join(", ")}`);
-    const cols = table.columns.filter((c) => rows[0]!.has(c.key));
+    const hasDefault = (c: Column) => c.default !== undefined && c.default !== null;
+    const cols = table.columns.filter((c) => first.has(c.key) || hasDefault(c));
     const rendered = rows.map((row, i) =>
       cols
         .map((c) => {
+          if (!row.has(c.key)) {
+            if (i > 0 && !hasDefault(c))
+              throw new CompileError(
+                `INSERT value for column ${c.table?.name}.${c.name} is explicitly rendered as a boundparameter in the VALUES clause; a Python-side value or SQL expression is required`,
+              );
+            const d = c.default;
+            const callable_ = typeof d === "function" ? (d as () => unknown) : undefined;
+            const name = i === 0 ? c.key : `${c.key}_m${i}`;
+            return this.process(
+              new BindParameter(name, callable_ ? undefined : d, { type_: c.type, unique: false, callable_ }),
+              kw,
+            );
+          }
           const v = row.get(c.key);
-          if (v instanceof ClauseElement) return this.process(v, kw);
+          if (v instanceof ClauseElement) return this.process(_self_group(v), kw);
           return this.process(
             new BindParameter(`${c.key}_m${i}`, v ?? null, { type_: c.type, unique: false }),
             kw,
@@ -1087,36 +1136,89 @@ export class SQLCompiler implements CompiledLike {
     return `${sqltext}::${this.render_bind_cast(type_)}`;
   }
 
+  /**
+   * UPDATE: the SET list from crud.ts; other tables that WHERE or SET name become the dialect's
+   * UPDATE … FROM (update_from_clause); a subquery in SET or WHERE correlates to the table updated.
+   */
   visit_update(stmt: Update, kw: CompileKw = {}): string {
     this.isupdate = true;
+    kw = { ...kw, toplevel: false };
     const table = stmt.table;
-    const crud_params = _get_crud_params(this, stmt, kw);
-    if (!crud_params.length) throw new CompileError("Unconsumed column names or no values given for UPDATE");
-    const sets = crud_params.map((p) => `${this.quote(p.column.name)}=${p.value}`);
-    let text = `UPDATE ${this.format_table(table)} SET ${sets.join(", ")}`;
-    if (stmt._where_criteria.length) {
-      const w =
-        stmt._where_criteria.length === 1
-          ? stmt._where_criteria[0]!
-          : new BooleanClauseList("AND", stmt._where_criteria);
-      text += ` WHERE ${this.process(w, kw)}`;
+    const extra_froms = _make_extra_froms(stmt);
+    const correlate_froms = new Set<FromClause>([table, ...extra_froms]);
+    this._select_stack.push({ correlate_froms, asfrom_froms: correlate_froms, selectable: stmt });
+    try {
+      const crud_params = _get_crud_params(this, stmt, kw);
+      if (!crud_params.length)
+        throw new CompileError("Unconsumed column names or no values given for UPDATE");
+      const sets = crud_params.map((p) => `${this.quote(p.column.name)}=${p.value}`);
+      let text = `UPDATE ${this.update_tables_clause(stmt, table, extra_froms, kw)} SET ${sets.join(", ")}`;
+      if (extra_froms.length) {
+        const extra = this.update_from_clause(stmt, table, extra_froms, kw);
+        if (extra) text += ` ${extra}`;
+      }
+      text += this._dml_where(stmt, kw);
+      if (stmt._returning.length) text += this._set_returning(stmt._returning, { ...kw, returning: true });
+      return text;
+    } finally {
+      this._select_stack.pop();
     }
-    if (stmt._returning.length) text += this._set_returning(stmt._returning, { ...kw, returning: true });
-    return text;
   }
 
-  visit_delete(stmt: Delete, kw: Record<string, unknown> = {}): string {
+  /** The table of `UPDATE <table> SET` (MySQL lists every table there). */
+  update_tables_clause(_stmt: Update, from_table: Table, _extra_froms: FromClause[], kw: CompileKw): string {
+    return this.process(from_table, { ...kw, asfrom: true });
+  }
+
+  /** UPDATE … FROM: no backend by default (SQLCompiler.update_from_clause). */
+  update_from_clause(_stmt: Update, _from_table: Table, _extra_froms: FromClause[], _kw: CompileKw): string {
+    throw new NotImplementedError("This backend does not support multiple-table criteria within UPDATE");
+  }
+
+  /** DELETE: other tables that WHERE names become the dialect's extra FROM (PostgreSQL's USING). */
+  visit_delete(stmt: Delete, kw: CompileKw = {}): string {
     this.isdelete = true;
-    let text = `DELETE FROM ${this.format_table(stmt.table)}`;
-    if (stmt._where_criteria.length) {
-      const w =
-        stmt._where_criteria.length === 1
-          ? stmt._where_criteria[0]!
-          : new BooleanClauseList("AND", stmt._where_criteria);
-      text += ` WHERE ${this.process(w, kw)}`;
+    kw = { ...kw, toplevel: false };
+    const table = stmt.table;
+    const extra_froms = _make_extra_froms(stmt);
+    const correlate_froms = new Set<FromClause>([table, ...extra_froms]);
+    this._select_stack.push({ correlate_froms, asfrom_froms: correlate_froms, selectable: stmt });
+    try {
+      let text = `DELETE FROM ${this.delete_table_clause(stmt, table, extra_froms, kw)}`;
+      if (extra_froms.length) {
+        const extra = this.delete_extra_from_clause(stmt, table, extra_froms, kw);
+        if (extra) text += ` ${extra}`;
+      }
+      text += this._dml_where(stmt, kw);
+      if (stmt._returning.length) text += this._set_returning(stmt._returning, { ...kw, returning: true });
+      return text;
+    } finally {
+      this._select_stack.pop();
     }
-    if (stmt._returning.length) text += this._set_returning(stmt._returning, { ...kw, returning: true });
-    return text;
+  }
+
+  delete_table_clause(_stmt: Delete, from_table: Table, _extra_froms: FromClause[], kw: CompileKw): string {
+    return this.process(from_table, { ...kw, asfrom: true });
+  }
+
+  /** DELETE with other tables: no backend by default (SQLCompiler.delete_extra_from_clause). */
+  delete_extra_from_clause(
+    _stmt: Delete,
+    _from_table: Table,
+    _extra_froms: FromClause[],
+    _kw: CompileKw,
+  ): string {
+    throw new NotImplementedError("This backend does not support multiple-table criteria within DELETE");
+  }
+
+  /** ` WHERE a AND b` of an UPDATE / DELETE. */
+  protected _dml_where(stmt: Update | Delete, kw: CompileKw): string {
+    if (!stmt._where_criteria.length) return "";
+    const w =
+      stmt._where_criteria.length === 1
+        ? stmt._where_criteria[0]!
+        : new BooleanClauseList("AND", stmt._where_criteria);
+    return ` WHERE ${this.process(w, kw)}`;
   }
 
   /* ---------------------------------------------------------------- insertmanyvalues -- */
@@ -1165,6 +1267,44 @@ export const SQL_VISITORS: VisitorTable<SQLCompiler, SQLVisitName> = {
   delete: (c, e, kw) => c.visit_delete(e, kw),
 };
 Object.defineProperty(SQLCompiler.prototype, "_visitors", { value: SQL_VISITORS, writable: false });
+
+/**
+ * The compiler `str(stmt)` and `.compile()` without a dialect use (StrSQLCompiler): it renders what
+ * no one backend would, such as UPDATE … FROM and a DELETE naming several tables.
+ */
+export class StrSQLCompiler extends SQLCompiler {
+  override update_from_clause(_stmt: Update, _t: Table, extra_froms: FromClause[], kw: CompileKw): string {
+    return `FROM ${extra_froms.map((f) => this.process(f, { ...kw, asfrom: true })).join(", ")}`;
+  }
+  override delete_extra_from_clause(
+    _stmt: Delete,
+    _t: Table,
+    extra_froms: FromClause[],
+    kw: CompileKw,
+  ): string {
+    return `, ${extra_froms.map((f) => this.process(f, { ...kw, asfrom: true })).join(", ")}`;
+  }
+}
+(DEFAULT_DIALECT as { statement_compiler?: SQLCompilerClass }).statement_compiler = StrSQLCompiler;
+
+/**
+ * The FROMs an UPDATE's / DELETE's WHERE criteria and SET values name besides the target table, in
+ * order of appearance (DMLState._make_extra_froms); a subquery inside them adds none.
+ */
+export function _make_extra_froms(stmt: Update | Delete): FromClause[] {
+  const seen = new Set<FromClause>([stmt.table]);
+  const froms: FromClause[] = [];
+  const consider: unknown[] = [...stmt._where_criteria, ...(stmt._values?.values() ?? [])];
+  for (const crit of consider) {
+    const found: FromClause[] = [];
+    collectFroms(crit, found);
+    for (const f of found) {
+      if (!seen.has(f)) froms.push(f);
+      seen.add(f);
+    }
+  }
+  return froms;
+}
 
 function collectFroms(e: unknown, out: FromClause[]): void {
   if (e instanceof Column) {

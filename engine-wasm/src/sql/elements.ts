@@ -313,6 +313,10 @@ export abstract class ColumnElement extends ClauseElement {
   rmod(other: unknown): BinaryExpression {
     return this._rmath("%", other);
   }
+  /** Python's unary `-a`. */
+  neg(): UnaryExpression {
+    return new UnaryExpression(this, "-", null);
+  }
   concat(other: unknown): BinaryExpression {
     return new BinaryExpression(this, coerce(other, this), "||", STRINGTYPE);
   }
