@@ -140,7 +140,7 @@ eachDatabase("INSERT … SELECT, RETURNING, UPDATE … FROM", ({ kind, url }) =>
         .execute(stmt)
         .all()
         .map((r) => [...r]);
-      expect(rows.sort((a, b) => a[0] - b[0])).toEqual([
+      expect(rows.sort((a, b) => (a[0] as number) - (b[0] as number))).toEqual([
         [3, 101],
         [4, 102],
       ]);
@@ -293,7 +293,7 @@ eachDatabase("INSERT … SELECT, RETURNING, UPDATE … FROM", ({ kind, url }) =>
         .execute(build(30).returning(t.c.id, t.c.y))
         .all()
         .map((r) => [...r]);
-      expect(rows.sort((a, b) => a[0] - b[0])).toEqual([
+      expect(rows.sort((a, b) => (a[0] as number) - (b[0] as number))).toEqual([
         [1, 31],
         [2, 32],
       ]);
