@@ -56,6 +56,7 @@ import {
   Subquery,
   SubqueryColumn,
   selectPlugins,
+  type TextualSelect,
 } from "./selectable.ts";
 import { type TypeDialect, type TypeEngine, typeCompileHook } from "./sqltypes.ts";
 import type { TextClause } from "./text.ts";
@@ -192,6 +193,10 @@ export class SQLCompiler implements CompiledLike {
   isdelete = false;
   returns_rows = false;
   _result_columns: ResultColumn[] = [];
+  /** A TextualSelect's columns, given in order: the cursor's columns are theirs by position. */
+  _textual_ordered_columns = false;
+  /** A TextualSelect's columns, given by name only: matched to the cursor's columns by name. */
+  _loose_column_name_matching = false;
   _bind_processors: Record<string, BindProcessor> = {};
   _has_bind_processors: boolean | undefined = undefined;
   readonly _gen_time: number;
@@ -645,6 +650,30 @@ export class SQLCompiler implements CompiledLike {
       .replace(BIND_PARAMS_ESC, "$1");
   }
 
+  /**
+   * `text(...).columns(...)`: the text as written; at the top level its columns are the result's
+   * (matched by position when given in order, else by name: `_textual_ordered_columns`).
+   */
+  visit_textual_select(ts: TextualSelect, kw: CompileKw = {}): string {
+    if (kw.toplevel) {
+      this.returns_rows = true;
+      this._textual_ordered_columns = ts.positional;
+      this._loose_column_name_matching = !ts.positional && ts.column_args.length > 0;
+      this._result_columns = ts.column_args.map((c) => ({
+        keyname: c.key!,
+        name: c.key!,
+        objects: [c],
+        processor: c.type.result_processor(this.dialect),
+      }));
+    }
+    this._select_stack.push({ correlate_froms: new Set(), asfrom_froms: new Set(), selectable: ts });
+    try {
+      return this.process(ts.element, { ...kw, toplevel: false });
+    } finally {
+      this._select_stack.pop();
+    }
+  }
+
   visit_case(c: Case, kw: CompileKw = {}): string {
     let x = "CASE ";
     if (c.value) x += `${this.process(c.value, kw)} `;
@@ -730,7 +759,7 @@ export class SQLCompiler implements CompiledLike {
   private readonly _select_stack: {
     correlate_froms: Set<FromClause>;
     asfrom_froms: Set<FromClause>;
-    selectable: Select | Insert | Update | Delete;
+    selectable: Select | Insert | Update | Delete | TextualSelect;
   }[] = [];
 
   /** The FROMs a SELECT's columns, criteria and joins name, before correlation (SelectState.froms). */
@@ -1253,6 +1282,7 @@ export const SQL_VISITORS: VisitorTable<SQLCompiler, SQLVisitName> = {
   function: (c, e, kw) => c.visit_function(e, kw),
   star: (c) => c.visit_star(),
   textclause: (c, e, kw) => c.visit_textclause(e, kw),
+  textual_select: (c, e, kw) => c.visit_textual_select(e, kw),
   table: (c, e) => c.visit_table(e),
   join: (c, e, kw) => c.visit_join(e, kw),
   subquery: (c, e, kw) => c.visit_subquery(e, kw),

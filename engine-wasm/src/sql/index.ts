@@ -81,6 +81,7 @@ export {
   Subquery,
   select,
   selectPlugins,
+  TextualSelect,
 } from "./selectable.ts";
 export * as types from "./sqltypes.ts";
 

@@ -139,10 +139,10 @@ export class Subquery extends FromClause {
     this.name = name;
     this.isAlias = isAlias;
     const inner =
-      element instanceof Select
-        ? element._exported_columns()
-        : element instanceof FromClause
-          ? element._columns
+      element instanceof FromClause
+        ? element._columns
+        : typeof (element as Partial<Select>)._exported_columns === "function"
+          ? (element as Select)._exported_columns()
           : [];
     this._cols = inner.map((c) => new SubqueryColumn(this, c));
     const c: Record<string, SubqueryColumn> = {};
@@ -506,6 +506,93 @@ export class Select extends ClauseElement {
   }
 }
 
+/**
+ * `text("SELECT …").columns(...)`: textual SQL that serves as a SELECT (SQLAlchemy's TextualSelect):
+ * its `selected_columns` are the columns given, which type the result and name a subquery's `.c`.
+ */
+export class TextualSelect extends ClauseElement {
+  readonly __visit_name__ = "textual_select";
+  /** The TextClause. */
+  readonly element: ClauseElement & { bindparams(...args: unknown[]): ClauseElement };
+  readonly column_args: readonly ColumnElement[];
+  /** The columns were given in order: the result is matched to them by position, else by name. */
+  readonly positional: boolean;
+  _execution_options: ExecutionOptions = {};
+
+  constructor(
+    element: ClauseElement & { bindparams(...args: unknown[]): ClauseElement },
+    columns: readonly ColumnElement[],
+    positional = false,
+  ) {
+    super();
+    this.element = element;
+    this.column_args = columns;
+    this.positional = positional;
+  }
+
+  _exported_columns(): ColumnElement[] {
+    return [...this.column_args];
+  }
+  get selected_columns(): ColumnElement[] {
+    return this._exported_columns();
+  }
+  get exported_columns(): ColumnElement[] {
+    return this._exported_columns();
+  }
+
+  /** `.bindparams(...)` of the text, keeping the columns. */
+  bindparams(...args: unknown[]): TextualSelect {
+    const c = new TextualSelect(
+      this.element.bindparams(...args) as TextualSelect["element"],
+      this.column_args,
+      this.positional,
+    );
+    c._execution_options = this._execution_options;
+    return c;
+  }
+  execution_options(options: Record<string, unknown>): TextualSelect {
+    const c = new TextualSelect(this.element, this.column_args, this.positional);
+    c._execution_options = { ...this._execution_options, ...options };
+    return c;
+  }
+  get_execution_options(): ExecutionOptions {
+    return this._execution_options;
+  }
+  /** Label styles do not apply to textual SQL (TextualSelect.set_label_style returns itself). */
+  set_label_style(_style: LabelStyle): this {
+    return this;
+  }
+  subquery(name?: string): Subquery {
+    return new Subquery(this, name ?? null);
+  }
+  alias(name?: string): Subquery {
+    return new Subquery(this, name ?? null);
+  }
+
+  _ck(k: CacheKeyBuilder): void {
+    k.push("textsel(", this.positional ? "p" : "");
+    this.element._ck(k);
+    for (const c of this.column_args) c._ck(k);
+    k.push(")");
+  }
+
+  _execute_on_connection(
+    connection: Connection,
+    distilled_params: readonly Record<string, unknown>[],
+    execution_options: ExecutionOptions,
+  ): CursorResult {
+    return connection._execute_clauseelement(
+      this as never,
+      distilled_params,
+      mergeOptions(this._execution_options, execution_options),
+    );
+  }
+
+  __repr__(): string {
+    return `<sqlalchemy.sql.selectable.TextualSelect object at 0x${objectAddress(this)}>`;
+  }
+}
+
 /** A stable made-up address for an object's repr (`0x7f…`), as Python's `id()` shows it. */
 function objectAddress(obj: object): string {
   return (0x7f2b1c000000 + objectId(obj) * 0x1d0).toString(16);
@@ -573,4 +660,13 @@ export function exists(stmt?: Select | unknown): Exists {
   return new Exists(new Select(stmt === undefined ? new Star() : coerceColumn(stmt)));
 }
 
-defineModule("sqlalchemy.sql.selectable", Select, Join, Subquery, ScalarSelect, Exists, FromClause);
+defineModule(
+  "sqlalchemy.sql.selectable",
+  Select,
+  Join,
+  Subquery,
+  ScalarSelect,
+  Exists,
+  FromClause,
+  TextualSelect,
+);
