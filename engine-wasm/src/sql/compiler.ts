@@ -52,11 +52,13 @@ import {
   FromClause,
   Join,
   type ScalarSelect,
+  type ScalarValues,
   type Select,
   Subquery,
   SubqueryColumn,
   selectPlugins,
   type TextualSelect,
+  type Values,
 } from "./selectable.ts";
 import { type TypeDialect, type TypeEngine, typeCompileHook } from "./sqltypes.ts";
 import type { TextClause } from "./text.ts";
@@ -465,7 +467,9 @@ export class SQLCompiler implements CompiledLike {
   visit_column(c: Column | ColumnClause, kw: Record<string, unknown> = {}): string {
     if (c instanceof ColumnClause) {
       if (c.is_literal) return c.name;
-      return c.table ? `${this.quote(c.table.name)}.${this.quote(c.name)}` : this.quote(c.name);
+      return c.table?.name && c.table.named_with_column !== false && !kw.include_table_false
+        ? `${this.quote(c.table.name)}.${this.quote(c.name)}`
+        : this.quote(c.name);
     }
     const col = c as Column;
     if (col.table && !kw.include_table_false)
@@ -506,7 +510,8 @@ export class SQLCompiler implements CompiledLike {
 
   visit_join(j: Join, kw: Record<string, unknown> = {}): string {
     const kind = j.full ? " FULL OUTER JOIN " : j.isouter ? " LEFT OUTER JOIN " : " JOIN ";
-    return `${this.process(j.left, kw)}${kind}${this.process(j.right, kw)} ON ${this.process(j.onclause, kw)}`;
+    const from = { ...kw, asfrom: true };
+    return `${this.process(j.left, from)}${kind}${this.process(j.right, from)} ON ${this.process(j.onclause, { ...kw, asfrom: false })}`;
   }
 
   private static PRECEDENCE: Record<string, number> = {
@@ -564,7 +569,9 @@ export class SQLCompiler implements CompiledLike {
     if (b.operator === "IN" || b.operator === "NOT IN") {
       const r = b.right;
       const expanding = r instanceof BindParameter && r.expanding;
-      const right = expanding ? this.process(r, kw) : `(${this.process(r, kw)})`;
+      // a scalar subquery or scalar VALUES brings its own parentheses
+      const grouped = r.__visit_name__ === "scalar_select" || r.__visit_name__ === "scalar_values";
+      const right = expanding || grouped ? this.process(r, kw) : `(${this.process(r, kw)})`;
       if (expanding && !this.literal_binds && !kw.literal_binds)
         this._expanding_ops.set(r.unique ? this.anon(r, r.key) : r.key, b.operator);
       // NOT IN is a negated IN, which SQLAlchemy groups
@@ -672,6 +679,43 @@ export class SQLCompiler implements CompiledLike {
     } finally {
       this._select_stack.pop();
     }
+  }
+
+  /** `VALUES (…), (…)`; each value a bind of its column's type (`param_<n>`), or literal. */
+  protected _render_values(v: Values, kw: CompileKw): string {
+    const lb = { ...kw, literal_binds: kw.literal_binds || v.literal_binds };
+    const types = v._column_args.map((c) => c.type);
+    const rows = v._data.flatMap((chunk) =>
+      chunk.map((row) => {
+        const items = row.map((value, i) =>
+          this.process(
+            value instanceof ClauseElement
+              ? value
+              : new BindParameter(null, value, { type_: types[i], unique: true }),
+            lb,
+          ),
+        );
+        return `(${items.join(", ")})`;
+      }),
+    );
+    return `VALUES ${rows.join(", ")}`;
+  }
+
+  /** A VALUES as a FROM: `(VALUES …) AS name (a, b)`, `LATERAL` first when lateral. */
+  visit_values(v: Values, kw: CompileKw = {}): string {
+    let text = this._render_values(v, { ...kw, asfrom: false });
+    if (kw.asfrom) {
+      const lateral = v._is_lateral ? "LATERAL " : "";
+      if (v.name !== null) {
+        const cols = v._column_args.map((c) => this.quote(c.key!)).join(", ");
+        text = `${lateral}(${text}) AS ${this.quote(v.name)} (${cols})`;
+      } else text = `${lateral}(${text})`;
+    }
+    return text;
+  }
+
+  visit_scalar_values(v: ScalarValues, kw: CompileKw = {}): string {
+    return `(${this._render_values(v.element, kw)})`;
   }
 
   visit_case(c: Case, kw: CompileKw = {}): string {
@@ -954,7 +998,8 @@ export class SQLCompiler implements CompiledLike {
       this.returns_rows = true;
     }
     let text = `SELECT ${s._distinct ? "DISTINCT " : ""}${columns.join(", ")}`;
-    if (froms.length) text += ` \nFROM ${froms.map((f) => this.process(f, inner)).join(", ")}`;
+    if (froms.length)
+      text += ` \nFROM ${froms.map((f) => this.process(f, { ...inner, asfrom: true })).join(", ")}`;
     if (s._where_criteria.length) {
       const w =
         s._where_criteria.length === 1
@@ -1283,6 +1328,8 @@ export const SQL_VISITORS: VisitorTable<SQLCompiler, SQLVisitName> = {
   star: (c) => c.visit_star(),
   textclause: (c, e, kw) => c.visit_textclause(e, kw),
   textual_select: (c, e, kw) => c.visit_textual_select(e, kw),
+  values: (c, e, kw) => c.visit_values(e, kw),
+  scalar_values: (c, e, kw) => c.visit_scalar_values(e, kw),
   table: (c, e) => c.visit_table(e),
   join: (c, e, kw) => c.visit_join(e, kw),
   subquery: (c, e, kw) => c.visit_subquery(e, kw),
@@ -1343,6 +1390,10 @@ function collectFroms(e: unknown, out: FromClause[]): void {
   }
   if (e instanceof SubqueryColumn) {
     if (!out.includes(e.subquery)) out.push(e.subquery);
+    return;
+  }
+  if (e instanceof ColumnClause && e.table instanceof FromClause) {
+    if (!out.includes(e.table)) out.push(e.table);
     return;
   }
   if (!(e instanceof ClauseElement)) {
@@ -1422,6 +1473,13 @@ export function compileWithCache(
     k = new CacheKeyBuilder();
     statement._ck(k);
     statement._cache_key_builder = k;
+  }
+  if (k.no_cache) {
+    const compiled = compileStatement(statement, dialect, {
+      column_keys: options.column_keys,
+      for_executemany: options.for_executemany,
+    });
+    return { compiled, extracted_params: null, cache_status: "no_key" };
   }
   const binds = k.binds;
   let extracted: readonly unknown[] = NO_VALUES;

@@ -160,6 +160,136 @@ export class Subquery extends FromClause {
   }
 }
 
+/**
+ * `values(column("a", Integer), …, { name: "v" }).data([[1, "x"], …])`: a VALUES list as a FROM
+ * (`(VALUES (:param_1, :param_2), …) AS v (a, b)`) or, through scalar_values(), as an expression.
+ * Its columns belong to it (`v.a`); a table's column given is proxied. A statement holding one has
+ * no cache key, as in SQLAlchemy (its rows are not cacheable).
+ */
+export class Values extends FromClause {
+  readonly __visit_name__ = "values";
+  readonly name: string | null;
+  readonly literal_binds: boolean;
+  _data: readonly (readonly unknown[])[][] = [];
+  _is_lateral = false;
+  readonly _column_args: readonly ColumnElement[];
+
+  /** `Values(col, …, { name, literal_binds })` (Python's keyword arguments as a trailing object). */
+  constructor(...args: unknown[]) {
+    super();
+    const last = args[args.length - 1];
+    let options: { name?: string | null; literal_binds?: boolean } = {};
+    if (last !== null && typeof last === "object" && Object.getPrototypeOf(last) === Object.prototype) {
+      options = last as typeof options;
+      args = args.slice(0, -1);
+    }
+    this.name = options.name ?? null;
+    this.literal_binds = options.literal_binds ?? false;
+    this._column_args = args.map((arg) => {
+      const col = coerceColumn(arg);
+      if (col.key === null)
+        throw new ArgumentError(`A named column expression is expected, got ${String(arg)}`);
+      return col;
+    });
+  }
+
+  private _c: (Record<string, ColumnClause> & { keys(): string[] }) | undefined;
+  /**
+   * The columns, as this VALUES' own (`_populate_column_collection`): a bare column() becomes
+   * this one's (as in SQLAlchemy, the last VALUES whose `.c` was read), a table's is proxied.
+   */
+  get c(): Record<string, ColumnClause> & { keys(): string[] } {
+    if (this._c === undefined) {
+      const c: Record<string, ColumnClause> = {};
+      for (const col of this._column_args) {
+        let own: ColumnClause;
+        if (col instanceof ColumnClause && (col.table === null || col.table instanceof Values)) {
+          col.table = this;
+          own = col;
+        } else {
+          own = new ColumnClause(col.key!, col.type);
+          own.table = this;
+        }
+        if (!(own.key in c)) c[own.key] = own;
+      }
+      Object.defineProperty(c, "keys", { value: () => Object.keys(c), enumerable: false });
+      this._c = c as Values["c"];
+    }
+    return this._c;
+  }
+
+  /** Unnamed VALUES render their columns without a table name and no ` AS name (…)`. */
+  get _unnamed(): boolean {
+    return this.name === null;
+  }
+  get named_with_column(): boolean {
+    return this.name !== null;
+  }
+  get _columns(): ColumnElement[] {
+    return Object.values(this.c) as ColumnClause[];
+  }
+
+  private _copy(changes: Partial<Pick<Values, "_data" | "_is_lateral">> & { name?: string | null }): Values {
+    const v = Object.create(Values.prototype) as Values;
+    Object.assign(v, this, changes);
+    v._cache_key_builder = undefined;
+    v._c = undefined;
+    return v;
+  }
+
+  /** `.data([[1, "x"], [2, "y"]])`: rows appended (Python's list of tuples). */
+  data(rows: readonly (readonly unknown[])[]): Values {
+    return this._copy({ _data: [...this._data, rows.map((r) => [...r])] });
+  }
+  /** A copy of this VALUES under another name (Values.alias; typed loosely: FromClause's is a Subquery). */
+  override alias(name?: string): any {
+    return this._copy({ name: name ?? `anon_${objectId(this)}` });
+  }
+  lateral(name?: string): Values {
+    return this._copy({ _is_lateral: true, name: name ?? this.name });
+  }
+  /** The VALUES as a column expression (`x IN (VALUES (…), …)`). */
+  scalar_values(): ScalarValues {
+    return new ScalarValues(this);
+  }
+
+  _ck(k: CacheKeyBuilder): void {
+    k.push(
+      "values(",
+      this.name ?? `~${objectId(this)}`,
+      this.literal_binds ? "lb" : "",
+      this._is_lateral ? "lat" : "",
+    );
+    for (const c of this._column_args) k.push(c.key!, c.type.constructor.name);
+    if (this._data.length) k.no_cache = true;
+    k.push(")");
+  }
+
+  __repr__(): string {
+    return `<sqlalchemy.sql.selectable.Values at 0x${objectAddress(this)}; ${this.name ?? `anon_${objectId(this)}`}>`;
+  }
+}
+
+/** `Values.scalar_values()`: `(VALUES (…), …)` as an expression. */
+export class ScalarValues extends ColumnElement {
+  readonly __visit_name__ = "scalar_values";
+  readonly element: Values;
+  constructor(element: Values) {
+    super();
+    this.element = element;
+  }
+  _ck(k: CacheKeyBuilder): void {
+    k.push("scalar_values(");
+    this.element._ck(k);
+    k.push(")");
+  }
+}
+
+/** `values(col, …, { name, literal_binds })`. */
+export function values(...args: unknown[]): Values {
+  return new Values(...args);
+}
+
 export class SubqueryColumn extends ColumnElement {
   readonly __visit_name__ = "subquery_column";
   readonly subquery: Subquery;
@@ -669,4 +799,6 @@ defineModule(
   Exists,
   FromClause,
   TextualSelect,
+  Values,
+  ScalarValues,
 );

@@ -30,10 +30,12 @@ import type {
   Exists,
   Join,
   ScalarSelect,
+  ScalarValues,
   Select,
   Subquery,
   SubqueryColumn,
   TextualSelect,
+  Values,
 } from "./selectable.ts";
 import type { TextClause } from "./text.ts";
 
@@ -55,6 +57,8 @@ export interface SQLElementsByVisitName {
   star: Star;
   textclause: TextClause;
   textual_select: TextualSelect;
+  values: Values;
+  scalar_values: ScalarValues;
   case: Case;
   textual_label_reference: TextualLabelReference;
   table: Table;
