@@ -12,6 +12,7 @@ import {
   delete_,
   exists,
   ForeignKey,
+  func,
   Integer,
   insert,
   literal,
@@ -390,5 +391,25 @@ eachDatabase("INSERT … SELECT, RETURNING, UPDATE … FROM", ({ kind, url }) =>
     expect(markerAfter(del, 1)).toBe(`[cached since Xs ago] ${params(["y_1", "16"])}`);
     const all = `DELETE FROM t WHERE t.y > ${p("y_1")} RETURNING ${pg ? "t.id, t.x, t.y, t.note" : "id, x, y, note"}`;
     expect(markerAfter(all)).toBe(`[generated in Xs] ${params(["y_1", "5"])}`);
+  });
+
+  it("RETURNING labels expressions as a SELECT does: anon_1, a function's name, a repeated column", () => {
+    const { engine, t } = setup();
+    const stmt = update(t)
+      .where(t.c.id.eq(1))
+      .values({ x: 5 })
+      .returning(t.c.x.add(1), t.c.note.label("nn"), func.lower(t.c.note), t.c.id, t.c.id);
+    expect(str(stmt)).toBe(
+      "UPDATE t SET x=:x WHERE t.id = :id_1 RETURNING t.x + :x_1 AS anon_1, t.note AS nn, lower(t.note) AS lower_1, t.id, t.id",
+    );
+    const sql = pg
+      ? "UPDATE t SET x=%(x)s WHERE t.id = %(id_1)s RETURNING t.x + %(x_1)s AS anon_1, t.note AS nn, lower(t.note) AS lower_1, t.id, t.id AS id__1"
+      : "UPDATE t SET x=? WHERE t.id = ? RETURNING x + ? AS anon_1, note AS nn, lower(note) AS lower_1, id, id AS id__1";
+    expect(stmt.compile(engine).toString()).toBe(sql);
+    engine.begin((conn) => {
+      const result = conn.execute(stmt);
+      expect([...result.keys()]).toEqual(["anon_1", "nn", "lower_1", "id", "id__1"]);
+      expect([...result.one()]).toEqual([6, "n/a", "n/a", 1, 1]);
+    });
   });
 });

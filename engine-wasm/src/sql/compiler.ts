@@ -917,7 +917,7 @@ export class SQLCompiler implements CompiledLike {
           // a SELECT used as a FROM names each of its columns (`address.user_id AS user_id`)
           label = keyname;
         }
-        if (seen.has(keyname)) {
+        if (seen.has(keyname) && !kw.returning_no_disambiguate) {
           label =
             seen.get(keyname) === c
               ? this.anon({ dedupe: c, n: dedupe++ }, `${keyname}_`)
@@ -1062,25 +1062,26 @@ export class SQLCompiler implements CompiledLike {
     return this.process(c, kw);
   }
 
+  /**
+   * An explicit RETURNING (`returning_clause` through `_label_returning_column`): labelled as a
+   * SELECT's columns are (`x + :x_1 AS anon_1`, `lower(x) AS lower_1`, a repeated column
+   * `id AS id__1`), and the result's columns.
+   */
   protected _set_returning(cols: ColumnElement[], kw: Record<string, unknown>): string {
     this.effective_returning = cols;
     this.returns_rows = true;
-    const seen = new Set<ColumnElement>();
-    let dedupe = 1;
-    const labels = cols.map((c) => {
-      if (!seen.has(c)) {
-        seen.add(c);
-        return null;
-      }
-      return this.anon({ dedupe: c, n: dedupe++ }, `${c.key ?? "anon"}_`);
-    });
-    this._result_columns = cols.map((c, i) => ({
-      keyname: labels[i] ?? c.key ?? "anon",
-      name: labels[i] ?? c.key ?? "anon",
-      objects: [c],
-      processor: c.type.result_processor(this.dialect),
-    }));
-    return this.returning_clause(cols, kw, labels);
+    const asSelect = {
+      _exported_columns: () => cols,
+      _label_style: "disambiguate_only",
+    } as unknown as Select;
+    const { sql, cols: result } = this.columns_clause(asSelect, { ...kw, ...this.returning_kw() });
+    this._result_columns = result;
+    return ` RETURNING ${sql.join(", ")}`;
+  }
+
+  /** Keyword arguments RETURNING's columns are compiled with (SQLite: `include_table=False`). */
+  protected returning_kw(): CompileKw {
+    return {};
   }
 
   visit_insert(stmt: Insert, kw: CompileKw = {}): string {
@@ -1350,6 +1351,11 @@ Object.defineProperty(SQLCompiler.prototype, "_visitors", { value: SQL_VISITORS,
  * no one backend would, such as UPDATE … FROM and a DELETE naming several tables.
  */
 export class StrSQLCompiler extends SQLCompiler {
+  /** StrSQLCompiler.returning_clause labels each column alone: a repeated column is not relabelled. */
+  protected override returning_kw(): CompileKw {
+    return { returning_no_disambiguate: true };
+  }
+
   override update_from_clause(_stmt: Update, _t: Table, extra_froms: FromClause[], kw: CompileKw): string {
     return `FROM ${extra_froms.map((f) => this.process(f, { ...kw, asfrom: true })).join(", ")}`;
   }

@@ -17,6 +17,11 @@ export class SQLiteCompiler extends SQLCompiler {
     return c instanceof Column ? this.quote(c.name) : this.process(c, kw);
   }
 
+  /** …inside expressions too (`RETURNING x + ? AS anon_1`): SQLiteCompiler.returning_clause's include_table=False. */
+  protected override returning_kw(): CompileKw {
+    return { include_table_false: true };
+  }
+
   /** SQLite needs a LIMIT before OFFSET (`LIMIT -1`) and always renders an OFFSET. */
   override limit_clause(s: Select, kw: Record<string, unknown>): string {
     let text = "";
