@@ -347,15 +347,18 @@ eachDatabase("INSERT … SELECT, RETURNING, UPDATE … FROM", ({ kind, url }) =>
 
   it("DELETE naming another table: ', t' as a string, USING on PostgreSQL, NotImplementedError on SQLite", () => {
     const { engine, t, u } = setup();
-    const multi = delete_(u).where(u.c.t_id.eq(t.c.id)).where(t.c.y.gt(15)).returning(u.c.id);
+    const build = (n: number) => delete_(u).where(u.c.t_id.eq(t.c.id)).where(t.c.y.gt(n)).returning(u.c.id);
+    const multi = build(15);
     expect(str(multi)).toBe("DELETE FROM u , t WHERE u.t_id = t.id AND t.y > :y_1 RETURNING u.id");
     if (pg) {
       const sql = "DELETE FROM u USING t WHERE u.t_id = t.id AND t.y > %(y_1)s RETURNING u.id";
       expect(multi.compile(engine).toString()).toBe(sql);
       engine.begin((conn) => {
         expect(conn.execute(multi).scalars().all()).toEqual([2]);
+        expect(conn.execute(build(5)).scalars().all()).toEqual([1]);
       });
-      expect(markerAfter(sql)).toBe("[generated in Xs] {'y_1': 15}");
+      expect(markerAfter(sql, 0)).toBe("[generated in Xs] {'y_1': 15}");
+      expect(markerAfter(sql, 1)).toBe("[cached since Xs ago] {'y_1': 5}");
     } else {
       expect(() => multi.compile(engine)).toThrow(
         new NotImplementedError("This backend does not support multiple-table criteria within DELETE"),
