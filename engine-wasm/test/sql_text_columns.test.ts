@@ -8,7 +8,7 @@ import {
   Column,
   column,
   create_engine,
-  Date,
+  Date as DateType,
   date,
   Integer,
   insert,
@@ -36,7 +36,7 @@ eachDatabase("text().columns() and bindparams()", ({ kind, url }) => {
       m,
       new Column("id", Integer, { primary_key: true }),
       new Column("name", StringType(20)),
-      new Column("d", Date),
+      new Column("d", DateType),
     );
     m.create_all(engine);
     engine.begin((conn) => {
@@ -54,7 +54,7 @@ eachDatabase("text().columns() and bindparams()", ({ kind, url }) => {
     const ts = text("SELECT id AS ident, name, d FROM t ORDER BY id").columns(
       column("id", Integer),
       column("name", StringType),
-      column("d", Date),
+      column("d", DateType),
     );
     expect(ts).toBeInstanceOf(TextualSelect);
     expect(str(ts)).toBe("SELECT id AS ident, name, d FROM t ORDER BY id");
@@ -77,7 +77,7 @@ eachDatabase("text().columns() and bindparams()", ({ kind, url }) => {
 
   it("columns({ name: type }) types the columns it names, by name; a TextualSelect as a subquery", () => {
     const { engine, t } = setup();
-    const ts = text("SELECT id, name, d FROM t ORDER BY id").columns({ d: Date });
+    const ts = text("SELECT id, name, d FROM t ORDER BY id").columns({ d: DateType });
     const sq = text("SELECT id, name, d FROM t ORDER BY id").columns(t.c.id, t.c.name, t.c.d).subquery("x");
     const stmt = select(sq.c.name).where(sq.c.id.gt(1));
     expect(str(stmt)).toBe(
@@ -104,7 +104,7 @@ eachDatabase("text().columns() and bindparams()", ({ kind, url }) => {
     expect(conn.execute(q.bindparams({ x: 5 })).scalar()).toBe(5);
     expect(conn.execute(q.bindparams({ x: 6 })).scalar()).toBe(6);
     expect(conn.execute(q.bindparams({ x: "s" })).scalar()).toBe("s");
-    const qd = text("SELECT d FROM t WHERE d > :dd").columns({ d: Date });
+    const qd = text("SELECT d FROM t WHERE d > :dd").columns({ d: DateType });
     expect(
       str(
         conn
