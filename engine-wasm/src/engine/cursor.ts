@@ -144,8 +144,25 @@ export class CursorResult extends Result {
       return cached.md;
     }
     const cols = context.compiled?._result_columns;
+    const textual = context.compiled as {
+      _textual_ordered_columns?: boolean;
+      _loose_column_name_matching?: boolean;
+    };
     let md: ResultMetaData;
-    if (cols && cols.length === names.length && cols.length > 0) {
+    if (
+      cols &&
+      cols.length > 0 &&
+      (textual._textual_ordered_columns || textual._loose_column_name_matching)
+    ) {
+      // text().columns(): the cursor's names are the keys; the columns given type them, by
+      // position when given in order, else by name (CursorResultMetaData._merge_textual_cols_by_position)
+      const byName = new Map(cols.map((c) => [c.keyname, c]));
+      const matched = names.map((n, i) => (textual._textual_ordered_columns ? cols[i] : byName.get(n)));
+      md = new ResultMetaData(names, {
+        processors: matched.map((c) => (c?.processor as ResultProcessor | null) ?? null),
+        objects: matched.map((c) => (c ? c.objects : [])),
+      });
+    } else if (cols && cols.length === names.length && cols.length > 0) {
       md = new ResultMetaData(
         cols.map((c) => c.keyname),
         {

@@ -17,12 +17,13 @@ import type {
   ResultColumn,
 } from "../engine/interfaces.ts";
 import { CompileError, InvalidRequestError } from "../exc.ts";
+import { NotImplementedError } from "../util/builtins.ts";
 import type { CompiledCache } from "../util/collections.ts";
 import { defineModule, repr } from "../util/repr.ts";
 import { bindMarker, COUNTER_MARK, type RenderedBinds, renderBindMarkers } from "./bindmarkers.ts";
-import { _get_crud_params, _get_returning_modifiers } from "./crud.ts";
+import { _get_crud_params, _get_returning_modifiers, _self_group } from "./crud.ts";
 import type { DDLCompiler } from "./ddl_compiler.ts";
-import type { Delete, Insert, Update } from "./dml.ts";
+import { _cant_mix_formats_error, type Delete, type Insert, type Update } from "./dml.ts";
 import {
   _non_anon_label,
   _setCacheHook,
@@ -51,10 +52,13 @@ import {
   FromClause,
   Join,
   type ScalarSelect,
+  type ScalarValues,
   type Select,
   Subquery,
   SubqueryColumn,
   selectPlugins,
+  type TextualSelect,
+  type Values,
 } from "./selectable.ts";
 import { type TypeDialect, type TypeEngine, typeCompileHook } from "./sqltypes.ts";
 import type { TextClause } from "./text.ts";
@@ -194,6 +198,10 @@ export class SQLCompiler implements CompiledLike {
   isdelete = false;
   returns_rows = false;
   _result_columns: ResultColumn[] = [];
+  /** A TextualSelect's columns, given in order: the cursor's columns are theirs by position. */
+  _textual_ordered_columns = false;
+  /** A TextualSelect's columns, given by name only: matched to the cursor's columns by name. */
+  _loose_column_name_matching = false;
   _bind_processors: Record<string, BindProcessor> = {};
   _has_bind_processors: boolean | undefined = undefined;
   readonly _gen_time: number;
@@ -214,6 +222,8 @@ export class SQLCompiler implements CompiledLike {
   /** Trailing RETURNING columns that are sentinels only: sort each batch's rows on them, then drop them. */
   _num_sentinel_cols = 0;
   effective_returning: ColumnElement[] | null = null;
+  /** The SELECT of an INSERT … SELECT, with any default-holding columns added (set by crud.ts). */
+  _insert_from_select: ClauseElement | null = null;
   readonly literal_binds: boolean;
   private readonly keyBindIndex: Map<BindParameter, number>;
   protected stack: ClauseElement[] = [];
@@ -460,7 +470,9 @@ export class SQLCompiler implements CompiledLike {
   visit_column(c: Column | ColumnClause, kw: Record<string, unknown> = {}): string {
     if (c instanceof ColumnClause) {
       if (c.is_literal) return c.name;
-      return c.table ? `${this.quote(c.table.name)}.${this.quote(c.name)}` : this.quote(c.name);
+      return c.table?.name && c.table.named_with_column !== false && !kw.include_table_false
+        ? `${this.quote(c.table.name)}.${this.quote(c.name)}`
+        : this.quote(c.name);
     }
     const col = c as Column;
     if (col.table && !kw.include_table_false)
@@ -504,7 +516,8 @@ export class SQLCompiler implements CompiledLike {
 
   visit_join(j: Join, kw: Record<string, unknown> = {}): string {
     const kind = j.full ? " FULL OUTER JOIN " : j.isouter ? " LEFT OUTER JOIN " : " JOIN ";
-    return `${this.process(j.left, kw)}${kind}${this.process(j.right, kw)} ON ${this.process(j.onclause, kw)}`;
+    const from = { ...kw, asfrom: true };
+    return `${this.process(j.left, from)}${kind}${this.process(j.right, from)} ON ${this.process(j.onclause, { ...kw, asfrom: false })}`;
   }
 
   private static PRECEDENCE: Record<string, number> = {
@@ -562,7 +575,9 @@ export class SQLCompiler implements CompiledLike {
     if (b.operator === "IN" || b.operator === "NOT IN") {
       const r = b.right;
       const expanding = r instanceof BindParameter && r.expanding;
-      const right = expanding ? this.process(r, kw) : `(${this.process(r, kw)})`;
+      // a scalar subquery or scalar VALUES brings its own parentheses
+      const grouped = r.__visit_name__ === "scalar_select" || r.__visit_name__ === "scalar_values";
+      const right = expanding || grouped ? this.process(r, kw) : `(${this.process(r, kw)})`;
       if (expanding && !this.literal_binds && !kw.literal_binds)
         this._expanding_ops.set(r.unique ? this.anon(r, r.key) : r.key, b.operator);
       // NOT IN is a negated IN, which SQLAlchemy groups
@@ -586,8 +601,13 @@ export class SQLCompiler implements CompiledLike {
   }
 
   visit_unary(u: UnaryExpression, kw: Record<string, unknown> = {}): string {
-    let s = this.process(u.element, kw);
+    // unary minus binds tighter than any binary operator: `-(a + b)`, `-a`
+    let s =
+      u.operator === "-"
+        ? this.operand(u.element, SQLCompiler.PRECEDENCE["*"]! + 1, kw)
+        : this.process(u.element, kw);
     if (u.operator === "NOT") s = `NOT (${s})`;
+    else if (u.operator === "-") s = `-${s}`;
     else if (u.operator) s = `${u.operator} ${s}`;
     if (u.modifier) s = `${s} ${u.modifier}`;
     return s;
@@ -643,6 +663,67 @@ export class SQLCompiler implements CompiledLike {
       .replace(BIND_PARAMS_ESC, "$1");
   }
 
+  /**
+   * `text(...).columns(...)`: the text as written; at the top level its columns are the result's
+   * (matched by position when given in order, else by name: `_textual_ordered_columns`).
+   */
+  visit_textual_select(ts: TextualSelect, kw: CompileKw = {}): string {
+    if (kw.toplevel) {
+      this.returns_rows = true;
+      this._textual_ordered_columns = ts.positional;
+      this._loose_column_name_matching = !ts.positional && ts.column_args.length > 0;
+      this._result_columns = ts.column_args.map((c) => ({
+        keyname: c.key!,
+        name: c.key!,
+        objects: [c],
+        processor: c.type.result_processor(this.dialect),
+      }));
+    }
+    this._select_stack.push({ correlate_froms: new Set(), asfrom_froms: new Set(), selectable: ts });
+    try {
+      return this.process(ts.element, { ...kw, toplevel: false });
+    } finally {
+      this._select_stack.pop();
+    }
+  }
+
+  /** `VALUES (…), (…)`; each value a bind of its column's type (`param_<n>`), or literal. */
+  protected _render_values(v: Values, kw: CompileKw): string {
+    const lb = { ...kw, literal_binds: kw.literal_binds || v.literal_binds };
+    const types = v._column_args.map((c) => c.type);
+    const rows = v._data.flatMap((chunk) =>
+      chunk.map((row) => {
+        const items = row.map((value, i) =>
+          this.process(
+            value instanceof ClauseElement
+              ? value
+              : new BindParameter(null, value, { type_: types[i], unique: true }),
+            lb,
+          ),
+        );
+        return `(${items.join(", ")})`;
+      }),
+    );
+    return `VALUES ${rows.join(", ")}`;
+  }
+
+  /** A VALUES as a FROM: `(VALUES …) AS name (a, b)`, `LATERAL` first when lateral. */
+  visit_values(v: Values, kw: CompileKw = {}): string {
+    let text = this._render_values(v, { ...kw, asfrom: false });
+    if (kw.asfrom) {
+      const lateral = v._is_lateral ? "LATERAL " : "";
+      if (v.name !== null) {
+        const cols = v._column_args.map((c) => this.quote(c.key!)).join(", ");
+        text = `${lateral}(${text}) AS ${this.quote(v.name)} (${cols})`;
+      } else text = `${lateral}(${text})`;
+    }
+    return text;
+  }
+
+  visit_scalar_values(v: ScalarValues, kw: CompileKw = {}): string {
+    return `(${this._render_values(v.element, kw)})`;
+  }
+
   visit_case(c: Case, kw: CompileKw = {}): string {
     let x = "CASE ";
     if (c.value) x += `${this.process(c.value, kw)} `;
@@ -661,8 +742,8 @@ export class SQLCompiler implements CompiledLike {
   visit_textual_label_reference(r: TextualLabelReference, kw: CompileKw = {}): string {
     const entry = this._select_stack[this._select_stack.length - 1];
     let col: ClauseElement | undefined;
-    if (entry) {
-      const s = entry.selectable;
+    if (entry && entry.selectable.__visit_name__ === "select") {
+      const s = entry.selectable as Select;
       for (const c of s._exported_columns()) {
         if ((c instanceof Label && c.name === r.element) || (!(c instanceof Label) && c.key === r.element)) {
           col = c;
@@ -721,11 +802,14 @@ export class SQLCompiler implements CompiledLike {
     return froms;
   }
 
-  /** SELECTs being compiled, outermost first: the FROMs each offers to correlate (compiler.stack entries). */
+  /**
+   * SELECTs (and INSERT / UPDATE / DELETE) being compiled, outermost first: the FROMs each offers
+   * to correlate (compiler.stack entries).
+   */
   private readonly _select_stack: {
     correlate_froms: Set<FromClause>;
     asfrom_froms: Set<FromClause>;
-    selectable: Select;
+    selectable: Select | Insert | Update | Delete | TextualSelect;
   }[] = [];
 
   /** The FROMs a SELECT's columns, criteria and joins name, before correlation (SelectState.froms). */
@@ -839,7 +923,7 @@ export class SQLCompiler implements CompiledLike {
           // a SELECT used as a FROM names each of its columns (`address.user_id AS user_id`)
           label = keyname;
         }
-        if (seen.has(keyname)) {
+        if (seen.has(keyname) && !kw.returning_no_disambiguate) {
           label =
             seen.get(keyname) === c
               ? this.anon({ dedupe: c, n: dedupe++ }, `${keyname}_`)
@@ -920,7 +1004,8 @@ export class SQLCompiler implements CompiledLike {
       this.returns_rows = true;
     }
     let text = `SELECT ${s._distinct ? "DISTINCT " : ""}${columns.join(", ")}`;
-    if (froms.length) text += ` \nFROM ${froms.map((f) => this.process(f, inner)).join(", ")}`;
+    if (froms.length)
+      text += ` \nFROM ${froms.map((f) => this.process(f, { ...inner, asfrom: true })).join(", ")}`;
     if (s._where_criteria.length) {
       const w =
         s._where_criteria.length === 1
@@ -983,32 +1068,36 @@ export class SQLCompiler implements CompiledLike {
     return this.process(c, kw);
   }
 
+  /**
+   * An explicit RETURNING (`returning_clause` through `_label_returning_column`): labelled as a
+   * SELECT's columns are (`x + :x_1 AS anon_1`, `lower(x) AS lower_1`, a repeated column
+   * `id AS id__1`), and the result's columns.
+   */
   protected _set_returning(cols: ColumnElement[], kw: Record<string, unknown>): string {
     this.effective_returning = cols;
     this.returns_rows = true;
-    const seen = new Set<ColumnElement>();
-    let dedupe = 1;
-    const labels = cols.map((c) => {
-      if (!seen.has(c)) {
-        seen.add(c);
-        return null;
-      }
-      return this.anon({ dedupe: c, n: dedupe++ }, `${c.key ?? "anon"}_`);
-    });
-    this._result_columns = cols.map((c, i) => ({
-      keyname: labels[i] ?? c.key ?? "anon",
-      name: labels[i] ?? c.key ?? "anon",
-      objects: [c],
-      processor: c.type.result_processor(this.dialect),
-    }));
-    return this.returning_clause(cols, kw, labels);
+    const asSelect = {
+      _exported_columns: () => cols,
+      _label_style: "disambiguate_only",
+    } as unknown as Select;
+    const { sql, cols: result } = this.columns_clause(asSelect, { ...kw, ...this.returning_kw() });
+    this._result_columns = result;
+    return ` RETURNING ${sql.join(", ")}`;
+  }
+
+  /** Keyword arguments RETURNING's columns are compiled with (SQLite: `include_table=False`). */
+  protected returning_kw(): CompileKw {
+    return {};
   }
 
   visit_insert(stmt: Insert, kw: CompileKw = {}): string {
     this.isinsert = true;
     const table = stmt.table;
     this._primary_key_keys = table.primary_key.columns.map((c) => c.key);
+    kw = { ...kw, toplevel: false };
+    if (stmt._multi_values && stmt._values) _cant_mix_formats_error();
     if (stmt._multi_values) return this._visit_insert_multi_values(stmt, kw);
+    if (stmt._select_names) return this._visit_insert_from_select(stmt, kw);
     const crud_params = _get_crud_params(this, stmt, kw);
     const cols = crud_params.map((p) => p.column);
     const values = crud_params.map((p) => p.value);
@@ -1056,18 +1145,53 @@ export class SQLCompiler implements CompiledLike {
     return text + returning;
   }
 
-  /** `insert().values([{…}, {…}])`: one VALUES row per dict, binds `<col>_m<i>` (crud._extend_values_for_multiparams). */
+  /** `insert().from_select(names, select)`: `INSERT INTO t (a, b) SELECT …` (the SELECT correlates nothing). */
+  protected _visit_insert_from_select(stmt: Insert, kw: CompileKw): string {
+    const cols = _get_crud_params(this, stmt, kw).map((p) => p.column);
+    this._select_stack.push({ correlate_froms: new Set(), asfrom_froms: new Set(), selectable: stmt });
+    try {
+      const returning = stmt._returning.length
+        ? this._set_returning(stmt._returning, { ...kw, returning: true })
+        : "";
+      const select = this.process(this._insert_from_select!, { ...kw, insert_into: true });
+      const colnames = cols.map((c) => this.quote(c.name)).join(", ");
+      return `INSERT INTO ${this.format_table(stmt.table)} (${colnames}) ${select}${returning}`;
+    } finally {
+      this._select_stack.pop();
+    }
+  }
+
+  /**
+   * `insert().values([{…}, {…}])`: one VALUES row per dict, binds `<col>_m<i>`; the columns are the
+   * first row's plus those with a Python-side default (crud._extend_values_for_multiparams). A
+   * later row without a column takes its default (`<col>_m<i>`), or fails if it has none.
+   */
   protected _visit_insert_multi_values(stmt: Insert, kw: CompileKw): string {
     const table = stmt.table;
     const rows = stmt._multi_values!;
-    const unconsumed = [...new Set(rows.flatMap((r) => [...r.keys()]))].filter((k) => !table.c.has(k));
+    const first = rows[0]!;
+    const unconsumed = [...first.keys()].filter((k) => !table.c.has(k));
     if (unconsumed.length) throw new CompileError(`Unconsumed column names: ${unconsumed.join(", ")}`);
-    const cols = table.columns.filter((c) => rows[0]!.has(c.key));
+    const hasDefault = (c: Column) => c.default !== undefined && c.default !== null;
+    const cols = table.columns.filter((c) => first.has(c.key) || hasDefault(c));
     const rendered = rows.map((row, i) =>
       cols
         .map((c) => {
+          if (!row.has(c.key)) {
+            if (i > 0 && !hasDefault(c))
+              throw new CompileError(
+                `INSERT value for column ${c.table?.name}.${c.name} is explicitly rendered as a boundparameter in the VALUES clause; a Python-side value or SQL expression is required`,
+              );
+            const d = c.default;
+            const callable_ = typeof d === "function" ? (d as () => unknown) : undefined;
+            const name = i === 0 ? c.key : `${c.key}_m${i}`;
+            return this.process(
+              new BindParameter(name, callable_ ? undefined : d, { type_: c.type, unique: false, callable_ }),
+              kw,
+            );
+          }
           const v = row.get(c.key);
-          if (v instanceof ClauseElement) return this.process(v, kw);
+          if (v instanceof ClauseElement) return this.process(_self_group(v), kw);
           return this.process(
             new BindParameter(`${c.key}_m${i}`, v ?? null, { type_: c.type, unique: false }),
             kw,
@@ -1093,36 +1217,89 @@ export class SQLCompiler implements CompiledLike {
     return `${sqltext}::${this.render_bind_cast(type_)}`;
   }
 
+  /**
+   * UPDATE: the SET list from crud.ts; other tables that WHERE or SET name become the dialect's
+   * UPDATE … FROM (update_from_clause); a subquery in SET or WHERE correlates to the table updated.
+   */
   visit_update(stmt: Update, kw: CompileKw = {}): string {
     this.isupdate = true;
+    kw = { ...kw, toplevel: false };
     const table = stmt.table;
-    const crud_params = _get_crud_params(this, stmt, kw);
-    if (!crud_params.length) throw new CompileError("Unconsumed column names or no values given for UPDATE");
-    const sets = crud_params.map((p) => `${this.quote(p.column.name)}=${p.value}`);
-    let text = `UPDATE ${this.format_table(table)} SET ${sets.join(", ")}`;
-    if (stmt._where_criteria.length) {
-      const w =
-        stmt._where_criteria.length === 1
-          ? stmt._where_criteria[0]!
-          : new BooleanClauseList("AND", stmt._where_criteria);
-      text += ` WHERE ${this.process(w, kw)}`;
+    const extra_froms = _make_extra_froms(stmt);
+    const correlate_froms = new Set<FromClause>([table, ...extra_froms]);
+    this._select_stack.push({ correlate_froms, asfrom_froms: correlate_froms, selectable: stmt });
+    try {
+      const crud_params = _get_crud_params(this, stmt, kw);
+      if (!crud_params.length)
+        throw new CompileError("Unconsumed column names or no values given for UPDATE");
+      const sets = crud_params.map((p) => `${this.quote(p.column.name)}=${p.value}`);
+      let text = `UPDATE ${this.update_tables_clause(stmt, table, extra_froms, kw)} SET ${sets.join(", ")}`;
+      if (extra_froms.length) {
+        const extra = this.update_from_clause(stmt, table, extra_froms, kw);
+        if (extra) text += ` ${extra}`;
+      }
+      text += this._dml_where(stmt, kw);
+      if (stmt._returning.length) text += this._set_returning(stmt._returning, { ...kw, returning: true });
+      return text;
+    } finally {
+      this._select_stack.pop();
     }
-    if (stmt._returning.length) text += this._set_returning(stmt._returning, { ...kw, returning: true });
-    return text;
   }
 
-  visit_delete(stmt: Delete, kw: Record<string, unknown> = {}): string {
+  /** The table of `UPDATE <table> SET` (MySQL lists every table there). */
+  update_tables_clause(_stmt: Update, from_table: Table, _extra_froms: FromClause[], kw: CompileKw): string {
+    return this.process(from_table, { ...kw, asfrom: true });
+  }
+
+  /** UPDATE … FROM: no backend by default (SQLCompiler.update_from_clause). */
+  update_from_clause(_stmt: Update, _from_table: Table, _extra_froms: FromClause[], _kw: CompileKw): string {
+    throw new NotImplementedError("This backend does not support multiple-table criteria within UPDATE");
+  }
+
+  /** DELETE: other tables that WHERE names become the dialect's extra FROM (PostgreSQL's USING). */
+  visit_delete(stmt: Delete, kw: CompileKw = {}): string {
     this.isdelete = true;
-    let text = `DELETE FROM ${this.format_table(stmt.table)}`;
-    if (stmt._where_criteria.length) {
-      const w =
-        stmt._where_criteria.length === 1
-          ? stmt._where_criteria[0]!
-          : new BooleanClauseList("AND", stmt._where_criteria);
-      text += ` WHERE ${this.process(w, kw)}`;
+    kw = { ...kw, toplevel: false };
+    const table = stmt.table;
+    const extra_froms = _make_extra_froms(stmt);
+    const correlate_froms = new Set<FromClause>([table, ...extra_froms]);
+    this._select_stack.push({ correlate_froms, asfrom_froms: correlate_froms, selectable: stmt });
+    try {
+      let text = `DELETE FROM ${this.delete_table_clause(stmt, table, extra_froms, kw)}`;
+      if (extra_froms.length) {
+        const extra = this.delete_extra_from_clause(stmt, table, extra_froms, kw);
+        if (extra) text += ` ${extra}`;
+      }
+      text += this._dml_where(stmt, kw);
+      if (stmt._returning.length) text += this._set_returning(stmt._returning, { ...kw, returning: true });
+      return text;
+    } finally {
+      this._select_stack.pop();
     }
-    if (stmt._returning.length) text += this._set_returning(stmt._returning, { ...kw, returning: true });
-    return text;
+  }
+
+  delete_table_clause(_stmt: Delete, from_table: Table, _extra_froms: FromClause[], kw: CompileKw): string {
+    return this.process(from_table, { ...kw, asfrom: true });
+  }
+
+  /** DELETE with other tables: no backend by default (SQLCompiler.delete_extra_from_clause). */
+  delete_extra_from_clause(
+    _stmt: Delete,
+    _from_table: Table,
+    _extra_froms: FromClause[],
+    _kw: CompileKw,
+  ): string {
+    throw new NotImplementedError("This backend does not support multiple-table criteria within DELETE");
+  }
+
+  /** ` WHERE a AND b` of an UPDATE / DELETE. */
+  protected _dml_where(stmt: Update | Delete, kw: CompileKw): string {
+    if (!stmt._where_criteria.length) return "";
+    const w =
+      stmt._where_criteria.length === 1
+        ? stmt._where_criteria[0]!
+        : new BooleanClauseList("AND", stmt._where_criteria);
+    return ` WHERE ${this.process(w, kw)}`;
   }
 
   /* ---------------------------------------------------------------- insertmanyvalues -- */
@@ -1157,6 +1334,9 @@ export const SQL_VISITORS: VisitorTable<SQLCompiler, SQLVisitName> = {
   function: (c, e, kw) => c.visit_function(e, kw),
   star: (c) => c.visit_star(),
   textclause: (c, e, kw) => c.visit_textclause(e, kw),
+  textual_select: (c, e, kw) => c.visit_textual_select(e, kw),
+  values: (c, e, kw) => c.visit_values(e, kw),
+  scalar_values: (c, e, kw) => c.visit_scalar_values(e, kw),
   table: (c, e) => c.visit_table(e),
   join: (c, e, kw) => c.visit_join(e, kw),
   subquery: (c, e, kw) => c.visit_subquery(e, kw),
@@ -1172,6 +1352,49 @@ export const SQL_VISITORS: VisitorTable<SQLCompiler, SQLVisitName> = {
 };
 Object.defineProperty(SQLCompiler.prototype, "_visitors", { value: SQL_VISITORS, writable: false });
 
+/**
+ * The compiler `str(stmt)` and `.compile()` without a dialect use (StrSQLCompiler): it renders what
+ * no one backend would, such as UPDATE … FROM and a DELETE naming several tables.
+ */
+export class StrSQLCompiler extends SQLCompiler {
+  /** StrSQLCompiler.returning_clause labels each column alone: a repeated column is not relabelled. */
+  protected override returning_kw(): CompileKw {
+    return { returning_no_disambiguate: true };
+  }
+
+  override update_from_clause(_stmt: Update, _t: Table, extra_froms: FromClause[], kw: CompileKw): string {
+    return `FROM ${extra_froms.map((f) => this.process(f, { ...kw, asfrom: true })).join(", ")}`;
+  }
+  override delete_extra_from_clause(
+    _stmt: Delete,
+    _t: Table,
+    extra_froms: FromClause[],
+    kw: CompileKw,
+  ): string {
+    return `, ${extra_froms.map((f) => this.process(f, { ...kw, asfrom: true })).join(", ")}`;
+  }
+}
+(DEFAULT_DIALECT as { statement_compiler?: SQLCompilerClass }).statement_compiler = StrSQLCompiler;
+
+/**
+ * The FROMs an UPDATE's / DELETE's WHERE criteria and SET values name besides the target table, in
+ * order of appearance (DMLState._make_extra_froms); a subquery inside them adds none.
+ */
+export function _make_extra_froms(stmt: Update | Delete): FromClause[] {
+  const seen = new Set<FromClause>([stmt.table]);
+  const froms: FromClause[] = [];
+  const consider: unknown[] = [...stmt._where_criteria, ...(stmt._values?.values() ?? [])];
+  for (const crit of consider) {
+    const found: FromClause[] = [];
+    collectFroms(crit, found);
+    for (const f of found) {
+      if (!seen.has(f)) froms.push(f);
+      seen.add(f);
+    }
+  }
+  return froms;
+}
+
 function collectFroms(e: unknown, out: FromClause[]): void {
   if (e instanceof Column) {
     if (e.table && !out.includes(e.table)) out.push(e.table);
@@ -1179,6 +1402,10 @@ function collectFroms(e: unknown, out: FromClause[]): void {
   }
   if (e instanceof SubqueryColumn) {
     if (!out.includes(e.subquery)) out.push(e.subquery);
+    return;
+  }
+  if (e instanceof ColumnClause && e.table instanceof FromClause) {
+    if (!out.includes(e.table)) out.push(e.table);
     return;
   }
   if (!(e instanceof ClauseElement)) {
@@ -1258,6 +1485,13 @@ export function compileWithCache(
     k = new CacheKeyBuilder();
     statement._ck(k);
     statement._cache_key_builder = k;
+  }
+  if (k.no_cache) {
+    const compiled = compileStatement(statement, dialect, {
+      column_keys: options.column_keys,
+      for_executemany: options.for_executemany,
+    });
+    return { compiled, extracted_params: null, cache_status: "no_key" };
   }
   const binds = k.binds;
   let extracted: readonly unknown[] = NO_VALUES;

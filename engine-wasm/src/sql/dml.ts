@@ -3,24 +3,68 @@
  */
 import type { Connection, ExecutionOptions } from "../engine/base.ts";
 import type { CursorResult } from "../engine/cursor.ts";
-import { ArgumentError } from "../exc.ts";
+import { ArgumentError, InvalidRequestError } from "../exc.ts";
 import { mergeOptions } from "../util/collections.ts";
-import { defineModule } from "../util/repr.ts";
-import {
-  BindParameter,
-  type CacheKeyBuilder,
-  ClauseElement,
-  type ColumnElement,
-  coerce,
-} from "./elements.ts";
-import { type Table, tableHooks } from "./schema.ts";
+import { defineModule, repr } from "../util/repr.ts";
+import { BindParameter, type CacheKeyBuilder, ClauseElement, ColumnElement, coerce } from "./elements.ts";
+import { Column, type Table, tableHooks } from "./schema.ts";
 import { expandColumnArg, FromClause, select, selectPlugins } from "./selectable.ts";
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  return x !== null && typeof x === "object" && Object.getPrototypeOf(x) === Object.prototype;
+}
+
+export function _cant_mix_formats_error(): never {
+  throw new InvalidRequestError(
+    "Can't mix single and multiple VALUES formats in one INSERT statement; one style appends to a list while the other replaces values, so the intent is ambiguous.",
+  );
+}
+
+/** The SELECT of an INSERT … SELECT (roles.DMLSelectRole): a SELECT-like statement. */
+function _dml_select(arg: unknown): ClauseElement {
+  const ce = (arg as { __clause_element__?: () => unknown } | null)?.__clause_element__;
+  const s = typeof ce === "function" ? ce.call(arg) : arg;
+  if (s instanceof ClauseElement && !(s instanceof FromClause) && "_exported_columns" in s) return s;
+  if (s instanceof FromClause) return select(s);
+  throw new ArgumentError(`SELECT construct or equivalent text() construct expected, got ${repr(arg)}.`);
+}
 
 function asTable(t: unknown): Table {
   if (t instanceof FromClause && "c" in t && "metadata" in t) return t as Table;
   const resolved = selectPlugins.resolveEntity?.(t);
   if (resolved) return resolved.from as Table;
   throw new ArgumentError(`Table or mapped class expected, got ${String(t)}`);
+}
+
+/**
+ * `.values()` / `ordered_values()` pairs keyed by the statement's column keys
+ * (DMLState._get_crud_kv_pairs): a string stays as given, a Column or ORM attribute becomes its key;
+ * a column of another table is kept aside (only MySQL can SET it).
+ */
+function _kv_pairs(
+  stmt: UpdateBase,
+  values: Record<string, unknown> | ReadonlyMap<unknown, unknown> | Iterable<readonly [unknown, unknown]>,
+): [string, unknown][] {
+  const entries: Iterable<readonly [unknown, unknown]> =
+    values instanceof Map || Symbol.iterator in (values as object)
+      ? (values as Iterable<readonly [unknown, unknown]>)
+      : Object.entries(values as Record<string, unknown>);
+  const out: [string, unknown][] = [];
+  for (const [k, v] of entries) {
+    if (typeof k === "string") {
+      out.push([stmt.table.c.get(k)?.key ?? k, v]);
+      continue;
+    }
+    const col = coerce(k);
+    if (!(col instanceof Column)) throw new ArgumentError(`DML column expected, got ${repr(k)}`);
+    if (col.table !== stmt.table) {
+      if (!stmt._foreign_set_columns.includes(col)) stmt._foreign_set_columns.push(col);
+      continue;
+    }
+    out.push([col.key, v]);
+    stmt._column_keyed.add(col.key);
+  }
+  return out;
 }
 
 export abstract class UpdateBase extends ClauseElement {
@@ -32,6 +76,15 @@ export abstract class UpdateBase extends ClauseElement {
   /** column key → value (a literal or an expression) from `.values()`. */
   _values: Map<string, unknown> | null = null;
   _where_criteria: ClauseElement[] = [];
+  /** `ordered_values()` was used: the SET clause follows `_values`' order, not the table's. */
+  _ordered_values = false;
+  /** Columns of other tables given as `.values()` keys (only MySQL can SET those). */
+  _foreign_set_columns: Column[] = [];
+  /**
+   * The `.values()` keys given as Column objects rather than names: SQLAlchemy's cache key tells
+   * `values(x=1)` from `values({t.c.x: 1})` apart (the same SQL is compiled once for each).
+   */
+  _column_keyed = new Set<string>();
 
   constructor(table: unknown) {
     super();
@@ -46,16 +99,26 @@ export abstract class UpdateBase extends ClauseElement {
     c._returning = [...this._returning];
     c._where_criteria = [...this._where_criteria];
     c._values = this._values ? new Map(this._values) : null;
+    c._foreign_set_columns = [...this._foreign_set_columns];
+    c._column_keyed = new Set(this._column_keyed);
     return c;
   }
 
-  /** `.values(name="x")` → `.values({ name: "x" })`. */
-  values(values: Record<string, unknown>): this {
+  /**
+   * `.values(name="x")` → `.values({ name: "x" })`; keyed by Column objects (or ORM attributes),
+   * Python's `{t.c.name: "x"}`, → `.values(new Map([[t.c.name, "x"]]))`. `.values()` with nothing
+   * sets no column (an INSERT of the defaults).
+   */
+  values(values?: Record<string, unknown> | ReadonlyMap<unknown, unknown>): this {
+    this._exclusive_values();
     const c = this._clone();
     c._values ??= new Map();
-    for (const [k, v] of Object.entries(values)) c._values.set(this.table.c.get(k)?.key ?? k, v);
+    for (const [k, v] of _kv_pairs(c, values ?? {})) c._values.set(k, v);
     return c;
   }
+
+  /** `values()` cannot follow `ordered_values()` / `from_select()` (SQLAlchemy's _exclusive_against). */
+  protected _exclusive_values(): void {}
 
   returning(...cols: unknown[]): this {
     const c = this._clone();
@@ -71,10 +134,10 @@ export abstract class UpdateBase extends ClauseElement {
 
   protected _ck_common(k: CacheKeyBuilder): void {
     this.table._ck(k);
-    k.push("|v");
+    k.push(this._ordered_values ? "|ov" : "|v");
     if (this._values) {
       for (const [key, v] of this._values) {
-        k.push(key);
+        k.push(key, this._column_keyed.has(key) ? "#c" : "");
         if (v instanceof ClauseElement) v._ck(k);
         else {
           k.binds.push(valueBind(this, key, v));
@@ -124,16 +187,60 @@ export class Insert extends UpdateBase {
   /** `values([{…}, {…}])`: one multi-row VALUES (binds `<col>_m<i>`); such a statement has no cache key. */
   _multi_values: Map<string, unknown>[] | null = null;
 
-  /** `.values({…})`, or `.values([{…}, …])` for several rows in one INSERT. */
-  override values(values: Record<string, unknown> | readonly Record<string, unknown>[]): this {
+  /** `from_select(names, select)`: the column names and the SELECT of an INSERT … SELECT. */
+  _select_names: string[] | null = null;
+  select: ClauseElement | null = null;
+  include_insert_from_select_defaults = false;
+
+  /**
+   * `.values({…})`; `.values([{…}, …])` (or rows as tuples) for several rows in one INSERT; a
+   * tuple `.values([5, "x"])` gives a value for each column of the table in order.
+   */
+  override values(
+    values?: Record<string, unknown> | ReadonlyMap<unknown, unknown> | readonly unknown[],
+  ): this {
     if (!Array.isArray(values)) return super.values(values as Record<string, unknown>);
+    this._exclusive_values();
+    const first = values[0];
+    const isRow = (r: unknown) => r instanceof Map || Array.isArray(r) || isPlainObject(r);
+    if (values.length && isRow(first)) {
+      const c = this._clone();
+      c._multi_values = [
+        ...(this._multi_values ?? []),
+        ...values.map((row) => new Map(_kv_pairs(c, Array.isArray(row) ? this._tuple_pairs(row) : row))),
+      ];
+      return c;
+    }
+    return super.values(new Map(this._tuple_pairs(values)));
+  }
+
+  /** A full-table tuple: one value per column, in table order. */
+  private _tuple_pairs(row: readonly unknown[]): [string, unknown][] {
+    return this.table.columns.slice(0, row.length).map((col, i) => [col.key, row[i]]);
+  }
+
+  protected override _exclusive_values(): void {
+    if (this._select_names) throw new InvalidRequestError("This construct already inserts from a SELECT");
+  }
+
+  /**
+   * `insert(t).from_select(["a", "b"], select(...))`: INSERT … SELECT. With `include_defaults`
+   * (the default) the Python-side defaults of the other columns are added to both lists.
+   */
+  from_select(names: readonly unknown[], select: unknown, include_defaults = true): this {
+    if (this._values || this._multi_values)
+      throw new InvalidRequestError("This construct already inserts value expressions");
     const c = this._clone();
-    c._multi_values = [
-      ...(this._multi_values ?? []),
-      ...values.map(
-        (row) => new Map(Object.entries(row).map(([k, v]) => [this.table.c.get(k)?.key ?? k, v])),
-      ),
-    ];
+    c._select_names = names.map((n) => {
+      if (typeof n === "string") return n;
+      const col = coerce(n);
+      if (!(col instanceof ColumnElement) || col.key === null)
+        throw new ArgumentError(`DML column expected, got ${repr(n)}`);
+      return col.key;
+    });
+    c._inline = true;
+    c.include_insert_from_select_defaults = include_defaults;
+    c.select = _dml_select(select);
     return c;
   }
 
@@ -161,14 +268,37 @@ export class Insert extends UpdateBase {
   }
 
   _ck(k: CacheKeyBuilder): void {
-    k.push("insert(", this._sort_by_parameter_order ? "s" : "");
+    k.push("insert(", this._sort_by_parameter_order ? "s" : "", this._inline ? "i" : "");
     this._ck_common(k);
+    if (this.select) {
+      // as in SQLAlchemy, include_defaults is not part of the key (Insert._traverse_internals)
+      k.push("|fs", ...this._select_names!);
+      this.select._ck(k);
+    }
     k.push(")");
   }
 }
 
 export class Update extends UpdateBase {
   readonly __visit_name__ = "update";
+
+  /**
+   * `ordered_values(["y", 20], [t.c.x, t.c.y.add(10)])`: the SET clause in this order (Python's
+   * tuples of (column, value)).
+   */
+  ordered_values(...args: readonly (readonly [unknown, unknown])[]): this {
+    if (this._values) throw new ArgumentError("This statement already has values present");
+    const c = this._clone();
+    c._values = new Map(_kv_pairs(c, args));
+    c._ordered_values = true;
+    return c;
+  }
+
+  protected override _exclusive_values(): void {
+    if (this._ordered_values)
+      throw new InvalidRequestError("This statement already has ordered values present");
+  }
+
   where(...criteria: unknown[]): this {
     const c = this._clone();
     for (const w of criteria) c._where_criteria.push(coerce(w));

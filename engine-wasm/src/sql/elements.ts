@@ -48,6 +48,8 @@ export class CacheKeyBuilder {
   readonly parts: (string | number)[] = [];
   /** Bind parameters in traversal order; their values are the "extracted parameters". */
   readonly binds: BindParameter[] = [];
+  /** The statement holds something SQLAlchemy does not cache (VALUES rows): compiled each time. */
+  no_cache = false;
   push(...p: (string | number)[]): void {
     this.parts.push(...p);
   }
@@ -312,6 +314,10 @@ export abstract class ColumnElement extends ClauseElement {
   /** `other % self` */
   rmod(other: unknown): BinaryExpression {
     return this._rmath("%", other);
+  }
+  /** Python's unary `-a`. */
+  neg(): UnaryExpression {
+    return new UnaryExpression(this, "-", null);
   }
   concat(other: unknown): BinaryExpression {
     return new BinaryExpression(this, coerce(other, this), "||", STRINGTYPE);
@@ -702,7 +708,8 @@ export class ColumnClause extends ColumnElement {
   readonly __visit_name__: VisitName = "column";
   readonly name: string;
   readonly is_literal: boolean;
-  table: { name: string } | null = null;
+  /** Its FROM (a Values, `table()`): `named_with_column: false` renders the column without it. */
+  table: { name: string | null; named_with_column?: boolean } | null = null;
   constructor(name: string, type_?: unknown, is_literal = false) {
     super();
     this.name = name;
@@ -711,6 +718,8 @@ export class ColumnClause extends ColumnElement {
   }
   _ck(k: CacheKeyBuilder): void {
     k.push("colclause", this.name, this.is_literal ? "L" : "");
+    const from = this.table as { _ck?: (k: CacheKeyBuilder) => void } | null;
+    if (from?._ck) from._ck(k);
   }
   override get key(): string {
     return this.name;

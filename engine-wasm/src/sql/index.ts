@@ -77,11 +77,17 @@ export {
   LABEL_STYLE_DISAMBIGUATE_ONLY,
   LABEL_STYLE_NONE,
   LABEL_STYLE_TABLENAME_PLUS_COL,
+  ScalarValues,
   Select,
   Subquery,
   select,
   selectPlugins,
+  TextualSelect,
+  values,
 } from "./selectable.ts";
+
+import { Values as _Values } from "./selectable.ts";
+export const Values = callable(_Values);
 export * as types from "./sqltypes.ts";
 
 import * as T from "./sqltypes.ts";

@@ -139,10 +139,10 @@ export class Subquery extends FromClause {
     this.name = name;
     this.isAlias = isAlias;
     const inner =
-      element instanceof Select
-        ? element._exported_columns()
-        : element instanceof FromClause
-          ? element._columns
+      element instanceof FromClause
+        ? element._columns
+        : typeof (element as Partial<Select>)._exported_columns === "function"
+          ? (element as Select)._exported_columns()
           : [];
     this._cols = inner.map((c) => new SubqueryColumn(this, c));
     const c: Record<string, SubqueryColumn> = {};
@@ -158,6 +158,136 @@ export class Subquery extends FromClause {
   get _columns(): ColumnElement[] {
     return this._cols;
   }
+}
+
+/**
+ * `values(column("a", Integer), …, { name: "v" }).data([[1, "x"], …])`: a VALUES list as a FROM
+ * (`(VALUES (:param_1, :param_2), …) AS v (a, b)`) or, through scalar_values(), as an expression.
+ * Its columns belong to it (`v.a`); a table's column given is proxied. A statement holding one has
+ * no cache key, as in SQLAlchemy (its rows are not cacheable).
+ */
+export class Values extends FromClause {
+  readonly __visit_name__ = "values";
+  readonly name: string | null;
+  readonly literal_binds: boolean;
+  _data: readonly (readonly unknown[])[][] = [];
+  _is_lateral = false;
+  readonly _column_args: readonly ColumnElement[];
+
+  /** `Values(col, …, { name, literal_binds })` (Python's keyword arguments as a trailing object). */
+  constructor(...args: unknown[]) {
+    super();
+    const last = args[args.length - 1];
+    let options: { name?: string | null; literal_binds?: boolean } = {};
+    if (last !== null && typeof last === "object" && Object.getPrototypeOf(last) === Object.prototype) {
+      options = last as typeof options;
+      args = args.slice(0, -1);
+    }
+    this.name = options.name ?? null;
+    this.literal_binds = options.literal_binds ?? false;
+    this._column_args = args.map((arg) => {
+      const col = coerceColumn(arg);
+      if (col.key === null)
+        throw new ArgumentError(`A named column expression is expected, got ${String(arg)}`);
+      return col;
+    });
+  }
+
+  private _c: (Record<string, ColumnClause> & { keys(): string[] }) | undefined;
+  /**
+   * The columns, as this VALUES' own (`_populate_column_collection`): a bare column() becomes
+   * this one's (as in SQLAlchemy, the last VALUES whose `.c` was read), a table's is proxied.
+   */
+  get c(): Record<string, ColumnClause> & { keys(): string[] } {
+    if (this._c === undefined) {
+      const c: Record<string, ColumnClause> = {};
+      for (const col of this._column_args) {
+        let own: ColumnClause;
+        if (col instanceof ColumnClause && (col.table === null || col.table instanceof Values)) {
+          col.table = this;
+          own = col;
+        } else {
+          own = new ColumnClause(col.key!, col.type);
+          own.table = this;
+        }
+        if (!(own.key in c)) c[own.key] = own;
+      }
+      Object.defineProperty(c, "keys", { value: () => Object.keys(c), enumerable: false });
+      this._c = c as Values["c"];
+    }
+    return this._c;
+  }
+
+  /** Unnamed VALUES render their columns without a table name and no ` AS name (…)`. */
+  get _unnamed(): boolean {
+    return this.name === null;
+  }
+  get named_with_column(): boolean {
+    return this.name !== null;
+  }
+  get _columns(): ColumnElement[] {
+    return Object.values(this.c) as ColumnClause[];
+  }
+
+  private _copy(changes: Partial<Pick<Values, "_data" | "_is_lateral">> & { name?: string | null }): Values {
+    const v = Object.create(Values.prototype) as Values;
+    Object.assign(v, this, changes);
+    v._cache_key_builder = undefined;
+    v._c = undefined;
+    return v;
+  }
+
+  /** `.data([[1, "x"], [2, "y"]])`: rows appended (Python's list of tuples). */
+  data(rows: readonly (readonly unknown[])[]): Values {
+    return this._copy({ _data: [...this._data, rows.map((r) => [...r])] });
+  }
+  /** A copy of this VALUES under another name (Values.alias; typed loosely: FromClause's is a Subquery). */
+  override alias(name?: string): any {
+    return this._copy({ name: name ?? `anon_${objectId(this)}` });
+  }
+  lateral(name?: string): Values {
+    return this._copy({ _is_lateral: true, name: name ?? this.name });
+  }
+  /** The VALUES as a column expression (`x IN (VALUES (…), …)`). */
+  scalar_values(): ScalarValues {
+    return new ScalarValues(this);
+  }
+
+  _ck(k: CacheKeyBuilder): void {
+    k.push(
+      "values(",
+      this.name ?? `~${objectId(this)}`,
+      this.literal_binds ? "lb" : "",
+      this._is_lateral ? "lat" : "",
+    );
+    for (const c of this._column_args) k.push(c.key!, c.type.constructor.name);
+    if (this._data.length) k.no_cache = true;
+    k.push(")");
+  }
+
+  __repr__(): string {
+    return `<sqlalchemy.sql.selectable.Values at 0x${objectAddress(this)}; ${this.name ?? `anon_${objectId(this)}`}>`;
+  }
+}
+
+/** `Values.scalar_values()`: `(VALUES (…), …)` as an expression. */
+export class ScalarValues extends ColumnElement {
+  readonly __visit_name__ = "scalar_values";
+  readonly element: Values;
+  constructor(element: Values) {
+    super();
+    this.element = element;
+  }
+  _ck(k: CacheKeyBuilder): void {
+    k.push("scalar_values(");
+    this.element._ck(k);
+    k.push(")");
+  }
+}
+
+/** `values(col, …, { name, literal_binds })`. */
+export function values(...args: unknown[]): Values {
+  return new Values(...args);
 }
 
 export class SubqueryColumn extends ColumnElement {
@@ -510,6 +640,93 @@ export class Select extends ClauseElement {
   }
 }
 
+/**
+ * `text("SELECT …").columns(...)`: textual SQL that serves as a SELECT (SQLAlchemy's TextualSelect):
+ * its `selected_columns` are the columns given, which type the result and name a subquery's `.c`.
+ */
+export class TextualSelect extends ClauseElement {
+  readonly __visit_name__ = "textual_select";
+  /** The TextClause. */
+  readonly element: ClauseElement & { bindparams(...args: unknown[]): ClauseElement };
+  readonly column_args: readonly ColumnElement[];
+  /** The columns were given in order: the result is matched to them by position, else by name. */
+  readonly positional: boolean;
+  _execution_options: ExecutionOptions = {};
+
+  constructor(
+    element: ClauseElement & { bindparams(...args: unknown[]): ClauseElement },
+    columns: readonly ColumnElement[],
+    positional = false,
+  ) {
+    super();
+    this.element = element;
+    this.column_args = columns;
+    this.positional = positional;
+  }
+
+  _exported_columns(): ColumnElement[] {
+    return [...this.column_args];
+  }
+  get selected_columns(): ColumnElement[] {
+    return this._exported_columns();
+  }
+  get exported_columns(): ColumnElement[] {
+    return this._exported_columns();
+  }
+
+  /** `.bindparams(...)` of the text, keeping the columns. */
+  bindparams(...args: unknown[]): TextualSelect {
+    const c = new TextualSelect(
+      this.element.bindparams(...args) as TextualSelect["element"],
+      this.column_args,
+      this.positional,
+    );
+    c._execution_options = this._execution_options;
+    return c;
+  }
+  execution_options(options: Record<string, unknown>): TextualSelect {
+    const c = new TextualSelect(this.element, this.column_args, this.positional);
+    c._execution_options = { ...this._execution_options, ...options };
+    return c;
+  }
+  get_execution_options(): ExecutionOptions {
+    return this._execution_options;
+  }
+  /** Label styles do not apply to textual SQL (TextualSelect.set_label_style returns itself). */
+  set_label_style(_style: LabelStyle): this {
+    return this;
+  }
+  subquery(name?: string): Subquery {
+    return new Subquery(this, name ?? null);
+  }
+  alias(name?: string): Subquery {
+    return new Subquery(this, name ?? null);
+  }
+
+  _ck(k: CacheKeyBuilder): void {
+    k.push("textsel(", this.positional ? "p" : "");
+    this.element._ck(k);
+    for (const c of this.column_args) c._ck(k);
+    k.push(")");
+  }
+
+  _execute_on_connection(
+    connection: Connection,
+    distilled_params: readonly Record<string, unknown>[],
+    execution_options: ExecutionOptions,
+  ): CursorResult {
+    return connection._execute_clauseelement(
+      this as never,
+      distilled_params,
+      mergeOptions(this._execution_options, execution_options),
+    );
+  }
+
+  __repr__(): string {
+    return `<sqlalchemy.sql.selectable.TextualSelect object at 0x${objectAddress(this)}>`;
+  }
+}
+
 /** A stable made-up address for an object's repr (`0x7f…`), as Python's `id()` shows it. */
 function objectAddress(obj: object): string {
   return (0x7f2b1c000000 + objectId(obj) * 0x1d0).toString(16);
@@ -587,4 +804,15 @@ export function exists(stmt?: Select | unknown): Exists {
   return new Exists(new Select(stmt === undefined ? new Star() : coerceColumn(stmt)));
 }
 
-defineModule("sqlalchemy.sql.selectable", Select, Join, Subquery, ScalarSelect, Exists, FromClause);
+defineModule(
+  "sqlalchemy.sql.selectable",
+  Select,
+  Join,
+  Subquery,
+  ScalarSelect,
+  Exists,
+  FromClause,
+  TextualSelect,
+  Values,
+  ScalarValues,
+);

@@ -5,14 +5,23 @@
  * backslash, not followed by a colon; `\:` escapes a colon) and rendered by the compiler in the
  * dialect's paramstyle: `?` (qmark), `%(name)s` (pyformat, `%` doubled), `$1` (numeric_dollar). An
  * expanding parameter (`bindparam("ids", undefined, { expanding: true })` with `IN :ids`) is
- * rendered per execution.
+ * rendered per execution. `columns()` makes it a TextualSelect (selectable.ts) with typed columns.
  */
 import type { Connection, ExecutionOptions } from "../engine/base.ts";
 import type { CursorResult } from "../engine/cursor.ts";
 import { ArgumentError } from "../exc.ts";
 import { mergeOptions } from "../util/collections.ts";
 import { defineModule, repr } from "../util/repr.ts";
-import { BindParameter, type CacheKeyBuilder, ClauseElement } from "./elements.ts";
+import {
+  BindParameter,
+  type CacheKeyBuilder,
+  ClauseElement,
+  ColumnClause,
+  ColumnElement,
+  coerce,
+} from "./elements.ts";
+import { TextualSelect } from "./selectable.ts";
+import { NULLTYPE } from "./sqltypes.ts";
 
 /** SQLAlchemy's TextClause._bind_params_regex; Python's `\w` on str: a Unicode letter, digit or underscore. */
 const BIND_PARAMS = /(?<![:\p{L}\p{N}_\\]):([\p{L}\p{N}_]+)(?!:)/gu;
@@ -56,9 +65,16 @@ export class TextClause extends ClauseElement {
             throw new ArgumentError(
               `This text() construct doesn't define a bound parameter named ${repr(k)}`,
             );
+          // BindParameter._with_value(): an untyped bind takes the type of its value, which is
+          // part of the cache key (`bindparams(x=5)` is not `text(":x")` executed with 5)
           binds.set(
             k,
-            new BindParameter(k, v, { expanding: existing.expanding, type_: existing.type, unique: false }),
+            new BindParameter(k, v, {
+              expanding: existing.expanding,
+              type_: existing.type === NULLTYPE ? undefined : existing.type,
+              unique: false,
+              required: false,
+            }),
           );
         }
       }
@@ -66,6 +82,35 @@ export class TextClause extends ClauseElement {
     const copy = new TextClause(this.text, binds);
     copy._execution_options = this._execution_options;
     return copy;
+  }
+
+  /**
+   * `text(...).columns(column("id", Integer), t.c.name)` / `.columns({ id: Integer })` (Python's
+   * `columns(*cols, **types)`): a TextualSelect whose result columns have those names and types.
+   * Columns given in order are matched to the result by position, types by name alone by name.
+   */
+  columns(...args: unknown[]): TextualSelect {
+    let types: Record<string, unknown> = {};
+    const last = args[args.length - 1];
+    if (last !== null && typeof last === "object" && Object.getPrototypeOf(last) === Object.prototype) {
+      types = { ...(last as Record<string, unknown>) };
+      args = args.slice(0, -1);
+    }
+    const input = args.map((c) => {
+      const col = coerce(c);
+      if (!(col instanceof ColumnElement) || col.key === null)
+        throw new ArgumentError(`Column expression or ORM attribute expected, got ${repr(c)}`);
+      return col;
+    });
+    const positional = input.map((col) => {
+      const key = col.key!;
+      if (!(key in types)) return col;
+      const c = new ColumnClause(key, types[key]);
+      delete types[key];
+      return c;
+    });
+    const keyed = Object.entries(types).map(([key, type_]) => new ColumnClause(key, type_));
+    return new TextualSelect(this, [...positional, ...keyed], positional.length > 0 && keyed.length === 0);
   }
 
   execution_options(options: Record<string, unknown>): TextClause {

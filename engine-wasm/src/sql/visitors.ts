@@ -26,7 +26,17 @@ import type {
   UnaryExpression,
 } from "./elements.ts";
 import type { Column, Table } from "./schema.ts";
-import type { Exists, Join, ScalarSelect, Select, Subquery, SubqueryColumn } from "./selectable.ts";
+import type {
+  Exists,
+  Join,
+  ScalarSelect,
+  ScalarValues,
+  Select,
+  Subquery,
+  SubqueryColumn,
+  TextualSelect,
+  Values,
+} from "./selectable.ts";
 import type { TextClause } from "./text.ts";
 
 /** Statement elements (SQLCompiler's visitors). */
@@ -46,6 +56,9 @@ export interface SQLElementsByVisitName {
   function: FunctionCall;
   star: Star;
   textclause: TextClause;
+  textual_select: TextualSelect;
+  values: Values;
+  scalar_values: ScalarValues;
   case: Case;
   textual_label_reference: TextualLabelReference;
   table: Table;

@@ -1,14 +1,17 @@
 /**
  * PostgreSQL's SQL, DDL and type compilers (SQLAlchemy's dialects/postgresql/base.py PGCompiler,
- * PGDDLCompiler, PGTypeCompiler): ILIKE, SERIAL primary keys, PostgreSQL's type names.
+ * PGDDLCompiler, PGTypeCompiler): ILIKE, UPDATE … FROM, DELETE … USING, SERIAL primary keys,
+ * PostgreSQL's type names.
  */
 
 import { GenericTypeCompiler, SQLCompiler } from "../../sql/compiler.ts";
 import { DDLCompiler } from "../../sql/ddl_compiler.ts";
+import type { Delete, Update } from "../../sql/dml.ts";
 import type { BinaryExpression, ClauseElement } from "../../sql/elements.ts";
 import type { Column, Table } from "../../sql/schema.ts";
-import type { Select } from "../../sql/selectable.ts";
+import type { FromClause, Select } from "../../sql/selectable.ts";
 import { String as SAString, STRINGTYPE, type TypeEngine } from "../../sql/sqltypes.ts";
+import type { CompileKw } from "../../sql/visitors.ts";
 
 export class PGCompiler extends SQLCompiler {
   override limit_clause(s: Select, kw: Record<string, unknown>): string {
@@ -19,6 +22,20 @@ export class PGCompiler extends SQLCompiler {
       text += ` OFFSET ${this.process(s._offset as ClauseElement, kw)}`;
     }
     return text;
+  }
+
+  override update_from_clause(_stmt: Update, _t: Table, extra_froms: FromClause[], kw: CompileKw): string {
+    return `FROM ${extra_froms.map((f) => this.process(f, { ...kw, asfrom: true })).join(", ")}`;
+  }
+
+  /** PostgreSQL's DELETE … USING for the other tables a DELETE names. */
+  override delete_extra_from_clause(
+    _stmt: Delete,
+    _t: Table,
+    extra_froms: FromClause[],
+    kw: CompileKw,
+  ): string {
+    return `USING ${extra_froms.map((f) => this.process(f, { ...kw, asfrom: true })).join(", ")}`;
   }
 
   /** The table's server-generated integer key orders a multi-row INSERT … RETURNING (imp_sen form). */

@@ -1,18 +1,25 @@
 /**
  * SQLite's SQL, DDL and type compilers (SQLAlchemy's dialects/sqlite/base.py): RETURNING names bare
- * columns, an OFFSET without LIMIT needs `LIMIT -1`.
+ * columns, an OFFSET without LIMIT needs `LIMIT -1`, UPDATE … FROM as PostgreSQL writes it.
  */
 
 import { GenericTypeCompiler, SQLCompiler } from "../../sql/compiler.ts";
 import { DDLCompiler } from "../../sql/ddl_compiler.ts";
+import type { Update } from "../../sql/dml.ts";
 import { type ClauseElement, type ColumnElement, literal } from "../../sql/elements.ts";
-import { Column } from "../../sql/schema.ts";
-import type { Select } from "../../sql/selectable.ts";
+import { Column, type Table } from "../../sql/schema.ts";
+import type { FromClause, Select } from "../../sql/selectable.ts";
+import type { CompileKw } from "../../sql/visitors.ts";
 
 export class SQLiteCompiler extends SQLCompiler {
   /** SQLite's RETURNING names bare columns (`RETURNING id`). */
   protected override returning_column(c: ColumnElement, kw: Record<string, unknown>): string {
     return c instanceof Column ? this.quote(c.name) : this.process(c, kw);
+  }
+
+  /** …inside expressions too (`RETURNING x + ? AS anon_1`): SQLiteCompiler.returning_clause's include_table=False. */
+  protected override returning_kw(): CompileKw {
+    return { include_table_false: true };
   }
 
   /** SQLite needs a LIMIT before OFFSET (`LIMIT -1`) and always renders an OFFSET. */
@@ -26,6 +33,11 @@ export class SQLiteCompiler extends SQLCompiler {
       text += ` OFFSET ${this.process(literal(0), kw)}`;
     }
     return text;
+  }
+
+  /** SQLite 3.33+ has PostgreSQL's UPDATE … FROM (a DELETE naming other tables it has not). */
+  override update_from_clause(_stmt: Update, _t: Table, extra_froms: FromClause[], kw: CompileKw): string {
+    return `FROM ${extra_froms.map((f) => this.process(f, { ...kw, asfrom: true })).join(", ")}`;
   }
 
   override for_update_clause(): string {
