@@ -10,7 +10,7 @@
 import { CompileError } from "../exc.ts";
 import type { SQLCompiler } from "./compiler.ts";
 import { type Insert, type UpdateBase, valueBind } from "./dml.ts";
-import { BindParameter, ClauseElement } from "./elements.ts";
+import { BinaryExpression, BindParameter, ClauseElement, Grouping, UnaryExpression } from "./elements.ts";
 import type { Column } from "./schema.ts";
 import type { CompileKw } from "./visitors.ts";
 
@@ -69,10 +69,19 @@ export function _append_param_parameter(
 ): string {
   if (stmt._values?.has(col.key)) {
     const v = stmt._values.get(col.key);
-    if (v instanceof ClauseElement) return compiler.process(v, kw);
+    if (v instanceof ClauseElement) return compiler.process(self_group(v), kw);
     return compiler.process(valueBind(stmt, col.key, v), kw);
   }
   return compiler.process(_create_bind_param(col, undefined), kw);
+}
+
+/**
+ * A SQL expression as a SET / VALUES value: `value.self_group()` — an operator expression goes in
+ * parentheses (`SET age=(user_account.age + ?)`).
+ */
+function self_group(v: ClauseElement): ClauseElement {
+  if (v instanceof BinaryExpression || (v instanceof UnaryExpression && v.operator)) return new Grouping(v);
+  return v;
 }
 
 /** A column's Python-side default: its value, or its callable run per row (`_append_param_insert_hasdefault`). */

@@ -71,6 +71,9 @@ export abstract class UpdateBase extends ClauseElement {
 
   protected _ck_common(k: CacheKeyBuilder): void {
     this.table._ck(k);
+    // an ORM-enabled statement (`update(User)`) is compiled apart from the Core one on its table
+    // (SQLAlchemy's `_propagate_attrs` in the cache key)
+    if (this._entity !== this.table) k.push("|e", entityId(this._entity));
     k.push("|v");
     if (this._values) {
       for (const [key, v] of this._values) {
@@ -99,6 +102,18 @@ export abstract class UpdateBase extends ClauseElement {
       mergeOptions(this._execution_options, execution_options),
     );
   }
+}
+
+const entityIds = new WeakMap<object, number>();
+let entityCount = 0;
+/** A number standing for the statement's entity in cache keys. */
+function entityId(entity: unknown): number {
+  let id = entityIds.get(entity as object);
+  if (id === undefined) {
+    id = ++entityCount;
+    entityIds.set(entity as object, id);
+  }
+  return id;
 }
 
 const valueBinds = new WeakMap<UpdateBase, Map<string, BindParameter>>();
