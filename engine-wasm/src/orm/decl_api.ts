@@ -442,6 +442,8 @@ export function _as_declarative(cls: Function, given?: Table): Mapper {
     table = new Table(tablename, reg.metadata, ...columns, ...args);
   }
   Object.defineProperty(cls, "__sa_name__", { value: name, enumerable: false });
+  // Python's `cls.__name__` (`name` may be a mapped column)
+  Object.defineProperty(cls, "__name__", { value: name, enumerable: false, configurable: true });
   let mapper: Mapper;
   try {
     mapper = new Mapper(cls, table, name, reg);

@@ -4,6 +4,7 @@
 import "../dialects/index.ts";
 import "./inspection.ts";
 
+export * as attributes from "./attributes.ts";
 export { History, InstrumentedAttribute, QueryableAttribute } from "./attributes.ts";
 export { NO_VALUE } from "./base.ts";
 export { InstrumentedList } from "./collections.ts";
@@ -21,7 +22,7 @@ export { DetachedInstanceError, ObjectDeletedError, StaleDataError } from "./exc
 export { inspect } from "./inspection.ts";
 export { set_committed_value } from "./loading.ts";
 export { ColumnProperty, configure_mappers, Mapper } from "./mapper.ts";
-export { RelationshipProperty } from "./relationships.ts";
+export { backref, RelationshipProperty } from "./relationships.ts";
 export {
   close_all_sessions,
   make_transient,

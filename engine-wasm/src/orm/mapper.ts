@@ -7,7 +7,13 @@ import { ArgumentError, InvalidRequestError } from "../exc.ts";
 import type { Column, Table } from "../sql/schema.ts";
 import { LRUCache } from "../util/collections.ts";
 import { defineModule } from "../util/repr.ts";
-import { type AttributeImpl, InstrumentedAttribute, ScalarAttributeImpl, stateOf } from "./attributes.ts";
+import {
+  AttributeDispatch,
+  type AttributeImpl,
+  InstrumentedAttribute,
+  ScalarAttributeImpl,
+  stateOf,
+} from "./attributes.ts";
 import { NO_VALUE, STATE_ATTR } from "./base.ts";
 import type { RelationshipProperty } from "./relationships.ts";
 import { type IdentityKey, InstanceState, identityKey } from "./state.ts";
@@ -17,6 +23,8 @@ export class ColumnProperty {
   readonly columns: Column[];
   parent!: Mapper;
   impl!: AttributeImpl;
+  /** The attribute's event listeners (AttributeEvents "set" on `User.name`). */
+  readonly dispatch = new AttributeDispatch();
   constructor(key: string, column: Column) {
     this.key = key;
     this.columns = [column];
@@ -149,7 +157,7 @@ export class Mapper {
   _add_column_property(key: string, column: Column): ColumnProperty {
     const prop = new ColumnProperty(key, column);
     prop.parent = this;
-    prop.impl = new ScalarAttributeImpl(this, key);
+    prop.impl = new ScalarAttributeImpl(this, key, prop.dispatch);
     this._props.set(key, prop);
     this._impls.set(key, prop.impl);
     this._columntoproperty.set(column, prop);
@@ -293,6 +301,10 @@ export function configure_mappers(): void {
     for (const m of allMappers) {
       if (m.configured) continue;
       for (const rel of m._relationships) rel._setup_target();
+    }
+    for (const m of allMappers) {
+      if (m.configured) continue;
+      for (const rel of [...m._relationships]) rel._generate_backref();
     }
     for (const m of allMappers) {
       if (m.configured) continue;

@@ -595,10 +595,11 @@ export class Session implements SessionLike {
   }
   has(instance: object): boolean {
     const state = (instance as { [STATE_ATTR]?: InstanceState })[STATE_ATTR];
+    return !!state && this._contains_state(state);
+  }
+  _contains_state(state: InstanceState): boolean {
     return (
-      !!state &&
-      state.session_id === this.hash_key &&
-      (this._new.has(state) || this.identity_map.contains_state(state))
+      state.session_id === this.hash_key && (this._new.has(state) || this.identity_map.contains_state(state))
     );
   }
   /** Python's `obj in session`. */
