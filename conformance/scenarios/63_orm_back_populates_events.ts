@@ -8,7 +8,14 @@
  * warning format (file:line: category: message, then the source line).
  */
 import { create_engine, event, ForeignKey, String, str } from "sqlalchemy";
-import { attributes, DeclarativeBase, type InstrumentedList, mapped_column, relationship, Session } from "sqlalchemy/orm";
+import {
+  attributes,
+  DeclarativeBase,
+  type InstrumentedList,
+  mapped_column,
+  relationship,
+  Session,
+} from "sqlalchemy/orm";
 
 const BACKEND = process.env.ORACLE_BACKEND ?? "sqlite";
 const URL = {
@@ -46,15 +53,24 @@ function by(initiator: any): string {
   return `${initiator.impl.class_.__name__}.${initiator.impl.key}`;
 }
 
-event.listens_for(User_.addresses, "append")(function _append(target: User, value: Address, initiator: any) {
+event.listens_for(
+  User_.addresses,
+  "append",
+)(function _append(target: User, value: Address, initiator: any) {
   print(`EVENT User.addresses append: ${name(value)} to ${name(target)} (initiated by ${by(initiator)})`);
 });
 
-event.listens_for(User_.addresses, "remove")(function _remove(target: User, value: Address, initiator: any) {
+event.listens_for(
+  User_.addresses,
+  "remove",
+)(function _remove(target: User, value: Address, initiator: any) {
   print(`EVENT User.addresses remove: ${name(value)} from ${name(target)} (initiated by ${by(initiator)})`);
 });
 
-event.listens_for(Address_.user, "set")(function _set(target: Address, value: User | null, oldvalue: unknown, initiator: any) {
+event.listens_for(
+  Address_.user,
+  "set",
+)(function _set(target: Address, value: User | null, oldvalue: unknown, initiator: any) {
   print(
     `EVENT Address.user set: ${name(target)} -> ${str(name(value))}, old ${str(name(oldvalue))} (initiated by ${by(initiator)})`,
   );
@@ -96,7 +112,12 @@ Base.metadata.create_all(engine);
   print("## 2.0: a new Address attached through the backref is not added to the Session");
   const a3 = new Address({ email: "a3" });
   a3.user = sb;
-  print("a3 in session:", session.contains(a3), "| sb.addresses:", sb.addresses.map((a) => a.email));
+  print(
+    "a3 in session:",
+    session.contains(a3),
+    "| sb.addresses:",
+    sb.addresses.map((a) => a.email),
+  );
   const a4 = new Address({ email: "a4" });
   addresses(sb).append(a4);
   print("a4 in session:", session.contains(a4));

@@ -3,14 +3,16 @@
  * usable in select()/where() with the column operators), the per-attribute behaviour behind instance
  * reads and writes (AttributeImpl: history, change events, lazy loads) and attribute History.
  */
-import type { ClauseElement, ColumnElement } from "../sql/elements.ts";
+
 import { InvalidRequestError } from "../exc.ts";
+import type { ClauseElement, ColumnElement } from "../sql/elements.ts";
 import { ValueError } from "../util/builtins.ts";
 import { tuple } from "../util/pytypes.ts";
 import { defineModule, repr } from "../util/repr.ts";
 import { className, instance_str, NO_VALUE, STATE_ATTR } from "./base.ts";
 
 export { NO_VALUE };
+
 import { InstrumentedList } from "./collections.ts";
 import { DetachedInstanceError } from "./exc.ts";
 import type { Mapper } from "./mapper.ts";
@@ -183,7 +185,6 @@ export class AttributeEventToken {
   }
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: listeners take the event's own arguments
 type AttributeListenerFn = (...args: any[]) => any;
 
 interface AttributeListener {
@@ -255,7 +256,12 @@ export abstract class RelationshipAttributeImpl extends AttributeImpl {
   backref: RelationshipAttributeImpl | null = null;
   /** The RelationshipProperty (relationships.ts). */
   readonly prop: { cascade: Set<string>; _save_update: boolean };
-  constructor(mapper: Mapper, key: string, prop: RelationshipAttributeImpl["prop"], dispatch: AttributeDispatch) {
+  constructor(
+    mapper: Mapper,
+    key: string,
+    prop: RelationshipAttributeImpl["prop"],
+    dispatch: AttributeDispatch,
+  ) {
     super(mapper, key);
     this.prop = prop;
     this.dispatch = dispatch;
@@ -287,7 +293,12 @@ export class ScalarObjectAttributeImpl extends RelationshipAttributeImpl {
   readonly _replace_token: AttributeEventToken;
   readonly _append_token: AttributeEventToken;
   readonly _remove_token: AttributeEventToken;
-  constructor(mapper: Mapper, key: string, prop: RelationshipAttributeImpl["prop"], dispatch: AttributeDispatch) {
+  constructor(
+    mapper: Mapper,
+    key: string,
+    prop: RelationshipAttributeImpl["prop"],
+    dispatch: AttributeDispatch,
+  ) {
     super(mapper, key, prop, dispatch);
     this._replace_token = this._append_token = new AttributeEventToken(this, OP_REPLACE);
     this._remove_token = new AttributeEventToken(this, OP_REMOVE);
@@ -372,7 +383,12 @@ export class CollectionAttributeImpl extends RelationshipAttributeImpl {
   readonly _append_token: AttributeEventToken;
   readonly _remove_token: AttributeEventToken;
   readonly _bulk_replace_token: AttributeEventToken;
-  constructor(mapper: Mapper, key: string, prop: RelationshipAttributeImpl["prop"], dispatch: AttributeDispatch) {
+  constructor(
+    mapper: Mapper,
+    key: string,
+    prop: RelationshipAttributeImpl["prop"],
+    dispatch: AttributeDispatch,
+  ) {
     super(mapper, key, prop, dispatch);
     this._append_token = new AttributeEventToken(this, OP_APPEND);
     this._remove_token = new AttributeEventToken(this, OP_REMOVE);
@@ -431,7 +447,8 @@ export class CollectionAttributeImpl extends RelationshipAttributeImpl {
   }
 
   fire_remove_event(state: InstanceState, value: object, initiator: AttributeEventToken | null): void {
-    for (const l of this.dispatch.remove) l.fn(l.raw ? state : state.obj, value, initiator ?? this._remove_token);
+    for (const l of this.dispatch.remove)
+      l.fn(l.raw ? state : state.obj, value, initiator ?? this._remove_token);
     state._modified_event(this.key, NO_VALUE);
   }
 
@@ -485,11 +502,19 @@ export class CollectionAttributeImpl extends RelationshipAttributeImpl {
  * appending to / removing from `user.addresses` sets / clears `address.user`. The initiator token
  * travels with the chain and stops it where it started.
  */
-export function backref_listeners(parent_impl: RelationshipAttributeImpl, key: string, uselist: boolean): void {
+export function backref_listeners(
+  parent_impl: RelationshipAttributeImpl,
+  key: string,
+  uselist: boolean,
+): void {
   const parent_token = parent_impl.parent_token;
   const childImpl = (child: object): RelationshipAttributeImpl =>
     stateOf(child).mapper._impls.get(key) as RelationshipAttributeImpl;
-  const acceptableKeyErr = (state: InstanceState, initiator: AttributeEventToken, child_impl: AttributeImpl) => {
+  const acceptableKeyErr = (
+    state: InstanceState,
+    initiator: AttributeEventToken,
+    child_impl: AttributeImpl,
+  ) => {
     throw new ValueError(
       `Bidirectional attribute conflict detected: Passing object ${instance_str(state.obj)} to attribute "${initiator.parent_token}" triggers a modify event on attribute "${child_impl.parent_token}" via the backref "${parent_token}".`,
     );
@@ -520,7 +545,8 @@ export function backref_listeners(parent_impl: RelationshipAttributeImpl, key: s
       const child_impl = childImpl(child);
       if (initiator.parent_token !== parent_token && initiator.parent_token !== child_impl.parent_token)
         acceptableKeyErr(state, initiator, child_impl);
-      if (!appendTokens(child_impl).includes(initiator)) child_impl.append(stateOf(child), state.obj, initiator);
+      if (!appendTokens(child_impl).includes(initiator))
+        child_impl.append(stateOf(child), state.obj, initiator);
     }
     return child;
   };
@@ -534,7 +560,8 @@ export function backref_listeners(parent_impl: RelationshipAttributeImpl, key: s
     const child_impl = childImpl(child);
     if (initiator.parent_token !== parent_token && initiator.parent_token !== child_impl.parent_token)
       acceptableKeyErr(state, initiator, child_impl);
-    if (!appendTokens(child_impl).includes(initiator)) child_impl.append(stateOf(child), state.obj, initiator);
+    if (!appendTokens(child_impl).includes(initiator))
+      child_impl.append(stateOf(child), state.obj, initiator);
     return child;
   };
 
@@ -564,7 +591,8 @@ export function backref_listeners(parent_impl: RelationshipAttributeImpl, key: s
   };
 
   const dispatch = parent_impl.dispatch;
-  if (uselist) dispatch.listen("append", emit_backref_from_collection_append_event, { raw: true, retval: true });
+  if (uselist)
+    dispatch.listen("append", emit_backref_from_collection_append_event, { raw: true, retval: true });
   else dispatch.listen("set", emit_backref_from_scalar_set_event, { raw: true, retval: true });
   dispatch.listen("remove", emit_backref_from_collection_remove_event, { raw: true, retval: true });
 }

@@ -88,7 +88,8 @@ export class InstrumentedList<T extends object = object> extends Array<T> {
   }
   override splice(start: number, deleteCount?: number, ...items: T[]): T[] {
     const from = start < 0 ? Math.max(this.length + start, 0) : Math.min(start, this.length);
-    const count = deleteCount === undefined ? this.length - from : Math.max(0, Math.min(deleteCount, this.length - from));
+    const count =
+      deleteCount === undefined ? this.length - from : Math.max(0, Math.min(deleteCount, this.length - from));
     for (const r of this.slice(from, from + count)) this._fire_remove(r, null);
     const added = items.map((item) => this._fire_append(item, null));
     const splice = Array.prototype.splice as (this: T[], ...args: unknown[]) => T[];

@@ -44,7 +44,8 @@ export interface RelationshipOptions {
   remote_side?: unknown;
   primaryjoin?: unknown;
   viewonly?: boolean;
-  passive_deletes?: boolean;
+  /** Leave unloaded children to the database's ON DELETE (true), or all children ("all"). */
+  passive_deletes?: boolean | "all";
   single_parent?: boolean;
   innerjoin?: boolean;
   post_update?: boolean;

@@ -942,7 +942,8 @@ function* cascadeRelationships(
     if (!rel.cascade.has(kind)) continue;
     let value: unknown;
     if (rel.key in state.dict) value = state.dict[rel.key];
-    else if (kind === "delete" && state.key !== null && state.session) value = rel.impl.get(state);
+    else if (kind === "delete" && state.key !== null && state.session && !rel.options.passive_deletes)
+      value = rel.impl.get(state);
     else continue;
     const children = rel.uselist ? [...((value as Iterable<object>) ?? [])] : value ? [value as object] : [];
     for (const child of children) {

@@ -55,7 +55,12 @@ export function track_cascade_events(impl: RelationshipAttributeImpl, prop: Rela
   const remove = (state: InstanceState, item: unknown) => {
     expungePendingOrphan(state, item);
   };
-  const set_ = (state: InstanceState, newvalue: unknown, oldvalue: unknown, initiator: AttributeEventToken) => {
+  const set_ = (
+    state: InstanceState,
+    newvalue: unknown,
+    oldvalue: unknown,
+    initiator: AttributeEventToken,
+  ) => {
     if (oldvalue === newvalue) return newvalue;
     const sess = sessionOf(state);
     if (!sess) return newvalue;
@@ -158,8 +163,13 @@ export class UOWTransaction {
     for (const s of this.deleting) {
       for (const rel of s.mapper._relationships) {
         if (rel.direction !== "ONETOMANY" || rel.viewonly || rel._delete) continue;
-        if (rel.options.passive_deletes) continue;
-        const children = rel.impl.get(s) as Iterable<object>;
+        // passive_deletes: the database's ON DELETE takes care of the rows; a collection that is
+        // not loaded stays unloaded, one that is gets its foreign keys nulled ("all": never)
+        const passive = rel.options.passive_deletes;
+        if (passive === "all") continue;
+        const children = (
+          passive ? (rel.key in s.dict ? s.dict[rel.key] : []) : rel.impl.get(s)
+        ) as Iterable<object>;
         for (const child of children) {
           const cs = stateOf(child);
           if (this.deleting.has(cs)) continue;
