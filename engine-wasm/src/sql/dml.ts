@@ -32,6 +32,10 @@ export abstract class UpdateBase extends ClauseElement {
   /** column key → value (a literal or an expression) from `.values()`. */
   _values: Map<string, unknown> | null = null;
   _where_criteria: ClauseElement[] = [];
+  /** `return_defaults()`: the server-generated values come back by RETURNING where the dialect can. */
+  _return_defaults = false;
+  /** The columns named by `return_defaults(...)` (none: every column). */
+  _return_defaults_columns: ColumnElement[] = [];
 
   constructor(table: unknown) {
     super();
@@ -46,6 +50,29 @@ export abstract class UpdateBase extends ClauseElement {
     c._returning = [...this._returning];
     c._where_criteria = [...this._where_criteria];
     c._values = this._values ? new Map(this._values) : null;
+    c._return_defaults_columns = [...this._return_defaults_columns];
+    return c;
+  }
+
+  /**
+   * `return_defaults(*cols)`: fetch server-generated defaults (and a new primary key) with the
+   * statement, as `result.returned_defaults`, where the dialect supports RETURNING; the ORM's flush
+   * uses it for eager_defaults.
+   */
+  return_defaults(...cols: unknown[]): this {
+    const c = this._clone();
+    const last = cols[cols.length - 1];
+    const given =
+      last && typeof last === "object" && "sort_by_parameter_order" in (last as object)
+        ? cols.slice(0, -1)
+        : cols;
+    if (given.length !== cols.length && c instanceof Insert)
+      c._sort_by_parameter_order = !!(last as { sort_by_parameter_order: boolean }).sort_by_parameter_order;
+    c._return_defaults = true;
+    for (const col of given) {
+      for (const e of expandColumnArg(col))
+        if (!c._return_defaults_columns.includes(e)) c._return_defaults_columns.push(e);
+    }
     return c;
   }
 
@@ -89,6 +116,10 @@ export abstract class UpdateBase extends ClauseElement {
     for (const w of this._where_criteria) w._ck(k);
     k.push("|r");
     for (const r of this._returning) r._ck(k);
+    if (this._return_defaults) {
+      k.push("|rd");
+      for (const r of this._return_defaults_columns) r._ck(k);
+    }
   }
 
   _execute_on_connection(
