@@ -108,14 +108,20 @@ export class Mapper {
 
   /** Columns whose INSERT value the server generates (server_default, a SQL-expression default). */
   get _server_default_cols(): Column[] {
-    return this.local_table.columns.filter(
+    this.__server_default_cols ??= this.local_table.columns.filter(
       (c) => c.server_default !== undefined || c.default instanceof ClauseElement,
     );
+    return this.__server_default_cols;
   }
+  private __server_default_cols: Column[] | null = null;
   /** Columns whose UPDATE value the server generates (a SQL-expression onupdate). */
   get _server_onupdate_default_cols(): Column[] {
-    return this.local_table.columns.filter((c) => c.onupdate instanceof ClauseElement);
+    this.__server_onupdate_default_cols ??= this.local_table.columns.filter(
+      (c) => c.onupdate instanceof ClauseElement,
+    );
+    return this.__server_onupdate_default_cols;
   }
+  private __server_onupdate_default_cols: Column[] | null = null;
 
   /** Whether an INSERT's flush asks for the server defaults by RETURNING (Mapper._prefer_eager_defaults). */
   _prefer_eager_defaults(dialect: { insert_returning?: boolean; use_insertmanyvalues?: boolean }): boolean {
