@@ -180,4 +180,19 @@ eachDatabase("ORM-enabled update()/delete()", ({ kind, url }) => {
       "[cached since Xs ago]",
     ]);
   });
+
+  it("Core: a SET expression is parenthesized, a value compared with a function binds under its name", () => {
+    const engine = setup();
+    engine.begin((conn) => {
+      out.clear();
+      conn.execute(
+        update(user_table)
+          .where(func.lower(user_table.c.name).eq("sandy"))
+          .values({ age: user_table.c.age.add(1) }),
+      );
+      expect(out.sql()[0]).toBe(
+        `UPDATE user_account SET age=(user_account.age + ${p("age_1")}) WHERE lower(user_account.name) = ${p("lower_1")}`,
+      );
+    });
+  });
 });
