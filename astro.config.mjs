@@ -12,6 +12,7 @@ import { satteri } from "@astrojs/markdown-satteri";
 import starlight from "@astrojs/starlight";
 import { defineConfig } from "astro/config";
 import { apiTable } from "./site/integrations/api-table.ts";
+import { apiTypes } from "./site/integrations/api-types.ts";
 import { offline } from "./site/integrations/offline.ts";
 import { notebookSyntax } from "./site/notebook/syntax.ts";
 import { kernelAssetSizes } from "./site/worker/asset-sizes.ts";
@@ -67,7 +68,8 @@ export default defineConfig({
     worker: {
       format: "es",
       rolldownOptions: { output: { keepNames: true } },
-      plugins: () => [kernelAssetSizes()],
+      // the editor's diagnostics worker imports engine-wasm's declarations (`virtual:api-types`)
+      plugins: () => [kernelAssetSizes(), apiTypes()],
     },
     // sql.js and TypeScript are imported lazily in the kernel worker; found only then, they would make
     // the dev server re-optimize and reload under a running worker ("504 Outdated Optimize Dep").

@@ -13,6 +13,10 @@
  *   "PostgreSQL ready" / "SQLite ready";
  * - the first Run of the first cell of every lesson page, 3 s after the database is ready (settled),
  *   on both databases.
+ * - the editor's type data (completion table, TypeScript and engine-wasm's declarations for the
+ *   diagnostics worker), cold cache: what the server sends from an editor's first focus until the
+ *   diagnostics worker is ready, the time to ready and to the first check's result, and the JavaScript
+ *   the page had loaded before (`--editor-only` measures just this);
  * - what the inspector and the log view add to a run: the kernel's time taking the inspector's
  *   snapshots plus the page's time in the log view (the output panel's `log` events) and in the
  *   inspector panel, per re-run (User Timing entries the page records, see site/client/cell-view.ts).
@@ -27,6 +31,7 @@
  * lesson's first cell on a settled page ≤ 100 ms. Prints tables and writes bench/site-results.json.
  *
  *   node bench/site.ts [--no-build] [--lesson /path/] [--cell <data-cell-id>] [--runs N] [--no-throttle]
+ *                      [--editor-only]
  */
 import { spawnSync } from "node:child_process";
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -278,6 +283,52 @@ async function measureSite(
   };
 }
 
+interface EditorTypes {
+  jsBeforeInteractionKB: number;
+  sentKB: number;
+  readyMs: number;
+  firstCheckMs: number;
+}
+
+/**
+ * An editor's first focus on a cold cache: the bytes the server sends until the diagnostics worker
+ * has TypeScript and the type data (User Timing `nb:types`), and until the cell's first check.
+ */
+async function measureEditorTypes(browser: Browser, url: string, cellSelector: string): Promise<EditorTypes> {
+  // no service worker: its offline precache would have fetched the type data in the background already
+  const context = await browser.newContext({ serviceWorkers: "block" });
+  try {
+    const page = await context.newPage();
+    page.setDefaultTimeout(180_000);
+    await page.goto(url, { waitUntil: "load" });
+    const js = await pageJsBytes(page);
+    const editor = page.locator(`${cellSelector} .cm-content`).first();
+    await editor.waitFor();
+    await page.waitForTimeout(2000); // nothing else in flight
+    sentBytes = 0;
+    const t0 = await page.evaluate(() => performance.now());
+    await editor.click();
+    await page.waitForFunction(() => performance.getEntriesByName("nb:types").length > 0, undefined, {
+      polling: 20,
+    });
+    const readyMs = await page.evaluate(() => performance.getEntriesByName("nb:types")[0]!.duration);
+    await page.waitForFunction(
+      (sel) => document.querySelector(`${sel} .cm-editor`)?.hasAttribute("data-nb-diagnostics"),
+      cellSelector,
+      { polling: 20 },
+    );
+    const checked = await page.evaluate(() => performance.now());
+    return {
+      jsBeforeInteractionKB: round((js.files + js.inline) / 1024),
+      sentKB: round(sentBytes / 1024),
+      readyMs: round(readyMs),
+      firstCheckMs: round(checked - t0),
+    };
+  } finally {
+    await context.close();
+  }
+}
+
 interface HarnessTimes {
   bareStartMs: number;
   kernelFirstRunMs: number;
@@ -521,6 +572,21 @@ async function main(): Promise<void> {
           })
         : null;
     if (cell) results.cell = cell;
+    if (cell) {
+      const samples: EditorTypes[] = [];
+      for (let i = 0; i < RUNS; i++) samples.push(await measureEditorTypes(browser, cell.url, cell.selector));
+      const pick = (f: (s: EditorTypes) => number) => round(median(samples.map(f)));
+      results.editorTypes = {
+        jsBeforeInteractionKB: pick((s) => s.jsBeforeInteractionKB),
+        sentKB: pick((s) => s.sentKB),
+        readyMs: pick((s) => s.readyMs),
+        firstCheckMs: pick((s) => s.firstCheckMs),
+      };
+    }
+    if (flag("--editor-only")) {
+      printTable(results);
+      return;
+    }
     const databases = (option("--database")?.split(",") ?? ["sqlite", "postgresql"]) as (
       | "sqlite"
       | "postgresql"
@@ -602,6 +668,12 @@ async function main(): Promise<void> {
 }
 
 function printTable(results: Record<string, unknown>): void {
+  const editor = results.editorTypes as EditorTypes | undefined;
+  if (editor) {
+    console.log(
+      `\neditor's type data on first focus (cold cache): ${editor.sentKB} KB sent (gzip), diagnostics worker ready in ${editor.readyMs} ms, first check after ${editor.firstCheckMs} ms; JS before interaction ${editor.jsBeforeInteractionKB} KB (target ≤ 50)`,
+    );
+  }
   const settled = results.settledFirstRunMs as Record<string, Record<string, number>> | undefined;
   if (settled) {
     console.log("\nfirst Run of each lesson's first cell, 3 s after ready (ms; target ≤ 100)");

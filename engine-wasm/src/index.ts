@@ -6,6 +6,7 @@ import "./dialects/index.ts";
 export { Connection, Engine, NestedTransaction, RootTransaction, Transaction } from "./engine/base.ts";
 export { create_engine, engine_from_config } from "./engine/create.ts";
 export { CursorResult } from "./engine/cursor.ts";
+export { Inspector } from "./engine/reflection.ts";
 export {
   FrozenResult,
   IteratorResult,

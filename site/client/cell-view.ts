@@ -49,6 +49,10 @@ export class CellView {
   onRun: () => void = () => {};
   /** Called on the first edit (to load the transpiler). */
   onFirstEdit: () => void = () => {};
+  /** The code of the cells this one sees (set by the notebook; the editor's diagnostics use it). */
+  scope: () => readonly string[] = () => [];
+  /** Resolves when the page has no run in progress (set by the notebook; the diagnostics wait for it). */
+  idle: () => Promise<void> = () => Promise.resolve();
 
   constructor(el: HTMLElement, s: Strings) {
     this.el = el;
@@ -184,6 +188,8 @@ export class CellView {
         label: this.#s.codeLabel(this.id),
         onChange: (code) => this.#changed(code),
         onRun: () => this.onRun(),
+        scope: () => this.scope(),
+        checkGate: () => this.idle(),
       });
       const hadFocus = host.contains(document.activeElement);
       for (const child of host.children) (child as HTMLElement).hidden = true;

@@ -1,13 +1,14 @@
 /**
  * A cell's CodeMirror 6 editor (its own chunk: loaded when the notebook mounts editors, never with
  * the page). TypeScript highlighting uses `tok-*` classes that notebook.css colours like the build's
- * GitHub themes, light and dark; errors are marked with lint diagnostics.
+ * GitHub themes, light and dark; errors are marked with lint diagnostics: TypeScript's as the learner
+ * types (from the first focus on, `diagnostics/lint.ts`) and a run's exception at its line.
  */
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { javascript } from "@codemirror/lang-javascript";
 import { bracketMatching, indentOnInput, syntaxHighlighting } from "@codemirror/language";
 import { type Diagnostic, setDiagnostics } from "@codemirror/lint";
-import { EditorState } from "@codemirror/state";
+import { EditorState, StateEffect } from "@codemirror/state";
 import {
   drawSelection,
   EditorView,
@@ -18,6 +19,7 @@ import {
 } from "@codemirror/view";
 import { classHighlighter } from "@lezer/highlight";
 import { whenFocused } from "./api-complete.ts";
+import { recheck, setRunMark, typeDiagnostics } from "./diagnostics/lint.ts";
 
 export interface EditorOptions {
   parent: HTMLElement;
@@ -27,6 +29,10 @@ export interface EditorOptions {
   onChange: (code: string) => void;
   /** Ctrl/Cmd+Enter. */
   onRun: () => void;
+  /** The code of the cells this one sees (its diagnostics know what they declare), in order. */
+  scope?: () => readonly string[];
+  /** Resolves when the diagnostics may start their worker (no run or database start in progress). */
+  checkGate?: () => Promise<void>;
 }
 
 export interface CellEditor {
@@ -78,6 +84,13 @@ export function createEditor(options: EditorOptions): CellEditor {
   // scrollable-region-focusable).
   view.scrollDOM.tabIndex = 0;
   whenFocused(view);
+  const checkTypes = () => {
+    view.contentDOM.removeEventListener("focus", checkTypes);
+    view.dispatch({
+      effects: StateEffect.appendConfig.of(typeDiagnostics(options.scope ?? (() => []), options.checkGate)),
+    });
+  };
+  view.contentDOM.addEventListener("focus", checkTypes);
 
   return {
     view,
@@ -98,10 +111,13 @@ export function createEditor(options: EditorOptions): CellEditor {
         to = l.to;
       }
       const diagnostic: Diagnostic = { from: start, to, severity: "error", message };
-      view.dispatch(setDiagnostics(view.state, [diagnostic]));
+      setRunMark(view, diagnostic);
+      // TypeScript's diagnostics come back beside it (`recheck`)
+      view.dispatch(setDiagnostics(view.state, [diagnostic]), { effects: recheck.of(null) });
     },
     clearMarks() {
-      view.dispatch(setDiagnostics(view.state, []));
+      setRunMark(view, null);
+      view.dispatch(setDiagnostics(view.state, []), { effects: recheck.of(null) });
     },
     focus() {
       view.focus();

@@ -69,6 +69,7 @@ export class Row {
     this._data = data;
   }
 
+  /** The number of columns in this `Row` (Python's `len(row)`). */
   get length(): number {
     return this._data.length;
   }
@@ -97,6 +98,7 @@ export class Row {
     return out;
   }
 
+  /** The value at a position, counted from the end when negative (Python's `row[index]`). */
   at(index: number): unknown {
     const i = index < 0 ? this._data.length + index : index;
     if (i < 0 || i >= this._data.length) throw new IndexError("tuple index out of range");
