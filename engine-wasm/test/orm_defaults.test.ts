@@ -126,7 +126,7 @@ eachDatabase("column defaults", ({ kind, url }) => {
     out.clear();
     expect([obj.revision, obj.touched]).toEqual([2, 1]);
     expect(out.sql()[0]).toBe(
-      "SELECT item_auto.revision AS item_auto_revision \nFROM item_auto \nWHERE item_auto.id = " + p("pk_1"),
+      `SELECT item_auto.revision AS item_auto_revision \nFROM item_auto \nWHERE item_auto.id = ${p("pk_1")}`,
     );
   });
 
