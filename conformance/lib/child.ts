@@ -6,7 +6,7 @@
  * everything (print, echo log, an uncaught error as Python's traceback would end) to stdout.
  */
 
-import { realpathSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import { register } from "node:module";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -45,6 +45,27 @@ function reportUncaught(err: unknown): void {
   process.stdout.write(`${tracebackLastLine(err)}\n`);
 }
 
+/** The innermost frame of the current stack in `file`, with its source line. */
+function scenarioLocation(file: string): { filename: string; lineno: number; line: string | null } | null {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 100;
+  const stack = new Error().stack?.split("\n") ?? [];
+  Error.stackTraceLimit = limit;
+  for (const frame of stack) {
+    const m = /\(?(?:file:\/\/)?([^\s()]+?):(\d+):\d+\)?$/.exec(frame.trim());
+    if (!m || decodeURI(m[1]!) !== file) continue;
+    const lineno = Number(m[2]);
+    let line: string | null = null;
+    try {
+      line = readFileSync(file, "utf8").split("\n")[lineno - 1] ?? null;
+    } catch {
+      line = null;
+    }
+    return { filename: file, lineno, line };
+  }
+  return null;
+}
+
 async function main(): Promise<number> {
   const [backend, scenarioPath] = process.argv.slice(2) as [Backend, string];
   if (!(backend in DATABASE_URLS) || !scenarioPath) {
@@ -74,6 +95,11 @@ async function main(): Promise<number> {
     reportUncaught(err);
     process.exitCode = 1;
   });
+
+  // a warning points at the scenario's line and shows its source, as Python's warnings module
+  // does with linecache (a notebook host gives the cell and its line the same way)
+  const scenarioFile = resolve(scenarioPath);
+  testing.set_warning_location(() => scenarioLocation(scenarioFile));
 
   await start_database(backend);
   process.env.ORACLE_BACKEND = backend;

@@ -206,6 +206,23 @@ export class CursorResult extends Result {
     return this._inserted_pk;
   }
 
+  /** The row RETURNING brought back for `return_defaults()` (and a new primary key), or null. */
+  get returned_defaults(): PyTuple | null {
+    const row = this.context.returned_default_row;
+    return row ? tuple(row) : null;
+  }
+
+  /** Columns whose Python-side default the execution computed (their values are in compiled_parameters). */
+  prefetch_cols(): readonly unknown[] {
+    const c = this.context.compiled as { insert_prefetch?: unknown[]; update_prefetch?: unknown[] } | null;
+    return [...(c?.insert_prefetch ?? []), ...(c?.update_prefetch ?? [])];
+  }
+
+  /** Columns the server generated that RETURNING did not carry. */
+  postfetch_cols(): readonly unknown[] {
+    return (this.context.compiled as { postfetch?: unknown[] } | null)?.postfetch ?? [];
+  }
+
   protected override _check_open(): RowSource | null {
     if (!this.returns_rows) {
       throw new ResourceClosedError(

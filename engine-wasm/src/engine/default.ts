@@ -323,6 +323,7 @@ export class DefaultExecutionContext {
       compiled.construct_positional &&
       !compiled._has_bind_processors &&
       !compiled._process_parameters_for_postcompile &&
+      !compiled._has_callable_defaults &&
       !insertmanyvalues
     ) {
       // positional parameter sets needing no processing: their values go straight into the
@@ -423,12 +424,30 @@ export class DefaultExecutionContext {
   /** The INSERT's RETURNING was added by the compiler to learn the new primary key; it gives no rows. */
   _suppress_rows = false;
 
+  /** The row of the compiler's own RETURNING (`result.returned_defaults`), one per effective_returning column. */
+  returned_default_row: unknown[] | null = null;
+
   pre_exec(): void {}
   post_exec(): void {
-    const compiled = this.compiled as (CompiledLike & { _implicit_returning?: boolean }) | null;
+    const compiled = this.compiled as
+      | (CompiledLike & {
+          _implicit_returning?: boolean;
+          _primary_key_keys?: readonly string[];
+          effective_returning?: readonly { primary_key?: boolean; key?: string | null }[] | null;
+        })
+      | null;
     if (compiled?._implicit_returning && !this.executemany && this.cursor.description) {
-      this._returned_primary_key = this.cursor.fetchone();
+      const row = this.cursor.fetchone();
       this._suppress_rows = true;
+      this.returned_default_row = row;
+      if (row && this.isinsert) {
+        const cols = compiled.effective_returning ?? [];
+        const keys = compiled._primary_key_keys ?? [];
+        this._returned_primary_key = keys.map((k) => {
+          const i = cols.findIndex((c) => c.primary_key && c.key === k);
+          return i >= 0 ? row[i] : undefined;
+        });
+      }
     }
   }
 

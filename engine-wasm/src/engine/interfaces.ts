@@ -183,4 +183,6 @@ export interface CompiledExtras {
   readonly effective_returning?: readonly unknown[] | null;
   /** Whether `_bind_processors` has any entry (set on first execution). */
   _has_bind_processors?: boolean;
+  /** A Python-side default is a callable: compiled_parameters are built once per execution. */
+  readonly _has_callable_defaults?: boolean;
 }

@@ -3,10 +3,16 @@
  * usable in select()/where() with the column operators), the per-attribute behaviour behind instance
  * reads and writes (AttributeImpl: history, change events, lazy loads) and attribute History.
  */
+
+import { InvalidRequestError } from "../exc.ts";
 import type { ClauseElement, ColumnElement } from "../sql/elements.ts";
+import { ValueError } from "../util/builtins.ts";
 import { tuple } from "../util/pytypes.ts";
 import { defineModule, repr } from "../util/repr.ts";
 import { className, instance_str, NO_VALUE, STATE_ATTR } from "./base.ts";
+
+export { NO_VALUE };
+
 import { InstrumentedList } from "./collections.ts";
 import { DetachedInstanceError } from "./exc.ts";
 import type { Mapper } from "./mapper.ts";
@@ -76,12 +82,23 @@ export abstract class AttributeImpl {
   readonly accepts_scalar_loader: boolean = false;
   readonly uses_objects: boolean = false;
   readonly collection: boolean = false;
-  constructor(mapper: Mapper, key: string) {
+  /** The attribute's event listeners (shared with its class-level attribute, `User.name.dispatch`). */
+  dispatch: AttributeDispatch;
+  constructor(mapper: Mapper, key: string, dispatch?: AttributeDispatch) {
     this.mapper = mapper;
     this.key = key;
+    this.dispatch = dispatch ?? new AttributeDispatch();
+  }
+  /** The mapped class (`initiator.impl.class_`). */
+  get class_(): Function {
+    return this.mapper.class_;
+  }
+  /** What identifies the attribute across the events of a chain (SQLAlchemy: its MapperProperty). */
+  get parent_token(): unknown {
+    return this;
   }
   abstract get(state: InstanceState): unknown;
-  abstract set(state: InstanceState, value: unknown, initiator?: AttributeImpl | null): void;
+  abstract set(state: InstanceState, value: unknown, initiator?: AttributeEventToken | null): void;
   abstract get_history(state: InstanceState): History;
 }
 
@@ -100,11 +117,25 @@ export class ScalarAttributeImpl extends AttributeImpl {
     return null;
   }
 
-  set(state: InstanceState, value: unknown): void {
+  private __replace_token: AttributeEventToken | null = null;
+  get _replace_token(): AttributeEventToken {
+    this.__replace_token ??= new AttributeEventToken(this, OP_REPLACE);
+    return this.__replace_token;
+  }
+
+  set(state: InstanceState, value: unknown, initiator?: AttributeEventToken | null): void {
     const dict = state.dict;
     const old = this.key in dict ? dict[this.key] : NO_VALUE;
+    let v = value === undefined ? null : value;
+    const listeners = this.dispatch.set;
+    if (listeners.length) {
+      for (const l of listeners) {
+        const r = l.fn(l.raw ? state : state.obj, v, old, initiator ?? this._replace_token);
+        if (l.retval) v = r;
+      }
+    }
     state._modified_event(this.key, old);
-    dict[this.key] = value === undefined ? null : value;
+    dict[this.key] = v;
   }
 
   get_history(state: InstanceState): History {
@@ -125,16 +156,118 @@ export class ScalarAttributeImpl extends AttributeImpl {
   }
 }
 
+/* ------------------------------------------------------------------------------------------------
+ * attribute events
+ * ---------------------------------------------------------------------------------------------- */
+
+/** The operation behind an attribute event (SQLAlchemy's OP_APPEND … symbols). */
+export const OP_APPEND: unique symbol = Symbol("APPEND");
+export const OP_REMOVE: unique symbol = Symbol("REMOVE");
+export const OP_REPLACE: unique symbol = Symbol("REPLACE");
+export const OP_BULK_REPLACE: unique symbol = Symbol("BULK_REPLACE");
+
+/**
+ * The `initiator` of attribute events: which attribute's operation started a chain of events. The
+ * other side of a back_populates pair receives the same token, which is how a backref knows not to
+ * echo an event back.
+ */
+export class AttributeEventToken {
+  readonly impl: AttributeImpl;
+  readonly op: symbol;
+  readonly parent_token: unknown;
+  constructor(impl: AttributeImpl, op: symbol) {
+    this.impl = impl;
+    this.op = op;
+    this.parent_token = impl.parent_token;
+  }
+  get key(): string {
+    return this.impl.key;
+  }
+}
+
+type AttributeListenerFn = (...args: any[]) => any;
+
+interface AttributeListener {
+  fn: AttributeListenerFn;
+  /** Receives the InstanceState instead of the object. */
+  raw: boolean;
+  /** Its return value replaces the value being appended / set. */
+  retval: boolean;
+}
+
+/** The attribute events SQLAlchemy's AttributeEvents offers that the ORM fires. */
+const ATTRIBUTE_EVENTS = ["append", "remove", "set"] as const;
+type AttributeEventName = (typeof ATTRIBUTE_EVENTS)[number];
+
+/** Listeners of one mapped attribute (`User.addresses.dispatch`), in registration order. */
+export class AttributeDispatch {
+  readonly append: AttributeListener[] = [];
+  readonly remove: AttributeListener[] = [];
+  readonly set: AttributeListener[] = [];
+
+  listen(
+    identifier: string,
+    fn: AttributeListenerFn,
+    options: { raw?: boolean; retval?: boolean; insert?: boolean; once?: boolean } = {},
+  ): boolean {
+    if (!(ATTRIBUTE_EVENTS as readonly string[]).includes(identifier)) return false;
+    let call = fn;
+    if (options.once) {
+      let fired = false;
+      call = (...args) => {
+        if (fired) return options.retval ? args[1] : undefined;
+        fired = true;
+        return fn(...args);
+      };
+    }
+    const entry = { fn: call, raw: !!options.raw, retval: !!options.retval };
+    (fn as { _sa_attr_listener?: AttributeListener })._sa_attr_listener = entry;
+    const list = this[identifier as AttributeEventName];
+    if (options.insert) list.unshift(entry);
+    else list.push(entry);
+    return true;
+  }
+
+  remove_listener(identifier: string, fn: AttributeListenerFn): boolean {
+    const list = (ATTRIBUTE_EVENTS as readonly string[]).includes(identifier)
+      ? this[identifier as AttributeEventName]
+      : null;
+    const entry = (fn as { _sa_attr_listener?: AttributeListener })._sa_attr_listener;
+    const i = list && entry ? list.indexOf(entry) : -1;
+    if (i < 0) return false;
+    list!.splice(i, 1);
+    return true;
+  }
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * relationship attributes
+ * ---------------------------------------------------------------------------------------------- */
+
+/** A value that stands for "nothing there" rather than an object. */
+function isObject(v: unknown): v is object {
+  return v !== null && v !== undefined && v !== NO_VALUE;
+}
+
 /** Relationship attributes: their value is loaded by the relationship's loader strategy. */
 export abstract class RelationshipAttributeImpl extends AttributeImpl {
   override readonly uses_objects = true;
-  /** The other side (back_populates), set when mappers are configured. */
+  /** The other side (back_populates / backref), set when mappers are configured. */
   backref: RelationshipAttributeImpl | null = null;
   /** The RelationshipProperty (relationships.ts). */
   readonly prop: { cascade: Set<string>; _save_update: boolean };
-  constructor(mapper: Mapper, key: string, prop: RelationshipAttributeImpl["prop"]) {
+  constructor(
+    mapper: Mapper,
+    key: string,
+    prop: RelationshipAttributeImpl["prop"],
+    dispatch: AttributeDispatch,
+  ) {
     super(mapper, key);
     this.prop = prop;
+    this.dispatch = dispatch;
+  }
+  override get parent_token(): unknown {
+    return this.prop;
   }
 
   /** The loaded value, running the lazy loader when there is none. */
@@ -149,32 +282,28 @@ export abstract class RelationshipAttributeImpl extends AttributeImpl {
     return session._lazy_load(state, this);
   }
 
-  /** Cascades a newly referenced object into the parent's session (save-update cascade). */
-  protected _cascade(
-    state: InstanceState,
-    child: object | null,
-    initiator: AttributeImpl | null | undefined,
-  ): void {
-    if (initiator || !child || !this.prop._save_update) return;
-    const session = state.session as { _save_or_update_state?: (s: InstanceState) => void } | null;
-    const childState = stateOf(child);
-    if (
-      session?._save_or_update_state &&
-      childState &&
-      childState.session_id !== state.session_id &&
-      !childState._deleted
-    ) {
-      session._save_or_update_state(childState);
-    }
-  }
-
-  /** Called by the other side's events: keep this side in step without firing back. */
-  abstract _backref_append(state: InstanceState, child: object): void;
-  abstract _backref_remove(state: InstanceState, child: object): void;
+  /** `impl.append(state, value, initiator)`: what a backref does to this side when the other side gains `value`. */
+  abstract append(state: InstanceState, value: object, initiator: AttributeEventToken | null): void;
+  /** `impl.pop(state, value, initiator)`: takes `value` away if it is there, quietly otherwise. */
+  abstract pop(state: InstanceState, value: object, initiator: AttributeEventToken | null): void;
 }
 
 /** Many-to-one (and one-to-one) references: `address.user`. */
 export class ScalarObjectAttributeImpl extends RelationshipAttributeImpl {
+  readonly _replace_token: AttributeEventToken;
+  readonly _append_token: AttributeEventToken;
+  readonly _remove_token: AttributeEventToken;
+  constructor(
+    mapper: Mapper,
+    key: string,
+    prop: RelationshipAttributeImpl["prop"],
+    dispatch: AttributeDispatch,
+  ) {
+    super(mapper, key, prop, dispatch);
+    this._replace_token = this._append_token = new AttributeEventToken(this, OP_REPLACE);
+    this._remove_token = new AttributeEventToken(this, OP_REMOVE);
+  }
+
   get(state: InstanceState): unknown {
     const dict = state.dict;
     if (this.key in dict) return dict[this.key];
@@ -192,33 +321,45 @@ export class ScalarObjectAttributeImpl extends RelationshipAttributeImpl {
     return session?._passive_lookup ? session._passive_lookup(state, this) : NO_VALUE;
   }
 
-  set(state: InstanceState, value: unknown, initiator?: AttributeImpl | null): void {
-    const dict = state.dict;
+  set(
+    state: InstanceState,
+    value: unknown,
+    initiator?: AttributeEventToken | null,
+    check_old?: object,
+    pop = false,
+  ): void {
     const old = this._passive_old(state);
-    if (old === value) return;
-    state._modified_event(this.key, old);
-    dict[this.key] = value ?? null;
-    if (this.backref && !initiator) {
-      if (old !== NO_VALUE && old !== null) this.backref._backref_remove(stateOf(old as object), state.obj);
-      if (value) this.backref._backref_append(stateOf(value as object), state.obj);
+    if (check_old !== undefined && old !== NO_VALUE && check_old !== old) {
+      if (pop) return;
+      throw new ValueError(
+        `Object ${instance_str(check_old)} not associated with ${instance_str(state.obj)} on attribute '${this.key}'`,
+      );
     }
-    this._cascade(state, (value as object) ?? null, initiator);
+    const v = this.fire_replace_event(state, value ?? null, old, initiator ?? null);
+    state.dict[this.key] = v ?? null;
   }
 
-  _backref_append(state: InstanceState, child: object): void {
-    const old = this._passive_old(state);
-    if (old === child) return;
-    state._modified_event(this.key, old);
-    state.dict[this.key] = child;
-    if (old !== NO_VALUE && old !== null && this.backref)
-      this.backref._backref_remove(stateOf(old as object), state.obj);
+  fire_replace_event(
+    state: InstanceState,
+    value: unknown,
+    previous: unknown,
+    initiator: AttributeEventToken | null,
+  ): unknown {
+    let v = value;
+    for (const l of this.dispatch.set) {
+      const r = l.fn(l.raw ? state : state.obj, v, previous, initiator ?? this._replace_token);
+      if (l.retval) v = r;
+    }
+    state._modified_event(this.key, previous);
+    return v;
   }
 
-  _backref_remove(state: InstanceState, child: object): void {
-    if (this.key in state.dict && state.dict[this.key] === child) {
-      state._modified_event(this.key, child);
-      state.dict[this.key] = null;
-    }
+  append(state: InstanceState, value: object, initiator: AttributeEventToken | null): void {
+    this.set(state, value, initiator);
+  }
+
+  pop(state: InstanceState, value: object, initiator: AttributeEventToken | null): void {
+    this.set(state, null, initiator, value, true);
   }
 
   get_history(state: InstanceState): History {
@@ -239,6 +380,20 @@ export class ScalarObjectAttributeImpl extends RelationshipAttributeImpl {
 /** One-to-many collections: `user.addresses` (an InstrumentedList). */
 export class CollectionAttributeImpl extends RelationshipAttributeImpl {
   override readonly collection = true;
+  readonly _append_token: AttributeEventToken;
+  readonly _remove_token: AttributeEventToken;
+  readonly _bulk_replace_token: AttributeEventToken;
+  constructor(
+    mapper: Mapper,
+    key: string,
+    prop: RelationshipAttributeImpl["prop"],
+    dispatch: AttributeDispatch,
+  ) {
+    super(mapper, key, prop, dispatch);
+    this._append_token = new AttributeEventToken(this, OP_APPEND);
+    this._remove_token = new AttributeEventToken(this, OP_REMOVE);
+    this._bulk_replace_token = new AttributeEventToken(this, OP_BULK_REPLACE);
+  }
 
   get(state: InstanceState): unknown {
     if (this.key in state.dict) return state.dict[this.key];
@@ -257,63 +412,74 @@ export class CollectionAttributeImpl extends RelationshipAttributeImpl {
     return list;
   }
 
-  /** Replaces the collection (`user.addresses = [...]`). */
-  set(state: InstanceState, value: unknown, _initiator?: AttributeImpl | null): void {
-    const items = Array.from((value as Iterable<object> | null) ?? []);
+  /**
+   * Replaces the collection (`user.addresses = [...]`): a new list takes the given members —
+   * append events for the ones that are new — then remove events for the members left out
+   * (collections.bulk_replace).
+   */
+  set(state: InstanceState, value: unknown, _initiator?: AttributeEventToken | null): void {
+    const values = Array.from((value as Iterable<object> | null) ?? []);
+    const evt = this._bulk_replace_token;
     const old = this.get(state) as InstrumentedList<object>;
-    const oldItems = [...old];
-    const list = this._new_collection(state, oldItems);
+    if (old === value) return;
+    state._modified_event(this.key, NO_VALUE);
+    const list = this._new_collection(state, []);
     list._sa_original = old._sa_original;
-    state._modified_event(this.key, NO_VALUE);
     state.dict[this.key] = list;
-    for (const o of oldItems) if (!items.includes(o)) list.remove(o);
-    for (const o of items) if (!list.includes(o)) list.push(o);
+    const existing = new Set<object>(old);
+    const constants = new Set(values.filter((v) => existing.has(v)));
+    for (const member of values) {
+      if (constants.has(member)) list._sa_appender(member, false);
+      else list._sa_appender(member, evt);
+    }
+    old._sa_adapter = undefined;
+    for (const member of existing) if (!constants.has(member)) this.fire_remove_event(state, member, evt);
   }
 
-  /** Events from InstrumentedList. */
-  _fire_append(state: InstanceState, child: object): void {
+  fire_append_event(state: InstanceState, value: object, initiator: AttributeEventToken | null): object {
+    let v = value;
+    for (const l of this.dispatch.append) {
+      const r = l.fn(l.raw ? state : state.obj, v, initiator ?? this._append_token);
+      if (l.retval) v = r;
+    }
     state._modified_event(this.key, NO_VALUE);
-    if (this.backref) this.backref._backref_append(stateOf(child), state.obj);
-    this._cascade(state, child, null);
+    return v;
   }
-  _fire_remove(state: InstanceState, child: object): void {
+
+  fire_remove_event(state: InstanceState, value: object, initiator: AttributeEventToken | null): void {
+    for (const l of this.dispatch.remove)
+      l.fn(l.raw ? state : state.obj, value, initiator ?? this._remove_token);
     state._modified_event(this.key, NO_VALUE);
-    if (this.backref) this.backref._backref_remove(stateOf(child), state.obj);
-    if (this.prop.cascade.has("delete-orphan")) {
-      // a pending orphan leaves the session at once (SQLAlchemy's "expunge pending orphans")
-      const cs = stateOf(child);
-      const session = state.session as {
-        _new?: Map<InstanceState, object>;
-        expunge?(o: object): void;
-      } | null;
-      if (session?._new?.has(cs) && cs.session_id === state.session_id) session.expunge!(child);
-    }
   }
 
-  _backref_append(state: InstanceState, child: object): void {
+  /**
+   * The collection as it is, without loading it: null when a persistent parent's collection is not
+   * loaded (the event still fires; the database has the change after the flush).
+   */
+  private _passive_collection(state: InstanceState): InstrumentedList<object> | null {
     const list = state.dict[this.key] as InstrumentedList<object> | undefined;
-    if (list === undefined) {
-      // not loaded: a pending/transient parent starts an empty collection; a persistent one loads later
-      if (state.key !== null) return;
-      const fresh = this._new_collection(state, []);
-      state.dict[this.key] = fresh;
-      fresh._sa_raw_push(child);
-      state._modified_event(this.key, NO_VALUE);
-      return;
-    }
-    if (!list.includes(child)) {
-      list._sa_raw_push(child);
-      state._modified_event(this.key, NO_VALUE);
-    }
+    if (list !== undefined) return list;
+    if (state.key !== null) return null;
+    return this.get(state) as InstrumentedList<object>;
   }
 
-  _backref_remove(state: InstanceState, child: object): void {
-    const list = state.dict[this.key] as InstrumentedList<object> | undefined;
-    if (!list) return;
-    const i = list.indexOf(child);
-    if (i >= 0) {
-      list._sa_raw_splice(i);
-      state._modified_event(this.key, NO_VALUE);
+  append(state: InstanceState, value: object, initiator: AttributeEventToken | null): void {
+    const list = this._passive_collection(state);
+    if (list === null) this.fire_append_event(state, value, initiator);
+    else list._sa_appender(value, initiator);
+  }
+
+  remove(state: InstanceState, value: object, initiator: AttributeEventToken | null): void {
+    const list = this._passive_collection(state);
+    if (list === null) this.fire_remove_event(state, value, initiator);
+    else list._sa_remover(value, initiator);
+  }
+
+  pop(state: InstanceState, value: object, initiator: AttributeEventToken | null): void {
+    try {
+      this.remove(state, value, initiator);
+    } catch (err) {
+      if (!(err instanceof ValueError)) throw err;
     }
   }
 
@@ -328,6 +494,107 @@ export class CollectionAttributeImpl extends RelationshipAttributeImpl {
       [...original].filter((o) => !current.includes(o)),
     );
   }
+}
+
+/**
+ * `attributes.backref_listeners()`: the listeners that keep the two sides of a back_populates pair in
+ * step. Setting `address.user` appends to the new user's collection and removes from the old one's;
+ * appending to / removing from `user.addresses` sets / clears `address.user`. The initiator token
+ * travels with the chain and stops it where it started.
+ */
+export function backref_listeners(
+  parent_impl: RelationshipAttributeImpl,
+  key: string,
+  uselist: boolean,
+): void {
+  const parent_token = parent_impl.parent_token;
+  const childImpl = (child: object): RelationshipAttributeImpl =>
+    stateOf(child).mapper._impls.get(key) as RelationshipAttributeImpl;
+  const acceptableKeyErr = (
+    state: InstanceState,
+    initiator: AttributeEventToken,
+    child_impl: AttributeImpl,
+  ) => {
+    throw new ValueError(
+      `Bidirectional attribute conflict detected: Passing object ${instance_str(state.obj)} to attribute "${initiator.parent_token}" triggers a modify event on attribute "${child_impl.parent_token}" via the backref "${parent_token}".`,
+    );
+  };
+  const appendTokens = (impl: RelationshipAttributeImpl): unknown[] =>
+    impl instanceof CollectionAttributeImpl
+      ? [impl._append_token, impl._bulk_replace_token]
+      : [(impl as ScalarObjectAttributeImpl)._append_token];
+
+  const emit_backref_from_scalar_set_event = (
+    state: InstanceState,
+    child: unknown,
+    oldchild: unknown,
+    initiator: AttributeEventToken,
+  ) => {
+    if (oldchild === child) return child;
+    if (isObject(oldchild)) {
+      const impl = childImpl(oldchild);
+      const check_recursive_token =
+        impl instanceof CollectionAttributeImpl
+          ? impl._remove_token
+          : (impl as ScalarObjectAttributeImpl)._replace_token;
+      if (initiator !== check_recursive_token) {
+        impl.pop(stateOf(oldchild), state.obj, (parent_impl as ScalarObjectAttributeImpl)._append_token);
+      }
+    }
+    if (isObject(child)) {
+      const child_impl = childImpl(child);
+      if (initiator.parent_token !== parent_token && initiator.parent_token !== child_impl.parent_token)
+        acceptableKeyErr(state, initiator, child_impl);
+      if (!appendTokens(child_impl).includes(initiator))
+        child_impl.append(stateOf(child), state.obj, initiator);
+    }
+    return child;
+  };
+
+  const emit_backref_from_collection_append_event = (
+    state: InstanceState,
+    child: unknown,
+    initiator: AttributeEventToken,
+  ) => {
+    if (!isObject(child)) return child;
+    const child_impl = childImpl(child);
+    if (initiator.parent_token !== parent_token && initiator.parent_token !== child_impl.parent_token)
+      acceptableKeyErr(state, initiator, child_impl);
+    if (!appendTokens(child_impl).includes(initiator))
+      child_impl.append(stateOf(child), state.obj, initiator);
+    return child;
+  };
+
+  const emit_backref_from_collection_remove_event = (
+    state: InstanceState,
+    child: unknown,
+    initiator: AttributeEventToken,
+  ) => {
+    if (!isObject(child)) return;
+    const child_impl = childImpl(child);
+    let check_replace_token: unknown;
+    let check_for_dupes_on_remove: boolean;
+    if (child_impl instanceof CollectionAttributeImpl) {
+      check_replace_token = child_impl._bulk_replace_token;
+      check_for_dupes_on_remove = false;
+    } else {
+      check_replace_token = (child_impl as ScalarObjectAttributeImpl)._replace_token;
+      check_for_dupes_on_remove = uselist;
+    }
+    const check_remove_token = (child_impl as ScalarObjectAttributeImpl)._remove_token;
+    if (initiator === check_remove_token || initiator === check_replace_token) return;
+    if (check_for_dupes_on_remove) {
+      const members = (state.dict[parent_impl.key] as object[] | undefined) ?? [];
+      if (members.filter((m) => m === child).length > 1) return;
+    }
+    child_impl.pop(stateOf(child), state.obj, initiator);
+  };
+
+  const dispatch = parent_impl.dispatch;
+  if (uselist)
+    dispatch.listen("append", emit_backref_from_collection_append_event, { raw: true, retval: true });
+  else dispatch.listen("set", emit_backref_from_scalar_set_event, { raw: true, retval: true });
+  dispatch.listen("remove", emit_backref_from_collection_remove_event, { raw: true, retval: true });
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -384,6 +651,7 @@ export class QueryableAttribute {
     columns?: ColumnElement[];
     _clause_element?(): ClauseElement;
     readonly impl: AttributeImpl;
+    readonly dispatch: AttributeDispatch;
     readonly parent: Mapper;
   };
   constructor(class_: Function, key: string, property: QueryableAttribute["property"]) {
@@ -393,6 +661,16 @@ export class QueryableAttribute {
   }
   get impl(): AttributeImpl {
     return this.property.impl;
+  }
+  /** `event.listen(User.addresses, "append", fn)`: SQLAlchemy's AttributeEvents. */
+  _listen_event(
+    identifier: string,
+    fn: AttributeListenerFn,
+    options: { raw?: boolean; retval?: boolean; insert?: boolean; once?: boolean } = {},
+  ): void {
+    if (!this.property.dispatch.listen(identifier, fn, options)) {
+      throw new InvalidRequestError(`No such event '${identifier}' for target '${this}'`);
+    }
   }
   get parent(): Mapper {
     return this.property.parent;

@@ -1,81 +1,32 @@
 /**
- * `sqlalchemy.orm.bulk_persistence`: ORM-enabled `update(User)` / `delete(User)` run by a Session,
- * with `synchronize_session` ("auto" by default): objects in the identity map that match the WHERE
- * clause are updated in Python ("evaluate") when the criteria can be evaluated; otherwise the matched
- * primary keys come back with RETURNING ("fetch"); `false` leaves the session alone.
+ * `sqlalchemy.orm.bulk_persistence`: ORM-enabled `update(User)` / `delete(User)` run by a Session
+ * (BulkORMUpdate / BulkORMDelete), with `synchronize_session` ("auto" by default):
+ *
+ * - "evaluate": the WHERE clause is evaluated in Python against the objects in the identity map
+ *   (orm/evaluator.ts); a WHERE that cannot be evaluated raises InvalidRequestError;
+ * - "fetch": the statement gets `RETURNING <primary key>` and the rows it names are the matched
+ *   objects;
+ * - "auto": "evaluate", falling back to "fetch" when the WHERE cannot be evaluated;
+ * - false: the objects in the Session are left as they are.
+ *
+ * Matched objects of an UPDATE take the new values where the SET can be evaluated in Python and
+ * have the other SET attributes expired; matched objects of a DELETE are marked deleted.
  */
-import { ArgumentError } from "../exc.ts";
-import { Delete, type UpdateBase } from "../sql/dml.ts";
-import {
-  BinaryExpression,
-  BindParameter,
-  BooleanClauseList,
-  type ClauseElement,
-  False_,
-  Null,
-  True_,
-} from "../sql/elements.ts";
-import type { Column } from "../sql/schema.ts";
-import { is_equal } from "./attributes.ts";
+import { ArgumentError, InvalidRequestError } from "../exc.ts";
+import { Delete, Insert, type UpdateBase } from "../sql/dml.ts";
+import { and_, ClauseElement } from "../sql/elements.ts";
 import { mapperOf } from "./context.ts";
+import { _EXPIRED_OBJECT, type Evaluator, EvaluatorCompiler, UnevaluatableError } from "./evaluator.ts";
 import type { Mapper } from "./mapper.ts";
 import type { Session } from "./session.ts";
 import type { InstanceState } from "./state.ts";
 
-class UnevaluatableError extends Error {}
+type SyncStrategy = "auto" | "evaluate" | "fetch" | false;
 
-type Evaluator = (state: InstanceState) => unknown;
-
-function evaluator(mapper: Mapper, e: ClauseElement): Evaluator {
-  if (e instanceof BooleanClauseList) {
-    const parts = e.clauses.map((c) => evaluator(mapper, c));
-    return e.operator === "AND" ? (s) => parts.every((p) => p(s)) : (s) => parts.some((p) => p(s));
-  }
-  if (e instanceof BindParameter) return () => e.effective_value();
-  if (e instanceof Null) return () => null;
-  if (e instanceof True_) return () => true;
-  if (e instanceof False_) return () => false;
-  const prop = mapper._columntoproperty.get(e as unknown as Column);
-  if (prop) return (s) => (prop.key in s.dict ? s.dict[prop.key] : undefined);
-  if (e instanceof BinaryExpression && !e.modifiers.pattern && !e.modifiers.ilike) {
-    const l = evaluator(mapper, e.left);
-    const r = evaluator(mapper, e.right);
-    const cmp = (f: (a: never, b: never) => boolean) => (s: InstanceState) => {
-      const a = l(s);
-      const b = r(s);
-      if (a === undefined || b === undefined) throw new UnevaluatableError();
-      return a === null || b === null ? null : f(a as never, b as never);
-    };
-    switch (e.operator) {
-      case "=":
-        return cmp((a, b) => is_equal(a, b));
-      case "!=":
-        return cmp((a, b) => !is_equal(a, b));
-      case "<":
-        return cmp((a, b) => a < b);
-      case "<=":
-        return cmp((a, b) => a <= b);
-      case ">":
-        return cmp((a, b) => a > b);
-      case ">=":
-        return cmp((a, b) => a >= b);
-      case "IS":
-        return (s) => l(s) === r(s);
-      case "IS NOT":
-        return (s) => l(s) !== r(s);
-      case "IN":
-        return (s) => (r(s) as unknown[]).some((v) => is_equal(l(s), v));
-      case "NOT IN":
-        return (s) => !(r(s) as unknown[]).some((v) => is_equal(l(s), v));
-      case "+":
-        return (s) => (l(s) as number) + (r(s) as number);
-      case "-":
-        return (s) => (l(s) as number) - (r(s) as number);
-      case "*":
-        return (s) => (l(s) as number) * (r(s) as number);
-    }
-  }
-  throw new UnevaluatableError();
+/** An object the WHERE matched, and whether it matched only because attributes were expired. */
+interface Matched {
+  state: InstanceState;
+  expired: boolean;
 }
 
 export function execute_bulk(
@@ -85,84 +36,114 @@ export function execute_bulk(
   execution_options: Record<string, unknown>,
 ) {
   const mapper = mapperOf(stmt._entity)!;
-  const sync = (execution_options.synchronize_session ?? "auto") as string | false;
+  const conn = () => session._connection_for_bind(session.get_bind(mapper, { clause: stmt }));
+  const coreOptions = { ...execution_options };
+  delete coreOptions.synchronize_session;
+  if (stmt instanceof Insert) {
+    if (execution_options.autoflush !== false) session._autoflush();
+    return conn().execute(stmt, params as never, coreOptions);
+  }
+  const sync = (execution_options.synchronize_session ?? "auto") as SyncStrategy;
   if (sync !== false && sync !== "auto" && sync !== "evaluate" && sync !== "fetch") {
     throw new ArgumentError(
-      `Valid strategies for session synchronization are 'auto', 'evaluate', 'fetch', False`,
+      "Valid strategies for session synchronization are 'auto', 'evaluate', 'fetch', False",
     );
   }
   if (execution_options.autoflush !== false) session._autoflush();
-  let matches: InstanceState[] | null = null;
+
   let strategy = sync;
+  let matched: Matched[] = [];
   if (sync === "auto" || sync === "evaluate") {
+    let condition: Evaluator | null = null;
     try {
-      const crit = stmt._where_criteria.length
-        ? evaluator(mapper, new BooleanClauseList("AND", stmt._where_criteria))
+      condition = stmt._where_criteria.length
+        ? new EvaluatorCompiler(mapper).process(and_(...stmt._where_criteria))
         : () => true;
-      matches = session.identity_map
-        .all_states()
-        .filter((s) => s.mapper === mapper && !s.expired && crit(s) === true);
-      strategy = "evaluate";
     } catch (err) {
       if (!(err instanceof UnevaluatableError)) throw err;
       if (sync === "evaluate") {
-        throw new ArgumentError(
-          "Could not evaluate current criteria in Python: \"Cannot evaluate expression\". Specify 'fetch' or False for the synchronize_session execution option.",
+        throw new InvalidRequestError(
+          `Could not evaluate current criteria in Python: "${err.message}". Specify 'fetch' or False for the synchronize_session execution option.`,
         );
       }
       strategy = "fetch";
     }
+    if (condition) {
+      strategy = "evaluate";
+      matched = _get_matched_objects_on_criteria(session, mapper, condition);
+    }
   }
-  const conn = session._connection_for_bind(session.get_bind(mapper, { clause: stmt }));
-  const coreOptions = { ...execution_options };
-  delete coreOptions.synchronize_session;
+
   if (strategy === "fetch") {
-    const pkStmt = stmt.returning(...mapper.primary_key);
-    const result = conn.execute(pkStmt, params as never, coreOptions);
-    const keys = result.all().map((r) => [...r._data]);
-    matches = keys
-      .map((pk) => session.identity_map._state_for(mapper.identity_key_from_primary_key(pk)))
-      .filter((s): s is InstanceState => !!s);
-    applySync(session, mapper, stmt, matches, false);
+    const result = conn().execute(stmt.returning(...mapper.primary_key), params as never, coreOptions);
+    for (const row of result.all()) {
+      const state = session.identity_map._state_for(mapper.identity_key_from_primary_key([...row._data]));
+      if (state) matched.push({ state, expired: false });
+    }
+    _synchronize(session, mapper, stmt, matched);
     return result;
   }
-  const result = conn.execute(stmt, params as never, coreOptions);
-  if (matches) applySync(session, mapper, stmt, matches, true);
+  const result = conn().execute(stmt, params as never, coreOptions);
+  if (strategy === "evaluate") _synchronize(session, mapper, stmt, matched);
   return result;
 }
 
-function applySync(
+/** The loaded, unexpired objects of the statement's class for which the WHERE is true (or unknown: expired). */
+function _get_matched_objects_on_criteria(session: Session, mapper: Mapper, condition: Evaluator): Matched[] {
+  const out: Matched[] = [];
+  for (const state of session.identity_map.all_states()) {
+    if (state.mapper !== mapper || state.expired) continue;
+    const v = condition(state);
+    if (v === true || v === _EXPIRED_OBJECT) out.push({ state, expired: v === _EXPIRED_OBJECT });
+  }
+  return out;
+}
+
+function _synchronize(session: Session, mapper: Mapper, stmt: UpdateBase, matched: Matched[]): void {
+  if (stmt instanceof Delete) {
+    for (const { state } of matched) session._remove_newly_deleted(state);
+    return;
+  }
+  _apply_update_set_values_to_objects(session, mapper, stmt, matched);
+}
+
+/** The SET values Python can compute go into each matched object; the other SET attributes are expired. */
+function _apply_update_set_values_to_objects(
   session: Session,
   mapper: Mapper,
   stmt: UpdateBase,
-  states: InstanceState[],
-  evaluate: boolean,
+  matched: Matched[],
 ): void {
-  if (stmt instanceof Delete) {
-    for (const s of states) session._remove_newly_deleted(s);
-    return;
-  }
-  for (const s of states) {
-    const toExpire: string[] = [];
-    for (const [colKey, value] of stmt._values ?? []) {
-      const prop = mapper._columntoproperty.get(mapper.local_table.c.get(colKey)!);
-      if (!prop) continue;
-      let v: unknown = value;
-      if (value !== null && typeof value === "object" && "__visit_name__" in (value as object)) {
-        try {
-          v = evaluate ? evaluator(mapper, value as ClauseElement)(s) : undefined;
-        } catch {
-          v = undefined;
-        }
-        if (v === undefined) {
-          toExpire.push(prop.key);
-          continue;
-        }
-      }
-      s.dict[prop.key] = v;
-      s.committed_state.delete(prop.key);
+  const compiler = new EvaluatorCompiler(mapper);
+  const evaluators = new Map<string, Evaluator>();
+  const attrib = new Set<string>();
+  for (const [colKey, value] of stmt._values ?? []) {
+    const col = mapper.local_table.c.get(colKey);
+    const prop = col ? mapper._columntoproperty.get(col) : undefined;
+    if (!prop) continue;
+    attrib.add(prop.key);
+    if (!(value instanceof ClauseElement)) {
+      evaluators.set(prop.key, () => value);
+      continue;
     }
-    if (toExpire.length) s._expire_attributes(toExpire);
-    if (s.committed_state.size === 0) session.identity_map._modified.delete(s);
+    try {
+      evaluators.set(prop.key, compiler.process(value));
+    } catch (err) {
+      if (!(err instanceof UnevaluatableError)) throw err;
+    }
+  }
+  for (const { state, expired } of matched) {
+    if (expired) {
+      state._expire_attributes([...mapper._scalar_loader_keys]);
+      continue;
+    }
+    const values = new Map<string, unknown>();
+    for (const [key, ev] of evaluators) if (key in state.dict) values.set(key, ev(state));
+    for (const [key, v] of values) state.dict[key] = v;
+    state._expire_attributes([...evaluators.keys()].filter((k) => !values.has(k)));
+    state._commit(values.keys());
+    const toExpire = [...attrib].filter((k) => !evaluators.has(k) && k in state.dict);
+    if (toExpire.length) state._expire_attributes(toExpire);
+    if (!state._committed_state?.size) session.identity_map._modified.delete(state);
   }
 }

@@ -7,11 +7,14 @@
  */
 import { ValueError } from "../util/builtins.ts";
 
+/** An event initiator (attributes.AttributeEventToken), null for the list's own token, false for no event. */
+type Initiator = object | null | false;
+
 interface Adapter {
   state: unknown;
   impl: {
-    _fire_append(state: unknown, child: object): void;
-    _fire_remove(state: unknown, child: object): void;
+    fire_append_event(state: unknown, child: object, initiator: object | null): object;
+    fire_remove_event(state: unknown, child: object, initiator: object | null): void;
   };
 }
 
@@ -36,32 +39,38 @@ export class InstrumentedList<T extends object = object> extends Array<T> {
   _sa_commit(): void {
     this._sa_original = new Set(this);
   }
-  _sa_raw_push(item: T): void {
-    Array.prototype.push.call(this, item);
+
+  /** The append event, before the item goes in (collections.py's `__set`); a listener may replace it. */
+  private _fire_append(item: T, initiator: Initiator): T {
+    const a = this._sa_adapter;
+    if (a && initiator !== false) return a.impl.fire_append_event(a.state, item, initiator) as T;
+    return item;
   }
-  _sa_raw_splice(index: number): void {
-    Array.prototype.splice.call(this, index, 1);
+  /** The remove event, before the item goes out (`__del`). */
+  private _fire_remove(item: T, initiator: Initiator): void {
+    const a = this._sa_adapter;
+    if (a && initiator !== false) a.impl.fire_remove_event(a.state, item, initiator);
   }
 
-  private _appended(item: T): void {
-    const a = this._sa_adapter;
-    if (a) a.impl._fire_append(a.state, item);
+  /** `append_with_event`: the ORM's own appends (backrefs, bulk replace) with their initiator. */
+  _sa_appender(item: T, initiator: Initiator): void {
+    Array.prototype.push.call(this, this._fire_append(item, initiator));
   }
-  private _removed(item: T): void {
-    const a = this._sa_adapter;
-    if (a) a.impl._fire_remove(a.state, item);
+  /** `remove_with_event`: the event fires first; a missing item then raises ValueError. */
+  _sa_remover(item: T, initiator: Initiator): void {
+    this._fire_remove(item, initiator);
+    const i = this.indexOf(item);
+    if (i < 0) throw new ValueError("list.remove(x): x not in list");
+    Array.prototype.splice.call(this, i, 1);
   }
 
   override push(...items: T[]): number {
-    for (const item of items) {
-      Array.prototype.push.call(this, item);
-      this._appended(item);
-    }
+    for (const item of items) this._sa_appender(item, null);
     return this.length;
   }
   override unshift(...items: T[]): number {
-    Array.prototype.unshift.apply(this, items);
-    for (const item of items) this._appended(item);
+    const added = items.map((item) => this._fire_append(item, null));
+    Array.prototype.unshift.apply(this, added);
     return this.length;
   }
   override pop(): T | undefined;
@@ -69,21 +78,22 @@ export class InstrumentedList<T extends object = object> extends Array<T> {
     if (this.length === 0) return undefined;
     const i = index === undefined ? this.length - 1 : index < 0 ? this.length + index : index;
     const [item] = Array.prototype.splice.call(this, i, 1) as T[];
-    if (item !== undefined) this._removed(item);
+    if (item !== undefined) this._fire_remove(item, null);
     return item;
   }
   override shift(): T | undefined {
     const item = Array.prototype.shift.call(this) as T | undefined;
-    if (item !== undefined) this._removed(item);
+    if (item !== undefined) this._fire_remove(item, null);
     return item;
   }
   override splice(start: number, deleteCount?: number, ...items: T[]): T[] {
+    const from = start < 0 ? Math.max(this.length + start, 0) : Math.min(start, this.length);
+    const count =
+      deleteCount === undefined ? this.length - from : Math.max(0, Math.min(deleteCount, this.length - from));
+    for (const r of this.slice(from, from + count)) this._fire_remove(r, null);
+    const added = items.map((item) => this._fire_append(item, null));
     const splice = Array.prototype.splice as (this: T[], ...args: unknown[]) => T[];
-    const removed =
-      deleteCount === undefined ? splice.call(this, start) : splice.call(this, start, deleteCount, ...items);
-    for (const r of removed) this._removed(r);
-    for (const item of items) this._appended(item);
-    return removed;
+    return splice.call(this, from, count, ...added);
   }
 
   /** Python's `list.append(x)`. */
@@ -98,11 +108,9 @@ export class InstrumentedList<T extends object = object> extends Array<T> {
   insert(index: number, item: T): void {
     this.splice(index, 0, item);
   }
-  /** Python's `list.remove(x)`: ValueError when absent. */
+  /** Python's `list.remove(x)`: the remove event, then ValueError when absent. */
   remove(item: T): void {
-    const i = this.indexOf(item);
-    if (i < 0) throw new ValueError("list.remove(x): x not in list");
-    this.splice(i, 1);
+    this._sa_remover(item, null);
   }
   /** Python's `list.clear()`. */
   clear(): void {

@@ -251,6 +251,20 @@ export class DeclarativeBase {
   static get __table_args__(): unknown {
     return undefined;
   }
+  /** `static __mapper_args__ = { eager_defaults: true }` (before or after `__tablename__`). */
+  static set __mapper_args__(args: Record<string, unknown>) {
+    Object.defineProperty(this, "__mapper_args__", {
+      value: args,
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
+    if (Object.hasOwn(this, "__mapper__"))
+      (this as unknown as { __mapper__: Mapper }).__mapper__._configure_mapper_args(args);
+  }
+  static get __mapper_args__(): Record<string, unknown> | undefined {
+    return undefined;
+  }
   /** Imperative table: `static __table__ = new Table(...)`. */
   static set __table__(table: Table) {
     Object.defineProperty(this, "__table__", {
@@ -495,6 +509,8 @@ export function _as_declarative(cls: Function, given?: Table): Mapper {
     table = new Table(tablename, reg.metadata, ...columns, ...args);
   }
   Object.defineProperty(cls, "__sa_name__", { value: name, enumerable: false });
+  // Python's `cls.__name__` (`name` may be a mapped column)
+  Object.defineProperty(cls, "__name__", { value: name, enumerable: false, configurable: true });
   let mapper: Mapper;
   try {
     mapper = new Mapper(cls, table, name, reg);
@@ -509,6 +525,9 @@ export function _as_declarative(cls: Function, given?: Table): Mapper {
     enumerable: false,
   });
   Object.defineProperty(cls, "__mapper__", { value: mapper, configurable: true, enumerable: false });
+  mapper._configure_mapper_args(
+    (cls as unknown as { __mapper_args__?: Record<string, never> }).__mapper_args__,
+  );
   for (const [key, col] of columnKeys) mapper._add_column_property(key, col);
   for (const [key, spec] of specList) {
     if (spec.kind === "relationship")

@@ -6,6 +6,7 @@ import "./inspection.ts";
 import "./events.ts";
 
 export type { bytes, float, int } from "./annotations.ts";
+export * as attributes from "./attributes.ts";
 export { History, InstrumentedAttribute, QueryableAttribute } from "./attributes.ts";
 export { NO_VALUE } from "./base.ts";
 export { InstrumentedList } from "./collections.ts";
@@ -23,7 +24,7 @@ export { DetachedInstanceError, ObjectDeletedError, StaleDataError } from "./exc
 export { inspect } from "./inspection.ts";
 export { set_committed_value } from "./loading.ts";
 export { ColumnProperty, configure_mappers, Mapper } from "./mapper.ts";
-export { RelationshipProperty } from "./relationships.ts";
+export { backref, RelationshipProperty } from "./relationships.ts";
 export {
   close_all_sessions,
   make_transient,

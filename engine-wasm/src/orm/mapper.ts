@@ -4,10 +4,17 @@
  * keys, and `configure_mappers()` (relationships are resolved lazily, once every class exists).
  */
 import { ArgumentError, InvalidRequestError } from "../exc.ts";
+import { ClauseElement } from "../sql/elements.ts";
 import type { Column, Table } from "../sql/schema.ts";
 import { LRUCache } from "../util/collections.ts";
 import { defineModule } from "../util/repr.ts";
-import { type AttributeImpl, InstrumentedAttribute, ScalarAttributeImpl, stateOf } from "./attributes.ts";
+import {
+  AttributeDispatch,
+  type AttributeImpl,
+  InstrumentedAttribute,
+  ScalarAttributeImpl,
+  stateOf,
+} from "./attributes.ts";
 import { NO_VALUE, STATE_ATTR } from "./base.ts";
 import type { RelationshipProperty } from "./relationships.ts";
 import { type IdentityKey, InstanceState, identityKey } from "./state.ts";
@@ -17,6 +24,8 @@ export class ColumnProperty {
   readonly columns: Column[];
   parent!: Mapper;
   impl!: AttributeImpl;
+  /** The attribute's event listeners (AttributeEvents "set" on `User.name`). */
+  readonly dispatch = new AttributeDispatch();
   constructor(key: string, column: Column) {
     this.key = key;
     this.columns = [column];
@@ -90,6 +99,45 @@ export class Mapper {
   readonly registry: unknown;
   /** Whether any relationship points from this mapper to itself or forms a cycle (per-row flush order). */
   _has_cycles = false;
+  /**
+   * `eager_defaults`: whether the flush fetches server-generated values with RETURNING (true), leaves
+   * them expired to be loaded on access (false), or — "auto", the default — fetches INSERT defaults
+   * where the dialect can RETURNING for executemany and UPDATE ones never.
+   */
+  eager_defaults: boolean | "auto" = "auto";
+
+  /** Columns whose INSERT value the server generates (server_default, a SQL-expression default). */
+  get _server_default_cols(): Column[] {
+    this.__server_default_cols ??= this.local_table.columns.filter(
+      (c) => c.server_default !== undefined || c.default instanceof ClauseElement,
+    );
+    return this.__server_default_cols;
+  }
+  private __server_default_cols: Column[] | null = null;
+  /** Columns whose UPDATE value the server generates (a SQL-expression onupdate). */
+  get _server_onupdate_default_cols(): Column[] {
+    this.__server_onupdate_default_cols ??= this.local_table.columns.filter(
+      (c) => c.onupdate instanceof ClauseElement,
+    );
+    return this.__server_onupdate_default_cols;
+  }
+  private __server_onupdate_default_cols: Column[] | null = null;
+
+  /** Whether an INSERT's flush asks for the server defaults by RETURNING (Mapper._prefer_eager_defaults). */
+  _prefer_eager_defaults(dialect: { insert_returning?: boolean; use_insertmanyvalues?: boolean }): boolean {
+    if (this.eager_defaults !== "auto") return this.eager_defaults;
+    return (
+      (this.local_table as { implicit_returning?: boolean }).implicit_returning !== false &&
+      this._server_default_cols.length > 0 &&
+      !!dialect.insert_returning &&
+      !!dialect.use_insertmanyvalues
+    );
+  }
+
+  /** `__mapper_args__` of the declarative class. */
+  _configure_mapper_args(args: { eager_defaults?: boolean | "auto" } | undefined): void {
+    if (args?.eager_defaults !== undefined) this.eager_defaults = args.eager_defaults;
+  }
 
   constructor(class_: Function, table: Table, class_name: string, registry: unknown) {
     this.class_ = class_;
@@ -149,7 +197,7 @@ export class Mapper {
   _add_column_property(key: string, column: Column): ColumnProperty {
     const prop = new ColumnProperty(key, column);
     prop.parent = this;
-    prop.impl = new ScalarAttributeImpl(this, key);
+    prop.impl = new ScalarAttributeImpl(this, key, prop.dispatch);
     this._props.set(key, prop);
     this._impls.set(key, prop.impl);
     this._columntoproperty.set(column, prop);
@@ -293,6 +341,10 @@ export function configure_mappers(): void {
     for (const m of allMappers) {
       if (m.configured) continue;
       for (const rel of m._relationships) rel._setup_target();
+    }
+    for (const m of allMappers) {
+      if (m.configured) continue;
+      for (const rel of [...m._relationships]) rel._generate_backref();
     }
     for (const m of allMappers) {
       if (m.configured) continue;

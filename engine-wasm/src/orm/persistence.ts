@@ -157,6 +157,74 @@ function collect_update_params(mapper: Mapper, state: InstanceState): Params | n
   return params;
 }
 
+/** What a flush reads from an execution to bring its objects up to date. */
+interface ExecutedResult {
+  readonly context: {
+    readonly compiled: unknown;
+    readonly compiled_parameters: readonly Record<string, unknown>[];
+    readonly returned_default_row: unknown[] | null;
+    readonly isinsert: boolean;
+  };
+}
+
+/**
+ * After an INSERT / UPDATE (persistence._postfetch): the values RETURNING brought back and the
+ * Python-side defaults the execution computed go into the object; the columns the server generated
+ * without being returned are expired, to be loaded on next access.
+ */
+function _postfetch(
+  mapper: Mapper,
+  state: InstanceState,
+  result: ExecutedResult,
+  params: Record<string, unknown>,
+  returned: readonly unknown[] | null,
+  returnedCols: readonly Column[],
+): void {
+  const compiled = result.context.compiled as {
+    insert_prefetch?: Column[];
+    update_prefetch?: Column[];
+    postfetch?: Column[];
+  };
+  const dict = state.dict;
+  if (returned) {
+    for (let i = 0; i < returnedCols.length; i++) {
+      const col = returnedCols[i]!;
+      if (col.primary_key && result.context.isinsert) continue;
+      const prop = mapper._columntoproperty.get(col);
+      if (prop) dict[prop.key] = returned[i];
+    }
+  }
+  for (const c of [...(compiled.insert_prefetch ?? []), ...(compiled.update_prefetch ?? [])]) {
+    const prop = mapper._columntoproperty.get(c);
+    if (prop && c.key in params) dict[prop.key] = params[c.key];
+  }
+  const expire: string[] = [];
+  for (const c of compiled.postfetch ?? []) {
+    const prop = mapper._columntoproperty.get(c);
+    if (prop && !(returned && returnedCols.includes(c))) expire.push(prop.key);
+  }
+  if (expire.length) state._expire_attributes(expire);
+}
+
+/** Whether the execution computed or left anything _postfetch() has to bring into the objects. */
+function hasPostfetch(result: ExecutedResult): boolean {
+  const c = result.context.compiled as {
+    insert_prefetch?: Column[];
+    update_prefetch?: Column[];
+    postfetch?: Column[];
+  };
+  return !!(c.insert_prefetch?.length || c.update_prefetch?.length || c.postfetch?.length);
+}
+
+/** The columns of the compiler's own RETURNING (return_defaults()), in its row's order. */
+function implicitReturning(result: ExecutedResult): readonly Column[] {
+  const c = result.context.compiled as {
+    _implicit_returning?: boolean;
+    effective_returning?: Column[] | null;
+  };
+  return c._implicit_returning ? (c.effective_returning ?? []) : [];
+}
+
 function emit_update_statements(
   uow: UOWTransaction,
   mapper: Mapper,
@@ -167,26 +235,53 @@ function emit_update_statements(
   const where = and_(
     ...mapper.primary_key.map((c) => c.eq(bindparam(pkLabel(c), undefined, { type_: c.type }))),
   );
+  const dialect = conn.dialect as {
+    supports_sane_rowcount?: boolean;
+    supports_sane_multi_rowcount?: boolean;
+    update_returning?: boolean;
+  };
+  const onupdateCols = mapper._server_onupdate_default_cols;
+  const check = (matched: number, expected: number, many: boolean) => {
+    const sane = many
+      ? dialect.supports_sane_multi_rowcount !== false
+      : dialect.supports_sane_rowcount !== false;
+    if (sane && matched >= 0 && matched !== expected) {
+      throw new StaleDataError(
+        `UPDATE statement on table '${table.name}' expected to update ${expected} row(s); ${matched} were matched.`,
+      );
+    }
+  };
   for (const group of groupConsecutive(records, (a, b) => sameKeys(a.keys, b.keys))) {
-    const stmt = update(table).where(where);
+    let stmt = update(table).where(where);
+    // eager_defaults=True: the server's onupdate values come back by RETURNING, one row at a time
+    const has_all_defaults = onupdateCols.every((c) => c.key in group[0]!.params);
+    const return_defaults = mapper.eager_defaults === true && !has_all_defaults && !!dialect.update_returning;
+    if (return_defaults) {
+      stmt = stmt.return_defaults(...onupdateCols);
+      for (const r of group) {
+        const result = conn.execute(stmt, r.params, { compiled_cache: mapper._compiled_cache });
+        check(result.rowcount, 1, false);
+        const ctx = result.context;
+        _postfetch(
+          mapper,
+          r.state,
+          result,
+          ctx.compiled_parameters[0]!,
+          ctx.returned_default_row,
+          implicitReturning(result),
+        );
+      }
+      continue;
+    }
     const params = group.map((r) => r.params);
     const result = conn.execute(stmt, params.length === 1 ? params[0]! : params, {
       compiled_cache: mapper._compiled_cache,
     });
-    const matched = result.rowcount;
-    const dialect = conn.dialect as {
-      supports_sane_rowcount?: boolean;
-      supports_sane_multi_rowcount?: boolean;
-    };
-    const sane =
-      params.length === 1
-        ? dialect.supports_sane_rowcount !== false
-        : dialect.supports_sane_multi_rowcount !== false;
-    if (sane && matched >= 0 && matched !== params.length) {
-      throw new StaleDataError(
-        `UPDATE statement on table '${table.name}' expected to update ${params.length} row(s); ${matched} were matched.`,
-      );
-    }
+    check(result.rowcount, params.length, params.length > 1);
+    if (!hasPostfetch(result)) continue;
+    const compiled_parameters = result.context.compiled_parameters;
+    for (let i = 0; i < group.length; i++)
+      _postfetch(mapper, group[i]!.state, result, compiled_parameters[i]!, null, []);
   }
 }
 
@@ -206,34 +301,46 @@ function emit_insert_statements(
       if (v !== undefined && v !== null) dict[pkKeys[i]!] = v;
     }
   };
+  const dialect = conn.dialect as { use_insertmanyvalues?: boolean; insert_returning?: boolean };
+  const preferEager = mapper._prefer_eager_defaults(dialect);
+  const serverDefaults = mapper._server_default_cols;
   for (const group of groupConsecutive(
     records,
     (a, b) => a.has_all_pks === b.has_all_pks && sameKeys(a.keys, b.keys),
   )) {
-    const dialect = conn.dialect as { use_insertmanyvalues?: boolean; insert_returning?: boolean };
-    if (group.every((r) => r.has_all_pks)) {
+    const has_all_defaults = !preferEager || serverDefaults.every((c) => c.key in group[0]!.params);
+    const options = { compiled_cache: mapper._compiled_cache };
+    if (group.every((r) => r.has_all_pks) && has_all_defaults) {
       const params = group.map((r) => r.params);
-      conn.execute(insert(table), params.length === 1 ? params[0]! : params, {
-        compiled_cache: mapper._compiled_cache,
-      });
+      const result = conn.execute(insert(table), params.length === 1 ? params[0]! : params, options);
+      if (!hasPostfetch(result)) continue;
+      const cps = result.context.compiled_parameters;
+      for (let i = 0; i < group.length; i++) _postfetch(mapper, group[i]!.state, result, cps[i]!, null, []);
       continue;
     }
+    const wanted = has_all_defaults ? [] : serverDefaults;
     if (group.length > 1 && dialect.use_insertmanyvalues && dialect.insert_returning) {
-      const stmt = insert(table).returning(...pkCols, { sort_by_parameter_order: true });
+      const returned = [...pkCols, ...wanted];
+      const stmt = insert(table).returning(...returned, { sort_by_parameter_order: true });
       const result = conn.execute(
         stmt,
         group.map((r) => r.params),
-        { compiled_cache: mapper._compiled_cache },
+        options,
       );
       const rows = result._all_data();
+      const cps = result.context.compiled_parameters;
       for (let i = 0; i < group.length; i++) {
         const row = rows[i];
         if (row) setPk(group[i]!.state, row);
+        _postfetch(mapper, group[i]!.state, result, cps[i] ?? {}, row ?? null, returned);
       }
       continue;
     }
+    const stmt = wanted.length
+      ? insert(table).return_defaults(...wanted, { sort_by_parameter_order: true })
+      : insert(table);
     for (const r of group) {
-      const result = conn.execute(insert(table), r.params, { compiled_cache: mapper._compiled_cache });
+      const result = conn.execute(stmt, r.params, options);
       let pk: readonly unknown[] | null = null;
       if (result.returns_rows) {
         const row = result.fetchone();
@@ -244,6 +351,15 @@ function emit_insert_statements(
         if (ipk) pk = pkCols.map((c, j) => ipk[j] ?? r.params[c.key] ?? null);
       }
       if (pk) setPk(r.state, pk);
+      const ctx = result.context;
+      _postfetch(
+        mapper,
+        r.state,
+        result,
+        ctx.compiled_parameters[0]!,
+        ctx.returned_default_row,
+        implicitReturning(result),
+      );
     }
   }
 }

@@ -9,6 +9,8 @@ import { and_, BindParameter, type ClauseElement, type ColumnElement } from "../
 import type { Column, ForeignKey, Table } from "../sql/schema.ts";
 import { defineModule } from "../util/repr.ts";
 import {
+  AttributeDispatch,
+  backref_listeners,
   CollectionAttributeImpl,
   type RelationshipAttributeImpl,
   ScalarObjectAttributeImpl,
@@ -16,6 +18,7 @@ import {
 } from "./attributes.ts";
 import { className } from "./base.ts";
 import { _mapper_for_class, type Mapper } from "./mapper.ts";
+import { track_cascade_events } from "./unitofwork.ts";
 
 export type LazyStrategy =
   | "select"
@@ -31,7 +34,8 @@ export type LazyStrategy =
 
 export interface RelationshipOptions {
   back_populates?: string;
-  backref?: string;
+  /** The name of the relationship to create on the target class (or `backref(name, {...})`). */
+  backref?: string | BackrefSpec;
   lazy?: LazyStrategy;
   cascade?: string;
   uselist?: boolean;
@@ -40,13 +44,22 @@ export interface RelationshipOptions {
   remote_side?: unknown;
   primaryjoin?: unknown;
   viewonly?: boolean;
-  passive_deletes?: boolean;
+  /** Leave unloaded children to the database's ON DELETE (true), or all children ("all"). */
+  passive_deletes?: boolean | "all";
   single_parent?: boolean;
   innerjoin?: boolean;
   post_update?: boolean;
   cascade_backrefs?: boolean;
   info?: Record<string, unknown>;
   doc?: string;
+}
+
+/** `backref("user", { lazy: "joined" })`: a backref's name and the options of the relationship it creates. */
+export type BackrefSpec = readonly [string, RelationshipOptions];
+
+/** `sqlalchemy.orm.backref(name, **kwargs)`. */
+export function backref(name: string, kwargs: RelationshipOptions = {}): BackrefSpec {
+  return [name, kwargs];
 }
 
 const ALL_CASCADES = ["save-update", "merge", "refresh-expire", "expunge", "delete"];
@@ -100,7 +113,9 @@ export class RelationshipProperty {
   synchronize_pairs: [Column, Column][] = [];
   readonly cascade: Set<string>;
   readonly lazy: LazyStrategy;
-  readonly back_populates: string | null;
+  back_populates: string | null;
+  /** The attribute's event listeners (AttributeEvents on `User.addresses`). */
+  readonly dispatch = new AttributeDispatch();
   private _impl: RelationshipAttributeImpl | null = null;
 
   constructor(key: string, argument: unknown, options: RelationshipOptions) {
@@ -112,7 +127,7 @@ export class RelationshipProperty {
       // SQLAlchemy accepts delete-orphan alone; it implies nothing else
     }
     this.lazy = options.lazy ?? "select";
-    this.back_populates = options.back_populates ?? options.backref ?? null;
+    this.back_populates = options.back_populates ?? null;
   }
 
   get _save_update(): boolean {
@@ -247,10 +262,43 @@ export class RelationshipProperty {
     }
     this.synchronize_pairs = fks.map((fk) => [fk._resolve_column(false)!, fk.parent!]);
     this.uselist = this.options.uselist ?? this.direction === "ONETOMANY";
-    this._impl = this.uselist
-      ? new CollectionAttributeImpl(this.parent, this.key, this)
-      : new ScalarObjectAttributeImpl(this.parent, this.key, this);
-    this.parent._impls.set(this.key, this._impl);
+    const impl = this.uselist
+      ? new CollectionAttributeImpl(this.parent, this.key, this, this.dispatch)
+      : new ScalarObjectAttributeImpl(this.parent, this.key, this, this.dispatch);
+    this._impl = impl;
+    this.parent._impls.set(this.key, impl);
+    // listeners after the ones the application registered before configuration (strategies.py's
+    // _register_attribute): the save-update cascade, then the backref
+    track_cascade_events(impl, this);
+    if (this.back_populates && !this.viewonly) backref_listeners(impl, this.back_populates, this.uselist);
+  }
+
+  /**
+   * `relationship(..., backref="user")`: creates the reverse relationship on the target class, each
+   * side the other's back_populates (RelationshipProperty._generate_backref).
+   */
+  _generate_backref(): RelationshipProperty | null {
+    const spec = this.options.backref;
+    if (spec === undefined || this.back_populates) return null;
+    const [backref_key, kwargs] = typeof spec === "string" ? [spec, {}] : spec;
+    if (this.mapper._props.has(backref_key)) {
+      throw new ArgumentError(
+        `Error creating backref '${backref_key}' on relationship '${this}': property of that name exists on mapper '${this.mapper}'`,
+      );
+    }
+    const parent = this.parent.class_;
+    const prop = new RelationshipProperty(backref_key, parent, {
+      foreign_keys: this.options.foreign_keys,
+      remote_side: this.options.remote_side,
+      post_update: this.options.post_update,
+      viewonly: this.options.viewonly,
+      ...kwargs,
+      back_populates: this.key,
+    });
+    this.back_populates = backref_key;
+    this.mapper._add_relationship(prop);
+    prop._setup_target();
+    return prop;
   }
 
   _setup_backref(): void {

@@ -629,10 +629,11 @@ export class Session implements SessionLike {
   /** Return True if the instance is associated with this session. */
   has(instance: object): boolean {
     const state = (instance as { [STATE_ATTR]?: InstanceState })[STATE_ATTR];
+    return !!state && this._contains_state(state);
+  }
+  _contains_state(state: InstanceState): boolean {
     return (
-      !!state &&
-      state.session_id === this.hash_key &&
-      (this._new.has(state) || this.identity_map.contains_state(state))
+      state.session_id === this.hash_key && (this._new.has(state) || this.identity_map.contains_state(state))
     );
   }
   /** Python's `obj in session`. */
@@ -984,7 +985,8 @@ function* cascadeRelationships(
     if (!rel.cascade.has(kind)) continue;
     let value: unknown;
     if (rel.key in state.dict) value = state.dict[rel.key];
-    else if (kind === "delete" && state.key !== null && state.session) value = rel.impl.get(state);
+    else if (kind === "delete" && state.key !== null && state.session && !rel.options.passive_deletes)
+      value = rel.impl.get(state);
     else continue;
     const children = rel.uselist ? [...((value as Iterable<object>) ?? [])] : value ? [value as object] : [];
     for (const child of children) {

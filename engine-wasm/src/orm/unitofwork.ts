@@ -7,12 +7,75 @@
  */
 import { CircularDependencyError } from "../exc.ts";
 import { topologicalSort } from "../util/topological.ts";
-import { stateOf } from "./attributes.ts";
-import { instance_str } from "./base.ts";
+import { sa_warn } from "../util/warnings.ts";
+import { type AttributeEventToken, type RelationshipAttributeImpl, stateOf } from "./attributes.ts";
+import { className, instance_str, NO_VALUE } from "./base.ts";
 import { hasparent, process_many_to_one, process_one_to_many } from "./dependency.ts";
 import type { Mapper } from "./mapper.ts";
 import { delete_obj, save_obj } from "./persistence.ts";
+import type { RelationshipProperty } from "./relationships.ts";
 import type { InstanceState } from "./state.ts";
+
+/** What the cascade listeners use of the Session. */
+interface SessionForEvents {
+  readonly _new: Map<InstanceState, object>;
+  _contains_state(state: InstanceState): boolean;
+  _save_or_update_state(state: InstanceState): void;
+  expunge(obj: object): void;
+}
+
+function isObject(v: unknown): v is object {
+  return v !== null && v !== undefined && v !== NO_VALUE;
+}
+
+/**
+ * The listeners behind cascades on attribute events: an object appended to a collection or set on a
+ * reference of an object in a Session joins it (save-update) — only when the application touched
+ * this attribute (`initiator.key`): since 2.0 an object attached through the other side of a backref
+ * is not cascaded; a pending object taken out of a delete-orphan relationship leaves the Session.
+ */
+export function track_cascade_events(impl: RelationshipAttributeImpl, prop: RelationshipProperty): void {
+  const key = prop.key;
+  const sessionOf = (state: InstanceState) => state.session as unknown as SessionForEvents | null;
+  const append = (state: InstanceState, item: unknown, initiator: AttributeEventToken) => {
+    if (!isObject(item)) return item;
+    const sess = sessionOf(state);
+    if (sess && prop._save_update && key === initiator.key) {
+      const item_state = stateOf(item);
+      if (!sess._contains_state(item_state)) sess._save_or_update_state(item_state);
+    }
+    return item;
+  };
+  const expungePendingOrphan = (state: InstanceState, item: unknown) => {
+    if (!isObject(item) || !prop._delete_orphan) return;
+    const sess = sessionOf(state);
+    const item_state = stateOf(item);
+    if (sess?._new.has(item_state) && item_state.session_id === state.session_id) sess.expunge(item);
+  };
+  const remove = (state: InstanceState, item: unknown) => {
+    expungePendingOrphan(state, item);
+  };
+  const set_ = (
+    state: InstanceState,
+    newvalue: unknown,
+    oldvalue: unknown,
+    initiator: AttributeEventToken,
+  ) => {
+    if (oldvalue === newvalue) return newvalue;
+    const sess = sessionOf(state);
+    if (!sess) return newvalue;
+    if (isObject(newvalue) && prop._save_update && key === initiator.key) {
+      const s = stateOf(newvalue);
+      if (!sess._contains_state(s)) sess._save_or_update_state(s);
+    }
+    expungePendingOrphan(state, oldvalue);
+    return newvalue;
+  };
+  const options = { raw: true, retval: true };
+  if (prop.uselist) impl.dispatch.listen("append", append, options);
+  else impl.dispatch.listen("set", set_, options);
+  impl.dispatch.listen("remove", remove, options);
+}
 
 interface SessionForUOW {
   readonly _new: Map<InstanceState, object>;
@@ -60,11 +123,7 @@ export class UOWTransaction {
   execute(only: InstanceState[] | null): void {
     const session = this.session;
     const include = (s: InstanceState) => only === null || only.includes(s);
-    // save-update cascade into objects attached since they were added
-    const pending = [...session._new.keys(), ...session.identity_map._modified];
-    for (const s of pending) {
-      if (only === null || only.includes(s)) session._save_or_update_state(s);
-    }
+    this._warn_children_not_in_session(include);
     // delete-orphan: children removed from a collection
     this.deleting = new Set([...session._deleted.keys()].filter(include));
     for (const s of [...session._new.keys(), ...session.identity_map._modified]) {
@@ -104,8 +163,13 @@ export class UOWTransaction {
     for (const s of this.deleting) {
       for (const rel of s.mapper._relationships) {
         if (rel.direction !== "ONETOMANY" || rel.viewonly || rel._delete) continue;
-        if (rel.options.passive_deletes) continue;
-        const children = rel.impl.get(s) as Iterable<object>;
+        // passive_deletes: the database's ON DELETE takes care of the rows; a collection that is
+        // not loaded stays unloaded, one that is gets its foreign keys nulled ("all": never)
+        const passive = rel.options.passive_deletes;
+        if (passive === "all") continue;
+        const children = (
+          passive ? (rel.key in s.dict ? s.dict[rel.key] : []) : rel.impl.get(s)
+        ) as Iterable<object>;
         for (const child of children) {
           const cs = stateOf(child);
           if (this.deleting.has(cs)) continue;
@@ -130,6 +194,28 @@ export class UOWTransaction {
       if (mapper._has_cycles || order === null) states = this._sort_states(states).reverse();
       delete_obj(this, mapper, states);
       this.deleted.push(...states);
+    }
+  }
+
+  /**
+   * A child in a one-to-many collection that is not in the Session is not saved
+   * (dependency.py presort_saves → UOWTransaction.register_object): SQLAlchemy warns.
+   */
+  private _warn_children_not_in_session(include: (s: InstanceState) => boolean): void {
+    const session = this.session as unknown as SessionForUOW & SessionForEvents;
+    for (const s of [...session._new.keys(), ...session.identity_map._modified]) {
+      if (!include(s) || session._deleted.has(s)) continue;
+      for (const rel of s.mapper._relationships) {
+        if (rel.direction !== "ONETOMANY" || rel.viewonly || !(rel.key in s.dict)) continue;
+        for (const child of rel.impl.get_history(s).added) {
+          const cs = stateOf(child as object);
+          if (cs && !session._contains_state(cs) && !cs._deleted) {
+            sa_warn(
+              `Object of type <${className(cs.mapper.class_)}> not in session, add operation along '${rel}' will not proceed`,
+            );
+          }
+        }
+      }
     }
   }
 

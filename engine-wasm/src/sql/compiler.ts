@@ -74,6 +74,7 @@ export interface CompilerDialect extends TypeDialect {
   readonly positional: boolean;
   readonly _cache_token?: string;
   readonly insert_returning?: boolean;
+  readonly update_returning?: boolean;
   readonly use_insertmanyvalues?: boolean;
   readonly use_insertmanyvalues_wo_returning?: boolean;
   readonly insertmanyvalues_page_size?: number;
@@ -215,7 +216,17 @@ export class SQLCompiler implements CompiledLike {
   private _template = "";
   private _has_expanding = false;
   _primary_key_keys?: string[];
+  /** RETURNING was added by the compiler (a new primary key, return_defaults()): the context reads its row. */
   _implicit_returning = false;
+  /** Columns whose Python-side default / onupdate value an execution computes (crud.ts). */
+  insert_prefetch: Column[] = [];
+  update_prefetch: Column[] = [];
+  /** Columns the server generates and RETURNING does not carry: read them afterwards. */
+  postfetch: Column[] = [];
+  /** Server-generated columns the implicit RETURNING carries (return_defaults()). */
+  implicit_returning: Column[] = [];
+  /** A default is a callable: each execution's values are computed once, into compiled_parameters. */
+  _has_callable_defaults = false;
   /** Multi-row INSERT pieces: `prefix` + one `row` per parameter set (binds renamed `x__<i>`) + `suffix`. */
   _insertmanyvalues?: InsertManyValues;
   _sort_by_parameter_order = false;
@@ -1111,9 +1122,15 @@ export class SQLCompiler implements CompiledLike {
         this._num_sentinel_cols = sentinel.length;
         this._result_columns = this._result_columns.slice(0, -sentinel.length);
       }
-    } else if (implicit_returning) {
-      const pk = table.primary_key.columns;
-      returning = this.returning_clause(pk, { ...kw, returning: true });
+    } else if (implicit_returning || this.implicit_returning.length) {
+      // the new primary key and the defaults return_defaults() asked for, in table order
+      const wanted = new Set<Column>([
+        ...(implicit_returning ? table.primary_key.columns : []),
+        ...this.implicit_returning,
+      ]);
+      const cols = table.columns.filter((c) => wanted.has(c));
+      returning = this.returning_clause(cols, { ...kw, returning: true });
+      this.effective_returning = cols;
       this._implicit_returning = true;
     }
     const single = values.join(", ");
@@ -1240,6 +1257,11 @@ export class SQLCompiler implements CompiledLike {
       }
       text += this._dml_where(stmt, kw);
       if (stmt._returning.length) text += this._set_returning(stmt._returning, { ...kw, returning: true });
+      else if (this.implicit_returning.length) {
+        text += this.returning_clause(this.implicit_returning, { ...kw, returning: true });
+        this.effective_returning = this.implicit_returning;
+        this._implicit_returning = true;
+      }
       return text;
     } finally {
       this._select_stack.pop();

@@ -30,7 +30,15 @@ export interface CrudParam {
   readonly value: string;
 }
 
-/** `_get_crud_params`: the SET / VALUES list of an INSERT or UPDATE. */
+/**
+ * `_get_crud_params`: the SET / VALUES list of an INSERT or UPDATE, in table order. Besides the
+ * columns given, an INSERT renders the Python-side defaults of the others (their values computed
+ * per execution: `compiler.insert_prefetch`) and an UPDATE their `onupdate` (a value:
+ * `compiler.update_prefetch`; a SQL expression rendered inline). Server-generated values — a
+ * `server_default`, a SQL-expression default or onupdate — go into `compiler.implicit_returning` when
+ * `return_defaults()` asks for them and the dialect can RETURNING, else into `compiler.postfetch`
+ * (the ORM expires those attributes after the flush).
+ */
 export function _get_crud_params(compiler: SQLCompiler, stmt: UpdateBase, kw: CompileKw): CrudParam[] {
   if (stmt._foreign_set_columns.length) {
     const tables = [...new Set(stmt._foreign_set_columns.map((c) => c.table!))];
@@ -47,23 +55,49 @@ export function _get_crud_params(compiler: SQLCompiler, stmt: UpdateBase, kw: Co
     }));
   }
   if (insert._select_names) return _scan_insert_from_select_cols(compiler, insert);
-  const cols = _scan_cols(compiler, stmt);
+  const given = new Set(_scan_cols(compiler, stmt));
   const isInsert = stmt.__visit_name__ === "insert";
-  if (isInsert) {
-    const table = stmt.table;
-    // Python-side scalar / callable defaults of columns not given
-    for (const c of table.columns) {
-      if (!cols.includes(c) && c.default !== undefined && !stmt._values?.has(c.key)) cols.push(c);
+  const returnDefaults = _implicit_return_defaults(compiler, stmt);
+  const fetched = (c: Column) => {
+    if (returnDefaults?.has(c)) compiler.implicit_returning.push(c);
+    else if (!c.primary_key) compiler.postfetch.push(c);
+  };
+  const out: CrudParam[] = [];
+  for (const c of _column_order(stmt)) {
+    if (given.has(c)) {
+      out.push({ column: c, value: _append_param_parameter(compiler, stmt, c, kw) });
+      const v = stmt._values?.get(c.key);
+      if (v instanceof ClauseElement && !(v instanceof BindParameter)) fetched(c);
+      continue;
     }
-    cols.sort((a, b) => table.columns.indexOf(a) - table.columns.indexOf(b));
+    const d = isInsert ? c.default : c.onupdate;
+    if (d instanceof ClauseElement) {
+      out.push({ column: c, value: compiler.process(_self_group(d), kw) });
+      fetched(c);
+    } else if (d !== undefined) {
+      out.push({ column: c, value: _append_param_hasdefault(compiler, c, d, kw) });
+      (isInsert ? compiler.insert_prefetch : compiler.update_prefetch).push(c);
+    } else if (isInsert && c.server_default !== undefined) fetched(c);
   }
-  return cols.map((c) => ({
-    column: c,
-    value:
-      isInsert && _is_insert_default(compiler, stmt, c)
-        ? _append_param_insert_hasdefault(compiler, c, kw)
-        : _append_param_parameter(compiler, stmt, c, kw),
-  }));
+  return out;
+}
+
+/**
+ * The columns `return_defaults()` wants back, when RETURNING will carry them (the part of
+ * `_get_returning_modifiers` that decides `implicit_return_defaults`); null otherwise.
+ */
+function _implicit_return_defaults(compiler: SQLCompiler, stmt: UpdateBase): Set<Column> | null {
+  if (!stmt._return_defaults || stmt._returning.length) return null;
+  const dialect = compiler.dialect;
+  const isInsert = stmt.__visit_name__ === "insert";
+  const supported = isInsert
+    ? !!dialect.insert_returning && (!compiler.for_executemany || !!dialect.use_insertmanyvalues)
+    : stmt.__visit_name__ === "update" && !!dialect.update_returning;
+  if (!supported) return null;
+  const cols = stmt._return_defaults_columns.length
+    ? (stmt._return_defaults_columns as unknown as Column[])
+    : stmt.table.columns;
+  return new Set(cols);
 }
 
 /**
@@ -80,6 +114,13 @@ function _scan_cols(compiler: SQLCompiler, stmt: UpdateBase): Column[] {
     cols = [...ordered, ...cols.filter((c) => !ordered.includes(c))];
   }
   return cols.filter((c) => keys.has(c.key));
+}
+
+/** Every column, those of `ordered_values()` first in the order given (`_scan_cols`' ordering). */
+function _column_order(stmt: UpdateBase): readonly Column[] {
+  if (!stmt._ordered_values) return stmt.table.columns;
+  const ordered = [...stmt._values!.keys()].map((k) => stmt.table.c.get(k)!);
+  return [...ordered, ...stmt.table.columns.filter((c) => !ordered.includes(c))];
 }
 
 /**
@@ -121,10 +162,6 @@ function _scan_insert_from_select_cols(compiler: SQLCompiler, stmt: Insert): Cru
   return params;
 }
 
-function _is_insert_default(compiler: SQLCompiler, stmt: UpdateBase, c: Column): boolean {
-  return !stmt._values?.has(c.key) && !compiler.column_keys.includes(c.key) && c.default !== undefined;
-}
-
 /** A column given by `.values()` or by the parameters (`_append_param_parameter`). */
 export function _append_param_parameter(
   compiler: SQLCompiler,
@@ -152,10 +189,13 @@ export function _self_group(e: ClauseElement): ClauseElement {
   return e;
 }
 
-/** A column's Python-side default: its value, or its callable run per row (`_append_param_insert_hasdefault`). */
-function _append_param_insert_hasdefault(compiler: SQLCompiler, c: Column, kw: CompileKw): string {
-  const d = c.default;
+/**
+ * A column's Python-side default (or onupdate) value: a bind holding it, or running the callable
+ * once per parameter set (`_append_param_insert_hasdefault` / `_create_update_prefetch_bind_param`).
+ */
+function _append_param_hasdefault(compiler: SQLCompiler, c: Column, d: unknown, kw: CompileKw): string {
   const callable_ = typeof d === "function" ? (d as () => unknown) : undefined;
+  if (callable_) compiler._has_callable_defaults = true;
   return compiler.process(_create_bind_param(c, callable_ ? undefined : d, callable_), kw);
 }
 
@@ -191,10 +231,12 @@ export function _get_returning_modifiers(
     sentinel = compiler._get_sentinel_column_for_table(stmt.table);
     if (sentinel?.some((c) => cols.includes(c))) sentinel = null;
   }
+  // a new autoincrement key comes back by RETURNING where the dialect prefers it to lastrowid, or
+  // where RETURNING is used anyway for return_defaults()
   const implicit_returning =
     stmt._returning.length === 0 &&
-    !!dialect.implicit_returning &&
-    !compiler.for_executemany &&
+    (!!dialect.implicit_returning || (stmt._return_defaults && !!dialect.insert_returning)) &&
+    (!compiler.for_executemany || (stmt._return_defaults && !!dialect.use_insertmanyvalues)) &&
     stmt.table.primary_key.columns.some((c) => c._is_autoincrement && !cols.includes(c));
   return { use_insertmanyvalues, sentinel, implicit_returning };
 }

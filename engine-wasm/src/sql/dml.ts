@@ -85,6 +85,10 @@ export abstract class UpdateBase extends ClauseElement {
    * `values(x=1)` from `values({t.c.x: 1})` apart (the same SQL is compiled once for each).
    */
   _column_keyed = new Set<string>();
+  /** `return_defaults()`: the server-generated values come back by RETURNING where the dialect can. */
+  _return_defaults = false;
+  /** The columns named by `return_defaults(...)` (none: every column). */
+  _return_defaults_columns: ColumnElement[] = [];
 
   constructor(table: unknown) {
     super();
@@ -101,6 +105,29 @@ export abstract class UpdateBase extends ClauseElement {
     c._values = this._values ? new Map(this._values) : null;
     c._foreign_set_columns = [...this._foreign_set_columns];
     c._column_keyed = new Set(this._column_keyed);
+    c._return_defaults_columns = [...this._return_defaults_columns];
+    return c;
+  }
+
+  /**
+   * `return_defaults(*cols)`: fetch server-generated defaults (and a new primary key) with the
+   * statement, as `result.returned_defaults`, where the dialect supports RETURNING; the ORM's flush
+   * uses it for eager_defaults.
+   */
+  return_defaults(...cols: unknown[]): this {
+    const c = this._clone();
+    const last = cols[cols.length - 1];
+    const given =
+      last && typeof last === "object" && "sort_by_parameter_order" in (last as object)
+        ? cols.slice(0, -1)
+        : cols;
+    if (given.length !== cols.length && c instanceof Insert)
+      c._sort_by_parameter_order = !!(last as { sort_by_parameter_order: boolean }).sort_by_parameter_order;
+    c._return_defaults = true;
+    for (const col of given) {
+      for (const e of expandColumnArg(col))
+        if (!c._return_defaults_columns.includes(e)) c._return_defaults_columns.push(e);
+    }
     return c;
   }
 
@@ -134,6 +161,9 @@ export abstract class UpdateBase extends ClauseElement {
 
   protected _ck_common(k: CacheKeyBuilder): void {
     this.table._ck(k);
+    // an ORM-enabled statement (`update(User)`) is compiled apart from the Core one on its table
+    // (SQLAlchemy's `_propagate_attrs` in the cache key)
+    if (this._entity !== this.table) k.push("|e", entityId(this._entity));
     k.push(this._ordered_values ? "|ov" : "|v");
     if (this._values) {
       for (const [key, v] of this._values) {
@@ -149,6 +179,10 @@ export abstract class UpdateBase extends ClauseElement {
     for (const w of this._where_criteria) w._ck(k);
     k.push("|r");
     for (const r of this._returning) r._ck(k);
+    if (this._return_defaults) {
+      k.push("|rd");
+      for (const r of this._return_defaults_columns) r._ck(k);
+    }
   }
 
   _execute_on_connection(
@@ -162,6 +196,18 @@ export abstract class UpdateBase extends ClauseElement {
       mergeOptions(this._execution_options, execution_options),
     );
   }
+}
+
+const entityIds = new WeakMap<object, number>();
+let entityCount = 0;
+/** A number standing for the statement's entity in cache keys. */
+function entityId(entity: unknown): number {
+  let id = entityIds.get(entity as object);
+  if (id === undefined) {
+    id = ++entityCount;
+    entityIds.set(entity as object, id);
+  }
+  return id;
 }
 
 const valueBinds = new WeakMap<UpdateBase, Map<string, BindParameter>>();

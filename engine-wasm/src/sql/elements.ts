@@ -759,6 +759,10 @@ export class FunctionCall extends ColumnElement {
   override get _anon_label_base(): string {
     return this.name;
   }
+  /** A value compared with a function binds under the function's name (`lower(x) = :lower_1`). */
+  override get _bind_key(): string {
+    return this.name;
+  }
   override get key(): string {
     return this.name;
   }
@@ -824,3 +828,5 @@ defineModule(
   ColumnClause,
 );
 defineModule("sqlalchemy.sql.functions", FunctionCall);
+/** SQLAlchemy's class for `func.<name>(...)`. */
+Object.defineProperty(FunctionCall, "__sa_name__", { value: "Function", enumerable: false });

@@ -63,7 +63,11 @@ export function set_warning_location(fn: (() => WarningLocation | null) | null):
 function callerLocation(): WarningLocation {
   const given = locate?.();
   if (given) return given;
+  // the learner's frame may be deep below a flush: look past V8's default of 10 frames
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 100;
   const stack = new Error().stack?.split("\n").slice(1) ?? [];
+  Error.stackTraceLimit = limit;
   for (const frame of stack) {
     const m = /\(?((?:file:\/\/)?[^\s()]+?):(\d+):\d+\)?$/.exec(frame.trim());
     if (!m) continue;
