@@ -24,6 +24,7 @@ let next_tick = 1;
 
 class Base extends DeclarativeBase {}
 class Columns extends Base {
+  static __abstract__ = true;
   @mapped_column({ primary_key: true }) accessor id!: number;
   @mapped_column(StringType(20)) accessor name!: string;
   @mapped_column(Integer, { default: () => next_code++ }) accessor code!: number;
