@@ -57,7 +57,7 @@ import {
   FromClause,
   Join,
   type Lateral,
-  type ScalarFunctionColumn,
+  ScalarFunctionColumn,
   type ScalarSelect,
   type Select,
   Subquery,
@@ -654,16 +654,21 @@ export class SQLCompiler implements CompiledLike {
 
   /** A window frame bound: UNBOUNDED PRECEDING / CURRENT ROW / `:param_1 PRECEDING` (SQLCompiler._format_frame_clause). */
   protected _format_frame_clause(range: readonly (string | number)[], kw: CompileKw): string {
-    const bound = (b: string | number, unbounded: string) =>
-      b === "UNBOUNDED"
-        ? unbounded
-        : b === "CURRENT"
-          ? "CURRENT ROW"
-          : (b as number) < 0
-            ? `${this.process(literal(Math.abs(b as number)), kw)} PRECEDING`
-            : `${this.process(literal(b), kw)} FOLLOWING`;
-    return `${bound(range[0]!, "UNBOUNDED PRECEDING")} AND ${bound(range[1]!, "UNBOUNDED FOLLOWING")}`;
+    // one bind per frame value, however often the expression is rendered (the value is in the cache key)
+    let binds = this._frame_binds.get(range);
+    if (!binds) {
+      binds = range.map((b) => (typeof b === "number" ? literal(Math.abs(b)) : null));
+      this._frame_binds.set(range, binds);
+    }
+    const bound = (i: number, unbounded: string) => {
+      const b = range[i]!;
+      if (b === "UNBOUNDED") return unbounded;
+      if (b === "CURRENT") return "CURRENT ROW";
+      return `${this.process(binds[i]!, kw)} ${(b as number) < 0 ? "PRECEDING" : "FOLLOWING"}`;
+    };
+    return `${bound(0, "UNBOUNDED PRECEDING")} AND ${bound(1, "UNBOUNDED FOLLOWING")}`;
   }
+  private readonly _frame_binds = new WeakMap<object, (BindParameter | null)[]>();
 
   visit_over(o: Over, kw: CompileKw = {}): string {
     const text = this.process(o.element, kw);
@@ -881,6 +886,7 @@ export class SQLCompiler implements CompiledLike {
         !(c instanceof SubqueryColumn) &&
         !(c instanceof ColumnClause) &&
         !(c instanceof TableValuedColumn) &&
+        !(c instanceof ScalarFunctionColumn) &&
         !(c instanceof Star) &&
         _non_anon_label(c) === null
       )
@@ -921,6 +927,9 @@ export class SQLCompiler implements CompiledLike {
           keyname = label;
         }
       } else if (c instanceof ColumnClause && c.is_literal) {
+        keyname = c.name;
+      } else if (c instanceof ScalarFunctionColumn) {
+        // a named column of the function's row: selected bare (`SELECT (f(x)).name`)
         keyname = c.name;
       } else if (c instanceof TableValuedColumn) {
         // a column-valued function is selected by its alias's name (`SELECT anon_1 FROM … AS anon_1`)
@@ -994,6 +1003,14 @@ export class SQLCompiler implements CompiledLike {
    */
   visit_compound_select(cs: CompoundSelect, kw: CompileKw = {}): string {
     const toplevel = !!kw.toplevel;
+    const n = cs.selects[0]!._exported_columns().length;
+    cs.selects.forEach((sel, i) => {
+      const m = sel._exported_columns().length;
+      if (m !== n)
+        throw new CompileError(
+          `All selectables passed to CompoundSelect must have identical numbers of columns; select #1 has ${n} columns, select #${i + 1} has ${m}`,
+        );
+    });
     const entry = this._select_stack[this._select_stack.length - 1];
     this._select_stack.push({
       selectable: cs,
@@ -1402,6 +1419,8 @@ function collectFroms(e: unknown, out: FromClause[]): void {
     if (!out.includes(e.scalar_alias)) out.push(e.scalar_alias);
     return;
   }
+  // `(f(x)).name` names no FROM of its own, as in SQLAlchemy (a column without a table)
+  if (e instanceof ScalarFunctionColumn) return;
   if (!(e instanceof ClauseElement)) {
     const ce = (e as { __clause_element__?: () => unknown } | null)?.__clause_element__;
     if (typeof ce === "function") collectFroms(ce.call(e), out);
@@ -1417,7 +1436,6 @@ function collectFroms(e: unknown, out: FromClause[]): void {
     "clauses",
     "func",
     "criterion",
-    "fn",
     "partition_by",
     "order_by",
   ]) {

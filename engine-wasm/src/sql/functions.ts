@@ -88,8 +88,9 @@ export class FunctionElement extends ColumnElement {
     for (const c of this.clauses) c._ck(k);
     k.push(")");
   }
+  /** `count_1`: the name with what a label cannot hold made `_` (`"my fn"(x) AS my_fn_1`). */
   override get _anon_label_base(): string {
-    return this.name;
+    return this.name.replace(/[%() $]+/g, "_").replace(/^_+|_+$/g, "");
   }
   override get key(): string {
     return this.name;

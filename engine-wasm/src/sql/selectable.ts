@@ -650,13 +650,6 @@ export class CompoundSelect extends ClauseElement {
         throw new ArgumentError(
           `SELECT construct for inclusion in a UNION or other set construct expected, got ${String(s)}.`,
         );
-    const n = selects[0]?._exported_columns().length ?? 0;
-    selects.forEach((s, i) => {
-      if (s._exported_columns().length !== n)
-        throw new ArgumentError(
-          `All selectables passed to CompoundSelect must have identical numbers of columns; select #1 has ${n} columns, select #${i + 1} has ${s._exported_columns().length}`,
-        );
-    });
     this.selects = selects;
   }
   protected _clone(): this {
