@@ -275,6 +275,26 @@ eachDatabase("CTEs, set operations, LATERAL", ({ kind, url }) => {
     }
   });
 
+  it("a compound in IN and as a scalar subquery", () => {
+    const { engine, staff, cust } = setup();
+    const names = select(staff.c.id).where(
+      staff.c.name.in_(union(select(cust.c.name), select(staff.c.name).where(staff.c.city.eq("chum")))),
+    );
+    expect(names.toString()).toBe(
+      "SELECT staff.id \nFROM staff \nWHERE staff.name IN (SELECT customer.name \nFROM customer UNION SELECT staff.name \nFROM staff \nWHERE staff.city = :city_1)",
+    );
+    const both = select(
+      union(select(func.max(staff.c.id)), select(func.min(cust.c.id)))
+        .scalar_subquery()
+        .label("x"),
+    );
+    expect(both.toString()).toBe(
+      "SELECT (SELECT max(staff.id) AS max_1 \nFROM staff UNION SELECT min(customer.id) AS min_1 \nFROM customer) AS x",
+    );
+    using conn = engine.connect();
+    expect(conn.execute(names.order_by(staff.c.id)).scalars().all()).toEqual([1, 3]);
+  });
+
   it("selects of different widths cannot be combined (CompileError)", () => {
     const { staff, cust } = setup();
     const compile = () => union(select(staff.c.city), select(cust.c.name, cust.c.city)).toString();

@@ -99,6 +99,16 @@ eachDatabase("SQL functions", ({ kind, url }) => {
     expect(select(func.pg_catalog.version(), func.my.pkg.fn(3)).toString()).toBe(
       "SELECT pg_catalog.version() AS version_1, my.pkg.fn(:fn_2) AS fn_1",
     );
+    // an untyped function takes a string operand's type: `+` is concatenation
+    expect(select(func.upper("lowercase").add(" suffix")).toString()).toBe(
+      "SELECT upper(:upper_1) || :upper_2 AS anon_1",
+    );
+    expect(select(func.count("*")).select_from(emp).toString()).toBe(
+      "SELECT count(:count_2) AS count_1 \nFROM employee",
+    );
+    expect(func.unnest(func.percentile_disc([0.25, 0.5, 0.75, 1]).within_group(emp.c.name)).toString()).toBe(
+      "unnest(percentile_disc(:percentile_disc_1) WITHIN GROUP (ORDER BY employee.name))",
+    );
   });
 
   it("functions each dialect spells its own way, run on the database", () => {
@@ -202,9 +212,36 @@ eachDatabase("SQL functions", ({ kind, url }) => {
     expect(select(func.my_row(emp.c.id).scalar_table_valued("x", Integer)).toString()).toBe(
       "SELECT (my_row(employee.id)).x",
     );
+    const ord = func.json_array_elements_text('["a","b"]').table_valued("value", { with_ordinality: "n" });
+    expect(select(ord.c.value, ord.c.n).toString()).toBe(
+      "SELECT anon_1.value, anon_1.n \nFROM json_array_elements_text(:json_array_elements_text_1) WITH ORDINALITY AS anon_1",
+    );
+    const named = ord.render_derived();
+    const ordStmt = select(named.c.value, named.c.n);
+    expect(ordStmt.toString()).toBe(
+      "SELECT anon_1.value, anon_1.n \nFROM json_array_elements_text(:json_array_elements_text_1) WITH ORDINALITY AS anon_1(value, n)",
+    );
+    expect(
+      select(emp.c.id, func.json_each(emp.c.name).table_valued("value").lateral().c.value).toString(),
+    ).toBe("SELECT employee.id, anon_1.value \nFROM employee, LATERAL json_each(employee.name) AS anon_1");
+    expect(
+      select(func.json_each(emp.c.name).table_valued("value").render_derived({ name: "q" })).toString(),
+    ).toBe("SELECT q.value \nFROM json_each(employee.name) AS q(value)");
+    expect(() => func.max(emp.c.id).over({ partitionby: emp.c.dept } as never)).toThrow(
+      new TypeError("FunctionElement.over() got an unexpected keyword argument 'partitionby'"),
+    );
     using conn = engine.connect();
     expect(conn.execute(tvStmt).scalars().all()).toEqual(["a", "b"]);
     if (pg) {
+      expect(
+        conn
+          .execute(ordStmt)
+          .all()
+          .map((r) => [...r]),
+      ).toEqual([
+        ["a", 1],
+        ["b", 2],
+      ]);
       expect([...conn.execute(within).one()]).toEqual([45, "grill"]);
       expect(conn.execute(select(cv)).scalars().all()).toEqual(["a", "b"]);
       expect(conn.execute(derived).scalars().all()).toEqual([1, 2, 3]);

@@ -644,7 +644,8 @@ export class SQLCompiler implements CompiledLike {
     let name: string;
     if (ansi) name = f._has_args ? ansi + this.function_argspec(f, kw) : ansi;
     else name = quoteIllegal(f.name) + this.function_argspec(f, kw);
-    return [...f.packagenames.map(quoteIllegal), name].join(".");
+    const text = [...f.packagenames.map(quoteIllegal), name].join(".");
+    return f._with_ordinality ? `${text} WITH ORDINALITY` : text;
   }
 
   /** `(a, b)`: a function's arguments. */

@@ -199,15 +199,23 @@ export abstract class ColumnElement extends ClauseElement {
     return new BinaryExpression(this, coerce(other, this), op, BOOLEANTYPE);
   }
   protected _math(op: string, other: unknown): BinaryExpression {
+    const right = coerce(other, this);
+    const type = this._math_type(right);
     // `+` of strings is concatenation (String's comparator: concat_op)
-    const operator = op === "+" && this.type instanceof SAString ? "||" : op;
-    return new BinaryExpression(this, coerce(other, this), operator, this.type);
+    const operator = op === "+" && type instanceof SAString ? "||" : op;
+    return new BinaryExpression(this, right, operator, type);
   }
   /** A reflected operator (`other + self`): the other operand, bound against this one, on the left. */
   protected _rmath(op: string, other: unknown): BinaryExpression {
     const left = coerce(other, this);
-    const operator = op === "+" && this.type instanceof SAString ? "||" : op;
-    return new BinaryExpression(left, this, operator, this.type);
+    const type = this._math_type(left);
+    const operator = op === "+" && type instanceof SAString ? "||" : op;
+    return new BinaryExpression(left, this, operator, type);
+  }
+  /** An untyped expression takes the other operand's type (NullType's comparator defers to it): `upper(x) || :upper_2`. */
+  private _math_type(other: ClauseElement): TypeEngine {
+    if (this.type.__visit_name__ === "null" && other instanceof ColumnElement) return other.type;
+    return this.type;
   }
 
   /** `==` */

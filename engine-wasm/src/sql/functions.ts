@@ -84,7 +84,13 @@ export class FunctionElement extends ColumnElement {
     return NULLTYPE;
   }
   _ck(k: CacheKeyBuilder): void {
-    k.push("fn(", this.constructor.name, [...this.packagenames, this.name].join("."), this.type.__repr__());
+    k.push(
+      "fn(",
+      this.constructor.name,
+      [...this.packagenames, this.name].join("."),
+      this.type.__repr__(),
+      this._with_ordinality ? "ord" : "",
+    );
     for (const c of this.clauses) c._ck(k);
     k.push(")");
   }
@@ -101,6 +107,7 @@ export class FunctionElement extends ColumnElement {
   }
   /** `OVER (PARTITION BY … ORDER BY … ROWS/RANGE BETWEEN …)`. */
   over(options: OverOptions = {}): Over {
+    checkOptions("FunctionElement.over", options, ["partition_by", "order_by", "rows", "range_", "groups"]);
     return new Over(this, options);
   }
   /** `FILTER (WHERE …)`. */
@@ -117,17 +124,28 @@ export class FunctionElement extends ColumnElement {
    * Columns are names or `column(name, type)`; the last argument may be `{ name, joins_implicitly }`.
    */
   table_valued(...args: unknown[]): TableValuedAlias {
-    let options: { name?: string; joins_implicitly?: boolean } = {};
+    let options: { name?: string; joins_implicitly?: boolean; with_ordinality?: string } = {};
     const last = args[args.length - 1];
     if (last !== null && typeof last === "object" && Object.getPrototypeOf(last) === Object.prototype) {
       options = last as typeof options;
       args = args.slice(0, -1);
     }
+    checkOptions("FunctionElement.table_valued", options, ["name", "joins_implicitly", "with_ordinality"]);
+    if (options.with_ordinality) args = [...args, options.with_ordinality];
     const cols = args.map((c) =>
       typeof c === "string" ? new ColumnClause(c) : c instanceof ColumnClause ? c : badColumn(c),
     );
-    return new TableValuedAlias(this, options.name ?? null, cols, options.joins_implicitly ?? false);
+    let fn: FunctionElement = this;
+    if (options.with_ordinality) {
+      fn = Object.assign(Object.create(Object.getPrototypeOf(this)) as FunctionElement, this, {
+        _with_ordinality: true,
+        _cache_key_builder: undefined,
+      });
+    }
+    return new TableValuedAlias(fn, options.name ?? null, cols, options.joins_implicitly ?? false);
   }
+  /** `f(x) WITH ORDINALITY` (table_valued({ with_ordinality })). */
+  readonly _with_ordinality: boolean = false;
   /** The function as a FROM of one column, used as that column (`SELECT anon_1 FROM json_array_elements(x) AS anon_1`). */
   column_valued(name?: string, options: { joins_implicitly?: boolean } = {}): ColumnElement {
     const tva = new TableValuedAlias(
@@ -155,6 +173,12 @@ export class FunctionElement extends ColumnElement {
   select(): Select {
     return new Select(this);
   }
+}
+
+/** Python's TypeError for a keyword argument the method does not take. */
+export function checkOptions(method: string, options: object, allowed: readonly string[]): void {
+  for (const k of Object.keys(options))
+    if (!allowed.includes(k)) throw new TypeError(`${method}() got an unexpected keyword argument '${k}'`);
 }
 
 function badColumn(c: unknown): never {
@@ -288,7 +312,8 @@ function makeFunc(packages: readonly string[], name: string): any {
   };
   return new Proxy(fn, {
     get(target, prop) {
-      if (typeof prop === "symbol" || prop in target) return (target as never)[prop as never];
+      // every name is a function of that package (`func.pg_catalog.length`), even ones a JS function has
+      if (typeof prop === "symbol" || prop === "prototype") return (target as never)[prop as never];
       return makeFunc([...packages, name], prop);
     },
   });

@@ -558,8 +558,8 @@ function asFrom(f: unknown): FromClause {
 
 export class ScalarSelect extends ColumnElement {
   readonly __visit_name__ = "scalar_select";
-  readonly element: Select;
-  constructor(element: Select) {
+  readonly element: SelectBase;
+  constructor(element: SelectBase) {
     super();
     this.element = element;
     this.type = element._exported_columns()[0]?.type ?? this.type;
@@ -710,6 +710,12 @@ export class CompoundSelect extends ClauseElement {
   lateral(name?: string): Lateral {
     return new Lateral(this, name ?? null);
   }
+  scalar_subquery(): ScalarSelect {
+    return new ScalarSelect(this);
+  }
+  label(name: string): Label {
+    return new Label(name, this.scalar_subquery());
+  }
   _ck(k: CacheKeyBuilder): void {
     k.push("compound(", this.keyword);
     for (const s of this.selects) s._ck(k);
@@ -780,6 +786,9 @@ export class CTE extends Subquery {
     extra: { cte_alias?: CTE; restates?: CTE } = {},
   ) {
     super(element, name);
+    for (const k of Object.keys(options))
+      if (k !== "recursive" && k !== "nesting")
+        throw new TypeError(`HasCTE.cte() got an unexpected keyword argument '${k}'`);
     if (options.nesting)
       throw new NotImplementedError("cte(nesting=True) is not supported by engine-wasm's compiler");
     this.recursive = options.recursive ?? false;
