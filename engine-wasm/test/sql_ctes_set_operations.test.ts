@@ -24,6 +24,7 @@ import {
   union_all,
 } from "sqlalchemy";
 import { CompileError as ExcCompileError, OperationalError } from "sqlalchemy/exc";
+import { AssertionError } from "sqlalchemy/testing";
 import { expect, it } from "vitest";
 import { captureOutput, eachDatabase } from "./support.ts";
 
@@ -189,6 +190,39 @@ eachDatabase("CTEs, set operations, LATERAL", ({ kind, url }) => {
         .filter((l) => l.startsWith("["))
         .map((l) => l.replace(/ [({].*$/, "")),
     ).toEqual(["[generated in Xs]", "[generated in Xs]"]);
+  });
+
+  it("a nesting CTE renders in the WITH of the SELECT that uses it, again wherever it is used", () => {
+    const { engine, emp } = setup();
+    const c = select(emp.c.id).where(emp.c.salary.gt(45)).cte("c", { nesting: true });
+    const sq = select(c.c.id).subquery();
+    const stmt = select(sq.c.id)
+      .where(emp.c.id.in_(select(c.c.id)))
+      .order_by(sq.c.id);
+    expect(select(sq.c.id).toString()).toBe(
+      "SELECT anon_1.id \nFROM (WITH c AS \n(SELECT employee.id AS id \nFROM employee \nWHERE employee.salary > :salary_1)\n SELECT c.id AS id \nFROM c) AS anon_1",
+    );
+    expect(select(c.c.id).toString()).toBe(
+      "WITH c AS \n(SELECT employee.id AS id \nFROM employee \nWHERE employee.salary > :salary_1)\n SELECT c.id \nFROM c",
+    );
+    const u = union(select(c.c.id), select(emp.c.id).where(emp.c.id.eq(4))).subquery();
+    expect(select(u.c.id).toString()).toBe(
+      "SELECT anon_1.id \nFROM (WITH c AS \n(SELECT employee.id AS id \nFROM employee \nWHERE employee.salary > :salary_1)\n SELECT c.id AS id \nFROM c UNION SELECT employee.id AS id \nFROM employee \nWHERE employee.id = :id_1) AS anon_1",
+    );
+    expect(stmt.toString()).toBe(
+      "SELECT anon_1.id \nFROM (WITH c AS \n(SELECT employee.id AS id \nFROM employee \nWHERE employee.salary > :salary_1)\n SELECT c.id AS id \nFROM c) AS anon_1, employee \nWHERE employee.id IN (WITH c AS \n(SELECT employee.id AS id \nFROM employee \nWHERE employee.salary > :salary_1)\n SELECT c.id \nFROM c) ORDER BY anon_1.id",
+    );
+    using conn = engine.connect();
+    expect(conn.execute(select(u.c.id).order_by(u.c.id)).scalars().all()).toEqual([1, 3, 4]);
+    expect(conn.execute(stmt).scalars().all()).toEqual([1, 1, 3, 3]);
+  });
+
+  it("a CTE of a compound cannot be restated (SQLAlchemy's assertion)", () => {
+    const { emp } = setup();
+    let r = select(emp.c.id).cte("r", { recursive: true });
+    r = r.union_all(select(emp.c.id));
+    expect(() => r.union_all(select(emp.c.id))).toThrow(AssertionError);
+    expect(() => r.union_all(select(emp.c.id))).toThrow(/^CTE element f.* does not support union_all\(\)$/s);
   });
 
   it("two unrelated CTEs of one name raise CompileError", () => {

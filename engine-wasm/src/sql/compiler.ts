@@ -990,9 +990,18 @@ export class SQLCompiler implements CompiledLike {
       correlate_froms: new Set([...new_correlate_froms, ...correlate_froms]),
     });
     try {
-      const inner = { ...kw, toplevel: false, asfrom: false, lateral: false, compound_result: false };
+      const inner = {
+        ...kw,
+        toplevel: false,
+        asfrom: false,
+        lateral: false,
+        compound_result: false,
+        compound_member: false,
+      };
       const text = this._compose_select_body(s, froms, toplevel || !!kw.compound_result, inner, asfrom);
-      return toplevel && this.ctes.size ? this._render_cte_clause() + text : text;
+      // a SELECT inside a compound leaves its nesting CTEs to the compound
+      if (!this.ctes.size || (!toplevel && kw.compound_member)) return text;
+      return this._render_cte_clause(toplevel ? null : this._select_stack.length) + text;
     } finally {
       this._select_stack.pop();
     }
@@ -1024,6 +1033,7 @@ export class SQLCompiler implements CompiledLike {
           ...kw,
           toplevel: false,
           compound_result: (toplevel || !!kw.compound_result) && i === 0,
+          compound_member: true,
         });
         const grouped =
           sel instanceof CompoundSelect ||
@@ -1039,6 +1049,7 @@ export class SQLCompiler implements CompiledLike {
         toplevel: false,
         asfrom: false,
         compound_result: false,
+        compound_member: false,
         include_table_false: true,
       };
       if (cs._group_by.length)
@@ -1046,20 +1057,42 @@ export class SQLCompiler implements CompiledLike {
       if (cs._order_by.length)
         text += ` ORDER BY ${cs._order_by.map((o) => this.process(o, inner)).join(", ")}`;
       if (cs._limit !== null || cs._offset !== null) text += this.limit_clause(cs, inner);
-      return toplevel && this.ctes.size ? this._render_cte_clause() + text : text;
+      if (!this.ctes.size || (!toplevel && kw.compound_member)) return text;
+      return this._render_cte_clause(toplevel ? null : this._select_stack.length, true) + text;
     } finally {
       this._select_stack.pop();
     }
   }
 
-  /** `WITH [RECURSIVE] a AS \n(…), \nb AS \n(…)\n ` (SQLCompiler._render_cte_clause); the CTEs are then rendered. */
-  protected _render_cte_clause(): string {
+  /**
+   * `WITH [RECURSIVE] a AS \n(…), \nb AS \n(…)\n ` (SQLCompiler._render_cte_clause): every CTE met, or
+   * below the outermost statement only the nesting CTEs of this level (and the next one, for a
+   * compound's SELECTs). Rendered CTEs are forgotten: a nesting CTE used again elsewhere renders again.
+   */
+  protected _render_cte_clause(nesting_level: number | null = null, include_following_stack = false): string {
     if (!this.ctes.size) return "";
-    const recursive = [...this.ctes.keys()].some((c) => c.recursive);
-    const text = `${this.get_cte_preamble(recursive)} ${[...this.ctes.values()].join(", \n")}\n `;
-    this.ctes.clear();
+    let ctes = [...this.ctes.keys()];
+    if (nesting_level !== null && nesting_level > 1)
+      ctes = ctes.filter((c) => {
+        const level = this._cte_levels.get(c) ?? 1;
+        return (
+          c.nesting && (level === nesting_level || (include_following_stack && level === nesting_level + 1))
+        );
+      });
+    if (!ctes.length) return "";
+    const recursive = ctes.some((c) => c.recursive);
+    const text = `${this.get_cte_preamble(recursive)} ${ctes.map((c) => this.ctes.get(c)).join(", \n")}\n `;
+    for (const c of ctes) {
+      this.ctes.delete(c);
+      if (nesting_level !== null && nesting_level > 1) {
+        this._cte_levels.delete(c);
+        for (const [name, x] of this.ctes_by_name) if (x === c) this.ctes_by_name.delete(name);
+      }
+    }
     return text;
   }
+  /** The SELECT depth whose WITH renders each CTE (1: the outermost statement). */
+  private readonly _cte_levels = new Map<CTE, number>();
 
   get_cte_preamble(recursive: boolean): string {
     return recursive ? "WITH RECURSIVE" : "WITH";
@@ -1082,6 +1115,8 @@ export class SQLCompiler implements CompiledLike {
       else is_new = false;
     }
     const pre = cte._cte_alias;
+    // the depth of the SELECT that uses a nesting CTE, before its own SELECT is compiled
+    const level = cte.nesting ? this._select_stack.length : 1;
     if (is_new) {
       this.ctes_by_name.set(name, cte);
       if (pre) {
@@ -1099,6 +1134,7 @@ export class SQLCompiler implements CompiledLike {
         });
         text += ` AS \n(${inner})`;
         this.ctes.set(cte, text);
+        this._cte_levels.set(cte, level);
       }
     }
     if (pre) return `${this.quote(this.subqueryName(pre))} AS ${this.quote(name)}`;

@@ -5,7 +5,7 @@
 import type { Connection, ExecutionOptions } from "../engine/base.ts";
 import type { CursorResult } from "../engine/cursor.ts";
 import { ArgumentError, InvalidRequestError, NoForeignKeysError } from "../exc.ts";
-import { NotImplementedError } from "../util/builtins.ts";
+import { AssertionError } from "../util/builtins.ts";
 import { mergeOptions } from "../util/collections.ts";
 import { defineModule } from "../util/repr.ts";
 import {
@@ -768,13 +768,16 @@ export interface CTEOptions {
 
 /**
  * `select(…).cte(name)`: a common table expression. The outermost statement renders it in its
- * `WITH` clause (`WITH RECURSIVE` when one is recursive); where it is used as a FROM, only its name
+ * `WITH` clause (`WITH RECURSIVE` when one is recursive), or with `{ nesting: true }` the SELECT
+ * that uses it (SQLCompiler's CTE levels); where it is used as a FROM, only its name
  * (or `name AS alias` for `cte.alias(alias)`). A recursive CTE's `union_all()` gives the CTE that
  * restates it, with both parts, under the same name.
  */
 export class CTE extends Subquery {
   override readonly __visit_name__ = "cte";
   readonly recursive: boolean;
+  /** Rendered in a WITH of the SELECT that uses it, not of the outermost statement. */
+  readonly nesting: boolean;
   /** The CTE this one is an alias of (`cte.alias("other")`). */
   readonly _cte_alias: CTE | null;
   /** The CTE this one restates with more SELECTs (`cte.union_all(…)`). */
@@ -789,9 +792,8 @@ export class CTE extends Subquery {
     for (const k of Object.keys(options))
       if (k !== "recursive" && k !== "nesting")
         throw new TypeError(`HasCTE.cte() got an unexpected keyword argument '${k}'`);
-    if (options.nesting)
-      throw new NotImplementedError("cte(nesting=True) is not supported by engine-wasm's compiler");
     this.recursive = options.recursive ?? false;
+    this.nesting = options.nesting ?? false;
     this._cte_alias = extra.cte_alias ?? null;
     this._restates = extra.restates ?? null;
   }
@@ -805,26 +807,30 @@ export class CTE extends Subquery {
     return new CTE(
       this.element as SelectBase,
       name ?? null,
-      { recursive: this.recursive },
+      { recursive: this.recursive, nesting: this.nesting },
       { cte_alias: this },
     );
   }
-  private _restate(keyword: CompoundKeyword, other: SelectBase[]): CTE {
-    const el = this.element as SelectBase;
-    const compound =
-      el instanceof CompoundSelect && el.keyword === keyword && !el._order_by.length && el._limit === null
-        ? new CompoundSelect(keyword, [...el.selects, ...other])
-        : new CompoundSelect(keyword, [el, ...other]);
-    return new CTE(compound, this.name, { recursive: this.recursive }, { restates: this });
+  private _restate(keyword: CompoundKeyword, method: string, other: SelectBase[]): CTE {
+    const el = this.element;
+    if (!(el instanceof Select))
+      throw new AssertionError(`CTE element f${String(el)} does not support ${method}()`);
+    const compound = new CompoundSelect(keyword, [el, ...other]);
+    return new CTE(
+      compound,
+      this.name,
+      { recursive: this.recursive, nesting: this.nesting },
+      { restates: this },
+    );
   }
   union(...other: SelectBase[]): CTE {
-    return this._restate("UNION", other);
+    return this._restate("UNION", "union", other);
   }
   union_all(...other: SelectBase[]): CTE {
-    return this._restate("UNION ALL", other);
+    return this._restate("UNION ALL", "union_all", other);
   }
   protected override _ck_extra(k: CacheKeyBuilder): void {
-    k.push(this.recursive ? "rec" : "");
+    k.push(this.recursive ? "rec" : "", this.nesting ? "nest" : "");
     if (this._cte_alias) {
       k.push("aliasof");
       this._cte_alias._ck(k);
