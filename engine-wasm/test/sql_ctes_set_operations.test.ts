@@ -23,7 +23,7 @@ import {
   union,
   union_all,
 } from "sqlalchemy";
-import { CompileError as ExcCompileError, OperationalError } from "sqlalchemy/exc";
+import { ArgumentError, CompileError as ExcCompileError, OperationalError } from "sqlalchemy/exc";
 import { AssertionError } from "sqlalchemy/testing";
 import { expect, it } from "vitest";
 import { captureOutput, eachDatabase } from "./support.ts";
@@ -329,8 +329,14 @@ eachDatabase("CTEs, set operations, LATERAL", ({ kind, url }) => {
     expect(conn.execute(names.order_by(staff.c.id)).scalars().all()).toEqual([1, 3]);
   });
 
-  it("selects of different widths cannot be combined (CompileError)", () => {
+  it("selects of different widths cannot be combined (CompileError); only SELECTs combine (ArgumentError)", () => {
     const { staff, cust } = setup();
+    expect(() => union(select(staff.c.city), "x" as never)).toThrow(
+      new ArgumentError(
+        "SELECT construct for inclusion in a UNION or other set construct expected, got 'x'.",
+      ),
+    );
+    expect(() => union(select(staff.c.city), "x" as never)).toThrow(ArgumentError);
     const compile = () => union(select(staff.c.city), select(cust.c.name, cust.c.city)).toString();
     expect(compile).toThrow(ExcCompileError);
     expect(compile).toThrow(

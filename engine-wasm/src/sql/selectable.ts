@@ -7,7 +7,7 @@ import type { CursorResult } from "../engine/cursor.ts";
 import { ArgumentError, InvalidRequestError, NoForeignKeysError } from "../exc.ts";
 import { AssertionError } from "../util/builtins.ts";
 import { mergeOptions } from "../util/collections.ts";
-import { defineModule } from "../util/repr.ts";
+import { defineModule, repr } from "../util/repr.ts";
 import {
   and_,
   BindParameter,
@@ -648,7 +648,7 @@ export class CompoundSelect extends ClauseElement {
     for (const s of selects)
       if (!(s instanceof Select || s instanceof CompoundSelect))
         throw new ArgumentError(
-          `SELECT construct for inclusion in a UNION or other set construct expected, got ${String(s)}.`,
+          `SELECT construct for inclusion in a UNION or other set construct expected, got ${repr(s)}.`,
         );
     this.selects = selects;
   }
