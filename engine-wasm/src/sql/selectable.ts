@@ -5,7 +5,7 @@
 import type { Connection, ExecutionOptions } from "../engine/base.ts";
 import type { CursorResult } from "../engine/cursor.ts";
 import { ArgumentError, InvalidRequestError, NoForeignKeysError } from "../exc.ts";
-import { AssertionError } from "../util/builtins.ts";
+import { AssertionError, AttributeError } from "../util/builtins.ts";
 import { mergeOptions } from "../util/collections.ts";
 import { defineModule, repr } from "../util/repr.ts";
 import {
@@ -570,13 +570,18 @@ export class ScalarSelect extends ColumnElement {
   }
   /** `scalar_subquery().where(…)`: criteria added to the SELECT inside. */
   where(...criteria: unknown[]): ScalarSelect {
-    return new ScalarSelect(this.element.where(...criteria));
+    return new ScalarSelect(this._select("where").where(...criteria));
   }
   correlate(...froms: unknown[]): ScalarSelect {
-    return new ScalarSelect(this.element.correlate(...froms));
+    return new ScalarSelect(this._select("correlate").correlate(...froms));
   }
   correlate_except(...froms: unknown[]): ScalarSelect {
-    return new ScalarSelect(this.element.correlate_except(...froms));
+    return new ScalarSelect(this._select("correlate_except").correlate_except(...froms));
+  }
+  /** The SELECT inside; a compound has none of its methods (Python's AttributeError). */
+  private _select(method: string): Select {
+    if (this.element instanceof Select) return this.element;
+    throw new AttributeError(`'${this.element.constructor.name}' object has no attribute '${method}'`);
   }
   _ck(k: CacheKeyBuilder): void {
     k.push("scalar(");
