@@ -12,7 +12,9 @@ import { satteri } from "@astrojs/markdown-satteri";
 import starlight from "@astrojs/starlight";
 import { defineConfig } from "astro/config";
 import { apiTable } from "./site/integrations/api-table.ts";
+import { apiTypes } from "./site/integrations/api-types.ts";
 import { offline } from "./site/integrations/offline.ts";
+import { precompress } from "./site/integrations/precompress.ts";
 import { notebookSyntax } from "./site/notebook/syntax.ts";
 import { kernelAssetSizes } from "./site/worker/asset-sizes.ts";
 import { loadTypeScript } from "./site/worker/transpile.ts";
@@ -57,6 +59,8 @@ export default defineConfig({
       pagefind: true,
     }),
     offline(),
+    // after offline(): sw.js is compressed too
+    precompress(),
   ],
   vite: {
     // The editor's API knowledge, from engine-wasm's types (loaded on an editor's first focus).
@@ -67,7 +71,8 @@ export default defineConfig({
     worker: {
       format: "es",
       rolldownOptions: { output: { keepNames: true } },
-      plugins: () => [kernelAssetSizes()],
+      // the editor's diagnostics worker imports engine-wasm's declarations (`virtual:api-types`)
+      plugins: () => [kernelAssetSizes(), apiTypes()],
     },
     // sql.js and TypeScript are imported lazily in the kernel worker; found only then, they would make
     // the dev server re-optimize and reload under a running worker ("504 Outdated Optimize Dep").

@@ -1,12 +1,14 @@
 import ts from "typescript";
 import { defineConfig, type Plugin } from "vitest/config";
 import { kernelAssetSizes } from "./site/worker/asset-sizes.ts";
+import { classAnnotations } from "./site/worker/class_annotations.ts";
 
 /**
  * ORM tests declare mapped classes with standard decorators and `accessor` fields, which vitest's
  * default transform does not downlevel. They are transpiled as lesson cells are (see
  * conformance/lib/transpile.ts and CONTRIBUTING.md): TypeScript's transpileModule with ES2022,
- * ESNext modules and useDefineForClassFields: false.
+ * ESNext modules and useDefineForClassFields: false, with the class step (annotations and the
+ * `__init_subclass__` hook, site/worker/class_annotations.ts).
  */
 function transpileDecorators(): Plugin {
   return {
@@ -23,6 +25,7 @@ function transpileDecorators(): Plugin {
           experimentalDecorators: false,
           sourceMap: true,
         },
+        transformers: { before: [classAnnotations(ts)] },
       });
       return { code: out.outputText, map: out.sourceMapText ?? null };
     },

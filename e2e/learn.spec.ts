@@ -216,10 +216,14 @@ test("the editor completes the API from engine-wasm's types, loaded on first foc
   await expect(listbox.getByRole("option", { name: /^max_overflow/ })).toBeVisible();
   await page.keyboard.press("Escape");
   await page.keyboard.insertText(
-    '});\nimport { Session } from "sqlalchemy/orm";\nconst session = new Session(engine);\nsession.exp',
+    '});\nimport { Session } from "sqlalchemy/orm";\nconst session = new Session(engine);\nsession.expire_',
   );
   await page.keyboard.press("Control+Space");
   await expect(page.getByRole("listbox").getByRole("option", { name: /^expire_all/ })).toBeVisible();
+  // the selected option's description is SQLAlchemy's first sentence
+  await expect(page.locator(".cm-completionInfo")).toHaveText(
+    "Expires all persistent instances within this Session.",
+  );
   const ms = await page.evaluate(() => performance.getEntriesByName("nb:api-table")[0]!.duration);
   const bytes = await page.evaluate(
     () =>
@@ -234,6 +238,67 @@ test("the editor completes the API from engine-wasm's types, loaded on first foc
   });
   console.log(`api table: ${bytes} bytes over the wire, loaded in ${Math.round(ms)} ms`);
 });
+
+test("a TypeScript error shows as the learner types, on its line with TypeScript's message", async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await page.goto(FIXTURE);
+  const cell = new Cell(page, page.locator('notebook-cell[data-cell-id="setup"]'));
+  await expect(cell.runButton).toBeVisible({ timeout: 20_000 });
+  await cell.editor.click();
+  await page.keyboard.press("ControlOrMeta+End");
+  await page.keyboard.insertText(
+    '\nimport { Session } from "sqlalchemy/orm";\nconst s = new Session(engine);\ns.comit();',
+  );
+  const mark = cell.root.locator(".cm-lintRange-error");
+  await expect(mark).toHaveText("comit", { timeout: 60_000 });
+  const lines = (await cell.code()).split("\n");
+  const line = cell.root.locator(".cm-line").nth(lines.indexOf("s.comit();"));
+  await expect(line.locator(".cm-lintRange-error")).toHaveCount(1);
+  await mark.hover();
+  await expect(page.locator(".cm-tooltip-lint")).toContainText(
+    "Property 'comit' does not exist on type 'Session'. Did you mean 'commit'?",
+  );
+  // fixed, the mark goes
+  await page.keyboard.press("ControlOrMeta+End");
+  await page.keyboard.press("Backspace");
+  await page.keyboard.press("Backspace");
+  await page.keyboard.press("Backspace");
+  await page.keyboard.insertText("mit();");
+  await expect(mark).toHaveCount(0);
+  const ms = await page.evaluate(() => performance.getEntriesByName("nb:types")[0]?.duration ?? -1);
+  const bytes = await page.evaluate(() =>
+    performance
+      .getEntriesByType("resource")
+      .filter((r) => /typescript|api-types|worker/.test(r.name))
+      .map((r) => `${r.name.split("/").pop()} ${(r as PerformanceResourceTiming).encodedBodySize}`),
+  );
+  console.log(`type data: worker ready ${Math.round(ms)} ms after it started; ${bytes.join(", ")}`);
+});
+
+for (const database of ["sqlite", "postgresql"] as const) {
+  test(`no cell of a lesson shows a TypeScript diagnostic on ${database}`, async ({ page }) => {
+    test.setTimeout(180_000);
+    const lesson = new LessonPage(page);
+    await lesson.goto("fundamentals/session/");
+    await lesson.selectDatabase(database);
+    const cells = page.locator("notebook-cell");
+    const n = await cells.count();
+    expect(n).toBeGreaterThan(5);
+    for (let i = 0; i < n; i++) {
+      const cell = new Cell(page, cells.nth(i));
+      await cell.root.locator("[data-nb-code]").scrollIntoViewIfNeeded();
+      await expect(cell.editor).toBeVisible({ timeout: 60_000 });
+      await cell.editor.click();
+      // checked (the worker answered for this editor's code), with nothing found
+      await expect(cell.root.locator(".cm-editor").first()).toHaveAttribute("data-nb-diagnostics", "0", {
+        timeout: 60_000,
+      });
+    }
+    await expect(page.locator(".cm-lintRange-error")).toHaveCount(0);
+  });
+}
 
 test("progress shows in the sidebar and on the start page, and resets", async ({ page }) => {
   await page.goto("./");

@@ -172,7 +172,8 @@ for (const database of ["sqlite", "postgresql"] as const) {
         expect(transactions[i]).toBe(Number(/(\d+) transactions?/.exec(stats)?.[1]));
         expect(statements[i]).toBe(await outputs.nth(i).locator(".nb-stmt").count());
       }
-      // The Core side loads no objects; the ORM side loads its three users again after commit().
+      // The Core side loads no objects; the ORM side loads its three users again after commit():
+      // SQLAlchemy 2.0.52 fires `refresh` three times (and `load` never) for the side's Python twin.
       expect((await row("objects loaded")).map(Number)).toEqual([0, 3]);
       expect((await row("rows fetched")).map(Number).every((n) => n >= 3)).toBe(true);
 
@@ -248,6 +249,16 @@ for (const database of ["sqlite", "postgresql"] as const) {
       const expired = ei.locator(".nb-insp-attrs li[data-expired]");
       await expect(expired).toHaveText([/^id expired/, /^name expired/, /^fullname expired/]);
       expect(await statementsOnPage()).toBe(beforeExpire);
+
+      // Every panel handled many events, yet the page's User Timing holds one entry per name.
+      const timing = await page.evaluate(() =>
+        performance
+          .getEntries()
+          .filter((e) => e.name.startsWith("nb:panel:") || e.name === "nb:kernel:inspector")
+          .map((e) => e.name),
+      );
+      expect(timing.length).toBeGreaterThan(0);
+      expect(timing.length).toBe(new Set(timing).size);
     });
 
     test("the inspector's pool matches engine.pool.status() printed in a cell", async ({ page }) => {
@@ -314,4 +325,139 @@ test("no lesson cell's code or log scrolls sideways at 1280×900", async ({ page
       await toggle.click();
     expect(await overflowing(), `${path}, raw logs`).toEqual([]);
   }
+});
+
+test("at 1280×900, in both languages, a comparison's sides stay inside it and expected output wraps", async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  const english = await LessonPage.lessonPaths(page);
+  const paths = [...english, ...english.map((p) => p.replace(/^(.*?)(fundamentals\/)/, "$1ru/$2"))];
+  expect(paths.some((p) => p.includes("/ru/"))).toBe(true);
+  const lesson = new LessonPage(page);
+  let wrapped = 0;
+  const measure = () =>
+    page.evaluate(() => {
+      const bad: string[] = [];
+      for (const group of document.querySelectorAll("notebook-compare")) {
+        const g = group.getBoundingClientRect();
+        const boxes = group.querySelectorAll<HTMLElement>(
+          "notebook-cell, .nb-code pre, .cm-editor, .nb-twin pre, .nb-expected pre, .nb-output",
+        );
+        for (const box of boxes) {
+          if (!box.getClientRects().length) continue;
+          const b = box.getBoundingClientRect();
+          if (b.left < g.left - 0.5 || b.right > g.right + 0.5)
+            bad.push(
+              `${box.closest("notebook-cell")?.getAttribute("data-cell-id")} ${box.className}: ${b.right} > ${g.right}`,
+            );
+        }
+      }
+      let lines = 0;
+      for (const pre of document.querySelectorAll<HTMLElement>(".nb-expected pre")) {
+        if (!pre.getClientRects().length) continue;
+        const where = pre.closest(".nb-expected")?.getAttribute("aria-label");
+        if (pre.scrollWidth > pre.clientWidth) bad.push(`${where}: ${pre.scrollWidth} > ${pre.clientWidth}`);
+        for (const code of pre.querySelectorAll(".ec-line .code")) {
+          const range = document.createRange();
+          range.selectNodeContents(code);
+          if (new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1) lines++;
+        }
+      }
+      return { bad, lines };
+    });
+  for (const path of paths) {
+    await lesson.goto(path);
+    await page.evaluate(() => document.fonts.ready);
+    const before = await measure();
+    expect(before.bad, `${path}, before the editors mount`).toEqual([]);
+    wrapped += before.lines;
+    await lesson.selectDatabase("sqlite");
+    const cells = await lesson.cellCount();
+    await page.waitForFunction((n) => document.querySelectorAll(".cm-editor").length === n, cells, {
+      timeout: 60_000,
+    });
+    expect((await measure()).bad, `${path}, with the editors`).toEqual([]);
+  }
+  // the pages do have expected-output lines longer than their box: they wrapped
+  expect(wrapped).toBeGreaterThan(0);
+});
+
+test.describe("on a phone", () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test("a wrapped line continues under its indentation, the same before and after the editor mounts", async ({
+    page,
+  }) => {
+    const lesson = new LessonPage(page);
+    await lesson.goto("fundamentals/session/");
+    /** Per cell, per code line that wraps: where each of its rows starts, from the cell's left edge. */
+    const rows = (selector: string) =>
+      page.evaluate((sel) => {
+        const out: { cell: string; line: number; indent: number; starts: number[]; height: number }[] = [];
+        for (const cell of document.querySelectorAll<HTMLElement>("notebook-cell")) {
+          const left = cell.getBoundingClientRect().left;
+          const lines = [...cell.querySelectorAll<HTMLElement>(sel)].filter((l) => l.getClientRects().length);
+          lines.forEach((line, i) => {
+            const range = document.createRange();
+            range.selectNodeContents(line);
+            const byTop = new Map<number, number>();
+            for (const r of range.getClientRects()) {
+              if (!r.width) continue;
+              const top = Math.round(r.top);
+              byTop.set(top, Math.min(byTop.get(top) ?? Number.POSITIVE_INFINITY, r.left - left));
+            }
+            if (byTop.size < 2) return;
+            const text = line.textContent ?? "";
+            out.push({
+              cell: cell.dataset.cellId ?? "",
+              line: i,
+              indent: /^\s*/.exec(text)![0].length,
+              starts: [...byTop.entries()].sort((a, b) => a[0] - b[0]).map(([, l]) => Math.round(l)),
+              height: Math.round(line.getBoundingClientRect().height),
+            });
+          });
+        }
+        return out;
+      }, selector);
+    expect(await page.locator(".cm-editor").count()).toBe(0);
+    await page.evaluate(() => document.fonts.ready);
+    const staticRows = await rows(".nb-code .ec-line .code");
+    const indented = staticRows.filter((r) => r.indent > 0);
+    expect(indented.length, "indented lines that wrap on a phone").toBeGreaterThan(0);
+    for (const r of indented) {
+      // the continuation rows start `indent` characters in from the first row's start
+      expect(r.starts[1]!, `${r.cell}:${r.line + 1}`).toBeGreaterThan(r.starts[0]!);
+      expect(r.starts.slice(1).every((s) => s === r.starts[1])).toBe(true);
+    }
+
+    await lesson.selectDatabase("sqlite");
+    const cells = await lesson.cellCount();
+    await page.waitForFunction((n) => document.querySelectorAll(".cm-editor").length === n, cells, {
+      timeout: 60_000,
+    });
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    // every cell in view once, so that CodeMirror has drawn all its lines
+    await page.evaluate(async () => {
+      for (const cell of document.querySelectorAll("notebook-cell")) {
+        if (!cell.getClientRects().length) continue;
+        cell.scrollIntoView();
+        await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      }
+    });
+    const editorRows = await rows(".cm-content .cm-line");
+    const near = (a: number[], b: number[]) =>
+      a.length === b.length && a.every((x, i) => Math.abs(x - b[i]!) <= 1);
+    const mismatched = staticRows.filter((r) => {
+      const e = editorRows.find((x) => x.cell === r.cell && x.line === r.line);
+      return !e || !near(e.starts, r.starts) || Math.abs(e.height - r.height) > 1;
+    });
+    expect(
+      mismatched.map(
+        (r) =>
+          `${r.cell}:${r.line + 1} static ${r.starts} vs ${JSON.stringify(editorRows.find((x) => x.cell === r.cell && x.line === r.line))}`,
+      ),
+    ).toEqual([]);
+    expect(editorRows.length).toBe(staticRows.length);
+  });
 });

@@ -79,48 +79,60 @@ test("lesson pages read well without JavaScript: prose and highlighted code", as
   await context.close();
 });
 
-test("PostgreSQL's download shows its progress before the first run's output", async ({ page }) => {
-  // every status text the page shows, and whether the progress bar was visible then
-  await page.addInitScript(() => {
-    const seen: { text: string; bar: boolean }[] = [];
-    (window as unknown as { __statuses: typeof seen }).__statuses = seen;
-    new MutationObserver(() => {
-      const status = document.querySelector("[data-nb-status]");
-      const bar = document.querySelector<HTMLProgressElement>("[data-nb-progress]");
-      const text = status?.textContent ?? "";
-      if (text && seen.at(-1)?.text !== text) seen.push({ text, bar: !!bar && !bar.hidden });
-    }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+test.describe("the kernel's own download", () => {
+  // the offline service worker, once installed (by a page lessonPaths() visits), puts the databases'
+  // files in the kernel's cache: the download would then never reach the network
+  test.use({ serviceWorkers: "block" });
+
+  test("PostgreSQL's download shows its progress before the first run's output", async ({ page }) => {
+    // every status text the page shows, and whether the progress bar was visible then
+    await page.addInitScript(() => {
+      const seen: { text: string; bar: boolean }[] = [];
+      (window as unknown as { __statuses: typeof seen }).__statuses = seen;
+      new MutationObserver(() => {
+        const status = document.querySelector("[data-nb-status]");
+        const bar = document.querySelector<HTMLProgressElement>("[data-nb-progress]");
+        const text = status?.textContent ?? "";
+        if (text && seen.at(-1)?.text !== text) seen.push({ text, bar: !!bar && !bar.hidden });
+      }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+    const paths = await LessonPage.lessonPaths(page);
+    // a lesson page lessonPaths() visited may have kept the files already (the kernel's cache)
+    await page.evaluate(() => caches.delete("nb-database-files"));
+    // leave the last page lessonPaths() visited: its kernel may have begun its own downloads at idle,
+    // and those requests (cancelled by the navigation) would be counted with the lesson's
+    await page.goto("about:blank");
+    const fetched: string[] = [];
+    page.on("request", (r) => {
+      const file = new URL(r.url()).pathname.split("/").at(-1)!;
+      if (/\.(wasm|data|tar)$/.test(file)) fetched.push(file.replace(/-[\w-]{8}\./, "."));
+    });
+    await page.goto(paths[0]!);
+    const radio = page.getByRole("radio", { name: /PostgreSQL/i });
+    if (!(await radio.isChecked())) await radio.check();
+    const cell = new LessonPage(page).cell(0);
+    await cell.run(60_000);
+    const statuses = await page.evaluate(
+      () => (window as unknown as { __statuses: { text: string; bar: boolean }[] }).__statuses,
+    );
+    const downloads = statuses.filter((s) => /^Downloading PostgreSQL: [\d.]+ [KM]B/.test(s.text));
+    expect(downloads.length, JSON.stringify(statuses)).toBeGreaterThan(1);
+    expect(downloads.every((s) => s.bar)).toBe(true);
+    const kilobytes = (s: string) => {
+      const [, n, unit] = /: ([\d.]+) ([KM]B)/.exec(s)!;
+      return Number(n) * (unit === "MB" ? 1024 : 1);
+    };
+    // the count goes up, past PGlite's own files (several MB), not only its data directory
+    const sizes = downloads.map((s) => kilobytes(s.text));
+    expect(sizes).toEqual([...sizes].sort((a, b) => a - b));
+    expect(sizes.at(-1)!).toBeGreaterThan(10 * 1024);
+    // each file once (PGlite's file bundle as the build strips it); initdb.wasm not at all (a start
+    // from the data directory never runs initdb)
+    expect(fetched.filter((f) => f.startsWith("pglite")).sort()).toEqual([
+      "pglite-lessons.data",
+      "pglite.wasm",
+    ]);
+    expect(fetched.filter((f) => f.startsWith("pgdata"))).toHaveLength(1);
+    expect(fetched.filter((f) => f.startsWith("initdb"))).toEqual([]);
   });
-  const paths = await LessonPage.lessonPaths(page);
-  // leave the last page lessonPaths() visited: its kernel may have begun its own downloads at idle,
-  // and those requests (cancelled by the navigation) would be counted with the lesson's
-  await page.goto("about:blank");
-  const fetched: string[] = [];
-  page.on("request", (r) => {
-    const file = new URL(r.url()).pathname.split("/").at(-1)!;
-    if (/\.(wasm|data|gz)$/.test(file)) fetched.push(file.replace(/-[\w-]{8}\./, "."));
-  });
-  await page.goto(paths[0]!);
-  const radio = page.getByRole("radio", { name: /PostgreSQL/i });
-  if (!(await radio.isChecked())) await radio.check();
-  const cell = new LessonPage(page).cell(0);
-  await cell.run(60_000);
-  const statuses = await page.evaluate(
-    () => (window as unknown as { __statuses: { text: string; bar: boolean }[] }).__statuses,
-  );
-  const downloads = statuses.filter((s) => /^Downloading PostgreSQL: [\d.]+ [KM]B/.test(s.text));
-  expect(downloads.length, JSON.stringify(statuses)).toBeGreaterThan(1);
-  expect(downloads.every((s) => s.bar)).toBe(true);
-  const kilobytes = (s: string) => {
-    const [, n, unit] = /: ([\d.]+) ([KM]B)/.exec(s)!;
-    return Number(n) * (unit === "MB" ? 1024 : 1);
-  };
-  // the count goes up, past PGlite's own files (several MB), not only its data directory
-  const sizes = downloads.map((s) => kilobytes(s.text));
-  expect(sizes).toEqual([...sizes].sort((a, b) => a - b));
-  expect(sizes.at(-1)!).toBeGreaterThan(10 * 1024);
-  // each file once; initdb.wasm not at all (a start from the data directory never runs initdb)
-  expect(fetched.filter((f) => f.startsWith("pglite")).sort()).toEqual(["pglite.data", "pglite.wasm"]);
-  expect(fetched.filter((f) => f.startsWith("pgdata"))).toHaveLength(1);
-  expect(fetched.filter((f) => f.startsWith("initdb"))).toEqual([]);
 });

@@ -3,7 +3,7 @@
  * 1280×900 and 390×844, light and dark, compared against the screenshots committed beside this
  * spec (`visual.spec.ts-snapshots/`) with a tolerance that absorbs font rendering — a layout
  * regression fails. Times and timestamps are masked. With the inspector open, axe-core finds no
- * serious or critical violation.
+ * serious or critical violation, and its objects read without sideways scrolling or words broken.
  *
  *   npx playwright test e2e/visual.spec.ts --update-snapshots   # after an intended change
  */
@@ -98,6 +98,17 @@ for (const scheme of ["light", "dark"] as const) {
         await inspector.getByRole("slider", { name: "Step" }).fill("1");
         await expect(inspector.locator(".nb-insp-attrs li[data-expired]").first()).toBeVisible();
         await settle(page);
+        // Read on any width: nothing scrolls sideways, no state or attribute name breaks mid-word
+        // (on a phone each object is a card, its values beside their column's names).
+        expect(await inspector.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+        const broken = await inspector
+          .locator(".nb-insp-state, .nb-insp-attr, .nb-insp-flag")
+          .evaluateAll((els) =>
+            els.filter((el) => el.getClientRects().length > 1).map((el) => el.textContent),
+          );
+        expect(broken).toEqual([]);
+        if (vp.name === "phone")
+          await expect(inspector.locator(".nb-insp-table thead").first()).toHaveCSS("position", "absolute");
         await shoot(page, inspector, `inspector-${vp.name}-${scheme}.png`);
         const results = await new AxeBuilder({ page }).analyze();
         const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");

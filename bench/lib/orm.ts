@@ -10,7 +10,7 @@
  * as a module whose `sqlalchemy…` imports point at engine-wasm.
  */
 import { select } from "sqlalchemy";
-import { CELL_COMPILER_OPTIONS, ensureSymbols } from "../../conformance/lib/transpile.ts";
+import { CELL_COMPILER_OPTIONS, CELL_TRANSFORMERS, ensureSymbols } from "../../conformance/lib/transpile.ts";
 import type { EngineSetup } from "./configs.ts";
 import type { BenchDatabase } from "./databases.ts";
 import {
@@ -61,6 +61,7 @@ async function loadModel(): Promise<{ User: UserClass }> {
   let js = ts.transpileModule(MODEL_SOURCE, {
     compilerOptions: { ...CELL_COMPILER_OPTIONS, inlineSourceMap: false },
     fileName: "bench_model.ts",
+    transformers: CELL_TRANSFORMERS,
   }).outputText;
   // A data: module resolves only absolute specifiers: point the imports at engine-wasm's files.
   js = js.replace(

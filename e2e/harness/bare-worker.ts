@@ -1,19 +1,22 @@
 /// <reference types="vite/client" />
 /**
  * The bare driver alone in a worker (no engine-wasm): the baseline the site benchmark compares with.
- * PGlite starts from the same pre-initialised data directory the kernel uses.
+ * PGlite starts from the same pre-initialised data directory and file bundle the kernel uses.
  */
 
 import sqljsWasmUrl from "sql.js/dist/sql-wasm.wasm?url";
-import pgdataUrl from "../../engine-wasm/assets/pgdata.tar.gz?url";
+import pgdataUrl from "../../engine-wasm/assets/pgdata.tar?url";
+import fsBundleUrl from "../../engine-wasm/assets/pglite-lessons.data?url";
 
 self.onmessage = async (e: MessageEvent<{ database: "postgresql" | "sqlite" }>) => {
   const t0 = performance.now();
   try {
     if (e.data.database === "postgresql") {
       const { PGlite } = await import("@electric-sql/pglite");
-      const loadDataDir = await (await fetch(pgdataUrl)).blob();
-      const pg = await PGlite.create({ loadDataDir });
+      const [loadDataDir, fsBundle] = await Promise.all(
+        [pgdataUrl, fsBundleUrl].map(async (url) => (await fetch(url)).blob()),
+      );
+      const pg = await PGlite.create({ loadDataDir, fsBundle });
       await pg.query("SELECT 1");
     } else {
       const initSqlJs = (await import("sql.js")).default;

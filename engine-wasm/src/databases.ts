@@ -16,8 +16,11 @@ export interface StartOptions {
   pgdata?: Blob | URL | string | null;
   /** PostgreSQL: PGlite's `pglite.wasm`, compiled, when the host downloaded it (else PGlite fetches it). */
   pgliteWasmModule?: WebAssembly.Module;
-  /** PostgreSQL: PGlite's `pglite.data`, when the host downloaded it. */
-  fsBundle?: Blob;
+  /**
+   * PostgreSQL: PGlite's file bundle (bytes, URL or Node path), when the host downloaded it; default
+   * the build's stripped bundle (`engine-wasm/assets/pglite-lessons.data`); `null`: PGlite's own.
+   */
+  fsBundle?: Blob | URL | string | null;
   /** SQLite: where the browser fetches `sql-wasm.wasm` from. */
   sqljsWasmUrl?: string;
   /** Report download / start-up progress (PGlite's WASM and data directory are several MB). */

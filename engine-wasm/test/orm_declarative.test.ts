@@ -124,15 +124,20 @@ describe("mapping errors", () => {
     );
   });
 
-  it("a column without a type", () => {
+  it("a column whose annotation has no SQL type", () => {
     expect(() => {
       class NoType extends Base {
         static __tablename__ = "no_type";
         @mapped_column({ primary_key: true }) accessor id!: number;
-        @mapped_column() accessor age!: number;
+        @mapped_column() accessor tags!: string[];
       }
       return NoType;
-    }).toThrow(ArgumentError);
+    }).toThrow(
+      new ArgumentError(
+        "Could not locate SQLAlchemy Core type when resolving for the type indicated by 'string[]' inside the annotation for the 'tags' attribute of NoType; give one, e.g. @mapped_column(String) accessor tags!: string;",
+      ),
+    );
+    expect(Base.metadata.tables.has("no_type")).toBe(false);
   });
 
   it("a relationship between tables with no foreign key", () => {

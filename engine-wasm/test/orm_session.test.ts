@@ -354,6 +354,46 @@ eachDatabase("Session", ({ kind, url }) => {
     expect(session.scalars(select(User_.name).order_by(User_.id)).all()).toEqual(["a", "b", "c"]);
   });
 
+  it("begin_nested() flushes at once and emits its SAVEPOINT only when it first uses the connection", () => {
+    const engine = setup();
+    using session = new Session(engine);
+    const insert = pg
+      ? "INSERT INTO user_account (name, fullname, age) VALUES (%(name)s, %(fullname)s, %(age)s) RETURNING user_account.id"
+      : "INSERT INTO user_account (name, fullname, age) VALUES (?, ?, ?)";
+    session.add(new User({ name: "a" }));
+    const unused = session.begin_nested();
+    const b = new User({ name: "b" });
+    session.add(b);
+    unused.rollback();
+    expect(out.sql().filter((l) => !l.startsWith("["))).toEqual(["BEGIN (implicit)", insert]);
+    expect(inspect(b).transient).toBe(true);
+    out.clear();
+    const nested = session.begin_nested();
+    expect(out.sql()).toEqual([]);
+    const c = new User({ name: "c" });
+    session.add(c);
+    session.flush();
+    nested.rollback();
+    expect(out.sql().filter((l) => !l.startsWith("["))).toEqual([
+      "SAVEPOINT sa_savepoint_1",
+      insert,
+      "ROLLBACK TO SAVEPOINT sa_savepoint_1",
+    ]);
+    // inserted inside the SAVEPOINT that was rolled back: transient again
+    expect(inspect(c).transient).toBe(true);
+    out.clear();
+    expect(() => session.begin_nested(() => session.add(new User({ name: "a" })))).toThrow(IntegrityError);
+    expect(out.sql().filter((l) => !l.startsWith("["))).toEqual([
+      "SAVEPOINT sa_savepoint_2",
+      insert,
+      "ROLLBACK TO SAVEPOINT sa_savepoint_2",
+    ]);
+    // only the SAVEPOINT was rolled back: the outer transaction goes on and commits
+    expect([session.in_transaction(), session.in_nested_transaction()]).toEqual([true, false]);
+    session.commit();
+    expect(session.scalars(select(User_.name).order_by(User_.id)).all()).toEqual(["a"]);
+  });
+
   it("ORM update() synchronizes the identity map ('auto')", () => {
     const engine = setup();
     using session = new Session(engine);

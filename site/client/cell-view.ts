@@ -16,6 +16,7 @@ import type { OutputView } from "./panels/output.ts";
 import type { EventType, Panel, PanelHost } from "./panels/panel.ts";
 import { readItem, removeItem, writeItem } from "./storage.ts";
 import type { Strings } from "./strings.ts";
+import { markWith, measureSince } from "./user-timing.ts";
 
 interface SavedEdit {
   readonly code: string;
@@ -49,6 +50,10 @@ export class CellView {
   onRun: () => void = () => {};
   /** Called on the first edit (to load the transpiler). */
   onFirstEdit: () => void = () => {};
+  /** The code of the cells this one sees (set by the notebook; the editor's diagnostics use it). */
+  scope: () => readonly string[] = () => [];
+  /** Resolves when the page has no run in progress (set by the notebook; the diagnostics wait for it). */
+  idle: () => Promise<void> = () => Promise.resolve();
 
   constructor(el: HTMLElement, s: Strings) {
     this.el = el;
@@ -104,9 +109,9 @@ export class CellView {
       const t0 = performance.now();
       panel.handle(event);
       // what each panel costs a run (read by `npm run bench:site`)
-      performance.measure?.(`nb:panel:${this.#panelNames.get(panel)}:${event.type}`, { start: t0 });
+      measureSince(`nb:panel:${this.#panelNames.get(panel)}:${event.type}`, t0);
     }
-    if (event.type === "inspector") performance.mark?.("nb:kernel:inspector", { detail: event.ms });
+    if (event.type === "inspector") markWith("nb:kernel:inspector", event.ms);
     switch (event.type) {
       case "cell-done":
         this.setRunning(false);
@@ -184,6 +189,8 @@ export class CellView {
         label: this.#s.codeLabel(this.id),
         onChange: (code) => this.#changed(code),
         onRun: () => this.onRun(),
+        scope: () => this.scope(),
+        checkGate: () => this.idle(),
       });
       const hadFocus = host.contains(document.activeElement);
       for (const child of host.children) (child as HTMLElement).hidden = true;

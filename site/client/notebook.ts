@@ -12,6 +12,7 @@ import { BarView, DATABASE_NAMES } from "./bar.ts";
 import { cellView } from "./cell-kinds.ts";
 import type { CellView } from "./cell-view.ts";
 import { CompareView } from "./compare.ts";
+import { scopeOf } from "./diagnostics/scope.ts";
 import { Kernel, type KernelListener, type RunResult } from "./kernel.ts";
 import { FrameBatch } from "./output-batch.ts";
 import { ExerciseView } from "./panels/exercise.ts";
@@ -54,6 +55,8 @@ export class Notebook {
   readonly #frames = new FrameBatch();
   /** Cells queued or running (a second Run of one of them is ignored). */
   readonly #queued = new Set<CellView>();
+  /** The database's start (from warmUp on). */
+  #ready: Promise<unknown> = Promise.resolve();
 
   constructor(doc: Document) {
     this.#s = strings(doc.documentElement.lang);
@@ -69,8 +72,19 @@ export class Notebook {
           this.#s,
         ),
     );
-    for (const cell of this.cells) {
+    for (const [index, cell] of this.cells.entries()) {
       cell.onRun = () => this.run(cell);
+      // A cell sees what the cells run before it declared: the page's linear cells above it.
+      cell.scope = () =>
+        scopeOf(
+          this.cells.map((c) => ({
+            code: c.code,
+            linear: this.linear.includes(c),
+            expectsError: c.expectsError,
+          })),
+          index,
+        );
+      cell.idle = () => this.#idle();
       cell.onFirstEdit = () => {
         if (this.#transpilerRequested) return;
         this.#transpilerRequested = true;
@@ -102,6 +116,7 @@ export class Notebook {
   warmUp(): void {
     this.bar.loading(this.kernel.database);
     const ready = this.kernel.warmUp().catch(() => {});
+    this.#ready = ready;
     // The offline cache is filled from then on (site/client/offline.ts).
     void ready.then(() => dispatchEvent(new Event("nb:database-ready")));
     const edited = this.cells.filter((c) => c.edited);
@@ -248,6 +263,12 @@ export class Notebook {
   #cellOf(el: HTMLElement): CellView | undefined {
     const host = el.closest("notebook-cell");
     return this.cells.find((c) => c.el === host);
+  }
+
+  /** Resolves once the database has started and no run is queued or running. */
+  async #idle(): Promise<void> {
+    await this.#ready;
+    while (this.#pending > 0) await this.#queue;
   }
 
   /** Queue a run; its target cells show as busy from now on. */

@@ -33,7 +33,8 @@ const MODULES: Readonly<Record<string, string>> = {
 
 const firstSentence = (text: string) => {
   const flat = text.replace(/\s+/g, " ").trim();
-  return (/^.*?[.!?](?=\s|$)/.exec(flat)?.[0] ?? flat).slice(0, 200) || undefined;
+  // "i.e." and "e.g." do not end a sentence
+  return (/^.*?(?<!\b(?:i\.e|e\.g))[.!?](?=\s|$)/.exec(flat)?.[0] ?? flat).slice(0, 240) || undefined;
 };
 
 export function buildApiTable(root: string): ApiTable {
@@ -75,7 +76,8 @@ export function buildApiTable(root: string): ApiTable {
       const decl = p.valueDeclaration;
       if (!decl) return;
       const t = unwrap(checker.getTypeOfSymbolAtLocation(p, decl));
-      if (!(t.flags & ts.TypeFlags.Object) || t.getCallSignatures().length) return;
+      if (!(t.flags & (ts.TypeFlags.Object | ts.TypeFlags.Intersection)) || t.getCallSignatures().length)
+        return;
       const props = t.getProperties();
       const s = t.getSymbol()?.getName();
       if (!props.length || (s && /^(Array|Map|Set|Date|URL)$/.test(s))) return;

@@ -122,14 +122,22 @@ export function cellMarkup(
       ]),
       jsx("div", { class: "nb-notice", "data-nb-notice": true, hidden: true }),
       jsx("div", { class: "nb-code", "data-nb-code": true }, [
-        { type: "code", lang: fence.lang, meta: fence.meta, value: fence.value },
+        // `wrap`: Expressive Code marks each indented line with its indentation (--ecIndent)
+        { type: "code", lang: fence.lang, meta: `${fence.meta ?? ""} wrap`.trim(), value: fence.value },
       ]),
       ...(extra.twin !== undefined
         ? [
             jsx(
               "div",
               { class: "nb-twin", role: "region", "aria-label": l.python(cell.id), "data-nb-twin": true },
-              [{ type: "code", lang: "python", meta: `title="${l.python(cell.id)}"`, value: extra.twin }],
+              [
+                {
+                  type: "code",
+                  lang: "python",
+                  meta: `title="${l.python(cell.id)}" wrap`,
+                  value: extra.twin,
+                },
+              ],
             ),
           ]
         : []),
@@ -169,7 +177,7 @@ function expectedMarkup(fence: MdNode, cellId: string, lang?: string): Jsx {
       "data-nb-expected": cellId,
       "data-db": e.db,
     },
-    [{ type: "code", lang: "text", meta: "", value: fence.value }],
+    [{ type: "code", lang: "text", meta: "wrap", value: fence.value }],
   );
 }
 

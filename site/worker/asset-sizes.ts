@@ -13,6 +13,8 @@ const ID = "virtual:kernel-asset-sizes";
 export function kernelAssetSizes() {
   const require = createRequire(import.meta.url);
   const size = (path: string) => statSync(path).size;
+  const engineAsset = (file: string) =>
+    fileURLToPath(new URL(`../../engine-wasm/assets/${file}`, import.meta.url));
   return {
     name: "kernel-asset-sizes",
     resolveId(id: string) {
@@ -23,9 +25,9 @@ export function kernelAssetSizes() {
       const pglite = (file: string) => require.resolve(`@electric-sql/pglite/${file}`);
       const sizes = {
         pgliteWasm: size(pglite("pglite.wasm")),
-        pgliteData: size(pglite("pglite.data")),
+        pgliteData: size(engineAsset("pglite-lessons.data")),
         sqljsWasm: size(require.resolve("sql.js/dist/sql-wasm.wasm")),
-        pgdata: size(fileURLToPath(new URL("../../engine-wasm/assets/pgdata.tar.gz", import.meta.url))),
+        pgdata: size(engineAsset("pgdata.tar")),
       };
       return `export default ${JSON.stringify(sizes)};`;
     },

@@ -5,18 +5,23 @@
  */
 
 import sizes from "virtual:kernel-asset-sizes";
-import pgliteDataUrl from "@electric-sql/pglite/pglite.data?url";
 import pgliteWasmUrl from "@electric-sql/pglite/pglite.wasm?url";
 import sqljsWasmUrl from "sql.js/dist/sql-wasm.wasm?url";
-import pgdataUrl from "../../engine-wasm/assets/pgdata.tar.gz?url";
+import pgdataUrl from "../../engine-wasm/assets/pgdata.tar?url";
+import pgliteDataUrl from "../../engine-wasm/assets/pglite-lessons.data?url";
+import { DATABASE_CACHE } from "./database-cache.ts";
 import type { DatabaseKind } from "./protocol.ts";
 
 export interface DatabaseAssets {
   /** sql.js's `sql-wasm.wasm`. */
   readonly sqljsWasmUrl?: string;
-  /** The pre-initialised PGlite data directory (`engine-wasm/assets/pgdata.tar.gz`). */
+  /** The pre-initialised PGlite data directory (`engine-wasm/assets/pgdata.tar`). */
   readonly pgdataUrl?: string;
-  /** PGlite's own files: its WebAssembly and its file-system bundle (fetched here to show progress). */
+  /**
+   * PGlite's WebAssembly and its file bundle, stripped to what the lessons use
+   * (`engine-wasm/assets/pglite-lessons.data`, see engine-wasm/scripts/build-pgdata.ts); fetched here
+   * to show progress and to compile the WebAssembly while it downloads.
+   */
   readonly pgliteWasmUrl?: string;
   readonly pgliteDataUrl?: string;
 }
@@ -36,17 +41,17 @@ export const assetSizes: ReadonlyMap<string, number> = new Map(
 /**
  * The databases' files are kept in the Cache API once downloaded (their URLs carry a content hash):
  * a kernel restart, a new worker after a time limit or Stop, and a switch between the databases take
- * them from there instead of the network, whatever caching headers the host sends. Entries of
- * earlier builds are deleted when a kernel starts.
+ * them from there instead of the network, whatever caching headers the host sends. The service worker
+ * adds the other database's files when it installs (database-cache.ts). Entries of earlier builds are
+ * deleted when a kernel starts.
  */
-const CACHE_NAME = "nb-database-files";
 let cache: Promise<Cache | null> | null = null;
 
 function openCache(): Promise<Cache | null> {
   cache ??= (async () => {
     try {
       if (typeof caches === "undefined") return null;
-      const c = await caches.open(CACHE_NAME);
+      const c = await caches.open(DATABASE_CACHE);
       const current = new Set(
         Object.values(assets)
           .filter((u): u is string => !!u)

@@ -52,19 +52,25 @@ function downloadFailure(database: DatabaseKind, response: Response | null): Dat
   return new DatabaseUnavailable(database, `${NAMES[database]} could not be downloaded: ${why}`);
 }
 
+/** What a downloaded file becomes: its bytes, or (PGlite's WebAssembly) a module compiled as it arrives. */
+type Take = "blob" | "wasm";
+
 /**
- * Downloads files side by side, reporting their bytes together. The total is given only when every
- * response says its size and was not compressed on the way (a compressed body's Content-Length is not
- * the size of what the stream yields); otherwise the page shows the bytes so far. A file that cannot
- * be had is null.
+ * Downloads files side by side, reporting their bytes together. The total is the sizes the build
+ * recorded (`assetSizes`), else a response's Content-Length when it was not compressed on the way (a
+ * compressed body's Content-Length is not the size of what the stream yields); otherwise the page
+ * shows the bytes so far. A WebAssembly file is compiled while it downloads
+ * (`WebAssembly.compileStreaming` over one branch of the body, the progress count over the other); a
+ * module that does not compile is null (PGlite then fetches and compiles its own). A file that cannot
+ * be had rejects with `DatabaseUnavailable`.
  */
 async function downloadAll(
   database: DatabaseKind,
-  urls: readonly string[],
+  files: readonly { url: string; take: Take }[],
   onProgress: Progress,
-): Promise<Blob[]> {
-  const loaded = urls.map(() => 0);
-  const totals: (number | undefined)[] = urls.map((url) => assetSizes.get(url));
+): Promise<(Blob | WebAssembly.Module | null)[]> {
+  const loaded = files.map(() => 0);
+  const totals: (number | undefined)[] = files.map((f) => assetSizes.get(f.url));
   let lastReport = 0;
   const report = (force = false) => {
     const sum = loaded.reduce((a, b) => a + b, 0);
@@ -77,46 +83,67 @@ async function downloadAll(
       total: known ? totals.reduce((a, b) => a! + b!, 0) : undefined,
     });
   };
-  const one = async (url: string, i: number): Promise<Blob> => {
-    const res = await fetchOnce(url).catch(() => null);
-    if (!res?.ok || !res.body) throw downloadFailure(database, res);
-    const length = Number(res.headers.get("content-length"));
-    totals[i] ??= length && !res.headers.get("content-encoding") ? length : undefined;
-    const reader = res.body.getReader();
-    const chunks: Uint8Array[] = [];
+  const count = async (body: ReadableStream<Uint8Array>, i: number, keep: Uint8Array[] | null) => {
+    const reader = body.getReader();
     for (;;) {
       const { done, value } = await reader.read().catch(() => {
         throw downloadFailure(database, null);
       });
       if (done) break;
-      chunks.push(value);
+      keep?.push(value);
       loaded[i]! += value.byteLength;
       report();
     }
     totals[i] = loaded[i];
+  };
+  const one = async ({ url, take }: { url: string; take: Take }, i: number) => {
+    const res = await fetchOnce(url).catch(() => null);
+    if (!res?.ok || !res.body) throw downloadFailure(database, res);
+    const length = Number(res.headers.get("content-length"));
+    totals[i] ??= length && !res.headers.get("content-encoding") ? length : undefined;
+    if (take === "wasm") {
+      const [counted, compiled] = res.body.tee();
+      const module = WebAssembly.compileStreaming(
+        new Response(compiled, { headers: { "content-type": "application/wasm" } }),
+      ).catch(() => null);
+      await count(counted, i, null);
+      return module;
+    }
+    const chunks: Uint8Array[] = [];
+    await count(res.body, i, chunks);
     return new Blob(chunks as BlobPart[]);
   };
-  const blobs = await Promise.all(urls.map((url, i) => one(url, i)));
+  const taken = await Promise.all(files.map(one));
   report(true);
-  return blobs;
+  return taken;
 }
 
 /** PGlite's files as the start takes them; what could not be downloaded is left to PGlite. */
 interface PostgresFiles {
   pgdata: Blob | null;
-  pgliteWasm: Blob | null;
+  pgliteWasm: WebAssembly.Module | null;
   fsBundle: Blob | null;
 }
 
 async function downloadPostgres(assets: DatabaseAssets, onProgress: Progress): Promise<PostgresFiles> {
-  const wanted = [assets.pgdataUrl, assets.pgliteWasmUrl, assets.pgliteDataUrl];
-  const urls = wanted.filter((u): u is string => !!u);
-  const blobs = await downloadAll("postgresql", urls, onProgress);
-  const got = (url: string | undefined) => (url ? (blobs[urls.indexOf(url)] ?? null) : null);
+  const { pgdataUrl, pgliteWasmUrl, pgliteDataUrl } = assets;
+  if (!pgdataUrl || !pgliteWasmUrl || !pgliteDataUrl) {
+    const [pgdata] = await downloadAll("postgresql", [{ url: pgdataUrl!, take: "blob" }], onProgress);
+    return { pgdata: pgdata as Blob, pgliteWasm: null, fsBundle: null };
+  }
+  const [pgdata, fsBundle, pgliteWasm] = await downloadAll(
+    "postgresql",
+    [
+      { url: pgdataUrl, take: "blob" },
+      { url: pgliteDataUrl, take: "blob" },
+      { url: pgliteWasmUrl, take: "wasm" },
+    ],
+    onProgress,
+  );
   return {
-    pgdata: got(assets.pgdataUrl),
-    pgliteWasm: got(assets.pgliteWasmUrl),
-    fsBundle: got(assets.pgliteDataUrl),
+    pgdata: pgdata as Blob,
+    fsBundle: fsBundle as Blob,
+    pgliteWasm: pgliteWasm as WebAssembly.Module | null,
   };
 }
 
@@ -181,11 +208,7 @@ export function startDatabase(
       if (files) {
         options.pgdata = files.pgdata;
         if (files.fsBundle) options.fsBundle = files.fsBundle;
-        if (files.pgliteWasm) {
-          options.pgliteWasmModule = await WebAssembly.compile(await files.pgliteWasm.arrayBuffer()).catch(
-            () => undefined,
-          );
-        }
+        if (files.pgliteWasm) options.pgliteWasmModule = files.pgliteWasm;
       }
       let revoke: (() => void) | undefined;
       if (kind === "sqlite" && assets.sqljsWasmUrl) {

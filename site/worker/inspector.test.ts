@@ -151,4 +151,45 @@ describe.each<DatabaseKind>(["sqlite", "postgresql"])("cell counts on %s", (data
     expect(orm.objectsLoaded).toBe(3);
     expect(orm.rowsFetched).toBe(9);
   });
+
+  it("counts what the ORM's load and refresh events report, also between two statements' snapshots", async () => {
+    const events = await k.run([
+      { id: "model", code: MODEL },
+      {
+        id: "seed",
+        code: `{
+  using session = new Session(engine);
+  session.execute(text("DELETE FROM user_account"));
+  session.add_all([new User({ name: "a" }), new User({ name: "b" }), new User({ name: "c" })]);
+  session.commit();
+}`,
+      },
+      {
+        id: "reads",
+        code: `import { event, select } from "sqlalchemy";
+let heard = 0;
+const hear = () => { heard++; };
+event.listen(User, "load", hear);
+event.listen(User, "refresh", hear);
+{
+  using session = new Session(engine);
+  const users = session.scalars(select(User)).all();
+  session.scalars(select(User).where(User.id.eq(users[0].id))).all();
+  session.expire(users[1]);
+  users[1].name;
+  session.refresh(users[2]);
+}
+event.remove(User, "load", hear);
+event.remove(User, "refresh", hear);
+print(heard);`,
+      },
+    ]);
+    const reads = events.filter((e): e is InspectorEvent => e.type === "inspector").at(-1)!;
+    // three objects made from rows; the second SELECT finds user 1 fully loaded (no event); one
+    // expired object loaded again; one refresh() — as SQLAlchemy 2.0.52 fires its events
+    expect(reads.cellId).toBe("reads");
+    expect(reads.objectsLoaded).toBe(5);
+    const printed = events.filter((e) => e.type === "print" && e.cellId === "reads");
+    expect(printed.map((e) => (e as { text: string }).text).join("")).toBe("5\n");
+  });
 });

@@ -4,14 +4,16 @@
  * (InstanceState: transient / pending / persistent / deleted / detached, `expired_attributes`,
  * `attrs[key].history`), the session's `identity_map`, `new`, `dirty`, `deleted`,
  * `in_transaction()`, the connection's `in_transaction()` / `in_nested_transaction()`, and
- * `pool.status()`, plus the engine and pool events a learner could listen to themselves
- * (`engine_connect`, `savepoint`, `checkout`, `checkin`, `before_cursor_execute`).
+ * `pool.status()`, plus the engine, pool and ORM events a learner could listen to themselves
+ * (`engine_connect`, `savepoint`, `checkout`, `checkin`, `before_cursor_execute`; the mappers'
+ * `load` and `refresh`, which count the objects loaded).
  *
  * A snapshot never changes what it shows: it reads `state.dict` (loaded values only), never an
  * attribute of the object itself (which would load an expired attribute), never calls the object's
  * `__repr__()` (which may read attributes), and never runs a query (so nothing autoflushes).
  */
 import { event, inspect, repr } from "sqlalchemy";
+import { Mapper } from "sqlalchemy/orm";
 import type {
   ConnectionSnapshot,
   EngineSnapshot,
@@ -76,17 +78,6 @@ function stateName(state: Any): ObjectSnapshot["state"] {
   return "detached";
 }
 
-/** A state as the inspector last saw it. */
-interface Seen {
-  readonly ref: WeakRef<Any>;
-  /** Seen before its INSERT (transient or pending). */
-  readonly pending: boolean;
-  /** How many attributes were expired at the last look. */
-  expired: number;
-  /** The look that last read it. */
-  look: number;
-}
-
 /**
  * Rows the DBAPI cursors of watched engines hand to their Results. Each cursor class's fetch
  * methods are wrapped once (the first time a cursor of that class runs a statement of a watched
@@ -140,77 +131,33 @@ export class Inspector {
   /** Rows the DBAPI cursors returned, and objects the ORM loaded, since `takeCounts()`. */
   readonly #counter = { rows: 0 };
   #loaded = 0;
-  /** Instance states seen in a snapshot. */
-  #seen = new WeakMap<Any, Seen>();
-  /** Seen states that had expired attributes and were in a session at the last look (a refresh may load them). */
-  #expiring = new Set<Seen>();
-  #look = 0;
   /** Instance states, sessions and connections the last look read (what a test of its cost counts). */
   visited = 0;
+
+  constructor() {
+    // Objects loaded: what the ORM's InstanceEvents say, for every mapper — `load` (an object made
+    // from a row) and `refresh` (a row loaded into an object it already had: expired attributes,
+    // session.refresh(), populate_existing). A learner can listen to the same two events.
+    const count = () => {
+      this.#loaded++;
+    };
+    event.listen(Mapper, "load", count, { raw: true });
+    event.listen(Mapper, "refresh", count, { raw: true });
+  }
 
   clear(): void {
     this.#engines.clear();
     this.#connections = [];
     this.#connectionOf = new WeakMap();
     this.#nextConnection = 1;
-    this.#seen = new WeakMap();
-    this.#expiring.clear();
     this.takeCounts();
   }
 
   takeCounts(): { rowsFetched: number; objectsLoaded: number } {
-    this.#observeStates([]);
     const counts = { rowsFetched: this.#counter.rows, objectsLoaded: this.#loaded };
     this.#counter.rows = 0;
     this.#loaded = 0;
     return counts;
-  }
-
-  /**
-   * Objects loaded: a persistent object seen for the first time that was never seen pending (a
-   * query made it), or one whose expired attributes were loaded since the last look (a refresh).
-   * Reads the states of this snapshot and those with attributes expired at the last look that were
-   * in a session then — never every state seen before (a detached state loads nothing until a
-   * session holds it again, when a snapshot lists it).
-   */
-  #observeStates(states: readonly Any[]): void {
-    const look = ++this.#look;
-    let visited = 0;
-    const expiredOf = (state: Any) => safe(() => state.expired_attributes.size as number, 0);
-    const compare = (seen: Seen, state: Any) => {
-      const expired = expiredOf(state);
-      if (seen.expired > 0 && expired < seen.expired) this.#loaded++;
-      seen.expired = expired;
-      seen.look = look;
-      if (expired > 0) this.#expiring.add(seen);
-      else this.#expiring.delete(seen);
-    };
-    for (const state of states) {
-      visited++;
-      const seen = this.#seen.get(state);
-      if (seen) {
-        if (seen.look !== look) compare(seen, state);
-        continue;
-      }
-      const pending = !!state.pending || !!state.transient;
-      if (!pending && state.persistent) this.#loaded++;
-      const fresh: Seen = { ref: new WeakRef(state), pending, expired: expiredOf(state), look };
-      this.#seen.set(state, fresh);
-      if (fresh.expired > 0) this.#expiring.add(fresh);
-    }
-    for (const seen of this.#expiring) {
-      if (seen.look === look) continue;
-      const state = seen.ref.deref();
-      if (!state) {
-        this.#expiring.delete(seen);
-        continue;
-      }
-      visited++;
-      compare(seen, state);
-      // detached (read this once more, as it may have loaded before it left): read again when a snapshot lists it
-      if (!safe(() => Boolean(state.session), false)) this.#expiring.delete(seen);
-    }
-    this.visited = visited;
   }
 
   /** Follow an engine's connections and pool slots (its sync engine, for an AsyncEngine). */
@@ -283,8 +230,7 @@ export class Inspector {
     const connections = this.#connectionSnapshots(nameOf);
     const seen: Any[] = [];
     const snapshots = sessions.map((s) => sessionSnapshot(s.id, s.cellId, s.session, nameOf, seen));
-    this.#observeStates(seen);
-    this.visited += sessions.length + watchedConnections;
+    this.visited = seen.length + sessions.length + watchedConnections;
     return {
       sessions: snapshots,
       connections,

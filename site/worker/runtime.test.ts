@@ -54,6 +54,23 @@ describe.each<DatabaseKind>(["sqlite", "postgresql"])("kernel on %s", (database)
     expect(done).toMatchObject({ statements: 4, transactions: 1 });
   });
 
+  it("maps a class from its annotations and raises declarative errors at class creation (transcript 71)", async () => {
+    await k.runtime.handle({ type: "restart" });
+    const script = readFileSync(
+      new URL("conformance/scenarios/71_declarative_annotations_table_args.ts", root),
+      "utf8",
+    );
+    const events = await k.run(cells(script));
+    expect(events.filter((e) => e.type === "error")).toEqual([]);
+    const transcript = readTranscript(
+      new URL(`conformance/transcripts/71_declarative_annotations_table_args.${database}.json`, root)
+        .pathname,
+    );
+    const actual = normalizeOutput(outputText(events), { backend: database });
+    const cmp = compareOutput(transcript.output, actual);
+    expect(cmp.status, unifiedDiff(cmp.ops).join("\n")).toBe("PASS");
+  });
+
   it("shares top-level bindings between cells and writes assignments back", async () => {
     await k.runtime.handle({ type: "restart" });
     const nb = cells(

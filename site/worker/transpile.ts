@@ -9,9 +9,12 @@
  *   provides engine-wasm; an unknown module raises Python's ModuleNotFoundError);
  * - the last top-level expression is wrapped in `__k.out(…)` so its value can be shown, as Jupyter does;
  * - the top-level bindings (shared with later cells), the names the cell mentions and assigns;
- * - the source map, to report errors at line:column of the learner's TypeScript.
+ * - the source map, to report errors at line:column of the learner's TypeScript;
+ * - each class's annotations and its `__init_subclass__` hook (class_annotations.ts), so that a mapped
+ *   class reads its column types from `accessor name!: string | null` and fails at creation as in Python.
  */
 import type * as TS from "typescript";
+import { classAnnotations } from "./class_annotations.ts";
 import type { CompiledCell } from "./protocol.ts";
 
 export type TypeScript = typeof TS;
@@ -173,6 +176,7 @@ export function compileCell(ts: TypeScript, source: string): CompileResult {
     compilerOptions: transpileOptions(ts),
     fileName: "cell.ts",
     reportDiagnostics: true,
+    transformers: { before: [classAnnotations(ts)] },
   });
   const errors = (out.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
   if (errors.length) {

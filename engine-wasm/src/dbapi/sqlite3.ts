@@ -20,6 +20,7 @@ import {
   onSqliteReset,
   openFile,
   resolveFile,
+  sqliteVersion,
 } from "./sqljs/runtime.ts";
 import { bindParameters, statementInfo } from "./sqljs/statement.ts";
 
@@ -123,8 +124,19 @@ export function connectSqlite(args: ConnectArgs, module: string): Connection {
   return new Connection(fileSession(openFile(file)), module, false);
 }
 
-export const sqlite3: DBAPIModule = {
+let versionInfo: readonly number[] | null = null;
+
+/** The SQLite library's version: the module's `sqlite3.sqlite_version_info` (`(3, 49, 1)`). */
+export function sqliteVersionInfo(): readonly number[] {
+  versionInfo ??= Object.freeze(sqliteVersion().split(".").map(Number));
+  return versionInfo;
+}
+
+export const sqlite3: DBAPIModule & { readonly sqlite_version_info: readonly number[] } = {
   name: "sqlite3",
   paramstyle: "qmark",
   connect: (args) => connectSqlite(args, "sqlite3"),
+  get sqlite_version_info() {
+    return sqliteVersionInfo();
+  },
 };

@@ -108,7 +108,9 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
 }
 
 export class Connection {
+  /** The `Engine` with which this `Connection` is associated. */
   readonly engine: Engine;
+  /** The `Dialect` in use by this `Connection`. */
   readonly dialect: DefaultDialect;
   _dbapi_connection: PoolProxiedConnection | null;
   _transaction: RootTransaction | null = null;
@@ -116,6 +118,7 @@ export class Connection {
   /** The transaction of the begin() block running on this connection (SQLAlchemy's _trans_context_manager). */
   _trans_context_manager: Transaction | null = null;
   _execution_options: ExecutionOptions;
+  /** The event dispatch of this `Connection`: the listeners `event.listen()` attached. */
   readonly dispatch: Dispatcher;
   private _savepoint_seq = 0;
   private readonly _allow_autobegin: boolean;
@@ -170,39 +173,48 @@ export class Connection {
     return this._dbapi_connection;
   }
 
+  /** Return True if this connection is closed. */
   get closed(): boolean {
     return this._dbapi_connection === null && this._closed;
   }
 
+  /** Return True if this connection was invalidated. */
   get invalidated(): boolean {
     return false;
   }
 
+  /** Info dictionary associated with the underlying DBAPI connection referred to by this `Connection`, allowing user-defined data to be associated with the connection. */
   get info(): Record<string, unknown> {
     return this.connection.info;
   }
 
+  /** Set non-SQL options for the connection which take effect during execution. */
   execution_options(options: Record<string, unknown>): this {
     this._execution_options = { ...this._execution_options, ...options };
     return this;
   }
 
+  /** Get the non-SQL options which will take effect during execution. */
   get_execution_options(): ExecutionOptions {
     return this._execution_options;
   }
 
+  /** Return True if a transaction is in progress. */
   in_transaction(): boolean {
     return this._transaction?.is_active ?? false;
   }
 
+  /** Return True if a transaction is in progress. */
   in_nested_transaction(): boolean {
     return this._nested_transaction?.is_active ?? false;
   }
 
+  /** Return the current root transaction in progress, if any. */
   get_transaction(): RootTransaction | null {
     return this._transaction;
   }
 
+  /** Return the current nested transaction in progress, if any. */
   get_nested_transaction(): NestedTransaction | null {
     return this._nested_transaction;
   }
@@ -246,10 +258,12 @@ export class Connection {
     return callback ? runInTransaction(trans, () => callback(this)) : trans;
   }
 
+  /** Commit the transaction that is currently in progress. */
   commit(): void {
     if (this._transaction) this._transaction.commit();
   }
 
+  /** Roll back the transaction that is currently in progress. */
   rollback(): void {
     if (this._transaction) this._transaction.rollback();
   }
@@ -321,10 +335,13 @@ export class Connection {
 
   /** Closes the connection: rolls back an uncommitted transaction, returns the DBAPI connection to the pool. */
   close(): void {
+    // a transaction ended here is the reset: the pool does not roll back again (SQLAlchemy's
+    // _close_special(transaction_reset=True)); with none, the pool's reset-on-return runs
+    const skip_reset = this._transaction !== null;
     if (this._transaction) this._transaction.close();
     if (this._dbapi_connection) {
       const conn = this._dbapi_connection;
-      conn._transaction_was_reset = true;
+      conn._transaction_was_reset = skip_reset;
       conn.close();
     }
     this._dbapi_connection = null;
@@ -335,6 +352,7 @@ export class Connection {
     this.close();
   }
 
+  /** Invalidate the underlying DBAPI connection associated with this `Connection`. */
   invalidate(): void {
     if (this._dbapi_connection) this._dbapi_connection.invalidate();
     this._dbapi_connection = null;
@@ -727,7 +745,9 @@ export function _trans_ctx_check(context: { is_active: boolean } | null): void {
  * ---------------------------------------------------------------------------------------------- */
 
 export abstract class Transaction {
+  /** The `Connection` this `Transaction` belongs to. */
   readonly connection: Connection;
+  /** True if this `Transaction` is in progress: not yet committed, rolled back or closed. */
   is_active = true;
   protected _deactivated_from_connection = false;
   /** Closed: committed, rolled back or closed. */
@@ -737,12 +757,16 @@ export abstract class Transaction {
     this.connection = connection;
   }
 
+  /** True if this `Transaction` is active and its `Connection` was not invalidated. */
   get is_valid(): boolean {
     return this.is_active && !this.connection.invalidated;
   }
 
+  /** Commit this `Transaction`. */
   abstract commit(): void;
+  /** Roll back this `Transaction`. */
   abstract rollback(): void;
+  /** Close this `Transaction`. */
   abstract close(): void;
 
   [Symbol.dispose](): void {
@@ -848,14 +872,20 @@ export class NestedTransaction extends Transaction {
 let addrSeed = 0x7f3a10000000;
 
 export class Engine {
+  /** The `URL` this `Engine` connects with. */
   readonly url: URL;
+  /** The `Dialect` in use by this `Engine`. */
   readonly dialect: DefaultDialect;
   /** The pool (an accessor, so that OptionEngine can hand out its parent's). */
   _pool: Pool;
+  /** String identifier which will be used within the "name" field of logging records generated within the "sqlalchemy.engine" logger. */
   readonly logging_name: string | null;
+  /** The logger this `Engine` writes its echo log to (`sqlalchemy.engine.Engine`). */
   logger: InstanceLogger;
+  /** Boolean, when set to True, SQL statement parameters will not be displayed in INFO logging nor will they be formatted into the string representation of `StatementError` objects. */
   readonly hide_parameters: boolean;
   _execution_options: ExecutionOptions;
+  /** The event dispatch of this `Engine`: the listeners `event.listen()` attached. */
   readonly dispatch: Dispatcher;
   /** The compiled-statement cache (SQLAlchemy's LRU of `query_cache_size` entries). */
   _compiled_cache: CompiledCache | null;
@@ -891,6 +921,7 @@ export class Engine {
     this._addr = addrSeed.toString(16);
   }
 
+  /** When `True`, enable log output for this element. */
   get echo(): EchoFlag {
     return this.logger.echo;
   }
@@ -898,6 +929,7 @@ export class Engine {
     this.logger.echo = value;
   }
 
+  /** The `Pool` this `Engine` checks DBAPI connections out of. */
   get pool(): Pool {
     return this._pool;
   }
@@ -905,9 +937,11 @@ export class Engine {
     this._pool = pool;
   }
 
+  /** String name of the `Dialect` in use by this `Engine`. */
   get name(): string {
     return this.dialect.name;
   }
+  /** Driver name of the `Dialect` in use by this `Engine`. */
   get driver(): string {
     return this.dialect.driver;
   }
@@ -969,6 +1003,7 @@ export class Engine {
     this._execution_options = { ...this._execution_options, ...options };
   }
 
+  /** Get the non-SQL options which will take effect during execution. */
   get_execution_options(): ExecutionOptions {
     return this._execution_options;
   }

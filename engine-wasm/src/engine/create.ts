@@ -24,29 +24,53 @@ export type DialectClass = (new (
 export const registry = new PluginLoader<DialectClass>("sqlalchemy.dialects");
 
 export interface CreateEngineOptions {
+  /** if True, the Engine will log all statements as well as a `repr()` of their parameter lists to the default log handler, which defaults to `sys.stdout` for output. */
   echo?: EchoFlag;
+  /** if True, the connection pool will log informational output such as when connections are invalidated as well as when connections are recycled to the default log handler, which defaults to `sys.stdout` for output. */
   echo_pool?: EchoFlag;
+  /** the number of connections to keep open inside the connection pool. */
   pool_size?: number;
+  /** the number of connections to allow in connection pool "overflow", that is connections that can be opened above and beyond the pool_size setting, which defaults to five. */
   max_overflow?: number;
+  /** number of seconds to wait before giving up on getting a connection from the pool. */
   pool_timeout?: number;
+  /** this setting causes the pool to recycle connections after the given number of seconds has passed. */
   pool_recycle?: number;
+  /** boolean, if True will enable the connection pool "pre-ping" feature that tests connections for liveness upon each checkout. */
   pool_pre_ping?: boolean;
+  /** set the `reset_on_return` parameter of the underlying `Pool` object, which can be set to the values `"rollback"`, `"commit"`, or `None`. */
   pool_reset_on_return?: "rollback" | "commit" | null;
+  /** use LIFO (last-in-first-out) when retrieving connections from `QueuePool` instead of FIFO (first-in-first-out). */
   pool_use_lifo?: boolean;
+  /** a `Pool` subclass, which will be used to create a connection pool instance using the connection parameters given in the URL. */
   poolclass?: PoolClass;
+  /** an already-constructed instance of `Pool`, such as a `QueuePool` instance. */
   pool?: Pool;
+  /** a callable which returns a DBAPI connection. */
   creator?: () => DBAPIConnection;
+  /** Boolean, when set to True, SQL statement parameters will not be displayed in INFO logging nor will they be formatted into the string representation of `StatementError` objects. */
   hide_parameters?: boolean;
+  /** String identifier which will be used within the "name" field of logging records generated within the "sqlalchemy.engine" logger. */
   logging_name?: string;
+  /** String identifier which will be used within the "name" field of logging records generated within the "sqlalchemy.pool" logger. */
   pool_logging_name?: string;
+  /** Dictionary execution options which will be applied to all connections. */
   execution_options?: Record<string, unknown>;
+  /** optional string name of an isolation level which will be set on all new connections unconditionally. */
   isolation_level?: string;
+  /** size of the cache used to cache the SQL string form of queries. */
   query_cache_size?: number;
+  /** Use the 2.0 style `Engine` and `Connection` API. */
   future?: boolean;
+  /** The paramstyle to use when rendering bound parameters. */
   paramstyle?: string;
+  /** a dictionary of options which will be passed directly to the DBAPI's `connect()` method as additional keyword arguments. */
   connect_args?: Record<string, unknown>;
+  /** number of rows to format into an INSERT statement when the statement uses "insertmanyvalues" mode, which is a paged form of bulk insert that is used for many backends when using `executemany` execution typically in conjunction with RETURNING. */
   insertmanyvalues_page_size?: number;
+  /** True by default, use the "insertmanyvalues" execution style for INSERT..RETURNING statements by default. */
   use_insertmanyvalues?: boolean;
+  /** optional integer value which limits the size of dynamically generated column labels to that many characters. */
   label_length?: number;
   [other: string]: unknown;
 }

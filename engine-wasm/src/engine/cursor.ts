@@ -79,7 +79,9 @@ const NO_ROWS: RowSource = {
 };
 
 export class CursorResult extends Result {
+  /** The execution context of the statement this result comes from. */
   readonly context: DefaultExecutionContext;
+  /** True if this `CursorResult` returns zero or more rows. */
   readonly returns_rows: boolean;
   private readonly _rowcount: number;
   private readonly _lastrowid: number | null;
@@ -163,10 +165,12 @@ export class CursorResult extends Result {
     return this._rowcount;
   }
 
+  /** Return the 'lastrowid' accessor on the DBAPI cursor. */
   get lastrowid(): number | null {
     return this._lastrowid;
   }
 
+  /** True if this `CursorResult` is the result of a executing an expression language compiled `insert()` construct. */
   get is_insert(): boolean {
     return this.context.isinsert;
   }

@@ -212,9 +212,11 @@ abstract class ResultInternal<T> {
   fetchall(): T[] {
     return this._all();
   }
+  /** Fetch many rows. */
   fetchmany(size?: number): T[] {
     return this._many(size);
   }
+  /** Return all rows in a sequence. */
   all(): T[] {
     return this._all();
   }
@@ -226,18 +228,23 @@ abstract class ResultInternal<T> {
       yield part;
     }
   }
+  /** Fetch the first row or `None` if no row is present. */
   first(): T | null {
     return this._only_one(false, false, "");
   }
+  /** Return at most one result or raise an exception. */
   one_or_none(): T | null {
     return this._only_one(true, false, "one or none was required");
   }
+  /** Return exactly one row or raise an exception. */
   one(): T {
     return this._only_one(true, true, "exactly one was required") as T;
   }
+  /** Hard close this `Result`. */
   close(): void {
     this._core()._soft_close(true);
   }
+  /** Return `True` if this `Result` was **hard closed** by explicitly calling the `close()` method. */
   get closed(): boolean {
     return this._core()._hard_closed;
   }
@@ -314,21 +321,26 @@ export class Result extends ResultInternal<Row> {
     }
   }
 
+  /** Return an iterable view which yields the string keys that would be represented by each `Row`. */
   keys(): RMKeyView {
     return new RMKeyView(this._metadata.keys);
   }
 
+  /** Fetch one row. */
   fetchone(): Row | null {
     return this._next();
   }
 
+  /** Fetch the first column of the first row, and close the result set. */
   scalar(): unknown {
     const row = this._only_one(false, false, "");
     return row === null ? null : row._data[0];
   }
+  /** Return exactly one scalar result or raise an exception. */
   scalar_one(): unknown {
     return this.scalars().one();
   }
+  /** Return exactly one scalar result or `None`. */
   scalar_one_or_none(): unknown {
     return this.scalars().one_or_none();
   }
@@ -338,6 +350,7 @@ export class Result extends ResultInternal<Row> {
     return new ScalarResult(this, this._metadata.index_or_raise(index));
   }
 
+  /** Apply a mappings filter to returned rows, returning an instance of `MappingResult`. */
   mappings(): MappingResult {
     return new MappingResult(this);
   }
@@ -346,6 +359,7 @@ export class Result extends ResultInternal<Row> {
   tuples(): this {
     return this;
   }
+  /** Apply a "typed tuple" typing filter to returned rows. */
   get t(): this {
     return this;
   }
@@ -437,6 +451,7 @@ export class ScalarResult extends ResultInternal<unknown> {
   protected _filter(row: Row): unknown {
     return row._data[this._index];
   }
+  /** Apply unique filtering to the objects returned by this `ScalarResult`. */
   unique(strategy?: (value: unknown) => unknown): this {
     this._uniqueFilter = strategy ?? ((v) => v);
     return this;
@@ -455,12 +470,15 @@ export class MappingResult extends ResultInternal<RowMapping> {
   protected _filter(row: Row): RowMapping {
     return makeMapping(this._parent._metadata, row._data);
   }
+  /** Return an iterable view which yields the string keys that would be represented by each `Row`. */
   keys(): RMKeyView {
     return this._parent.keys();
   }
+  /** Fetch one object. */
   fetchone(): RowMapping | null {
     return this._next();
   }
+  /** Apply unique filtering to the objects returned by this `MappingResult`. */
   unique(strategy?: (value: RowMapping) => unknown): this {
     this._uniqueFilter = strategy ?? ((m) => uniqueKey(m._data));
     return this;

@@ -3,10 +3,15 @@
  * row`, `row.length`) with named access (`row.name`) and `_mapping`, `_asdict()`, `_fields`, `_tuple()`.
  * Reading a name the row does not have raises Python's AttributeError, as SQLAlchemy does: the lookup
  * misses the row's own prototype and reaches a Proxy at the end of the chain (no cost for hits).
+ * Assigning raises too (a setter per column and index; anything else reaches the Proxy's `set`).
+ *
+ * As a named tuple it equals, sorts and hashes as the tuple of its values (`equals`, `__lt__`,
+ * `hash(row)`), and has the tuple methods `count()` / `index()` unless a column has that name.
  */
 import { NoSuchColumnError } from "../exc.ts";
-import { AttributeError, IndexError, KeyError } from "../util/builtins.ts";
-import { type PyTuple, tuple } from "../util/pytypes.ts";
+import { AttributeError, IndexError, KeyError, ValueError } from "../util/builtins.ts";
+import { hash, py_eq, py_lt } from "../util/pyops.ts";
+import { isTuple, type PyTuple, tuple } from "../util/pytypes.ts";
 import { defineModule, repr } from "../util/repr.ts";
 
 /** What a Row needs to know about its result's columns. */
@@ -55,8 +60,22 @@ function missing(kind: "row" | "mapping") {
         throw new NoSuchColumnError(`Could not locate column in row for column '${key}'`);
       throw new AttributeError(`Could not locate column in row for column '${key}'`);
     },
+    set(_target, key) {
+      throw readOnly(kind, key);
+    },
   });
 }
+
+/** What assigning `row.x = …`, `row[0] = …` or `row._mapping[k] = …` raises in Python. */
+function readOnly(kind: "row" | "mapping", key: string | symbol): Error {
+  if (kind === "mapping") return new TypeError("'RowMapping' object does not support item assignment");
+  if (typeof key === "string" && /^-?\d+$/.test(key))
+    return new TypeError("'Row' object does not support item assignment");
+  return new AttributeError("can't set attribute");
+}
+
+/** The tuple methods a column of the same name hides (SQLAlchemy's `_special_name_accessor`). */
+const SPECIAL_NAMES = new Set(["count", "index"]);
 
 export class Row {
   /** Column values by name and by index (`row.name`, `row[0]`), typed loosely as in Python. */
@@ -69,6 +88,7 @@ export class Row {
     this._data = data;
   }
 
+  /** The number of columns in this `Row` (Python's `len(row)`). */
   get length(): number {
     return this._data.length;
   }
@@ -97,16 +117,70 @@ export class Row {
     return out;
   }
 
+  /** The value at a position, counted from the end when negative (Python's `row[index]`). */
   at(index: number): unknown {
     const i = index < 0 ? this._data.length + index : index;
     if (i < 0 || i >= this._data.length) throw new IndexError("tuple index out of range");
     return this._data[i];
   }
 
-  /** Python's `row == (1, 2, 3)`: equal values in the same order. */
-  equals(other: Iterable<unknown>): boolean {
-    const o = Array.from(other);
-    return o.length === this._data.length && o.every((v, i) => v === this._data[i]);
+  /** Python's `row == (1, 2, 3)`: equal to a tuple or Row of equal values (never to a list). */
+  equals(other: unknown): boolean {
+    if (!(other instanceof Row) && !isTuple(other)) return false;
+    return py_eq(this, other);
+  }
+  __eq__(other: unknown): boolean {
+    return this.equals(other);
+  }
+  __ne__(other: unknown): boolean {
+    return !this.equals(other);
+  }
+  /** Python's `row < other`, `<=`, `>`, `>=`: compared as tuples, item by item. */
+  __lt__(other: unknown): boolean {
+    return py_lt(this, other);
+  }
+  __le__(other: unknown): boolean {
+    return py_lt(this, other) || py_eq(this, other);
+  }
+  __gt__(other: unknown): boolean {
+    return py_lt(other, this);
+  }
+  __ge__(other: unknown): boolean {
+    return py_lt(other, this) || py_eq(this, other);
+  }
+  /** Python's `hash(row)`: the hash of the tuple of its values. */
+  __hash__(): number {
+    return hash(tuple(this._data));
+  }
+
+  /** Python's `value in row`. */
+  includes(value: unknown): boolean {
+    return this._data.some((v) => py_eq(v, value));
+  }
+  __contains__(value: unknown): boolean {
+    return this.includes(value);
+  }
+  /** The tuple method: how many items equal `value`. */
+  count(value: unknown): number {
+    return this._data.filter((v) => py_eq(v, value)).length;
+  }
+  /** The tuple method: the position of the first item equal to `value`. */
+  index(value: unknown): number {
+    const i = this._data.findIndex((v) => py_eq(v, value));
+    if (i < 0) throw new ValueError("tuple.index(x): x not in tuple");
+    return i;
+  }
+  /** Python's `row[start:end]`: a tuple. */
+  slice(start?: number, end?: number): PyTuple {
+    return tuple(this._data.slice(start, end));
+  }
+
+  /** Python's `setattr(row, name, v)` / `del row.name`: a Row cannot be changed. */
+  __setattr__(_name: string, _value: unknown): never {
+    throw new AttributeError("can't set attribute");
+  }
+  __delattr__(_name: string): never {
+    throw new AttributeError("can't delete attribute");
   }
 
   [Symbol.iterator](): IterableIterator<unknown> {
@@ -129,6 +203,16 @@ export class Row {
 const ROW_MISSING = missing("row");
 Object.setPrototypeOf(Row.prototype, ROW_MISSING);
 
+function setItem(): never {
+  throw readOnly("row", "0");
+}
+function setAttr(): never {
+  throw readOnly("row", "name");
+}
+function setMappingItem(): never {
+  throw readOnly("mapping", "name");
+}
+
 /** Builds the Row subclass for one result shape: a getter per column name and per index. */
 export function makeRowClass(parent: RowParent): new (data: unknown[]) => Row {
   class ResultRow extends Row {
@@ -143,12 +227,18 @@ export function makeRowClass(parent: RowParent): new (data: unknown[]) => Row {
       get(this: Row) {
         return this._data[i];
       },
+      set: setItem,
     });
-    if (!(key in Row.prototype) && !/^\d+$/.test(key) && !Object.hasOwn(proto, key)) {
+    if (
+      (!(key in Row.prototype) || SPECIAL_NAMES.has(key)) &&
+      !/^\d+$/.test(key) &&
+      !Object.hasOwn(proto, key)
+    ) {
       Object.defineProperty(proto, key, {
         get(this: Row) {
           return this._data[i];
         },
+        set: setAttr,
       });
     }
   });
@@ -226,6 +316,7 @@ export function makeMapping(parent: RowParent, data: unknown[]): RowMapping {
           get(this: RowMapping) {
             return this._data[i];
           },
+          set: setMappingItem,
         });
       }
     });

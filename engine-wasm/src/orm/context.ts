@@ -63,6 +63,8 @@ export interface InternalOptions {
   entities?: EntityDesc[];
   refresh_state?: InstanceState | null;
   only_load_props?: readonly string[] | null;
+  /** What a `refresh` event of `refresh_state` names, when not `only_load_props`. */
+  refresh_attrs?: Set<string> | null;
   populate_existing?: boolean;
   /** Do not autoflush (SQLAlchemy's `autoflush=False` execution option). */
   no_autoflush?: boolean;
@@ -163,6 +165,7 @@ export function execute_orm_select(
     refresh_state: internal.refresh_state ?? null,
     only_load_props: internal.only_load_props ?? null,
   };
+  if (internal.refresh_attrs !== undefined) ctx.refresh_attrs = internal.refresh_attrs;
   return { result, ctx };
 }
 

@@ -10,17 +10,22 @@
  *     }
  *
  * `mapped_column` and `relationship` are standard (TC39) accessor decorators. They leave a marker on
- * the accessor; the class is mapped when `static __tablename__ = …` is assigned (an inherited static
- * setter on DeclarativeBase), which happens after the decorators ran. Python's `Mapped[str]` is
- * NOT NULL and `Mapped[Optional[str]]` nullable: here a column is NOT NULL unless it says
- * `{ nullable: true }`. With no type, a primary key is an Integer and a ForeignKey column takes the
- * type of the column it references.
+ * the accessor. The cell compiler gives each class its annotations (`static __annotations__`, the
+ * accessors' TypeScript types as text) and calls `__init_subclass__` once the class body has run,
+ * as Python does: that maps the class (SQLAlchemy's `DeclarativeBase.__init_subclass__`), with each
+ * column's type and NULL / NOT NULL read from its annotation as `Mapped[...]` is (annotations.ts:
+ * `string | null` is `Mapped[Optional[str]]`), and raises the class-creation errors.
+ * Code compiled without that step maps the class when `static __tablename__ = …` is assigned (an
+ * inherited static setter), its columns NOT NULL unless they say `{ nullable: true }`, a primary key
+ * with no type an Integer. A ForeignKey column with no type takes the type of the column it
+ * references.
  */
 // biome-ignore-all lint/complexity/noThisInStatic: static setters act on the subclass being mapped (`this`), not on DeclarativeBase
 import { ArgumentError, InvalidRequestError } from "../exc.ts";
 import { Column, ForeignKey, MetaData, Table } from "../sql/schema.ts";
 import { Integer, NULLTYPE, TypeEngine } from "../sql/sqltypes.ts";
-import { defineModule } from "../util/repr.ts";
+import { defineModule, repr } from "../util/repr.ts";
+import { type MappedAnnotation, parse_annotation, type_for_annotation } from "./annotations.ts";
 import { className, objectAddress, STATE_ATTR } from "./base.ts";
 import { _dispose_mapper, configure_mappers, Mapper } from "./mapper.ts";
 import { type RelationshipOptions, RelationshipProperty } from "./relationships.ts";
@@ -214,7 +219,10 @@ export class DeclarativeBase {
     return registryOf(this);
   }
 
-  /** Assigning `static __tablename__ = "users"` maps the class. */
+  /**
+   * `static __tablename__ = "users"`. Maps the class at once unless the cell compiler gave it its
+   * annotations: then `__init_subclass__`, at the end of the class body, maps it.
+   */
   static set __tablename__(name: string) {
     Object.defineProperty(this, "__tablename__", {
       value: name,
@@ -222,7 +230,7 @@ export class DeclarativeBase {
       configurable: true,
       enumerable: false,
     });
-    _as_declarative(this);
+    if (!Object.hasOwn(this, "__annotations__")) _as_declarative(this);
   }
   static get __tablename__(): string | undefined {
     return undefined;
@@ -251,7 +259,27 @@ export class DeclarativeBase {
       configurable: true,
       enumerable: false,
     });
-    _as_declarative(this, table);
+    if (!Object.hasOwn(this, "__annotations__")) _as_declarative(this, table);
+  }
+  /**
+   * Python calls this on the base once a subclass's body has run (the cell compiler adds the call):
+   * the declarative base itself is set up, an `__abstract__` class is left unmapped, any other
+   * class is mapped — or SQLAlchemy's error is raised, at class creation.
+   */
+  static __init_subclass__(): void {
+    const cls = this as Function;
+    if (Object.hasOwn(cls, "__mapper__") || declarativeBaseOf(cls) === cls) return;
+    if (Object.hasOwn(cls, "__abstract__") && (cls as { __abstract__?: unknown }).__abstract__) return;
+    if (Object.hasOwn(cls, "__table__")) {
+      _as_declarative(cls, (cls as unknown as { __table__: Table }).__table__);
+      return;
+    }
+    if (!Object.hasOwn(cls, "__tablename__")) {
+      throw new InvalidRequestError(
+        `Class ${repr(cls)} does not have a __table__ or __tablename__ specified and does not inherit from an existing table-mapped class.`,
+      );
+    }
+    _as_declarative(cls);
   }
   static get __table__(): Table | undefined {
     return undefined;
@@ -375,9 +403,34 @@ function collectSpecs(cls: Function): [string, Spec][] {
   return [...out];
 }
 
-function buildColumn(key: string, spec: ColumnSpec, clsName: string): Column {
+/** The annotation the cell compiler recorded for `key` on `cls` or the unmapped classes it extends. */
+function annotationFor(cls: Function, key: string): MappedAnnotation | null {
+  for (let c: Function | null = cls; c && c !== DeclarativeBase; c = Object.getPrototypeOf(c)) {
+    if (!Object.hasOwn(c, "__annotations__")) continue;
+    const own = (c as unknown as { __annotations__: Record<string, unknown> }).__annotations__;
+    if (own && Object.hasOwn(own, key) && typeof own[key] === "string") return parse_annotation(own[key]);
+  }
+  return null;
+}
+
+function buildColumn(
+  key: string,
+  spec: ColumnSpec,
+  clsName: string,
+  annotation: MappedAnnotation | null,
+): Column {
   const o = spec.options;
   let type_ = spec.type_;
+  // the annotation's type, as type_annotation_map picks it (a ForeignKey column keeps its target's)
+  if (type_ === undefined && annotation && !spec.foreign_keys.length) {
+    const picked = type_for_annotation(annotation);
+    if (picked === null) {
+      throw new ArgumentError(
+        `Could not locate SQLAlchemy Core type when resolving for the type indicated by '${annotation.inner}' inside the annotation for the '${key}' attribute of ${clsName}; give one, e.g. @mapped_column(String) accessor ${key}!: string;`,
+      );
+    }
+    type_ = picked;
+  }
   if (type_ === undefined) {
     if (spec.foreign_keys.length) type_ = NULLTYPE;
     else if (o.primary_key) type_ = "Integer";
@@ -394,7 +447,7 @@ function buildColumn(key: string, spec: ColumnSpec, clsName: string): Column {
   args.push({
     key: spec.name && spec.name !== key ? key : undefined,
     primary_key: o.primary_key ?? false,
-    nullable: o.nullable ?? false,
+    nullable: o.nullable ?? (!!annotation?.optional && !o.primary_key),
     unique: o.unique,
     index: o.index,
     default: o.default ?? o.insert_default,
@@ -431,7 +484,7 @@ export function _as_declarative(cls: Function, given?: Table): Mapper {
     const columns: Column[] = [];
     for (const [key, spec] of specList) {
       if (spec.kind !== "column") continue;
-      const col = buildColumn(key, spec, name);
+      const col = buildColumn(key, spec, name, annotationFor(cls, key));
       columns.push(col);
       columnKeys.push([key, col]);
     }

@@ -3,7 +3,9 @@
  */
 import "../dialects/index.ts";
 import "./inspection.ts";
+import "./events.ts";
 
+export type { bytes, float, int } from "./annotations.ts";
 export { History, InstrumentedAttribute, QueryableAttribute } from "./attributes.ts";
 export { NO_VALUE } from "./base.ts";
 export { InstrumentedList } from "./collections.ts";

@@ -22,6 +22,7 @@ import {
   type JoinedLoad,
   ORMResult,
 } from "./context.ts";
+import { _instance_events } from "./events.ts";
 import { ObjectDeletedError } from "./exc.ts";
 import { pkKeyString } from "./identity.ts";
 import { configure_mappers, type Mapper } from "./mapper.ts";
@@ -38,6 +39,10 @@ export interface LoadContext {
   populate_existing: boolean;
   refresh_state: InstanceState | null;
   only_load_props: readonly string[] | null;
+  /** The attribute names a `refresh` event of `refresh_state` names, when not `only_load_props`. */
+  refresh_attrs?: Set<string> | null;
+  /** The existing objects this load has populated (each gets one `refresh` event). */
+  _refreshed?: Set<InstanceState>;
 }
 
 /** Attribute key → row index, for the columns of one entity that are in the result. */
@@ -263,9 +268,15 @@ function _instance(
 ): object | null {
   const session = ctx.session;
   const refresh = ctx.refresh_state;
+  const events = _instance_events(mapper);
   if (refresh && refresh.mapper === mapper) {
     populate(refresh, cols, data, true);
     loaded?.add(refresh);
+    if (events.refresh.length) {
+      const props = ctx.only_load_props;
+      const attrs = ctx.refresh_attrs !== undefined ? ctx.refresh_attrs : props ? new Set(props) : null;
+      fireRefresh(ctx, events, refresh, attrs);
+    }
     return refresh.obj;
   }
   const pk = new Array<unknown>(pkIdx.length);
@@ -280,9 +291,18 @@ function _instance(
   const keyStr = pkKeyString(mapper, pk);
   let state = session.identity_map._state_for_key_string(keyStr);
   if (state) {
-    if (ctx.populate_existing) populate(state, cols, data, true);
-    else if (state._expired_attributes?.size || cols.some(([k]) => !(k in state!.dict))) {
-      populate(state, cols, data, false);
+    if (ctx.populate_existing) {
+      populate(state, cols, data, true);
+      if (events.refresh.length)
+        fireRefresh(ctx, events, state, ctx.only_load_props ? new Set(ctx.only_load_props) : null);
+    } else {
+      // SQLAlchemy's partial population: what the object has not loaded (and its joined eager loads)
+      const unloaded = events.refresh.length && !ctx._refreshed?.has(state) ? state.unloaded : null;
+      if (state._expired_attributes?.size || cols.some(([k]) => !(k in state!.dict))) {
+        populate(state, cols, data, false);
+      }
+      if (unloaded && (unloaded.size || ctx.joined.some((j) => j.prop.parent === mapper)))
+        fireRefresh(ctx, events, state, unloaded);
     }
     loaded?.add(state);
     return state.obj;
@@ -300,7 +320,22 @@ function _instance(
   state.load_options = ctx.loads;
   session.identity_map.add(state, keyStr);
   loaded?.add(state);
+  const onLoad = events.load;
+  for (let l = 0; l < onLoad.length; l++) onLoad[l]!(state, ctx);
   return obj;
+}
+
+/** The `refresh` event of an existing object, once per load (SQLAlchemy's `isnew`). */
+function fireRefresh(
+  ctx: LoadContext,
+  events: { readonly refresh: readonly ((...args: any[]) => unknown)[] },
+  state: InstanceState,
+  attrs: Set<string> | null,
+): void {
+  const seen = (ctx._refreshed ??= new Set());
+  if (seen.has(state)) return;
+  seen.add(state);
+  for (const fn of events.refresh) fn(state, ctx, attrs);
 }
 
 function populate(state: InstanceState, cols: ColumnIndexes, data: unknown[], overwrite: boolean): void {
@@ -452,6 +487,13 @@ export function load_scalar_attributes(
       entities,
       refresh_state: state,
       only_load_props: all ? null : attribute_names,
+      // the `refresh` event names what was expired (after a whole-object expire, in SQLAlchemy,
+      // the relationships too)
+      refresh_attrs: new Set(
+        state.expired
+          ? [...attribute_names, ...state.unmodified_intersection(mapper._relationships.map((r) => r.key))]
+          : attribute_names,
+      ),
       populate_existing: true,
     },
   ) as ORMResult;

@@ -28,12 +28,19 @@ import { lazy_load, passive_identity_lookup } from "./strategies.ts";
 import { UOWTransaction } from "./unitofwork.ts";
 
 export interface SessionOptions {
+  /** An optional `Engine` or `Connection` to which this `Session` should be bound. */
   bind?: unknown;
+  /** When `True`, all query operations will issue a `flush()` call to this `Session` before proceeding. */
   autoflush?: boolean;
+  /** Defaults to `True`. When `True`, all instances will be fully expired after each `commit()`, so that all attribute/object access subsequent to a completed transaction will load from the most recent database state. */
   expire_on_commit?: boolean;
+  /** Automatically start transactions (i.e. equivalent to invoking `Session.begin()`) when database access is requested by an operation. */
   autobegin?: boolean;
+  /** optional dictionary of arbitrary data to be associated with this `Session`. */
   info?: Record<string, unknown>;
+  /** Describes the transactional behavior to take when a given bind is a `Connection` that has already begun a transaction outside the scope of this `Session`; in other words the `Connection.in_transaction()` method returns True. */
   join_transaction_mode?: string;
+  /** When `True`, all transactions will be started as a "two phase" transaction, i.e. using the "two phase" semantics of the database in use along with an XID. */
   twophase?: boolean;
 }
 
@@ -43,8 +50,10 @@ let sessionIds = 0;
 
 /** One (possibly nested) transaction of a Session (SQLAlchemy's SessionTransaction). */
 export class SessionTransaction {
+  /** The `Session` this `SessionTransaction` belongs to. */
   readonly session: Session;
   readonly _parent: SessionTransaction | null;
+  /** Indicates if this is a nested, or SAVEPOINT, transaction. */
   readonly nested: boolean;
   _state: TxState = "ACTIVE";
   /** bind → [connection, Core transaction, whether the session opened the connection]. */
@@ -71,17 +80,14 @@ export class SessionTransaction {
     this._subtrans = !!options.subtrans;
     session._transaction = this;
     if (parent === null) session._register();
-    if (this.nested) {
-      // a SAVEPOINT on every connection of the parent
-      for (const [bind, [conn]] of this._root._connections) {
-        this._connections.set(bind, [conn, conn.begin_nested(), false]);
-      }
-    }
+    // a nested transaction emits its SAVEPOINT when it first uses a connection (_connection_for_bind)
   }
 
+  /** True if this `SessionTransaction` is in progress: not yet committed, rolled back or closed. */
   get is_active(): boolean {
     return this._state === "ACTIVE";
   }
+  /** The parent `SessionTransaction` of this `SessionTransaction`. */
   get parent(): SessionTransaction | null {
     return this._parent;
   }
@@ -147,6 +153,7 @@ export class SessionTransaction {
     return conn;
   }
 
+  /** Commit this `SessionTransaction` (a nested one releases its SAVEPOINT). */
   commit(): void {
     this._raise_for_prerequisite_state("commit");
     if (this._subtrans) {
@@ -168,6 +175,7 @@ export class SessionTransaction {
     this.session._transaction = this._parent;
   }
 
+  /** Roll back this `SessionTransaction` (a nested one rolls back to its SAVEPOINT). */
   rollback(capture?: unknown): void {
     const session = this.session;
     if (this._state === "ACTIVE") {
@@ -207,6 +215,7 @@ export class SessionTransaction {
     session._transaction = this._parent;
   }
 
+  /** Close this `SessionTransaction`, releasing the connections it holds. */
   close(): void {
     if (this.session._transaction !== this && this.session._transaction) {
       // close inner transactions first
@@ -274,12 +283,19 @@ export class SessionTransaction {
 }
 
 export class Session implements SessionLike {
+  /** An optional `Engine` or `Connection` to which this `Session` should be bound. */
   bind: unknown;
+  /** When `True`, all query operations will issue a `flush()` call to this `Session` before proceeding. */
   autoflush: boolean;
+  /** Defaults to `True`. When `True`, all instances will be fully expired after each `commit()`, so that all attribute/object access subsequent to a completed transaction will load from the most recent database state. */
   expire_on_commit: boolean;
+  /** Automatically start transactions (i.e. equivalent to invoking `Session.begin()`) when database access is requested by an operation. */
   readonly autobegin: boolean;
+  /** A user-modifiable dictionary. */
   readonly info: Record<string, unknown>;
+  /** A number unique to this `Session` among the sessions of the program (`InstanceState.session_id`). */
   readonly hash_key: number;
+  /** A mapping of object identities to objects themselves. */
   readonly identity_map = new IdentityMap();
   /** Pending objects, in the order they were added. */
   readonly _new = new Map<InstanceState, object>();
@@ -348,31 +364,37 @@ export class Session implements SessionLike {
   begin_nested<T>(callback: (session: this) => T): T;
   begin_nested<T>(callback?: (session: this) => T): SessionTransaction | T {
     const parent = this._autobegin_t();
+    // pending changes are flushed in the enclosing transaction; no SAVEPOINT until the new one connects
     this._flush_if_needed();
-    this._connection_for_bind(this.get_bind());
     const trans = new SessionTransaction(this, parent, { nested: true });
     if (!callback) return trans;
     return runInSessionTransaction(trans, () => callback(this));
   }
 
+  /** Return True if this `Session` has begun a transaction. */
   in_transaction(): boolean {
     return this._transaction !== null;
   }
+  /** Return True if this `Session` has begun a nested transaction, e.g. SAVEPOINT. */
   in_nested_transaction(): boolean {
     for (let t = this._transaction; t; t = t._parent) if (t.nested) return true;
     return false;
   }
+  /** Return the current root transaction in progress, if any. */
   get_transaction(): SessionTransaction | null {
     return this._transaction?._root ?? null;
   }
+  /** Return the current nested transaction in progress, if any. */
   get_nested_transaction(): SessionTransaction | null {
     for (let t = this._transaction; t; t = t._parent) if (t.nested) return t;
     return null;
   }
+  /** True if this `Session` not in "partial rollback" state. */
   get is_active(): boolean {
     return this._transaction === null || this._transaction.is_active;
   }
 
+  /** Flush pending changes and commit the current transaction. */
   commit(): void {
     const trans = this._autobegin_t();
     const root = trans._root;
@@ -384,6 +406,7 @@ export class Session implements SessionLike {
     root.commit();
   }
 
+  /** Rollback the current transaction in progress. */
   rollback(): void {
     if (!this._transaction) return;
     const root = this._transaction._root;
@@ -402,9 +425,11 @@ export class Session implements SessionLike {
     }
   }
 
+  /** Close out the transactional resources and ORM objects used by this `Session`. */
   close(): void {
     this._close_impl(false);
   }
+  /** Close out the transactional resources and ORM objects used by this `Session`, resetting the session to its initial state. */
   reset(): void {
     this._close_impl(false);
   }
@@ -453,11 +478,13 @@ export class Session implements SessionLike {
 
   /* ------------------------------------------------------------------ adding and removing -- */
 
+  /** Place an object into this `Session`. */
   add(instance: object, _warn = true): void {
     const state = this._state_of(instance);
     this._save_or_update_state(state);
   }
 
+  /** Add the given collection of instances to this `Session`. */
   add_all(instances: Iterable<object>): void {
     for (const o of instances) this.add(o);
   }
@@ -520,6 +547,7 @@ export class Session implements SessionLike {
     }
   }
 
+  /** Mark an instance as deleted. */
   delete(instance: object): void {
     const state = this._state_of(instance);
     if (state.key === null)
@@ -550,6 +578,7 @@ export class Session implements SessionLike {
     return true;
   }
 
+  /** Remove the `instance` from this `Session`. */
   expunge(instance: object): void {
     const state = this._state_of(instance);
     if (state.session_id !== this.hash_key) {
@@ -564,12 +593,13 @@ export class Session implements SessionLike {
     this._deleted.delete(state);
     this.identity_map.safe_discard(state);
     if (state.session_id === this.hash_key) state._detach();
-    if (to_transient && state.key !== null && this._transaction?._root._new.has(state)) state.key = null;
-    if (to_transient && state.key === null) {
+    if (to_transient) {
+      state.key = null;
       state.modified = false;
     }
   }
 
+  /** Remove all object instances from this `Session`. */
   expunge_all(): void {
     for (const s of this.identity_map.all_states()) s._detach();
     for (const s of this._new.keys()) s._detach();
@@ -581,18 +611,22 @@ export class Session implements SessionLike {
 
   /* ------------------------------------------------------------------ state views -- */
 
+  /** The set of all instances marked as 'new' within this `Session`. */
   get new(): IdentitySet {
     return new IdentitySet(this._new.values());
   }
+  /** The set of all instances marked as 'deleted' within this `Session` */
   get deleted(): IdentitySet {
     return new IdentitySet(this._deleted.values());
   }
+  /** The set of all persistent instances considered dirty. */
   get dirty(): IdentitySet {
     const out = new IdentitySet();
     for (const s of this.identity_map._dirty_states())
       if (!this._deleted.has(s) && s.modified) out.add(s.obj);
     return out;
   }
+  /** Return True if the instance is associated with this session. */
   has(instance: object): boolean {
     const state = (instance as { [STATE_ATTR]?: InstanceState })[STATE_ATTR];
     return (
@@ -613,6 +647,7 @@ export class Session implements SessionLike {
     if (state.key !== null) this.identity_map._modified.add(state);
   }
 
+  /** Return `True` if the given instance has locally modified attributes. */
   is_modified(instance: object, include_collections = true): boolean {
     const state = this._state_of(instance);
     for (const [, impl] of state.mapper._impls) {
@@ -624,6 +659,7 @@ export class Session implements SessionLike {
 
   /* ------------------------------------------------------------------ expire / refresh -- */
 
+  /** Expire the attributes on an instance. */
   expire(instance: object, attribute_names?: readonly string[]): void {
     const state = this._state_of(instance);
     this._expire_state(state, attribute_names);
@@ -641,6 +677,7 @@ export class Session implements SessionLike {
     if (!state.modified) this.identity_map._modified.delete(state);
   }
 
+  /** Expires all persistent instances within this Session. */
   expire_all(): void {
     for (const s of this.identity_map.all_states()) {
       s._expire();
@@ -648,6 +685,7 @@ export class Session implements SessionLike {
     this.identity_map._modified.clear();
   }
 
+  /** Expire and refresh attributes on the given instance. */
   refresh(
     instance: object,
     attribute_names?: readonly string[],
@@ -714,6 +752,7 @@ export class Session implements SessionLike {
     return this._new.size > 0 || this._deleted.size > 0 || this.identity_map._modified.size > 0;
   }
 
+  /** Flush all the object changes to the database. */
   flush(objects?: readonly object[]): void {
     if (this._flushing) throw new InvalidRequestError("Session is already flushing");
     if (!this._is_dirty()) return;
@@ -763,6 +802,7 @@ export class Session implements SessionLike {
 
   /* ------------------------------------------------------------------ queries -- */
 
+  /** Execute a SQL expression construct. */
   execute(
     statement: unknown,
     params?: Record<string, unknown> | readonly Record<string, unknown>[] | null,
@@ -775,6 +815,7 @@ export class Session implements SessionLike {
     return conn.execute(statement, params as never, execution_options);
   }
 
+  /** Execute a statement and return the results as scalars. */
   scalars(
     statement: unknown,
     params?: Record<string, unknown> | null,
@@ -783,6 +824,7 @@ export class Session implements SessionLike {
     return this.execute(statement, params, options).scalars();
   }
 
+  /** Execute a statement and return a scalar result. */
   scalar(
     statement: unknown,
     params?: Record<string, unknown> | null,
@@ -848,7 +890,7 @@ export class Session implements SessionLike {
   }
 
   /**
-   * `Session.identity_key(User, 1)`, `Session.identity_key(User, [1, 2])`,
+   * Return an identity key: `Session.identity_key(User, 1)`, `Session.identity_key(User, [1, 2])`,
    * `Session.identity_key({ instance: obj })` (SQLAlchemy's orm.util.identity_key).
    */
   static identity_key(
@@ -875,6 +917,7 @@ export class Session implements SessionLike {
     }
     throw new ArgumentError("class or instance is required");
   }
+  /** Return an identity key. */
   identity_key(
     class_?: unknown,
     ident?: unknown,
@@ -1051,7 +1094,17 @@ function runInSessionTransaction<T>(trans: SessionTransaction, fn: () => T): T {
       "Session.begin() takes a synchronous callback; use AsyncSession for async work",
     );
   }
-  if (trans._state === "ACTIVE") trans.commit();
+  if (trans._state === "ACTIVE") {
+    try {
+      trans.commit();
+    } catch (err) {
+      // a failed flush leaves the transaction inactive: leaving the block closes it (SQLAlchemy's
+      // TransactionalContext.__exit__ rolls back whatever can still be rolled back)
+      const state = trans._state as TxState; // commit() may have moved it on
+      if (state !== "COMMITTED" && state !== "CLOSED") trans.rollback();
+      throw err;
+    }
+  }
   return result;
 }
 
@@ -1073,7 +1126,13 @@ export interface SessionMaker<S> {
 /** `sessionmaker(engine, { expire_on_commit: false, autoflush: true })`: a configured Session factory. */
 export function sessionmaker<S extends Session = Session>(
   bind?: unknown,
-  options: SessionOptions & { class_?: new (bind: unknown, options: SessionOptions) => S } = {},
+  options: SessionOptions & {
+    /** Specify an alternate class other than `sqlalchemy.orm.session.Session` which should be used by the returned class. */
+    class_?: new (
+      bind: unknown,
+      options: SessionOptions,
+    ) => S;
+  } = {},
 ): SessionMaker<S> {
   if (bind !== null && typeof bind === "object" && Object.getPrototypeOf(bind) === Object.prototype) {
     options = bind as typeof options;

@@ -91,10 +91,10 @@ export abstract class Pool {
     name: PoolEventName,
     dbapi: DBAPIConnection,
     record: ConnectionRecord,
-    proxy?: PoolProxiedConnection,
+    arg?: PoolProxiedConnection | PoolResetState,
   ): void {
     const list = this._listeners.get(name);
-    if (list) for (const fn of list) fn(dbapi, record, proxy);
+    if (list) for (const fn of list) fn(dbapi, record, arg as never);
   }
 
   /** Copies listeners onto a recreated pool (Pool._dispatch_for_recreate). */
@@ -256,35 +256,63 @@ export class PoolProxiedConnection {
     this.dbapi_connection = null;
   }
 
-  /** Returns the connection to the pool, resetting it first. */
+  /**
+   * Returns the connection to the pool (SQLAlchemy's `_finalize_fairy`): "being returned to pool",
+   * the `reset` event, the reset itself, then the `checkin` event. A Connection that has just ended
+   * its transaction says so (`_transaction_was_reset`) and the rollback is not repeated.
+   */
   close(): void {
     const record = this._connection_record;
     if (!record) return;
     const dbapi = this.dbapi_connection;
-    this._connection_record = null;
-    this.dbapi_connection = null;
     const pool = this._pool;
     if (dbapi) {
-      if (this._transaction_was_reset) {
-        if (pool.logger.isDebug)
-          pool.logger.debug(`Connection ${record.repr()} reset, transaction already reset`, "pool");
-      } else if (pool._reset_on_return === "rollback") {
-        if (pool.logger.isDebug) pool.logger.debug(`Connection ${record.repr()} rollback-on-return`, "pool");
-        try {
-          pool._dialect.do_rollback(dbapi);
-        } catch {
-          record.invalidate();
-        }
-      } else if (pool._reset_on_return === "commit") {
-        pool._dialect.do_commit(dbapi);
-      }
-      pool._dispatch("checkin", dbapi, record);
       if (pool.logger.isDebug)
         pool.logger.debug(`Connection ${record.repr()} being returned to pool`, "pool");
+      try {
+        this._reset(pool, dbapi, record);
+      } catch (err) {
+        if (pool.logger.isInfo)
+          pool.logger.log("ERROR", `Exception during reset or similar: ${String(err)}`, "pool");
+        record.invalidate();
+      }
     }
+    this._connection_record = null;
+    this.dbapi_connection = null;
+    if (dbapi) pool._dispatch("checkin", dbapi, record);
     record.fairy = null;
     pool._return_conn(record);
   }
+
+  /** SQLAlchemy's `_ConnectionFairy._reset`: the pool's reset-on-return, as `reset_on_return` says. */
+  private _reset(pool: Pool, dbapi: DBAPIConnection, record: ConnectionRecord): void {
+    const transaction_was_reset = this._transaction_was_reset;
+    pool._dispatch("reset", dbapi, record, new PoolResetState(transaction_was_reset, false, true));
+    const debug = pool.logger.isDebug;
+    if (pool._reset_on_return === "rollback") {
+      if (transaction_was_reset) {
+        if (debug) pool.logger.debug(`Connection ${record.repr()} reset, transaction already reset`, "pool");
+      } else {
+        if (debug) pool.logger.debug(`Connection ${record.repr()} rollback-on-return`, "pool");
+        pool._dialect.do_rollback(dbapi);
+      }
+    } else if (pool._reset_on_return === "commit") {
+      if (debug) pool.logger.debug(`Connection ${record.repr()} commit-on-return`, "pool");
+      pool._dialect.do_commit(dbapi);
+    }
+  }
 }
 
-defineModule("sqlalchemy.pool.base", Pool, PoolProxiedConnection, ConnectionRecord);
+/** What the `reset` event is told about a connection being reset on its return (SQLAlchemy's PoolResetState). */
+export class PoolResetState {
+  readonly transaction_was_reset: boolean;
+  readonly terminate_only: boolean;
+  readonly asyncio_safe: boolean;
+  constructor(transaction_was_reset: boolean, terminate_only: boolean, asyncio_safe: boolean) {
+    this.transaction_was_reset = transaction_was_reset;
+    this.terminate_only = terminate_only;
+    this.asyncio_safe = asyncio_safe;
+  }
+}
+
+defineModule("sqlalchemy.pool.base", Pool, PoolProxiedConnection, ConnectionRecord, PoolResetState);

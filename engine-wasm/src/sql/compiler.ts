@@ -90,6 +90,8 @@ export interface CompilerDialect extends TypeDialect {
   readonly statement_compiler?: SQLCompilerClass;
   readonly ddl_compiler?: DDLCompilerClass;
   readonly type_compiler_cls?: TypeCompilerClass;
+  /** The names the dialect's IdentifierPreparer quotes (SQLAlchemy's `reserved_words`). */
+  readonly reserved_words?: ReadonlySet<string>;
 }
 
 /** A statement compiler class: SQLCompiler or a dialect's subclass (`dialect.statement_compiler`). */
@@ -119,8 +121,9 @@ const RESERVED = new Set(
 );
 const LEGAL = /^[a-z_][a-z0-9_$]*$/;
 
-export function quoteIdentifier(name: string): string {
-  return LEGAL.test(name) && !RESERVED.has(name) ? name : `"${name.replace(/"/g, '""')}"`;
+/** A name as the dialect's IdentifierPreparer renders it: quoted when reserved or not a plain lower-case name. */
+export function quoteIdentifier(name: string, reserved: ReadonlySet<string> = RESERVED): string {
+  return LEGAL.test(name) && !reserved.has(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }
 
 /** Options a compile runs with. */
@@ -272,7 +275,7 @@ export class SQLCompiler implements CompiledLike {
   }
 
   quote(name: string): string {
-    return quoteIdentifier(name);
+    return quoteIdentifier(name, this.dialect.reserved_words);
   }
 
   /** The dialect's name for a type in a `CAST` / bind cast. */

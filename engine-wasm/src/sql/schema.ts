@@ -3,6 +3,7 @@
  * `metadata.create_all()` / `drop_all()` live in ddl.ts.
  */
 import { ArgumentError, InvalidRequestError, NoReferenceError } from "../exc.ts";
+import { inspect } from "../inspection.ts";
 import { IndexError, KeyError } from "../util/builtins.ts";
 import type { PyTuple } from "../util/pytypes.ts";
 import { defineModule, repr } from "../util/repr.ts";
@@ -403,7 +404,8 @@ export class Table extends FromClause {
     }
     this.name = name;
     this.metadata = metadata;
-    let options: { schema?: string; comment?: string; extend_existing?: boolean } = {};
+    let options: { schema?: string; comment?: string; extend_existing?: boolean; autoload_with?: unknown } =
+      {};
     for (const a of args) {
       if (a instanceof Column) this.append_column(a);
       else if (a instanceof Constraint) this.append_constraint(a);
@@ -420,6 +422,15 @@ export class Table extends FromClause {
       );
     }
     metadata._add_table(this);
+    if (options.autoload_with !== undefined) {
+      // SQLAlchemy's Table._autoload: the Inspector of the engine or connection fills the table
+      try {
+        (inspect(options.autoload_with) as { reflect_table(t: Table): void }).reflect_table(this);
+      } catch (err) {
+        metadata.remove(this); // a table that could not be reflected is not left in the MetaData
+        throw err;
+      }
+    }
   }
 
   get fullname(): string {

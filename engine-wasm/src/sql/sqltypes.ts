@@ -268,6 +268,69 @@ export class Enum extends String {
   }
 }
 
+/* The SQL standard's type names (SQLAlchemy's uppercase types): the same behaviour as the generic
+ * type they extend, rendered in DDL by their own name. Reflection gives these. */
+export class INTEGER extends Integer {
+  override readonly __visit_name__: TypeVisitName = "INTEGER";
+}
+export class SMALLINT extends SmallInteger {
+  override readonly __visit_name__: TypeVisitName = "SMALLINT";
+}
+export class BIGINT extends BigInteger {
+  override readonly __visit_name__: TypeVisitName = "BIGINT";
+}
+export class VARCHAR extends String {
+  override readonly __visit_name__: TypeVisitName = "VARCHAR";
+}
+export class CHAR extends String {
+  override readonly __visit_name__: TypeVisitName = "CHAR";
+}
+export class NVARCHAR extends Unicode {
+  override readonly __visit_name__: TypeVisitName = "NVARCHAR";
+}
+export class NCHAR extends Unicode {
+  override readonly __visit_name__: TypeVisitName = "NCHAR";
+}
+export class TEXT extends Text {
+  override readonly __visit_name__: TypeVisitName = "TEXT";
+}
+export class CLOB extends Text {
+  override readonly __visit_name__: TypeVisitName = "CLOB";
+}
+export class BOOLEAN extends Boolean {
+  override readonly __visit_name__: TypeVisitName = "BOOLEAN";
+}
+export class NUMERIC extends Numeric {
+  override readonly __visit_name__: TypeVisitName = "NUMERIC";
+}
+export class DECIMAL extends Numeric {
+  override readonly __visit_name__: TypeVisitName = "DECIMAL";
+}
+export class FLOAT extends Float {
+  override readonly __visit_name__: TypeVisitName = "FLOAT";
+}
+export class REAL extends Float {
+  override readonly __visit_name__: TypeVisitName = "REAL";
+}
+export class DOUBLE extends Double {
+  override readonly __visit_name__: TypeVisitName = "DOUBLE";
+}
+export class DATE extends Date {
+  override readonly __visit_name__: TypeVisitName = "DATE";
+}
+export class DATETIME extends DateTime {
+  override readonly __visit_name__: TypeVisitName = "DATETIME";
+}
+export class TIMESTAMP extends DateTime {
+  override readonly __visit_name__: TypeVisitName = "TIMESTAMP";
+}
+export class TIME extends Time {
+  override readonly __visit_name__: TypeVisitName = "TIME";
+}
+export class BLOB extends LargeBinary {
+  override readonly __visit_name__: TypeVisitName = "BLOB";
+}
+
 export const BOOLEANTYPE = new Boolean();
 export const INTEGERTYPE = new Integer();
 export const NULLTYPE = new NullType();

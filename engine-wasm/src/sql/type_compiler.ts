@@ -34,6 +34,26 @@ const TYPE_VISITORS: TypeVisitorTable = {
   JSON: (c, t) => c.visit_JSON(t),
   uuid: (c, t) => c.visit_uuid(t),
   enum: (c, t) => c.visit_enum(t as Enum),
+  INTEGER: (c, t) => c.visit_INTEGER(t),
+  SMALLINT: (c, t) => c.visit_SMALLINT(t),
+  BIGINT: (c, t) => c.visit_BIGINT(t),
+  VARCHAR: (c, t) => c.visit_VARCHAR(t),
+  CHAR: (c, t) => c.visit_CHAR(t),
+  NVARCHAR: (c, t) => c.visit_NVARCHAR(t),
+  NCHAR: (c, t) => c.visit_NCHAR(t),
+  TEXT: (c, t) => c.visit_TEXT(t),
+  CLOB: (c, t) => c.visit_CLOB(t),
+  BOOLEAN: (c, t) => c.visit_BOOLEAN(t),
+  NUMERIC: (c, t) => c.visit_NUMERIC(t),
+  DECIMAL: (c, t) => c.visit_DECIMAL(t),
+  FLOAT: (c, t) => c.visit_FLOAT(t),
+  REAL: (c, t) => c.visit_REAL(t),
+  DOUBLE: (c, t) => c.visit_DOUBLE(t),
+  DATE: (c, t) => c.visit_DATE(t),
+  DATETIME: (c, t) => c.visit_DATETIME(t),
+  TIMESTAMP: (c, t) => c.visit_TIMESTAMP(t),
+  TIME: (c, t) => c.visit_TIME(t),
+  BLOB: (c, t) => c.visit_BLOB(t),
 };
 
 export class GenericTypeCompiler {
@@ -70,8 +90,16 @@ export class GenericTypeCompiler {
     return "BOOLEAN";
   }
   visit_numeric(t: Numeric): string {
-    if (t.precision === null) return "NUMERIC";
-    return t.scale === null ? `NUMERIC(${t.precision})` : `NUMERIC(${t.precision}, ${t.scale})`;
+    return this.render_numeric_type("NUMERIC", t);
+  }
+  /** `NUMERIC`, `NUMERIC(10)`, `NUMERIC(10, 2)`. */
+  render_numeric_type(name: string, t: Numeric): string {
+    if (t.precision === null) return name;
+    return t.scale === null ? `${name}(${t.precision})` : `${name}(${t.precision}, ${t.scale})`;
+  }
+  /** `VARCHAR`, `VARCHAR(30)` (SQLAlchemy's _render_string_type, without collation). */
+  render_string_type(name: string, t: SAString): string {
+    return t.length ? `${name}(${t.length})` : name;
   }
   visit_float(t: Float): string {
     return t.precision ? `FLOAT(${t.precision})` : "FLOAT";
@@ -99,6 +127,68 @@ export class GenericTypeCompiler {
   }
   visit_uuid(_t: TypeEngine): string {
     return "CHAR(32)";
+  }
+  /* The SQL standard's names (sqltypes' uppercase types). */
+  visit_INTEGER(_t: TypeEngine): string {
+    return "INTEGER";
+  }
+  visit_SMALLINT(_t: TypeEngine): string {
+    return "SMALLINT";
+  }
+  visit_BIGINT(_t: TypeEngine): string {
+    return "BIGINT";
+  }
+  visit_VARCHAR(t: TypeEngine): string {
+    return this.render_string_type("VARCHAR", t as SAString);
+  }
+  visit_CHAR(t: TypeEngine): string {
+    return this.render_string_type("CHAR", t as SAString);
+  }
+  visit_NVARCHAR(t: TypeEngine): string {
+    return this.render_string_type("NVARCHAR", t as SAString);
+  }
+  visit_NCHAR(t: TypeEngine): string {
+    return this.render_string_type("NCHAR", t as SAString);
+  }
+  visit_TEXT(t: TypeEngine): string {
+    return this.render_string_type("TEXT", t as SAString);
+  }
+  visit_CLOB(_t: TypeEngine): string {
+    return "CLOB";
+  }
+  visit_BOOLEAN(_t: TypeEngine): string {
+    return "BOOLEAN";
+  }
+  visit_NUMERIC(t: TypeEngine): string {
+    return this.render_numeric_type("NUMERIC", t as Numeric);
+  }
+  visit_DECIMAL(t: TypeEngine): string {
+    return this.render_numeric_type("DECIMAL", t as Numeric);
+  }
+  visit_FLOAT(t: TypeEngine): string {
+    const f = t as Float;
+    return f.precision ? `FLOAT(${f.precision})` : "FLOAT";
+  }
+  visit_REAL(_t: TypeEngine): string {
+    return "REAL";
+  }
+  visit_DOUBLE(_t: TypeEngine): string {
+    return "DOUBLE";
+  }
+  visit_DATE(_t: TypeEngine): string {
+    return "DATE";
+  }
+  visit_DATETIME(_t: TypeEngine): string {
+    return "DATETIME";
+  }
+  visit_TIMESTAMP(_t: TypeEngine): string {
+    return "TIMESTAMP";
+  }
+  visit_TIME(_t: TypeEngine): string {
+    return "TIME";
+  }
+  visit_BLOB(_t: TypeEngine): string {
+    return "BLOB";
   }
   visit_null(t: TypeEngine): string {
     throw new CompileError(

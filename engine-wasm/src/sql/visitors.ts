@@ -119,7 +119,28 @@ export type TypeVisitName =
   | "large_binary"
   | "JSON"
   | "uuid"
-  | "enum";
+  | "enum"
+  // the SQL standard's names (sqltypes' uppercase types), rendered as written
+  | "INTEGER"
+  | "SMALLINT"
+  | "BIGINT"
+  | "VARCHAR"
+  | "CHAR"
+  | "NVARCHAR"
+  | "NCHAR"
+  | "TEXT"
+  | "CLOB"
+  | "BOOLEAN"
+  | "NUMERIC"
+  | "DECIMAL"
+  | "FLOAT"
+  | "REAL"
+  | "DOUBLE"
+  | "DATE"
+  | "DATETIME"
+  | "TIMESTAMP"
+  | "TIME"
+  | "BLOB";
 
 /** Keyword arguments a visitor passes down (SQLAlchemy's `**kw`). */
 export type CompileKw = Record<string, unknown>;

@@ -31,11 +31,13 @@ function tableOf(caption: string, headers: readonly string[], rows: readonly (re
   const body = el("tbody");
   for (const row of rows) {
     const tr = el("tr");
-    for (const cell of row) {
+    row.forEach((cell, i) => {
       const td = el("td");
+      // a narrow inspector shows each row as a card, each value under its column's name
+      td.dataset.label = headers[i] ?? "";
       td.append(cell);
       tr.append(td);
-    }
+    });
     body.append(tr);
   }
   t.append(head, body);

@@ -2,8 +2,9 @@
  * The one PostgreSQL of a page (or Node process): a PGlite started once and shared by every engine.
  *
  * It starts from the pre-initialised data directory the build writes (`engine-wasm/assets/
- * pgdata.tar.gz`, see scripts/build-pgdata.ts), which skips initdb; when that file cannot be had it
- * falls back to a fresh initdb (slower, same result). `resetPostgres()` brings the database back to
+ * pgdata.tar`, see scripts/build-pgdata.ts), which skips initdb, with PGlite's file bundle stripped to
+ * what the lessons use (`engine-wasm/assets/pglite-lessons.data`, same script); when the data directory
+ * cannot be had it falls back to a fresh initdb (slower, same result) with PGlite's own bundle. `resetPostgres()` brings the database back to
  * the state a transcript starts from.
  */
 import type { PGlite, protocol } from "@electric-sql/pglite";
@@ -18,16 +19,18 @@ export interface PostgresProgress {
 export interface PostgresStartOptions {
   /**
    * The pre-initialised data directory: its bytes, or where to get them (a URL, or a file path in
-   * Node). Default: `engine-wasm/assets/pgdata.tar.gz` next to this module (a file in Node, an
+   * Node). Default: `engine-wasm/assets/pgdata.tar` next to this module (a file in Node, an
    * asset URL under Vite). `null`: no data directory, run initdb.
    */
   pgdata?: Blob | URL | string | null;
   /**
    * PGlite's own files, when the host has downloaded them itself (to show their progress): the
-   * compiled `pglite.wasm` and the `pglite.data` bundle. Absent: PGlite fetches them.
+   * compiled `pglite.wasm` and the file bundle. Absent: PGlite fetches its WebAssembly itself; the
+   * bundle is `engine-wasm/assets/pglite-lessons.data` next to this module (a file in Node, an asset
+   * URL under Vite). `null`: PGlite's own `pglite.data`.
    */
   pgliteWasmModule?: WebAssembly.Module;
-  fsBundle?: Blob;
+  fsBundle?: Blob | URL | string | null;
   onProgress?: (event: PostgresProgress) => void;
 }
 
@@ -58,7 +61,12 @@ const isNode = typeof process !== "undefined" && typeof process.versions?.node =
 
 /** Where the build puts the data directory, relative to this module (Vite turns this into an asset URL). */
 export function defaultPgdataLocation(): URL {
-  return new URL("../../../assets/pgdata.tar.gz", import.meta.url);
+  return new URL("../../../assets/pgdata.tar", import.meta.url);
+}
+
+/** Where the build puts PGlite's stripped file bundle, relative to this module. */
+export function defaultFsBundleLocation(): URL {
+  return new URL("../../../assets/pglite-lessons.data", import.meta.url);
 }
 
 async function readNodeFile(location: URL | string): Promise<Blob> {
@@ -84,8 +92,8 @@ async function download(url: string, onProgress?: PostgresStartOptions["onProgre
   return new Blob(chunks as BlobPart[]);
 }
 
-/** The data directory's bytes from wherever `source` says. */
-async function loadDataDir(
+/** A start-up file's bytes from wherever `source` says. */
+async function loadFile(
   source: Blob | URL | string,
   onProgress: PostgresStartOptions["onProgress"],
 ): Promise<Blob> {
@@ -102,18 +110,22 @@ async function start(options: PostgresStartOptions): Promise<PGlite> {
   const began = performance.now();
   const source = options.pgdata === undefined ? defaultPgdataLocation() : options.pgdata;
   let fallback_reason: string | undefined;
+  const bundleSource = options.fsBundle === undefined ? defaultFsBundleLocation() : options.fsBundle;
   // loaded here, not at the top: a page that only uses SQLite never downloads PGlite's code
   const { PGlite, protocol } = await import("@electric-sql/pglite");
   serializer = protocol.serialize;
   if (source !== null) {
     try {
-      const dataDir = await loadDataDir(source, progress);
+      const [dataDir, fsBundle] = await Promise.all([
+        loadFile(source, progress),
+        bundleSource === null ? null : loadFile(bundleSource, undefined).catch(() => null),
+      ]);
       progress?.({ phase: "postgresql:start" });
       const instance = await PGlite.create({
         loadDataDir: dataDir,
         initdbWasmModule: unusedInitdb(),
         ...(options.pgliteWasmModule ? { pgliteWasmModule: options.pgliteWasmModule } : {}),
-        ...(options.fsBundle ? { fsBundle: options.fsBundle } : {}),
+        ...(fsBundle ? { fsBundle } : {}),
       });
       info = { from: "datadir", ms: performance.now() - began };
       return instance;
@@ -125,7 +137,6 @@ async function start(options: PostgresStartOptions): Promise<PGlite> {
   const instance = await PGlite.create({
     initDbStartParams: ["--wal-segsize=1"],
     ...(options.pgliteWasmModule ? { pgliteWasmModule: options.pgliteWasmModule } : {}),
-    ...(options.fsBundle ? { fsBundle: options.fsBundle } : {}),
   });
   info = { from: "initdb", ms: performance.now() - began, fallback_reason };
   return instance;

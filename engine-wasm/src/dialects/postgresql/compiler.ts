@@ -77,4 +77,14 @@ export class PGTypeCompiler extends GenericTypeCompiler {
   override visit_uuid(): string {
     return "UUID";
   }
+  /** PostgreSQL's TIMESTAMP and TIME say whether they have a time zone. */
+  override visit_TIMESTAMP(t: TypeEngine): string {
+    return this.visit_datetime(t as { timezone?: boolean });
+  }
+  override visit_TIME(): string {
+    return this.visit_time();
+  }
+  override visit_DOUBLE(): string {
+    return "DOUBLE PRECISION";
+  }
 }

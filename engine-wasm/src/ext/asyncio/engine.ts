@@ -51,7 +51,9 @@ function describeStatement(statement: unknown): string {
 }
 
 export class AsyncConnection {
+  /** The `AsyncEngine` with which this `AsyncConnection` is associated. */
   readonly engine: AsyncEngine;
+  /** Reference to the sync-style `Engine` this `AsyncConnection` is associated with via its underlying `Connection`. */
   readonly sync_engine: Engine;
   private _sync: Connection | null = null;
   private readonly _addr = (addr += 0x1f0).toString(16);
@@ -75,6 +77,7 @@ export class AsyncConnection {
     return this;
   }
 
+  /** Reference to the sync-style `Connection` this `AsyncConnection` proxies requests towards. */
   get sync_connection(): Connection {
     if (!this._sync) {
       throw new ResourceClosedError("This connection has not been started, or has been closed.");
@@ -82,21 +85,26 @@ export class AsyncConnection {
     return this._sync;
   }
 
+  /** Return True if this connection is closed. */
   get closed(): boolean {
     return !this._sync || this._sync.closed;
   }
 
+  /** Proxy for the `Connection.dialect` attribute on behalf of the `AsyncConnection` class. */
   get dialect() {
     return this.sync_engine.dialect;
   }
 
+  /** Return True if a transaction is in progress. */
   in_transaction(): boolean {
     return this.sync_connection.in_transaction();
   }
+  /** Return True if a transaction is in progress. */
   in_nested_transaction(): boolean {
     return this.sync_connection.in_nested_transaction();
   }
 
+  /** Executes a SQL statement construct and return a buffered `Result`. */
   async execute(
     statement: unknown,
     parameters?: Parameters | null,
@@ -108,6 +116,7 @@ export class AsyncConnection {
     );
   }
 
+  /** Executes a driver-level SQL string and return buffered `Result`. */
   async exec_driver_sql(
     statement: string,
     parameters?: unknown,
@@ -117,6 +126,7 @@ export class AsyncConnection {
     return runWithTurn(sync, statement, () => sync.exec_driver_sql(statement, parameters, execution_options));
   }
 
+  /** Executes a SQL statement construct and returns a scalar object. */
   async scalar(
     statement: unknown,
     parameters?: Parameters | null,
@@ -125,6 +135,7 @@ export class AsyncConnection {
     return (await this.execute(statement, parameters, execution_options)).scalar();
   }
 
+  /** Executes a SQL statement construct and returns a scalar objects. */
   async scalars(statement: unknown, parameters?: Parameters | null, execution_options?: ExecutionOptions) {
     return (await this.execute(statement, parameters, execution_options)).scalars();
   }
@@ -142,6 +153,7 @@ export class AsyncConnection {
     return new AsyncResult(result);
   }
 
+  /** Execute a statement and return an awaitable yielding a `AsyncScalarResult` object. */
   async stream_scalars(
     statement: unknown,
     parameters?: Parameters | null,
@@ -163,6 +175,7 @@ export class AsyncConnection {
     return trans._run(() => callback(this));
   }
 
+  /** Begin a nested transaction and return a transaction handle. */
   begin_nested(): Promise<AsyncTransaction>;
   begin_nested<T>(callback: (conn: AsyncConnection) => Promise<T> | T): Promise<T>;
   async begin_nested<T>(callback?: (conn: AsyncConnection) => Promise<T> | T): Promise<AsyncTransaction | T> {
@@ -173,21 +186,25 @@ export class AsyncConnection {
     return trans._run(() => callback(this));
   }
 
+  /** Commit the transaction that is currently in progress. */
   async commit(): Promise<void> {
     const sync = this.sync_connection;
     greenlet_spawn(() => sync.commit());
   }
 
+  /** Roll back the transaction that is currently in progress. */
   async rollback(): Promise<void> {
     const sync = this.sync_connection;
     greenlet_spawn(() => sync.rollback());
   }
 
+  /** Close this `AsyncConnection`. */
   async close(): Promise<void> {
     const sync = this._sync;
     if (sync) greenlet_spawn(() => sync.close());
   }
 
+  /** Invalidate the underlying DBAPI connection associated with this `Connection`. */
   async invalidate(): Promise<void> {
     const sync = this.sync_connection;
     greenlet_spawn(() => sync.invalidate());
@@ -199,6 +216,7 @@ export class AsyncConnection {
     return runWithTurn(sync, "", () => fn(sync, ...args));
   }
 
+  /** Return the pooled DBAPI-level connection in use by this `AsyncConnection`. */
   async get_raw_connection() {
     return this.sync_connection.connection;
   }
@@ -219,21 +237,27 @@ export class AsyncConnection {
 }
 
 export class AsyncTransaction {
+  /** The `AsyncConnection` this `AsyncTransaction` belongs to. */
   readonly connection: AsyncConnection;
+  /** Reference to the sync-style `Transaction` this `AsyncTransaction` proxies requests towards. */
   readonly sync_transaction: RootTransaction | NestedTransaction;
   constructor(connection: AsyncConnection, sync_transaction: RootTransaction | NestedTransaction) {
     this.connection = connection;
     this.sync_transaction = sync_transaction;
   }
+  /** True if this `AsyncTransaction` is in progress: not yet committed, rolled back or closed. */
   get is_active(): boolean {
     return this.sync_transaction.is_active;
   }
+  /** Commit this `AsyncTransaction`. */
   async commit(): Promise<void> {
     greenlet_spawn(() => this.sync_transaction.commit());
   }
+  /** Roll back this `AsyncTransaction`. */
   async rollback(): Promise<void> {
     greenlet_spawn(() => this.sync_transaction.rollback());
   }
+  /** Close this `AsyncTransaction`. */
   async close(): Promise<void> {
     greenlet_spawn(() => this.sync_transaction.close());
   }
@@ -251,6 +275,7 @@ export class AsyncTransaction {
 }
 
 export class AsyncEngine {
+  /** Reference to the sync-style `Engine` this `AsyncEngine` proxies requests towards. */
   readonly sync_engine: Engine;
   private readonly _addr = (addr += 0x2a0).toString(16);
 
@@ -263,21 +288,27 @@ export class AsyncEngine {
     this.sync_engine = sync_engine;
   }
 
+  /** Proxy for the `Engine.url` attribute on behalf of the `AsyncEngine` class. */
   get url(): URL {
     return this.sync_engine.url;
   }
+  /** Proxy for the `Engine.dialect` attribute on behalf of the `AsyncEngine` class. */
   get dialect() {
     return this.sync_engine.dialect;
   }
+  /** Proxy for the `Engine.pool` attribute on behalf of the `AsyncEngine` class. */
   get pool() {
     return this.sync_engine.pool;
   }
+  /** String name of the `Dialect` in use by this `Engine`. */
   get name(): string {
     return this.sync_engine.name;
   }
+  /** Driver name of the `Dialect` in use by this `Engine`. */
   get driver(): string {
     return this.sync_engine.driver;
   }
+  /** When `True`, enable log output for this element. */
   get echo() {
     return this.sync_engine.echo;
   }
@@ -306,14 +337,17 @@ export class AsyncEngine {
     }
   }
 
+  /** Dispose of the connection pool used by this `AsyncEngine`. */
   async dispose(close = true): Promise<void> {
     greenlet_spawn(() => this.sync_engine.dispose(close));
   }
 
+  /** Return a new `AsyncEngine` that will provide `AsyncConnection` objects with the given execution options. */
   execution_options(options: Record<string, unknown>): AsyncEngine {
     return new AsyncEngine(this.sync_engine.execution_options(options));
   }
 
+  /** Return a "raw" DBAPI connection from the connection pool. */
   async raw_connection() {
     return this.sync_engine.pool.connect_async();
   }

@@ -37,12 +37,17 @@ function writingOperation(statement: unknown): string | null {
 }
 
 export class AsyncSession {
+  /** An optional `Engine` or `Connection` to which this `Session` should be bound. */
   readonly bind: unknown;
+  /** Reference to the underlying `Session` this `AsyncSession` proxies requests towards. */
   readonly sync_session: Session;
 
   constructor(
     bind?: AsyncEngine | null,
-    options: SessionOptions & { sync_session_class?: typeof Session } = {},
+    options: SessionOptions & {
+      /** A `Session` subclass or other callable which will be used to construct the `Session` which will be proxied. */
+      sync_session_class?: typeof Session;
+    } = {},
   ) {
     this.bind = bind ?? options.bind ?? null;
     const syncBind = (this.bind as SyncBind | null)?.sync_engine ?? this.bind;
@@ -51,95 +56,124 @@ export class AsyncSession {
     this.sync_session._async_provider = this;
   }
 
+  /** Proxy for the `Session.identity_map` attribute on behalf of the `AsyncSession` class. */
   get identity_map() {
     return this.sync_session.identity_map;
   }
+  /** The set of all instances marked as 'new' within this `Session`. */
   get new() {
     return this.sync_session.new;
   }
+  /** The set of all persistent instances considered dirty. */
   get dirty() {
     return this.sync_session.dirty;
   }
+  /** The set of all instances marked as 'deleted' within this `Session` */
   get deleted() {
     return this.sync_session.deleted;
   }
+  /** Proxy for the `Session.autoflush` attribute on behalf of the `AsyncSession` class. */
   get autoflush(): boolean {
     return this.sync_session.autoflush;
   }
   set autoflush(v: boolean) {
     this.sync_session.autoflush = v;
   }
+  /** Proxy for the `Session.expire_on_commit` attribute on behalf of the `AsyncSession` class. */
   get expire_on_commit(): boolean {
     return this.sync_session.expire_on_commit;
   }
+  /** A user-modifiable dictionary. */
   get info(): Record<string, unknown> {
     return this.sync_session.info;
   }
+  /** True if this `Session` not in "partial rollback" state. */
   get is_active(): boolean {
     return this.sync_session.is_active;
   }
+  /** Return a context manager that disables autoflush. */
   get no_autoflush() {
     return this.sync_session.no_autoflush;
   }
 
+  /** Place an object into this `Session`. */
   add(instance: object): void {
     this.sync_session.add(instance);
   }
+  /** Add the given collection of instances to this `Session`. */
   add_all(instances: Iterable<object>): void {
     this.sync_session.add_all(instances);
   }
+  /** Expire the attributes on an instance. */
   expire(instance: object, attribute_names?: readonly string[]): void {
     this.sync_session.expire(instance, attribute_names);
   }
+  /** Expires all persistent instances within this Session. */
   expire_all(): void {
     this.sync_session.expire_all();
   }
+  /** Remove the `instance` from this `Session`. */
   expunge(instance: object): void {
     this.sync_session.expunge(instance);
   }
+  /** Remove all object instances from this `Session`. */
   expunge_all(): void {
     this.sync_session.expunge_all();
   }
+  /** Return `True` if the given instance has locally modified attributes. */
   is_modified(instance: object): boolean {
     return this.sync_session.is_modified(instance);
   }
+  /** Return True if this `Session` has begun a transaction. */
   in_transaction(): boolean {
     return this.sync_session.in_transaction();
   }
+  /** Return True if this `Session` has begun a nested transaction, e.g. SAVEPOINT. */
   in_nested_transaction(): boolean {
     return this.sync_session.in_nested_transaction();
   }
+  /** Return True if the instance is associated with this session. */
   has(instance: object): boolean {
     return this.sync_session.has(instance);
   }
 
+  /** Flush all the object changes to the database. */
   async flush(objects?: readonly object[]): Promise<void> {
     await this._run_io(true, () => this.sync_session.flush(objects));
   }
+  /** Commit the current transaction in progress. */
   async commit(): Promise<void> {
     await this._run_io(true, () => this.sync_session.commit());
   }
+  /** Rollback the current transaction in progress. */
   async rollback(): Promise<void> {
     this._io(() => this.sync_session.rollback());
   }
+  /** Close out the transactional resources and ORM objects used by this `AsyncSession`. */
   async close(): Promise<void> {
     this._io(() => this.sync_session.close());
   }
+  /** Close out the transactional resources and ORM objects used by this `Session`, resetting the session to its initial state. */
   async reset(): Promise<void> {
     this._io(() => this.sync_session.reset());
   }
+  /** Close this Session, using connection invalidation. */
   async invalidate(): Promise<void> {
     this._io(() => this.sync_session.close());
   }
+  /** Mark an instance as deleted. */
   async delete(instance: object): Promise<void> {
     this._io(() => this.sync_session.delete(instance));
   }
+  /** Copy the state of a given instance into a corresponding instance within this `AsyncSession`. */
   async merge<T extends object>(instance: T, options: { load?: boolean } = {}): Promise<T> {
     return this._run_io(false, () => this.sync_session.merge(instance, options));
   }
+  /** Expire and refresh the attributes on the given instance. */
   async refresh(instance: object, attribute_names?: readonly string[]): Promise<void> {
     await this._run_io(false, () => this.sync_session.refresh(instance, attribute_names));
   }
+  /** Return an instance based on the given primary key identifier, or `None` if not found. */
   async get<T>(
     entity: (abstract new (...args: never[]) => T) | Function,
     ident: unknown,
@@ -147,9 +181,11 @@ export class AsyncSession {
   ): Promise<T | null> {
     return this._run_io(false, () => this.sync_session.get(entity, ident, options));
   }
+  /** Return an instance based on the given primary key identifier, or raise an exception if not found. */
   async get_one<T>(entity: (abstract new (...args: never[]) => T) | Function, ident: unknown): Promise<T> {
     return this._run_io(false, () => this.sync_session.get_one(entity, ident));
   }
+  /** Execute a statement and return a buffered `Result` object. */
   async execute(
     statement: unknown,
     params?: Record<string, unknown> | readonly Record<string, unknown>[] | null,
@@ -157,6 +193,7 @@ export class AsyncSession {
   ) {
     return this._run_io(false, () => this.sync_session.execute(statement, params, options), statement);
   }
+  /** Execute a statement and return scalar results. */
   async scalars(
     statement: unknown,
     params?: Record<string, unknown> | null,
@@ -164,6 +201,7 @@ export class AsyncSession {
   ) {
     return this._run_io(false, () => this.sync_session.scalars(statement, params, options), statement);
   }
+  /** Execute a statement and return a scalar result. */
   async scalar(
     statement: unknown,
     params?: Record<string, unknown> | null,
@@ -171,6 +209,7 @@ export class AsyncSession {
   ): Promise<unknown> {
     return this._run_io(false, () => this.sync_session.scalar(statement, params, options), statement);
   }
+  /** Execute a statement and return a streaming `AsyncResult` object. */
   async stream(
     statement: unknown,
     params?: Record<string, unknown> | null,
@@ -184,12 +223,14 @@ export class AsyncSession {
       )) as never,
     );
   }
+  /** Execute a statement and return a stream of scalar results. */
   async stream_scalars(
     statement: unknown,
     params?: Record<string, unknown> | null,
   ): Promise<AsyncScalarResult> {
     return (await this.stream(statement, params)).scalars();
   }
+  /** Return a `AsyncConnection` object corresponding to this `Session` object's transactional state. */
   async connection() {
     return this.sync_session.connection();
   }
@@ -210,6 +251,7 @@ export class AsyncSession {
     if (!callback) return trans;
     return trans._run(() => callback(this));
   }
+  /** Return an `AsyncSessionTransaction` object which will begin a "nested" transaction, e.g. SAVEPOINT. */
   begin_nested(): Promise<AsyncSessionTransaction>;
   begin_nested<T>(callback: (session: this) => Promise<T> | T): Promise<T>;
   async begin_nested<T>(callback?: (session: this) => Promise<T> | T): Promise<AsyncSessionTransaction | T> {

@@ -1,0 +1,55 @@
+/**
+ * Warming a started database for the first Run, outside what any cell shows (the echo log, results,
+ * the database's state): the engine's compiler runs once over the statement kinds a lesson's first cell
+ * uses (a throwaway engine that never connects; its compiled cache is its own), and on PostgreSQL the
+ * catalog lookups the dialect's first connect and `create_all` make run once, raw, through PGlite,
+ * inside a transaction that is rolled back (so PostgreSQL's catalog caches and PGlite's code paths are
+ * warm). Nothing of it reaches a cell: no engine a cell sees ran a statement, no row or table is left.
+ * The kernel awaits it before a cell's first statement (runtime.ts), after saying the database is ready.
+ */
+import type { DatabaseKind } from "sqlalchemy/databases";
+
+const warmed = new Map<DatabaseKind, Promise<void>>();
+
+export function warmDatabase(kind: DatabaseKind, url: string): Promise<void> {
+  let p = warmed.get(kind);
+  if (!p) {
+    p = (async () => {
+      await warmCompiler(url).catch(() => {});
+      if (kind === "postgresql") await warmPostgres().catch(() => {});
+    })();
+    warmed.set(kind, p);
+  }
+  return p;
+}
+
+async function warmCompiler(url: string): Promise<void> {
+  const sa = await import("sqlalchemy");
+  const engine = sa.create_engine(url);
+  const metadata = sa.MetaData();
+  const table = sa.Table(
+    "nb_warm",
+    metadata,
+    sa.Column("id", sa.Integer, { primary_key: true }),
+    sa.Column("name", sa.String(30), { nullable: false }),
+  );
+  sa.CreateTable(table).compile(engine);
+  sa.select(table).where(table.c.name.eq("x")).compile(engine);
+  sa.insert(table).values({ name: "x" }).compile(engine);
+  sa.text("SELECT 1").compile(engine);
+  engine.dispose();
+}
+
+/** The catalog queries of a first connect and of `create_all` (has_table), and a CREATE TABLE, rolled back. */
+async function warmPostgres(): Promise<void> {
+  const { getPostgres } = await import("../../engine-wasm/src/dbapi/pglite/runtime.ts");
+  await getPostgres().exec(`BEGIN;
+select pg_catalog.version();
+select current_schema();
+show standard_conforming_strings;
+SELECT pg_catalog.pg_class.relname FROM pg_catalog.pg_class JOIN pg_catalog.pg_namespace ON pg_catalog.pg_namespace.oid = pg_catalog.pg_class.relnamespace WHERE pg_catalog.pg_class.relname = 'nb_warm' AND pg_catalog.pg_class.relkind = ANY (ARRAY['r', 'p', 'f', 'v', 'm']) AND pg_catalog.pg_table_is_visible(pg_catalog.pg_class.oid) AND pg_catalog.pg_namespace.nspname != 'pg_catalog';
+CREATE TABLE nb_warm (id SERIAL NOT NULL, name VARCHAR(30) NOT NULL, PRIMARY KEY (id));
+INSERT INTO nb_warm (name) VALUES ('x') RETURNING nb_warm.id;
+SELECT nb_warm.id, nb_warm.name FROM nb_warm WHERE nb_warm.name = 'x';
+ROLLBACK;`);
+}
