@@ -4,6 +4,7 @@
  */
 
 export {
+  AssertionError,
   AttributeError,
   ImportError,
   IndexError,

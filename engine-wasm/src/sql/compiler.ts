@@ -38,25 +38,35 @@ import {
   type ClauseList,
   ColumnClause,
   type ColumnElement,
-  type FunctionCall,
+  type FunctionFilter,
   type Grouping,
   Label,
+  literal,
+  type Over,
   Star,
   type TextualLabelReference,
   type UnaryExpression,
+  type WithinGroup,
 } from "./elements.ts";
+import type { FunctionElement } from "./functions.ts";
 import { _deliver_insertmanyvalues_batches, type InsertManyValues } from "./insertmanyvalues.ts";
 import { Column, type Table } from "./schema.ts";
 import {
+  CompoundSelect,
+  CTE,
   type Exists,
   FromClause,
   Join,
+  type Lateral,
+  ScalarFunctionColumn,
   type ScalarSelect,
   type ScalarValues,
   type Select,
   Subquery,
   SubqueryColumn,
   selectPlugins,
+  type TableValuedAlias,
+  TableValuedColumn,
   type TextualSelect,
   type Values,
 } from "./selectable.ts";
@@ -249,6 +259,8 @@ export class SQLCompiler implements CompiledLike {
     this.literal_binds = options.literal_binds ?? false;
     this.keyBindIndex = new Map((options.key_binds ?? []).map((b, i) => [b, i]));
     this._template = this.process(statement, { toplevel: true });
+    // CTEs of an INSERT … SELECT, UPDATE or DELETE: `WITH …` before the statement (cte_follows_insert False)
+    if (this.ctes.size) this._template = this._render_cte_clause() + this._template;
     this._finish();
   }
 
@@ -506,6 +518,7 @@ export class SQLCompiler implements CompiledLike {
   /** An unnamed alias of a table is `<table>_<n>`; of a SELECT, `anon_<n>`. */
   subqueryName(s: Subquery): string {
     if (s.name) return s.name;
+    if (s instanceof CTE && s._restates) return this.subqueryName(s._get_reference_cte());
     const el = s.element as { name?: unknown };
     const base = s.element instanceof FromClause && typeof el.name === "string" ? el.name : "anon";
     return this.anon(s, base);
@@ -598,8 +611,9 @@ export class SQLCompiler implements CompiledLike {
     return `${left} ${b.operator} ${right}`;
   }
 
+  /** `lower(a) LIKE lower(b)` (SQLCompiler.visit_ilike_op_binary). */
   visit_ilike(b: BinaryExpression, kw: Record<string, unknown>): string {
-    return `${this.process(b.left, kw)} LIKE ${this.process(b.right, kw)}`;
+    return `lower(${this.process(b.left, kw)}) ${b.operator} lower(${this.process(b.right, kw)})`;
   }
 
   visit_clauselist(l: ClauseList, kw: Record<string, unknown> = {}): string {
@@ -653,14 +667,68 @@ export class SQLCompiler implements CompiledLike {
     return `CAST(${this.process(c.clause, kw)} AS ${this.type_name(c.type)})`;
   }
 
-  visit_function(f: FunctionCall, kw: Record<string, unknown> = {}): string {
-    const name = [...f.packagenames, f.name].join(".");
-    const args = f.clauses.length
-      ? f.clauses.map((c) => this.process(c, kw)).join(", ")
-      : f.name.toLowerCase() === "count"
-        ? "*"
-        : "";
-    return `${name}(${args})`;
+  /**
+   * `name(args)`: a dialect's `visit_<name>_func` renders it when it has one (SQLite's `now()` is
+   * `CURRENT_TIMESTAMP`); ANSI functions render their SQL spelling, without parentheses when they
+   * take no arguments; names with characters SQL does not allow bare are quoted.
+   */
+  visit_function(f: FunctionElement, kw: CompileKw = {}): string {
+    const disp = (this as unknown as Record<string, unknown>)[`visit_${f.name.toLowerCase()}_func`];
+    if (typeof disp === "function") return disp.call(this, f, kw) as string;
+    const ansi = (f.constructor as { ansiName?: string | null }).ansiName;
+    const quoteIllegal = (tok: string) =>
+      /^[A-Za-z_][A-Za-z0-9_$]*$/.test(tok) ? tok : `"${tok.replace(/"/g, '""')}"`;
+    let name: string;
+    if (ansi) name = f._has_args ? ansi + this.function_argspec(f, kw) : ansi;
+    else name = quoteIllegal(f.name) + this.function_argspec(f, kw);
+    const text = [...f.packagenames.map(quoteIllegal), name].join(".");
+    return f._with_ordinality ? `${text} WITH ORDINALITY` : text;
+  }
+
+  /** `(a, b)`: a function's arguments. */
+  function_argspec(f: FunctionElement, kw: CompileKw = {}): string {
+    return `(${f.clauses.map((c) => this.process(c, kw)).join(", ")})`;
+  }
+
+  /** A window frame bound: UNBOUNDED PRECEDING / CURRENT ROW / `:param_1 PRECEDING` (SQLCompiler._format_frame_clause). */
+  protected _format_frame_clause(range: readonly (string | number)[], kw: CompileKw): string {
+    // one bind per frame value, however often the expression is rendered (the value is in the cache key)
+    let binds = this._frame_binds.get(range);
+    if (!binds) {
+      binds = range.map((b) => (typeof b === "number" ? literal(Math.abs(b)) : null));
+      this._frame_binds.set(range, binds);
+    }
+    const bound = (i: number, unbounded: string) => {
+      const b = range[i]!;
+      if (b === "UNBOUNDED") return unbounded;
+      if (b === "CURRENT") return "CURRENT ROW";
+      return `${this.process(binds[i]!, kw)} ${(b as number) < 0 ? "PRECEDING" : "FOLLOWING"}`;
+    };
+    return `${bound(0, "UNBOUNDED PRECEDING")} AND ${bound(1, "UNBOUNDED FOLLOWING")}`;
+  }
+  private readonly _frame_binds = new WeakMap<object, (BindParameter | null)[]>();
+
+  visit_over(o: Over, kw: CompileKw = {}): string {
+    const text = this.process(o.element, kw);
+    const parts: string[] = [];
+    if (o.partition_by?.clauses.length) parts.push(`PARTITION BY ${this.process(o.partition_by, kw)}`);
+    if (o.order_by?.clauses.length) parts.push(`ORDER BY ${this.process(o.order_by, kw)}`);
+    if (o.range_) parts.push(`RANGE BETWEEN ${this._format_frame_clause(o.range_, kw)}`);
+    else if (o.rows) parts.push(`ROWS BETWEEN ${this._format_frame_clause(o.rows, kw)}`);
+    else if (o.groups) parts.push(`GROUPS BETWEEN ${this._format_frame_clause(o.groups, kw)}`);
+    return `${text} OVER (${parts.join(" ")})`;
+  }
+
+  visit_funcfilter(f: FunctionFilter, kw: CompileKw = {}): string {
+    return `${this.process(f.func, kw)} FILTER (WHERE ${f.criterion ? this.process(f.criterion, kw) : ""})`;
+  }
+
+  visit_withingroup(w: WithinGroup, kw: CompileKw = {}): string {
+    return `${this.process(w.element, kw)} WITHIN GROUP (ORDER BY ${this.process(w.order_by, kw)})`;
+  }
+
+  visit_scalar_function_column(c: ScalarFunctionColumn, kw: CompileKw = {}): string {
+    return `(${this.process(c.fn, kw)}).${this.quote(c.name)}`;
   }
 
   visit_textclause(t: TextClause, kw: CompileKw = {}): string {
@@ -753,7 +821,10 @@ export class SQLCompiler implements CompiledLike {
   visit_textual_label_reference(r: TextualLabelReference, kw: CompileKw = {}): string {
     const entry = this._select_stack[this._select_stack.length - 1];
     let col: ClauseElement | undefined;
-    if (entry && entry.selectable.__visit_name__ === "select") {
+    if (entry?.selectable instanceof CompoundSelect) {
+      // a compound's names are those of its columns, rendered bare (`ORDER BY city`)
+      if (entry.selectable._exported_columns().some((c) => c.key === r.element)) return this.quote(r.element);
+    } else if (entry && entry.selectable.__visit_name__ === "select") {
       const s = entry.selectable as Select;
       for (const c of s._exported_columns()) {
         if ((c instanceof Label && c.name === r.element) || (!(c instanceof Label) && c.key === r.element)) {
@@ -818,10 +889,14 @@ export class SQLCompiler implements CompiledLike {
    * to correlate (compiler.stack entries).
    */
   private readonly _select_stack: {
-    correlate_froms: Set<FromClause>;
-    asfrom_froms: Set<FromClause>;
-    selectable: Select | Insert | Update | Delete | TextualSelect;
+    correlate_froms: ReadonlySet<FromClause>;
+    asfrom_froms: ReadonlySet<FromClause>;
+    selectable: Select | CompoundSelect | Insert | Update | Delete | TextualSelect;
   }[] = [];
+
+  /** CTEs met so far, in the order their `WITH` entries render (SQLCompiler.ctes), and by name. */
+  readonly ctes = new Map<CTE, string>();
+  private readonly ctes_by_name = new Map<string, CTE>();
 
   /** The FROMs a SELECT's columns, criteria and joins name, before correlation (SelectState.froms). */
   protected _froms_of(s: Select): FromClause[] {
@@ -906,6 +981,18 @@ export class SQLCompiler implements CompiledLike {
     let dedupe = 1;
     const tablenamePlusCol = s._label_style === "tablename_plus_col";
     for (const c of s._exported_columns()) {
+      // an anonymous label is named before the expression's binds are (`lower(:lower_2) AS lower_1`)
+      if (
+        !(c instanceof Label) &&
+        !(c instanceof Column) &&
+        !(c instanceof SubqueryColumn) &&
+        !(c instanceof ColumnClause) &&
+        !(c instanceof TableValuedColumn) &&
+        !(c instanceof ScalarFunctionColumn) &&
+        !(c instanceof Star) &&
+        _non_anon_label(c) === null
+      )
+        this.anon(c, c._anon_label_base ?? "anon");
       let rendered = this.process(c, { ...kw, within_columns_clause: false });
       let keyname: string;
       let label: string | null = null;
@@ -943,6 +1030,12 @@ export class SQLCompiler implements CompiledLike {
         }
       } else if (c instanceof ColumnClause && c.is_literal) {
         keyname = c.name;
+      } else if (c instanceof ScalarFunctionColumn) {
+        // a named column of the function's row: selected bare (`SELECT (f(x)).name`)
+        keyname = c.name;
+      } else if (c instanceof TableValuedColumn) {
+        // a column-valued function is selected by its alias's name (`SELECT anon_1 FROM … AS anon_1`)
+        keyname = this.subqueryName(c.scalar_alias);
       } else if (c instanceof Star) {
         keyname = "*";
       } else if (_non_anon_label(c) !== null) {
@@ -977,14 +1070,16 @@ export class SQLCompiler implements CompiledLike {
     const correlate_froms = entry?.correlate_froms ?? EMPTY_FROMS;
     const asfrom_froms = entry?.asfrom_froms ?? EMPTY_FROMS;
     const all = this._froms_of(s);
-    const froms = asfrom
-      ? this._get_display_froms(
-          s,
-          all,
-          new Set([...correlate_froms].filter((f) => !asfrom_froms.has(f))),
-          EMPTY_FROMS,
-        )
-      : this._get_display_froms(s, all, correlate_froms, asfrom_froms);
+    // a LATERAL subquery correlates to the FROMs of the enclosing SELECT, as a scalar subquery does
+    const froms =
+      asfrom && !kw.lateral
+        ? this._get_display_froms(
+            s,
+            all,
+            new Set([...correlate_froms].filter((f) => !asfrom_froms.has(f))),
+            EMPTY_FROMS,
+          )
+        : this._get_display_froms(s, all, correlate_froms, asfrom_froms);
     const new_correlate_froms = new Set<FromClause>();
     for (const f of froms) {
       new_correlate_froms.add(f);
@@ -996,10 +1091,183 @@ export class SQLCompiler implements CompiledLike {
       correlate_froms: new Set([...new_correlate_froms, ...correlate_froms]),
     });
     try {
-      return this._compose_select_body(s, froms, toplevel, { ...kw, toplevel: false, asfrom: false }, asfrom);
+      const inner = {
+        ...kw,
+        toplevel: false,
+        asfrom: false,
+        lateral: false,
+        compound_result: false,
+        compound_member: false,
+      };
+      const text = this._compose_select_body(s, froms, toplevel || !!kw.compound_result, inner, asfrom);
+      // a SELECT inside a compound leaves its nesting CTEs to the compound
+      if (!this.ctes.size || (!toplevel && kw.compound_member)) return text;
+      return this._render_cte_clause(toplevel ? null : this._select_stack.length) + text;
     } finally {
       this._select_stack.pop();
     }
+  }
+
+  /**
+   * `SELECT … UNION SELECT … ORDER BY …`: a SELECT with ORDER BY / LIMIT / OFFSET, or a compound,
+   * inside a compound is parenthesised; the first SELECT gives the result columns.
+   */
+  visit_compound_select(cs: CompoundSelect, kw: CompileKw = {}): string {
+    const toplevel = !!kw.toplevel;
+    const n = cs.selects[0]!._exported_columns().length;
+    cs.selects.forEach((sel, i) => {
+      const m = sel._exported_columns().length;
+      if (m !== n)
+        throw new CompileError(
+          `All selectables passed to CompoundSelect must have identical numbers of columns; select #1 has ${n} columns, select #${i + 1} has ${m}`,
+        );
+    });
+    const entry = this._select_stack[this._select_stack.length - 1];
+    this._select_stack.push({
+      selectable: cs,
+      correlate_froms: entry?.correlate_froms ?? EMPTY_FROMS,
+      asfrom_froms: entry?.asfrom_froms ?? EMPTY_FROMS,
+    });
+    try {
+      const parts = cs.selects.map((sel, i) => {
+        const text = this.process(sel, {
+          ...kw,
+          toplevel: false,
+          compound_result: (toplevel || !!kw.compound_result) && i === 0,
+          compound_member: true,
+        });
+        const grouped =
+          sel instanceof CompoundSelect ||
+          sel._order_by.length > 0 ||
+          sel._limit !== null ||
+          sel._offset !== null;
+        return grouped ? `(${text})` : text;
+      });
+      if (toplevel) this.returns_rows = true;
+      let text = parts.join(` ${cs.keyword} `);
+      const inner = {
+        ...kw,
+        toplevel: false,
+        asfrom: false,
+        compound_result: false,
+        compound_member: false,
+        include_table_false: true,
+      };
+      if (cs._group_by.length)
+        text += ` GROUP BY ${cs._group_by.map((g) => this.process(g, inner)).join(", ")}`;
+      if (cs._order_by.length)
+        text += ` ORDER BY ${cs._order_by.map((o) => this.process(o, inner)).join(", ")}`;
+      if (cs._limit !== null || cs._offset !== null) text += this.limit_clause(cs, inner);
+      if (!this.ctes.size || (!toplevel && kw.compound_member)) return text;
+      return this._render_cte_clause(toplevel ? null : this._select_stack.length, true) + text;
+    } finally {
+      this._select_stack.pop();
+    }
+  }
+
+  /**
+   * `WITH [RECURSIVE] a AS \n(…), \nb AS \n(…)\n ` (SQLCompiler._render_cte_clause): every CTE met, or
+   * below the outermost statement only the nesting CTEs of this level (and the next one, for a
+   * compound's SELECTs). Rendered CTEs are forgotten: a nesting CTE used again elsewhere renders again.
+   */
+  protected _render_cte_clause(nesting_level: number | null = null, include_following_stack = false): string {
+    if (!this.ctes.size) return "";
+    let ctes = [...this.ctes.keys()];
+    if (nesting_level !== null && nesting_level > 1)
+      ctes = ctes.filter((c) => {
+        const level = this._cte_levels.get(c) ?? 1;
+        return (
+          c.nesting && (level === nesting_level || (include_following_stack && level === nesting_level + 1))
+        );
+      });
+    if (!ctes.length) return "";
+    const recursive = ctes.some((c) => c.recursive);
+    const text = `${this.get_cte_preamble(recursive)} ${ctes.map((c) => this.ctes.get(c)).join(", \n")}\n `;
+    for (const c of ctes) {
+      this.ctes.delete(c);
+      if (nesting_level !== null && nesting_level > 1) {
+        this._cte_levels.delete(c);
+        for (const [name, x] of this.ctes_by_name) if (x === c) this.ctes_by_name.delete(name);
+      }
+    }
+    return text;
+  }
+  /** The SELECT depth whose WITH renders each CTE (1: the outermost statement). */
+  private readonly _cte_levels = new Map<CTE, number>();
+
+  get_cte_preamble(recursive: boolean): string {
+    return recursive ? "WITH RECURSIVE" : "WITH";
+  }
+
+  /**
+   * A CTE where it is used: its name (or `name AS alias`); the first time, its `name AS (…)` entry
+   * is recorded for the WITH clause. A CTE restating another (a recursive `union_all()`) replaces it
+   * under the same name; two unrelated CTEs of one name are an error (SQLCompiler.visit_cte).
+   */
+  visit_cte(cte: CTE, kw: CompileKw = {}): string {
+    const name = this.subqueryName(cte);
+    let is_new = true;
+    const existing = this.ctes_by_name.get(name);
+    if (existing !== undefined) {
+      if (cte === existing || cte === existing._restates) is_new = false;
+      else if (existing === cte._restates) this.ctes.delete(existing);
+      else if (!this._same_structure(cte, existing))
+        throw new CompileError(`Multiple, unrelated CTEs found with the same name: ${repr(name)}`);
+      else is_new = false;
+    }
+    const pre = cte._cte_alias;
+    // the depth of the SELECT that uses a nesting CTE, before its own SELECT is compiled
+    const level = cte.nesting ? this._select_stack.length : 1;
+    if (is_new) {
+      this.ctes_by_name.set(name, cte);
+      if (pre) {
+        if (!this.ctes_by_name.has(this.subqueryName(pre))) this.visit_cte(pre, kw);
+      } else {
+        let text = this.quote(name);
+        if (cte.recursive) text += `(${cte._columns.map((c) => this.quote(c.key ?? "anon")).join(", ")})`;
+        const inner = this.process(cte.element, {
+          ...kw,
+          toplevel: false,
+          asfrom: true,
+          lateral: false,
+          compound_result: false,
+          subquery: false,
+        });
+        text += ` AS \n(${inner})`;
+        this.ctes.set(cte, text);
+        this._cte_levels.set(cte, level);
+      }
+    }
+    if (pre) return `${this.quote(this.subqueryName(pre))} AS ${this.quote(name)}`;
+    return this.quote(name);
+  }
+
+  private _same_structure(a: ClauseElement, b: ClauseElement): boolean {
+    const ka = new CacheKeyBuilder();
+    a._ck(ka);
+    const kb = new CacheKeyBuilder();
+    b._ck(kb);
+    return ka.key() === kb.key();
+  }
+
+  visit_lateral(l: Lateral, kw: CompileKw = {}): string {
+    return `LATERAL (${this.process(l.element, { ...kw, subquery: true, asfrom: true, lateral: true })}) AS ${this.quote(this.subqueryName(l))}`;
+  }
+
+  /** `json_each(x) AS anon_1`, `AS anon_1(a, b)` when derived, `LATERAL …` when lateral. */
+  visit_table_valued_alias(t: TableValuedAlias, kw: CompileKw = {}): string {
+    let text = `${this.process(t.element, kw)} AS ${this.quote(this.subqueryName(t))}`;
+    if (t._render_derived) {
+      const cols = t._names.map((c) =>
+        t._render_derived_w_types ? `${this.quote(c.name)} ${this.type_name(c.type)}` : this.quote(c.name),
+      );
+      text += `(${cols.join(", ")})`;
+    }
+    return t._is_lateral ? `LATERAL ${text}` : text;
+  }
+
+  visit_table_valued_column(c: TableValuedColumn): string {
+    return this.quote(this.subqueryName(c.scalar_alias));
   }
 
   protected _compose_select_body(
@@ -1045,7 +1313,7 @@ export class SQLCompiler implements CompiledLike {
     return text;
   }
 
-  limit_clause(s: Select, kw: Record<string, unknown>): string {
+  limit_clause(s: Select | CompoundSelect, kw: Record<string, unknown>): string {
     let text = "";
     if (s._limit !== null) text += `\n LIMIT ${this.process(s._limit as ClauseElement, kw)}`;
     if (s._offset !== null) {
@@ -1354,6 +1622,10 @@ export const SQL_VISITORS: VisitorTable<SQLCompiler, SQLVisitName> = {
   cast: (c, e, kw) => c.visit_cast(e, kw),
   column: (c, e, kw) => c.visit_column(e, kw),
   function: (c, e, kw) => c.visit_function(e, kw),
+  over: (c, e, kw) => c.visit_over(e, kw),
+  funcfilter: (c, e, kw) => c.visit_funcfilter(e, kw),
+  withingroup: (c, e, kw) => c.visit_withingroup(e, kw),
+  scalar_function_column: (c, e, kw) => c.visit_scalar_function_column(e, kw),
   star: (c) => c.visit_star(),
   textclause: (c, e, kw) => c.visit_textclause(e, kw),
   textual_select: (c, e, kw) => c.visit_textual_select(e, kw),
@@ -1364,6 +1636,11 @@ export const SQL_VISITORS: VisitorTable<SQLCompiler, SQLVisitName> = {
   subquery: (c, e, kw) => c.visit_subquery(e, kw),
   subquery_column: (c, e) => c.visit_subquery_column(e),
   select: (c, e, kw) => c.visit_select(e, kw),
+  compound_select: (c, e, kw) => c.visit_compound_select(e, kw),
+  cte: (c, e, kw) => c.visit_cte(e, kw),
+  lateral: (c, e, kw) => c.visit_lateral(e, kw),
+  table_valued_alias: (c, e, kw) => c.visit_table_valued_alias(e, kw),
+  table_valued_column: (c, e) => c.visit_table_valued_column(e),
   scalar_select: (c, e, kw) => c.visit_scalar_select(e, kw),
   exists: (c, e, kw) => c.visit_exists(e, kw),
   case: (c, e, kw) => c.visit_case(e, kw),
@@ -1426,6 +1703,12 @@ function collectFroms(e: unknown, out: FromClause[]): void {
     if (!out.includes(e.subquery)) out.push(e.subquery);
     return;
   }
+  if (e instanceof TableValuedColumn) {
+    if (!out.includes(e.scalar_alias)) out.push(e.scalar_alias);
+    return;
+  }
+  // `(f(x)).name` names no FROM of its own, as in SQLAlchemy (a column without a table)
+  if (e instanceof ScalarFunctionColumn) return;
   if (e instanceof ColumnClause && e.table instanceof FromClause) {
     if (!out.includes(e.table)) out.push(e.table);
     return;
@@ -1435,8 +1718,19 @@ function collectFroms(e: unknown, out: FromClause[]): void {
     if (typeof ce === "function") collectFroms(ce.call(e), out);
     return;
   }
-  if (e instanceof FromClause || (e as { __visit_name__?: string }).__visit_name__ === "select") return;
-  for (const key of ["left", "right", "element", "clause", "clauses"]) {
+  const visitName = (e as { __visit_name__?: string }).__visit_name__;
+  if (e instanceof FromClause || visitName === "select" || visitName === "compound_select") return;
+  for (const key of [
+    "left",
+    "right",
+    "element",
+    "clause",
+    "clauses",
+    "func",
+    "criterion",
+    "partition_by",
+    "order_by",
+  ]) {
     const v = (e as unknown as Record<string, unknown>)[key];
     if (Array.isArray(v)) for (const x of v) collectFroms(x, out);
     else if (v) collectFroms(v, out);

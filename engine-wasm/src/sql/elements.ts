@@ -12,7 +12,6 @@ import type { CompiledCache } from "../util/collections.ts";
 import { defineModule, repr } from "../util/repr.ts";
 import {
   BOOLEANTYPE,
-  Integer,
   NULLTYPE,
   String as SAString,
   STRINGTYPE,
@@ -56,6 +55,22 @@ export class CacheKeyBuilder {
   visit(e: unknown): void {
     if (e instanceof ClauseElement) e._ck(this);
     else this.parts.push(`?${String(e)}`);
+  }
+  private readonly _refs = new Map<object, number>();
+  /**
+   * An element that other parts of the statement refer to (a subquery or CTE and its columns): its
+   * structure the first time, then only its place in this key, so two statements built the same way
+   * share a key whatever objects they were built from (SQLAlchemy's anon_map in cache keys).
+   */
+  ref(obj: object, structure: () => void): void {
+    const n = this._refs.get(obj);
+    if (n !== undefined) {
+      this.parts.push(`@${n}`);
+      return;
+    }
+    this._refs.set(obj, this._refs.size + 1);
+    this.parts.push(`#${this._refs.size}`);
+    structure();
   }
   private _key: string | undefined;
   key(): string {
@@ -186,15 +201,23 @@ export abstract class ColumnElement extends ClauseElement {
     return new BinaryExpression(this, coerce(other, this), op, BOOLEANTYPE);
   }
   protected _math(op: string, other: unknown): BinaryExpression {
+    const right = coerce(other, this);
+    const type = this._math_type(right);
     // `+` of strings is concatenation (String's comparator: concat_op)
-    const operator = op === "+" && this.type instanceof SAString ? "||" : op;
-    return new BinaryExpression(this, coerce(other, this), operator, this.type);
+    const operator = op === "+" && type instanceof SAString ? "||" : op;
+    return new BinaryExpression(this, right, operator, type);
   }
   /** A reflected operator (`other + self`): the other operand, bound against this one, on the left. */
   protected _rmath(op: string, other: unknown): BinaryExpression {
     const left = coerce(other, this);
-    const operator = op === "+" && this.type instanceof SAString ? "||" : op;
-    return new BinaryExpression(left, this, operator, this.type);
+    const type = this._math_type(left);
+    const operator = op === "+" && type instanceof SAString ? "||" : op;
+    return new BinaryExpression(left, this, operator, type);
+  }
+  /** An untyped expression takes the other operand's type (NullType's comparator defers to it): `upper(x) || :upper_2`. */
+  private _math_type(other: ClauseElement): TypeEngine {
+    if (this.type.__visit_name__ === "null" && other instanceof ColumnElement) return other.type;
+    return this.type;
   }
 
   /** `==` */
@@ -245,14 +268,12 @@ export abstract class ColumnElement extends ClauseElement {
   not_like(other: unknown): BinaryExpression {
     return this._compare("NOT LIKE", other);
   }
+  /** `lower(a) LIKE lower(b)`; PostgreSQL renders `a ILIKE b` (the compilers' visit_ilike). */
   ilike(other: unknown): BinaryExpression {
-    return new BinaryExpression(
-      new FunctionCall("lower", [this], this.type),
-      new FunctionCall("lower", [coerce(other, this)], this.type),
-      "LIKE",
-      BOOLEANTYPE,
-      { ilike: true },
-    );
+    return new BinaryExpression(this, coerce(other, this), "LIKE", BOOLEANTYPE, { ilike: true });
+  }
+  not_ilike(other: unknown): BinaryExpression {
+    return new BinaryExpression(this, coerce(other, this), "NOT LIKE", BOOLEANTYPE, { ilike: true });
   }
   contains(other: unknown): BinaryExpression {
     return new BinaryExpression(this, coerce(other, this), "LIKE", BOOLEANTYPE, { pattern: "contains" });
@@ -435,7 +456,7 @@ export class BinaryExpression extends ColumnElement {
     this.modifiers = modifiers;
   }
   _ck(k: CacheKeyBuilder): void {
-    k.push("bin(", this.operator, this.modifiers.pattern ?? "");
+    k.push("bin(", this.operator, this.modifiers.pattern ?? "", this.modifiers.ilike ? "i" : "");
     this.left._ck(k);
     this.right._ck(k);
     k.push(")");
@@ -738,68 +759,128 @@ export function literal(value: unknown, type_?: unknown): BindParameter {
   return new BindParameter(null, value, { type_: type_ ?? typeForValue(value), unique: true });
 }
 
-/** A SQL function call (`count(x)`, `lower(x)`, `now()`); `func.count(...)` builds one. */
-export class FunctionCall extends ColumnElement {
-  readonly __visit_name__ = "function";
-  readonly name: string;
-  readonly packagenames: readonly string[];
-  readonly clauses: ClauseElement[];
-  constructor(name: string, args: unknown[], type_?: TypeEngine, packagenames: readonly string[] = []) {
+/* ------------------------------------------------------------------------------------------------
+ * window functions, FILTER, WITHIN GROUP (SQLAlchemy's Over, FunctionFilter, WithinGroup)
+ * ---------------------------------------------------------------------------------------------- */
+
+/** A frame bound as SQLAlchemy keeps it: UNBOUNDED (None), CURRENT ROW (0), or n PRECEDING / FOLLOWING. */
+export type FrameBound = "UNBOUNDED" | "CURRENT" | number;
+
+function interpretRange(range: readonly [number | null, number | null] | null | undefined, what: string) {
+  if (range === null || range === undefined) return null;
+  if (!Array.isArray(range) || range.length !== 2)
+    throw new ArgumentError(`2-tuple expected for ${what}, got ${repr(range)}`);
+  const bound = (v: unknown): FrameBound => {
+    if (v === null || v === undefined) return "UNBOUNDED";
+    if (typeof v !== "number" || !Number.isInteger(v))
+      throw new ArgumentError("Integer or None expected for range value");
+    return v === 0 ? "CURRENT" : v;
+  };
+  return [bound(range[0]), bound(range[1])] as const;
+}
+
+function orderList(v: unknown): ClauseList | null {
+  if (v === null || v === undefined) return null;
+  const items = Array.isArray(v) ? v : [v];
+  return new ClauseList(
+    items.map((x) => (typeof x === "string" ? new TextualLabelReference(x) : coerce(x))),
+    ", ",
+  );
+}
+
+export interface OverOptions {
+  partition_by?: unknown;
+  order_by?: unknown;
+  rows?: readonly [number | null, number | null] | null;
+  range_?: readonly [number | null, number | null] | null;
+  groups?: readonly [number | null, number | null] | null;
+}
+
+/** `func.x().over({ partition_by, order_by, rows, range_ })`: `x() OVER (PARTITION BY … ORDER BY …)`. */
+export class Over extends ColumnElement {
+  readonly __visit_name__ = "over";
+  readonly element: ColumnElement;
+  readonly partition_by: ClauseList | null;
+  readonly order_by: ClauseList | null;
+  readonly rows: readonly [FrameBound, FrameBound] | null;
+  readonly range_: readonly [FrameBound, FrameBound] | null;
+  readonly groups: readonly [FrameBound, FrameBound] | null;
+  constructor(element: ColumnElement, options: OverOptions = {}) {
     super();
-    this.name = name;
-    this.packagenames = packagenames;
-    this.clauses = args.map((a) => coerce(a));
-    this.type = type_ ?? inferFunctionType(name, this.clauses);
+    this.element = element;
+    this.type = element.type;
+    this.partition_by = orderList(options.partition_by);
+    this.order_by = orderList(options.order_by);
+    const given = [options.rows, options.range_, options.groups].filter((r) => r !== null && r !== undefined);
+    if (given.length > 1)
+      throw new ArgumentError("only one of 'rows', 'range_', or 'groups' may be provided");
+    this.rows = interpretRange(options.rows, "rows");
+    this.range_ = interpretRange(options.range_, "range_");
+    this.groups = interpretRange(options.groups, "groups");
   }
   _ck(k: CacheKeyBuilder): void {
-    k.push("fn(", [...this.packagenames, this.name].join("."));
-    for (const c of this.clauses) c._ck(k);
+    k.push("over(");
+    this.element._ck(k);
+    k.push("p");
+    this.partition_by?._ck(k);
+    k.push("o");
+    this.order_by?._ck(k);
+    k.push(
+      `r${this.rows?.join(":") ?? ""}`,
+      `g${this.range_?.join(":") ?? ""}`,
+      `G${this.groups?.join(":") ?? ""}`,
+    );
     k.push(")");
   }
-  override get _anon_label_base(): string {
-    return this.name;
+}
+
+/** `func.count(x).filter(crit)`: `count(x) FILTER (WHERE crit)`. */
+export class FunctionFilter extends ColumnElement {
+  readonly __visit_name__ = "funcfilter";
+  readonly func: ColumnElement;
+  readonly criterion: ColumnElement | null;
+  constructor(func: ColumnElement, ...criterion: unknown[]) {
+    super();
+    this.func = func;
+    this.type = func.type;
+    this.criterion = criterion.length ? and_(...criterion) : null;
   }
-  /** A value compared with a function binds under the function's name (`lower(x) = :lower_1`). */
-  override get _bind_key(): string {
-    return this.name;
+  /** Further criteria are ANDed to the ones given. */
+  filter(...criterion: unknown[]): FunctionFilter {
+    return new FunctionFilter(this.func, ...(this.criterion ? [this.criterion] : []), ...criterion);
   }
-  override get key(): string {
-    return this.name;
+  over(options: OverOptions = {}): Over {
+    return new Over(this, options);
   }
-  /** `func.count().over(...)` and friends are not needed by the lessons; filter/within_group likewise. */
-  select(): unknown {
-    throw new ArgumentError("use select(func.x()) instead");
+  _ck(k: CacheKeyBuilder): void {
+    k.push("filter(");
+    this.func._ck(k);
+    this.criterion?._ck(k);
+    k.push(")");
   }
 }
 
-function inferFunctionType(name: string, args: ClauseElement[]): TypeEngine {
-  const lower = name.toLowerCase();
-  if (lower === "count" || lower === "char_length" || lower === "length") return new Integer();
-  if (["max", "min", "sum", "coalesce", "lower", "upper", "abs", "round", "trim"].includes(lower)) {
-    const first = args[0];
-    return first instanceof ColumnElement ? first.type : NULLTYPE;
+/** `func.percentile_cont(0.5).within_group(col)`: `percentile_cont(:p) WITHIN GROUP (ORDER BY col)`. */
+export class WithinGroup extends ColumnElement {
+  readonly __visit_name__ = "withingroup";
+  readonly element: ColumnElement;
+  readonly order_by: ClauseList;
+  constructor(element: ColumnElement, ...order_by: unknown[]) {
+    super();
+    this.element = element;
+    this.order_by = orderList(order_by)!;
+    const typed = element as { within_group_type?: (w: WithinGroup) => TypeEngine | null };
+    this.type = typed.within_group_type?.(this) ?? element.type;
   }
-  return NULLTYPE;
-}
-
-/** `func.count(...)`, `func.lower(...)`, `func.pg_catalog.version()` … */
-export const func: Record<string, ((...args: unknown[]) => FunctionCall) & Record<string, any>> = new Proxy(
-  {},
-  {
-    get(_t, name: string) {
-      return makeFunc([], name);
-    },
-  },
-) as never;
-
-function makeFunc(packages: string[], name: string): any {
-  const fn = (...args: unknown[]) => new FunctionCall(name, args, undefined, packages);
-  return new Proxy(fn, {
-    get(target, prop: string) {
-      if (prop in target) return (target as never)[prop];
-      return makeFunc([...packages, name], prop);
-    },
-  });
+  over(options: OverOptions = {}): Over {
+    return new Over(this, options);
+  }
+  _ck(k: CacheKeyBuilder): void {
+    k.push("withingroup(");
+    this.element._ck(k);
+    this.order_by._ck(k);
+    k.push(")");
+  }
 }
 
 /** `*` in `count(*)`. */
@@ -820,6 +901,9 @@ defineModule(
   ClauseList,
   UnaryExpression,
   Label,
+  Over,
+  FunctionFilter,
+  WithinGroup,
   Grouping,
   Null,
   True_,
@@ -827,6 +911,3 @@ defineModule(
   Cast,
   ColumnClause,
 );
-defineModule("sqlalchemy.sql.functions", FunctionCall);
-/** SQLAlchemy's class for `func.<name>(...)`. */
-Object.defineProperty(FunctionCall, "__sa_name__", { value: "Function", enumerable: false });

@@ -42,21 +42,23 @@ export {
   column,
   desc,
   distinct,
-  FunctionCall,
+  FunctionFilter,
   false_,
   false_ as false,
-  func,
   Label,
   literal,
   literal_column,
   not_,
   null_ as null,
   null_,
+  Over,
   or_,
   true_,
   true_ as true,
   UnaryExpression,
+  WithinGroup,
 } from "./elements.ts";
+export { Function, FunctionElement, func, GenericFunction } from "./functions.ts";
 
 import * as S from "./schema.ts";
 
@@ -71,18 +73,29 @@ export const PrimaryKeyConstraint = callable(S.PrimaryKeyConstraint);
 export const Table = callable(S.Table);
 export const UniqueConstraint = callable(S.UniqueConstraint);
 export {
+  CompoundSelect,
+  CTE,
+  except_,
+  except_all,
   exists,
   FromClause,
+  intersect,
+  intersect_all,
   Join,
   LABEL_STYLE_DISAMBIGUATE_ONLY,
   LABEL_STYLE_NONE,
   LABEL_STYLE_TABLENAME_PLUS_COL,
+  Lateral,
+  lateral,
   ScalarValues,
   Select,
   Subquery,
   select,
   selectPlugins,
+  TableValuedAlias,
   TextualSelect,
+  union,
+  union_all,
   values,
 } from "./selectable.ts";
 

@@ -5,8 +5,9 @@
 import type { Connection, ExecutionOptions } from "../engine/base.ts";
 import type { CursorResult } from "../engine/cursor.ts";
 import { ArgumentError, InvalidRequestError, NoForeignKeysError } from "../exc.ts";
+import { AssertionError, AttributeError } from "../util/builtins.ts";
 import { mergeOptions } from "../util/collections.ts";
-import { defineModule } from "../util/repr.ts";
+import { defineModule, repr } from "../util/repr.ts";
 import {
   and_,
   BindParameter,
@@ -21,7 +22,7 @@ import {
   Star,
   TextualLabelReference,
 } from "./elements.ts";
-import { BOOLEANTYPE, INTEGERTYPE } from "./sqltypes.ts";
+import { BOOLEANTYPE, INTEGERTYPE, to_instance } from "./sqltypes.ts";
 
 export abstract class FromClause extends ClauseElement {
   /** The columns this FROM offers (a Table's columns, a subquery's labels …). */
@@ -127,23 +128,26 @@ export class Join extends FromClause {
 
 /** A SELECT (or any FROM) used as a named FROM: `(SELECT …) AS anon_1`. */
 export class Subquery extends FromClause {
-  readonly __visit_name__ = "subquery";
+  readonly __visit_name__: "subquery" | "cte" | "lateral" | "table_valued_alias" = "subquery";
   readonly element: ClauseElement;
   readonly name: string | null;
   readonly isAlias: boolean;
   readonly c: Record<string, SubqueryColumn> & { keys(): string[] };
   private readonly _cols: SubqueryColumn[];
-  constructor(element: ClauseElement, name: string | null, isAlias = false) {
+  constructor(element: ClauseElement, name: string | null, isAlias = false, columns?: ColumnElement[]) {
     super();
     this.element = element;
     this.name = name;
     this.isAlias = isAlias;
     const inner =
-      element instanceof FromClause
-        ? element._columns
-        : typeof (element as Partial<Select>)._exported_columns === "function"
-          ? (element as Select)._exported_columns()
-          : [];
+      columns ??
+      (element instanceof Select || element instanceof CompoundSelect
+        ? element._exported_columns()
+        : element instanceof FromClause
+          ? element._columns
+          : typeof (element as Partial<Select>)._exported_columns === "function"
+            ? (element as Select)._exported_columns()
+            : []);
     this._cols = inner.map((c) => new SubqueryColumn(this, c));
     const c: Record<string, SubqueryColumn> = {};
     for (const col of this._cols) if (!(col.key in c)) c[col.key] = col;
@@ -151,10 +155,15 @@ export class Subquery extends FromClause {
     this.c = c as Subquery["c"];
   }
   _ck(k: CacheKeyBuilder): void {
-    k.push("subq(", this.name ?? `~${objectId(this)}`);
-    this.element._ck(k);
-    k.push(")");
+    k.ref(this, () => {
+      k.push("subq(", this.__visit_name__, this.name ?? "~", this.isAlias ? "a" : "");
+      this._ck_extra(k);
+      this.element._ck(k);
+      k.push(")");
+    });
   }
+  /** What a subclass adds to the cache key (a CTE's recursion, a lateral's …). */
+  protected _ck_extra(_k: CacheKeyBuilder): void {}
   get _columns(): ColumnElement[] {
     return this._cols;
   }
@@ -307,7 +316,9 @@ export class SubqueryColumn extends ColumnElement {
     return this.key;
   }
   _ck(k: CacheKeyBuilder): void {
-    k.push("sqcol", objectId(this.subquery), this.key);
+    k.push("sqcol");
+    this.subquery._ck(k);
+    k.push(this.key);
   }
 }
 
@@ -429,8 +440,9 @@ export class Select extends ClauseElement {
   _exported_columns(): ColumnElement[] {
     return this._raw_columns.flatMap(expandColumnArg);
   }
-  get selected_columns(): ColumnElement[] {
-    return this._exported_columns();
+  /** The SELECT list as a column collection (`.keys()`, by name, iterable). */
+  get selected_columns(): SelectedColumns {
+    return selectedColumns(this._exported_columns());
   }
 
   where(...criteria: unknown[]): this {
@@ -566,6 +578,32 @@ export class Select extends ClauseElement {
   }
   scalar_subquery(): ScalarSelect {
     return new ScalarSelect(this);
+  }
+  /** `WITH name AS (…)`: this SELECT as a common table expression (anonymous without a name). */
+  cte(name?: string | null, options: CTEOptions = {}): CTE {
+    return new CTE(this, name ?? null, options);
+  }
+  /** `LATERAL (…) AS name`: a subquery that may refer to the FROMs before it. */
+  lateral(name?: string): Lateral {
+    return new Lateral(this, name ?? null);
+  }
+  union(...other: SelectBase[]): CompoundSelect {
+    return new CompoundSelect("UNION", [this, ...other]);
+  }
+  union_all(...other: SelectBase[]): CompoundSelect {
+    return new CompoundSelect("UNION ALL", [this, ...other]);
+  }
+  except_(...other: SelectBase[]): CompoundSelect {
+    return new CompoundSelect("EXCEPT", [this, ...other]);
+  }
+  except_all(...other: SelectBase[]): CompoundSelect {
+    return new CompoundSelect("EXCEPT ALL", [this, ...other]);
+  }
+  intersect(...other: SelectBase[]): CompoundSelect {
+    return new CompoundSelect("INTERSECT", [this, ...other]);
+  }
+  intersect_all(...other: SelectBase[]): CompoundSelect {
+    return new CompoundSelect("INTERSECT ALL", [this, ...other]);
   }
   label(name: string): Label {
     return new Label(name, this.scalar_subquery());
@@ -743,21 +781,26 @@ function asFrom(f: unknown): FromClause {
 
 export class ScalarSelect extends ColumnElement {
   readonly __visit_name__ = "scalar_select";
-  readonly element: Select;
-  constructor(element: Select) {
+  readonly element: SelectBase;
+  constructor(element: SelectBase) {
     super();
     this.element = element;
     this.type = element._exported_columns()[0]?.type ?? this.type;
   }
   /** `scalar_subquery().where(…)`: criteria added to the SELECT inside. */
   where(...criteria: unknown[]): ScalarSelect {
-    return new ScalarSelect(this.element.where(...criteria));
+    return new ScalarSelect(this._select("where").where(...criteria));
   }
   correlate(...froms: unknown[]): ScalarSelect {
-    return new ScalarSelect(this.element.correlate(...froms));
+    return new ScalarSelect(this._select("correlate").correlate(...froms));
   }
   correlate_except(...froms: unknown[]): ScalarSelect {
-    return new ScalarSelect(this.element.correlate_except(...froms));
+    return new ScalarSelect(this._select("correlate_except").correlate_except(...froms));
+  }
+  /** The SELECT inside; a compound has none of its methods (Python's AttributeError). */
+  private _select(method: string): Select {
+    if (this.element instanceof Select) return this.element;
+    throw new AttributeError(`'${this.element.constructor.name}' object has no attribute '${method}'`);
   }
   _ck(k: CacheKeyBuilder): void {
     k.push("scalar(");
@@ -794,6 +837,382 @@ export class Exists extends ColumnElement {
   }
 }
 
+/** A SELECT list as SQLAlchemy's ColumnCollection shows it: `.keys()`, access by name, iteration. */
+export type SelectedColumns = Record<string, ColumnElement> & {
+  keys(): string[];
+  readonly length: number;
+  [Symbol.iterator](): Iterator<ColumnElement>;
+};
+
+function selectedColumns(cols: ColumnElement[]): SelectedColumns {
+  const out: Record<string, ColumnElement> = {};
+  const keys: string[] = [];
+  for (const c of cols) {
+    const key = c.key ?? "anon";
+    if (!(key in out)) {
+      out[key] = c;
+      keys.push(key);
+    }
+  }
+  Object.defineProperties(out, {
+    keys: { value: () => [...keys], enumerable: false },
+    length: { value: cols.length, enumerable: false },
+    [Symbol.iterator]: { value: () => cols[Symbol.iterator](), enumerable: false },
+  });
+  return out as SelectedColumns;
+}
+
+/** A SELECT or a compound of SELECTs (what set operations combine). */
+export type SelectBase = Select | CompoundSelect;
+
+export type CompoundKeyword = "UNION" | "UNION ALL" | "EXCEPT" | "EXCEPT ALL" | "INTERSECT" | "INTERSECT ALL";
+
+/**
+ * `union(s1, s2, …)`, `s1.union_all(s2)`, `except_()`, `intersect()` …: SELECTs joined by a set
+ * operator, with its own ORDER BY / GROUP BY / LIMIT / OFFSET. Its columns are the first SELECT's.
+ */
+export class CompoundSelect extends ClauseElement {
+  readonly __visit_name__ = "compound_select";
+  readonly keyword: CompoundKeyword;
+  readonly selects: SelectBase[];
+  _order_by: ClauseElement[] = [];
+  _group_by: ClauseElement[] = [];
+  _limit: ClauseElement | null = null;
+  _offset: ClauseElement | null = null;
+  _execution_options: ExecutionOptions = {};
+  constructor(keyword: CompoundKeyword, selects: SelectBase[]) {
+    super();
+    this.keyword = keyword;
+    for (const s of selects)
+      if (!(s instanceof Select || s instanceof CompoundSelect))
+        throw new ArgumentError(
+          `SELECT construct for inclusion in a UNION or other set construct expected, got ${repr(s)}.`,
+        );
+    this.selects = selects;
+  }
+  protected _clone(): this {
+    const c = Object.create(Object.getPrototypeOf(this)) as this;
+    Object.assign(c, this);
+    c._cache_key_builder = undefined;
+    c._order_by = [...this._order_by];
+    c._group_by = [...this._group_by];
+    return c;
+  }
+  _exported_columns(): ColumnElement[] {
+    return this.selects[0]!._exported_columns();
+  }
+  get selected_columns(): SelectedColumns {
+    return selectedColumns(this._exported_columns());
+  }
+  order_by(...clauses: unknown[]): this {
+    const c = this._clone();
+    if (clauses.length === 1 && clauses[0] === null) c._order_by = [];
+    else
+      for (const o of clauses)
+        c._order_by.push(typeof o === "string" ? new TextualLabelReference(o) : coerce(o));
+    return c;
+  }
+  group_by(...clauses: unknown[]): this {
+    const c = this._clone();
+    for (const g of clauses)
+      c._group_by.push(typeof g === "string" ? new TextualLabelReference(g) : coerce(g));
+    return c;
+  }
+  limit(n: number | null): this {
+    const c = this._clone();
+    c._limit = n === null ? null : new BindParameter("param", n, { type_: INTEGERTYPE, unique: true });
+    return c;
+  }
+  offset(n: number | null): this {
+    const c = this._clone();
+    c._offset = n === null ? null : new BindParameter("param", n, { type_: INTEGERTYPE, unique: true });
+    return c;
+  }
+  execution_options(options: Record<string, unknown>): this {
+    const c = this._clone();
+    c._execution_options = { ...this._execution_options, ...options };
+    return c;
+  }
+  get_execution_options(): ExecutionOptions {
+    return this._execution_options;
+  }
+  subquery(name?: string): Subquery {
+    return new Subquery(this, name ?? null);
+  }
+  alias(name?: string): Subquery {
+    return new Subquery(this, name ?? null);
+  }
+  cte(name?: string | null, options: CTEOptions = {}): CTE {
+    return new CTE(this, name ?? null, options);
+  }
+  lateral(name?: string): Lateral {
+    return new Lateral(this, name ?? null);
+  }
+  scalar_subquery(): ScalarSelect {
+    return new ScalarSelect(this);
+  }
+  label(name: string): Label {
+    return new Label(name, this.scalar_subquery());
+  }
+  _ck(k: CacheKeyBuilder): void {
+    k.push("compound(", this.keyword);
+    for (const s of this.selects) s._ck(k);
+    k.push("|o");
+    for (const o of this._order_by) o._ck(k);
+    k.push("|g");
+    for (const g of this._group_by) g._ck(k);
+    k.push("|l");
+    this._limit?._ck(k);
+    k.push("|of");
+    this._offset?._ck(k);
+    k.push(")");
+  }
+  _execute_on_connection(
+    connection: Connection,
+    distilled_params: readonly Record<string, unknown>[],
+    execution_options: ExecutionOptions,
+  ): CursorResult {
+    return connection._execute_clauseelement(
+      this as never,
+      distilled_params,
+      mergeOptions(this._execution_options, execution_options),
+    );
+  }
+}
+
+export function union(...selects: SelectBase[]): CompoundSelect {
+  return new CompoundSelect("UNION", selects);
+}
+export function union_all(...selects: SelectBase[]): CompoundSelect {
+  return new CompoundSelect("UNION ALL", selects);
+}
+export function except_(...selects: SelectBase[]): CompoundSelect {
+  return new CompoundSelect("EXCEPT", selects);
+}
+export function except_all(...selects: SelectBase[]): CompoundSelect {
+  return new CompoundSelect("EXCEPT ALL", selects);
+}
+export function intersect(...selects: SelectBase[]): CompoundSelect {
+  return new CompoundSelect("INTERSECT", selects);
+}
+export function intersect_all(...selects: SelectBase[]): CompoundSelect {
+  return new CompoundSelect("INTERSECT ALL", selects);
+}
+
+export interface CTEOptions {
+  recursive?: boolean;
+  nesting?: boolean;
+}
+
+/**
+ * `select(…).cte(name)`: a common table expression. The outermost statement renders it in its
+ * `WITH` clause (`WITH RECURSIVE` when one is recursive), or with `{ nesting: true }` the SELECT
+ * that uses it (SQLCompiler's CTE levels); where it is used as a FROM, only its name
+ * (or `name AS alias` for `cte.alias(alias)`). A recursive CTE's `union_all()` gives the CTE that
+ * restates it, with both parts, under the same name.
+ */
+export class CTE extends Subquery {
+  override readonly __visit_name__ = "cte";
+  readonly recursive: boolean;
+  /** Rendered in a WITH of the SELECT that uses it, not of the outermost statement. */
+  readonly nesting: boolean;
+  /** The CTE this one is an alias of (`cte.alias("other")`). */
+  readonly _cte_alias: CTE | null;
+  /** The CTE this one restates with more SELECTs (`cte.union_all(…)`). */
+  readonly _restates: CTE | null;
+  constructor(
+    element: SelectBase,
+    name: string | null,
+    options: CTEOptions = {},
+    extra: { cte_alias?: CTE; restates?: CTE } = {},
+  ) {
+    super(element, name);
+    for (const k of Object.keys(options))
+      if (k !== "recursive" && k !== "nesting")
+        throw new TypeError(`HasCTE.cte() got an unexpected keyword argument '${k}'`);
+    this.recursive = options.recursive ?? false;
+    this.nesting = options.nesting ?? false;
+    this._cte_alias = extra.cte_alias ?? null;
+    this._restates = extra.restates ?? null;
+  }
+  /** The CTE every restatement goes back to: it names them all. */
+  _get_reference_cte(): CTE {
+    let c: CTE = this;
+    while (c._restates) c = c._restates;
+    return c;
+  }
+  override alias(name?: string): CTE {
+    return new CTE(
+      this.element as SelectBase,
+      name ?? null,
+      { recursive: this.recursive, nesting: this.nesting },
+      { cte_alias: this },
+    );
+  }
+  private _restate(keyword: CompoundKeyword, method: string, other: SelectBase[]): CTE {
+    const el = this.element;
+    if (!(el instanceof Select))
+      throw new AssertionError(`CTE element f${String(el)} does not support ${method}()`);
+    const compound = new CompoundSelect(keyword, [el, ...other]);
+    return new CTE(
+      compound,
+      this.name,
+      { recursive: this.recursive, nesting: this.nesting },
+      { restates: this },
+    );
+  }
+  union(...other: SelectBase[]): CTE {
+    return this._restate("UNION", "union", other);
+  }
+  union_all(...other: SelectBase[]): CTE {
+    return this._restate("UNION ALL", "union_all", other);
+  }
+  protected override _ck_extra(k: CacheKeyBuilder): void {
+    k.push(this.recursive ? "rec" : "", this.nesting ? "nest" : "");
+    if (this._cte_alias) {
+      k.push("aliasof");
+      this._cte_alias._ck(k);
+    }
+    if (this._restates) {
+      k.push("restates");
+      this._restates._ck(k);
+    }
+  }
+}
+
+/** `select(…).lateral(name)` / `lateral(select)`: `LATERAL (SELECT …) AS name`, correlated to the FROMs before it. */
+export class Lateral extends Subquery {
+  override readonly __visit_name__ = "lateral";
+}
+
+export function lateral(
+  selectable: SelectBase | TableValuedAlias,
+  name?: string,
+): Lateral | TableValuedAlias {
+  if (selectable instanceof TableValuedAlias) return selectable.lateral(name);
+  return new Lateral(selectable, name ?? null);
+}
+
+/**
+ * A function used as a FROM (`func.json_each(x).table_valued("value")`): `json_each(x) AS anon_1`,
+ * its columns `anon_1.value`; `render_derived()` names them in the alias (`AS anon_1(value)`).
+ */
+export class TableValuedAlias extends Subquery {
+  override readonly __visit_name__ = "table_valued_alias";
+  readonly _is_lateral: boolean;
+  readonly _render_derived: boolean;
+  readonly _render_derived_w_types: boolean;
+  readonly joins_implicitly: boolean;
+  readonly _names: ColumnClause[];
+  constructor(
+    fn: ColumnElement,
+    name: string | null,
+    columns: ColumnClause[],
+    joins_implicitly: boolean,
+    flags: { lateral?: boolean; derived?: boolean; with_types?: boolean } = {},
+  ) {
+    super(fn, name, false, columns);
+    this._names = columns;
+    this.joins_implicitly = joins_implicitly;
+    this._is_lateral = flags.lateral ?? false;
+    this._render_derived = flags.derived ?? false;
+    this._render_derived_w_types = flags.with_types ?? false;
+  }
+  /** The alias itself as a column (`SELECT anon_1 FROM unnest(…) AS anon_1`): FunctionElement.column_valued(). */
+  get column(): TableValuedColumn {
+    return new TableValuedColumn(this, (this.element as ColumnElement).type);
+  }
+  render_derived_column(): TableValuedColumn {
+    return this.column;
+  }
+  override alias(name?: string): TableValuedAlias {
+    return new TableValuedAlias(
+      this.element as ColumnElement,
+      name ?? null,
+      this._names,
+      this.joins_implicitly,
+      {
+        lateral: this._is_lateral,
+        derived: this._render_derived,
+        with_types: this._render_derived_w_types,
+      },
+    );
+  }
+  lateral(name?: string): TableValuedAlias {
+    return new TableValuedAlias(
+      this.element as ColumnElement,
+      name ?? this.name,
+      this._names,
+      this.joins_implicitly,
+      {
+        lateral: true,
+        derived: this._render_derived,
+        with_types: this._render_derived_w_types,
+      },
+    );
+  }
+  /** `AS anon_1(a, b)` (with their types: `AS anon_1(a INTEGER, b VARCHAR)`). */
+  render_derived(options: { name?: string; with_types?: boolean } = {}): TableValuedAlias {
+    return new TableValuedAlias(
+      this.element as ColumnElement,
+      options.name ?? this.name,
+      this._names,
+      this.joins_implicitly,
+      {
+        lateral: this._is_lateral,
+        derived: true,
+        with_types: options.with_types ?? false,
+      },
+    );
+  }
+  protected override _ck_extra(k: CacheKeyBuilder): void {
+    k.push(
+      this._is_lateral ? "lat" : "",
+      this._render_derived ? "der" : "",
+      this._render_derived_w_types ? "typ" : "",
+    );
+    for (const c of this._names) k.push(c.name, c.type.__repr__());
+  }
+}
+
+/** A table-valued alias as one column: renders as the alias's name. */
+export class TableValuedColumn extends ColumnElement {
+  readonly __visit_name__ = "table_valued_column";
+  readonly scalar_alias: TableValuedAlias;
+  constructor(scalar_alias: TableValuedAlias, type_: unknown) {
+    super();
+    this.scalar_alias = scalar_alias;
+    this.type = type_ as ColumnElement["type"];
+  }
+  override get key(): string {
+    return this.scalar_alias.name ?? "anon";
+  }
+  _ck(k: CacheKeyBuilder): void {
+    k.push("tvcol");
+    this.scalar_alias._ck(k);
+  }
+}
+
+/** `func.x(…).scalar_table_valued("name")`: `(x(…)).name`. */
+export class ScalarFunctionColumn extends ColumnElement {
+  readonly __visit_name__ = "scalar_function_column";
+  readonly fn: ColumnElement;
+  readonly name: string;
+  constructor(fn: ColumnElement, name: string, type_?: unknown) {
+    super();
+    this.fn = fn;
+    this.name = name;
+    this.type = to_instance(type_);
+  }
+  override get key(): string {
+    return this.name;
+  }
+  _ck(k: CacheKeyBuilder): void {
+    k.push("sfcol", this.name);
+    this.fn._ck(k);
+  }
+}
+
 /** `select(col, table, entity, …)`. */
 export function select(...entities: unknown[]): Select {
   return new Select(...entities);
@@ -815,4 +1234,8 @@ defineModule(
   TextualSelect,
   Values,
   ScalarValues,
+  CompoundSelect,
+  CTE,
+  Lateral,
+  TableValuedAlias,
 );

@@ -16,24 +16,33 @@ import type {
   ClauseList,
   ColumnClause,
   False_,
-  FunctionCall,
+  FunctionFilter,
   Grouping,
   Label,
   Null,
+  Over,
   Star,
   TextualLabelReference,
   True_,
   UnaryExpression,
+  WithinGroup,
 } from "./elements.ts";
+import type { FunctionElement } from "./functions.ts";
 import type { Column, Table } from "./schema.ts";
 import type {
+  CompoundSelect,
+  CTE,
   Exists,
   Join,
+  Lateral,
+  ScalarFunctionColumn,
   ScalarSelect,
   ScalarValues,
   Select,
   Subquery,
   SubqueryColumn,
+  TableValuedAlias,
+  TableValuedColumn,
   TextualSelect,
   Values,
 } from "./selectable.ts";
@@ -53,7 +62,10 @@ export interface SQLElementsByVisitName {
   false: False_;
   cast: Cast;
   column: Column | ColumnClause;
-  function: FunctionCall;
+  function: FunctionElement;
+  over: Over;
+  funcfilter: FunctionFilter;
+  withingroup: WithinGroup;
   star: Star;
   textclause: TextClause;
   textual_select: TextualSelect;
@@ -66,6 +78,12 @@ export interface SQLElementsByVisitName {
   subquery: Subquery;
   subquery_column: SubqueryColumn;
   select: Select;
+  compound_select: CompoundSelect;
+  cte: CTE;
+  lateral: Lateral;
+  table_valued_alias: TableValuedAlias;
+  table_valued_column: TableValuedColumn;
+  scalar_function_column: ScalarFunctionColumn;
   scalar_select: ScalarSelect;
   exists: Exists;
   insert: Insert;

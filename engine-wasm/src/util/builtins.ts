@@ -38,6 +38,13 @@ export class RuntimeError extends Error {
     this.name = "RuntimeError";
   }
 }
+/** Python's failed `assert` (SQLAlchemy asserts a few preconditions, e.g. CTE.union_all()). */
+export class AssertionError extends Error {
+  constructor(message = "") {
+    super(message);
+    this.name = "AssertionError";
+  }
+}
 export class NotImplementedError extends Error {
   constructor(message = "") {
     super(message);
@@ -90,5 +97,6 @@ defineModule(
   KeyError,
   ValueError,
   NotImplementedError,
+  AssertionError,
   TypeError,
 );

@@ -8,13 +8,14 @@ import { GenericTypeCompiler, SQLCompiler } from "../../sql/compiler.ts";
 import { DDLCompiler } from "../../sql/ddl_compiler.ts";
 import type { Delete, Update } from "../../sql/dml.ts";
 import type { BinaryExpression, ClauseElement } from "../../sql/elements.ts";
+import type { FunctionElement } from "../../sql/functions.ts";
 import type { Column, Table } from "../../sql/schema.ts";
-import type { FromClause, Select } from "../../sql/selectable.ts";
+import type { CompoundSelect, FromClause, Select } from "../../sql/selectable.ts";
 import { String as SAString, STRINGTYPE, type TypeEngine } from "../../sql/sqltypes.ts";
 import type { CompileKw } from "../../sql/visitors.ts";
 
 export class PGCompiler extends SQLCompiler {
-  override limit_clause(s: Select, kw: Record<string, unknown>): string {
+  override limit_clause(s: Select | CompoundSelect, kw: Record<string, unknown>): string {
     let text = "";
     if (s._limit !== null) text += ` \n LIMIT ${this.process(s._limit as ClauseElement, kw)}`;
     if (s._offset !== null) {
@@ -52,9 +53,13 @@ export class PGCompiler extends SQLCompiler {
     return this.type_name(type_);
   }
   override visit_ilike(b: BinaryExpression, kw: Record<string, unknown>): string {
-    const left = (b.left as unknown as { clauses: unknown[] }).clauses[0];
-    const right = (b.right as unknown as { clauses: unknown[] }).clauses[0];
-    return `${this.process(left as never, kw)} ILIKE ${this.process(right as never, kw)}`;
+    const op = b.operator === "NOT LIKE" ? "NOT ILIKE" : "ILIKE";
+    return `${this.process(b.left, kw)} ${op} ${this.process(b.right, kw)}`;
+  }
+
+  /** `aggregate_strings(x, sep)` is PostgreSQL's `string_agg`. */
+  visit_aggregate_strings_func(fn: FunctionElement, kw: Record<string, unknown>): string {
+    return `string_agg${this.function_argspec(fn, kw)}`;
   }
 }
 

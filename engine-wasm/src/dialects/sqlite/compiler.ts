@@ -7,8 +7,9 @@ import { GenericTypeCompiler, SQLCompiler } from "../../sql/compiler.ts";
 import { DDLCompiler } from "../../sql/ddl_compiler.ts";
 import type { Update } from "../../sql/dml.ts";
 import { type ClauseElement, type ColumnElement, literal } from "../../sql/elements.ts";
+import type { FunctionElement } from "../../sql/functions.ts";
 import { Column, type Table } from "../../sql/schema.ts";
-import type { FromClause, Select } from "../../sql/selectable.ts";
+import type { CompoundSelect, FromClause, Select } from "../../sql/selectable.ts";
 import type { CompileKw } from "../../sql/visitors.ts";
 
 export class SQLiteCompiler extends SQLCompiler {
@@ -23,7 +24,7 @@ export class SQLiteCompiler extends SQLCompiler {
   }
 
   /** SQLite needs a LIMIT before OFFSET (`LIMIT -1`) and always renders an OFFSET. */
-  override limit_clause(s: Select, kw: Record<string, unknown>): string {
+  override limit_clause(s: Select | CompoundSelect, kw: Record<string, unknown>): string {
     let text = "";
     if (s._limit !== null) text += `\n LIMIT ${this.process(s._limit as ClauseElement, kw)}`;
     if (s._offset !== null) {
@@ -38,6 +39,25 @@ export class SQLiteCompiler extends SQLCompiler {
   /** SQLite 3.33+ has PostgreSQL's UPDATE … FROM (a DELETE naming other tables it has not). */
   override update_from_clause(_stmt: Update, _t: Table, extra_froms: FromClause[], kw: CompileKw): string {
     return `FROM ${extra_froms.map((f) => this.process(f, { ...kw, asfrom: true })).join(", ")}`;
+  }
+
+  /** SQLite has no `now()`. */
+  visit_now_func(): string {
+    return "CURRENT_TIMESTAMP";
+  }
+
+  visit_localtimestamp_func(): string {
+    return "DATETIME(CURRENT_TIMESTAMP, 'localtime')";
+  }
+
+  /** SQLite's `char_length` is `length`. */
+  visit_char_length_func(fn: FunctionElement, kw: Record<string, unknown>): string {
+    return `length${this.function_argspec(fn, kw)}`;
+  }
+
+  /** `aggregate_strings(x, sep)` is SQLite's `group_concat`. */
+  visit_aggregate_strings_func(fn: FunctionElement, kw: Record<string, unknown>): string {
+    return `group_concat${this.function_argspec(fn, kw)}`;
   }
 
   override for_update_clause(): string {
