@@ -27,6 +27,7 @@ class Base extends DeclarativeBase {}
 
 /** The mixin's columns: an unmapped class between the base and the mapped classes. */
 class Columns extends Base {
+  static __abstract__ = true; // a mixin: TypeScript has one base class, so the columns sit on an abstract base
   @mapped_column({ primary_key: true }) accessor id!: number;
   @mapped_column(String(20)) accessor name!: string;
   @mapped_column(String(10), { default: "new" }) accessor status!: string;
