@@ -266,6 +266,38 @@ export class RelationshipProperty {
 
   /* ------------------------------------------------------------------ SQL -- */
 
+  /**
+   * The relationship's `order_by`, resolved: a column, a list, a function returning either, or a
+   * string evaluated against the registry's classes (`"Address.id"`, `"Address.id, Address.email"`).
+   */
+  get order_by(): unknown[] {
+    const ob = this.options.order_by;
+    if (ob === undefined || ob === null || ob === false) return [];
+    const resolve = (o: unknown): unknown[] => {
+      if (typeof o === "string") return o.split(",").map((part) => this._resolve_name_expr(part.trim()));
+      if (typeof o === "function" && !("__clause_element__" in o) && !_mapper_for_class(o))
+        return resolve((o as () => unknown)());
+      if (Array.isArray(o)) return o.flatMap(resolve);
+      return [o];
+    };
+    return resolve(ob);
+  }
+
+  /** `"Address.id"` → the class attribute (declarative's string arguments to relationship()). */
+  private _resolve_name_expr(text: string): unknown {
+    const registry = this.parent.registry as { _class_registry: Map<string, Function> };
+    const [clsName, ...attrs] = text.split(".");
+    const cls = registry._class_registry.get(clsName!);
+    if (!cls) {
+      throw new InvalidRequestError(
+        `When initializing mapper ${this.parent}, expression '${text}' failed to locate a name ('${clsName}'). If this is a class name, consider adding this relationship() to the <class '__main__.${className(this.parent.class_)}'> class after both dependent classes have been defined.`,
+      );
+    }
+    let v: unknown = cls;
+    for (const a of attrs) v = (v as Record<string, unknown>)[a];
+    return v;
+  }
+
   /** `user_account.id = address.user_id`. */
   get primaryjoin(): ColumnElement {
     this.parent._check_configure();

@@ -30,12 +30,7 @@ function colValue(
 }
 
 function orderBy(prop: RelationshipProperty): unknown[] {
-  const ob = prop.options.order_by;
-  if (ob === undefined || ob === null || ob === false) return [];
-  const list = Array.isArray(ob) ? ob : [ob];
-  return list.map((o) =>
-    typeof o === "function" && !("__clause_element__" in o) ? (o as () => unknown)() : o,
-  );
+  return prop.order_by;
 }
 
 /** Loads `impl`'s relationship for `state` on attribute access. */
@@ -157,19 +152,21 @@ export function post_load_selectin(ctx: LoadContext, states: InstanceState[]): v
     for (const prop of mapper._relationships) {
       if (strategyFor(prop, [], ctx.loads) !== "selectin" && strategyFor(prop, [], ctx.loads) !== "immediate")
         continue;
-      const parents = list.filter((s) => ctx.populate_existing || !(prop.key in s.dict));
-      if (!parents.length) continue;
       if (strategyFor(prop, [], ctx.loads) === "immediate") {
-        for (const p of parents) lazy_load(ctx.session, p, prop.impl);
+        for (const p of list)
+          if (ctx.populate_existing || !(prop.key in p.dict)) lazy_load(ctx.session, p, prop.impl);
         continue;
       }
-      selectin_load(ctx, prop, parents);
+      // every parent of the rows is in the IN list; a value already loaded is kept unless
+      // populate_existing (SQLAlchemy's PostLoad states with their "overwrite" flag)
+      selectin_load(ctx, prop, list);
     }
   }
 }
 
 function selectin_load(ctx: LoadContext, prop: RelationshipProperty, parents: InstanceState[]): void {
   const session = ctx.session;
+  const overwrite = ctx.populate_existing;
   const target = prop.mapper;
   const sub = subOptions(ctx.loads, prop);
   if (prop.direction === "ONETOMANY") {
@@ -178,7 +175,7 @@ function selectin_load(ctx: LoadContext, prop: RelationshipProperty, parents: In
     for (const p of parents) {
       const v = colValue(p, prop.parent as never, one);
       if (v === null || v === undefined) {
-        set_committed_value(p, prop, []);
+        if (overwrite || !(prop.key in p.dict)) set_committed_value(p, prop, []);
         continue;
       }
       const l = keyed.get(v) ?? [];
@@ -207,7 +204,13 @@ function selectin_load(ctx: LoadContext, prop: RelationshipProperty, parents: In
         { kind: "column", expr: many, key: null },
         { kind: "mapper", mapper: target, key: target.class_name },
       ];
-      const result = execute_orm_statement(session, stmt, null, {}, { entities, no_autoflush: true });
+      const result = execute_orm_statement(
+        session,
+        stmt,
+        null,
+        {},
+        { entities, no_autoflush: true, populate_existing: overwrite },
+      );
       for (const row of result.all()) {
         const k = row._data[0];
         const l = found.get(k) ?? [];
@@ -215,21 +218,18 @@ function selectin_load(ctx: LoadContext, prop: RelationshipProperty, parents: In
         found.set(k, l);
       }
     }
-    for (const [k, ps] of keyed) for (const p of ps) set_committed_value(p, prop, found.get(k) ?? []);
+    for (const [k, ps] of keyed)
+      for (const p of ps)
+        if (overwrite || !(prop.key in p.dict)) set_committed_value(p, prop, found.get(k) ?? []);
     return;
   }
-  // many-to-one: the targets by primary key, skipping those in the identity map
+  // many-to-one: the targets by primary key, the distinct foreign keys in sorted order
   const [one, many] = prop.synchronize_pairs[0]!;
   const wanted = new Map<unknown, InstanceState[]>();
   for (const p of parents) {
     const v = colValue(p, prop.parent as never, many);
     if (v === null || v === undefined) {
-      set_committed_value(p, prop, null);
-      continue;
-    }
-    const hit = session._identity_lookup(target, [v]);
-    if (hit && target.primary_key.length === 1 && target.primary_key[0] === one) {
-      set_committed_value(p, prop, hit);
+      if (overwrite || !(prop.key in p.dict)) set_committed_value(p, prop, null);
       continue;
     }
     const l = wanted.get(v) ?? [];
@@ -242,7 +242,7 @@ function selectin_load(ctx: LoadContext, prop: RelationshipProperty, parents: In
     .where(
       new BinaryExpression(
         one,
-        new BindParameter("primary_keys", [...wanted.keys()], {
+        new BindParameter("primary_keys", sortedKeys([...wanted.keys()]), {
           type_: one.type,
           expanding: true,
           unique: false,
@@ -252,9 +252,33 @@ function selectin_load(ctx: LoadContext, prop: RelationshipProperty, parents: In
       ),
     )
     .options(new _OrmLoadTag("selectin"), ...sub);
-  const result = execute_orm_statement(session, stmt, null, {}, { no_autoflush: true }) as ORMResult;
+  const result = execute_orm_statement(
+    session,
+    stmt,
+    null,
+    {},
+    {
+      no_autoflush: true,
+      populate_existing: overwrite,
+    },
+  ) as ORMResult;
   const byKey = new Map<unknown, object>();
   for (const obj of result.scalars().all() as object[])
     byKey.set(stateOf(obj).dict[target._columntoproperty.get(one)!.key], obj);
-  for (const [k, ps] of wanted) for (const p of ps) set_committed_value(p, prop, byKey.get(k) ?? null);
+  for (const [k, ps] of wanted)
+    for (const p of ps)
+      if (overwrite || !(prop.key in p.dict)) set_committed_value(p, prop, byKey.get(k) ?? null);
+}
+
+/** Python's sorted() over foreign key values (numbers or strings). */
+function sortedKeys(keys: unknown[]): unknown[] {
+  return keys.sort((a, b) =>
+    typeof a === "number" && typeof b === "number"
+      ? a - b
+      : String(a) < String(b)
+        ? -1
+        : String(a) > String(b)
+          ? 1
+          : 0,
+  );
 }

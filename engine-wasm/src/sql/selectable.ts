@@ -480,6 +480,8 @@ export class Select extends ClauseElement {
     k.push("|of");
     if (this._offset instanceof ClauseElement) this._offset._ck(k);
     if (this._for_update) k.push("fu", JSON.stringify(this._for_update));
+    // the ORM's populate_existing given to the statement keeps its own compiled entry, as in SQLAlchemy
+    if (this._execution_options.populate_existing) k.push("pe");
     for (const o of this._with_options) {
       const ck = (o as { _ck?: (k: CacheKeyBuilder) => void })._ck;
       if (typeof ck === "function") ck.call(o, k);
