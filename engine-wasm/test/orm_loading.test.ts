@@ -4,7 +4,15 @@
  * through a secondary table. Each test checks the exact SQL.
  */
 import { create_engine, ForeignKey, insert, String as StringType, select } from "sqlalchemy";
-import { DeclarativeBase, mapped_column, relationship, Session, selectinload } from "sqlalchemy/orm";
+import {
+  contains_eager,
+  DeclarativeBase,
+  joinedload,
+  mapped_column,
+  relationship,
+  Session,
+  selectinload,
+} from "sqlalchemy/orm";
 import { expect, it } from "vitest";
 import { captureOutput, eachDatabase } from "./support.ts";
 
@@ -99,5 +107,67 @@ eachDatabase("ORM loading", ({ kind, url }) => {
     expect(out.sql()[out.sql().length - 1]).toMatch(
       pg ? /\{'primary_keys_1': 1, 'primary_keys_2': 2\}$/ : /\(1, 2\)$/,
     );
+  });
+
+  it("joinedload on many-to-one fills a scalar through an anonymous alias; innerjoin=True joins inner", () => {
+    const engine = setup();
+    using session = new Session(engine);
+    const stmt = select(Address).options(joinedload(Address_.user)).order_by(Address_.id);
+    const addrs = session.scalars(stmt).all() as Address[];
+    expect(addrs.map((a) => (a.user.constructor as any).__name__)).toEqual(["User", "User", "User"]);
+    expect(addrs.map((a) => a.user.name)).toEqual(["spongebob", "sandy", "sandy"]);
+    expect(statements()).toEqual([
+      "SELECT address.id, address.email, address.user_id, user_account_1.id AS id_1, user_account_1.name \n" +
+        "FROM address LEFT OUTER JOIN user_account AS user_account_1 ON user_account_1.id = address.user_id ORDER BY address.id",
+    ]);
+    session.scalars(stmt).all();
+    expect(out.sql().at(-1)).toMatch(/^\[cached since Xs ago\]/);
+    out.clear();
+    session.scalars(select(Address).options(joinedload(Address_.user, { innerjoin: true }))).all();
+    expect(statements()[0]).toContain("FROM address JOIN user_account AS user_account_1 ON");
+  });
+
+  it("joinedload on one-to-many orders by the relationship's order_by in terms of the alias", () => {
+    const engine = setup();
+    using session = new Session(engine);
+    const users = session
+      .scalars(
+        select(User)
+          .options(joinedload(User_.addresses, { innerjoin: true }))
+          .order_by(User_.id),
+      )
+      .unique()
+      .all() as User[];
+    expect(users.map((u) => [u.name, emails(u)])).toEqual([
+      ["spongebob", ["sb@krusty.com"]],
+      ["sandy", ["sandy@tree.com", "sandy@krusty.com"]],
+    ]);
+    expect(statements()).toEqual([
+      "SELECT user_account.id, user_account.name, address_1.id AS id_1, address_1.email, address_1.user_id \n" +
+        "FROM user_account JOIN address AS address_1 ON user_account.id = address_1.user_id ORDER BY user_account.id, address_1.id",
+    ]);
+  });
+
+  it("contains_eager fills the relationship from the statement's own join, its columns first", () => {
+    const engine = setup();
+    using session = new Session(engine);
+    const stmt = select(User)
+      .join(User_.addresses)
+      .where(Address_.email.like("%krusty%"))
+      .options(contains_eager(User_.addresses))
+      .order_by(User_.id, Address_.id);
+    const users = session.scalars(stmt).unique().all() as User[];
+    expect(users.map(emails)).toEqual([["sb@krusty.com"], ["sandy@krusty.com"]]);
+    expect(statements()).toEqual([
+      "SELECT address.id, address.email, address.user_id, user_account.id AS id_1, user_account.name \n" +
+        "FROM user_account JOIN address ON user_account.id = address.user_id \n" +
+        `WHERE address.email LIKE ${pg ? "%(email_1)s" : "?"} ORDER BY user_account.id, address.id`,
+    ]);
+    out.clear();
+    const addrs = session
+      .scalars(select(Address).join(Address_.user).options(contains_eager(Address_.user)))
+      .all() as Address[];
+    expect(addrs.map((a) => a.user.name).sort()).toEqual(["sandy", "sandy", "spongebob"]);
+    expect(statements().filter((l) => l.startsWith("SELECT"))).toHaveLength(1);
   });
 });

@@ -213,6 +213,10 @@ export class DeclarativeBase {
   static get registry(): registry {
     return registryOf(this);
   }
+  /** Python's `type(obj).__name__`: the class's name even when a mapped attribute is called `name`. */
+  static get __name__(): string {
+    return className(this);
+  }
 
   /** Assigning `static __tablename__ = "users"` maps the class. */
   static set __tablename__(name: string) {

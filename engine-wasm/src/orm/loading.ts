@@ -6,6 +6,7 @@
 import type { CursorResult } from "../engine/cursor.ts";
 import { ResultMetaData } from "../engine/result.ts";
 import { MultipleResultsFound } from "../exc.ts";
+import type { ColumnElement } from "../sql/elements.ts";
 import { and_, bindparam } from "../sql/elements.ts";
 import {
   LABEL_STYLE_DISAMBIGUATE_ONLY,
@@ -29,6 +30,7 @@ import type { Session } from "./session.ts";
 import { type IdentityKey, type InstanceState, identityKey } from "./state.ts";
 import { post_load_selectin } from "./strategies.ts";
 import { _OrmLoadTag, type Load } from "./strategy_options.ts";
+import { type AliasedInsp, adaptTo } from "./util.ts";
 
 export interface LoadContext {
   session: Session;
@@ -53,22 +55,26 @@ interface MapperRowPlan {
   /** How many column properties the mapper had (one added later makes a new plan). */
   readonly nprops: number;
 }
-const rowPlans = new WeakMap<ResultMetaData, Map<Mapper, MapperRowPlan>>();
+const rowPlans = new WeakMap<ResultMetaData, Map<Mapper | AliasedInsp, MapperRowPlan>>();
 
-function mapperRowPlan(md: ResultMetaData, mapper: Mapper): MapperRowPlan {
+/** The plan of `mapper`'s columns in rows of `md`, the columns taken from `insp`'s alias if given. */
+function mapperRowPlan(md: ResultMetaData, mapper: Mapper, insp: AliasedInsp | null = null): MapperRowPlan {
   let plans = rowPlans.get(md);
   if (!plans) {
     plans = new Map();
     rowPlans.set(md, plans);
   }
-  let plan = plans.get(mapper);
+  let plan = plans.get(insp ?? mapper);
   if (!plan || plan.nprops !== mapper._column_props.length) {
+    const col = (c: ColumnElement) => (insp ? insp._adapt_element(c) : c);
     plan = {
-      cols: definedIndexes(mapper._column_props.map((p) => [p.key, md.index_for(p.columns[0])] as const)),
-      pk: mapper.primary_key.map((c) => md.index_for(c)),
+      cols: definedIndexes(
+        mapper._column_props.map((p) => [p.key, md.index_for(col(p.columns[0]!))] as const),
+      ),
+      pk: mapper.primary_key.map((c) => md.index_for(col(c))),
       nprops: mapper._column_props.length,
     };
-    plans.set(mapper, plan);
+    plans.set(insp ?? mapper, plan);
   }
   return plan;
 }
@@ -133,10 +139,11 @@ function columnEntityIndexes(entities: readonly EntityDesc[], md: ResultMetaData
 /** The ORM result's keys and entities. */
 function ormResultMetadata(entities: readonly EntityDesc[], md: ResultMetaData): ResultMetaData {
   const only = entities.length === 1 ? entities[0]! : null;
-  if (only?.kind === "mapper") return singleEntityMetadata(only.mapper, only.key);
+  if (only?.kind === "mapper" && !only.insp) return singleEntityMetadata(only.mapper, only.key as string);
   const indexes = columnEntityIndexes(entities, md);
   return new ResultMetaData(
-    entities.map((e, n) => (e.kind === "mapper" ? e.key : (md.keys[indexes[n]!] ?? ""))),
+    // an unnamed aliased entity has no key (SQLAlchemy leaves it out of row._fields)
+    entities.map((e, n) => (e.kind === "mapper" ? (e.key as string) : (md.keys[indexes[n]!] ?? ""))),
     { objects: entities.map((e) => (e.kind === "mapper" ? [e.mapper.class_] : [e.expr])) },
   );
 }
@@ -165,7 +172,7 @@ function entityReaders(entities: readonly EntityDesc[], md: ResultMetaData): Ent
   const indexes = columnEntityIndexes(entities, md);
   const readers: EntityReader[] = entities.map((e, n) =>
     e.kind === "mapper"
-      ? { mapper: e.mapper, plan: mapperRowPlan(md, e.mapper), index: -1 }
+      ? { mapper: e.mapper, plan: mapperRowPlan(md, e.mapper, e.insp ?? null), index: -1 }
       : { mapper: null, plan: null, index: indexes[n]! },
   );
   byEntities.set(entities, readers);
@@ -184,11 +191,9 @@ function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
   const joinedCols = ctx.joined.map((j) => ({
     j,
     cols: definedIndexes(
-      j.prop.mapper._column_props.map(
-        (p) => [p.key, md.index_for((j.alias.c as Record<string, unknown>)[p.columns[0]!.key])] as const,
-      ),
+      j.prop.mapper._column_props.map((p) => [p.key, md.index_for(adaptTo(j.alias, p.columns[0]!))] as const),
     ),
-    pk: j.prop.mapper.primary_key.map((c) => md.index_for((j.alias.c as Record<string, unknown>)[c.key])),
+    pk: j.prop.mapper.primary_key.map((c) => md.index_for(adaptTo(j.alias, c))),
     parents: new Map<InstanceState, object[]>(),
   }));
   // the loaded states matter to the relationship loaders that run after the rows (and only to them)
@@ -228,7 +233,8 @@ function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
   for (const jc of joinedCols) {
     for (const [ps, children] of jc.parents) {
       if (jc.j.prop.key in ps.dict && !ctx.populate_existing && !ctx.refresh_state) continue;
-      set_committed_value(ps, jc.j.prop, children);
+      // a many-to-one (uselist=False) holds its one object, never a list
+      set_committed_value(ps, jc.j.prop, jc.j.prop.uselist ? children : (children[0] ?? null));
     }
   }
   if (loaded) post_load_selectin(ctx, [...loaded]);

@@ -36,6 +36,7 @@ export interface RelationshipOptions {
   cascade?: string;
   uselist?: boolean;
   order_by?: unknown;
+  secondary?: unknown;
   foreign_keys?: unknown;
   remote_side?: unknown;
   primaryjoin?: unknown;
@@ -85,7 +86,7 @@ export function parseCascade(text: string | undefined): Set<string> {
   return out;
 }
 
-export type Direction = "ONETOMANY" | "MANYTOONE";
+export type Direction = "ONETOMANY" | "MANYTOONE" | "MANYTOMANY";
 
 export class RelationshipProperty {
   readonly key: string;
@@ -98,6 +99,9 @@ export class RelationshipProperty {
   uselist!: boolean;
   /** [column on the "one" side, foreign key column on the "many" side] pairs. */
   synchronize_pairs: [Column, Column][] = [];
+  /** Many-to-many: the association table (`secondary=`), and its [target column, secondary column] pairs. */
+  secondary: Table | null = null;
+  secondary_synchronize_pairs: [Column, Column][] = [];
   readonly cascade: Set<string>;
   readonly lazy: LazyStrategy;
   readonly back_populates: string | null;

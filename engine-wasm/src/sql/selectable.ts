@@ -198,6 +198,11 @@ interface SetupJoin {
 export const selectPlugins: {
   /** A non-Core argument to select() (a mapped class, an aliased class …) → its columns and FROM. */
   resolveEntity?: (entity: unknown) => { columns: ColumnElement[]; from: FromClause } | null;
+  /** `join(User.addresses)`: the joins a relationship stands for (left, target and ON of each). */
+  resolveJoin?: (
+    target: unknown,
+    onclause: unknown,
+  ) => readonly { left: FromClause; target: FromClause; onclause: ClauseElement }[] | null;
 } = {};
 
 export function expandColumnArg(arg: unknown): ColumnElement[] {
@@ -360,6 +365,12 @@ export class Select extends ClauseElement {
   }
   join(target: unknown, onclause?: unknown, options: { isouter?: boolean; full?: boolean } = {}): this {
     const c = this._clone();
+    const orm = selectPlugins.resolveJoin?.(target, onclause);
+    if (orm) {
+      for (const j of orm)
+        c._setup_joins.push({ ...j, isouter: options.isouter ?? false, full: options.full ?? false });
+      return c;
+    }
     c._setup_joins.push({
       target: asFrom(target),
       onclause,
@@ -379,6 +390,12 @@ export class Select extends ClauseElement {
     options: { isouter?: boolean; full?: boolean } = {},
   ): this {
     const c = this._clone();
+    const orm = selectPlugins.resolveJoin?.(right, onclause);
+    if (orm) {
+      for (const j of orm)
+        c._setup_joins.push({ ...j, isouter: options.isouter ?? false, full: options.full ?? false });
+      return c;
+    }
     c._setup_joins.push({
       target: asFrom(right),
       onclause,
