@@ -3,8 +3,9 @@
  * populate_existing), joinedload / contains_eager, aliased() entities and ORM joins, many-to-many
  * through a secondary table. Each test checks the exact SQL.
  */
-import { create_engine, ForeignKey, insert, String as StringType, select } from "sqlalchemy";
+import { create_engine, ForeignKey, insert, repr, String as StringType, select, str, text } from "sqlalchemy";
 import {
+  aliased,
   contains_eager,
   DeclarativeBase,
   joinedload,
@@ -169,5 +170,70 @@ eachDatabase("ORM loading", ({ kind, url }) => {
       .all() as Address[];
     expect(addrs.map((a) => a.user.name).sort()).toEqual(["sandy", "sandy", "spongebob"]);
     expect(statements().filter((l) => l.startsWith("SELECT"))).toHaveLength(1);
+  });
+
+  it("aliased() entities: anonymous or named aliases, of_type joins, rows of two entities", () => {
+    const engine = setup();
+    using session = new Session(engine);
+    const a1 = aliased(Address) as any;
+    const a2 = aliased(Address, { name: "other" }) as any;
+    const stmt = select(User_.name, a1.email, a2.email)
+      .join(User_.addresses.of_type(a1))
+      .join(User_.addresses.of_type(a2))
+      .where(a1.email.like("%tree%"), a2.email.like("%krusty%"));
+    expect(str(stmt)).toBe(
+      "SELECT user_account.name, address_1.email, other.email AS email_1 \n" +
+        "FROM user_account JOIN address AS address_1 ON user_account.id = address_1.user_id " +
+        "JOIN address AS other ON user_account.id = other.user_id \n" +
+        "WHERE address_1.email LIKE :email_2 AND other.email LIKE :email_3",
+    );
+    expect(
+      session
+        .execute(stmt)
+        .all()
+        .map((r) => [...r]),
+    ).toEqual([["sandy", "sandy@tree.com", "sandy@krusty.com"]]);
+    expect(str(a2)).toBe("aliased(Address)");
+    const rows = session.execute(select(User, a1).join(User_.addresses.of_type(a1)).order_by(a1.id)).all();
+    expect(rows.map((r) => [(r[0] as User).name, (r[1] as Address).email])).toEqual([
+      ["spongebob", "sb@krusty.com"],
+      ["sandy", "sandy@tree.com"],
+      ["sandy", "sandy@krusty.com"],
+    ]);
+    // the unnamed alias has no key
+    expect(repr(rows[0]!._fields)).toBe("('User',)");
+    // an aliased object is the same identity as the class's
+    expect(rows[0]![1]).toBe(session.get(Address, 1));
+  });
+
+  it("aliased() over a subquery of the entity: joined along the relationship or by foreign key", () => {
+    const engine = setup();
+    using session = new Session(engine);
+    const subq = select(Address).where(Address_.email.like("%krusty%")).subquery();
+    const aq = aliased(Address, subq, { name: "address" }) as any;
+    const sql =
+      "SELECT user_account.id, user_account.name, anon_1.id AS id_1, anon_1.email, anon_1.user_id \n" +
+      "FROM user_account JOIN (SELECT address.id AS id, address.email AS email, address.user_id AS user_id \n" +
+      "FROM address \nWHERE address.email LIKE :email_1) AS anon_1 ON user_account.id = anon_1.user_id";
+    const viaRel = select(User, aq).join(User_.addresses.of_type(aq)).order_by(aq.id);
+    expect(str(viaRel)).toBe(`${sql} ORDER BY anon_1.id`);
+    const rows = session.execute(viaRel).all();
+    expect(rows.map((r) => `${r.User.name} ${r.address.email}`)).toEqual([
+      "spongebob sb@krusty.com",
+      "sandy sandy@krusty.com",
+    ]);
+    expect(str(select(User, aq).join(aq))).toBe(sql);
+  });
+
+  it("from_statement() loads entities from a textual SELECT, matching its columns by name", () => {
+    const engine = setup();
+    using session = new Session(engine);
+    const users = session
+      .execute(select(User).from_statement(text("SELECT id, name FROM user_account ORDER BY id")))
+      .scalars()
+      .all() as User[];
+    expect(users.map((u) => u.name)).toEqual(["spongebob", "sandy", "patrick"]);
+    expect(users[0]).toBe(session.get(User, 1));
+    expect(statements()[0]).toBe("SELECT id, name FROM user_account ORDER BY id");
   });
 });

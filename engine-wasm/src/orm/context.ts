@@ -12,6 +12,7 @@ import { type ClauseElement, type ColumnElement, coerce } from "../sql/elements.
 import type { Table } from "../sql/schema.ts";
 import { type FromClause, Select, selectPlugins, exists as sqlExists } from "../sql/selectable.ts";
 import { defineModule } from "../util/repr.ts";
+import { objectAddress } from "./base.ts";
 import { QueryableAttribute } from "./attributes.ts";
 import { execute_bulk } from "./bulk_persistence.ts";
 import { instances, type LoadContext } from "./loading.ts";
@@ -49,12 +50,36 @@ selectPlugins.resolveJoin = (target, onclause) => {
 relationshipHooks.exists = (table: Table, crit: ClauseElement) =>
   sqlExists(new Select(table).where(crit).with_only_columns("1" as never));
 
+/**
+ * `select(User).from_statement(stmt)`: runs `stmt` as written and loads the entities from its rows,
+ * matching their columns by name when the statement is textual.
+ */
+export class FromStatement {
+  readonly _raw_columns: readonly unknown[];
+  readonly element: ClauseElement;
+  readonly _with_options: unknown[] = [];
+  constructor(entities: readonly unknown[], element: unknown) {
+    this._raw_columns = entities;
+    this.element = element as ClauseElement;
+  }
+  options(...opts: unknown[]): FromStatement {
+    const c = new FromStatement(this._raw_columns, this.element);
+    c._with_options.push(...this._with_options, ...opts);
+    return c;
+  }
+  __repr__(): string {
+    return `<sqlalchemy.orm.context.FromStatement object at 0x${objectAddress(this)}>`;
+  }
+}
+selectPlugins.fromStatement = (entities, statement) => new FromStatement(entities, statement);
+
 /** An entry of an ORM statement's columns clause. */
 export type EntityDesc =
   | { kind: "mapper"; mapper: Mapper; key: string | null; insp?: AliasedInsp | null }
   | { kind: "column"; expr: unknown; key: string | null };
 
 export function is_orm_statement(statement: unknown): boolean {
+  if (statement instanceof FromStatement) return true;
   if (statement instanceof Select) {
     if (
       statement._raw_columns.some(
@@ -98,6 +123,8 @@ export function execute_orm_statement(
 ) {
   configure_mappers();
   if (statement instanceof UpdateBase) return execute_bulk(session, statement, params, execution_options);
+  if (statement instanceof FromStatement)
+    return execute_from_statement(session, statement, params, execution_options);
   const { result, ctx } = execute_orm_select(
     session,
     statement as Select,
@@ -180,6 +207,38 @@ export function execute_orm_select(
   return { result, ctx };
 }
 
+function execute_from_statement(
+  session: import("./session.ts").Session,
+  stmt: FromStatement,
+  params: Record<string, unknown> | readonly Record<string, unknown>[] | null,
+  execution_options: Record<string, unknown>,
+) {
+  const entities = describeEntities(stmt as unknown as Select);
+  const loads = stmt._with_options.filter((o): o is Load => o instanceof Load);
+  if (execution_options.autoflush !== false) session._autoflush();
+  let coreOptions: Record<string, unknown> | undefined;
+  for (const k in execution_options)
+    if (Object.hasOwn(execution_options, k) && !ORM_EXECUTION_OPTIONS.has(k))
+      (coreOptions ??= {})[k] = execution_options[k];
+  const conn = session._connection_for_bind(
+    session.get_bind(firstMapper(entities), { clause: stmt.element }),
+  );
+  const result = conn.execute(stmt.element, params as never, coreOptions) as CursorResult;
+  return instances(
+    {
+      session,
+      entities,
+      joined: [],
+      loads,
+      populate_existing: !!execution_options.populate_existing,
+      refresh_state: null,
+      only_load_props: null,
+      by_name: true,
+    },
+    result,
+  );
+}
+
 /** The mapper of the statement's first entity that has one (SQLAlchemy's bind_arguments["mapper"]). */
 function firstMapper(entities: readonly EntityDesc[]): unknown {
   for (let i = 0; i < entities.length; i++) {
@@ -194,7 +253,7 @@ function hasMapperEntity(entities: readonly EntityDesc[]): boolean {
   return false;
 }
 
-export function describeEntities(stmt: Select): EntityDesc[] {
+export function describeEntities(stmt: { readonly _raw_columns: readonly unknown[] }): EntityDesc[] {
   return stmt._raw_columns.map((c) => {
     if (c instanceof AliasedClass) {
       const insp = c._aliased_insp;
@@ -358,4 +417,4 @@ function requireUniqueFilter(): never {
 
 export { ResultMetaData };
 
-defineModule("sqlalchemy.orm.context", ORMResult);
+defineModule("sqlalchemy.orm.context", ORMResult, FromStatement);

@@ -40,6 +40,8 @@ export interface LoadContext {
   populate_existing: boolean;
   refresh_state: InstanceState | null;
   only_load_props: readonly string[] | null;
+  /** from_statement(): the entities' columns are found by name in the rows (textual SQL). */
+  by_name?: boolean;
 }
 
 /** Attribute key → row index, for the columns of one entity that are in the result. */
@@ -56,17 +58,25 @@ interface MapperRowPlan {
   readonly nprops: number;
 }
 const rowPlans = new WeakMap<ResultMetaData, Map<Mapper | AliasedInsp, MapperRowPlan>>();
+const rowPlansByName = new WeakMap<ResultMetaData, Map<Mapper | AliasedInsp, MapperRowPlan>>();
 
 /** The plan of `mapper`'s columns in rows of `md`, the columns taken from `insp`'s alias if given. */
-function mapperRowPlan(md: ResultMetaData, mapper: Mapper, insp: AliasedInsp | null = null): MapperRowPlan {
-  let plans = rowPlans.get(md);
+function mapperRowPlan(
+  md: ResultMetaData,
+  mapper: Mapper,
+  insp: AliasedInsp | null = null,
+  byName = false,
+): MapperRowPlan {
+  const all = byName ? rowPlansByName : rowPlans;
+  let plans = all.get(md);
   if (!plans) {
     plans = new Map();
-    rowPlans.set(md, plans);
+    all.set(md, plans);
   }
   let plan = plans.get(insp ?? mapper);
   if (!plan || plan.nprops !== mapper._column_props.length) {
-    const col = (c: ColumnElement) => (insp ? insp._adapt_element(c) : c);
+    const col = (c: ColumnElement) =>
+      byName ? (c as ColumnElement & { name: string }).name : insp ? insp._adapt_element(c) : c;
     plan = {
       cols: definedIndexes(
         mapper._column_props.map((p) => [p.key, md.index_for(col(p.columns[0]!))] as const),
@@ -161,7 +171,15 @@ interface EntityReader {
  * that gained a column since makes new ones.
  */
 const readerCache = new WeakMap<ResultMetaData, WeakMap<readonly EntityDesc[], EntityReader[]>>();
-function entityReaders(entities: readonly EntityDesc[], md: ResultMetaData): EntityReader[] {
+function entityReaders(entities: readonly EntityDesc[], md: ResultMetaData, byName = false): EntityReader[] {
+  if (byName) {
+    const indexes = columnEntityIndexes(entities, md);
+    return entities.map((e, n) =>
+      e.kind === "mapper"
+        ? { mapper: e.mapper, plan: mapperRowPlan(md, e.mapper, null, true), index: -1 }
+        : { mapper: null, plan: null, index: indexes[n]! },
+    );
+  }
   let byEntities = readerCache.get(md);
   if (!byEntities) {
     byEntities = new WeakMap();
@@ -186,7 +204,7 @@ function entityReaders(entities: readonly EntityDesc[], md: ResultMetaData): Ent
 function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
   const md = result._metadata;
   const raws = fetchAllData(result);
-  const readers = entityReaders(ctx.entities, md);
+  const readers = entityReaders(ctx.entities, md, ctx.by_name);
   // joined eager loads: per parent, the children seen in this result
   const joinedCols = ctx.joined.map((j) => ({
     j,

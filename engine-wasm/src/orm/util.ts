@@ -110,8 +110,8 @@ export function aliased(
   if (alias && typeof alias === "object" && !("_from_objects" in alias)) opts = alias as typeof options;
   else if (alias) selectable = alias as FromClause;
   const name = opts.name ?? null;
+  // a name names the alias of the table; over a given subquery it names only the entity
   if (!selectable) selectable = (insp?.selectable ?? mapper.local_table).alias(name ?? undefined);
-  else if (name !== null) selectable = selectable.alias(name);
   return new AliasedClass(mapper, selectable, name);
 }
 

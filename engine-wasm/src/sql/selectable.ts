@@ -198,6 +198,8 @@ interface SetupJoin {
 export const selectPlugins: {
   /** A non-Core argument to select() (a mapped class, an aliased class …) → its columns and FROM. */
   resolveEntity?: (entity: unknown) => { columns: ColumnElement[]; from: FromClause } | null;
+  /** `select(User).from_statement(text(...))`: the ORM's FromStatement. */
+  fromStatement?: (entities: readonly unknown[], statement: unknown) => unknown;
   /** `join(User.addresses)`: the joins a relationship stands for (left, target and ON of each). */
   resolveJoin?: (
     target: unknown,
@@ -407,6 +409,15 @@ export class Select extends ClauseElement {
   }
   outerjoin_from(left: unknown, right: unknown, onclause?: unknown): this {
     return this.join_from(left, right, onclause, { isouter: true });
+  }
+  /**
+   * `select(User).from_statement(text("SELECT …"))`: the entities loaded from the rows of another
+   * statement, which runs as written (the ORM matches its columns to the entities by name).
+   */
+  from_statement(statement: unknown): unknown {
+    if (!selectPlugins.fromStatement)
+      throw new InvalidRequestError("from_statement() is an ORM feature: import sqlalchemy/orm");
+    return selectPlugins.fromStatement(this._raw_columns, statement);
   }
   with_only_columns(...cols: unknown[]): this {
     const c = this._clone();
