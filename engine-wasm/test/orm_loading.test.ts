@@ -3,7 +3,18 @@
  * populate_existing), joinedload / contains_eager, aliased() entities and ORM joins, many-to-many
  * through a secondary table. Each test checks the exact SQL.
  */
-import { create_engine, ForeignKey, insert, repr, String as StringType, select, str, text } from "sqlalchemy";
+import {
+  Column,
+  create_engine,
+  ForeignKey,
+  insert,
+  repr,
+  String as StringType,
+  select,
+  str,
+  Table,
+  text,
+} from "sqlalchemy";
 import {
   aliased,
   contains_eager,
@@ -14,7 +25,7 @@ import {
   Session,
   selectinload,
 } from "sqlalchemy/orm";
-import { expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { captureOutput, eachDatabase } from "./support.ts";
 
 class Base extends DeclarativeBase {}
@@ -38,6 +49,31 @@ class Address extends Base {
 /** Class-level mapped attributes (`User.id`) are not in the classes' static types. */
 const User_ = User as unknown as Record<string, any>;
 const Address_ = Address as unknown as Record<string, any>;
+
+/** Many-to-many through an association table (its own MetaData). */
+class SchoolBase extends DeclarativeBase {}
+const enrollment = new Table(
+  "enrollment",
+  SchoolBase.metadata,
+  new Column("student_id", ForeignKey("student.id"), { primary_key: true }),
+  new Column("course_id", ForeignKey("course.id"), { primary_key: true }),
+);
+class Student extends SchoolBase {
+  static __tablename__ = "student";
+  @mapped_column({ primary_key: true }) accessor id!: number;
+  @mapped_column(StringType(30)) accessor name!: string;
+  @relationship(() => Course, { secondary: enrollment, back_populates: "students", order_by: "Course.id" })
+  accessor courses!: Course[];
+}
+class Course extends SchoolBase {
+  static __tablename__ = "course";
+  @mapped_column({ primary_key: true }) accessor id!: number;
+  @mapped_column(StringType(30)) accessor title!: string;
+  @relationship(() => Student, { secondary: "enrollment", back_populates: "courses" })
+  accessor students!: Student[];
+}
+const Student_ = Student as unknown as Record<string, any>;
+const Course_ = Course as unknown as Record<string, any>;
 
 eachDatabase("ORM loading", ({ kind, url }) => {
   const out = captureOutput();
@@ -235,5 +271,108 @@ eachDatabase("ORM loading", ({ kind, url }) => {
     expect(users.map((u) => u.name)).toEqual(["spongebob", "sandy", "patrick"]);
     expect(users[0]).toBe(session.get(User, 1));
     expect(statements()[0]).toBe("SELECT id, name FROM user_account ORDER BY id");
+  });
+
+  it("a statement with a new aliased() built the same way again is cached, and still loads its rows", () => {
+    const engine = setup();
+    using session = new Session(engine);
+    const run = () => {
+      const a = aliased(Address) as any;
+      return session
+        .execute(select(User, a).join(User_.addresses.of_type(a)).where(a.email.like("%tree%")))
+        .all()
+        .map((r) => `${(r[0] as User).name} ${(r[1] as Address).email}`);
+    };
+    expect(run()).toEqual(["sandy sandy@tree.com"]);
+    expect(run()).toEqual(["sandy sandy@tree.com"]);
+    const params = out.sql().filter((l) => l.startsWith("["));
+    expect(params[0]).toMatch(/^\[generated in Xs\]/);
+    expect(params[1]).toMatch(/^\[cached since Xs ago\]/);
+  });
+
+  describe("many-to-many through a secondary table", () => {
+    const school = () => {
+      const engine = create_engine(url, { echo: false });
+      SchoolBase.metadata.create_all(engine);
+      engine.echo = true;
+      return engine;
+    };
+    const rows = (engine: ReturnType<typeof school>) => {
+      using c = engine.connect();
+      return c
+        .execute(select(enrollment).order_by(enrollment.c.student_id, enrollment.c.course_id))
+        .all()
+        .map((r) => [...r]);
+    };
+
+    it("the flush inserts and deletes association rows, once for both sides", () => {
+      const engine = school();
+      {
+        using session = new Session(engine);
+        const [a, b] = [new Course({ title: "a" }), new Course({ title: "b" })];
+        const s1 = new Student({ name: "s1", courses: [a] });
+        session.add(s1);
+        session.flush();
+        expect(statements()).toEqual([
+          `INSERT INTO course (title) VALUES (${pg ? "%(title)s) RETURNING course.id" : "?)"}`,
+          `INSERT INTO student (name) VALUES (${pg ? "%(name)s) RETURNING student.id" : "?)"}`,
+          `INSERT INTO enrollment (student_id, course_id) VALUES (${pg ? "%(student_id)s, %(course_id)s" : "?, ?"})`,
+        ]);
+        // appended from the other side: Student.courses follows in memory, one row is written
+        b.students.push(s1);
+        expect(s1.courses.map((c) => c.title)).toEqual(["a", "b"]);
+        out.clear();
+        session.flush();
+        expect(statements().filter((l) => l.startsWith("INSERT INTO enrollment"))).toHaveLength(1);
+        (s1.courses as any).remove(a);
+        out.clear();
+        session.commit();
+        expect(statements()).toEqual([
+          `DELETE FROM enrollment WHERE enrollment.student_id = ${pg ? "%(student_id)s" : "?"} AND enrollment.course_id = ${pg ? "%(course_id)s" : "?"}`,
+        ]);
+      }
+      expect(rows(engine)).toEqual([[1, 2]]);
+    });
+
+    it("lazy load, selectinload and join go through the secondary table; delete removes the rows", () => {
+      const engine = school();
+      {
+        using session = new Session(engine);
+        const [a, b] = [new Course({ title: "a" }), new Course({ title: "b" })];
+        session.add_all([
+          new Student({ name: "s1", courses: [a, b] }),
+          new Student({ name: "s2", courses: [b] }),
+        ]);
+        session.commit();
+      }
+      using session = new Session(engine);
+      const s1 = session.get(Student, 1) as Student;
+      out.clear();
+      expect(s1.courses.map((c) => c.title)).toEqual(["a", "b"]);
+      expect(statements()).toEqual([
+        "SELECT course.id AS course_id, course.title AS course_title \nFROM course, enrollment \n" +
+          `WHERE ${pg ? "%(param_1)s" : "?"} = enrollment.student_id AND course.id = enrollment.course_id ORDER BY course.id`,
+      ]);
+      out.clear();
+      session.scalars(select(Student).options(selectinload(Student_.courses))).all();
+      expect(statements()[1]).toBe(
+        "SELECT student_1.id AS student_1_id, course.id AS course_id, course.title AS course_title \n" +
+          "FROM student AS student_1 JOIN enrollment AS enrollment_1 ON student_1.id = enrollment_1.student_id " +
+          "JOIN course ON course.id = enrollment_1.course_id \n" +
+          `WHERE student_1.id IN (${inList("primary_keys", 2)}) ORDER BY course.id`,
+      );
+      const join = () => select(Course_.title).join(Course_.students).where(Student_.name.eq("s2"));
+      expect(str(join())).toBe(
+        "SELECT course.title \nFROM course JOIN enrollment AS enrollment_1 ON course.id = enrollment_1.course_id " +
+          "JOIN student ON student.id = enrollment_1.student_id \nWHERE student.name = :name_1",
+      );
+      out.clear();
+      expect(session.scalars(join()).all()).toEqual(["b"]);
+      expect(session.scalars(join()).all()).toEqual(["b"]);
+      expect(out.sql().filter((l) => l.startsWith("["))[1]).toMatch(/^\[cached since Xs ago\]/);
+      session.delete(s1);
+      session.commit();
+      expect(rows(engine)).toEqual([[2, 2]]);
+    });
   });
 });

@@ -12,15 +12,22 @@ import { type ClauseElement, type ColumnElement, coerce } from "../sql/elements.
 import type { Table } from "../sql/schema.ts";
 import { type FromClause, Select, selectPlugins, exists as sqlExists } from "../sql/selectable.ts";
 import { defineModule } from "../util/repr.ts";
-import { objectAddress } from "./base.ts";
 import { QueryableAttribute } from "./attributes.ts";
+import { objectAddress } from "./base.ts";
 import { execute_bulk } from "./bulk_persistence.ts";
 import { instances, type LoadContext } from "./loading.ts";
 import { _mapped_tables, _mapper_for_class, configure_mappers, Mapper } from "./mapper.ts";
 import { type RelationshipProperty, relationshipHooks } from "./relationships.ts";
 import type { InstanceState } from "./state.ts";
 import { Load, type LoadStep } from "./strategy_options.ts";
-import { AliasedClass, type AliasedInsp, adaptTo, entityInfo, relationshipJoins } from "./util.ts";
+import {
+  _orm_alias,
+  AliasedClass,
+  type AliasedInsp,
+  adaptTo,
+  entityInfo,
+  relationshipJoins,
+} from "./util.ts";
 
 /** What select(), insert() … see of a mapped class, a Mapper or an ORM attribute. */
 export function mapperOf(entity: unknown): Mapper | null {
@@ -203,6 +210,7 @@ export function execute_orm_select(
     ),
     refresh_state: internal.refresh_state ?? null,
     only_load_props: internal.only_load_props ?? null,
+    statement: compiled,
   };
   return { result, ctx };
 }
@@ -289,7 +297,7 @@ function aliasFor(prop: RelationshipProperty, pathKey: string): FromClause {
   }
   let a = m.get(pathKey);
   if (!a) {
-    a = (prop.mapper.local_table as unknown as FromClause).alias();
+    a = _orm_alias(prop.mapper.local_table);
     m.set(pathKey, a);
   }
   return a;

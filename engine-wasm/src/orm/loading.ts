@@ -42,6 +42,8 @@ export interface LoadContext {
   only_load_props: readonly string[] | null;
   /** from_statement(): the entities' columns are found by name in the rows (textual SQL). */
   by_name?: boolean;
+  /** The statement executed (its columns in result order). */
+  statement?: Select;
 }
 
 /** Attribute key → row index, for the columns of one entity that are in the result. */
@@ -57,34 +59,47 @@ interface MapperRowPlan {
   /** How many column properties the mapper had (one added later makes a new plan). */
   readonly nprops: number;
 }
-const rowPlans = new WeakMap<ResultMetaData, Map<Mapper | AliasedInsp, MapperRowPlan>>();
-const rowPlansByName = new WeakMap<ResultMetaData, Map<Mapper | AliasedInsp, MapperRowPlan>>();
+const rowPlans = new WeakMap<ResultMetaData, Map<Mapper, MapperRowPlan>>();
+const rowPlansByName = new WeakMap<ResultMetaData, Map<Mapper, MapperRowPlan>>();
 
-/** The plan of `mapper`'s columns in rows of `md`, the columns taken from `insp`'s alias if given. */
+/** Where a column is in the rows: `md.index_for(col)`, or a fallback (from_statement: by name). */
+type ColumnFinder = (col: ColumnElement) => number | undefined;
+
+/**
+ * The plan of `mapper`'s columns in rows of `md`, the columns taken from `insp`'s alias if given.
+ * A plain mapper's plan is kept per result metadata; an alias's is made for its statement (a new
+ * alias of a statement found in the compiled cache is found in the rows by position).
+ */
 function mapperRowPlan(
   md: ResultMetaData,
   mapper: Mapper,
   insp: AliasedInsp | null = null,
+  find: ColumnFinder | null = null,
   byName = false,
 ): MapperRowPlan {
+  const make = (): MapperRowPlan => {
+    const at = (c: ColumnElement) => {
+      if (byName) return md.index_for((c as ColumnElement & { name: string }).name);
+      const a = insp ? insp._adapt_element(c) : c;
+      return find ? find(a) : md.index_for(a);
+    };
+    return {
+      cols: definedIndexes(mapper._column_props.map((p) => [p.key, at(p.columns[0]!)] as const)),
+      pk: mapper.primary_key.map((c) => at(c)),
+      nprops: mapper._column_props.length,
+    };
+  };
+  if (insp) return make();
   const all = byName ? rowPlansByName : rowPlans;
   let plans = all.get(md);
   if (!plans) {
     plans = new Map();
     all.set(md, plans);
   }
-  let plan = plans.get(insp ?? mapper);
+  let plan = plans.get(mapper);
   if (!plan || plan.nprops !== mapper._column_props.length) {
-    const col = (c: ColumnElement) =>
-      byName ? (c as ColumnElement & { name: string }).name : insp ? insp._adapt_element(c) : c;
-    plan = {
-      cols: definedIndexes(
-        mapper._column_props.map((p) => [p.key, md.index_for(col(p.columns[0]!))] as const),
-      ),
-      pk: mapper.primary_key.map((c) => md.index_for(col(c))),
-      nprops: mapper._column_props.length,
-    };
-    plans.set(insp ?? mapper, plan);
+    plan = make();
+    plans.set(mapper, plan);
   }
   return plan;
 }
@@ -171,12 +186,17 @@ interface EntityReader {
  * that gained a column since makes new ones.
  */
 const readerCache = new WeakMap<ResultMetaData, WeakMap<readonly EntityDesc[], EntityReader[]>>();
-function entityReaders(entities: readonly EntityDesc[], md: ResultMetaData, byName = false): EntityReader[] {
+function entityReaders(
+  entities: readonly EntityDesc[],
+  md: ResultMetaData,
+  find: ColumnFinder,
+  byName = false,
+): EntityReader[] {
   if (byName) {
     const indexes = columnEntityIndexes(entities, md);
     return entities.map((e, n) =>
       e.kind === "mapper"
-        ? { mapper: e.mapper, plan: mapperRowPlan(md, e.mapper, null, true), index: -1 }
+        ? { mapper: e.mapper, plan: mapperRowPlan(md, e.mapper, null, null, true), index: -1 }
         : { mapper: null, plan: null, index: indexes[n]! },
     );
   }
@@ -190,7 +210,11 @@ function entityReaders(entities: readonly EntityDesc[], md: ResultMetaData, byNa
   const indexes = columnEntityIndexes(entities, md);
   const readers: EntityReader[] = entities.map((e, n) =>
     e.kind === "mapper"
-      ? { mapper: e.mapper, plan: mapperRowPlan(md, e.mapper, e.insp ?? null), index: -1 }
+      ? {
+          mapper: e.mapper,
+          plan: mapperRowPlan(md, e.mapper, e.insp ?? null, e.insp ? find : null),
+          index: -1,
+        }
       : { mapper: null, plan: null, index: indexes[n]! },
   );
   byEntities.set(entities, readers);
@@ -204,14 +228,27 @@ function entityReaders(entities: readonly EntityDesc[], md: ResultMetaData, byNa
 function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
   const md = result._metadata;
   const raws = fetchAllData(result);
-  const readers = entityReaders(ctx.entities, md, ctx.by_name);
+  // a column not in the result metadata (a new alias of a cached statement): by its position
+  let positions: Map<unknown, number> | null = null;
+  const find: ColumnFinder = (col) => {
+    const i = md.index_for(col);
+    if (i !== undefined || !ctx.statement) return i;
+    if (!positions) {
+      positions = new Map();
+      ctx.statement._exported_columns().forEach((c, n) => {
+        if (!positions!.has(c)) positions!.set(c, n);
+      });
+    }
+    return positions.get(col);
+  };
+  const readers = entityReaders(ctx.entities, md, find, ctx.by_name);
   // joined eager loads: per parent, the children seen in this result
   const joinedCols = ctx.joined.map((j) => ({
     j,
     cols: definedIndexes(
-      j.prop.mapper._column_props.map((p) => [p.key, md.index_for(adaptTo(j.alias, p.columns[0]!))] as const),
+      j.prop.mapper._column_props.map((p) => [p.key, find(adaptTo(j.alias, p.columns[0]!))] as const),
     ),
-    pk: j.prop.mapper.primary_key.map((c) => md.index_for(adaptTo(j.alias, c))),
+    pk: j.prop.mapper.primary_key.map((c) => find(adaptTo(j.alias, c))),
     parents: new Map<InstanceState, object[]>(),
   }));
   // the loaded states matter to the relationship loaders that run after the rows (and only to them)

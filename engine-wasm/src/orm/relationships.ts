@@ -210,7 +210,50 @@ export class RelationshipProperty {
     });
   }
 
+  /** `secondary=`: a Table, its name in the parent's MetaData, or a function returning either. */
+  private _resolve_secondary(): Table {
+    let sec = this.options.secondary;
+    if (typeof sec === "function" && !("c" in sec)) sec = (sec as () => unknown)();
+    if (typeof sec === "string") {
+      const md = (this.parent.registry as { metadata: { tables: Map<string, Table> } }).metadata;
+      const found = md.tables.get(sec);
+      if (!found)
+        throw new InvalidRequestError(
+          `When initializing mapper ${this.parent}, expression '${sec}' failed to locate a name ('${sec}').`,
+        );
+      sec = found;
+    }
+    return sec as Table;
+  }
+
+  /** Many-to-many: the secondary table's foreign keys to the parent and to the target. */
+  private _setup_secondary(): void {
+    const sec = this._resolve_secondary();
+    this.secondary = sec;
+    const pairsTo = (table: Table): [Column, Column][] =>
+      [...sec.foreign_keys]
+        .filter((fk) => fk.parent && fk._resolve_column(false)?.table === table)
+        .map((fk) => [fk._resolve_column(false)!, fk.parent!]);
+    this.synchronize_pairs = pairsTo(this.parent.local_table);
+    this.secondary_synchronize_pairs = pairsTo(this.mapper.local_table);
+    if (!this.synchronize_pairs.length || !this.secondary_synchronize_pairs.length) {
+      throw new NoForeignKeysError(
+        `Could not determine join condition between parent/child tables on relationship ${this} - there are no foreign keys linking these tables via secondary table '${sec.name}'.  Ensure that referencing columns are associated with a ForeignKey or ForeignKeyConstraint, or specify 'primaryjoin' and 'secondaryjoin' expressions.`,
+      );
+    }
+    this.direction = "MANYTOMANY";
+    this.uselist = this.options.uselist ?? true;
+    this._impl = this.uselist
+      ? new CollectionAttributeImpl(this.parent, this.key, this)
+      : new ScalarObjectAttributeImpl(this.parent, this.key, this);
+    this.parent._impls.set(this.key, this._impl);
+  }
+
   _setup_join_and_direction(): void {
+    if (this.options.secondary !== undefined && this.options.secondary !== null) {
+      this._setup_secondary();
+      return;
+    }
     const parentTable = this.parent.local_table;
     const targetTable = this.mapper.local_table;
     const restrict = this._columns_of(this.options.foreign_keys);
@@ -305,6 +348,12 @@ export class RelationshipProperty {
   /** `user_account.id = address.user_id`. */
   get primaryjoin(): ColumnElement {
     this.parent._check_configure();
+    if (this.secondary) {
+      return and_(
+        ...this.synchronize_pairs.map(([one, many]) => one.eq(many)),
+        ...this.secondary_synchronize_pairs.map(([one, many]) => one.eq(many)),
+      );
+    }
     return and_(...this.synchronize_pairs.map(([one, many]) => one.eq(many)));
   }
 

@@ -8,6 +8,7 @@
  */
 import { InvalidRequestError } from "../exc.ts";
 import { and_, BinaryExpression, BindParameter } from "../sql/elements.ts";
+import type { FromClause } from "../sql/selectable.ts";
 import { LABEL_STYLE_TABLENAME_PLUS_COL, Select } from "../sql/selectable.ts";
 import { BOOLEANTYPE } from "../sql/sqltypes.ts";
 import type { AttributeImpl } from "./attributes.ts";
@@ -19,6 +20,7 @@ import type { RelationshipProperty } from "./relationships.ts";
 import type { Session } from "./session.ts";
 import type { InstanceState } from "./state.ts";
 import { _OrmLoadTag, type Load } from "./strategy_options.ts";
+import { _orm_alias, adaptTo, relationshipJoins } from "./util.ts";
 
 function colValue(
   state: InstanceState,
@@ -80,7 +82,7 @@ export function lazy_load(session: Session, state: InstanceState, impl: Attribut
     set_committed_value(state, prop, obj);
     return obj;
   }
-  // one-to-many
+  // one-to-many, many-to-many (`? = enrollment.student_id AND course.id = enrollment.course_id`)
   const values = prop.synchronize_pairs.map(([one]) => colValue(state, prop.parent as never, one));
   if (values.some((v) => v === null || v === undefined || v === NO_VALUE)) {
     set_committed_value(state, prop, []);
@@ -96,6 +98,7 @@ export function lazy_load(session: Session, state: InstanceState, impl: Attribut
           BOOLEANTYPE,
         ),
     ),
+    ...prop.secondary_synchronize_pairs.map(([one, many]) => one.eq(many)),
   );
   let stmt = new Select(prop.mapper.class_).set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL).where(crit);
   const ob = orderBy(prop);
@@ -169,6 +172,10 @@ function selectin_load(ctx: LoadContext, prop: RelationshipProperty, parents: In
   const overwrite = ctx.populate_existing;
   const target = prop.mapper;
   const sub = subOptions(ctx.loads, prop);
+  if (prop.direction === "MANYTOMANY") {
+    selectin_load_with_join(ctx, prop, parents, sub);
+    return;
+  }
   if (prop.direction === "ONETOMANY") {
     const [one, many] = prop.synchronize_pairs[0]!;
     const keyed = new Map<unknown, InstanceState[]>();
@@ -281,4 +288,81 @@ function sortedKeys(keys: unknown[]): unknown[] {
           ? 1
           : 0,
   );
+}
+
+/** A many-to-many's selectin statement pieces: an anonymous alias of the parent table and the joins. */
+const selectinJoins = new WeakMap<
+  RelationshipProperty,
+  { parent: FromClause; joins: ReturnType<typeof relationshipJoins> }
+>();
+
+/**
+ * selectinload through a secondary table (SQLAlchemy's "load with join"): the parent's key from an
+ * alias of the parent table joined along the relationship to the target,
+ * `SELECT student_1.id AS student_1_id, course.id … FROM student AS student_1 JOIN enrollment AS
+ * enrollment_1 ON … JOIN course ON … WHERE student_1.id IN (…)`.
+ */
+function selectin_load_with_join(
+  ctx: LoadContext,
+  prop: RelationshipProperty,
+  parents: InstanceState[],
+  sub: Load[],
+): void {
+  const overwrite = ctx.populate_existing;
+  const parentMapper = prop.parent;
+  let pieces = selectinJoins.get(prop);
+  if (!pieces) {
+    const parent = _orm_alias(parentMapper.local_table);
+    pieces = { parent, joins: relationshipJoins(prop, parent, null) };
+    selectinJoins.set(prop, pieces);
+  }
+  const pkCol = parentMapper.primary_key[0]!;
+  const aliasPk = adaptTo(pieces.parent, pkCol);
+  const keyed = new Map<unknown, InstanceState[]>();
+  for (const p of parents) {
+    const v = colValue(p, parentMapper as never, pkCol);
+    const l = keyed.get(v) ?? [];
+    l.push(p);
+    keyed.set(v, l);
+  }
+  const keys = [...keyed.keys()];
+  const found = new Map<unknown, object[]>();
+  for (let i = 0; i < keys.length; i += 500) {
+    const chunk = keys.slice(i, i + 500);
+    let stmt = new Select(aliasPk, prop.mapper.class_)
+      .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL)
+      .select_from(pieces.parent);
+    for (const j of pieces.joins) stmt = stmt.join_from(j.left, j.target, j.onclause);
+    stmt = stmt.where(
+      new BinaryExpression(
+        aliasPk,
+        new BindParameter("primary_keys", chunk, { type_: pkCol.type, expanding: true, unique: false }),
+        "IN",
+        BOOLEANTYPE,
+      ),
+    );
+    const ob = orderBy(prop);
+    if (ob.length) stmt = stmt.order_by(...ob);
+    stmt = stmt.options(new _OrmLoadTag("selectin"), ...sub);
+    const entities: EntityDesc[] = [
+      { kind: "column", expr: aliasPk, key: null },
+      { kind: "mapper", mapper: prop.mapper, key: prop.mapper.class_name },
+    ];
+    const result = execute_orm_statement(
+      ctx.session,
+      stmt,
+      null,
+      {},
+      { entities, no_autoflush: true, populate_existing: overwrite },
+    );
+    for (const row of result.all()) {
+      const k = row._data[0];
+      const l = found.get(k) ?? [];
+      l.push(row._data[1] as object);
+      found.set(k, l);
+    }
+  }
+  for (const [k, ps] of keyed)
+    for (const p of ps)
+      if (overwrite || !(prop.key in p.dict)) set_committed_value(p, prop, found.get(k) ?? []);
 }

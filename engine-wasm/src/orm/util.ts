@@ -5,7 +5,7 @@
  * ON clauses of joins along a relationship (`join(User.addresses)`, `.of_type(alias)`, `secondary`).
  */
 import { ArgumentError } from "../exc.ts";
-import { and_, type ClauseElement, type ColumnElement } from "../sql/elements.ts";
+import { and_, type CacheKeyBuilder, type ClauseElement, type ColumnElement } from "../sql/elements.ts";
 import type { Column } from "../sql/schema.ts";
 import { correspondingColumn, type FromClause } from "../sql/selectable.ts";
 import { defineModule } from "../util/repr.ts";
@@ -63,6 +63,13 @@ export class AliasedClass {
       });
     }
   }
+  /** Part of a statement's cache key: the mapper, the entity's name and its FROM (by position if anonymous). */
+  _ck(k: CacheKeyBuilder): void {
+    const insp = this._aliased_insp;
+    k.push("aliased(", insp.mapper._key_prefix, insp.name ?? "");
+    insp.selectable._ck(k);
+    k.push(")");
+  }
   __str__(): string {
     return `aliased(${className(this._aliased_insp.mapper.class_)})`;
   }
@@ -111,8 +118,15 @@ export function aliased(
   else if (alias) selectable = alias as FromClause;
   const name = opts.name ?? null;
   // a name names the alias of the table; over a given subquery it names only the entity
-  if (!selectable) selectable = (insp?.selectable ?? mapper.local_table).alias(name ?? undefined);
+  if (!selectable) selectable = _orm_alias(insp?.selectable ?? mapper.local_table, name);
   return new AliasedClass(mapper, selectable, name);
+}
+
+/** An alias the ORM makes: keyed by position in cache keys (see Subquery._anon_positional). */
+export function _orm_alias(from: FromClause, name: string | null = null): FromClause {
+  const a = from.alias(name ?? undefined);
+  a._anon_positional = true;
+  return a;
 }
 
 /** The entity a select() argument stands for: a mapper and the FROM it is selected from. */
@@ -160,7 +174,7 @@ export function relationshipJoins(
   const onParent = (c: Column) => adaptTo(parent, c);
   const onTarget = (c: Column) => adaptTo(target, c);
   if (prop.secondary) {
-    const sec = prop.secondary.alias();
+    const sec = _orm_alias(prop.secondary);
     const secCol = (c: Column) => adaptTo(sec, c);
     return [
       {

@@ -150,8 +150,16 @@ export class Subquery extends FromClause {
     Object.defineProperty(c, "keys", { value: () => Object.keys(c), enumerable: false });
     this.c = c as Subquery["c"];
   }
+  /**
+   * An alias the ORM makes (aliased(), joins through a secondary table, eager loads): in a
+   * cache key by its position, as SQLAlchemy's anon_map keys it, so that a statement built again with
+   * a new one is the same statement (the ORM finds its columns in the rows by position). Other
+   * unnamed subqueries are keyed by identity: Core results look their columns up by object.
+   */
+  _anon_positional = false;
   _ck(k: CacheKeyBuilder): void {
-    k.push("subq(", this.name ?? `~${objectId(this)}`);
+    if (this._anon_positional) k.push("subq(", `~${k.anon(this).n}`, this.name ?? "");
+    else k.push("subq(", this.name ?? `~${objectId(this)}`);
     this.element._ck(k);
     k.push(")");
   }
@@ -177,7 +185,14 @@ export class SubqueryColumn extends ColumnElement {
     return this.key;
   }
   _ck(k: CacheKeyBuilder): void {
-    k.push("sqcol", objectId(this.subquery), this.key);
+    if (!this.subquery._anon_positional) {
+      k.push("sqcol", objectId(this.subquery), this.key);
+      return;
+    }
+    // by position, its structure given where it is first seen
+    const { n, first } = k.anon(this.subquery);
+    k.push("sqcol~", n, this.key);
+    if (first) this.subquery._ck(k);
   }
 }
 
