@@ -73,6 +73,26 @@ class Course extends SchoolBase {
   accessor students!: Student[];
 }
 const Student_ = Student as unknown as Record<string, any>;
+/** Relationships that load eagerly by themselves (lazy="joined" / "selectin"). */
+class EagerBase extends DeclarativeBase {}
+class Author extends EagerBase {
+  static __tablename__ = "author";
+  @mapped_column({ primary_key: true }) accessor id!: number;
+  @mapped_column(StringType(30)) accessor name!: string;
+  @relationship(() => Book, { back_populates: "author", lazy: "selectin", order_by: "Book.id" })
+  accessor books!: Book[];
+}
+class Book extends EagerBase {
+  static __tablename__ = "book";
+  @mapped_column({ primary_key: true }) accessor id!: number;
+  @mapped_column(StringType(30)) accessor title!: string;
+  @mapped_column(ForeignKey("author.id")) accessor author_id!: number;
+  @relationship(() => Author, { back_populates: "books", lazy: "joined", innerjoin: true })
+  accessor author!: Author;
+}
+const Author_ = Author as unknown as Record<string, any>;
+const Book_ = Book as unknown as Record<string, any>;
+
 const Course_ = Course as unknown as Record<string, any>;
 
 eachDatabase("ORM loading", ({ kind, url }) => {
@@ -374,5 +394,41 @@ eachDatabase("ORM loading", ({ kind, url }) => {
       session.commit();
       expect(rows(engine)).toEqual([[2, 2]]);
     });
+  });
+
+  it('lazy="joined" and lazy="selectin" on the relationship; chained options', () => {
+    const engine = create_engine(url, { echo: false });
+    EagerBase.metadata.create_all(engine);
+    {
+      using session = new Session(engine);
+      session.add(new Author({ name: "a", books: [new Book({ title: "x" }), new Book({ title: "y" })] }));
+      session.commit();
+    }
+    engine.echo = true;
+    {
+      using session = new Session(engine);
+      const books = session.scalars(select(Book).order_by(Book_.id)).all() as Book[];
+      expect(books.map((b) => b.author.books.map((x) => x.title))).toEqual([
+        ["x", "y"],
+        ["x", "y"],
+      ]);
+      expect(statements()).toEqual([
+        "SELECT book.id, book.title, book.author_id, author_1.id AS id_1, author_1.name \n" +
+          "FROM book JOIN author AS author_1 ON author_1.id = book.author_id ORDER BY book.id",
+        // Author.books (lazy="selectin") is not loaded for authors reached from Book: Book is on
+        // the path; reading it lazy loads, without joining the author again
+        "SELECT book.id AS book_id, book.title AS book_title, book.author_id AS book_author_id \n" +
+          `FROM book \nWHERE ${pg ? "%(param_1)s" : "?"} = book.author_id ORDER BY book.id`,
+      ]);
+    }
+    out.clear();
+    {
+      using session = new Session(engine);
+      const authors = session
+        .scalars(select(Author).options(selectinload(Author_.books).joinedload(Book_.author)))
+        .all() as Author[];
+      expect(authors[0]!.books.map((b) => b.author.name)).toEqual(["a", "a"]);
+      expect(statements()).toHaveLength(2);
+    }
   });
 });

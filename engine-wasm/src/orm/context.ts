@@ -112,6 +112,8 @@ export interface InternalOptions {
   populate_existing?: boolean;
   /** Do not autoflush (SQLAlchemy's `autoflush=False` execution option). */
   no_autoflush?: boolean;
+  /** The mappers of the loader path this statement loads for (a relationship load's parents). */
+  current_path?: readonly Mapper[];
 }
 
 const ORM_EXECUTION_OPTIONS = new Set([
@@ -155,16 +157,21 @@ interface SelectCompileState {
 }
 const compileStates = new WeakMap<Select, SelectCompileState>();
 
-function compileState(stmt: Select, entities: EntityDesc[] | undefined): SelectCompileState {
-  if (entities) {
+function compileState(
+  stmt: Select,
+  entities: EntityDesc[] | undefined,
+  current_path: readonly Mapper[],
+): SelectCompileState {
+  if (entities || current_path.length) {
+    const ents = entities ?? describeEntities(stmt);
     const loads = loaderOptions(stmt);
-    return { entities, loads, ...apply_joined_eager(stmt, entities, loads) };
+    return { entities: ents, loads, ...apply_joined_eager(stmt, ents, loads, current_path) };
   }
   let state = compileStates.get(stmt);
   if (!state) {
     const described = describeEntities(stmt);
     const loads = loaderOptions(stmt);
-    state = { entities: described, loads, ...apply_joined_eager(stmt, described, loads) };
+    state = { entities: described, loads, ...apply_joined_eager(stmt, described, loads, []) };
     compileStates.set(stmt, state);
   }
   return state;
@@ -190,7 +197,13 @@ export function execute_orm_select(
   execution_options: Record<string, unknown>,
   internal: InternalOptions,
 ): { result: CursorResult; ctx: LoadContext | null } {
-  const { entities, loads, statement: compiled, joined } = compileState(stmt, internal.entities);
+  const current_path = internal.current_path ?? NO_PATH;
+  const {
+    entities,
+    loads,
+    statement: compiled,
+    joined,
+  } = compileState(stmt, internal.entities, current_path);
   if (executionOption(stmt, execution_options, "autoflush") !== false && !internal.no_autoflush)
     session._autoflush();
   let coreOptions: Record<string, unknown> | undefined;
@@ -211,6 +224,7 @@ export function execute_orm_select(
     refresh_state: internal.refresh_state ?? null,
     only_load_props: internal.only_load_props ?? null,
     statement: compiled,
+    current_path,
   };
   return { result, ctx };
 }
@@ -246,6 +260,8 @@ function execute_from_statement(
     result,
   );
 }
+
+const NO_PATH: readonly Mapper[] = [];
 
 /** The mapper of the statement's first entity that has one (SQLAlchemy's bind_arguments["mapper"]). */
 function firstMapper(entities: readonly EntityDesc[]): unknown {
@@ -285,6 +301,8 @@ export interface JoinedLoad {
   /** The FROM the target's columns come from (an alias, or the target table). */
   readonly alias: FromClause;
   readonly path: readonly LoadStep[];
+  /** The mappers from the statement's loader path to this load's target, included. */
+  readonly pathMappers: readonly Mapper[];
 }
 
 /** joinedload's alias of a relationship's table at one path, kept so that the statement caches. */
@@ -339,6 +357,7 @@ function apply_joined_eager(
   stmt: Select,
   entities: EntityDesc[],
   loads: readonly Load[],
+  current_path: readonly Mapper[],
 ): { statement: Select; joined: JoinedLoad[] } {
   const joined: JoinedLoad[] = [];
   const leading: unknown[] = [];
@@ -353,6 +372,7 @@ function apply_joined_eager(
     path: RelationshipProperty[],
     steps: LoadStep[],
     depth: number,
+    pathMappers: readonly Mapper[],
   ) => {
     if (depth > 3) return;
     for (const prop of mapper._relationships) {
@@ -364,35 +384,60 @@ function apply_joined_eager(
         const of = step?.of_type ? entityInfo(step.of_type) : null;
         const from = of?.insp?.selectable ?? prop.mapper.local_table;
         leading.push(...prop.mapper.columns.map((c) => adaptTo(from, c)));
+        const childPath = [...pathMappers, prop.mapper];
         joined.push({
           entityIndex,
           parentAlias: nested ? parentFrom : null,
           prop,
           alias: from,
           path: [...steps, thisStep],
+          pathMappers: childPath,
         });
-        visit(entityIndex, prop.mapper, from, true, [...path, prop], [...steps, thisStep], depth + 1);
+        visit(
+          entityIndex,
+          prop.mapper,
+          from,
+          true,
+          [...path, prop],
+          [...steps, thisStep],
+          depth + 1,
+          childPath,
+        );
         continue;
       }
-      if (strategy !== "joined") continue;
+      // a joined load back to a mapper already on the path is not rendered (SQLAlchemy's
+      // recursion check, without join_depth)
+      if (strategy !== "joined" || (!step && pathMappers.includes(prop.mapper))) continue;
       const alias = aliasFor(prop, path.map(String).join("/"));
       const isouter = !thisStep.innerjoin;
       for (const j of relationshipJoins(prop, parentFrom, alias))
         s = s.join_from(j.left, j.target, j.onclause, { isouter }) as Select;
       trailing.push(...prop.mapper.columns.map((c) => adaptTo(alias, c)));
       for (const o of prop.order_by) eagerOrderBy.push(adaptTo(alias, coerce(o) as ColumnElement));
+      const childPath = [...pathMappers, prop.mapper];
       joined.push({
         entityIndex,
         parentAlias: nested ? parentFrom : null,
         prop,
         alias,
         path: [...steps, thisStep],
+        pathMappers: childPath,
       });
-      visit(entityIndex, prop.mapper, alias, true, [...path, prop], [...steps, thisStep], depth + 1);
+      visit(
+        entityIndex,
+        prop.mapper,
+        alias,
+        true,
+        [...path, prop],
+        [...steps, thisStep],
+        depth + 1,
+        childPath,
+      );
     }
   };
   entities.forEach((e, i) => {
-    if (e.kind === "mapper") visit(i, e.mapper, e.insp?.selectable ?? null, false, [], [], 0);
+    if (e.kind === "mapper")
+      visit(i, e.mapper, e.insp?.selectable ?? null, false, [], [], 0, [...current_path, e.mapper]);
   });
   if (!joined.length) return { statement: stmt, joined };
   if (leading.length) s = s.with_only_columns(...leading, ...s._raw_columns) as Select;

@@ -44,7 +44,12 @@ export interface LoadContext {
   by_name?: boolean;
   /** The statement executed (its columns in result order). */
   statement?: Select;
+  /** The mappers of the loader path this statement loads for (see context.ts InternalOptions). */
+  current_path?: readonly Mapper[];
 }
+
+/** The objects a result loaded, each with the mappers of its loader path (its own last). */
+export type LoadedStates = Map<InstanceState, readonly Mapper[]>;
 
 /** Attribute key → row index, for the columns of one entity that are in the result. */
 type ColumnIndexes = readonly (readonly [string, number])[];
@@ -251,10 +256,12 @@ function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
     pk: j.prop.mapper.primary_key.map((c) => find(adaptTo(j.alias, c))),
     parents: new Map<InstanceState, object[]>(),
   }));
-  // the loaded states matter to the relationship loaders that run after the rows (and only to them)
-  let loaded: Set<InstanceState> | null = null;
-  for (const e of ctx.entities)
-    if (e.kind === "mapper" && e.mapper._relationships.length) loaded = new Set<InstanceState>();
+  // the loaded states, each with its loader path, matter to the relationship loaders that run after
+  // the rows (and only to them)
+  let loaded: LoadedStates | null = null;
+  for (const e of ctx.entities) if (e.kind === "mapper" && e.mapper._relationships.length) loaded = new Map();
+  const basePath = ctx.current_path ?? [];
+  const readerPaths = readers.map((r) => (r.mapper ? [...basePath, r.mapper] : basePath));
   // (indexed loops: this runs once per row, often before the JIT has optimized it)
   const nrows = raws.length;
   const rows: unknown[][] = new Array(nrows);
@@ -265,7 +272,7 @@ function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
     for (let p = 0; p < nentities; p++) {
       const reader = readers[p]!;
       row[p] = reader.mapper
-        ? _instance(ctx, reader.mapper, data, reader.plan!.cols, reader.plan!.pk, loaded)
+        ? _instance(ctx, reader.mapper, data, reader.plan!.cols, reader.plan!.pk, loaded, readerPaths[p]!)
         : data[reader.index];
     }
     rows[r] = row;
@@ -280,7 +287,7 @@ function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
         list = [];
         jc.parents.set(ps, list);
       }
-      const child = _instance(ctx, jc.j.prop.mapper, data, jc.cols, jc.pk, loaded);
+      const child = _instance(ctx, jc.j.prop.mapper, data, jc.cols, jc.pk, loaded, jc.j.pathMappers);
       if (child && !list.includes(child)) list.push(child);
       (jc as { lastChild?: object | null }).lastChild = child;
     }
@@ -292,7 +299,7 @@ function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
       set_committed_value(ps, jc.j.prop, jc.j.prop.uselist ? children : (children[0] ?? null));
     }
   }
-  if (loaded) post_load_selectin(ctx, [...loaded]);
+  if (loaded) post_load_selectin(ctx, loaded);
   return rows;
 }
 
@@ -320,13 +327,14 @@ function _instance(
   data: unknown[],
   cols: ColumnIndexes,
   pkIdx: readonly (number | undefined)[],
-  loaded: Set<InstanceState> | null,
+  loaded: LoadedStates | null,
+  path: readonly Mapper[],
 ): object | null {
   const session = ctx.session;
   const refresh = ctx.refresh_state;
   if (refresh && refresh.mapper === mapper) {
     populate(refresh, cols, data, true);
-    loaded?.add(refresh);
+    if (loaded && !loaded.has(refresh)) loaded.set(refresh, path);
     return refresh.obj;
   }
   const pk = new Array<unknown>(pkIdx.length);
@@ -345,7 +353,7 @@ function _instance(
     else if (state._expired_attributes?.size || cols.some(([k]) => !(k in state!.dict))) {
       populate(state, cols, data, false);
     }
-    loaded?.add(state);
+    if (loaded && !loaded.has(state)) loaded.set(state, path);
     return state.obj;
   }
   const obj = mapper._new_instance();
@@ -360,7 +368,7 @@ function _instance(
   }
   state.load_options = ctx.loads;
   session.identity_map.add(state, keyStr);
-  loaded?.add(state);
+  loaded?.set(state, path);
   return obj;
 }
 

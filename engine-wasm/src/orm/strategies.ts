@@ -14,8 +14,15 @@ import { BOOLEANTYPE } from "../sql/sqltypes.ts";
 import type { AttributeImpl } from "./attributes.ts";
 import { stateOf } from "./attributes.ts";
 import { NO_VALUE } from "./base.ts";
-import { type EntityDesc, execute_orm_statement, type ORMResult, strategyFor } from "./context.ts";
-import { type LoadContext, load_on_pk_identity, set_committed_value } from "./loading.ts";
+import {
+  type EntityDesc,
+  execute_orm_statement,
+  loadStepFor,
+  type ORMResult,
+  strategyFor,
+} from "./context.ts";
+import { type LoadContext, type LoadedStates, load_on_pk_identity, set_committed_value } from "./loading.ts";
+import type { Mapper } from "./mapper.ts";
 import type { RelationshipProperty } from "./relationships.ts";
 import type { Session } from "./session.ts";
 import type { InstanceState } from "./state.ts";
@@ -104,7 +111,13 @@ export function lazy_load(session: Session, state: InstanceState, impl: Attribut
   const ob = orderBy(prop);
   if (ob.length) stmt = stmt.order_by(...ob);
   stmt = stmt.options(new _OrmLoadTag("lazy"), ...subOptions(state.load_options as Load[], prop));
-  const result = execute_orm_statement(session, stmt, null, {}) as ORMResult;
+  const result = execute_orm_statement(
+    session,
+    stmt,
+    null,
+    {},
+    { current_path: [state.mapper] },
+  ) as ORMResult;
   const children = result.scalars().all() as object[];
   set_committed_value(state, prop, children);
   return state.dict[prop.key];
@@ -142,38 +155,48 @@ function subOptions(loads: readonly Load[], prop: RelationshipProperty): Load[] 
 }
 
 /** After a query's rows: selectin loads for every relationship that asks for one. */
-export function post_load_selectin(ctx: LoadContext, states: InstanceState[]): void {
-  if (!states.length) return;
-  const byMapper = new Map<unknown, InstanceState[]>();
-  for (const s of states) {
-    const list = byMapper.get(s.mapper) ?? [];
-    list.push(s);
-    byMapper.set(s.mapper, list);
+export function post_load_selectin(ctx: LoadContext, states: LoadedStates): void {
+  if (!states.size) return;
+  // one post load per loader path (the states of one entity or one joined load share its array)
+  const byPath = new Map<readonly unknown[], InstanceState[]>();
+  for (const [s, path] of states) {
+    const list = byPath.get(path);
+    if (list) list.push(s);
+    else byPath.set(path, [s]);
   }
-  for (const [, list] of byMapper) {
+  for (const [path, list] of byPath) {
     const mapper = list[0]!.mapper;
+    const mapperPath = path as readonly Mapper[];
     for (const prop of mapper._relationships) {
-      if (strategyFor(prop, [], ctx.loads) !== "selectin" && strategyFor(prop, [], ctx.loads) !== "immediate")
-        continue;
-      if (strategyFor(prop, [], ctx.loads) === "immediate") {
+      const strategy = strategyFor(prop, [], ctx.loads);
+      if (strategy !== "selectin" && strategy !== "immediate") continue;
+      // a load back to a mapper already on the path is left to the lazy loader (SQLAlchemy's
+      // _check_recursive_postload)
+      if (mapperPath.includes(prop.mapper) && !loadStepFor(prop, [], ctx.loads)) continue;
+      if (strategy === "immediate") {
         for (const p of list)
           if (ctx.populate_existing || !(prop.key in p.dict)) lazy_load(ctx.session, p, prop.impl);
         continue;
       }
       // every parent of the rows is in the IN list; a value already loaded is kept unless
       // populate_existing (SQLAlchemy's PostLoad states with their "overwrite" flag)
-      selectin_load(ctx, prop, list);
+      selectin_load(ctx, prop, list, mapperPath);
     }
   }
 }
 
-function selectin_load(ctx: LoadContext, prop: RelationshipProperty, parents: InstanceState[]): void {
+function selectin_load(
+  ctx: LoadContext,
+  prop: RelationshipProperty,
+  parents: InstanceState[],
+  current_path: readonly Mapper[],
+): void {
   const session = ctx.session;
   const overwrite = ctx.populate_existing;
   const target = prop.mapper;
   const sub = subOptions(ctx.loads, prop);
   if (prop.direction === "MANYTOMANY") {
-    selectin_load_with_join(ctx, prop, parents, sub);
+    selectin_load_with_join(ctx, prop, parents, sub, current_path);
     return;
   }
   if (prop.direction === "ONETOMANY") {
@@ -216,7 +239,7 @@ function selectin_load(ctx: LoadContext, prop: RelationshipProperty, parents: In
         stmt,
         null,
         {},
-        { entities, no_autoflush: true, populate_existing: overwrite },
+        { entities, no_autoflush: true, populate_existing: overwrite, current_path },
       );
       for (const row of result.all()) {
         const k = row._data[0];
@@ -267,6 +290,7 @@ function selectin_load(ctx: LoadContext, prop: RelationshipProperty, parents: In
     {
       no_autoflush: true,
       populate_existing: overwrite,
+      current_path,
     },
   ) as ORMResult;
   const byKey = new Map<unknown, object>();
@@ -307,6 +331,7 @@ function selectin_load_with_join(
   prop: RelationshipProperty,
   parents: InstanceState[],
   sub: Load[],
+  current_path: readonly Mapper[],
 ): void {
   const overwrite = ctx.populate_existing;
   const parentMapper = prop.parent;
@@ -353,7 +378,7 @@ function selectin_load_with_join(
       stmt,
       null,
       {},
-      { entities, no_autoflush: true, populate_existing: overwrite },
+      { entities, no_autoflush: true, populate_existing: overwrite, current_path },
     );
     for (const row of result.all()) {
       const k = row._data[0];
