@@ -142,10 +142,17 @@ eachDatabase("ORM loading", ({ kind, url }) => {
     out.clear();
     const again = session.scalars(stmt.execution_options({ populate_existing: true })).all() as User[];
     expect(again.map(emails)[0]).toEqual(["sb@krusty.com", "sb@new.com"]);
-    // populate_existing is part of the statement's cache key; the selectin SELECT is the cached one
+    // populate_existing on a statement with loader options is part of its cache key; the selectin
+    // SELECT is the cached one
     const params = out.sql().filter((l) => l.startsWith("["));
     expect(params[0]).toMatch(/^\[generated in Xs\]/);
     expect(params[1]).toMatch(/^\[cached since Xs ago\]/);
+    // without loader options it shares the statement's compiled entry
+    const plain = () => select(User).where(User_.id.eq(2));
+    session.scalars(plain()).all();
+    out.clear();
+    session.scalars(plain().execution_options({ populate_existing: true })).all();
+    expect(out.sql().filter((l) => l.startsWith("["))[0]).toMatch(/^\[cached since Xs ago\]/);
   });
 
   it("selectinload on many-to-one: IN over the sorted distinct foreign keys, identity map or not", () => {

@@ -31,6 +31,8 @@ export interface LoadStep {
 export class Load {
   /** The chain of relationships from the queried entity. */
   readonly path: readonly LoadStep[];
+  /** Marks a loader option among a statement's options (sql/selectable.ts reads it for its cache key). */
+  readonly _is_loader_option = true;
   constructor(path: readonly LoadStep[]) {
     this.path = path;
   }

@@ -523,8 +523,13 @@ export class Select extends ClauseElement {
     k.push("|of");
     if (this._offset instanceof ClauseElement) this._offset._ck(k);
     if (this._for_update) k.push("fu", JSON.stringify(this._for_update));
-    // the ORM's populate_existing given to the statement keeps its own compiled entry, as in SQLAlchemy
-    if (this._execution_options.populate_existing) k.push("pe");
+    // populate_existing given to a statement with loader options (selectinload() …) keeps its own
+    // compiled entry, as SQLAlchemy 2.0.52 shows; without loader options it shares the entry
+    if (
+      this._execution_options.populate_existing &&
+      this._with_options.some((o) => (o as { _is_loader_option?: boolean })._is_loader_option)
+    )
+      k.push("pe");
     for (const o of this._with_options) {
       const ck = (o as { _ck?: (k: CacheKeyBuilder) => void })._ck;
       if (typeof ck === "function") ck.call(o, k);
