@@ -48,6 +48,8 @@ export interface LoadContext {
   current_path?: readonly Mapper[];
 }
 
+const NO_PATH: readonly Mapper[] = [];
+
 /** The objects a result loaded, each with the mappers of its loader path (its own last). */
 export type LoadedStates = Map<InstanceState, readonly Mapper[]>;
 
@@ -260,8 +262,8 @@ function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
   // the rows (and only to them)
   let loaded: LoadedStates | null = null;
   for (const e of ctx.entities) if (e.kind === "mapper" && e.mapper._relationships.length) loaded = new Map();
-  const basePath = ctx.current_path ?? [];
-  const readerPaths = readers.map((r) => (r.mapper ? [...basePath, r.mapper] : basePath));
+  const basePath = ctx.current_path ?? NO_PATH;
+  const readerPaths = loaded ? readers.map((r) => (r.mapper ? [...basePath, r.mapper] : basePath)) : null;
   // (indexed loops: this runs once per row, often before the JIT has optimized it)
   const nrows = raws.length;
   const rows: unknown[][] = new Array(nrows);
@@ -272,7 +274,15 @@ function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
     for (let p = 0; p < nentities; p++) {
       const reader = readers[p]!;
       row[p] = reader.mapper
-        ? _instance(ctx, reader.mapper, data, reader.plan!.cols, reader.plan!.pk, loaded, readerPaths[p]!)
+        ? _instance(
+            ctx,
+            reader.mapper,
+            data,
+            reader.plan!.cols,
+            reader.plan!.pk,
+            loaded,
+            readerPaths?.[p] ?? NO_PATH,
+          )
         : data[reader.index];
     }
     rows[r] = row;
