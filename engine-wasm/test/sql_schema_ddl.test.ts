@@ -26,9 +26,11 @@ import {
   Numeric,
   repr,
   String as StringType,
+  select,
   str,
   Table,
   Text,
+  tuple,
   UniqueConstraint,
   Uuid,
 } from "sqlalchemy";
@@ -117,6 +119,17 @@ describe("types", () => {
 });
 
 describe("schema objects", () => {
+  it("index table.c as Python does: by key, by position, and by a tuple of keys", () => {
+    const { user_account } = userAddress();
+    expect(user_account.c.getitem("name")).toBe(user_account.c.name);
+    expect(user_account.c.getitem(-1)).toBe(user_account.c.fullname);
+    const sub = user_account.c.getitem(tuple(["name", "fullname"]));
+    expect(sub.keys()).toEqual(["name", "fullname"]);
+    expect(str(select(sub))).toBe("SELECT user_account.name, user_account.fullname \nFROM user_account");
+    expect(() => user_account.c.getitem("nope")).toThrow(expect.objectContaining({ name: "KeyError" }));
+    expect(() => user_account.c.getitem(7)).toThrow(expect.objectContaining({ name: "IndexError" }));
+  });
+
   it("Table and Column print as SQLAlchemy (18_core_metadata_create_all)", () => {
     const { user_account, address } = userAddress();
     expect(repr(user_account)).toBe(

@@ -1,7 +1,9 @@
 /**
  * The modules a cell can import, as the bundler sees them: `sqlalchemy`, `sqlalchemy/orm`,
- * `sqlalchemy/ext/asyncio`, `sqlalchemy/exc` resolve to engine-wasm. A module engine-wasm does not
- * have yet is simply absent (a cell importing it gets Python's ModuleNotFoundError).
+ * `sqlalchemy/ext/asyncio`, `sqlalchemy/exc` and the dialect packages `sqlalchemy/dialects/postgresql`,
+ * `sqlalchemy/dialects/sqlite` (their `dialect` class, for `stmt.compile({ dialect })`) resolve to
+ * engine-wasm. A module engine-wasm does not have yet is simply absent (a cell importing it gets
+ * Python's ModuleNotFoundError).
  *
  * They are bundled with the kernel (eager): one script for the worker, no second round of requests
  * for the chunks they would otherwise share.
@@ -13,6 +15,8 @@ const files = import.meta.glob(
     "../../engine-wasm/src/orm/index.ts",
     "../../engine-wasm/src/ext/asyncio/index.ts",
     "../../engine-wasm/src/exc.ts",
+    "../../engine-wasm/src/dialects/postgresql/index.ts",
+    "../../engine-wasm/src/dialects/sqlite/index.ts",
   ],
   { eager: true },
 );
@@ -22,6 +26,8 @@ const SPECIFIERS: Readonly<Record<string, string>> = {
   "sqlalchemy/orm": "../../engine-wasm/src/orm/index.ts",
   "sqlalchemy/ext/asyncio": "../../engine-wasm/src/ext/asyncio/index.ts",
   "sqlalchemy/exc": "../../engine-wasm/src/exc.ts",
+  "sqlalchemy/dialects/postgresql": "../../engine-wasm/src/dialects/postgresql/index.ts",
+  "sqlalchemy/dialects/sqlite": "../../engine-wasm/src/dialects/sqlite/index.ts",
 };
 
 export function loadModule(specifier: string): Promise<Record<string, unknown>> | null {

@@ -4,7 +4,7 @@
  */
 import { InvalidRequestError, ResourceClosedError } from "../exc.ts";
 import { type PyTuple, tuple } from "../util/pytypes.ts";
-import { repr } from "../util/repr.ts";
+import { defineModule, repr } from "../util/repr.ts";
 import type { DefaultExecutionContext } from "./default.ts";
 import type { DBAPICursor, ResultProcessor } from "./interfaces.ts";
 import { Result, ResultMetaData, type RowSource } from "./result.ts";
@@ -194,3 +194,5 @@ export class CursorResult extends Result {
     return super._check_open();
   }
 }
+
+defineModule("sqlalchemy.engine.cursor", CursorResult);

@@ -9,7 +9,7 @@
  */
 import { MultipleResultsFound, NoResultFound, NoSuchColumnError, ResourceClosedError } from "../exc.ts";
 import { type PyTuple, tuple } from "../util/pytypes.ts";
-import { defineModule, repr } from "../util/repr.ts";
+import { defineModule, objectAddress, repr } from "../util/repr.ts";
 import type { ResultProcessor } from "./interfaces.ts";
 import { makeMapping, makeRowClass, type Row, type RowMapping, type RowParent } from "./row.ts";
 
@@ -411,7 +411,8 @@ export class Result extends ResultInternal<Row> {
   }
 
   __repr__(): string {
-    return `<sqlalchemy.engine.result.${this.constructor.name} object at 0x${(0x7f0000000000 + 0x10).toString(16)}>`;
+    const cls = this.constructor as { name: string; __module__?: string };
+    return `<${cls.__module__}.${cls.name} object at 0x${objectAddress(this)}>`;
   }
 }
 

@@ -12,6 +12,10 @@ export type NoValue = typeof NO_VALUE;
  * declarative base also offers under that name). A symbol, so that setting it is a plain store and not
  * a property definition, and it stays out of `Object.keys()` and `JSON.stringify()`.
  */
+import { objectAddress } from "../util/repr.ts";
+
+export { objectAddress };
+
 export const STATE_ATTR: unique symbol = Symbol("_sa_instance_state");
 
 /** Passive flags for attribute access (SQLAlchemy's PassiveFlag, simplified). */
@@ -20,19 +24,6 @@ export const PASSIVE_OFF = 0;
 export const PASSIVE_NO_FETCH = 1;
 /** Do not initialize an empty value either. */
 export const PASSIVE_NO_INITIALIZE = 2;
-
-let nextAddress = 0x7f3a5c000000;
-const addresses = new WeakMap<object, string>();
-/** A stable fake memory address for an object, as Python's `id()` shows it in reprs. */
-export function objectAddress(obj: object): string {
-  let a = addresses.get(obj);
-  if (!a) {
-    nextAddress += 0x1d0;
-    a = nextAddress.toString(16);
-    addresses.set(obj, a);
-  }
-  return a;
-}
 
 /** The class name SQLAlchemy uses in messages (the mapped class's `__name__`). */
 export function className(cls: Function): string {

@@ -486,6 +486,9 @@ export class SQLCompiler implements CompiledLike {
   }
 
   visit_subquery(s: Subquery, kw: Record<string, unknown> = {}): string {
+    // `str(subq)`: a subquery compiled by itself is its SELECT, as SQLAlchemy's visit_alias renders
+    // an alias that is not in a FROM clause
+    if (kw.toplevel) return this.process(s.element, kw);
     const inner =
       s.element instanceof FromClause &&
       !(s.element instanceof Subquery) &&

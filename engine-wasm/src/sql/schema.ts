@@ -3,6 +3,8 @@
  * `metadata.create_all()` / `drop_all()` live in ddl.ts.
  */
 import { ArgumentError, InvalidRequestError, NoReferenceError } from "../exc.ts";
+import { IndexError, KeyError } from "../util/builtins.ts";
+import type { PyTuple } from "../util/pytypes.ts";
 import { defineModule, repr } from "../util/repr.ts";
 import { topologicalSort } from "../util/topological.ts";
 import { type CacheKeyBuilder, ClauseElement, ColumnElement, objectId } from "./elements.ts";
@@ -317,6 +319,10 @@ export class Index {
 /** `table.c`: columns by key (`table.c.name`, `table.c["name"]`, `table.c.get("name")`). */
 export class ColumnCollection<C extends ColumnElement = Column> {
   readonly [key: string]: any;
+  /** select() takes a collection as its columns (SQLAlchemy's `_select_iterable`). */
+  get _select_iterable(): C[] {
+    return [...this._cols];
+  }
   private readonly _cols: C[] = [];
   private readonly _index = new Map<string, C>();
 
@@ -329,6 +335,31 @@ export class ColumnCollection<C extends ColumnElement = Column> {
   }
   get(key: string): C | undefined {
     return this._index.get(key);
+  }
+  /**
+   * Python's `table.c["name"]`, `table.c[0]` and `table.c["a", "b"]` (a tuple: a read-only collection
+   * of those columns, which select() takes as its columns).
+   */
+  getitem(key: string | number): C;
+  getitem(key: PyTuple): ColumnCollection<C>;
+  getitem(key: string | number | PyTuple): C | ColumnCollection<C> {
+    if (typeof key === "number") {
+      const col = this._cols[key < 0 ? this._cols.length + key : key];
+      if (col === undefined) throw new IndexError(String(key));
+      return col;
+    }
+    if (typeof key === "string") {
+      const col = this._index.get(key);
+      if (col === undefined) throw new KeyError(key);
+      return col;
+    }
+    const sub = new ColumnCollection<C>();
+    for (const k of key as readonly (string | number)[]) {
+      const col = this.getitem(k as string);
+      const name = typeof k === "string" ? k : [...this._index].find(([, c]) => c === col)![0];
+      sub._add(name, col);
+    }
+    return sub;
   }
   has(key: string): boolean {
     return this._index.has(key);

@@ -268,7 +268,11 @@ export class Select extends ClauseElement {
 
   constructor(...entities: unknown[]) {
     super();
-    const flat = entities.length === 1 && Array.isArray(entities[0]) ? (entities[0] as unknown[]) : entities;
+    const given = entities.length === 1 && Array.isArray(entities[0]) ? (entities[0] as unknown[]) : entities;
+    // a column collection (`table.c["a", "b"]`) stands for its columns
+    const flat = given.flatMap(
+      (e) => (e as { _select_iterable?: unknown[] } | null)?._select_iterable ?? [e],
+    );
     this._raw_columns = flat;
     for (const e of flat) expandColumnArg(e);
   }
@@ -577,6 +581,16 @@ export class ScalarSelect extends ColumnElement {
     super();
     this.element = element;
     this.type = element._exported_columns()[0]?.type ?? this.type;
+  }
+  /** `scalar_subquery().where(…)`: criteria added to the SELECT inside. */
+  where(...criteria: unknown[]): ScalarSelect {
+    return new ScalarSelect(this.element.where(...criteria));
+  }
+  correlate(...froms: unknown[]): ScalarSelect {
+    return new ScalarSelect(this.element.correlate(...froms));
+  }
+  correlate_except(...froms: unknown[]): ScalarSelect {
+    return new ScalarSelect(this.element.correlate_except(...froms));
   }
   _ck(k: CacheKeyBuilder): void {
     k.push("scalar(");

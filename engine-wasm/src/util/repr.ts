@@ -134,9 +134,12 @@ export function repr(value: unknown, seen: Set<object> = new Set()): string {
     }
     const proto = Object.getPrototypeOf(obj);
     if (proto === Object.prototype || proto === null) {
-      return `{${Object.entries(obj)
-        .map(([k, v]) => `${reprString(k)}: ${repr(v, seen)}`)
-        .join(", ")}}`;
+      const entries = Object.entries(obj);
+      // a mapped object's `__dict__` holds its instance state under a key that is not enumerated
+      // (so that code reading the attributes does not meet it); Python's repr shows it first
+      const state = Object.getOwnPropertyDescriptor(obj, "_sa_instance_state");
+      if (state !== undefined && !state.enumerable) entries.unshift(["_sa_instance_state", state.value]);
+      return `{${entries.map(([k, v]) => `${reprString(k)}: ${repr(v, seen)}`).join(", ")}}`;
     }
     const name = (obj.constructor as { name?: string } | undefined)?.name ?? "object";
     return `<${name} object>`;
@@ -199,6 +202,19 @@ export function show_error(err: unknown): void {
 }
 
 /** Gives each class its Python module (`type(x).__module__`), as the library's own classes have. */
+let nextAddress = 0x7f3a5c000000;
+const addresses = new WeakMap<object, string>();
+/** A stable fake memory address for an object, as Python's `id()` shows it in reprs. */
+export function objectAddress(obj: object): string {
+  let a = addresses.get(obj);
+  if (!a) {
+    nextAddress += 0x1d0;
+    a = nextAddress.toString(16);
+    addresses.set(obj, a);
+  }
+  return a;
+}
+
 export function defineModule(mod: string, ...classes: Function[]): void {
   for (const cls of classes) Object.defineProperty(cls, "__module__", { value: mod, enumerable: false });
 }
