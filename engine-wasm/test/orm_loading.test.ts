@@ -186,6 +186,11 @@ eachDatabase("ORM loading", ({ kind, url }) => {
     ]);
     session.scalars(stmt).all();
     expect(out.sql().at(-1)).toMatch(/^\[cached since Xs ago\]/);
+    // str() of the statement shows its eager join, as SQLAlchemy compiles an ORM statement
+    expect(str(stmt)).toBe(
+      "SELECT address.id, address.email, address.user_id, user_account_1.id AS id_1, user_account_1.name \n" +
+        "FROM address LEFT OUTER JOIN user_account AS user_account_1 ON user_account_1.id = address.user_id ORDER BY address.id",
+    );
     out.clear();
     session.scalars(select(Address).options(joinedload(Address_.user, { innerjoin: true }))).all();
     expect(statements()[0]).toContain("FROM address JOIN user_account AS user_account_1 ON");

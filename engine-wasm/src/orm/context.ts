@@ -177,6 +177,14 @@ function compileState(
   return state;
 }
 
+/** Statements that already carry their eager loads (what compileState() made). */
+const withEagerLoads = new WeakSet<Select>();
+selectPlugins.ormStatement = (stmt) => {
+  if (withEagerLoads.has(stmt) || !is_orm_statement(stmt)) return stmt;
+  configure_mappers();
+  return compileState(stmt, undefined, NO_PATH).statement;
+};
+
 function loaderOptions(stmt: Select): Load[] {
   return stmt._with_options.filter((o): o is Load => o instanceof Load);
 }
@@ -440,10 +448,14 @@ function apply_joined_eager(
       visit(i, e.mapper, e.insp?.selectable ?? null, false, [], [], 0, [...current_path, e.mapper]);
   });
   if (!joined.length) return { statement: stmt, joined };
+  const done = (st: Select) => {
+    withEagerLoads.add(st);
+    return { statement: st, joined };
+  };
   if (leading.length) s = s.with_only_columns(...leading, ...s._raw_columns) as Select;
   if (trailing.length) s = s.add_columns(...trailing) as Select;
   if (eagerOrderBy.length) s = s.order_by(...eagerOrderBy) as Select;
-  return { statement: s, joined };
+  return done(s);
 }
 
 /** The ORM's Result: a Result over rows of objects; joined eager collections require unique(). */

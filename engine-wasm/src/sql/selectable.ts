@@ -213,6 +213,8 @@ interface SetupJoin {
 export const selectPlugins: {
   /** A non-Core argument to select() (a mapped class, an aliased class …) → its columns and FROM. */
   resolveEntity?: (entity: unknown) => { columns: ColumnElement[]; from: FromClause } | null;
+  /** An ORM statement as it compiles: with its eager loads' joins and columns (else itself). */
+  ormStatement?: (stmt: Select) => Select;
   /** `select(User).from_statement(text(...))`: the ORM's FromStatement. */
   fromStatement?: (entities: readonly unknown[], statement: unknown) => unknown;
   /** `join(User.addresses)`: the joins a relationship stands for (left, target and ON of each). */
@@ -551,6 +553,19 @@ export class Select extends ClauseElement {
       distilled_params,
       mergeOptions(this._execution_options, execution_options),
     );
+  }
+
+  /** `str(stmt)` / `stmt.compile()`: an ORM statement shows its eager loads, as SQLAlchemy compiles it. */
+  override toString(): string {
+    const s = selectPlugins.ormStatement?.(this) ?? this;
+    return s === this ? super.toString() : s.toString();
+  }
+  override compile(
+    bind?: unknown,
+    options: { compile_kwargs?: { literal_binds?: boolean } } = {},
+  ): ReturnType<ClauseElement["compile"]> {
+    const s = selectPlugins.ormStatement?.(this) ?? this;
+    return s === this ? super.compile(bind, options) : s.compile(bind, options);
   }
 
   /** Python's default repr: `<sqlalchemy.sql.selectable.Select object at 0x…>`. */
