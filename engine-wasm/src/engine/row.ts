@@ -93,8 +93,10 @@ export class Row {
     return this._data.length;
   }
 
+  /** The keys that have a name (an unnamed ORM entity, such as `aliased(Address)`, has none). */
   get _fields(): PyTuple<string> {
-    return tuple(this._parent.keys);
+    const keys = this._parent.keys;
+    return tuple(keys.includes(null as never) ? keys.filter((k) => k !== null) : keys);
   }
 
   get _mapping(): RowMapping {

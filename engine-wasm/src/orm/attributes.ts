@@ -654,6 +654,10 @@ export class QueryableAttribute {
     readonly dispatch: AttributeDispatch;
     readonly parent: Mapper;
   };
+  /** The aliased entity this attribute belongs to (orm/util.ts AliasedInsp); null for the class's own. */
+  readonly _parententity: unknown = null;
+  /** `User.addresses.of_type(alias)`: the entity a relationship join or loader option targets. */
+  _of_type: unknown = null;
   constructor(class_: Function, key: string, property: QueryableAttribute["property"]) {
     this.class_ = class_;
     this.key = key;
@@ -703,8 +707,12 @@ export class QueryableAttribute {
   has(criterion?: unknown): ClauseElement {
     return (this.property as unknown as { _any(c: unknown): ClauseElement })._any(criterion);
   }
-  of_type(): this {
-    return this;
+  /** `User.addresses.of_type(a1)`: the relationship towards an aliased (or other) entity. */
+  of_type(entity: unknown): this {
+    const c = Object.create(Object.getPrototypeOf(this)) as this;
+    Object.assign(c, this);
+    c._of_type = entity;
+    return c;
   }
 }
 export interface QueryableAttribute

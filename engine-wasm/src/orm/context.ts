@@ -8,23 +8,26 @@ import type { CursorResult } from "../engine/cursor.ts";
 import { IteratorResult, ResultMetaData } from "../engine/result.ts";
 import { InvalidRequestError } from "../exc.ts";
 import { UpdateBase } from "../sql/dml.ts";
-import { and_, type ClauseElement } from "../sql/elements.ts";
+import { type ClauseElement, type ColumnElement, coerce } from "../sql/elements.ts";
 import type { Table } from "../sql/schema.ts";
-import {
-  type FromClause,
-  Select,
-  type Subquery,
-  selectPlugins,
-  exists as sqlExists,
-} from "../sql/selectable.ts";
+import { type FromClause, Select, selectPlugins, exists as sqlExists } from "../sql/selectable.ts";
 import { defineModule } from "../util/repr.ts";
 import { QueryableAttribute } from "./attributes.ts";
+import { objectAddress } from "./base.ts";
 import { execute_bulk } from "./bulk_persistence.ts";
 import { instances, type LoadContext } from "./loading.ts";
 import { _mapped_tables, _mapper_for_class, configure_mappers, Mapper } from "./mapper.ts";
 import { type RelationshipProperty, relationshipHooks } from "./relationships.ts";
 import type { InstanceState } from "./state.ts";
 import { Load, type LoadStep } from "./strategy_options.ts";
+import {
+  _orm_alias,
+  AliasedClass,
+  type AliasedInsp,
+  adaptTo,
+  entityInfo,
+  relationshipJoins,
+} from "./util.ts";
 
 /** What select(), insert() … see of a mapped class, a Mapper or an ORM attribute. */
 export function mapperOf(entity: unknown): Mapper | null {
@@ -33,21 +36,64 @@ export function mapperOf(entity: unknown): Mapper | null {
 }
 
 selectPlugins.resolveEntity = (entity) => {
+  if (entity instanceof AliasedClass) {
+    const insp = entity._aliased_insp;
+    return { columns: insp.columns, from: insp.selectable };
+  }
   const m = mapperOf(entity);
   if (!m) return null;
   return { columns: m.columns, from: m.local_table };
 };
+/** `join(User.addresses)`, `join(User.addresses.of_type(a1))`: the joins along the relationship. */
+selectPlugins.resolveJoin = (target, onclause) => {
+  if (onclause !== undefined && onclause !== null) return null;
+  if (!(target instanceof QueryableAttribute)) return null;
+  const prop = target.property as unknown as RelationshipProperty;
+  if (!("synchronize_pairs" in prop)) return null;
+  const parent = (target._parententity as AliasedInsp | null)?.selectable ?? null;
+  const of = target._of_type ? entityInfo(target._of_type) : null;
+  return relationshipJoins(prop, parent, of?.insp?.selectable ?? null);
+};
 relationshipHooks.exists = (table: Table, crit: ClauseElement) =>
   sqlExists(new Select(table).where(crit).with_only_columns("1" as never));
 
+/**
+ * `select(User).from_statement(stmt)`: runs `stmt` as written and loads the entities from its rows,
+ * matching their columns by name when the statement is textual.
+ */
+export class FromStatement {
+  readonly _raw_columns: readonly unknown[];
+  readonly element: ClauseElement;
+  readonly _with_options: unknown[] = [];
+  constructor(entities: readonly unknown[], element: unknown) {
+    this._raw_columns = entities;
+    this.element = element as ClauseElement;
+  }
+  options(...opts: unknown[]): FromStatement {
+    const c = new FromStatement(this._raw_columns, this.element);
+    c._with_options.push(...this._with_options, ...opts);
+    return c;
+  }
+  __repr__(): string {
+    return `<sqlalchemy.orm.context.FromStatement object at 0x${objectAddress(this)}>`;
+  }
+}
+selectPlugins.fromStatement = (entities, statement) => new FromStatement(entities, statement);
+
 /** An entry of an ORM statement's columns clause. */
 export type EntityDesc =
-  | { kind: "mapper"; mapper: Mapper; key: string }
+  | { kind: "mapper"; mapper: Mapper; key: string | null; insp?: AliasedInsp | null }
   | { kind: "column"; expr: unknown; key: string | null };
 
 export function is_orm_statement(statement: unknown): boolean {
+  if (statement instanceof FromStatement) return true;
   if (statement instanceof Select) {
-    if (statement._raw_columns.some((c) => mapperOf(c) || c instanceof QueryableAttribute)) return true;
+    if (
+      statement._raw_columns.some(
+        (c) => mapperOf(c) || c instanceof QueryableAttribute || c instanceof AliasedClass,
+      )
+    )
+      return true;
     // select_from(User) / join(User): the entity was resolved to its mapped table
     return (
       statement._from_obj.some((f) => _mapped_tables.has(f as never)) ||
@@ -68,6 +114,8 @@ export interface InternalOptions {
   populate_existing?: boolean;
   /** Do not autoflush (SQLAlchemy's `autoflush=False` execution option). */
   no_autoflush?: boolean;
+  /** The mappers of the loader path this statement loads for (a relationship load's parents). */
+  current_path?: readonly Mapper[];
 }
 
 const ORM_EXECUTION_OPTIONS = new Set([
@@ -86,6 +134,8 @@ export function execute_orm_statement(
 ) {
   configure_mappers();
   if (statement instanceof UpdateBase) return execute_bulk(session, statement, params, execution_options);
+  if (statement instanceof FromStatement)
+    return execute_from_statement(session, statement, params, execution_options);
   const { result, ctx } = execute_orm_select(
     session,
     statement as Select,
@@ -109,20 +159,33 @@ interface SelectCompileState {
 }
 const compileStates = new WeakMap<Select, SelectCompileState>();
 
-function compileState(stmt: Select, entities: EntityDesc[] | undefined): SelectCompileState {
-  if (entities) {
+function compileState(
+  stmt: Select,
+  entities: EntityDesc[] | undefined,
+  current_path: readonly Mapper[],
+): SelectCompileState {
+  if (entities || current_path.length) {
+    const ents = entities ?? describeEntities(stmt);
     const loads = loaderOptions(stmt);
-    return { entities, loads, ...apply_joined_eager(stmt, entities, loads) };
+    return { entities: ents, loads, ...apply_joined_eager(stmt, ents, loads, current_path) };
   }
   let state = compileStates.get(stmt);
   if (!state) {
     const described = describeEntities(stmt);
     const loads = loaderOptions(stmt);
-    state = { entities: described, loads, ...apply_joined_eager(stmt, described, loads) };
+    state = { entities: described, loads, ...apply_joined_eager(stmt, described, loads, []) };
     compileStates.set(stmt, state);
   }
   return state;
 }
+
+/** Statements that already carry their eager loads (what compileState() made). */
+const withEagerLoads = new WeakSet<Select>();
+selectPlugins.ormStatement = (stmt) => {
+  if (withEagerLoads.has(stmt) || !is_orm_statement(stmt)) return stmt;
+  configure_mappers();
+  return compileState(stmt, undefined, NO_PATH).statement;
+};
 
 function loaderOptions(stmt: Select): Load[] {
   return stmt._with_options.filter((o): o is Load => o instanceof Load);
@@ -144,7 +207,13 @@ export function execute_orm_select(
   execution_options: Record<string, unknown>,
   internal: InternalOptions,
 ): { result: CursorResult; ctx: LoadContext | null } {
-  const { entities, loads, statement: compiled, joined } = compileState(stmt, internal.entities);
+  const current_path = internal.current_path ?? NO_PATH;
+  const {
+    entities,
+    loads,
+    statement: compiled,
+    joined,
+  } = compileState(stmt, internal.entities, current_path);
   if (executionOption(stmt, execution_options, "autoflush") !== false && !internal.no_autoflush)
     session._autoflush();
   let coreOptions: Record<string, unknown> | undefined;
@@ -164,10 +233,46 @@ export function execute_orm_select(
     ),
     refresh_state: internal.refresh_state ?? null,
     only_load_props: internal.only_load_props ?? null,
+    statement: compiled,
+    current_path,
   };
   if (internal.refresh_attrs !== undefined) ctx.refresh_attrs = internal.refresh_attrs;
   return { result, ctx };
 }
+
+function execute_from_statement(
+  session: import("./session.ts").Session,
+  stmt: FromStatement,
+  params: Record<string, unknown> | readonly Record<string, unknown>[] | null,
+  execution_options: Record<string, unknown>,
+) {
+  const entities = describeEntities(stmt as unknown as Select);
+  const loads = stmt._with_options.filter((o): o is Load => o instanceof Load);
+  if (execution_options.autoflush !== false) session._autoflush();
+  let coreOptions: Record<string, unknown> | undefined;
+  for (const k in execution_options)
+    if (Object.hasOwn(execution_options, k) && !ORM_EXECUTION_OPTIONS.has(k))
+      (coreOptions ??= {})[k] = execution_options[k];
+  const conn = session._connection_for_bind(
+    session.get_bind(firstMapper(entities), { clause: stmt.element }),
+  );
+  const result = conn.execute(stmt.element, params as never, coreOptions) as CursorResult;
+  return instances(
+    {
+      session,
+      entities,
+      joined: [],
+      loads,
+      populate_existing: !!execution_options.populate_existing,
+      refresh_state: null,
+      only_load_props: null,
+      by_name: true,
+    },
+    result,
+  );
+}
+
+const NO_PATH: readonly Mapper[] = [];
 
 /** The mapper of the statement's first entity that has one (SQLAlchemy's bind_arguments["mapper"]). */
 function firstMapper(entities: readonly EntityDesc[]): unknown {
@@ -183,36 +288,62 @@ function hasMapperEntity(entities: readonly EntityDesc[]): boolean {
   return false;
 }
 
-export function describeEntities(stmt: Select): EntityDesc[] {
+export function describeEntities(stmt: { readonly _raw_columns: readonly unknown[] }): EntityDesc[] {
   return stmt._raw_columns.map((c) => {
+    if (c instanceof AliasedClass) {
+      const insp = c._aliased_insp;
+      return { kind: "mapper", mapper: insp.mapper, key: insp.name, insp } as EntityDesc;
+    }
     const m = mapperOf(c);
     if (m) return { kind: "mapper", mapper: m, key: m.class_name } as EntityDesc;
     return { kind: "column", expr: c, key: null } as EntityDesc;
   });
 }
 
-/** One joined eager load in a statement: its alias and where its columns are. */
+/**
+ * One eager load filled from the statement's rows: a joinedload (its own anonymous alias of the
+ * target table, joined in) or a contains_eager (the statement's own join supplies the columns).
+ */
 export interface JoinedLoad {
   readonly entityIndex: number;
-  readonly parentAlias: Subquery | null;
+  /** The FROM of the parent entity when it is itself an eager load (nested), else null. */
+  readonly parentAlias: FromClause | null;
   readonly prop: RelationshipProperty;
-  readonly alias: Subquery;
+  /** The FROM the target's columns come from (an alias, or the target table). */
+  readonly alias: FromClause;
   readonly path: readonly LoadStep[];
+  /** The mappers from the statement's loader path to this load's target, included. */
+  readonly pathMappers: readonly Mapper[];
 }
 
-const aliasCache = new WeakMap<RelationshipProperty, Map<number, Subquery>>();
-function aliasFor(prop: RelationshipProperty, n: number): Subquery {
+/** joinedload's alias of a relationship's table at one path, kept so that the statement caches. */
+const aliasCache = new WeakMap<RelationshipProperty, Map<string, FromClause>>();
+function aliasFor(prop: RelationshipProperty, pathKey: string): FromClause {
   let m = aliasCache.get(prop);
   if (!m) {
     m = new Map();
     aliasCache.set(prop, m);
   }
-  let a = m.get(n);
+  let a = m.get(pathKey);
   if (!a) {
-    a = (prop.mapper.local_table as unknown as FromClause).alias(`${prop.mapper.local_table.name}_${n}`);
-    m.set(n, a);
+    a = _orm_alias(prop.mapper.local_table);
+    m.set(pathKey, a);
   }
   return a;
+}
+
+/** The loader option naming `prop` at `path`, if any. */
+export function loadStepFor(
+  prop: RelationshipProperty,
+  path: readonly RelationshipProperty[],
+  loads: readonly Load[],
+): LoadStep | null {
+  for (const l of loads) {
+    if (l.path.length !== path.length + 1) continue;
+    if (path.every((p, i) => l.path[i]!.prop === p) && l.path[path.length]!.prop === prop)
+      return l.path[path.length]!;
+  }
+  return null;
 }
 
 /** Strategy chosen for `prop` at `path`: an option naming it, else the relationship's own `lazy`. */
@@ -221,64 +352,113 @@ export function strategyFor(
   path: readonly RelationshipProperty[],
   loads: readonly Load[],
 ): string {
-  for (const l of loads) {
-    if (l.path.length !== path.length + 1) continue;
-    if (path.every((p, i) => l.path[i]!.prop === p) && l.path[path.length]!.prop === prop)
-      return l.path[path.length]!.strategy;
-  }
+  const step = loadStepFor(prop, path, loads);
+  if (step) return step.strategy;
   const lazy = prop.lazy;
   return lazy === true ? "select" : lazy === false ? "joined" : String(lazy);
 }
 
+/**
+ * The statement with its eager loads (SQLAlchemy's ORMSelectCompileState): contains_eager columns
+ * before the entity's own (a relationship is among the mapper's first properties), joinedload's
+ * anonymous aliases joined in (LEFT OUTER unless innerjoin) with their columns after all others and
+ * the relationship's order_by, in terms of the alias, after the statement's ORDER BY.
+ */
 function apply_joined_eager(
   stmt: Select,
   entities: EntityDesc[],
   loads: readonly Load[],
+  current_path: readonly Mapper[],
 ): { statement: Select; joined: JoinedLoad[] } {
   const joined: JoinedLoad[] = [];
+  const leading: unknown[] = [];
+  const trailing: unknown[] = [];
+  const eagerOrderBy: unknown[] = [];
   let s = stmt;
-  let n = 0;
   const visit = (
     entityIndex: number,
     mapper: Mapper,
-    parentAlias: Subquery | null,
+    parentFrom: FromClause | null,
+    nested: boolean,
     path: RelationshipProperty[],
+    steps: LoadStep[],
     depth: number,
+    pathMappers: readonly Mapper[],
   ) => {
     if (depth > 3) return;
     for (const prop of mapper._relationships) {
       if (path.includes(prop)) continue;
-      if (strategyFor(prop, path, loads) !== "joined") continue;
-      n += 1;
-      const alias = aliasFor(prop, n);
-      const parentCol = (c: unknown) =>
-        parentAlias ? (parentAlias.c as Record<string, unknown>)[(c as { key: string }).key] : c;
-      const onclause = and_(
-        ...prop.synchronize_pairs.map(([one, many]) =>
-          prop.direction === "ONETOMANY"
-            ? (parentCol(one) as { eq(x: unknown): ClauseElement }).eq(
-                (alias.c as Record<string, unknown>)[many.key],
-              )
-            : (alias.c as Record<string, { eq(x: unknown): ClauseElement }>)[one.key]!.eq(parentCol(many)),
-        ),
-      );
-      s = (prop.options.innerjoin ? s.join(alias, onclause) : s.outerjoin(alias, onclause)) as Select;
-      s = s.add_columns(...prop.mapper.columns.map((c) => (alias.c as Record<string, unknown>)[c.key]));
-      const step = { prop, strategy: "joined", innerjoin: false } as LoadStep;
+      const step = loadStepFor(prop, path, loads);
+      const strategy = step?.strategy ?? strategyFor(prop, path, loads);
+      const thisStep: LoadStep = step ?? { prop, strategy: "joined", innerjoin: !!prop.options.innerjoin };
+      if (strategy === "contains_eager") {
+        const of = step?.of_type ? entityInfo(step.of_type) : null;
+        const from = of?.insp?.selectable ?? prop.mapper.local_table;
+        leading.push(...prop.mapper.columns.map((c) => adaptTo(from, c)));
+        const childPath = [...pathMappers, prop.mapper];
+        joined.push({
+          entityIndex,
+          parentAlias: nested ? parentFrom : null,
+          prop,
+          alias: from,
+          path: [...steps, thisStep],
+          pathMappers: childPath,
+        });
+        visit(
+          entityIndex,
+          prop.mapper,
+          from,
+          true,
+          [...path, prop],
+          [...steps, thisStep],
+          depth + 1,
+          childPath,
+        );
+        continue;
+      }
+      // a joined load back to a mapper already on the path is not rendered (SQLAlchemy's
+      // recursion check, without join_depth)
+      if (strategy !== "joined" || (!step && pathMappers.includes(prop.mapper))) continue;
+      const alias = aliasFor(prop, path.map(String).join("/"));
+      const isouter = !thisStep.innerjoin;
+      for (const j of relationshipJoins(prop, parentFrom, alias))
+        s = s.join_from(j.left, j.target, j.onclause, { isouter }) as Select;
+      trailing.push(...prop.mapper.columns.map((c) => adaptTo(alias, c)));
+      for (const o of prop.order_by) eagerOrderBy.push(adaptTo(alias, coerce(o) as ColumnElement));
+      const childPath = [...pathMappers, prop.mapper];
       joined.push({
         entityIndex,
-        parentAlias,
+        parentAlias: nested ? parentFrom : null,
         prop,
         alias,
-        path: [...path.map((p) => ({ prop: p, strategy: "joined", innerjoin: false }) as LoadStep), step],
+        path: [...steps, thisStep],
+        pathMappers: childPath,
       });
-      visit(entityIndex, prop.mapper, alias, [...path, prop], depth + 1);
+      visit(
+        entityIndex,
+        prop.mapper,
+        alias,
+        true,
+        [...path, prop],
+        [...steps, thisStep],
+        depth + 1,
+        childPath,
+      );
     }
   };
   entities.forEach((e, i) => {
-    if (e.kind === "mapper") visit(i, e.mapper, null, [], 0);
+    if (e.kind === "mapper")
+      visit(i, e.mapper, e.insp?.selectable ?? null, false, [], [], 0, [...current_path, e.mapper]);
   });
-  return { statement: s, joined };
+  if (!joined.length) return { statement: stmt, joined };
+  const done = (st: Select) => {
+    withEagerLoads.add(st);
+    return { statement: st, joined };
+  };
+  if (leading.length) s = s.with_only_columns(...leading, ...s._raw_columns) as Select;
+  if (trailing.length) s = s.add_columns(...trailing) as Select;
+  if (eagerOrderBy.length) s = s.order_by(...eagerOrderBy) as Select;
+  return done(s);
 }
 
 /** The ORM's Result: a Result over rows of objects; joined eager collections require unique(). */
@@ -305,4 +485,4 @@ function requireUniqueFilter(): never {
 
 export { ResultMetaData };
 
-defineModule("sqlalchemy.orm.context", ORMResult);
+defineModule("sqlalchemy.orm.context", ORMResult, FromStatement);

@@ -218,6 +218,10 @@ export class DeclarativeBase {
   static get registry(): registry {
     return registryOf(this);
   }
+  /** Python's `type(obj).__name__`: the class's name even when a mapped attribute is called `name`. */
+  static get __name__(): string {
+    return className(this);
+  }
 
   /**
    * `static __tablename__ = "users"`. Maps the class at once unless the cell compiler gave it its

@@ -36,6 +36,7 @@ export {
 } from "./session.ts";
 export { AttributeState, InstanceState } from "./state.ts";
 export {
+  contains_eager,
   immediateload,
   joinedload,
   Load,
@@ -44,3 +45,4 @@ export {
   raiseload,
   selectinload,
 } from "./strategy_options.ts";
+export { AliasedClass, AliasedInsp, aliased } from "./util.ts";

@@ -6,6 +6,7 @@
 import type { CursorResult } from "../engine/cursor.ts";
 import { ResultMetaData } from "../engine/result.ts";
 import { MultipleResultsFound } from "../exc.ts";
+import type { ColumnElement } from "../sql/elements.ts";
 import { and_, bindparam } from "../sql/elements.ts";
 import {
   LABEL_STYLE_DISAMBIGUATE_ONLY,
@@ -30,6 +31,7 @@ import type { Session } from "./session.ts";
 import { type IdentityKey, type InstanceState, identityKey } from "./state.ts";
 import { post_load_selectin } from "./strategies.ts";
 import { _OrmLoadTag, type Load } from "./strategy_options.ts";
+import { type AliasedInsp, adaptTo } from "./util.ts";
 
 export interface LoadContext {
   session: Session;
@@ -43,7 +45,18 @@ export interface LoadContext {
   refresh_attrs?: Set<string> | null;
   /** The existing objects this load has populated (each gets one `refresh` event). */
   _refreshed?: Set<InstanceState>;
+  /** from_statement(): the entities' columns are found by name in the rows (textual SQL). */
+  by_name?: boolean;
+  /** The statement executed (its columns in result order). */
+  statement?: Select;
+  /** The mappers of the loader path this statement loads for (see context.ts InternalOptions). */
+  current_path?: readonly Mapper[];
 }
+
+const NO_PATH: readonly Mapper[] = [];
+
+/** The objects a result loaded, each with the mappers of its loader path (its own last). */
+export type LoadedStates = Map<InstanceState, readonly Mapper[]>;
 
 /** Attribute key → row index, for the columns of one entity that are in the result. */
 type ColumnIndexes = readonly (readonly [string, number])[];
@@ -59,20 +72,45 @@ interface MapperRowPlan {
   readonly nprops: number;
 }
 const rowPlans = new WeakMap<ResultMetaData, Map<Mapper, MapperRowPlan>>();
+const rowPlansByName = new WeakMap<ResultMetaData, Map<Mapper, MapperRowPlan>>();
 
-function mapperRowPlan(md: ResultMetaData, mapper: Mapper): MapperRowPlan {
-  let plans = rowPlans.get(md);
+/** Where a column is in the rows: `md.index_for(col)`, or a fallback (from_statement: by name). */
+type ColumnFinder = (col: ColumnElement) => number | undefined;
+
+/**
+ * The plan of `mapper`'s columns in rows of `md`, the columns taken from `insp`'s alias if given.
+ * A plain mapper's plan is kept per result metadata; an alias's is made for its statement (a new
+ * alias of a statement found in the compiled cache is found in the rows by position).
+ */
+function mapperRowPlan(
+  md: ResultMetaData,
+  mapper: Mapper,
+  insp: AliasedInsp | null = null,
+  find: ColumnFinder | null = null,
+  byName = false,
+): MapperRowPlan {
+  const make = (): MapperRowPlan => {
+    const at = (c: ColumnElement) => {
+      if (byName) return md.index_for((c as ColumnElement & { name: string }).name);
+      const a = insp ? insp._adapt_element(c) : c;
+      return find ? find(a) : md.index_for(a);
+    };
+    return {
+      cols: definedIndexes(mapper._column_props.map((p) => [p.key, at(p.columns[0]!)] as const)),
+      pk: mapper.primary_key.map((c) => at(c)),
+      nprops: mapper._column_props.length,
+    };
+  };
+  if (insp) return make();
+  const all = byName ? rowPlansByName : rowPlans;
+  let plans = all.get(md);
   if (!plans) {
     plans = new Map();
-    rowPlans.set(md, plans);
+    all.set(md, plans);
   }
   let plan = plans.get(mapper);
   if (!plan || plan.nprops !== mapper._column_props.length) {
-    plan = {
-      cols: definedIndexes(mapper._column_props.map((p) => [p.key, md.index_for(p.columns[0])] as const)),
-      pk: mapper.primary_key.map((c) => md.index_for(c)),
-      nprops: mapper._column_props.length,
-    };
+    plan = make();
     plans.set(mapper, plan);
   }
   return plan;
@@ -138,10 +176,11 @@ function columnEntityIndexes(entities: readonly EntityDesc[], md: ResultMetaData
 /** The ORM result's keys and entities. */
 function ormResultMetadata(entities: readonly EntityDesc[], md: ResultMetaData): ResultMetaData {
   const only = entities.length === 1 ? entities[0]! : null;
-  if (only?.kind === "mapper") return singleEntityMetadata(only.mapper, only.key);
+  if (only?.kind === "mapper" && !only.insp) return singleEntityMetadata(only.mapper, only.key as string);
   const indexes = columnEntityIndexes(entities, md);
   return new ResultMetaData(
-    entities.map((e, n) => (e.kind === "mapper" ? e.key : (md.keys[indexes[n]!] ?? ""))),
+    // an unnamed aliased entity has no key (SQLAlchemy leaves it out of row._fields)
+    entities.map((e, n) => (e.kind === "mapper" ? (e.key as string) : (md.keys[indexes[n]!] ?? ""))),
     { objects: entities.map((e) => (e.kind === "mapper" ? [e.mapper.class_] : [e.expr])) },
   );
 }
@@ -159,7 +198,20 @@ interface EntityReader {
  * that gained a column since makes new ones.
  */
 const readerCache = new WeakMap<ResultMetaData, WeakMap<readonly EntityDesc[], EntityReader[]>>();
-function entityReaders(entities: readonly EntityDesc[], md: ResultMetaData): EntityReader[] {
+function entityReaders(
+  entities: readonly EntityDesc[],
+  md: ResultMetaData,
+  find: ColumnFinder,
+  byName = false,
+): EntityReader[] {
+  if (byName) {
+    const indexes = columnEntityIndexes(entities, md);
+    return entities.map((e, n) =>
+      e.kind === "mapper"
+        ? { mapper: e.mapper, plan: mapperRowPlan(md, e.mapper, null, null, true), index: -1 }
+        : { mapper: null, plan: null, index: indexes[n]! },
+    );
+  }
   let byEntities = readerCache.get(md);
   if (!byEntities) {
     byEntities = new WeakMap();
@@ -170,7 +222,11 @@ function entityReaders(entities: readonly EntityDesc[], md: ResultMetaData): Ent
   const indexes = columnEntityIndexes(entities, md);
   const readers: EntityReader[] = entities.map((e, n) =>
     e.kind === "mapper"
-      ? { mapper: e.mapper, plan: mapperRowPlan(md, e.mapper), index: -1 }
+      ? {
+          mapper: e.mapper,
+          plan: mapperRowPlan(md, e.mapper, e.insp ?? null, e.insp ? find : null),
+          index: -1,
+        }
       : { mapper: null, plan: null, index: indexes[n]! },
   );
   byEntities.set(entities, readers);
@@ -184,22 +240,35 @@ function entityReaders(entities: readonly EntityDesc[], md: ResultMetaData): Ent
 function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
   const md = result._metadata;
   const raws = fetchAllData(result);
-  const readers = entityReaders(ctx.entities, md);
+  // a column not in the result metadata (a new alias of a cached statement): by its position
+  let positions: Map<unknown, number> | null = null;
+  const find: ColumnFinder = (col) => {
+    const i = md.index_for(col);
+    if (i !== undefined || !ctx.statement) return i;
+    if (!positions) {
+      positions = new Map();
+      ctx.statement._exported_columns().forEach((c, n) => {
+        if (!positions!.has(c)) positions!.set(c, n);
+      });
+    }
+    return positions.get(col);
+  };
+  const readers = entityReaders(ctx.entities, md, find, ctx.by_name);
   // joined eager loads: per parent, the children seen in this result
   const joinedCols = ctx.joined.map((j) => ({
     j,
     cols: definedIndexes(
-      j.prop.mapper._column_props.map(
-        (p) => [p.key, md.index_for((j.alias.c as Record<string, unknown>)[p.columns[0]!.key])] as const,
-      ),
+      j.prop.mapper._column_props.map((p) => [p.key, find(adaptTo(j.alias, p.columns[0]!))] as const),
     ),
-    pk: j.prop.mapper.primary_key.map((c) => md.index_for((j.alias.c as Record<string, unknown>)[c.key])),
+    pk: j.prop.mapper.primary_key.map((c) => find(adaptTo(j.alias, c))),
     parents: new Map<InstanceState, object[]>(),
   }));
-  // the loaded states matter to the relationship loaders that run after the rows (and only to them)
-  let loaded: Set<InstanceState> | null = null;
-  for (const e of ctx.entities)
-    if (e.kind === "mapper" && e.mapper._relationships.length) loaded = new Set<InstanceState>();
+  // the loaded states, each with its loader path, matter to the relationship loaders that run after
+  // the rows (and only to them)
+  let loaded: LoadedStates | null = null;
+  for (const e of ctx.entities) if (e.kind === "mapper" && e.mapper._relationships.length) loaded = new Map();
+  const basePath = ctx.current_path ?? NO_PATH;
+  const readerPaths = loaded ? readers.map((r) => (r.mapper ? [...basePath, r.mapper] : basePath)) : null;
   // (indexed loops: this runs once per row, often before the JIT has optimized it)
   const nrows = raws.length;
   const rows: unknown[][] = new Array(nrows);
@@ -210,7 +279,15 @@ function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
     for (let p = 0; p < nentities; p++) {
       const reader = readers[p]!;
       row[p] = reader.mapper
-        ? _instance(ctx, reader.mapper, data, reader.plan!.cols, reader.plan!.pk, loaded)
+        ? _instance(
+            ctx,
+            reader.mapper,
+            data,
+            reader.plan!.cols,
+            reader.plan!.pk,
+            loaded,
+            readerPaths?.[p] ?? NO_PATH,
+          )
         : data[reader.index];
     }
     rows[r] = row;
@@ -225,7 +302,7 @@ function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
         list = [];
         jc.parents.set(ps, list);
       }
-      const child = _instance(ctx, jc.j.prop.mapper, data, jc.cols, jc.pk, loaded);
+      const child = _instance(ctx, jc.j.prop.mapper, data, jc.cols, jc.pk, loaded, jc.j.pathMappers);
       if (child && !list.includes(child)) list.push(child);
       (jc as { lastChild?: object | null }).lastChild = child;
     }
@@ -233,10 +310,11 @@ function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
   for (const jc of joinedCols) {
     for (const [ps, children] of jc.parents) {
       if (jc.j.prop.key in ps.dict && !ctx.populate_existing && !ctx.refresh_state) continue;
-      set_committed_value(ps, jc.j.prop, children);
+      // a many-to-one (uselist=False) holds its one object, never a list
+      set_committed_value(ps, jc.j.prop, jc.j.prop.uselist ? children : (children[0] ?? null));
     }
   }
-  if (loaded) post_load_selectin(ctx, [...loaded]);
+  if (loaded) post_load_selectin(ctx, loaded);
   return rows;
 }
 
@@ -264,14 +342,15 @@ function _instance(
   data: unknown[],
   cols: ColumnIndexes,
   pkIdx: readonly (number | undefined)[],
-  loaded: Set<InstanceState> | null,
+  loaded: LoadedStates | null,
+  path: readonly Mapper[],
 ): object | null {
   const session = ctx.session;
   const refresh = ctx.refresh_state;
   const events = _instance_events(mapper);
   if (refresh && refresh.mapper === mapper) {
     populate(refresh, cols, data, true);
-    loaded?.add(refresh);
+    if (loaded && !loaded.has(refresh)) loaded.set(refresh, path);
     if (events.refresh.length) {
       const props = ctx.only_load_props;
       const attrs = ctx.refresh_attrs !== undefined ? ctx.refresh_attrs : props ? new Set(props) : null;
@@ -304,7 +383,7 @@ function _instance(
       if (unloaded && (unloaded.size || ctx.joined.some((j) => j.prop.parent === mapper)))
         fireRefresh(ctx, events, state, unloaded);
     }
-    loaded?.add(state);
+    if (loaded && !loaded.has(state)) loaded.set(state, path);
     return state.obj;
   }
   const obj = mapper._new_instance();
@@ -319,7 +398,7 @@ function _instance(
   }
   state.load_options = ctx.loads;
   session.identity_map.add(state, keyStr);
-  loaded?.add(state);
+  loaded?.set(state, path);
   const onLoad = events.load;
   for (let l = 0; l < onLoad.length; l++) onLoad[l]!(state, ctx);
   return obj;

@@ -40,6 +40,7 @@ export interface RelationshipOptions {
   cascade?: string;
   uselist?: boolean;
   order_by?: unknown;
+  secondary?: unknown;
   foreign_keys?: unknown;
   remote_side?: unknown;
   primaryjoin?: unknown;
@@ -98,7 +99,7 @@ export function parseCascade(text: string | undefined): Set<string> {
   return out;
 }
 
-export type Direction = "ONETOMANY" | "MANYTOONE";
+export type Direction = "ONETOMANY" | "MANYTOONE" | "MANYTOMANY";
 
 export class RelationshipProperty {
   readonly key: string;
@@ -111,6 +112,9 @@ export class RelationshipProperty {
   uselist!: boolean;
   /** [column on the "one" side, foreign key column on the "many" side] pairs. */
   synchronize_pairs: [Column, Column][] = [];
+  /** Many-to-many: the association table (`secondary=`), and its [target column, secondary column] pairs. */
+  secondary: Table | null = null;
+  secondary_synchronize_pairs: [Column, Column][] = [];
   readonly cascade: Set<string>;
   readonly lazy: LazyStrategy;
   back_populates: string | null;
@@ -221,7 +225,53 @@ export class RelationshipProperty {
     });
   }
 
+  /** `secondary=`: a Table, its name in the parent's MetaData, or a function returning either. */
+  private _resolve_secondary(): Table {
+    let sec = this.options.secondary;
+    if (typeof sec === "function" && !("c" in sec)) sec = (sec as () => unknown)();
+    if (typeof sec === "string") {
+      const md = (this.parent.registry as { metadata: { tables: Map<string, Table> } }).metadata;
+      const found = md.tables.get(sec);
+      if (!found)
+        throw new InvalidRequestError(
+          `When initializing mapper ${this.parent}, expression '${sec}' failed to locate a name ('${sec}').`,
+        );
+      sec = found;
+    }
+    return sec as Table;
+  }
+
+  /** Many-to-many: the secondary table's foreign keys to the parent and to the target. */
+  private _setup_secondary(): void {
+    const sec = this._resolve_secondary();
+    this.secondary = sec;
+    const pairsTo = (table: Table): [Column, Column][] =>
+      [...sec.foreign_keys]
+        .filter((fk) => fk.parent && fk._resolve_column(false)?.table === table)
+        .map((fk) => [fk._resolve_column(false)!, fk.parent!]);
+    this.synchronize_pairs = pairsTo(this.parent.local_table);
+    this.secondary_synchronize_pairs = pairsTo(this.mapper.local_table);
+    if (!this.synchronize_pairs.length || !this.secondary_synchronize_pairs.length) {
+      throw new NoForeignKeysError(
+        `Could not determine join condition between parent/child tables on relationship ${this} - there are no foreign keys linking these tables via secondary table '${sec.name}'.  Ensure that referencing columns are associated with a ForeignKey or ForeignKeyConstraint, or specify 'primaryjoin' and 'secondaryjoin' expressions.`,
+      );
+    }
+    this.direction = "MANYTOMANY";
+    this.uselist = this.options.uselist ?? true;
+    const impl = this.uselist
+      ? new CollectionAttributeImpl(this.parent, this.key, this, this.dispatch)
+      : new ScalarObjectAttributeImpl(this.parent, this.key, this, this.dispatch);
+    this._impl = impl;
+    this.parent._impls.set(this.key, impl);
+    track_cascade_events(impl, this);
+    if (this.back_populates && !this.viewonly) backref_listeners(impl, this.back_populates, this.uselist);
+  }
+
   _setup_join_and_direction(): void {
+    if (this.options.secondary !== undefined && this.options.secondary !== null) {
+      this._setup_secondary();
+      return;
+    }
     const parentTable = this.parent.local_table;
     const targetTable = this.mapper.local_table;
     const restrict = this._columns_of(this.options.foreign_keys);
@@ -314,9 +364,47 @@ export class RelationshipProperty {
 
   /* ------------------------------------------------------------------ SQL -- */
 
+  /**
+   * The relationship's `order_by`, resolved: a column, a list, a function returning either, or a
+   * string evaluated against the registry's classes (`"Address.id"`, `"Address.id, Address.email"`).
+   */
+  get order_by(): unknown[] {
+    const ob = this.options.order_by;
+    if (ob === undefined || ob === null || ob === false) return [];
+    const resolve = (o: unknown): unknown[] => {
+      if (typeof o === "string") return o.split(",").map((part) => this._resolve_name_expr(part.trim()));
+      if (typeof o === "function" && !("__clause_element__" in o) && !_mapper_for_class(o))
+        return resolve((o as () => unknown)());
+      if (Array.isArray(o)) return o.flatMap(resolve);
+      return [o];
+    };
+    return resolve(ob);
+  }
+
+  /** `"Address.id"` → the class attribute (declarative's string arguments to relationship()). */
+  private _resolve_name_expr(text: string): unknown {
+    const registry = this.parent.registry as { _class_registry: Map<string, Function> };
+    const [clsName, ...attrs] = text.split(".");
+    const cls = registry._class_registry.get(clsName!);
+    if (!cls) {
+      throw new InvalidRequestError(
+        `When initializing mapper ${this.parent}, expression '${text}' failed to locate a name ('${clsName}'). If this is a class name, consider adding this relationship() to the <class '__main__.${className(this.parent.class_)}'> class after both dependent classes have been defined.`,
+      );
+    }
+    let v: unknown = cls;
+    for (const a of attrs) v = (v as Record<string, unknown>)[a];
+    return v;
+  }
+
   /** `user_account.id = address.user_id`. */
   get primaryjoin(): ColumnElement {
     this.parent._check_configure();
+    if (this.secondary) {
+      return and_(
+        ...this.synchronize_pairs.map(([one, many]) => one.eq(many)),
+        ...this.secondary_synchronize_pairs.map(([one, many]) => one.eq(many)),
+      );
+    }
     return and_(...this.synchronize_pairs.map(([one, many]) => one.eq(many)));
   }
 

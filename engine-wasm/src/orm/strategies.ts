@@ -8,17 +8,26 @@
  */
 import { InvalidRequestError } from "../exc.ts";
 import { and_, BinaryExpression, BindParameter } from "../sql/elements.ts";
+import type { FromClause } from "../sql/selectable.ts";
 import { LABEL_STYLE_TABLENAME_PLUS_COL, Select } from "../sql/selectable.ts";
 import { BOOLEANTYPE } from "../sql/sqltypes.ts";
 import type { AttributeImpl } from "./attributes.ts";
 import { stateOf } from "./attributes.ts";
 import { NO_VALUE } from "./base.ts";
-import { type EntityDesc, execute_orm_statement, type ORMResult, strategyFor } from "./context.ts";
-import { type LoadContext, load_on_pk_identity, set_committed_value } from "./loading.ts";
+import {
+  type EntityDesc,
+  execute_orm_statement,
+  loadStepFor,
+  type ORMResult,
+  strategyFor,
+} from "./context.ts";
+import { type LoadContext, type LoadedStates, load_on_pk_identity, set_committed_value } from "./loading.ts";
+import type { Mapper } from "./mapper.ts";
 import type { RelationshipProperty } from "./relationships.ts";
 import type { Session } from "./session.ts";
 import type { InstanceState } from "./state.ts";
 import { _OrmLoadTag, type Load } from "./strategy_options.ts";
+import { _orm_alias, adaptTo, relationshipJoins } from "./util.ts";
 
 function colValue(
   state: InstanceState,
@@ -30,12 +39,7 @@ function colValue(
 }
 
 function orderBy(prop: RelationshipProperty): unknown[] {
-  const ob = prop.options.order_by;
-  if (ob === undefined || ob === null || ob === false) return [];
-  const list = Array.isArray(ob) ? ob : [ob];
-  return list.map((o) =>
-    typeof o === "function" && !("__clause_element__" in o) ? (o as () => unknown)() : o,
-  );
+  return prop.order_by;
 }
 
 /** Loads `impl`'s relationship for `state` on attribute access. */
@@ -85,7 +89,7 @@ export function lazy_load(session: Session, state: InstanceState, impl: Attribut
     set_committed_value(state, prop, obj);
     return obj;
   }
-  // one-to-many
+  // one-to-many, many-to-many (`? = enrollment.student_id AND course.id = enrollment.course_id`)
   const values = prop.synchronize_pairs.map(([one]) => colValue(state, prop.parent as never, one));
   if (values.some((v) => v === null || v === undefined || v === NO_VALUE)) {
     set_committed_value(state, prop, []);
@@ -101,12 +105,19 @@ export function lazy_load(session: Session, state: InstanceState, impl: Attribut
           BOOLEANTYPE,
         ),
     ),
+    ...prop.secondary_synchronize_pairs.map(([one, many]) => one.eq(many)),
   );
   let stmt = new Select(prop.mapper.class_).set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL).where(crit);
   const ob = orderBy(prop);
   if (ob.length) stmt = stmt.order_by(...ob);
   stmt = stmt.options(new _OrmLoadTag("lazy"), ...subOptions(state.load_options as Load[], prop));
-  const result = execute_orm_statement(session, stmt, null, {}) as ORMResult;
+  const result = execute_orm_statement(
+    session,
+    stmt,
+    null,
+    {},
+    { current_path: [state.mapper] },
+  ) as ORMResult;
   const children = result.scalars().all() as object[];
   set_committed_value(state, prop, children);
   return state.dict[prop.key];
@@ -144,41 +155,57 @@ function subOptions(loads: readonly Load[], prop: RelationshipProperty): Load[] 
 }
 
 /** After a query's rows: selectin loads for every relationship that asks for one. */
-export function post_load_selectin(ctx: LoadContext, states: InstanceState[]): void {
-  if (!states.length) return;
-  const byMapper = new Map<unknown, InstanceState[]>();
-  for (const s of states) {
-    const list = byMapper.get(s.mapper) ?? [];
-    list.push(s);
-    byMapper.set(s.mapper, list);
+export function post_load_selectin(ctx: LoadContext, states: LoadedStates): void {
+  if (!states.size) return;
+  // one post load per loader path (the states of one entity or one joined load share its array)
+  const byPath = new Map<readonly unknown[], InstanceState[]>();
+  for (const [s, path] of states) {
+    const list = byPath.get(path);
+    if (list) list.push(s);
+    else byPath.set(path, [s]);
   }
-  for (const [, list] of byMapper) {
+  for (const [path, list] of byPath) {
     const mapper = list[0]!.mapper;
+    const mapperPath = path as readonly Mapper[];
     for (const prop of mapper._relationships) {
-      if (strategyFor(prop, [], ctx.loads) !== "selectin" && strategyFor(prop, [], ctx.loads) !== "immediate")
-        continue;
-      const parents = list.filter((s) => ctx.populate_existing || !(prop.key in s.dict));
-      if (!parents.length) continue;
-      if (strategyFor(prop, [], ctx.loads) === "immediate") {
-        for (const p of parents) lazy_load(ctx.session, p, prop.impl);
+      const strategy = strategyFor(prop, [], ctx.loads);
+      if (strategy !== "selectin" && strategy !== "immediate") continue;
+      // a load back to a mapper already on the path is left to the lazy loader (SQLAlchemy's
+      // _check_recursive_postload)
+      if (mapperPath.includes(prop.mapper) && !loadStepFor(prop, [], ctx.loads)) continue;
+      if (strategy === "immediate") {
+        for (const p of list)
+          if (ctx.populate_existing || !(prop.key in p.dict)) lazy_load(ctx.session, p, prop.impl);
         continue;
       }
-      selectin_load(ctx, prop, parents);
+      // every parent of the rows is in the IN list; a value already loaded is kept unless
+      // populate_existing (SQLAlchemy's PostLoad states with their "overwrite" flag)
+      selectin_load(ctx, prop, list, mapperPath);
     }
   }
 }
 
-function selectin_load(ctx: LoadContext, prop: RelationshipProperty, parents: InstanceState[]): void {
+function selectin_load(
+  ctx: LoadContext,
+  prop: RelationshipProperty,
+  parents: InstanceState[],
+  current_path: readonly Mapper[],
+): void {
   const session = ctx.session;
+  const overwrite = ctx.populate_existing;
   const target = prop.mapper;
   const sub = subOptions(ctx.loads, prop);
+  if (prop.direction === "MANYTOMANY") {
+    selectin_load_with_join(ctx, prop, parents, sub, current_path);
+    return;
+  }
   if (prop.direction === "ONETOMANY") {
     const [one, many] = prop.synchronize_pairs[0]!;
     const keyed = new Map<unknown, InstanceState[]>();
     for (const p of parents) {
       const v = colValue(p, prop.parent as never, one);
       if (v === null || v === undefined) {
-        set_committed_value(p, prop, []);
+        if (overwrite || !(prop.key in p.dict)) set_committed_value(p, prop, []);
         continue;
       }
       const l = keyed.get(v) ?? [];
@@ -207,7 +234,13 @@ function selectin_load(ctx: LoadContext, prop: RelationshipProperty, parents: In
         { kind: "column", expr: many, key: null },
         { kind: "mapper", mapper: target, key: target.class_name },
       ];
-      const result = execute_orm_statement(session, stmt, null, {}, { entities, no_autoflush: true });
+      const result = execute_orm_statement(
+        session,
+        stmt,
+        null,
+        {},
+        { entities, no_autoflush: true, populate_existing: overwrite, current_path },
+      );
       for (const row of result.all()) {
         const k = row._data[0];
         const l = found.get(k) ?? [];
@@ -215,21 +248,18 @@ function selectin_load(ctx: LoadContext, prop: RelationshipProperty, parents: In
         found.set(k, l);
       }
     }
-    for (const [k, ps] of keyed) for (const p of ps) set_committed_value(p, prop, found.get(k) ?? []);
+    for (const [k, ps] of keyed)
+      for (const p of ps)
+        if (overwrite || !(prop.key in p.dict)) set_committed_value(p, prop, found.get(k) ?? []);
     return;
   }
-  // many-to-one: the targets by primary key, skipping those in the identity map
+  // many-to-one: the targets by primary key, the distinct foreign keys in sorted order
   const [one, many] = prop.synchronize_pairs[0]!;
   const wanted = new Map<unknown, InstanceState[]>();
   for (const p of parents) {
     const v = colValue(p, prop.parent as never, many);
     if (v === null || v === undefined) {
-      set_committed_value(p, prop, null);
-      continue;
-    }
-    const hit = session._identity_lookup(target, [v]);
-    if (hit && target.primary_key.length === 1 && target.primary_key[0] === one) {
-      set_committed_value(p, prop, hit);
+      if (overwrite || !(prop.key in p.dict)) set_committed_value(p, prop, null);
       continue;
     }
     const l = wanted.get(v) ?? [];
@@ -242,7 +272,7 @@ function selectin_load(ctx: LoadContext, prop: RelationshipProperty, parents: In
     .where(
       new BinaryExpression(
         one,
-        new BindParameter("primary_keys", [...wanted.keys()], {
+        new BindParameter("primary_keys", sortedKeys([...wanted.keys()]), {
           type_: one.type,
           expanding: true,
           unique: false,
@@ -252,9 +282,112 @@ function selectin_load(ctx: LoadContext, prop: RelationshipProperty, parents: In
       ),
     )
     .options(new _OrmLoadTag("selectin"), ...sub);
-  const result = execute_orm_statement(session, stmt, null, {}, { no_autoflush: true }) as ORMResult;
+  const result = execute_orm_statement(
+    session,
+    stmt,
+    null,
+    {},
+    {
+      no_autoflush: true,
+      populate_existing: overwrite,
+      current_path,
+    },
+  ) as ORMResult;
   const byKey = new Map<unknown, object>();
   for (const obj of result.scalars().all() as object[])
     byKey.set(stateOf(obj).dict[target._columntoproperty.get(one)!.key], obj);
-  for (const [k, ps] of wanted) for (const p of ps) set_committed_value(p, prop, byKey.get(k) ?? null);
+  for (const [k, ps] of wanted)
+    for (const p of ps)
+      if (overwrite || !(prop.key in p.dict)) set_committed_value(p, prop, byKey.get(k) ?? null);
+}
+
+/** Python's sorted() over foreign key values (numbers or strings). */
+function sortedKeys(keys: unknown[]): unknown[] {
+  return keys.sort((a, b) =>
+    typeof a === "number" && typeof b === "number"
+      ? a - b
+      : String(a) < String(b)
+        ? -1
+        : String(a) > String(b)
+          ? 1
+          : 0,
+  );
+}
+
+/** A many-to-many's selectin statement pieces: an anonymous alias of the parent table and the joins. */
+const selectinJoins = new WeakMap<
+  RelationshipProperty,
+  { parent: FromClause; joins: ReturnType<typeof relationshipJoins> }
+>();
+
+/**
+ * selectinload through a secondary table (SQLAlchemy's "load with join"): the parent's key from an
+ * alias of the parent table joined along the relationship to the target,
+ * `SELECT student_1.id AS student_1_id, course.id … FROM student AS student_1 JOIN enrollment AS
+ * enrollment_1 ON … JOIN course ON … WHERE student_1.id IN (…)`.
+ */
+function selectin_load_with_join(
+  ctx: LoadContext,
+  prop: RelationshipProperty,
+  parents: InstanceState[],
+  sub: Load[],
+  current_path: readonly Mapper[],
+): void {
+  const overwrite = ctx.populate_existing;
+  const parentMapper = prop.parent;
+  let pieces = selectinJoins.get(prop);
+  if (!pieces) {
+    const parent = _orm_alias(parentMapper.local_table);
+    pieces = { parent, joins: relationshipJoins(prop, parent, null) };
+    selectinJoins.set(prop, pieces);
+  }
+  const pkCol = parentMapper.primary_key[0]!;
+  const aliasPk = adaptTo(pieces.parent, pkCol);
+  const keyed = new Map<unknown, InstanceState[]>();
+  for (const p of parents) {
+    const v = colValue(p, parentMapper as never, pkCol);
+    const l = keyed.get(v) ?? [];
+    l.push(p);
+    keyed.set(v, l);
+  }
+  const keys = [...keyed.keys()];
+  const found = new Map<unknown, object[]>();
+  for (let i = 0; i < keys.length; i += 500) {
+    const chunk = keys.slice(i, i + 500);
+    let stmt = new Select(aliasPk, prop.mapper.class_)
+      .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL)
+      .select_from(pieces.parent);
+    for (const j of pieces.joins) stmt = stmt.join_from(j.left, j.target, j.onclause);
+    stmt = stmt.where(
+      new BinaryExpression(
+        aliasPk,
+        new BindParameter("primary_keys", chunk, { type_: pkCol.type, expanding: true, unique: false }),
+        "IN",
+        BOOLEANTYPE,
+      ),
+    );
+    const ob = orderBy(prop);
+    if (ob.length) stmt = stmt.order_by(...ob);
+    stmt = stmt.options(new _OrmLoadTag("selectin"), ...sub);
+    const entities: EntityDesc[] = [
+      { kind: "column", expr: aliasPk, key: null },
+      { kind: "mapper", mapper: prop.mapper, key: prop.mapper.class_name },
+    ];
+    const result = execute_orm_statement(
+      ctx.session,
+      stmt,
+      null,
+      {},
+      { entities, no_autoflush: true, populate_existing: overwrite, current_path },
+    );
+    for (const row of result.all()) {
+      const k = row._data[0];
+      const l = found.get(k) ?? [];
+      l.push(row._data[1] as object);
+      found.set(k, l);
+    }
+  }
+  for (const [k, ps] of keyed)
+    for (const p of ps)
+      if (overwrite || !(prop.key in p.dict)) set_committed_value(p, prop, found.get(k) ?? []);
 }

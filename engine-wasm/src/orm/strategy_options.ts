@@ -5,7 +5,7 @@
  */
 
 import { ArgumentError } from "../exc.ts";
-import type { CacheKeyBuilder } from "../sql/elements.ts";
+import { type CacheKeyBuilder, objectId } from "../sql/elements.ts";
 import { defineModule } from "../util/repr.ts";
 import type { RelationshipProperty } from "./relationships.ts";
 
@@ -16,18 +16,23 @@ export type LoaderStrategyName =
   | "raise"
   | "raise_on_sql"
   | "noload"
-  | "immediate";
+  | "immediate"
+  | "contains_eager";
 
 /** One step of a loader path: a relationship and how to load it. */
 export interface LoadStep {
   readonly prop: RelationshipProperty;
   readonly strategy: LoaderStrategyName;
   readonly innerjoin: boolean;
+  /** `of_type(alias)` on the attribute: the entity the load is in terms of (contains_eager). */
+  readonly of_type?: unknown;
 }
 
 export class Load {
   /** The chain of relationships from the queried entity. */
   readonly path: readonly LoadStep[];
+  /** Marks a loader option among a statement's options (sql/selectable.ts reads it for its cache key). */
+  readonly _is_loader_option = true;
   constructor(path: readonly LoadStep[]) {
     this.path = path;
   }
@@ -52,9 +57,17 @@ export class Load {
   immediateload(attr: unknown): Load {
     return this._chain(attr, "immediate");
   }
+  contains_eager(attr: unknown): Load {
+    return this._chain(attr, "contains_eager");
+  }
   /** Part of the statement's cache key. */
   _ck(k: CacheKeyBuilder): void {
-    k.push("load(", ...this.path.flatMap((s) => [String(s.prop), s.strategy, s.innerjoin ? "i" : ""]), ")");
+    k.push("load(");
+    for (const s of this.path) {
+      k.push(String(s.prop), s.strategy, s.innerjoin ? "i" : "");
+      if (s.of_type) k.push(`of${objectId(s.of_type as object)}`);
+    }
+    k.push(")");
   }
   __repr__(): string {
     return `<_${this.path[this.path.length - 1]?.strategy ?? ""}Load ${this.path.map((s) => String(s.prop)).join(" -> ")}>`;
@@ -68,7 +81,8 @@ function step(attr: unknown, strategy: LoaderStrategyName, options: { innerjoin?
       `expected ORM mapped attribute for loader strategy argument, got ${typeof attr === "string" ? `'${attr}'` : String(attr)}`,
     );
   }
-  return { prop, strategy, innerjoin: options.innerjoin ?? false };
+  const of_type = (attr as { _of_type?: unknown })._of_type ?? null;
+  return { prop, strategy, innerjoin: options.innerjoin ?? prop.options.innerjoin ?? false, of_type };
 }
 
 export function selectinload(attr: unknown): Load {
@@ -88,6 +102,13 @@ export function noload(attr: unknown): Load {
 }
 export function immediateload(attr: unknown): Load {
   return new Load([step(attr, "immediate")]);
+}
+/**
+ * `contains_eager(User.addresses)`: the relationship is filled from columns the statement already
+ * selects through its own join (of the target table, or of `User.addresses.of_type(alias)`).
+ */
+export function contains_eager(attr: unknown): Load {
+  return new Load([step(attr, "contains_eager")]);
 }
 
 /** Internal tag that keeps the ORM's own loads (get, refresh, lazy loads) apart in the compiled cache. */

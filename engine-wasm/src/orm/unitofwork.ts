@@ -10,7 +10,7 @@ import { topologicalSort } from "../util/topological.ts";
 import { sa_warn } from "../util/warnings.ts";
 import { type AttributeEventToken, type RelationshipAttributeImpl, stateOf } from "./attributes.ts";
 import { className, instance_str, NO_VALUE } from "./base.ts";
-import { hasparent, process_many_to_one, process_one_to_many } from "./dependency.ts";
+import { hasparent, process_many_to_many, process_many_to_one, process_one_to_many } from "./dependency.ts";
 import type { Mapper } from "./mapper.ts";
 import { delete_obj, save_obj } from "./persistence.ts";
 import type { RelationshipProperty } from "./relationships.ts";
@@ -158,6 +158,15 @@ export class UOWTransaction {
       } else this._save(mapper, states);
     }
 
+    // many-to-many: the secondary rows of the collections saved, then of the parents deleted
+    const processed = new Set<string>();
+    const m2m = [...mappers]
+      .sort((a, b) => Number(a._key_prefix) - Number(b._key_prefix))
+      .flatMap((m) => m._relationships.filter((r) => r.direction === "MANYTOMANY"));
+    for (const rel of m2m) process_many_to_many(rel, this.saved, [], processed, this.connection(rel.parent));
+    for (const rel of m2m)
+      process_many_to_many(rel, [], this.deleting, processed, this.connection(rel.parent));
+
     // deletes: detach children that stay, then children before parents
     const dependents = new Set<InstanceState>();
     for (const s of this.deleting) {
@@ -258,13 +267,22 @@ export class UOWTransaction {
   /** Mappers in dependency order (referenced before referencing); null when they form a cycle. */
   private _sort_mappers(mappers: Mapper[]): Mapper[] | null {
     const edges: [Mapper, Mapper][] = [];
+    const m2m: [Mapper, Mapper][] = [];
     for (const m of mappers) {
       for (const rel of m._relationships) {
         if (rel.mapper === m || rel.viewonly) continue;
-        if (rel.direction === "ONETOMANY") edges.push([m, rel.mapper]);
+        if (rel.direction === "MANYTOMANY") m2m.push([rel.mapper, m]);
+        else if (rel.direction === "ONETOMANY") edges.push([m, rel.mapper]);
         else edges.push([rel.mapper, m]);
       }
     }
+    // the two sides of a many-to-many do not depend on each other (their rows go in after both);
+    // SQLAlchemy's order between them follows its registration of the mappers: the target of the
+    // relationship mapped first comes first
+    m2m.sort((a, b) => Number(a[1]._key_prefix) - Number(b[1]._key_prefix));
+    for (const [target, parent] of m2m)
+      if (!edges.some(([x, y]) => (x === parent && y === target) || (x === target && y === parent)))
+        edges.push([target, parent]);
     try {
       return topologicalSort(mappers, edges);
     } catch (err) {
@@ -279,7 +297,7 @@ export class UOWTransaction {
     const set = new Set(states);
     for (const s of states) {
       for (const rel of s.mapper._relationships) {
-        if (!(rel.key in s.dict)) continue;
+        if (!(rel.key in s.dict) || rel.direction === "MANYTOMANY") continue;
         const v = s.dict[rel.key];
         const others = rel.uselist ? [...((v as Iterable<object>) ?? [])] : v ? [v as object] : [];
         for (const o of others) {

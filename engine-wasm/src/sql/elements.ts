@@ -72,6 +72,19 @@ export class CacheKeyBuilder {
     this.parts.push(`#${this._refs.size}`);
     structure();
   }
+  /**
+   * An anonymous element (an unnamed alias) by its position in this key, as SQLAlchemy's anon_map
+   * does: two statements built the same way have the same key although their aliases are new objects.
+   * `first` is true the first time the element is seen.
+   */
+  anon(o: object): { n: number; first: boolean } {
+    this._anon ??= new Map();
+    const n = this._anon.get(o);
+    if (n !== undefined) return { n, first: false };
+    this._anon.set(o, this._anon.size);
+    return { n: this._anon.size - 1, first: true };
+  }
+  private _anon: Map<object, number> | undefined;
   private _key: string | undefined;
   key(): string {
     this._key ??= this.parts.join("\u0001");

@@ -154,6 +154,13 @@ export class Subquery extends FromClause {
     Object.defineProperty(c, "keys", { value: () => Object.keys(c), enumerable: false });
     this.c = c as Subquery["c"];
   }
+  /**
+   * An alias the ORM makes (aliased(), joins through a secondary table, eager loads): in a
+   * cache key by its position, as SQLAlchemy's anon_map keys it, so that a statement built again with
+   * a new one is the same statement (the ORM finds its columns in the rows by position). Other
+   * unnamed subqueries are keyed by identity: Core results look their columns up by object.
+   */
+  _anon_positional = false;
   _ck(k: CacheKeyBuilder): void {
     k.ref(this, () => {
       k.push("subq(", this.__visit_name__, this.name ?? "~", this.isAlias ? "a" : "");
@@ -339,6 +346,15 @@ interface SetupJoin {
 export const selectPlugins: {
   /** A non-Core argument to select() (a mapped class, an aliased class …) → its columns and FROM. */
   resolveEntity?: (entity: unknown) => { columns: ColumnElement[]; from: FromClause } | null;
+  /** An ORM statement as it compiles: with its eager loads' joins and columns (else itself). */
+  ormStatement?: (stmt: Select) => Select;
+  /** `select(User).from_statement(text(...))`: the ORM's FromStatement. */
+  fromStatement?: (entities: readonly unknown[], statement: unknown) => unknown;
+  /** `join(User.addresses)`: the joins a relationship stands for (left, target and ON of each). */
+  resolveJoin?: (
+    target: unknown,
+    onclause: unknown,
+  ) => readonly { left: FromClause; target: FromClause; onclause: ClauseElement }[] | null;
 } = {};
 
 export function expandColumnArg(arg: unknown): ColumnElement[] {
@@ -506,6 +522,12 @@ export class Select extends ClauseElement {
   }
   join(target: unknown, onclause?: unknown, options: { isouter?: boolean; full?: boolean } = {}): this {
     const c = this._clone();
+    const orm = selectPlugins.resolveJoin?.(target, onclause);
+    if (orm) {
+      for (const j of orm)
+        c._setup_joins.push({ ...j, isouter: options.isouter ?? false, full: options.full ?? false });
+      return c;
+    }
     c._setup_joins.push({
       target: asFrom(target),
       onclause,
@@ -525,6 +547,12 @@ export class Select extends ClauseElement {
     options: { isouter?: boolean; full?: boolean } = {},
   ): this {
     const c = this._clone();
+    const orm = selectPlugins.resolveJoin?.(right, onclause);
+    if (orm) {
+      for (const j of orm)
+        c._setup_joins.push({ ...j, isouter: options.isouter ?? false, full: options.full ?? false });
+      return c;
+    }
     c._setup_joins.push({
       target: asFrom(right),
       onclause,
@@ -536,6 +564,15 @@ export class Select extends ClauseElement {
   }
   outerjoin_from(left: unknown, right: unknown, onclause?: unknown): this {
     return this.join_from(left, right, onclause, { isouter: true });
+  }
+  /**
+   * `select(User).from_statement(text("SELECT …"))`: the entities loaded from the rows of another
+   * statement, which runs as written (the ORM matches its columns to the entities by name).
+   */
+  from_statement(statement: unknown): unknown {
+    if (!selectPlugins.fromStatement)
+      throw new InvalidRequestError("from_statement() is an ORM feature: import sqlalchemy/orm");
+    return selectPlugins.fromStatement(this._raw_columns, statement);
   }
   with_only_columns(...cols: unknown[]): this {
     const c = this._clone();
@@ -652,6 +689,13 @@ export class Select extends ClauseElement {
     k.push("|of");
     if (this._offset instanceof ClauseElement) this._offset._ck(k);
     if (this._for_update) k.push("fu", JSON.stringify(this._for_update));
+    // populate_existing given to a statement with loader options (selectinload() …) keeps its own
+    // compiled entry, as SQLAlchemy 2.0.52 shows; without loader options it shares the entry
+    if (
+      this._execution_options.populate_existing &&
+      this._with_options.some((o) => (o as { _is_loader_option?: boolean })._is_loader_option)
+    )
+      k.push("pe");
     for (const o of this._with_options) {
       const ck = (o as { _ck?: (k: CacheKeyBuilder) => void })._ck;
       if (typeof ck === "function") ck.call(o, k);
@@ -669,6 +713,19 @@ export class Select extends ClauseElement {
       distilled_params,
       mergeOptions(this._execution_options, execution_options),
     );
+  }
+
+  /** `str(stmt)` / `stmt.compile()`: an ORM statement shows its eager loads, as SQLAlchemy compiles it. */
+  override toString(): string {
+    const s = selectPlugins.ormStatement?.(this) ?? this;
+    return s === this ? super.toString() : s.toString();
+  }
+  override compile(
+    bind?: unknown,
+    options: { compile_kwargs?: { literal_binds?: boolean } } = {},
+  ): ReturnType<ClauseElement["compile"]> {
+    const s = selectPlugins.ormStatement?.(this) ?? this;
+    return s === this ? super.compile(bind, options) : s.compile(bind, options);
   }
 
   /** Python's default repr: `<sqlalchemy.sql.selectable.Select object at 0x…>`. */

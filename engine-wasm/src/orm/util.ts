@@ -1,0 +1,205 @@
+/**
+ * `sqlalchemy.orm.util`: `aliased()` — an AliasedClass stands for a mapped class over an alias of its
+ * table (or over a subquery of its columns); its attributes are the class's attributes in terms of
+ * that FROM, and AliasedInsp (what `inspect()` gives) says which mapper and which FROM. Also the
+ * ON clauses of joins along a relationship (`join(User.addresses)`, `.of_type(alias)`, `secondary`).
+ */
+import { ArgumentError } from "../exc.ts";
+import { and_, type CacheKeyBuilder, type ClauseElement, type ColumnElement } from "../sql/elements.ts";
+import type { Column } from "../sql/schema.ts";
+import { correspondingColumn, type FromClause } from "../sql/selectable.ts";
+import { defineModule } from "../util/repr.ts";
+import { QueryableAttribute } from "./attributes.ts";
+import { className, objectAddress } from "./base.ts";
+import { _mapper_for_class, Mapper } from "./mapper.ts";
+import type { RelationshipProperty } from "./relationships.ts";
+
+/** What `inspect(aliased(User))` gives: the mapper, the FROM it is aliased to, its name. */
+export class AliasedInsp {
+  readonly mapper: Mapper;
+  readonly selectable: FromClause;
+  readonly name: string | null;
+  readonly entity: AliasedClass;
+  readonly is_aliased_class = true;
+  private readonly _adapted = new Map<ColumnElement, ColumnElement>();
+  constructor(entity: AliasedClass, mapper: Mapper, selectable: FromClause, name: string | null) {
+    this.entity = entity;
+    this.mapper = mapper;
+    this.selectable = selectable;
+    this.name = name;
+  }
+  get class_(): Function {
+    return this.mapper.class_;
+  }
+  /** A column of the mapped table as this alias has it. */
+  _adapt_element(col: ColumnElement): ColumnElement {
+    let c = this._adapted.get(col);
+    if (!c) {
+      c = correspondingColumn(this.selectable, col) ?? undefined;
+      if (!c)
+        throw new ArgumentError(
+          `Column '${String(col)}' is not available in the FROM that ${this.entity} is aliased to`,
+        );
+      this._adapted.set(col, c);
+    }
+    return c;
+  }
+  /** The mapper's columns in terms of the alias (what `select(alias)` selects). */
+  get columns(): ColumnElement[] {
+    return this.mapper.columns.map((c) => this._adapt_element(c));
+  }
+}
+
+/** `aliased(Address)`: usable wherever the class is, in terms of its alias. */
+export class AliasedClass {
+  readonly _aliased_insp: AliasedInsp;
+  constructor(mapper: Mapper, selectable: FromClause, name: string | null) {
+    mapper._check_configure();
+    this._aliased_insp = new AliasedInsp(this, mapper, selectable, name);
+    for (const [key, prop] of mapper._props) {
+      Object.defineProperty(this, key, {
+        value: new AliasedAttribute(this._aliased_insp, key, prop as never),
+        enumerable: false,
+      });
+    }
+  }
+  /** Part of a statement's cache key: the mapper, the entity's name and its FROM (by position if anonymous). */
+  _ck(k: CacheKeyBuilder): void {
+    const insp = this._aliased_insp;
+    k.push("aliased(", insp.mapper._key_prefix, insp.name ?? "");
+    insp.selectable._ck(k);
+    k.push(")");
+  }
+  __str__(): string {
+    return `aliased(${className(this._aliased_insp.mapper.class_)})`;
+  }
+  __repr__(): string {
+    return `<AliasedClass at 0x${objectAddress(this)}; ${className(this._aliased_insp.mapper.class_)}>`;
+  }
+  toString(): string {
+    return this.__str__();
+  }
+}
+
+/** An attribute of an AliasedClass: the class's attribute with its column taken from the alias. */
+export class AliasedAttribute extends QueryableAttribute {
+  override readonly _parententity: AliasedInsp;
+  constructor(insp: AliasedInsp, key: string, property: QueryableAttribute["property"]) {
+    super(insp.mapper.class_, key, property);
+    this._parententity = insp;
+  }
+  override __clause_element__(): ClauseElement {
+    const p = this.property;
+    if (p.columns) return this._parententity._adapt_element(p.columns[0]!);
+    return this._parententity.selectable;
+  }
+  override toString(): string {
+    return `${this._parententity.entity}.${this.key}`;
+  }
+}
+
+/**
+ * `aliased(User)`, `aliased(User, { name: "u2" })`, `aliased(User, subquery)`: a new alias of the
+ * mapped table (anonymous, `user_account_1`, unless named), or the class over a subquery.
+ */
+export function aliased(
+  element: unknown,
+  alias?: FromClause | { name?: string; flat?: boolean } | null,
+  options: { name?: string; flat?: boolean } = {},
+): AliasedClass {
+  const insp = element instanceof AliasedClass ? element._aliased_insp : null;
+  const mapper = insp?.mapper ?? (element instanceof Mapper ? element : _mapper_for_class(element));
+  if (!mapper) {
+    throw new ArgumentError(`aliased() expects a mapped class or an aliased class, got ${String(element)}`);
+  }
+  let selectable: FromClause | null = null;
+  let opts = options;
+  if (alias && typeof alias === "object" && !("_from_objects" in alias)) opts = alias as typeof options;
+  else if (alias) selectable = alias as FromClause;
+  const name = opts.name ?? null;
+  // a name names the alias of the table; over a given subquery it names only the entity
+  if (!selectable) selectable = _orm_alias(insp?.selectable ?? mapper.local_table, name);
+  return new AliasedClass(mapper, selectable, name);
+}
+
+/** An alias the ORM makes: keyed by position in cache keys (see Subquery._anon_positional). */
+export function _orm_alias(from: FromClause, name: string | null = null): FromClause {
+  const a = from.alias(name ?? undefined);
+  a._anon_positional = true;
+  return a;
+}
+
+/** The entity a select() argument stands for: a mapper and the FROM it is selected from. */
+export interface EntityInfo {
+  readonly mapper: Mapper;
+  readonly insp: AliasedInsp | null;
+}
+export function entityInfo(entity: unknown): EntityInfo | null {
+  if (entity instanceof AliasedClass)
+    return { mapper: entity._aliased_insp.mapper, insp: entity._aliased_insp };
+  if (entity instanceof AliasedInsp) return { mapper: entity.mapper, insp: entity };
+  const m = entity instanceof Mapper ? entity : _mapper_for_class(entity);
+  return m ? { mapper: m, insp: null } : null;
+}
+
+/** `col` (of a mapped table) as `from` has it: the table's own column when `from` is null. */
+export function adaptTo(from: FromClause | null, col: ColumnElement): ColumnElement {
+  if (!from) return col;
+  const c = correspondingColumn(from, col);
+  if (!c) throw new ArgumentError(`Column '${String(col)}' is not available in ${String(from)}`);
+  return c;
+}
+
+/** One join of a statement's FROM (Select._setup_joins). */
+export interface RelationshipJoin {
+  readonly left: FromClause;
+  readonly target: FromClause;
+  readonly onclause: ClauseElement;
+}
+
+/**
+ * The joins along `prop` from its parent to its target (SQLAlchemy's `_ORMJoin` over the
+ * relationship's join condition), each side the mapped table or an alias of it (`parent` / `target`;
+ * null for the table): one join, or two through an anonymous alias of the secondary table for a
+ * many-to-many.
+ */
+export function relationshipJoins(
+  prop: RelationshipProperty,
+  parent: FromClause | null,
+  target: FromClause | null,
+): RelationshipJoin[] {
+  prop.parent._check_configure();
+  const left = parent ?? prop.parent.local_table;
+  const right = target ?? prop.mapper.local_table;
+  const onParent = (c: Column) => adaptTo(parent, c);
+  const onTarget = (c: Column) => adaptTo(target, c);
+  if (prop.secondary) {
+    const sec = _orm_alias(prop.secondary);
+    const secCol = (c: Column) => adaptTo(sec, c);
+    return [
+      {
+        left,
+        target: sec,
+        onclause: and_(...prop.synchronize_pairs.map(([one, many]) => onParent(one).eq(secCol(many)))),
+      },
+      {
+        left: sec,
+        target: right,
+        onclause: and_(
+          ...prop.secondary_synchronize_pairs.map(([one, many]) => onTarget(one).eq(secCol(many))),
+        ),
+      },
+    ];
+  }
+  const oneSide = prop.direction === "ONETOMANY" ? onParent : onTarget;
+  const manySide = prop.direction === "ONETOMANY" ? onTarget : onParent;
+  return [
+    {
+      left,
+      target: right,
+      onclause: and_(...prop.synchronize_pairs.map(([one, many]) => oneSide(one).eq(manySide(many)))),
+    },
+  ];
+}
+
+defineModule("sqlalchemy.orm.util", AliasedClass, AliasedInsp);
