@@ -350,7 +350,9 @@ eachDatabase("ORM loading", ({ kind, url }) => {
           `INSERT INTO student (name) VALUES (${pg ? "%(name)s) RETURNING student.id" : "?)"}`,
           `INSERT INTO enrollment (student_id, course_id) VALUES (${pg ? "%(student_id)s, %(course_id)s" : "?, ?"})`,
         ]);
-        // appended from the other side: Student.courses follows in memory, one row is written
+        // appended from the other side: Student.courses follows in memory, one row is written (b is
+        // added first: in SQLAlchemy 2.0 a backref append does not cascade an object into the Session)
+        session.add(b);
         b.students.push(s1);
         expect(s1.courses.map((c) => c.title)).toEqual(["a", "b"]);
         out.clear();
