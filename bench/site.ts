@@ -118,12 +118,30 @@ function wireSize(path: string): number {
 /** Bytes of bodies the server has sent (reset before a measurement). */
 let sentBytes = 0;
 
+/** What the server sent, request by request (reset with `sentBytes`): path, encoding, bytes, when. */
+interface Sent {
+  path: string;
+  encoding: string;
+  bytes: number;
+  startMs: number;
+  endMs: number;
+}
+let sent: Sent[] = [];
+
 function serve(mounts: { prefix: string; dir: string }[]): Promise<Server> {
   const server = createServer((req, res) => {
+    const record: Sent = { path: "", encoding: "", bytes: 0, startMs: performance.now(), endMs: 0 };
+    sent.push(record);
+    res.on("finish", () => {
+      record.endMs = performance.now();
+    });
     const write = res.write.bind(res);
     const end = res.end.bind(res);
     const count = (chunk: unknown) => {
-      if (chunk && typeof chunk !== "function") sentBytes += Buffer.byteLength(chunk as Buffer);
+      if (!chunk || typeof chunk === "function") return;
+      const n = Buffer.byteLength(chunk as Buffer);
+      sentBytes += n;
+      record.bytes += n;
     };
     res.write = ((chunk: unknown, ...rest: unknown[]) => {
       count(chunk);
@@ -134,6 +152,7 @@ function serve(mounts: { prefix: string; dir: string }[]): Promise<Server> {
       return (end as (...a: unknown[]) => typeof res)(chunk, ...rest);
     }) as typeof res.end;
     const url = new URL(req.url ?? "/", "http://localhost");
+    record.path = url.pathname;
     const mount = mounts.find((m) => url.pathname.startsWith(m.prefix));
     if (!mount) {
       res.writeHead(404).end();
@@ -157,6 +176,7 @@ function serve(mounts: { prefix: string; dir: string }[]): Promise<Server> {
     };
     const { file, encoding } = encodedCopy(path, String(req.headers["accept-encoding"] ?? ""));
     if (encoding) {
+      record.encoding = encoding;
       headers["content-encoding"] = encoding;
       headers.vary = "accept-encoding";
     }
@@ -476,6 +496,13 @@ const LINKS: readonly Link[] = [
   { name: "5 Mbit/s", mbit: 5, rttMs: 40 },
 ];
 
+interface StartupSample {
+  readyMs: number;
+  sentKB: number;
+  /** Every request the server answered until ready, in order (when it was asked for, from navigation). */
+  files: { path: string; encoding: string; KB: number; requestedMs: number }[];
+}
+
 /**
  * Cold start on a throttled link: a fresh context (empty caches), the page's requests and its
  * workers' throttled by Chromium's network emulation; milliseconds from navigation to the bar's
@@ -486,7 +513,7 @@ async function measureStartup(
   url: string,
   database: "postgresql" | "sqlite",
   link: Link,
-): Promise<{ readyMs: number; sentKB: number }> {
+): Promise<StartupSample> {
   const context = await browser.newContext();
   try {
     await context.addInitScript((db) => localStorage.setItem("nb:database", db), database);
@@ -521,6 +548,8 @@ async function measureStartup(
       await send("Runtime.runIfWaitingForDebugger").catch(() => {});
     });
     sentBytes = 0;
+    sent = [];
+    const t0 = performance.now();
     await page.goto(url, { waitUntil: "domcontentloaded", timeout: 180_000 });
     const name = database === "postgresql" ? "PostgreSQL" : "SQLite";
     await page.waitForFunction(
@@ -529,7 +558,13 @@ async function measureStartup(
       { timeout: 180_000, polling: 20 },
     );
     const readyMs = await page.evaluate(() => performance.now());
-    return { readyMs: round(readyMs), sentKB: round(sentBytes / 1024) };
+    const files = sent.map((r) => ({
+      path: r.path.slice(basePath.length - 1),
+      encoding: r.encoding || "identity",
+      KB: round(r.bytes / 1024),
+      requestedMs: Math.round(r.startMs - t0),
+    }));
+    return { readyMs: round(readyMs), sentKB: round(sentBytes / 1024), files };
   } finally {
     await context.close();
   }
@@ -684,12 +719,13 @@ async function main(): Promise<void> {
         const throttled: Record<string, unknown> = {};
         for (const link of LINKS) {
           for (const database of ["postgresql", "sqlite"] as const) {
-            const samples: { readyMs: number; sentKB: number }[] = [];
+            const samples: StartupSample[] = [];
             for (let i = 0; i < RUNS; i++)
               samples.push(await measureStartup(browser, cell.url, database, link));
             throttled[`${database} @ ${link.name}`] = {
               readyMs: round(median(samples.map((x) => x.readyMs))),
               sentKB: round(median(samples.map((x) => x.sentKB))),
+              files: samples.at(-1)!.files,
             };
           }
         }
@@ -724,7 +760,7 @@ function printTable(results: Record<string, unknown>): void {
     }
   }
   const throttled = results.throttledColdStart as
-    | Record<string, { readyMs: number; sentKB: number }>
+    | Record<string, Omit<StartupSample, "files"> & { files?: StartupSample["files"] }>
     | undefined;
   if (throttled) {
     console.log("\ncold start on throttled links, 40 ms RTT (ms to ready; KB sent by the server)");
@@ -733,6 +769,12 @@ function printTable(results: Record<string, unknown>): void {
       console.log(
         `  ${key.padEnd(24)} ${String(r.readyMs).padStart(8)} ms${r.readyMs <= limit ? "" : " ✗"}  ${r.sentKB} KB`,
       );
+      for (const f of r.files ?? []) {
+        if (f.KB >= 4)
+          console.log(
+            `      ${String(f.requestedMs).padStart(6)} ms  ${String(f.KB).padStart(7)} KB ${f.encoding.padEnd(8)} ${f.path}`,
+          );
+      }
     }
   }
   const rows: string[][] = [

@@ -1,10 +1,11 @@
 /**
  * The only notebook script that loads with a lesson page; it is kept tiny. It shows the controls the
- * server rendered hidden, restores the remembered database, and loads the notebook (`notebook.ts`:
- * kernel client, outputs, editors) when the page is idle or at the learner's first action,
- * whichever comes first. Actions taken before that are replayed once it has loaded. At the same
- * moment it starts the kernel worker and its database (`worker.ts`), which the notebook adopts: the
- * worker's download does not wait for the notebook's.
+ * server rendered hidden, restores the remembered database, and starts the kernel worker and its
+ * database (`worker.ts`) as soon as the page has been parsed: the worker downloads and compiles the
+ * database on its own thread, so the page's main thread does no more work for it, and the download
+ * does not wait for the page's load event or its idle time. The notebook (`notebook.ts`: kernel
+ * client, outputs, editors) loads when the page is idle or at the learner's first action, whichever
+ * comes first, and adopts that worker; actions taken before that are replayed once it has loaded.
  */
 
 import { readItem, writeItem } from "./storage.ts";
@@ -124,10 +125,9 @@ if (!customElements.get("notebook-cell")) {
   document.addEventListener("pointerdown", onFocus);
   const idle = (globalThis as { requestIdleCallback?: (f: () => void, o?: { timeout: number }) => void })
     .requestIdleCallback;
-  const whenIdle = () => {
-    startKernel();
-    void load();
-  };
+  // module scripts run once the document is parsed: the cells and the bar's choice are in the DOM
+  startKernel();
+  const whenIdle = () => void load();
   if (document.readyState === "complete") {
     if (idle) idle(whenIdle, { timeout: 1500 });
     else setTimeout(whenIdle, 200);

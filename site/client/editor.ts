@@ -7,7 +7,7 @@
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { javascript } from "@codemirror/lang-javascript";
 import { bracketMatching, indentOnInput, syntaxHighlighting } from "@codemirror/language";
-import { type Diagnostic, setDiagnostics } from "@codemirror/lint";
+import { type Diagnostic, diagnosticCount, setDiagnostics } from "@codemirror/lint";
 import { EditorState, StateEffect } from "@codemirror/state";
 import {
   Decoration,
@@ -166,7 +166,10 @@ export function createEditor(options: EditorOptions): CellEditor {
       view.dispatch(setDiagnostics(view.state, [diagnostic]), { effects: recheck.of(null) });
     },
     clearMarks() {
-      setRunMark(view, null);
+      // Nothing shown, nothing to clear: every Run clears its cell's marks, and the first
+      // `setDiagnostics` of an editor adds the lint extension to its state (a reconfiguration, tens of
+      // milliseconds on the page's thread before the run is sent).
+      if (!setRunMark(view, null) && diagnosticCount(view.state) === 0) return;
       view.dispatch(setDiagnostics(view.state, []), { effects: recheck.of(null) });
     },
     focus() {

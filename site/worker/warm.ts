@@ -1,11 +1,15 @@
 /**
  * Warming a started database for the first Run, outside what any cell shows (the echo log, results,
  * the database's state): the engine's compiler runs once over the statement kinds a lesson's first cell
- * uses (a throwaway engine that never connects; its compiled cache is its own), and on PostgreSQL the
+ * uses (a throwaway engine that never connects; its compiled cache is its own); on PostgreSQL the
  * catalog lookups the dialect's first connect and `create_all` make run once, raw, through PGlite,
  * inside a transaction that is rolled back (so PostgreSQL's catalog caches and PGlite's code paths are
- * warm). Nothing of it reaches a cell: no engine a cell sees ran a statement, no row or table is left.
- * The kernel awaits it before a cell's first statement (runtime.ts), after saying the database is ready.
+ * warm); on SQLite a CREATE TABLE, an INSERT … RETURNING and a SELECT run in a transaction that is
+ * rolled back, on an in-memory sql.js database of their own that is then closed (so the WebAssembly
+ * functions that open a database, prepare, bind and step statements are compiled before a cell needs
+ * them; the cells' `learn.db` is not opened). Nothing of it reaches a cell: no engine a cell sees ran
+ * a statement, no row or table is left. The kernel awaits it before a cell's first statement
+ * (runtime.ts), after saying the database is ready.
  */
 import type { DatabaseKind } from "sqlalchemy/databases";
 
@@ -17,6 +21,7 @@ export function warmDatabase(kind: DatabaseKind, url: string): Promise<void> {
     p = (async () => {
       await warmCompiler(url).catch(() => {});
       if (kind === "postgresql") await warmPostgres().catch(() => {});
+      else await warmSqlite().catch(() => {});
     })();
     warmed.set(kind, p);
   }
@@ -52,4 +57,25 @@ CREATE TABLE nb_warm (id SERIAL NOT NULL, name VARCHAR(30) NOT NULL, PRIMARY KEY
 INSERT INTO nb_warm (name) VALUES ('x') RETURNING nb_warm.id;
 SELECT nb_warm.id, nb_warm.name FROM nb_warm WHERE nb_warm.name = 'x';
 ROLLBACK;`);
+}
+
+/** The same statement kinds on a throwaway in-memory SQLite database, through the physical session cells use. */
+async function warmSqlite(): Promise<void> {
+  const { newMemoryDatabase } = await import("../../engine-wasm/src/dbapi/sqljs/runtime.ts");
+  const { SqljsSession } = await import("../../engine-wasm/src/dbapi/sqljs/physical.ts");
+  const session = new SqljsSession(newMemoryDatabase());
+  try {
+    session.begin();
+    session.execute(
+      "CREATE TABLE nb_warm (id INTEGER NOT NULL, name VARCHAR(30) NOT NULL, PRIMARY KEY (id))",
+      undefined,
+    );
+    session.execute("INSERT INTO nb_warm (name) VALUES (?) RETURNING id", ["x"]);
+    session.execute("INSERT INTO nb_warm (name) VALUES (?)", ["y"]);
+    session.lastInsertRowid();
+    session.execute("SELECT nb_warm.id, nb_warm.name FROM nb_warm WHERE nb_warm.name = ?", ["x"]);
+    session.rollback();
+  } finally {
+    session.close(); // closes the database too
+  }
 }

@@ -54,10 +54,12 @@ export const recheck = StateEffect.define<null>();
 
 const runMarks = new WeakMap<EditorView, { doc: Text; diagnostic: Diagnostic }>();
 
-/** The kernel's error mark of a run (kept until the code changes). */
-export function setRunMark(view: EditorView, diagnostic: Diagnostic | null): void {
+/** The kernel's error mark of a run (kept until the code changes); true when the editor had one. */
+export function setRunMark(view: EditorView, diagnostic: Diagnostic | null): boolean {
+  const had = runMarks.has(view);
   if (diagnostic) runMarks.set(view, { doc: view.state.doc, diagnostic });
   else runMarks.delete(view);
+  return had;
 }
 
 /**
