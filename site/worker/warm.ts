@@ -4,10 +4,10 @@
  * uses (a throwaway engine that never connects; its compiled cache is its own); on PostgreSQL the
  * catalog lookups the dialect's first connect and `create_all` make run once, raw, through PGlite,
  * inside a transaction that is rolled back (so PostgreSQL's catalog caches and PGlite's code paths are
- * warm); on SQLite a CREATE TABLE, an INSERT … RETURNING and a SELECT run in a transaction that is
- * rolled back, on an in-memory sql.js database of their own that is then closed (so the WebAssembly
- * functions that open a database, prepare, bind and step statements are compiled before a cell needs
- * them; the cells' `learn.db` is not opened). Nothing of it reaches a cell: no engine a cell sees ran
+ * warm); on SQLite `create_all`'s PRAGMA, a CREATE TABLE, INSERTs and a SELECT run raw on an
+ * in-memory sql.js database of their own, rolled back and closed (so the WebAssembly functions that
+ * open a database, prepare, bind and step statements are compiled before a cell needs them; the
+ * cells' `learn.db` is not opened). Nothing of it reaches a cell: no engine a cell sees ran
  * a statement, no row or table is left. The kernel awaits it before a cell's first statement
  * (runtime.ts), after saying the database is ready.
  */
@@ -59,17 +59,26 @@ SELECT nb_warm.id, nb_warm.name FROM nb_warm WHERE nb_warm.name = 'x';
 ROLLBACK;`);
 }
 
-/** The same statement kinds on a throwaway in-memory SQLite database, through the physical session cells use. */
+/**
+ * The statements a first cell's `create_all` and DML send (`PRAGMA main.table_info(...)` for
+ * `has_table`, CREATE TABLE, INSERT, INSERT … RETURNING, SELECT) on a throwaway in-memory sql.js
+ * database of its own, through the physical session cells' connections use, in a transaction that is
+ * rolled back; the database is then closed. No DBAPI connection is made (a cell's connections are
+ * numbered as before) and `learn.db` is not opened.
+ */
 async function warmSqlite(): Promise<void> {
   const { newMemoryDatabase } = await import("../../engine-wasm/src/dbapi/sqljs/runtime.ts");
   const { SqljsSession } = await import("../../engine-wasm/src/dbapi/sqljs/physical.ts");
   const session = new SqljsSession(newMemoryDatabase());
   try {
+    session.execute('PRAGMA main.table_info("nb_warm")', undefined);
+    session.execute('PRAGMA temp.table_info("nb_warm")', undefined);
     session.begin();
     session.execute(
       "CREATE TABLE nb_warm (id INTEGER NOT NULL, name VARCHAR(30) NOT NULL, PRIMARY KEY (id))",
       undefined,
     );
+    session.execute('PRAGMA main.table_info("nb_warm")', undefined);
     session.execute("INSERT INTO nb_warm (name) VALUES (?) RETURNING id", ["x"]);
     session.execute("INSERT INTO nb_warm (name) VALUES (?)", ["y"]);
     session.lastInsertRowid();
