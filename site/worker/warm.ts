@@ -45,10 +45,21 @@ async function warmCompiler(url: string): Promise<void> {
   engine.dispose();
 }
 
-/** The catalog queries of a first connect and of `create_all` (has_table), and a CREATE TABLE, rolled back. */
+/**
+ * The catalog queries of a first connect and of `create_all` (has_table), and CREATE TABLEs (one with a
+ * FOREIGN KEY), INSERTs and SELECTs, rolled back.
+ */
 async function warmPostgres(): Promise<void> {
   const { getPostgres } = await import("../../engine-wasm/src/dbapi/pglite/runtime.ts");
-  await getPostgres().exec(`BEGIN;
+  const pg = getPostgres();
+  // a statement that fails leaves the transaction aborted: end it, so cells start outside one
+  await pg.exec(WARM_POSTGRES).catch(async (e) => {
+    await pg.exec("ROLLBACK").catch(() => {});
+    throw e;
+  });
+}
+
+const WARM_POSTGRES = `BEGIN;
 select pg_catalog.version();
 select current_schema();
 show standard_conforming_strings;
@@ -56,8 +67,10 @@ SELECT pg_catalog.pg_class.relname FROM pg_catalog.pg_class JOIN pg_catalog.pg_n
 CREATE TABLE nb_warm (id SERIAL NOT NULL, name VARCHAR(30) NOT NULL, PRIMARY KEY (id));
 INSERT INTO nb_warm (name) VALUES ('x') RETURNING nb_warm.id;
 SELECT nb_warm.id, nb_warm.name FROM nb_warm WHERE nb_warm.name = 'x';
-ROLLBACK;`);
-}
+CREATE TABLE nb_warm_child (id SERIAL NOT NULL, parent_id INTEGER NOT NULL, email VARCHAR NOT NULL, PRIMARY KEY (id), FOREIGN KEY(parent_id) REFERENCES nb_warm (id));
+INSERT INTO nb_warm_child (parent_id, email) SELECT nb_warm.id, 'x' FROM nb_warm RETURNING nb_warm_child.id;
+SELECT nb_warm.name, nb_warm_child.email FROM nb_warm JOIN nb_warm_child ON nb_warm.id = nb_warm_child.parent_id;
+ROLLBACK;`;
 
 /**
  * The statements a first cell's `create_all` and DML send (`PRAGMA main.table_info(...)` for
@@ -83,6 +96,15 @@ async function warmSqlite(): Promise<void> {
     session.execute("INSERT INTO nb_warm (name) VALUES (?)", ["y"]);
     session.lastInsertRowid();
     session.execute("SELECT nb_warm.id, nb_warm.name FROM nb_warm WHERE nb_warm.name = ?", ["x"]);
+    session.execute(
+      "CREATE TABLE nb_warm_child (id INTEGER NOT NULL, parent_id INTEGER NOT NULL, email VARCHAR NOT NULL, PRIMARY KEY (id), FOREIGN KEY(parent_id) REFERENCES nb_warm (id))",
+      undefined,
+    );
+    session.execute("INSERT INTO nb_warm_child (parent_id, email) VALUES (?, ?)", [1, "x"]);
+    session.execute(
+      "SELECT nb_warm.name, nb_warm_child.email FROM nb_warm JOIN nb_warm_child ON nb_warm.id = nb_warm_child.parent_id",
+      undefined,
+    );
     session.rollback();
   } finally {
     session.close(); // closes the database too
