@@ -47,8 +47,8 @@ class InstanceDispatcher extends Dispatcher {
     if (stored) added.set(stored, options.insert ? -++sequence : ++sequence);
     version++;
   }
-  override remove(identifier: string, fn: Listener): void {
-    super.remove(identifier, fn);
+  protected override _remove_stored(identifier: string, stored: Listener): void {
+    super._remove_stored(identifier, stored);
     version++;
   }
 }
@@ -68,6 +68,9 @@ class InstanceEventsTarget implements EventTarget {
     this.dispatch = dispatch;
     this.#target = target;
     this.#base = base;
+  }
+  _accepts_event(identifier: string): boolean {
+    return INSTANCE_EVENTS.has(identifier);
   }
   _listen_event(identifier: string, fn: Listener, options: ListenOptions): void {
     if (!INSTANCE_EVENTS.has(identifier))
