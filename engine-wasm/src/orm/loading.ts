@@ -401,6 +401,7 @@ function _instance(
   loaded?.set(state, path);
   const onLoad = events.load;
   for (let l = 0; l < onLoad.length; l++) onLoad[l]!(state, ctx);
+  if (session._has_event("loaded_as_persistent")) session._dispatch_event("loaded_as_persistent", state);
   return obj;
 }
 

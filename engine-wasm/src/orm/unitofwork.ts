@@ -94,7 +94,8 @@ interface SessionForUOW {
 
 export class UOWTransaction {
   readonly session: SessionForUOW;
-  readonly transaction: unknown;
+  /** The flush's sub-transaction (set once before_flush has run). */
+  transaction: unknown;
   readonly inserted: InstanceState[] = [];
   readonly saved = new Set<InstanceState>();
   readonly deleted: InstanceState[] = [];
