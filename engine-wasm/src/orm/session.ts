@@ -810,9 +810,19 @@ export class Session implements SessionLike {
     if (state.key !== null) this.identity_map._modified.add(state);
   }
 
-  /** Return `True` if the given instance has locally modified attributes. */
-  is_modified(instance: object, include_collections = true): boolean {
+  /**
+   * Return `True` if the given instance has locally modified attributes: a net change in some
+   * attribute's history (a value set back to what it was is no change). Nothing is loaded; with
+   * `include_collections: false` only column attributes and many-to-one references count.
+   */
+  is_modified(
+    instance: object,
+    include_collections: boolean | { include_collections?: boolean } = true,
+  ): boolean {
+    if (typeof include_collections === "object")
+      include_collections = include_collections.include_collections ?? true;
     const state = this._state_of(instance);
+    if (!state.modified) return false;
     for (const [, impl] of state.mapper._impls) {
       if (!include_collections && impl.collection) continue;
       if (impl.get_history(state).has_changes()) return true;
@@ -1357,12 +1367,18 @@ export function sessionmaker<S extends Session = Session>(
 
 /** Python's `sqlalchemy.orm.object_session(obj)`. */
 export function object_session(instance: object): Session | null {
-  return (stateOf(instance)?.session as Session | null) ?? null;
+  const state = stateOf(instance);
+  if (!state) raiseUnmapped(instance);
+  return (state.session as Session | null) ?? null;
 }
 
-/** `make_transient(obj)`: forget the identity and the session. */
+/**
+ * `make_transient(obj)`: the object leaves its session and forgets its identity key; attributes
+ * that are not loaded (expired, or never loaded) stay unloaded and read as None.
+ */
 export function make_transient(instance: object): void {
   const state = stateOf(instance);
+  if (!state) raiseUnmapped(instance);
   const s = state.session as Session | null;
   if (s) s._expunge_state(state, false);
   state.key = null;
@@ -1370,11 +1386,20 @@ export function make_transient(instance: object): void {
   state.expired_attributes.clear();
 }
 
-/** `make_transient_to_detached(obj)`. */
+/**
+ * `make_transient_to_detached(obj)`: a transient object becomes detached, as if loaded: its primary
+ * key attributes make its identity key, its history is reset, and what it has no value for is
+ * expired (loaded from the database once it is added to a session and read).
+ */
 export function make_transient_to_detached(instance: object): void {
   const state = stateOf(instance);
+  if (!state) raiseUnmapped(instance);
+  if (state.session_id !== null || state.key !== null)
+    throw new InvalidRequestError("Given object must be transient");
   state.key = state.mapper._identity_key_from_state(state);
+  state._deleted = false;
   state._commit_all();
+  state._expire_attributes(state.unloaded);
 }
 
 /** `close_all_sessions()`. */

@@ -329,11 +329,12 @@ export class UOWTransaction {
       s._commit_all();
       modified.delete(s);
     }
+    // the deleted first, then the inserted (SQLAlchemy's order, which their events follow)
+    for (const s of this.deleted) session._remove_newly_deleted(s);
     for (const s of this.inserted) {
       s.key = s.mapper._identity_key_from_state(s);
       session._register_persistent(s);
     }
-    for (const s of this.deleted) session._remove_newly_deleted(s);
   }
 }
 
