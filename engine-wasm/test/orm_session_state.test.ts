@@ -112,7 +112,7 @@ eachDatabase("Session state management", ({ kind, url }) => {
   it("expunge_all(): every object leaves; a detached one comes back with add() and reloads what is expired", () => {
     const engine = setup();
     using session = new Session(engine);
-    const u = session.scalars(select(User)).one();
+    const u = session.scalars(select(User)).one() as User;
     const squid = user("squidward");
     session.add(squid);
     session.expire(u, ["fullname"]);
