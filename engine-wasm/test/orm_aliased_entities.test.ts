@@ -194,6 +194,12 @@ eachDatabase("aliased() entities", ({ kind, url }) => {
       "User(id=2, name='sandy', fullname='Sandy Cheeks') Address(id=3, email_address='squirrel@squirrelpower.org')",
     ]);
     expect(rows[0].address).toBe(session.get(Address, 3));
+    // the subquery has no user_id: the attribute is expired, and reading it loads it
+    out.clear();
+    expect(rows[0].address.user_id).toBe(2);
+    expect(statements()).toEqual([
+      `SELECT address.user_id AS address_user_id \nFROM address \nWHERE address.id = ${p("pk_1")}`,
+    ]);
   });
 
   it("aliased(Address, stmt.cte()) joined from User (data_select.rst, ORM entity CTE)", () => {

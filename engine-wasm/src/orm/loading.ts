@@ -396,6 +396,11 @@ function _instance(
     const col = cols[c]!;
     dict[col[0]] = data[col[1]] ?? null;
   }
+  // column attributes the row does not have (an alias over a subquery of some of the columns) are
+  // expired: read, they load (SQLAlchemy's "expire" populators)
+  if (cols.length < mapper._column_props.length) {
+    for (const prop of mapper._column_props) if (!(prop.key in dict)) state.expired_attributes.add(prop.key);
+  }
   state.load_options = ctx.loads;
   session.identity_map.add(state, keyStr);
   loaded?.set(state, path);

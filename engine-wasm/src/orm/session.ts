@@ -1034,7 +1034,9 @@ export class Session implements SessionLike {
       const state = this.identity_map._state_for_key_string(pkKeyString(mapper, pk));
       if (state) {
         if (this._deleted.has(state) || state._deleted) return null;
-        if (state._expired_attributes?.size) state._load_expired();
+        // a wholly expired object is checked to still exist (loading.get_from_identity); attributes
+        // expired one by one load when read
+        if (state.expired) state._load_expired();
         return state.obj as T;
       }
     }
