@@ -7,6 +7,7 @@
  */
 import { create_engine, event, ForeignKey, inspect, repr, String as StringType, select } from "sqlalchemy";
 import { InvalidRequestError } from "sqlalchemy/exc";
+import { AsyncSession } from "sqlalchemy/ext/asyncio";
 import {
   DeclarativeBase,
   make_transient,
@@ -16,6 +17,7 @@ import {
   Session,
   sessionmaker,
 } from "sqlalchemy/orm";
+import { NotImplementedError } from "sqlalchemy/testing";
 import { expect, it } from "vitest";
 import { captureOutput, eachDatabase } from "./support.ts";
 
@@ -405,6 +407,12 @@ eachDatabase("SessionEvents", ({ url }) => {
       s.connection();
     }
     expect(seen).toEqual([]);
+    // ext/asyncio/session.py: listeners go on the AsyncSession's sync_session
+    expect(() => event.listen(AsyncSession, "after_commit", on_class)).toThrow(
+      new NotImplementedError(
+        "asynchronous events are not implemented at this time.  Apply synchronous listeners to the AsyncSession.sync_session.",
+      ),
+    );
     expect(() => event.listen(Session, "before_frobnicate", on_class)).toThrow(
       new InvalidRequestError(
         "No such event 'before_frobnicate' for target '<class 'sqlalchemy.orm.session.Session'>'",
