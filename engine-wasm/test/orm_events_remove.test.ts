@@ -2,14 +2,15 @@
  * `event.remove()` and `event.contains()` (sqlalchemy/event/api.py) over every kind of target the
  * port has: an Engine's statement events and the pool events it forwards to its pool, a
  * Connection's view of its engine's listeners, ORM attribute events, instance events on a mapped
- * class, its Mapper and the Mapper class, and the errors SQLAlchemy raises for a listener that is
- * not registered and an event the target does not have.
+ * class, its Mapper and the Mapper class, MapperEvents of the flush (before/after insert, update,
+ * delete), and the errors SQLAlchemy raises for a listener that is not registered and an event the
+ * target does not have.
  */
 import { create_engine, event, String as StringType, select, text } from "sqlalchemy";
 import { InvalidRequestError } from "sqlalchemy/exc";
 import { DeclarativeBase, inspect, Mapper, mapped_column, Session } from "sqlalchemy/orm";
 import { expect, it } from "vitest";
-import { eachDatabase } from "./support.ts";
+import { captureOutput, eachDatabase } from "./support.ts";
 
 class Base extends DeclarativeBase {}
 
@@ -151,5 +152,73 @@ eachDatabase("event.remove and event.contains", ({ url }) => {
     expect(() => event.remove(User, "load", by_class)).toThrow(
       /^No listeners found for event <class '__main__\.User'> \/ 'load' \/ <function by_class at 0x[0-9a-f]+> $/,
     );
+  });
+
+  const out = captureOutput();
+  it("MapperEvents: before_insert changes what the INSERT sends; before_update fires for a dirty object with no net change; removed, nothing fires", () => {
+    const engine = create_engine(url);
+    Base.metadata.create_all(engine);
+    engine.echo = true;
+    const seen: string[] = [];
+    const before_insert = (mapper: Mapper, _conn: unknown, target: User) => {
+      seen.push(`before_insert ${mapper === inspect(User)} ${target.id}`);
+      target.fullname = `${target.name} (added by before_insert)`;
+    };
+    const after_insert = (_m: unknown, connection: { execute: unknown }, target: User) =>
+      seen.push(`after_insert ${target.id} ${typeof connection.execute}`);
+    const before_update = (_m: unknown, _c: unknown, target: User) =>
+      seen.push(`before_update ${target.name}`);
+    const after_update = (_m: unknown, _c: unknown, state: { obj: User }) =>
+      seen.push(`after_update raw ${state.obj.name}`);
+    const before_delete = (_m: unknown, _c: unknown, target: User) => seen.push(`before_delete ${target.id}`);
+    const after_delete = (_m: unknown, _c: unknown, target: User) => seen.push(`after_delete ${target.id}`);
+    event.listen(User, "before_insert", before_insert);
+    event.listen(User, "after_insert", after_insert);
+    event.listen(inspect(User), "before_update", before_update);
+    event.listen(User, "after_update", after_update, { raw: true });
+    event.listen(Mapper, "before_delete", before_delete);
+    event.listen(User, "after_delete", after_delete);
+    const pg = engine.dialect.name === "postgresql";
+    try {
+      using session = new Session(engine);
+      const u = new User({ name: "sandy" });
+      session.add(u);
+      out.clear();
+      session.flush();
+      expect(seen.splice(0)).toEqual(["before_insert true null", "after_insert 1 function"]);
+      expect(out.sql()[1]).toBe(
+        pg
+          ? "INSERT INTO user_account (name, fullname) VALUES (%(name)s, %(fullname)s) RETURNING user_account.id"
+          : "INSERT INTO user_account (name, fullname) VALUES (?, ?)",
+      );
+      expect(out.sql()[2]).toMatch(/'sandy \(added by before_insert\)'/);
+      // set to the value it has: dirty, no UPDATE, before_update and after_update still fire
+      u.name = "sandy";
+      out.clear();
+      session.flush();
+      expect(out.sql()).toEqual([]);
+      expect(seen.splice(0)).toEqual(["before_update sandy", "after_update raw sandy"]);
+      session.delete(u);
+      session.flush();
+      expect(seen.splice(0)).toEqual(["before_delete 1", "after_delete 1"]);
+      session.rollback();
+    } finally {
+      event.remove(User, "before_insert", before_insert);
+      event.remove(User, "after_insert", after_insert);
+      event.remove(inspect(User), "before_update", before_update);
+      event.remove(User, "after_update", after_update);
+      event.remove(Mapper, "before_delete", before_delete);
+      event.remove(User, "after_delete", after_delete);
+    }
+    using session = new Session(engine);
+    const u = new User({ name: "patrick" });
+    session.add(u);
+    session.flush();
+    u.name = "pat";
+    session.flush();
+    session.delete(u);
+    session.flush();
+    expect(seen).toEqual([]);
+    expect(u.fullname).toBe(null);
   });
 });
