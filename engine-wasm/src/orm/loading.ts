@@ -43,6 +43,8 @@ export interface LoadContext {
   only_load_props: readonly string[] | null;
   /** The attribute names a `refresh` event of `refresh_state` names, when not `only_load_props`. */
   refresh_attrs?: Set<string> | null;
+  /** Whether the session has loaded_as_persistent listeners (looked up once per load). */
+  _loaded_as_persistent?: boolean;
   /** The existing objects this load has populated (each gets one `refresh` event). */
   _refreshed?: Set<InstanceState>;
   /** from_statement(): the entities' columns are found by name in the rows (textual SQL). */
@@ -406,7 +408,8 @@ function _instance(
   loaded?.set(state, path);
   const onLoad = events.load;
   for (let l = 0; l < onLoad.length; l++) onLoad[l]!(state, ctx);
-  if (session._has_event("loaded_as_persistent")) session._dispatch_event("loaded_as_persistent", state);
+  if ((ctx._loaded_as_persistent ??= session._has_event("loaded_as_persistent")))
+    session._dispatch_event("loaded_as_persistent", state);
   return obj;
 }
 
