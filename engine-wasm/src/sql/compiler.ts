@@ -16,7 +16,7 @@ import type {
   Paramstyle,
   ResultColumn,
 } from "../engine/interfaces.ts";
-import { CompileError, InvalidRequestError } from "../exc.ts";
+import { CompileError, InvalidRequestError, UnsupportedCompilationError } from "../exc.ts";
 import { NotImplementedError } from "../util/builtins.ts";
 import type { CompiledCache } from "../util/collections.ts";
 import { defineModule, repr } from "../util/repr.ts";
@@ -45,6 +45,7 @@ import {
   type Over,
   Star,
   type TextualLabelReference,
+  type TypeCoerce,
   type UnaryExpression,
   type WithinGroup,
 } from "./elements.ts";
@@ -567,6 +568,8 @@ export class SQLCompiler implements CompiledLike {
     "*": 8,
     "/": 8,
     "%": 8,
+    json_getitem_op: 15,
+    json_path_getitem_op: 15,
   };
 
   protected precedenceOf(e: ClauseElement): number {
@@ -581,7 +584,16 @@ export class SQLCompiler implements CompiledLike {
   }
 
   visit_binary(b: BinaryExpression, kw: Record<string, unknown> = {}): string {
+    if (b.operator === "json_getitem_op") return this.visit_json_getitem_op_binary(b, kw);
+    if (b.operator === "json_path_getitem_op") return this.visit_json_path_getitem_op_binary(b, kw);
     const prec = SQLCompiler.PRECEDENCE[b.operator] ?? 5;
+    if (!b.modifiers.pattern && !b.modifiers.ilike && b.operator !== "IN" && b.operator !== "NOT IN") {
+      // (operands know they are inside an operator: PostgreSQL groups a JSON element there)
+      const okw = { ...kw, _in_operator_expression: true };
+      const left = this.operand(b.left, prec, okw);
+      const right = this.operand(b.right, prec + (b.operator === "-" || b.operator === "/" ? 1 : 0), okw);
+      return `${left} ${b.operator} ${right}`;
+    }
     const left = this.operand(b.left, prec, kw);
     if (b.modifiers.pattern) {
       const pct =
@@ -607,8 +619,26 @@ export class SQLCompiler implements CompiledLike {
       // NOT IN is a negated IN, which SQLAlchemy groups
       return b.operator === "NOT IN" ? `(${left} NOT IN ${right})` : `${left} IN ${right}`;
     }
-    const right = this.operand(b.right, prec + (b.operator === "-" || b.operator === "/" ? 1 : 0), kw);
-    return `${left} ${b.operator} ${right}`;
+    return `${left} ${b.operator} ${this.operand(b.right, prec, kw)}`;
+  }
+
+  /** A JSON element (`expr[key]`): each dialect has its own spelling; SQLCompiler has none. */
+  visit_json_getitem_op_binary(_b: BinaryExpression, _kw: CompileKw): string {
+    throw new UnsupportedCompilationError(
+      `Compiler <${defineModuleName(this)}> can't render element of type json_getitem_op`,
+    );
+  }
+
+  /** A JSON element at a path (`expr[("a", 1)]`). */
+  visit_json_path_getitem_op_binary(_b: BinaryExpression, _kw: CompileKw): string {
+    throw new UnsupportedCompilationError(
+      `Compiler <${defineModuleName(this)}> can't render element of type json_path_getitem_op`,
+    );
+  }
+
+  /** `a[b]` (SQLCompiler.visit_getitem_binary). */
+  visit_getitem_binary(b: BinaryExpression, kw: CompileKw): string {
+    return `${this.process(b.left, kw)}[${this.process(b.right, kw)}]`;
   }
 
   /** `lower(a) LIKE lower(b)` (SQLCompiler.visit_ilike_op_binary). */
@@ -665,6 +695,11 @@ export class SQLCompiler implements CompiledLike {
 
   visit_cast(c: Cast, kw: Record<string, unknown> = {}): string {
     return `CAST(${this.process(c.clause, kw)} AS ${this.type_name(c.type)})`;
+  }
+
+  /** `type_coerce(x, T)` renders x (a literal as a bind of type T): no CAST. */
+  visit_type_coerce(t: TypeCoerce, kw: CompileKw = {}): string {
+    return this.process(t.typed_expression, kw);
   }
 
   /**
@@ -1620,6 +1655,7 @@ export const SQL_VISITORS: VisitorTable<SQLCompiler, SQLVisitName> = {
   true: (c) => c.visit_true(),
   false: (c) => c.visit_false(),
   cast: (c, e, kw) => c.visit_cast(e, kw),
+  type_coerce: (c, e, kw) => c.visit_type_coerce(e, kw),
   column: (c, e, kw) => c.visit_column(e, kw),
   function: (c, e, kw) => c.visit_function(e, kw),
   over: (c, e, kw) => c.visit_over(e, kw),
@@ -1659,6 +1695,14 @@ export class StrSQLCompiler extends SQLCompiler {
   /** StrSQLCompiler.returning_clause labels each column alone: a repeated column is not relabelled. */
   protected override returning_kw(): CompileKw {
     return { returning_no_disambiguate: true };
+  }
+
+  /** StrSQLCompiler renders a JSON element as `x[key]`. */
+  override visit_json_getitem_op_binary(b: BinaryExpression, kw: CompileKw): string {
+    return this.visit_getitem_binary(b, kw);
+  }
+  override visit_json_path_getitem_op_binary(b: BinaryExpression, kw: CompileKw): string {
+    return this.visit_getitem_binary(b, kw);
   }
 
   override update_from_clause(_stmt: Update, _t: Table, extra_froms: FromClause[], kw: CompileKw): string {
@@ -1744,6 +1788,12 @@ function joinOn(base: FromClause, left: FromClause, right: FromClause): ClauseEl
     if (base !== left) return new Join(base, right, undefined, false, false).onclause;
     throw err;
   }
+}
+
+/** `module.Class` of a compiler, as Python's repr names it. */
+function defineModuleName(c: SQLCompiler): string {
+  const m = (c.constructor as { __module__?: string }).__module__;
+  return `${m ?? "sqlalchemy.sql.compiler"}.${c.constructor.name} object`;
 }
 
 /** A Python value as an SQL literal (`literal_binds`). */

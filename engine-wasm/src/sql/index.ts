@@ -55,6 +55,8 @@ export {
   or_,
   true_,
   true_ as true,
+  TypeCoerce,
+  type_coerce,
   UnaryExpression,
   WithinGroup,
 } from "./elements.ts";
