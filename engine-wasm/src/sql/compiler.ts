@@ -536,7 +536,7 @@ export class SQLCompiler implements CompiledLike {
       !("_raw_columns" in s.element)
         ? this.process(s.element, kw)
         : `(${this.process(s.element, { ...kw, subquery: true, asfrom: true })})`;
-    return `${inner} AS ${this.quote(this.subqueryName(s))}`;
+    return inner + this.get_render_as_alias_suffix(this.quote(this.subqueryName(s)));
   }
 
   visit_join(j: Join, kw: Record<string, unknown> = {}): string {
@@ -601,10 +601,10 @@ export class SQLCompiler implements CompiledLike {
       const right = this.process(b.right, kw);
       const pattern =
         b.modifiers.pattern === "contains"
-          ? `${pct} || ${right} || ${pct}`
+          ? this.concat_op(this.concat_op(pct, right), pct)
           : b.modifiers.pattern === "startswith"
-            ? `${right} || ${pct}`
-            : `${pct} || ${right}`;
+            ? this.concat_op(right, pct)
+            : this.concat_op(pct, right);
       return `${left} LIKE ${pattern}`;
     }
     if (b.modifiers.ilike) return this.visit_ilike(b, kw);
@@ -620,6 +620,11 @@ export class SQLCompiler implements CompiledLike {
       return b.operator === "NOT IN" ? `(${left} NOT IN ${right})` : `${left} IN ${right}`;
     }
     return `${left} ${b.operator} ${this.operand(b.right, prec, kw)}`;
+  }
+
+  /** `a || b`, as the LIKE patterns of contains() / startswith() / endswith() join their parts. */
+  concat_op(left: string, right: string): string {
+    return `${left} || ${right}`;
   }
 
   /** A JSON element (`expr[key]`): each dialect has its own spelling; SQLCompiler has none. */
@@ -695,6 +700,16 @@ export class SQLCompiler implements CompiledLike {
 
   visit_cast(c: Cast, kw: Record<string, unknown> = {}): string {
     return `CAST(${this.process(c.clause, kw)} AS ${this.type_name(c.type)})`;
+  }
+
+  /** ` AS name` after an alias in FROM (Oracle writes no AS: SQLCompiler.get_render_as_alias_suffix). */
+  get_render_as_alias_suffix(alias_name_text: string): string {
+    return ` AS ${alias_name_text}`;
+  }
+
+  /** What a SELECT without FROM ends with (Oracle's ` FROM DUAL`). */
+  default_from(_s: Select): string {
+    return "";
   }
 
   /** `type_coerce(x, T)` renders x (a literal as a bind of type T): no CAST. */
@@ -828,7 +843,7 @@ export class SQLCompiler implements CompiledLike {
       const lateral = v._is_lateral ? "LATERAL " : "";
       if (v.name !== null) {
         const cols = v._column_args.map((c) => this.quote(c.key!)).join(", ");
-        text = `${lateral}(${text}) AS ${this.quote(v.name)} (${cols})`;
+        text = `${lateral}(${text})${this.get_render_as_alias_suffix(this.quote(v.name))} (${cols})`;
       } else text = `${lateral}(${text})`;
     }
     return text;
@@ -1179,7 +1194,7 @@ export class SQLCompiler implements CompiledLike {
         return grouped ? `(${text})` : text;
       });
       if (toplevel) this.returns_rows = true;
-      let text = parts.join(` ${cs.keyword} `);
+      let text = parts.join(` ${this.compound_keyword(cs.keyword)} `);
       const inner = {
         ...kw,
         toplevel: false,
@@ -1230,6 +1245,11 @@ export class SQLCompiler implements CompiledLike {
   /** The SELECT depth whose WITH renders each CTE (1: the outermost statement). */
   private readonly _cte_levels = new Map<CTE, number>();
 
+  /** UNION / EXCEPT … as the backend spells it (SQLCompiler.compound_keywords; Oracle's EXCEPT is MINUS). */
+  compound_keyword(keyword: string): string {
+    return keyword;
+  }
+
   get_cte_preamble(recursive: boolean): string {
     return recursive ? "WITH RECURSIVE" : "WITH";
   }
@@ -1273,7 +1293,7 @@ export class SQLCompiler implements CompiledLike {
         this._cte_levels.set(cte, level);
       }
     }
-    if (pre) return `${this.quote(this.subqueryName(pre))} AS ${this.quote(name)}`;
+    if (pre) return this.quote(this.subqueryName(pre)) + this.get_render_as_alias_suffix(this.quote(name));
     return this.quote(name);
   }
 
@@ -1286,12 +1306,13 @@ export class SQLCompiler implements CompiledLike {
   }
 
   visit_lateral(l: Lateral, kw: CompileKw = {}): string {
-    return `LATERAL (${this.process(l.element, { ...kw, subquery: true, asfrom: true, lateral: true })}) AS ${this.quote(this.subqueryName(l))}`;
+    return `LATERAL (${this.process(l.element, { ...kw, subquery: true, asfrom: true, lateral: true })})${this.get_render_as_alias_suffix(this.quote(this.subqueryName(l)))}`;
   }
 
   /** `json_each(x) AS anon_1`, `AS anon_1(a, b)` when derived, `LATERAL …` when lateral. */
   visit_table_valued_alias(t: TableValuedAlias, kw: CompileKw = {}): string {
-    let text = `${this.process(t.element, kw)} AS ${this.quote(this.subqueryName(t))}`;
+    let text =
+      this.process(t.element, kw) + this.get_render_as_alias_suffix(this.quote(this.subqueryName(t)));
     if (t._render_derived) {
       const cols = t._names.map((c) =>
         t._render_derived_w_types ? `${this.quote(c.name)} ${this.type_name(c.type)}` : this.quote(c.name),
@@ -1320,6 +1341,7 @@ export class SQLCompiler implements CompiledLike {
     let text = `SELECT ${s._distinct ? "DISTINCT " : ""}${columns.join(", ")}`;
     if (froms.length)
       text += ` \nFROM ${froms.map((f) => this.process(f, { ...inner, asfrom: true })).join(", ")}`;
+    else text += this.default_from(s);
     if (s._where_criteria.length) {
       const w =
         s._where_criteria.length === 1
@@ -1549,10 +1571,14 @@ export class SQLCompiler implements CompiledLike {
     const correlate_froms = new Set<FromClause>([table, ...extra_froms]);
     this._select_stack.push({ correlate_froms, asfrom_froms: correlate_froms, selectable: stmt });
     try {
-      const crud_params = _get_crud_params(this, stmt, kw);
+      const crud_params = _get_crud_params(this, stmt, kw, extra_froms);
       if (!crud_params.length)
         throw new CompileError("Unconsumed column names or no values given for UPDATE");
-      const sets = crud_params.map((p) => `${this.quote(p.column.name)}=${p.value}`);
+      // a multiple-table UPDATE names each column's table where the backend lists the tables (MySQL)
+      const include_table = extra_froms.length > 0 && this.render_table_with_column_in_update_from;
+      const sets = crud_params.map(
+        (p) => `${include_table ? this.visit_column(p.column) : this.quote(p.column.name)}=${p.value}`,
+      );
       let text = `UPDATE ${this.update_tables_clause(stmt, table, extra_froms, kw)} SET ${sets.join(", ")}`;
       if (extra_froms.length) {
         const extra = this.update_from_clause(stmt, table, extra_froms, kw);
@@ -1569,6 +1595,11 @@ export class SQLCompiler implements CompiledLike {
     } finally {
       this._select_stack.pop();
     }
+  }
+
+  /** A multiple-table UPDATE's SET names the table of each column (MySQL: `SET t.x=…`). */
+  get render_table_with_column_in_update_from(): boolean {
+    return false;
   }
 
   /** The table of `UPDATE <table> SET` (MySQL lists every table there). */

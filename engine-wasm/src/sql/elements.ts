@@ -15,13 +15,13 @@ import {
   BOOLEANTYPE,
   Float,
   Integer,
-  JSON,
   JSONIntIndexType,
   JSONPathType,
   JSONStrIndexType,
   NULLTYPE,
   Numeric,
   Boolean as SABoolean,
+  JSON as SAJSON,
   String as SAString,
   STRINGTYPE,
   type TypeEngine,
@@ -401,7 +401,7 @@ export abstract class ColumnElement extends ClauseElement {
    * is of the JSON type. Other types have no index operator.
    */
   getitem(index: unknown): BinaryExpression {
-    if (!(this.type instanceof JSON))
+    if (!(this.type instanceof SAJSON))
       throw new NotImplementedError("Operator 'getitem' is not supported on this expression");
     const isPath = Array.isArray(index);
     const operator = isPath ? "json_path_getitem_op" : "json_getitem_op";
@@ -439,7 +439,7 @@ export abstract class ColumnElement extends ClauseElement {
   }
   /** A copy of a JSON index expression with another type (JSON.Comparator._binary_w_type). */
   private _binary_w_type(typ: TypeEngine, method_name: string): BinaryExpression {
-    if (!(this.type instanceof JSON))
+    if (!(this.type instanceof SAJSON))
       throw new AttributeError(
         `Neither '${this.constructor.name}' object nor 'Comparator' object has an attribute '${method_name}'`,
       );

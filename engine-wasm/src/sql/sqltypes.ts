@@ -296,7 +296,9 @@ export class JSONPathType extends JSONElementType {
     if (dialect.name === "postgresql")
       // PostgreSQL's path is a text array literal; a string is taken as one already
       return (v) =>
-        typeof v === "string" ? v : `{${(v as readonly unknown[]).map((e) => globalThis.String(e)).join(", ")}}`;
+        typeof v === "string"
+          ? v
+          : `{${(v as readonly unknown[]).map((e) => globalThis.String(e)).join(", ")}}`;
     return super.bind_processor(dialect);
   }
 }

@@ -11,7 +11,7 @@ import { type BinaryExpression, Cast, type ClauseElement } from "../../sql/eleme
 import type { FunctionElement } from "../../sql/functions.ts";
 import type { Column, Table } from "../../sql/schema.ts";
 import type { CompoundSelect, FromClause, Select } from "../../sql/selectable.ts";
-import { JSON, String as SAString, STRINGTYPE, type TypeEngine } from "../../sql/sqltypes.ts";
+import { JSON as SAJSON, String as SAString, STRINGTYPE, type TypeEngine } from "../../sql/sqltypes.ts";
 import type { CompileKw } from "../../sql/visitors.ts";
 
 export class PGCompiler extends SQLCompiler {
@@ -68,7 +68,7 @@ export class PGCompiler extends SQLCompiler {
     return this._json_getitem(b, kw, " #> ", " #>> ");
   }
   private _json_getitem(b: BinaryExpression, kw: CompileKw, op: string, textOp: string): string {
-    if (!kw._cast_applied && !(b.type instanceof JSON))
+    if (!kw._cast_applied && !(b.type instanceof SAJSON))
       return this.process(new Cast(b, b.type), { ...kw, _cast_applied: true });
     const inner = { ...kw, _cast_applied: false, _in_operator_expression: true };
     const text = `${this.operand(b.left, 15, inner)}${kw._cast_applied ? textOp : op}${this.operand(b.right, 15, inner)}`;

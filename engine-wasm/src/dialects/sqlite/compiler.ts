@@ -6,11 +6,16 @@
 import { GenericTypeCompiler, SQLCompiler } from "../../sql/compiler.ts";
 import { DDLCompiler } from "../../sql/ddl_compiler.ts";
 import type { Update } from "../../sql/dml.ts";
-import { type BinaryExpression, type ClauseElement, type ColumnElement, literal } from "../../sql/elements.ts";
+import {
+  type BinaryExpression,
+  type ClauseElement,
+  type ColumnElement,
+  literal,
+} from "../../sql/elements.ts";
 import type { FunctionElement } from "../../sql/functions.ts";
 import { Column, type Table } from "../../sql/schema.ts";
 import type { CompoundSelect, FromClause, Select } from "../../sql/selectable.ts";
-import { JSON } from "../../sql/sqltypes.ts";
+import { JSON as SAJSON } from "../../sql/sqltypes.ts";
 import type { CompileKw } from "../../sql/visitors.ts";
 
 export class SQLiteCompiler extends SQLCompiler {
@@ -49,7 +54,7 @@ export class SQLiteCompiler extends SQLCompiler {
   override visit_json_getitem_op_binary(b: BinaryExpression, kw: CompileKw): string {
     const left = this.process(b.left, kw);
     const right = this.process(b.right, kw);
-    return b.type instanceof JSON
+    return b.type instanceof SAJSON
       ? `JSON_QUOTE(JSON_EXTRACT(${left}, ${right}))`
       : `JSON_EXTRACT(${left}, ${right})`;
   }
