@@ -192,13 +192,24 @@ describe("oracle (cx_oracle: paramstyle named)", () => {
     );
   });
 
+  it("RETURNING hands values back INTO out-parameters, for an INSERT's new key too", () => {
+    const { user_table } = tables();
+    const c = insert(user_table).values({ name: "x" }).compile({ dialect });
+    expect(c.toString()).toBe(
+      "INSERT INTO user_account (name) VALUES (:name) RETURNING user_account.id INTO :ret_0",
+    );
+    expect(c.params).toEqual({ name: "x", ret_0: null });
+    expect(
+      sql(update(user_table).values({ fullname: "y" }).returning(user_table.c.id, user_table.c.name)),
+    ).toBe(
+      "UPDATE user_account SET fullname=:fullname RETURNING user_account.id, user_account.name INTO :ret_0, :ret_1",
+    );
+  });
+
   it("what the port does not render for Oracle raises", () => {
     const { user_table } = tables();
     expect(() => sql(select(user_table.c.id).limit(3))).toThrow(
       "LIMIT / OFFSET (FETCH FIRST … ROWS ONLY) for the oracle dialect is not rendered by this port (compile-only dialect)",
-    );
-    expect(() => sql(insert(user_table).returning(user_table.c.id))).toThrow(
-      "RETURNING (RETURNING … INTO) for the oracle dialect is not rendered by this port",
     );
     const m = new MetaData();
     const t = new Table("t", m, new Column("data", JSONType));

@@ -18,6 +18,8 @@ export class OracleDialect extends DefaultDialect {
   override delete_returning = true;
   override postfetch_lastrowid = false;
   override requires_name_normalize = true;
+  /** A single-row INSERT fetches the new primary key with RETURNING … INTO. */
+  implicit_returning = true;
   override supports_default_values = false;
   override supports_empty_insert = false;
   override statement_compiler = OracleCompiler;

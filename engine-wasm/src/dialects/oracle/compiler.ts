@@ -13,7 +13,13 @@
 import { ArgumentError } from "../../exc.ts";
 import { GenericTypeCompiler, SQLCompiler } from "../../sql/compiler.ts";
 import { DDLCompiler } from "../../sql/ddl_compiler.ts";
-import type { BinaryExpression, ClauseElement, ColumnElement } from "../../sql/elements.ts";
+import type { Insert } from "../../sql/dml.ts";
+import {
+  type BinaryExpression,
+  BindParameter,
+  type ClauseElement,
+  type ColumnElement,
+} from "../../sql/elements.ts";
 import type { FunctionElement } from "../../sql/functions.ts";
 import type { CompoundSelect, Select, TableValuedColumn } from "../../sql/selectable.ts";
 import type { DateTime, Float, String as SAString, TypeEngine } from "../../sql/sqltypes.ts";
@@ -146,12 +152,35 @@ export class OracleCompiler extends SQLCompiler {
     return text;
   }
 
-  /** Oracle's RETURNING … INTO out-parameters are not rendered by this port. */
-  protected override returning_clause(_cols: ColumnElement[], _kw: Record<string, unknown>): string {
-    return unsupported("RETURNING (RETURNING … INTO)");
+  /**
+   * Oracle's RETURNING hands its values back in out-parameters: `RETURNING t.id INTO :ret_0`
+   * (OracleCompiler.returning_clause). An INSERT's new primary key comes back that way too.
+   */
+  protected override returning_clause(cols: ColumnElement[], kw: Record<string, unknown>): string {
+    return this._returning_into(cols, kw);
   }
-  protected override _set_returning(_cols: ColumnElement[], _kw: Record<string, unknown>): string {
-    return unsupported("RETURNING (RETURNING … INTO)");
+  protected override _set_returning(cols: ColumnElement[], kw: Record<string, unknown>): string {
+    return this._returning_into(cols, kw);
+  }
+  private _returning_into(cols: ColumnElement[], kw: Record<string, unknown>): string {
+    this.effective_returning = cols;
+    this.returns_rows = true;
+    const binds = cols.map((c, i) =>
+      this.process(
+        new BindParameter(`ret_${i}`, undefined, { type_: c.type, unique: false, required: false }),
+        kw,
+      ),
+    );
+    const columns = cols.map((c) => this.process(c, { ...kw, within_columns_clause: false }));
+    return ` RETURNING ${columns.join(", ")} INTO ${binds.join(", ")}`;
+  }
+
+  /** An INSERT of no columns is Oracle's `VALUES (DEFAULT)` form, which this port does not render. */
+  override visit_insert(stmt: Insert, kw: CompileKw = {}): string {
+    const text = super.visit_insert(stmt, kw);
+    if (/^INSERT INTO \S+ DEFAULT VALUES/.test(text))
+      unsupported("An INSERT of no values (VALUES (DEFAULT))");
+    return text;
   }
 }
 
