@@ -18,6 +18,7 @@ import {
   Integer,
   insert,
   JSON as JSONType,
+  literal,
   MetaData,
   String as StringType,
   select,
@@ -110,6 +111,8 @@ describe("mysql (mysqldb: paramstyle format)", () => {
     expect(sql(select(t.c.key, t.c.UserName.concat("x")))).toBe(
       "SELECT `order`.`key`, concat(`order`.`UserName`, %s) AS anon_1 \nFROM `order`",
     );
+    const lit = select(literal("it's a\\b")).compile({ dialect, compile_kwargs: { literal_binds: true } });
+    expect(lit.toString()).toBe("SELECT 'it''s a\\\\b' AS anon_1");
     expect(sql(select(t.c.key).where(t.c.UserName.contains("a")))).toBe(
       "SELECT `order`.`key` \nFROM `order` \nWHERE `order`.`UserName` LIKE concat(concat('%%', %s), '%%')",
     );

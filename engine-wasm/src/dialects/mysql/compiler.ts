@@ -12,7 +12,13 @@
 import { GenericTypeCompiler, SQLCompiler } from "../../sql/compiler.ts";
 import { DDLCompiler } from "../../sql/ddl_compiler.ts";
 import type { Delete, Update } from "../../sql/dml.ts";
-import { type BinaryExpression, type Cast, type ClauseElement, Grouping } from "../../sql/elements.ts";
+import {
+  type BinaryExpression,
+  type BindParameter,
+  type Cast,
+  type ClauseElement,
+  Grouping,
+} from "../../sql/elements.ts";
 import type { FunctionElement } from "../../sql/functions.ts";
 import type { Table } from "../../sql/schema.ts";
 import type { CompoundSelect, FromClause, Join, Select } from "../../sql/selectable.ts";
@@ -51,6 +57,13 @@ export class MySQLCompiler extends SQLCompiler {
 
   override quote(name: string): string {
     return quoteMySQL(name);
+  }
+
+  /** A string literal's backslashes are doubled: MySQL reads them as escapes (render_literal_value). */
+  override visit_bindparam(b: BindParameter, kw: CompileKw = {}): string {
+    const text = super.visit_bindparam(b, kw);
+    const literal = this.literal_binds || kw.literal_binds;
+    return literal && typeof b.effective_value() === "string" ? text.replace(/\\/g, "\\\\") : text;
   }
 
   /** A SELECT with WHERE and no FROM needs MySQL's `FROM DUAL`. */
