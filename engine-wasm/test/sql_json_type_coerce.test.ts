@@ -20,10 +20,11 @@ import {
   type_coerce,
 } from "sqlalchemy";
 import { InvalidRequestError } from "sqlalchemy/exc";
+import { create_async_engine } from "sqlalchemy/ext/asyncio";
 import { expect, it } from "vitest";
 import { captureOutput, eachDatabase } from "./support.ts";
 
-eachDatabase("JSON elements and type_coerce()", ({ kind, url }) => {
+eachDatabase("JSON elements and type_coerce()", ({ kind, url, asyncUrl }) => {
   const out = captureOutput();
   const pg = kind === "postgresql";
   const p = (n: string) => (pg ? `%(${n})s` : "?");
@@ -93,6 +94,30 @@ eachDatabase("JSON elements and type_coerce()", ({ kind, url }) => {
         ? "[generated in Xs] {'data_1': 'name', 'data_2': '{tags, 0}', 'data_3': 'inner', 'data_4': 'name', 'data_5': 'n'}"
         : `[generated in Xs] ('$."name"', '$."tags"[0]', '$."inner"', '$."name"', '$."n"')`,
     );
+  });
+
+  it("asyncpg casts the index binds (`-> $1::TEXT`) and takes a path as a list", async () => {
+    const { docs } = setup();
+    const engine = create_async_engine(asyncUrl, { echo: true });
+    const stmt = select(docs.c.data.getitem("name"), docs.c.data.getitem(["tags", 1])).where(
+      docs.c.data.getitem("n").as_integer().eq(5),
+    );
+    expect(stmt.compile(engine).toString()).toBe(
+      pg
+        ? "SELECT docs.data -> $1::TEXT AS anon_1, docs.data #> $2 AS anon_2 \nFROM docs \nWHERE CAST((docs.data ->> $3::TEXT) AS INTEGER) = $4::INTEGER"
+        : "SELECT JSON_QUOTE(JSON_EXTRACT(docs.data, ?)) AS anon_1, JSON_QUOTE(JSON_EXTRACT(docs.data, ?)) AS anon_2 \nFROM docs \nWHERE JSON_EXTRACT(docs.data, ?) = ?",
+    );
+    out.clear();
+    {
+      await using conn = await engine.connect();
+      expect((await conn.execute(stmt)).all().map((r) => [...r])).toEqual([["spongebob", "b"]]);
+    }
+    expect(out.sql()).toContain(
+      pg
+        ? "[generated in Xs] ('name', ['tags', '1'], 'n', 5)"
+        : `[generated in Xs] ('$."name"', '$."tags"[1]', '$."n"', 5)`,
+    );
+    await engine.dispose();
   });
 
   it("compares an element in WHERE (PostgreSQL groups it inside the operator)", () => {

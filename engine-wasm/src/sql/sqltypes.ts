@@ -285,14 +285,29 @@ export class JSONIndexType extends JSONElementType {
     return typeof value === "number" ? `$[${value}]` : `$."${globalThis.String(value)}"`;
   }
 }
-export class JSONIntIndexType extends JSONIndexType {}
-export class JSONStrIndexType extends JSONIndexType {}
+/** An integer index; PostgreSQL's drivers that cast binds cast it to INT. */
+export class JSONIntIndexType extends JSONIndexType {
+  override readonly __visit_name__: TypeVisitName = "json_int_index";
+  override get render_bind_cast(): boolean {
+    return true;
+  }
+}
+/** A string key; PostgreSQL's drivers that cast binds cast it to TEXT. */
+export class JSONStrIndexType extends JSONIndexType {
+  override readonly __visit_name__: TypeVisitName = "json_str_index";
+  override get render_bind_cast(): boolean {
+    return true;
+  }
+}
 export class JSONPathType extends JSONElementType {
   override _format_value(value: unknown): unknown {
     const path = value as readonly unknown[];
     return `$${path.map((e) => (typeof e === "number" ? `[${e}]` : `."${globalThis.String(e)}"`)).join("")}`;
   }
   override bind_processor(dialect: TypeDialect): BindProcessor | null {
+    // asyncpg takes the path as a list of strings (AsyncpgJSONPathType)
+    if (dialect.name === "postgresql" && dialect.driver === "asyncpg")
+      return (v) => (typeof v === "string" ? v : (v as readonly unknown[]).map((e) => globalThis.String(e)));
     if (dialect.name === "postgresql")
       // PostgreSQL's path is a text array literal; a string is taken as one already
       return (v) =>

@@ -126,6 +126,8 @@ export type TypeVisitName =
   | "interval"
   | "large_binary"
   | "JSON"
+  | "json_int_index"
+  | "json_str_index"
   | "uuid"
   | "enum"
   // the SQL standard's names (sqltypes' uppercase types), rendered as written

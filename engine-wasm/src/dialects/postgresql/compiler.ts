@@ -123,4 +123,11 @@ export class PGTypeCompiler extends GenericTypeCompiler {
   override visit_DOUBLE(): string {
     return "DOUBLE PRECISION";
   }
+  /** The casts asyncpg / psycopg give a JSON index bind (`-> $1::TEXT`). */
+  override visit_json_int_index(): string {
+    return "INT";
+  }
+  override visit_json_str_index(): string {
+    return "TEXT";
+  }
 }
