@@ -219,6 +219,9 @@ export class Connection {
     return this._nested_transaction;
   }
 
+  _accepts_event(identifier: string): boolean {
+    return ENGINE_EVENTS.has(identifier);
+  }
   _listen_event(identifier: string, fn: Listener, options: { once?: boolean; insert?: boolean }): void {
     if (!ENGINE_EVENTS.has(identifier))
       throw new InvalidRequestError(`No such event '${identifier}' for target '${this}'`);
@@ -507,7 +510,7 @@ export class Connection {
       if (this.engine.hide_parameters) {
         this._log_info(`[${stats}] [SQL parameters hidden due to hide_parameters=True]`, "params");
       } else {
-        this._log_info(`[${stats}] ${reprLoggedParams(parameters, context.executemany)}`, "params");
+        this._log_info(`[${stats}] ${reprParams(parameters, context.executemany)}`, "params");
       }
     }
     try {
@@ -564,7 +567,8 @@ export class Connection {
         if (this.engine.hide_parameters) {
           this._log_info(`[${bracket}] [SQL parameters hidden due to hide_parameters=True]`, "params");
         } else {
-          this._log_info(`[${bracket}] ${reprLoggedParams(params, false)}`, "params");
+          const names = params === batch.replaced_parameters ? batch.parameter_names : undefined;
+          this._log_info(`[${bracket}] ${reprParams(params, false, 10, names)}`, "params");
         }
       }
       try {
@@ -676,10 +680,6 @@ function longStatement(statement: string): string {
 }
 
 /** The `[…] <parameters>` part of the log line: Python's repr of what goes to the driver. */
-function reprLoggedParams(parameters: unknown, ismulti: boolean): string {
-  return reprParams(parameters, ismulti);
-}
-
 /** Orders two rows by their last `n` values (numbers or strings). */
 function compareTail(a: unknown[], b: unknown[], n: number): number {
   for (let i = a.length - n; i < a.length; i++) {
@@ -1008,6 +1008,9 @@ export class Engine {
     return this._execution_options;
   }
 
+  _accepts_event(identifier: string): boolean {
+    return POOL_EVENTS.has(identifier) || ENGINE_EVENTS.has(identifier);
+  }
   _listen_event(identifier: string, fn: Listener, options: { once?: boolean; insert?: boolean }): void {
     if (POOL_EVENTS.has(identifier)) {
       this.pool._listen(identifier as "connect", fn as never, options.once);
