@@ -1,10 +1,9 @@
 /**
  * The kernel's module Web Worker, and starting it before the notebook script has loaded.
  *
- * `boot.ts` (the only notebook script of a lesson page) calls `prestartKernel()` when the page is idle
- * or at the learner's first Run, so the worker's scripts and the database load while the notebook
- * (`notebook.ts`) is still loading; the notebook's `Kernel` then adopts that worker and replays the
- * events it sent meanwhile.
+ * `boot.ts` (the only notebook script of a lesson page) calls `prestartKernel()` as soon as the page
+ * is parsed, so the worker's scripts and the database load before the notebook (`notebook.ts`) does;
+ * the notebook's `Kernel` then adopts that worker and replays the events it sent meanwhile.
  */
 import type { ConnectMessage, DatabaseKind, KernelEvent } from "../worker/protocol.ts";
 
