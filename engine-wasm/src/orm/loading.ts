@@ -27,9 +27,10 @@ import { _instance_events } from "./events.ts";
 import { ObjectDeletedError } from "./exc.ts";
 import { pkKeyString } from "./identity.ts";
 import { configure_mappers, type Mapper } from "./mapper.ts";
+import { type ColumnDeferral, loadedColumnProps } from "./path_registry.ts";
 import type { Session } from "./session.ts";
 import { type IdentityKey, type InstanceState, identityKey } from "./state.ts";
-import { post_load_selectin } from "./strategies.ts";
+import { deferred_loader, post_load_selectin } from "./strategies.ts";
 import { _OrmLoadTag, type Load } from "./strategy_options.ts";
 import { type AliasedInsp, adaptTo } from "./util.ts";
 
@@ -38,6 +39,8 @@ export interface LoadContext {
   entities: EntityDesc[];
   joined: JoinedLoad[];
   loads: readonly Load[];
+  /** Per entity, the columns its SELECT left out (see path_registry.ts deferredColumns). */
+  deferred: readonly (readonly ColumnDeferral[] | null)[];
   populate_existing: boolean;
   refresh_state: InstanceState | null;
   only_load_props: readonly string[] | null;
@@ -70,6 +73,8 @@ interface MapperRowPlan {
   readonly pk: readonly (number | undefined)[];
   /** How many column properties the mapper had (one added later makes a new plan). */
   readonly nprops: number;
+  /** The columns the statement left out of this entity (not read from the rows even if there). */
+  readonly deferred: readonly ColumnDeferral[] | null;
 }
 const rowPlans = new WeakMap<ResultMetaData, Map<Mapper, MapperRowPlan>>();
 const rowPlansByName = new WeakMap<ResultMetaData, Map<Mapper, MapperRowPlan>>();
@@ -88,6 +93,7 @@ function mapperRowPlan(
   insp: AliasedInsp | null = null,
   find: ColumnFinder | null = null,
   byName = false,
+  deferred: readonly ColumnDeferral[] | null = null,
 ): MapperRowPlan {
   const make = (): MapperRowPlan => {
     const at = (c: ColumnElement) => {
@@ -96,9 +102,12 @@ function mapperRowPlan(
       return find ? find(a) : md.index_for(a);
     };
     return {
-      cols: definedIndexes(mapper._column_props.map((p) => [p.key, at(p.columns[0]!)] as const)),
+      cols: definedIndexes(
+        loadedColumnProps(mapper, deferred).map((p) => [p.key, at(p.columns[0]!)] as const),
+      ),
       pk: mapper.primary_key.map((c) => at(c)),
       nprops: mapper._column_props.length,
+      deferred,
     };
   };
   if (insp) return make();
@@ -109,7 +118,7 @@ function mapperRowPlan(
     all.set(md, plans);
   }
   let plan = plans.get(mapper);
-  if (!plan || plan.nprops !== mapper._column_props.length) {
+  if (!plan || plan.nprops !== mapper._column_props.length || plan.deferred !== deferred) {
     plan = make();
     plans.set(mapper, plan);
   }
@@ -202,13 +211,18 @@ function entityReaders(
   entities: readonly EntityDesc[],
   md: ResultMetaData,
   find: ColumnFinder,
-  byName = false,
+  byName: boolean | undefined,
+  deferred: readonly (readonly ColumnDeferral[] | null)[],
 ): EntityReader[] {
   if (byName) {
     const indexes = columnEntityIndexes(entities, md);
     return entities.map((e, n) =>
       e.kind === "mapper"
-        ? { mapper: e.mapper, plan: mapperRowPlan(md, e.mapper, null, null, true), index: -1 }
+        ? {
+            mapper: e.mapper,
+            plan: mapperRowPlan(md, e.mapper, null, null, true, deferred[n] ?? null),
+            index: -1,
+          }
         : { mapper: null, plan: null, index: indexes[n]! },
     );
   }
@@ -218,13 +232,20 @@ function entityReaders(
     readerCache.set(md, byEntities);
   }
   const cached = byEntities.get(entities);
-  if (cached?.every((r) => !r.mapper || r.plan!.nprops === r.mapper._column_props.length)) return cached;
+  if (
+    cached?.every(
+      (r, n) =>
+        !r.mapper ||
+        (r.plan!.nprops === r.mapper._column_props.length && r.plan!.deferred === (deferred[n] ?? null)),
+    )
+  )
+    return cached;
   const indexes = columnEntityIndexes(entities, md);
   const readers: EntityReader[] = entities.map((e, n) =>
     e.kind === "mapper"
       ? {
           mapper: e.mapper,
-          plan: mapperRowPlan(md, e.mapper, e.insp ?? null, e.insp ? find : null),
+          plan: mapperRowPlan(md, e.mapper, e.insp ?? null, e.insp ? find : null, false, deferred[n] ?? null),
           index: -1,
         }
       : { mapper: null, plan: null, index: indexes[n]! },
@@ -253,12 +274,14 @@ function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
     }
     return positions.get(col);
   };
-  const readers = entityReaders(ctx.entities, md, find, ctx.by_name);
+  const readers = entityReaders(ctx.entities, md, find, ctx.by_name, ctx.deferred);
   // joined eager loads: per parent, the children seen in this result
   const joinedCols = ctx.joined.map((j) => ({
     j,
     cols: definedIndexes(
-      j.prop.mapper._column_props.map((p) => [p.key, find(adaptTo(j.alias, p.columns[0]!))] as const),
+      loadedColumnProps(j.prop.mapper, j.deferred).map(
+        (p) => [p.key, find(adaptTo(j.alias, p.columns[0]!))] as const,
+      ),
     ),
     pk: j.prop.mapper.primary_key.map((c) => find(adaptTo(j.alias, c))),
     parents: new Map<InstanceState, object[]>(),
@@ -287,6 +310,8 @@ function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
             reader.plan!.pk,
             loaded,
             readerPaths?.[p] ?? NO_PATH,
+            reader.plan!.deferred,
+            ctx.loads,
           )
         : data[reader.index];
     }
@@ -302,7 +327,17 @@ function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
         list = [];
         jc.parents.set(ps, list);
       }
-      const child = _instance(ctx, jc.j.prop.mapper, data, jc.cols, jc.pk, loaded, jc.j.pathMappers);
+      const child = _instance(
+        ctx,
+        jc.j.prop.mapper,
+        data,
+        jc.cols,
+        jc.pk,
+        loaded,
+        jc.j.pathMappers,
+        jc.j.deferred,
+        jc.j.loads,
+      );
       if (child && !list.includes(child)) list.push(child);
       (jc as { lastChild?: object | null }).lastChild = child;
     }
@@ -344,6 +379,8 @@ function _instance(
   pkIdx: readonly (number | undefined)[],
   loaded: LoadedStates | null,
   path: readonly Mapper[],
+  deferred: readonly ColumnDeferral[] | null,
+  loads: readonly Load[],
 ): object | null {
   const session = ctx.session;
   const refresh = ctx.refresh_state;
@@ -372,6 +409,7 @@ function _instance(
   if (state) {
     if (ctx.populate_existing) {
       populate(state, cols, data, true);
+      if (deferred) set_deferred(state, deferred, true);
       if (events.refresh.length)
         fireRefresh(ctx, events, state, ctx.only_load_props ? new Set(ctx.only_load_props) : null);
     } else {
@@ -380,6 +418,7 @@ function _instance(
       if (state._expired_attributes?.size || cols.some(([k]) => !(k in state!.dict))) {
         populate(state, cols, data, false);
       }
+      if (deferred) set_deferred(state, deferred, false);
       if (unloaded && (unloaded.size || ctx.joined.some((j) => j.prop.parent === mapper)))
         fireRefresh(ctx, events, state, unloaded);
     }
@@ -396,12 +435,30 @@ function _instance(
     const col = cols[c]!;
     dict[col[0]] = data[col[1]] ?? null;
   }
-  state.load_options = ctx.loads;
+  state.load_options = loads;
+  if (deferred) set_deferred(state, deferred, false);
   session.identity_map.add(state, keyStr);
   loaded?.set(state, path);
   const onLoad = events.load;
   for (let l = 0; l < onLoad.length; l++) onLoad[l]!(state, ctx);
   return obj;
+}
+
+/**
+ * The columns a query left out: a column deferred by one of its options gets a loader of its own
+ * on the object (SQLAlchemy's `_DEFER_FOR_STATE` / `_RAISE_FOR_STATE`); when the load overwrites the
+ * object, a value it held is dropped (`_SET_DEFERRED_EXPIRED`).
+ */
+function set_deferred(state: InstanceState, deferred: readonly ColumnDeferral[], overwrite: boolean): void {
+  const dict = state.dict;
+  for (let i = 0; i < deferred.length; i++) {
+    const d = deferred[i]!;
+    if (d.key in dict) {
+      if (!overwrite) continue;
+      delete dict[d.key];
+    }
+    if (d.option) (state.callables ??= new Map()).set(d.key, deferred_loader(state.mapper, d));
+  }
 }
 
 /** The `refresh` event of an existing object, once per load (SQLAlchemy's `isnew`). */

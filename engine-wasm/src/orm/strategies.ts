@@ -7,22 +7,31 @@
  * - lazy="raise": access raises; lazy="noload": empty.
  */
 import { InvalidRequestError } from "../exc.ts";
-import { and_, BinaryExpression, BindParameter } from "../sql/elements.ts";
+import { and_, BinaryExpression, BindParameter, type ColumnElement } from "../sql/elements.ts";
 import type { FromClause } from "../sql/selectable.ts";
 import { LABEL_STYLE_TABLENAME_PLUS_COL, Select } from "../sql/selectable.ts";
 import { BOOLEANTYPE } from "../sql/sqltypes.ts";
 import type { AttributeImpl } from "./attributes.ts";
 import { stateOf } from "./attributes.ts";
-import { NO_VALUE } from "./base.ts";
+import { instance_str, NO_VALUE } from "./base.ts";
+import { type EntityDesc, execute_orm_statement, type ORMResult } from "./context.ts";
+import { DetachedInstanceError } from "./exc.ts";
 import {
-  type EntityDesc,
-  execute_orm_statement,
+  type LoadContext,
+  type LoadedStates,
+  load_on_pk_identity,
+  load_scalar_attributes,
+  set_committed_value,
+} from "./loading.ts";
+import { type ColumnProperty, type Mapper, strategyHooks } from "./mapper.ts";
+import {
+  type ColumnDeferral,
+  deferredColumns,
+  loadedColumnProps,
   loadStepFor,
-  type ORMResult,
+  optionsBelow,
   strategyFor,
-} from "./context.ts";
-import { type LoadContext, type LoadedStates, load_on_pk_identity, set_committed_value } from "./loading.ts";
-import type { Mapper } from "./mapper.ts";
+} from "./path_registry.ts";
 import type { RelationshipProperty } from "./relationships.ts";
 import type { Session } from "./session.ts";
 import type { InstanceState } from "./state.ts";
@@ -40,6 +49,44 @@ function colValue(
 
 function orderBy(prop: RelationshipProperty): unknown[] {
   return prop.order_by;
+}
+
+/**
+ * A deferred column read for the first time (SQLAlchemy's DeferredColumnLoader._load_for_state):
+ * the unchanged columns of its group (or it alone) in one SELECT, or, with raiseload, an error.
+ */
+export function load_deferred_column(state: InstanceState, prop: ColumnProperty, raiseload: boolean): void {
+  if (state.key === null) return;
+  const group = prop.group;
+  const toload = group
+    ? state.mapper._column_props.filter((p) => p.deferred && p.group === group).map((p) => p.key)
+    : [prop.key];
+  const keys = toload.filter((k) => !state._committed_state?.has(k));
+  const session = state.session as Session | null;
+  if (!session)
+    throw new DetachedInstanceError(
+      `Parent instance ${instance_str(state.obj)} is not bound to a Session; deferred load operation of attribute '${prop.key}' cannot proceed`,
+    );
+  if (raiseload) throw new InvalidRequestError(`'${prop}' is not available due to raiseload=True`);
+  load_scalar_attributes(session, state, keys);
+}
+strategyHooks.load_deferred = load_deferred_column;
+
+/** The loaders objects get for columns their query deferred, one per column and raise mode. */
+const deferredLoaders = new WeakMap<ColumnProperty, Map<boolean, (s: InstanceState) => void>>();
+export function deferred_loader(mapper: Mapper, d: ColumnDeferral): (s: InstanceState) => void {
+  const prop = mapper.get_property(d.key) as ColumnProperty;
+  let m = deferredLoaders.get(prop);
+  if (!m) {
+    m = new Map();
+    deferredLoaders.set(prop, m);
+  }
+  let fn = m.get(d.raiseload);
+  if (!fn) {
+    fn = (s) => load_deferred_column(s, prop, d.raiseload);
+    m.set(d.raiseload, fn);
+  }
+  return fn;
 }
 
 /** Loads `impl`'s relationship for `state` on attribute access. */
@@ -110,7 +157,7 @@ export function lazy_load(session: Session, state: InstanceState, impl: Attribut
   let stmt = new Select(prop.mapper.class_).set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL).where(crit);
   const ob = orderBy(prop);
   if (ob.length) stmt = stmt.order_by(...ob);
-  stmt = stmt.options(new _OrmLoadTag("lazy"), ...subOptions(state.load_options as Load[], prop));
+  stmt = stmt.options(new _OrmLoadTag("lazy"), ...optionsBelow(state.load_options as Load[], prop, false));
   const result = execute_orm_statement(
     session,
     stmt,
@@ -142,16 +189,6 @@ export function passive_identity_lookup(
   if (!prop.synchronize_pairs.every(([one]) => target.primary_key.includes(one))) return NO_VALUE;
   const pk = target.primary_key.map((c) => values[prop.synchronize_pairs.findIndex(([one]) => one === c)]);
   return session._identity_lookup(target, pk) ?? NO_VALUE;
-}
-
-/** Loader options below `prop`, re-rooted for a query of `prop`'s target. */
-function subOptions(loads: readonly Load[], prop: RelationshipProperty): Load[] {
-  const out: Load[] = [];
-  for (const l of loads) {
-    if (l.path.length > 1 && l.path[0]!.prop === prop)
-      out.push(new (l.constructor as new (p: unknown) => Load)(l.path.slice(1)));
-  }
-  return out;
 }
 
 /** After a query's rows: selectin loads for every relationship that asks for one. */
@@ -194,9 +231,9 @@ function selectin_load(
   const session = ctx.session;
   const overwrite = ctx.populate_existing;
   const target = prop.mapper;
-  const sub = subOptions(ctx.loads, prop);
+  const sub = optionsBelow(ctx.loads, prop, true);
   if (prop.direction === "MANYTOMANY") {
-    selectin_load_with_join(ctx, prop, parents, sub, current_path);
+    selectin_load_with_join(ctx, prop, parents, current_path);
     return;
   }
   if (prop.direction === "ONETOMANY") {
@@ -212,45 +249,15 @@ function selectin_load(
       l.push(p);
       keyed.set(v, l);
     }
-    const keys = [...keyed.keys()];
-    const found = new Map<unknown, object[]>();
-    for (let i = 0; i < keys.length; i += 500) {
-      const chunk = keys.slice(i, i + 500);
-      const others = target.columns.filter((c) => c !== many);
-      let stmt = new Select(many, ...others)
+    // the foreign key first, then the target's columns (those its options load)
+    const others = loadedColumnProps(target, deferredColumns(target, [], sub))
+      .map((p) => p.columns[0]!)
+      .filter((c) => c !== many);
+    load_collections_in_chunks(ctx, prop, keyed, many, current_path, (chunk) =>
+      new Select(many, ...others)
         .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL)
-        .where(
-          new BinaryExpression(
-            many,
-            new BindParameter("primary_keys", chunk, { type_: many.type, expanding: true, unique: false }),
-            "IN",
-            BOOLEANTYPE,
-          ),
-        );
-      const ob = orderBy(prop);
-      if (ob.length) stmt = stmt.order_by(...ob);
-      stmt = stmt.options(new _OrmLoadTag("selectin"), ...sub);
-      const entities: EntityDesc[] = [
-        { kind: "column", expr: many, key: null },
-        { kind: "mapper", mapper: target, key: target.class_name },
-      ];
-      const result = execute_orm_statement(
-        session,
-        stmt,
-        null,
-        {},
-        { entities, no_autoflush: true, populate_existing: overwrite, current_path },
-      );
-      for (const row of result.all()) {
-        const k = row._data[0];
-        const l = found.get(k) ?? [];
-        l.push(row._data[1] as object);
-        found.set(k, l);
-      }
-    }
-    for (const [k, ps] of keyed)
-      for (const p of ps)
-        if (overwrite || !(prop.key in p.dict)) set_committed_value(p, prop, found.get(k) ?? []);
+        .where(inPrimaryKeys(many, chunk, many.type)),
+    );
     return;
   }
   // many-to-one: the targets by primary key, the distinct foreign keys in sorted order
@@ -269,18 +276,7 @@ function selectin_load(
   if (!wanted.size) return;
   const stmt = new Select(target.class_)
     .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL)
-    .where(
-      new BinaryExpression(
-        one,
-        new BindParameter("primary_keys", sortedKeys([...wanted.keys()]), {
-          type_: one.type,
-          expanding: true,
-          unique: false,
-        }),
-        "IN",
-        BOOLEANTYPE,
-      ),
-    )
+    .where(inPrimaryKeys(one, sortedKeys([...wanted.keys()]), one.type))
     .options(new _OrmLoadTag("selectin"), ...sub);
   const result = execute_orm_statement(
     session,
@@ -330,10 +326,8 @@ function selectin_load_with_join(
   ctx: LoadContext,
   prop: RelationshipProperty,
   parents: InstanceState[],
-  sub: Load[],
   current_path: readonly Mapper[],
 ): void {
-  const overwrite = ctx.populate_existing;
   const parentMapper = prop.parent;
   let pieces = selectinJoins.get(prop);
   if (!pieces) {
@@ -350,27 +344,49 @@ function selectin_load_with_join(
     l.push(p);
     keyed.set(v, l);
   }
-  const keys = [...keyed.keys()];
-  const found = new Map<unknown, object[]>();
-  for (let i = 0; i < keys.length; i += 500) {
-    const chunk = keys.slice(i, i + 500);
+  load_collections_in_chunks(ctx, prop, keyed, aliasPk, current_path, (chunk) => {
     let stmt = new Select(aliasPk, prop.mapper.class_)
       .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL)
       .select_from(pieces.parent);
     for (const j of pieces.joins) stmt = stmt.join_from(j.left, j.target, j.onclause);
-    stmt = stmt.where(
-      new BinaryExpression(
-        aliasPk,
-        new BindParameter("primary_keys", chunk, { type_: pkCol.type, expanding: true, unique: false }),
-        "IN",
-        BOOLEANTYPE,
-      ),
-    );
+    return stmt.where(inPrimaryKeys(aliasPk, chunk, pkCol.type));
+  });
+}
+
+/** `key IN (…)` over one chunk of parent keys, as selectin loads render it (`primary_keys`). */
+function inPrimaryKeys(col: ColumnElement, chunk: unknown[], type_: unknown): BinaryExpression {
+  return new BinaryExpression(
+    col,
+    new BindParameter("primary_keys", chunk, { type_: type_ as never, expanding: true, unique: false }),
+    "IN",
+    BOOLEANTYPE,
+  );
+}
+
+/**
+ * The selectin load of collections: per chunk of 500 parent keys, the statement `build` makes
+ * (its first column the parent's key, then the target entity), with the relationship's order_by
+ * and the options below it; each parent gets the children of its key.
+ */
+function load_collections_in_chunks(
+  ctx: LoadContext,
+  prop: RelationshipProperty,
+  keyed: Map<unknown, InstanceState[]>,
+  keyCol: unknown,
+  current_path: readonly Mapper[],
+  build: (chunk: unknown[]) => Select,
+): void {
+  const overwrite = ctx.populate_existing;
+  const sub = optionsBelow(ctx.loads, prop, true);
+  const keys = [...keyed.keys()];
+  const found = new Map<unknown, object[]>();
+  for (let i = 0; i < keys.length; i += 500) {
+    let stmt = build(keys.slice(i, i + 500));
     const ob = orderBy(prop);
     if (ob.length) stmt = stmt.order_by(...ob);
     stmt = stmt.options(new _OrmLoadTag("selectin"), ...sub);
     const entities: EntityDesc[] = [
-      { kind: "column", expr: aliasPk, key: null },
+      { kind: "column", expr: keyCol, key: null },
       { kind: "mapper", mapper: prop.mapper, key: prop.mapper.class_name },
     ];
     const result = execute_orm_statement(
