@@ -275,6 +275,8 @@ export function execute_orm_select(
     only_load_props: internal.only_load_props ?? null,
     statement: compiled,
     current_path,
+    query: stmt,
+    params,
   };
   if (internal.refresh_attrs !== undefined) ctx.refresh_attrs = internal.refresh_attrs;
   return { result, ctx };

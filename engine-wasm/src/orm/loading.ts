@@ -54,6 +54,13 @@ export interface LoadContext {
   statement?: Select;
   /** The mappers of the loader path this statement loads for (see context.ts InternalOptions). */
   current_path?: readonly Mapper[];
+  /** The statement as given (before its eager loads), which a subquery load embeds, and its parameters. */
+  query?: Select;
+  params?: Record<string, unknown> | readonly Record<string, unknown>[] | null;
+  /** The options each loader path of this result's objects loads with (joined loads re-root them). */
+  _loads_by_path?: Map<readonly Mapper[], readonly Load[]>;
+  /** The loader paths of the statement's own entities. */
+  _root_paths?: Map<readonly Mapper[], EntityDesc & { kind: "mapper" }>;
 }
 
 const NO_PATH: readonly Mapper[] = [];
@@ -292,6 +299,14 @@ function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
   for (const e of ctx.entities) if (e.kind === "mapper" && e.mapper._relationships.length) loaded = new Map();
   const basePath = ctx.current_path ?? NO_PATH;
   const readerPaths = loaded ? readers.map((r) => (r.mapper ? [...basePath, r.mapper] : basePath)) : null;
+  if (readerPaths) {
+    const roots = (ctx._root_paths = new Map());
+    readerPaths.forEach((path, n) => {
+      const e = ctx.entities[n]!;
+      if (e.kind === "mapper") roots.set(path, e);
+    });
+    if (ctx.joined.length) ctx._loads_by_path = new Map(ctx.joined.map((j) => [j.pathMappers, j.loads]));
+  }
   // (indexed loops: this runs once per row, often before the JIT has optimized it)
   const nrows = raws.length;
   const rows: unknown[][] = new Array(nrows);

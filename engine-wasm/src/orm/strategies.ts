@@ -201,23 +201,34 @@ export function post_load_selectin(ctx: LoadContext, states: LoadedStates): void
     if (list) list.push(s);
     else byPath.set(path, [s]);
   }
-  for (const [path, list] of byPath) {
-    const mapper = list[0]!.mapper;
-    const mapperPath = path as readonly Mapper[];
-    for (const prop of mapper._relationships) {
-      const strategy = strategyFor(prop, [], ctx.loads);
-      if (strategy !== "selectin" && strategy !== "immediate") continue;
-      // a load back to a mapper already on the path is left to the lazy loader (SQLAlchemy's
-      // _check_recursive_postload)
-      if (mapperPath.includes(prop.mapper) && !loadStepFor(prop, [], ctx.loads)) continue;
-      if (strategy === "immediate") {
-        for (const p of list)
-          if (ctx.populate_existing || !(prop.key in p.dict)) lazy_load(ctx.session, p, prop.impl);
-        continue;
+  // subquery loads first: SQLAlchemy runs them at the first row of their parents
+  for (const pass of ["subquery", "selectin"] as const) {
+    for (const [path, list] of byPath) {
+      const mapper = list[0]!.mapper;
+      const mapperPath = path as readonly Mapper[];
+      const loads = ctx._loads_by_path?.get(mapperPath) ?? ctx.loads;
+      const root = ctx._root_paths?.get(mapperPath) ?? null;
+      for (const prop of mapper._relationships) {
+        const strategy = strategyFor(prop, [], loads);
+        if (
+          pass === "subquery" ? strategy !== "subquery" : strategy !== "selectin" && strategy !== "immediate"
+        )
+          continue;
+        // a load back to a mapper already on the path is left to the lazy loader (SQLAlchemy's
+        // _check_recursive_postload)
+        if (mapperPath.includes(prop.mapper) && !loadStepFor(prop, [], loads)) continue;
+        if (strategy === "immediate") {
+          for (const p of list)
+            if (ctx.populate_existing || !(prop.key in p.dict)) lazy_load(ctx.session, p, prop.impl);
+          continue;
+        }
+        // every parent of the rows is loaded for; a value already loaded is kept unless
+        // populate_existing (SQLAlchemy's PostLoad states with their "overwrite" flag).
+        // A subquery load of objects below a joined eager load is a selectin load here.
+        if (strategy === "subquery" && root && ctx.query)
+          subquery_load(ctx, prop, list, mapperPath, root, loads);
+        else selectin_load(ctx, prop, list, mapperPath, loads);
       }
-      // every parent of the rows is in the IN list; a value already loaded is kept unless
-      // populate_existing (SQLAlchemy's PostLoad states with their "overwrite" flag)
-      selectin_load(ctx, prop, list, mapperPath);
     }
   }
 }
@@ -227,13 +238,14 @@ function selectin_load(
   prop: RelationshipProperty,
   parents: InstanceState[],
   current_path: readonly Mapper[],
+  loads: readonly Load[],
 ): void {
   const session = ctx.session;
   const overwrite = ctx.populate_existing;
   const target = prop.mapper;
-  const sub = optionsBelow(ctx.loads, prop, true);
+  const sub = optionsBelow(loads, prop, true);
   if (prop.direction === "MANYTOMANY") {
-    selectin_load_with_join(ctx, prop, parents, current_path);
+    selectin_load_with_join(ctx, prop, parents, current_path, sub);
     return;
   }
   if (prop.direction === "ONETOMANY") {
@@ -253,7 +265,7 @@ function selectin_load(
     const others = loadedColumnProps(target, deferredColumns(target, [], sub))
       .map((p) => p.columns[0]!)
       .filter((c) => c !== many);
-    load_collections_in_chunks(ctx, prop, keyed, many, current_path, (chunk) =>
+    load_collections_in_chunks(ctx, prop, keyed, many, current_path, sub, (chunk) =>
       new Select(many, ...others)
         .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL)
         .where(inPrimaryKeys(many, chunk, many.type)),
@@ -327,6 +339,7 @@ function selectin_load_with_join(
   prop: RelationshipProperty,
   parents: InstanceState[],
   current_path: readonly Mapper[],
+  sub: readonly Load[],
 ): void {
   const parentMapper = prop.parent;
   let pieces = selectinJoins.get(prop);
@@ -344,7 +357,7 @@ function selectin_load_with_join(
     l.push(p);
     keyed.set(v, l);
   }
-  load_collections_in_chunks(ctx, prop, keyed, aliasPk, current_path, (chunk) => {
+  load_collections_in_chunks(ctx, prop, keyed, aliasPk, current_path, sub, (chunk) => {
     let stmt = new Select(aliasPk, prop.mapper.class_)
       .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL)
       .select_from(pieces.parent);
@@ -374,10 +387,10 @@ function load_collections_in_chunks(
   keyed: Map<unknown, InstanceState[]>,
   keyCol: unknown,
   current_path: readonly Mapper[],
+  sub: readonly Load[],
   build: (chunk: unknown[]) => Select,
 ): void {
   const overwrite = ctx.populate_existing;
-  const sub = optionsBelow(ctx.loads, prop, true);
   const keys = [...keyed.keys()];
   const found = new Map<unknown, object[]>();
   for (let i = 0; i < keys.length; i += 500) {
@@ -406,4 +419,70 @@ function load_collections_in_chunks(
   for (const [k, ps] of keyed)
     for (const p of ps)
       if (overwrite || !(prop.key in p.dict)) set_committed_value(p, prop, found.get(k) ?? []);
+}
+
+/** The parent's columns of a relationship (SQLAlchemy's RelationshipProperty.local_columns). */
+function localColumns(prop: RelationshipProperty): ColumnElement[] {
+  return prop.synchronize_pairs.map(([one, many]) => (prop.direction === "MANYTOONE" ? many : one));
+}
+
+/**
+ * subqueryload (SQLAlchemy's SubqueryLoader): the original statement, its columns replaced by the
+ * parent's columns of the relationship (DISTINCT when they are not its table's primary key; its
+ * ORDER BY kept only under LIMIT / OFFSET), becomes the subquery `anon_1` the target is joined to:
+ * `SELECT address.id AS address_id, …, anon_1.user_account_id AS anon_1_user_account_id FROM
+ * (SELECT user_account.id AS user_account_id FROM user_account WHERE …) AS anon_1 JOIN address ON
+ * anon_1.user_account_id = address.user_id`, with the relationship's order_by.
+ */
+function subquery_load(
+  ctx: LoadContext,
+  prop: RelationshipProperty,
+  parents: InstanceState[],
+  current_path: readonly Mapper[],
+  entity: EntityDesc & { kind: "mapper" },
+  loads: readonly Load[],
+): void {
+  const orig = ctx.query!;
+  const overwrite = ctx.populate_existing;
+  const local = localColumns(prop);
+  const insp = entity.insp ?? null;
+  const targetCols = local.map((c) => (insp ? insp._adapt_element(c) : c));
+  let q = orig.with_only_columns(...targetCols);
+  (q as unknown as { _with_options: unknown[] })._with_options = [];
+  if (!orig._from_obj.length) q = q.select_from(insp ? insp.selectable : prop.parent.local_table);
+  const table = prop.parent.local_table;
+  if (!table.primary_key.columns.every((c: unknown) => local.includes(c as ColumnElement))) q = q.distinct();
+  if (orig._limit === null && orig._offset === null) q = q.order_by(null);
+  const embed = q.set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL).subquery();
+  embed._anon_positional = true;
+  const localAttr = local.map((c) => adaptTo(embed, c));
+  let stmt = new Select(prop.mapper.class_, ...localAttr).set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL);
+  for (const j of relationshipJoins(prop, embed, null)) stmt = stmt.join_from(j.left, j.target, j.onclause);
+  const ob = orderBy(prop);
+  if (ob.length) stmt = stmt.order_by(...ob);
+  stmt = stmt.options(new _OrmLoadTag("subquery"), ...optionsBelow(loads, prop, true));
+  const entities: EntityDesc[] = [
+    { kind: "mapper", mapper: prop.mapper, key: prop.mapper.class_name },
+    ...localAttr.map((expr) => ({ kind: "column" as const, expr, key: null })),
+  ];
+  const result = execute_orm_statement(
+    ctx.session,
+    stmt,
+    ctx.params ?? null,
+    {},
+    { entities, no_autoflush: true, populate_existing: overwrite, current_path },
+  );
+  const keyOf = (values: readonly unknown[]) => (values.length === 1 ? values[0] : JSON.stringify(values));
+  const found = new Map<unknown, object[]>();
+  for (const row of result.all()) {
+    const k = keyOf((row._data as unknown[]).slice(1));
+    const l = found.get(k) ?? [];
+    l.push(row._data[0] as object);
+    found.set(k, l);
+  }
+  for (const p of parents) {
+    if (!overwrite && prop.key in p.dict) continue;
+    const children = found.get(keyOf(local.map((c) => colValue(p, prop.parent as never, c)))) ?? [];
+    set_committed_value(p, prop, prop.uselist ? children : (children[0] ?? null));
+  }
 }

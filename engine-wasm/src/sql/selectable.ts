@@ -148,7 +148,18 @@ export class Subquery extends FromClause {
           : typeof (element as Partial<Select>)._exported_columns === "function"
             ? (element as Select)._exported_columns()
             : []);
-    this._cols = inner.map((c) => new SubqueryColumn(this, c));
+    // a SELECT in LABEL_STYLE_TABLENAME_PLUS_COL names its table columns `<table>_<col>`
+    const plusCol = element instanceof Select && element._label_style === "tablename_plus_col";
+    this._cols = inner.map((c) => {
+      // (a table's Column: its `table` is the Table, with a name; sql/schema.ts imports this module)
+      const col = c as ColumnElement & {
+        table?: { name?: unknown; __visit_name__?: string } | null;
+        name?: string;
+      };
+      return plusCol && col.__visit_name__ === "column" && col.table?.__visit_name__ === "table"
+        ? new SubqueryColumn(this, c, `${String(col.table.name)}_${col.name}`)
+        : new SubqueryColumn(this, c);
+    });
     const c: Record<string, SubqueryColumn> = {};
     for (const col of this._cols) if (!(col.key in c)) c[col.key] = col;
     Object.defineProperty(c, "keys", { value: () => Object.keys(c), enumerable: false });
@@ -310,14 +321,17 @@ export class SubqueryColumn extends ColumnElement {
   readonly __visit_name__ = "subquery_column";
   readonly subquery: Subquery;
   readonly element: ColumnElement;
-  constructor(subquery: Subquery, element: ColumnElement) {
+  /** The name the SELECT gives the column when not its own (`user_account_id`). */
+  private readonly _name: string | null;
+  constructor(subquery: Subquery, element: ColumnElement, name: string | null = null) {
     super();
     this.subquery = subquery;
     this.element = element;
     this.type = element.type;
+    this._name = name;
   }
   override get key(): string {
-    return this.element.key ?? "anon";
+    return this._name ?? this.element.key ?? "anon";
   }
   override get _bind_key(): string {
     return this.key;
