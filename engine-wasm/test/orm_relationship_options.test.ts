@@ -9,6 +9,7 @@ import { create_engine, ForeignKey, String as StringType, select } from "sqlalch
 import { InvalidRequestError } from "sqlalchemy/exc";
 import {
   DeclarativeBase,
+  defaultload,
   inspect,
   joinedload,
   Load,
@@ -177,6 +178,30 @@ eachDatabase("ORM relationship loader options", ({ kind, url }) => {
       expect(all[0]!.orders).toHaveLength(1);
       expect(() => all[0]!.addresses[0]!.user).toThrow("'Address.user' is not available due to lazy='raise'");
     }
+  });
+
+  it("defaultload().options(): the options of the entity at the end of a path, for its lazy load", () => {
+    using session = new Session(setup());
+    const [sb] = session
+      .scalars(
+        select(User)
+          .options(defaultload(U.addresses).options(joinedload(A.user), raiseload("*")), lazyload(U.orders))
+          .where(U.id.eq(1)),
+      )
+      .all() as User[];
+    out.clear();
+    expect(sb!.addresses).toHaveLength(1);
+    expect(statements()).toEqual([
+      "SELECT address.id AS address_id, address.email AS address_email, address.user_id AS address_user_id, " +
+        "user_account_1.id AS user_account_1_id, user_account_1.name AS user_account_1_name \n" +
+        "FROM address LEFT OUTER JOIN user_account AS user_account_1 ON user_account_1.id = address.user_id \n" +
+        `WHERE ${p("param_1")} = address.user_id`,
+      // the joined user's own relationships load as mapped (the "*" is for Address's): its orders
+      // were never loaded, so lazy="selectin" loads them for this row
+      ordersIn(1),
+    ]);
+    expect(sb!.addresses[0]!.user).toBe(sb);
+    expect(() => sb!.addresses[0]!.user).not.toThrow();
   });
 
   it("subqueryload() joins the related rows to the original statement as a subquery", () => {

@@ -224,8 +224,11 @@ selectPlugins.ormStatement = (stmt) => {
   return compileState(stmt, undefined, NO_PATH).statement;
 };
 
-function loaderOptions(stmt: Select): Load[] {
-  return stmt._with_options.filter((o): o is Load => o instanceof Load);
+/** The statement's loader options, a path's `options()` spelled out. */
+function loaderOptions(stmt: { readonly _with_options: readonly unknown[] }): Load[] {
+  const out: Load[] = [];
+  for (const o of stmt._with_options) if (o instanceof Load) out.push(...o._flatten());
+  return out;
 }
 
 /** An execution option as the statement's options overridden by the execution's give it. */
@@ -300,7 +303,7 @@ function execute_from_statement(
   execution_options: Record<string, unknown>,
 ) {
   const entities = describeEntities(stmt as unknown as Select);
-  const loads = stmt._with_options.filter((o): o is Load => o instanceof Load);
+  const loads = loaderOptions(stmt);
   if (execution_options.autoflush !== false) session._autoflush();
   let coreOptions: Record<string, unknown> | undefined;
   for (const k in execution_options)

@@ -182,12 +182,37 @@ export class Load {
   undefer_group(name: string): Load {
     return this._with({ columns: [...this.columns, { kind: "group", group: name }] });
   }
+  /**
+   * `defaultload(A.atob).options(joinedload(B.btoc), joinedload(B.btod))`: options for the entity at
+   * the end of this path, each given as if from there.
+   */
+  options(...opts: Load[]): Load {
+    const out = this._with({});
+    out._expanded = [this, ...opts.flatMap((o) => o._flatten()).map((o) => this._prefix(o))];
+    return out;
+  }
+  /** The options this one stands for (itself, or a path with its `options()`). */
+  _expanded: readonly Load[] | null = null;
+  _flatten(): readonly Load[] {
+    return this._expanded ?? [this];
+  }
+  private _prefix(o: Load): Load {
+    return this._with({
+      path: [...this.path, ...o.path],
+      columns_for: o.columns_for,
+      columns: o.columns,
+      wildcard: o.wildcard,
+    });
+  }
   /** This option for a load of its first relationship's target: the rest of the path, from there. */
   _rerooted(target: Mapper): Load {
     return this._with({ path: this.path.slice(1), root: target });
   }
   /** Part of the statement's cache key. */
   _ck(k: CacheKeyBuilder): void {
+    if (this._expanded) {
+      for (const o of this._expanded) if (o !== this) o._ck(k);
+    }
     k.push("load(");
     if (this.root) k.push(`root${objectId(this.root)}`);
     for (const s of this.path) {
@@ -270,26 +295,28 @@ export function joinedload(attr: unknown, options: { innerjoin?: boolean } = {})
   return EMPTY.joinedload(attr, options);
 }
 /**
- * `subqueryload(User.addresses)`: after the parent rows, one SELECT of the related rows joined to
- * the original statement as a subquery.
+ * Indicate that the given attribute should be loaded using subquery eager loading: after the
+ * parent rows, one SELECT of the related rows joined to the original statement as a subquery.
  */
 export function subqueryload(attr: unknown): Load {
   return EMPTY.subqueryload(attr);
 }
+/** Indicate that the given attribute should be loaded using "lazy" loading. */
 export function lazyload(attr: unknown): Load {
   return EMPTY.lazyload(attr);
 }
-/** `raiseload(User.addresses, { sql_only })`: reading the relationship raises (with sql_only, only where SQL would run). */
+/** Indicate that the given attribute should raise an error if accessed (`sql_only`: only where it would emit SQL). */
 export function raiseload(attr: unknown, options: { sql_only?: boolean } = {}): Load {
   return EMPTY.raiseload(attr, options);
 }
+/** Indicate that the given relationship attribute should remain unloaded. */
 export function noload(attr: unknown): Load {
   return EMPTY.noload(attr);
 }
 export function immediateload(attr: unknown): Load {
   return EMPTY.immediateload(attr);
 }
-/** `defaultload(User.books)`: the relationship as mapped, as a path for the options chained after it. */
+/** Indicate an attribute should load using its predefined loader style (a path for the options after it). */
 export function defaultload(attr: unknown): Load {
   return EMPTY.defaultload(attr);
 }
@@ -300,19 +327,25 @@ export function defaultload(attr: unknown): Load {
 export function contains_eager(attr: unknown): Load {
   return EMPTY.contains_eager(attr);
 }
-/** `defer(Book.summary, { raiseload })`: leave the column out of the SELECT; it loads when read. */
+/** Indicate that the given column-oriented attribute should be deferred, e.g. not loaded until accessed. */
 export function defer(attr: unknown, options: { raiseload?: boolean } = {}): Load {
   return EMPTY.defer(attr, options);
 }
-/** `undefer(Book.summary)`: load a deferred column with its entity (`"*"`: every one). */
+/**
+ * Indicate that the given column-oriented attribute should be undeferred, e.g. specified within
+ * the SELECT statement of the entity as a whole (`"*"`: every one).
+ */
 export function undefer(attr: unknown): Load {
   return EMPTY.undefer(attr);
 }
-/** `load_only(Book.title, Book.summary, { raiseload })`: load only these columns (and the primary key). */
+/**
+ * Indicate that for a particular entity, only the given list of column-based attribute names should
+ * be loaded; all others will be deferred (the primary key is always loaded).
+ */
 export function load_only(...attrs: unknown[]): Load {
   return EMPTY.load_only(...attrs);
 }
-/** `undefer_group("book_attrs")`: load the deferred columns of that group with their entity. */
+/** Indicate that columns within the given deferred group name should be undeferred. */
 export function undefer_group(name: string): Load {
   return EMPTY.undefer_group(name);
 }
