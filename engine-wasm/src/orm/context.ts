@@ -429,34 +429,28 @@ function apply_joined_eager(
       const strategy = step?.strategy ?? strategyFor(prop, path, loads);
       const thisStep: LoadStep = step ?? { prop, strategy: "joined", innerjoin: !!prop.options.innerjoin };
       const childRelPath = [...path, prop];
-      if (strategy === "contains_eager") {
-        const of = step?.of_type ? entityInfo(step.of_type) : null;
-        const from = of?.insp?.selectable ?? prop.mapper.local_table;
+      // the eager load filled from `from` (its columns, those its options load, in `into`), then
+      // the eager loads below it
+      const eager = (from: FromClause, into: unknown[]) => {
         const childDeferred = deferredColumns(prop.mapper, childRelPath, loads);
-        leading.push(
-          ...loadedColumnProps(prop.mapper, childDeferred).map((p) => adaptTo(from, p.columns[0]!)),
-        );
+        into.push(...loadedColumnProps(prop.mapper, childDeferred).map((p) => adaptTo(from, p.columns[0]!)));
         const childPath = [...pathMappers, prop.mapper];
+        const childSteps = [...steps, thisStep];
         joined.push({
           entityIndex,
           parentAlias: nested ? parentFrom : null,
           prop,
           alias: from,
-          path: [...steps, thisStep],
+          path: childSteps,
           pathMappers: childPath,
           deferred: childDeferred,
           loads: optionsAt(loads, childRelPath),
         });
-        visit(
-          entityIndex,
-          prop.mapper,
-          from,
-          true,
-          [...path, prop],
-          [...steps, thisStep],
-          depth + 1,
-          childPath,
-        );
+        visit(entityIndex, prop.mapper, from, true, childRelPath, childSteps, depth + 1, childPath);
+      };
+      if (strategy === "contains_eager") {
+        const of = step?.of_type ? entityInfo(step.of_type) : null;
+        eager(of?.insp?.selectable ?? prop.mapper.local_table, leading);
         continue;
       }
       // a joined load back to a mapper already on the path is not rendered (SQLAlchemy's
@@ -466,32 +460,9 @@ function apply_joined_eager(
       const isouter = !thisStep.innerjoin;
       for (const j of relationshipJoins(prop, parentFrom, alias))
         s = s.join_from(j.left, j.target, j.onclause, { isouter }) as Select;
-      const childDeferred = deferredColumns(prop.mapper, childRelPath, loads);
-      trailing.push(
-        ...loadedColumnProps(prop.mapper, childDeferred).map((p) => adaptTo(alias, p.columns[0]!)),
-      );
+      // (the relationship's order_by before the loads below it add theirs)
       for (const o of prop.order_by) eagerOrderBy.push(adaptTo(alias, coerce(o) as ColumnElement));
-      const childPath = [...pathMappers, prop.mapper];
-      joined.push({
-        entityIndex,
-        parentAlias: nested ? parentFrom : null,
-        prop,
-        alias,
-        path: [...steps, thisStep],
-        pathMappers: childPath,
-        deferred: childDeferred,
-        loads: optionsAt(loads, childRelPath),
-      });
-      visit(
-        entityIndex,
-        prop.mapper,
-        alias,
-        true,
-        [...path, prop],
-        [...steps, thisStep],
-        depth + 1,
-        childPath,
-      );
+      eager(alias, trailing);
     }
   };
   entities.forEach((e, i) => {
