@@ -47,6 +47,20 @@ class Order extends Base {
   @relationship(() => User, { back_populates: "orders" }) accessor user!: User;
 }
 
+/** A relationship mapped with lazy="subquery" (its own MetaData). */
+class TreeBase extends DeclarativeBase {}
+class Parent extends TreeBase {
+  static __tablename__ = "parent";
+  @mapped_column({ primary_key: true }) accessor id!: number;
+  @mapped_column(StringType(30), { nullable: true }) accessor name!: string | null;
+  @relationship(() => Child, { lazy: "subquery", order_by: "Child.id" }) accessor children!: Child[];
+}
+class Child extends TreeBase {
+  static __tablename__ = "child";
+  @mapped_column({ primary_key: true }) accessor id!: number;
+  @mapped_column(ForeignKey("parent.id")) accessor parent_id!: number;
+}
+
 const U = User as unknown as Record<string, any>;
 const A = Address as unknown as Record<string, any>;
 
@@ -265,6 +279,31 @@ eachDatabase("ORM relationship loader options", ({ kind, url }) => {
       );
       expect(first!.addresses).toEqual([]);
     }
+  });
+
+  it('lazy="subquery" loads with the subquery of the statement and orders by the relationship\'s order_by', () => {
+    const engine = create_engine(url);
+    TreeBase.metadata.create_all(engine);
+    {
+      using session = new Session(engine);
+      session.add_all([
+        new Parent({ name: "p1", children: [new Child({}), new Child({})] }),
+        new Parent({ name: "p2" }),
+      ]);
+      session.commit();
+    }
+    engine.echo = true;
+    out.clear();
+    using session = new Session(engine);
+    const parents = session.scalars(select(Parent).where((Parent as any).id.in_([1, 2]))).all() as Parent[];
+    expect(statements()).toEqual([
+      `SELECT parent.id, parent.name \nFROM parent \nWHERE parent.id IN (${p("id_1_1")}, ${p("id_1_2")})`,
+      "SELECT child.id AS child_id, child.parent_id AS child_parent_id, anon_1.parent_id AS anon_1_parent_id \n" +
+        `FROM (SELECT parent.id AS parent_id \nFROM parent \nWHERE parent.id IN (${p("id_1_1")}, ${p("id_1_2")})) AS anon_1 ` +
+        "JOIN child ON anon_1.parent_id = child.parent_id ORDER BY child.id",
+    ]);
+    expect(parents.map((x) => x.children.length)).toEqual([2, 0]);
+    expect(statements()).toHaveLength(2);
   });
 
   it("selectinload() chained after subqueryload() loads the next level from the subquery load's rows", () => {
