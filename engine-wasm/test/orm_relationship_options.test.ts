@@ -130,6 +130,8 @@ eachDatabase("ORM relationship loader options", ({ kind, url }) => {
       .scalars(select(User).options(noload(U.orders), lazyload(U.addresses)))
       .all() as User[];
     expect(statements()).toEqual([users]);
+    // noload() sets the empty collection as the rows load; lazyload() leaves the attribute unloaded
+    expect([...inspect(all[0]).unloaded]).toEqual(["addresses"]);
     expect(all[0]!.orders).toEqual([]);
     expect(statements()).toEqual([users]);
     session.expunge_all();

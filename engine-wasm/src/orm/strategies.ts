@@ -210,6 +210,12 @@ export function post_load_selectin(ctx: LoadContext, states: LoadedStates): void
       const root = ctx._root_paths?.get(mapperPath) ?? null;
       for (const prop of mapper._relationships) {
         const strategy = strategyFor(prop, [], loads);
+        if (strategy === "noload" && pass === "selectin") {
+          // SQLAlchemy's NoLoader: an empty value for each object that has none loaded
+          for (const p of list)
+            if (!(prop.key in p.dict)) set_committed_value(p, prop, prop.uselist ? [] : null);
+          continue;
+        }
         if (
           pass === "subquery" ? strategy !== "subquery" : strategy !== "selectin" && strategy !== "immediate"
         )
