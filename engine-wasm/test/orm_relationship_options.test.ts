@@ -308,6 +308,28 @@ eachDatabase("ORM relationship loader options", ({ kind, url }) => {
     expect(statements()).toHaveLength(2);
   });
 
+  it("subqueryload() chained after subqueryload() joins along the path from the original statement", () => {
+    using session = new Session(setup());
+    const stmt = select(User)
+      .options(subqueryload(U.addresses).subqueryload(A.user), lazyload("*"))
+      .where(U.id.eq(2));
+    const [sandy] = session.scalars(stmt).all() as User[];
+    const inner = `(SELECT user_account.id AS user_account_id \nFROM user_account \nWHERE user_account.id = ${p("id_1")}) AS anon_1`;
+    expect(statements()).toEqual([
+      `${users} \nWHERE user_account.id = ${p("id_1")}`,
+      "SELECT address.id AS address_id, address.email AS address_email, address.user_id AS address_user_id, " +
+        `anon_1.user_account_id AS anon_1_user_account_id \nFROM ${inner} ` +
+        "JOIN address ON anon_1.user_account_id = address.user_id",
+      "SELECT user_account.id AS user_account_id, user_account.name AS user_account_name, " +
+        `address_1.user_id AS address_1_user_id \nFROM ${inner} ` +
+        "JOIN address AS address_1 ON anon_1.user_account_id = address_1.user_id " +
+        "JOIN user_account ON user_account.id = address_1.user_id",
+    ]);
+    expect(out.sql().filter((l) => l.startsWith("["))[2]).toMatch(pg ? /\{'id_1': 2\}$/ : /\(2,\)$/);
+    expect(sandy!.addresses.map((a) => a.user)).toEqual([sandy, sandy]);
+    expect(statements()).toHaveLength(3);
+  });
+
   it("selectinload() chained after subqueryload() loads the next level from the subquery load's rows", () => {
     using session = new Session(setup());
     const stmt = select(User)

@@ -151,6 +151,16 @@ export interface InternalOptions {
   no_autoflush?: boolean;
   /** The mappers of the loader path this statement loads for (a relationship load's parents). */
   current_path?: readonly Mapper[];
+  /** A subquery load's statement: where its own subquery loads start (see strategies.ts). */
+  subquery_origin?: SubqueryOrigin;
+}
+
+/** The statement a chain of subquery loads embeds, its entity, and the relationships loaded so far. */
+export interface SubqueryOrigin {
+  readonly query: Select;
+  readonly params: Record<string, unknown> | readonly Record<string, unknown>[] | null;
+  readonly entity: EntityDesc & { kind: "mapper" };
+  readonly path: readonly RelationshipProperty[];
 }
 
 const ORM_EXECUTION_OPTIONS = new Set([
@@ -281,6 +291,7 @@ export function execute_orm_select(
     query: stmt,
     params,
   };
+  if (internal.subquery_origin) ctx.subquery_origin = internal.subquery_origin;
   if (internal.refresh_attrs !== undefined) ctx.refresh_attrs = internal.refresh_attrs;
   return { result, ctx };
 }

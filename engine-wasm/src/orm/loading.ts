@@ -22,6 +22,7 @@ import {
   execute_orm_statement,
   type JoinedLoad,
   ORMResult,
+  type SubqueryOrigin,
 } from "./context.ts";
 import { _instance_events } from "./events.ts";
 import { ObjectDeletedError } from "./exc.ts";
@@ -57,6 +58,8 @@ export interface LoadContext {
   /** The statement as given (before its eager loads), which a subquery load embeds, and its parameters. */
   query?: Select;
   params?: Record<string, unknown> | readonly Record<string, unknown>[] | null;
+  /** A subquery load's statement: where its own subquery loads start. */
+  subquery_origin?: SubqueryOrigin;
   /** The options each loader path of this result's objects loads with (joined loads re-root them). */
   _loads_by_path?: Map<readonly Mapper[], readonly Load[]>;
   /** The loader paths of the statement's own entities. */

@@ -14,7 +14,7 @@ import { BOOLEANTYPE } from "../sql/sqltypes.ts";
 import type { AttributeImpl } from "./attributes.ts";
 import { stateOf } from "./attributes.ts";
 import { instance_str, NO_VALUE } from "./base.ts";
-import { type EntityDesc, execute_orm_statement, type ORMResult } from "./context.ts";
+import { type EntityDesc, execute_orm_statement, type ORMResult, type SubqueryOrigin } from "./context.ts";
 import { DetachedInstanceError } from "./exc.ts";
 import {
   type LoadContext,
@@ -434,11 +434,13 @@ function localColumns(prop: RelationshipProperty): ColumnElement[] {
 
 /**
  * subqueryload (SQLAlchemy's SubqueryLoader): the original statement, its columns replaced by the
- * parent's columns of the relationship (DISTINCT when they are not its table's primary key; its
- * ORDER BY kept only under LIMIT / OFFSET), becomes the subquery `anon_1` the target is joined to:
- * `SELECT address.id AS address_id, …, anon_1.user_account_id AS anon_1_user_account_id FROM
- * (SELECT user_account.id AS user_account_id FROM user_account WHERE …) AS anon_1 JOIN address ON
- * anon_1.user_account_id = address.user_id`, with the relationship's order_by.
+ * parent's columns of the first relationship of the path (DISTINCT when they are not its table's
+ * primary key; its ORDER BY kept only under LIMIT / OFFSET), becomes the subquery `anon_1` the
+ * target is joined to: `SELECT address.id AS address_id, …, anon_1.user_account_id AS
+ * anon_1_user_account_id FROM (SELECT user_account.id AS user_account_id FROM user_account WHERE …)
+ * AS anon_1 JOIN address ON anon_1.user_account_id = address.user_id`, with the relationship's
+ * order_by. A subquery load below another one starts from the same original statement and joins
+ * along the whole path, the entities in between aliased (`JOIN address AS address_1 … JOIN …`).
  */
 function subquery_load(
   ctx: LoadContext,
@@ -448,22 +450,38 @@ function subquery_load(
   entity: EntityDesc & { kind: "mapper" },
   loads: readonly Load[],
 ): void {
-  const orig = ctx.query!;
+  const origin: SubqueryOrigin = ctx.subquery_origin ?? {
+    query: ctx.query!,
+    params: ctx.params ?? null,
+    entity,
+    path: [],
+  };
+  const path = [...origin.path, prop];
+  const orig = origin.query;
   const overwrite = ctx.populate_existing;
-  const local = localColumns(prop);
-  const insp = entity.insp ?? null;
-  const targetCols = local.map((c) => (insp ? insp._adapt_element(c) : c));
+  const leftmost = path[0]!;
+  const leftCols = localColumns(leftmost);
+  const insp = origin.entity.insp ?? null;
+  const targetCols = leftCols.map((c) => (insp ? insp._adapt_element(c) : c));
   let q = orig.with_only_columns(...targetCols);
   (q as unknown as { _with_options: unknown[] })._with_options = [];
-  if (!orig._from_obj.length) q = q.select_from(insp ? insp.selectable : prop.parent.local_table);
-  const table = prop.parent.local_table;
-  if (!table.primary_key.columns.every((c: unknown) => local.includes(c as ColumnElement))) q = q.distinct();
+  if (!orig._from_obj.length) q = q.select_from(insp ? insp.selectable : leftmost.parent.local_table);
+  const table = leftmost.parent.local_table;
+  if (!table.primary_key.columns.every((c: unknown) => leftCols.includes(c as ColumnElement)))
+    q = q.distinct();
   if (orig._limit === null && orig._offset === null) q = q.order_by(null);
   const embed = q.set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL).subquery();
   embed._anon_positional = true;
-  const localAttr = local.map((c) => adaptTo(embed, c));
+  // the entities between the subquery and the target, each an alias (SQLAlchemy's parent_alias)
+  const between = path.slice(0, -1).map((r) => _orm_alias(r.mapper.local_table));
+  const parentFrom = between.length ? between[between.length - 1]! : embed;
+  const localAttr = localColumns(prop).map((c) => adaptTo(parentFrom, c));
   let stmt = new Select(prop.mapper.class_, ...localAttr).set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL);
-  for (const j of relationshipJoins(prop, embed, null)) stmt = stmt.join_from(j.left, j.target, j.onclause);
+  path.forEach((r, i) => {
+    const left = i === 0 ? embed : between[i - 1]!;
+    for (const j of relationshipJoins(r, left, between[i] ?? null))
+      stmt = stmt.join_from(j.left, j.target, j.onclause);
+  });
   const ob = orderBy(prop);
   if (ob.length) stmt = stmt.order_by(...ob);
   stmt = stmt.options(new _OrmLoadTag("subquery"), ...optionsBelow(loads, prop, true));
@@ -474,9 +492,15 @@ function subquery_load(
   const result = execute_orm_statement(
     ctx.session,
     stmt,
-    ctx.params ?? null,
+    origin.params,
     {},
-    { entities, no_autoflush: true, populate_existing: overwrite, current_path },
+    {
+      entities,
+      no_autoflush: true,
+      populate_existing: overwrite,
+      current_path,
+      subquery_origin: { ...origin, path },
+    },
   );
   const keyOf = (values: readonly unknown[]) => (values.length === 1 ? values[0] : JSON.stringify(values));
   const found = new Map<unknown, object[]>();
@@ -486,6 +510,7 @@ function subquery_load(
     l.push(row._data[0] as object);
     found.set(k, l);
   }
+  const local = localColumns(prop);
   for (const p of parents) {
     if (!overwrite && prop.key in p.dict) continue;
     const children = found.get(keyOf(local.map((c) => colValue(p, prop.parent as never, c)))) ?? [];
