@@ -328,6 +328,25 @@ eachDatabase("ORM relationship loader options", ({ kind, url }) => {
     expect(out.sql().filter((l) => l.startsWith("["))[2]).toMatch(pg ? /\{'id_1': 2\}$/ : /\(2,\)$/);
     expect(sandy!.addresses.map((a) => a.user)).toEqual([sandy, sandy]);
     expect(statements()).toHaveLength(3);
+    session.expunge_all();
+    out.clear();
+    // below a joined eager load: the original statement (without the eager join) as the subquery
+    const [again] = session
+      .scalars(
+        select(User).options(joinedload(U.addresses).subqueryload(A.user), lazyload("*")).where(U.id.eq(2)),
+      )
+      .unique()
+      .all() as User[];
+    expect(statements()).toEqual([
+      "SELECT user_account.id, user_account.name, address_1.id AS id_1, address_1.email, address_1.user_id \n" +
+        "FROM user_account LEFT OUTER JOIN address AS address_1 ON user_account.id = address_1.user_id \n" +
+        `WHERE user_account.id = ${p("id_2")}`,
+      "SELECT user_account.id AS user_account_id, user_account.name AS user_account_name, " +
+        `address_1.user_id AS address_1_user_id \nFROM ${inner} ` +
+        "JOIN address AS address_1 ON anon_1.user_account_id = address_1.user_id " +
+        "JOIN user_account ON user_account.id = address_1.user_id",
+    ]);
+    expect(again!.addresses.map((a) => a.user)).toEqual([again, again]);
   });
 
   it("selectinload() chained after subqueryload() loads the next level from the subquery load's rows", () => {

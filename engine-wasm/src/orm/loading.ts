@@ -60,8 +60,8 @@ export interface LoadContext {
   params?: Record<string, unknown> | readonly Record<string, unknown>[] | null;
   /** A subquery load's statement: where its own subquery loads start. */
   subquery_origin?: SubqueryOrigin;
-  /** The options each loader path of this result's objects loads with (joined loads re-root them). */
-  _loads_by_path?: Map<readonly Mapper[], readonly Load[]>;
+  /** The joined eager load of each loader path below the statement's entities (its re-rooted options). */
+  _joined_by_path?: Map<readonly Mapper[], JoinedLoad>;
   /** The loader paths of the statement's own entities. */
   _root_paths?: Map<readonly Mapper[], EntityDesc & { kind: "mapper" }>;
 }
@@ -308,7 +308,7 @@ function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
       const e = ctx.entities[n]!;
       if (e.kind === "mapper") roots.set(path, e);
     });
-    if (ctx.joined.length) ctx._loads_by_path = new Map(ctx.joined.map((j) => [j.pathMappers, j.loads]));
+    if (ctx.joined.length) ctx._joined_by_path = new Map(ctx.joined.map((j) => [j.pathMappers, j]));
   }
   // (indexed loops: this runs once per row, often before the JIT has optimized it)
   const nrows = raws.length;

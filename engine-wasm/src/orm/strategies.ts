@@ -14,7 +14,13 @@ import { BOOLEANTYPE } from "../sql/sqltypes.ts";
 import type { AttributeImpl } from "./attributes.ts";
 import { stateOf } from "./attributes.ts";
 import { instance_str, NO_VALUE } from "./base.ts";
-import { type EntityDesc, execute_orm_statement, type ORMResult, type SubqueryOrigin } from "./context.ts";
+import {
+  type EntityDesc,
+  execute_orm_statement,
+  type JoinedLoad,
+  type ORMResult,
+  type SubqueryOrigin,
+} from "./context.ts";
 import { DetachedInstanceError } from "./exc.ts";
 import {
   type LoadContext,
@@ -206,8 +212,8 @@ export function post_load_selectin(ctx: LoadContext, states: LoadedStates): void
     for (const [path, list] of byPath) {
       const mapper = list[0]!.mapper;
       const mapperPath = path as readonly Mapper[];
-      const loads = ctx._loads_by_path?.get(mapperPath) ?? ctx.loads;
-      const root = ctx._root_paths?.get(mapperPath) ?? null;
+      const joined = ctx._joined_by_path?.get(mapperPath) ?? null;
+      const loads = joined?.loads ?? ctx.loads;
       for (const prop of mapper._relationships) {
         const strategy = strategyFor(prop, [], loads);
         if (strategy === "noload" && pass === "selectin") {
@@ -229,10 +235,9 @@ export function post_load_selectin(ctx: LoadContext, states: LoadedStates): void
           continue;
         }
         // every parent of the rows is loaded for; a value already loaded is kept unless
-        // populate_existing (SQLAlchemy's PostLoad states with their "overwrite" flag).
-        // A subquery load of objects below a joined eager load is a selectin load here.
-        if (strategy === "subquery" && root && ctx.query)
-          subquery_load(ctx, prop, list, mapperPath, root, loads);
+        // populate_existing (SQLAlchemy's PostLoad states with their "overwrite" flag)
+        const origin = strategy === "subquery" ? subqueryOrigin(ctx, mapperPath, joined) : null;
+        if (origin) subquery_load(ctx, prop, list, mapperPath, origin, loads);
         else selectin_load(ctx, prop, list, mapperPath, loads);
       }
     }
@@ -433,6 +438,24 @@ function localColumns(prop: RelationshipProperty): ColumnElement[] {
 }
 
 /**
+ * Where a subquery load for the objects of one loader path starts: the statement's own entity (or,
+ * in a subquery load's statement, the original statement of the chain), through the joined eager
+ * loads that led to them. Null when the statement is not one a subquery can embed.
+ */
+function subqueryOrigin(
+  ctx: LoadContext,
+  mapperPath: readonly Mapper[],
+  joined: JoinedLoad | null,
+): SubqueryOrigin | null {
+  const entity = joined ? ctx.entities[joined.entityIndex] : ctx._root_paths?.get(mapperPath);
+  if (!entity || entity.kind !== "mapper") return null;
+  const below = joined ? joined.path.map((s) => s.prop) : [];
+  if (ctx.subquery_origin) return { ...ctx.subquery_origin, path: [...ctx.subquery_origin.path, ...below] };
+  if (!ctx.query) return null;
+  return { query: ctx.query, params: ctx.params ?? null, entity, path: below };
+}
+
+/**
  * subqueryload (SQLAlchemy's SubqueryLoader): the original statement, its columns replaced by the
  * parent's columns of the first relationship of the path (DISTINCT when they are not its table's
  * primary key; its ORDER BY kept only under LIMIT / OFFSET), becomes the subquery `anon_1` the
@@ -447,15 +470,9 @@ function subquery_load(
   prop: RelationshipProperty,
   parents: InstanceState[],
   current_path: readonly Mapper[],
-  entity: EntityDesc & { kind: "mapper" },
+  origin: SubqueryOrigin,
   loads: readonly Load[],
 ): void {
-  const origin: SubqueryOrigin = ctx.subquery_origin ?? {
-    query: ctx.query!,
-    params: ctx.params ?? null,
-    entity,
-    path: [],
-  };
   const path = [...origin.path, prop];
   const orig = origin.query;
   const overwrite = ctx.populate_existing;
