@@ -448,7 +448,7 @@ function subqueryOrigin(
   joined: JoinedLoad | null,
 ): SubqueryOrigin | null {
   const entity = joined ? ctx.entities[joined.entityIndex] : ctx._root_paths?.get(mapperPath);
-  if (!entity || entity.kind !== "mapper") return null;
+  if (entity?.kind !== "mapper") return null;
   const below = joined ? joined.path.map((s) => s.prop) : [];
   if (ctx.subquery_origin) return { ...ctx.subquery_origin, path: [...ctx.subquery_origin.path, ...below] };
   if (!ctx.query) return null;
