@@ -236,6 +236,33 @@ eachDatabase("reflection", (db) => {
         );
         engine.dispose();
       });
+
+      it("reflects in a named schema: sequence defaults and referred tables carry it", () => {
+        const engine = create_engine(db.url);
+        engine.begin((conn) => {
+          conn.exec_driver_sql("DROP TABLE IF EXISTS child, parent");
+          conn.exec_driver_sql("CREATE TABLE parent (id SERIAL PRIMARY KEY, name VARCHAR(30) NOT NULL)");
+          conn.exec_driver_sql(
+            "CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent (id))",
+          );
+        });
+        const insp = inspect(engine);
+        expect(insp.get_table_names("public")).toEqual(["parent", "child"]);
+        expect(repr(insp.get_columns("parent", "public")[0])).toBe(
+          "{'name': 'id', 'type': INTEGER(), 'nullable': False, 'default': 'nextval(\\'\"public\".parent_id_seq\\'::regclass)', 'autoincrement': True, 'comment': None}",
+        );
+        expect(repr(insp.get_foreign_keys("child", "public"))).toBe(
+          "[{'name': 'child_parent_id_fkey', 'constrained_columns': ['parent_id'], 'referred_schema': 'public', 'referred_table': 'parent', 'referred_columns': ['id'], 'options': {}, 'comment': None}]",
+        );
+        const md = new MetaData();
+        const child = new Table("child", md, { schema: "public", autoload_with: engine });
+        expect([...md.tables.keys()]).toEqual(["public.child", "public.parent"]);
+        expect(repr(child)).toBe(
+          "Table('child', MetaData(), Column('id', INTEGER(), table=<child>, primary_key=True, nullable=False), " +
+            "Column('parent_id', INTEGER(), ForeignKey('public.parent.id'), table=<child>), schema='public')",
+        );
+        engine.dispose();
+      });
     }
 
     it("reflects the tables a foreign key refers to; select() and insert() emit what they emit for declared tables", () => {
