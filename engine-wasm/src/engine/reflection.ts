@@ -309,11 +309,11 @@ export class Inspector {
   }
 
   /**
-   * Fills `table` from the database, all on one connection, in SQLAlchemy's order: what the dialect
-   * reports for the table (columns, primary key, foreign keys, indexes, unique constraints, comment,
-   * check constraints), then each table a foreign key refers to (reflected into the same MetaData by
-   * an Inspector of this connection, unless the MetaData has it), then the Table's columns,
-   * constraints and indexes.
+   * Fills `table` from the database, all on one connection, in SQLAlchemy's order: first what the
+   * dialect reports for the table (columns, primary key, foreign keys, indexes, unique constraints,
+   * comment, check constraints); then the columns and primary key are added, each table a foreign
+   * key refers to is reflected into the same MetaData (by an Inspector of this connection, unless
+   * the MetaData has it) before its ForeignKeyConstraint, then indexes and the other constraints.
    */
   reflect_table(table: Table): void {
     const kw: ReflectionKw = { info_cache: this.info_cache };
