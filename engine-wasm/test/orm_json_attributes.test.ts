@@ -15,7 +15,6 @@ class Doc extends Base {
   @mapped_column({ primary_key: true }) accessor id!: number;
   @mapped_column(JSONType) accessor data!: Record<string, unknown>;
 }
-// biome-ignore lint/suspicious/noExplicitAny: class attributes are added by the mapping
 const D = Doc as unknown as Record<string, any>;
 
 eachDatabase("JSON element access on a mapped attribute", ({ url }) => {
