@@ -45,4 +45,4 @@ export {
   raiseload,
   selectinload,
 } from "./strategy_options.ts";
-export { AliasedClass, AliasedInsp, aliased } from "./util.ts";
+export { AliasedClass, AliasedInsp, aliased, with_parent } from "./util.ts";

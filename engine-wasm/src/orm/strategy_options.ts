@@ -6,6 +6,7 @@
 
 import { ArgumentError } from "../exc.ts";
 import { type CacheKeyBuilder, objectId } from "../sql/elements.ts";
+import { NotImplementedError } from "../util/builtins.ts";
 import { defineModule } from "../util/repr.ts";
 import type { RelationshipProperty } from "./relationships.ts";
 
@@ -82,6 +83,8 @@ function step(attr: unknown, strategy: LoaderStrategyName, options: { innerjoin?
     );
   }
   const of_type = (attr as { _of_type?: unknown })._of_type ?? null;
+  if ((attr as { _extra_criteria?: readonly unknown[] })._extra_criteria?.length)
+    throw new NotImplementedError("criteria added with and_() to a loader option are not in the port yet");
   return { prop, strategy, innerjoin: options.innerjoin ?? prop.options.innerjoin ?? false, of_type };
 }
 
