@@ -34,7 +34,7 @@ describe("relationship-bound attributes in SQL", () => {
     expect(str(select(User).join(Address, User_.addresses))).toBe(
       "SELECT user_account.id, user_account.name \nFROM user_account JOIN address ON user_account.id = address.user_id",
     );
-    const a1 = aliased(Address);
+    const a1 = aliased(Address) as any;
     const a2 = aliased(Address);
     const stmt = select(User)
       .join(a1, User_.addresses)
@@ -118,7 +118,7 @@ eachDatabase("relationship EXISTS forms in an ORM query", ({ url }) => {
     expect(repr(session.execute(select(User.name).where(User_.addresses.any().not())).all())).toBe(
       "[('patrick',)]",
     );
-    const sandy = session.scalars(select(User).where(User_.name.eq("sandy"))).one();
+    const sandy = session.scalars(select(User).where(User_.name.eq("sandy"))).one() as User;
     expect(repr(session.scalars(select(Address_.email_address).where(Address_.user.eq(sandy))).all())).toBe(
       "['sandy@tree.com']",
     );

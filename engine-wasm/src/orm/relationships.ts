@@ -455,16 +455,16 @@ export class RelationshipProperty {
   _with_parent(instance: object): ClauseElement {
     this.parent._check_configure();
     const state = stateOf(instance);
-    const valueOf = (col: Column) => {
+    const parentValue = (col: Column) => {
       const p = this.parent._columntoproperty.get(col)!;
       return p.key in state.dict ? state.dict[p.key] : (p.impl as { get(s: unknown): unknown }).get(state);
     };
     if (this.direction === "MANYTOONE")
       return and_(
-        ...this.synchronize_pairs.map(([one, many]) => one.eq(this._lazy_bind(many, valueOf(many)))),
+        ...this.synchronize_pairs.map(([one, many]) => one.eq(this._lazy_bind(many, parentValue(many)))),
       );
     return and_(
-      ...this.synchronize_pairs.map(([one, many]) => this._lazy_bind(one, valueOf(one)).eq(many)),
+      ...this.synchronize_pairs.map(([one, many]) => this._lazy_bind(one, parentValue(one)).eq(many)),
       ...this.secondary_synchronize_pairs.map(([one, many]) => one.eq(many)),
     );
   }
