@@ -13,8 +13,9 @@
  * have the other SET attributes expired; matched objects of a DELETE are marked deleted.
  */
 import { ArgumentError, InvalidRequestError } from "../exc.ts";
-import { Delete, Insert, type UpdateBase } from "../sql/dml.ts";
+import { Delete, Insert, Update, type UpdateBase } from "../sql/dml.ts";
 import { and_, ClauseElement } from "../sql/elements.ts";
+import { NotImplementedError } from "../util/builtins.ts";
 import { mapperOf } from "./context.ts";
 import { _EXPIRED_OBJECT, type Evaluator, EvaluatorCompiler, UnevaluatableError } from "./evaluator.ts";
 import type { Mapper } from "./mapper.ts";
@@ -42,6 +43,12 @@ export function execute_bulk(
   if (stmt instanceof Insert) {
     if (execution_options.autoflush !== false) session._autoflush();
     return conn().execute(stmt, params as never, coreOptions);
+  }
+  if (stmt instanceof Update && Array.isArray(params)) {
+    // SQLAlchemy's "bulk UPDATE by primary key": each dictionary names a row by its primary key
+    throw new NotImplementedError(
+      "ORM bulk UPDATE by primary key (update(User) executed with a list of dictionaries) is not in the port yet; for an executemany UPDATE of the statement as written, use session.connection().execute()",
+    );
   }
   const sync = (execution_options.synchronize_session ?? "auto") as SyncStrategy;
   if (sync !== false && sync !== "auto" && sync !== "evaluate" && sync !== "fetch") {
