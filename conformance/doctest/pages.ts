@@ -85,9 +85,15 @@ async function runStep(
   let got = lines.join("\n");
   if (raised) {
     // doctest with IGNORE_EXCEPTION_DETAIL: the output before the traceback, then the class
+    // (what was shown before the exception: its message may take several lines)
     const name = error?.type === "error" ? error.name : "(no exception)";
-    got = `${lines.slice(0, error ? -1 : undefined).join("\n")}\n… raised ${name}`;
-    same = name === raised.name && doctestMatch(raised.before, lines.slice(0, -1).join("\n"));
+    const before = shownLines(
+      events.filter((e) => e.type !== "error"),
+      step.id,
+      { omitLog: !want.logged },
+    ).join("\n");
+    got = `${before}\n… raised ${name}`;
+    same = name === raised.name && doctestMatch(raised.before, before);
   } else {
     same = doctestMatch(want.text, got);
   }
