@@ -58,7 +58,8 @@ eachDatabase("text().columns() and bindparams()", ({ kind, url }) => {
     );
     expect(ts).toBeInstanceOf(TextualSelect);
     expect(str(ts)).toBe("SELECT id AS ident, name, d FROM t ORDER BY id");
-    expect(ts.selected_columns.map((c) => c.key)).toEqual(["id", "name", "d"]);
+    expect([...ts.selected_columns].map((c) => c.key)).toEqual(["id", "name", "d"]);
+    expect(ts.selected_columns.keys()).toEqual(["id", "name", "d"]);
     using conn = engine.connect();
     const result = conn.execute(ts);
     expect([...result.keys()]).toEqual(["ident", "name", "d"]);

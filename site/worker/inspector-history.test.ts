@@ -99,5 +99,10 @@ big.add(new Item({ id: 20001, name: "new" }));
     expect(shown.objects.length).toBe(50);
     expect(shown.moreObjects).toBe(71);
     expect(shown.objects[0]!.identityKey).toBe("(<class '__main__.Item'>, (5001,), None)");
+    // the pending object is counted, after the identity map's
+    expect(shown.objects.every((o) => o.state === "persistent")).toBe(true);
+    // a snapshot reads the objects it lists, not the other 71: these 50, the two of the first test's
+    // session, and a handful of sessions and connections
+    expect(runtime.inspector.visited).toBeLessThanOrEqual(50 + 2 + 6);
   }, 60_000);
 });

@@ -228,9 +228,9 @@ export class Inspector {
   ): InspectorSnapshot {
     const watchedConnections = this.#connections.length;
     const connections = this.#connectionSnapshots(nameOf);
-    const seen: Any[] = [];
-    const snapshots = sessions.map((s) => sessionSnapshot(s.id, s.cellId, s.session, nameOf, seen));
-    this.visited = seen.length + sessions.length + watchedConnections;
+    const snapshots = sessions.map((s) => sessionSnapshot(s.id, s.cellId, s.session, nameOf));
+    const states = snapshots.reduce((n, s) => n + s.objects.length, 0);
+    this.visited = states + sessions.length + watchedConnections;
     return {
       sessions: snapshots,
       connections,
@@ -299,30 +299,9 @@ export class Inspector {
   }
 }
 
-function sessionSnapshot(
-  id: number,
-  cellId: string,
-  session: Any,
-  nameOf: Named,
-  seen: Any[],
-): SessionSnapshot {
+function sessionSnapshot(id: number, cellId: string, session: Any, nameOf: Named): SessionSnapshot {
   const sync = (session.sync_session ?? session) as Any;
-  const states = new Map<Any, { inIdentityMap: boolean; new: boolean; dirty: boolean; deleted: boolean }>();
-  const mark = (objs: Iterable<unknown>, key: "inIdentityMap" | "new" | "dirty" | "deleted") => {
-    for (const obj of objs) {
-      const st = mappedState(obj);
-      if (!st) continue;
-      const flags = states.get(st) ?? { inIdentityMap: false, new: false, dirty: false, deleted: false };
-      flags[key] = true;
-      states.set(st, flags);
-    }
-  };
-  safe(() => mark(sync.identity_map.values() as unknown[], "inIdentityMap"), undefined);
-  safe(() => mark(sync.new as Set<unknown>, "new"), undefined);
-  safe(() => mark(sync.dirty as Set<unknown>, "dirty"), undefined);
-  safe(() => mark(sync.deleted as Set<unknown>, "deleted"), undefined);
-  seen.push(...states.keys());
-  const listed = [...states].slice(0, MAX_OBJECTS);
+  const { listed, total } = safe(() => sessionObjects(sync), { listed: [], total: 0 });
   const transaction = safe(() => sync.get_transaction() as Any | null, null);
   return {
     id,
@@ -333,14 +312,47 @@ function sessionSnapshot(
     inNestedTransaction: safe(() => Boolean(sync.in_nested_transaction()), false),
     transactionActive: transaction ? safe(() => Boolean(transaction.is_active), false) : false,
     objects: listed.map(([state, flags]) => objectSnapshot(state, flags)),
-    ...(states.size > listed.length ? { moreObjects: states.size - listed.length } : {}),
+    ...(total > listed.length ? { moreObjects: total - listed.length } : {}),
   };
 }
 
-function objectSnapshot(
-  state: Any,
-  flags: { inIdentityMap: boolean; new: boolean; dirty: boolean; deleted: boolean },
-): ObjectSnapshot {
+type Flags = { inIdentityMap: boolean; new: boolean; dirty: boolean; deleted: boolean };
+
+/**
+ * The first MAX_OBJECTS objects of a session (its identity map in order, then its pending objects)
+ * with where each one is, and how many it holds in all. A snapshot is taken before each of a cell's
+ * first statements, also inside a flush of thousands of objects, so it only visits the objects it
+ * lists: the identity map and the pending objects are disjoint (a pending object has no identity
+ * key; the flush moves it from one to the other), and `deleted` and `dirty` are parts of the
+ * identity map, so the count is the sum of the two sizes.
+ */
+function sessionObjects(sync: Any): { listed: [Any, Flags][]; total: number } {
+  const identityMap = sync.identity_map as Any;
+  const pending = sync._new as Map<Any, unknown>;
+  const deleted = sync._deleted as Map<Any, unknown>;
+  const dirty = new Set<Any>(identityMap._dirty_states() as Any[]);
+  const listed: [Any, Flags][] = [];
+  const list = (states: Iterable<Any>, inIdentityMap: boolean) => {
+    for (const state of states) {
+      if (listed.length >= MAX_OBJECTS) return;
+      const isDeleted = inIdentityMap && deleted.has(state);
+      listed.push([
+        state,
+        {
+          inIdentityMap,
+          new: !inIdentityMap,
+          dirty: inIdentityMap && !isDeleted && dirty.has(state) && Boolean(state.modified),
+          deleted: isDeleted,
+        },
+      ]);
+    }
+  };
+  list(identityMap.iter_states() as Iterable<Any>, true);
+  list(pending.keys(), false);
+  return { listed, total: (identityMap.size as number) + pending.size };
+}
+
+function objectSnapshot(state: Any, flags: Flags): ObjectSnapshot {
   const dict = state.dict as Any;
   const expired = new Set<string>(safe(() => [...(state.expired_attributes as Set<string>)], []));
   // one view of the attributes (each `state.attrs` makes a new one)

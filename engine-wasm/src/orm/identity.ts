@@ -88,6 +88,10 @@ export class IdentityMap {
   all_states(): InstanceState[] {
     return [...this._dict.values()];
   }
+  /** The states in the order they were added, without copying them (`all_states()` copies). */
+  iter_states(): IterableIterator<InstanceState> {
+    return this._dict.values();
+  }
   values(): object[] {
     return this.all_states().map((s) => s.obj);
   }

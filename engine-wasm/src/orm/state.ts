@@ -299,16 +299,18 @@ export type AttrsView = Record<string, AttributeState> & {
   items(): [string, AttributeState][];
 };
 
+/** A new read-only mapping of attribute key to AttributeState each time, as SQLAlchemy's `attrs` builds one. */
 function makeAttrsView(state: InstanceState): AttrsView {
   const keys = state.mapper.attrs.keys();
   const view: Record<string, unknown> = {};
-  for (const k of keys)
-    Object.defineProperty(view, k, { get: () => new AttributeState(state, k), enumerable: true });
+  const items: [string, AttributeState][] = [];
+  for (const k of keys) {
+    const attr = new AttributeState(state, k);
+    view[k] = attr;
+    items.push([k, attr]);
+  }
   Object.defineProperty(view, "keys", { value: () => [...keys], enumerable: false });
-  Object.defineProperty(view, "items", {
-    value: () => keys.map((k) => [k, new AttributeState(state, k)]),
-    enumerable: false,
-  });
+  Object.defineProperty(view, "items", { value: () => items.slice(), enumerable: false });
   return view as AttrsView;
 }
 

@@ -56,6 +56,7 @@ import {
   CTE,
   type Exists,
   FromClause,
+  GenerativeSelect,
   Join,
   type Lateral,
   ScalarFunctionColumn,
@@ -1143,9 +1144,8 @@ export class SQLCompiler implements CompiledLike {
         });
         const grouped =
           sel instanceof CompoundSelect ||
-          sel._order_by.length > 0 ||
-          sel._limit !== null ||
-          sel._offset !== null;
+          (sel instanceof GenerativeSelect &&
+            (sel._order_by.length > 0 || sel._limit !== null || sel._offset !== null));
         return grouped ? `(${text})` : text;
       });
       if (toplevel) this.returns_rows = true;

@@ -7,7 +7,7 @@ import type { CursorResult } from "../engine/cursor.ts";
 import { ArgumentError, InvalidRequestError, NoForeignKeysError } from "../exc.ts";
 import { AssertionError, AttributeError } from "../util/builtins.ts";
 import { mergeOptions } from "../util/collections.ts";
-import { defineModule, repr } from "../util/repr.ts";
+import { defineModule, objectAddress, repr } from "../util/repr.ts";
 import {
   and_,
   BindParameter,
@@ -377,20 +377,126 @@ export function expandColumnArg(arg: unknown): ColumnElement[] {
   );
 }
 
-export class Select extends ClauseElement {
-  readonly __visit_name__ = "select";
-  _raw_columns: unknown[] = [];
-  _where_criteria: ClauseElement[] = [];
-  _having_criteria: ClauseElement[] = [];
+/**
+ * SQLAlchemy's SelectBase: a statement that returns rows (a SELECT, a compound of SELECTs, textual
+ * SQL with columns) — what it can become (a subquery, a CTE, a scalar subquery, a label) and how it
+ * executes, with its execution options.
+ */
+export abstract class SelectBase extends ClauseElement {
+  _execution_options: ExecutionOptions = {};
+
+  /** The column expressions of the rows it returns. */
+  abstract _exported_columns(): ColumnElement[];
+  /** A copy to change (the generative methods return it). */
+  protected abstract _clone(): this;
+
+  /** The columns of its rows as a column collection (`.keys()`, by name, iterable). */
+  get selected_columns(): SelectedColumns {
+    return selectedColumns(this._exported_columns());
+  }
+  execution_options(options: Record<string, unknown>): this {
+    const c = this._clone();
+    c._execution_options = { ...this._execution_options, ...options };
+    return c;
+  }
+  get_execution_options(): ExecutionOptions {
+    return this._execution_options;
+  }
+  subquery(name?: string): Subquery {
+    return new Subquery(this, name ?? null);
+  }
+  alias(name?: string): Subquery {
+    return new Subquery(this, name ?? null);
+  }
+  /** `WITH name AS (…)`: this statement as a common table expression (anonymous without a name). */
+  cte(name?: string | null, options: CTEOptions = {}): CTE {
+    return new CTE(this, name ?? null, options);
+  }
+  /** `LATERAL (…) AS name`: a subquery that may refer to the FROMs before it. */
+  lateral(name?: string): Lateral {
+    return new Lateral(this, name ?? null);
+  }
+  scalar_subquery(): ScalarSelect {
+    return new ScalarSelect(this);
+  }
+  label(name: string): Label {
+    return new Label(name, this.scalar_subquery());
+  }
+
+  _execute_on_connection(
+    connection: Connection,
+    distilled_params: readonly Record<string, unknown>[],
+    execution_options: ExecutionOptions,
+  ): CursorResult {
+    return connection._execute_clauseelement(
+      this as never,
+      distilled_params,
+      mergeOptions(this._execution_options, execution_options),
+    );
+  }
+
+  /** Python's default repr: `<sqlalchemy.sql.selectable.Select object at 0x…>`. */
+  __repr__(): string {
+    const mod = (this.constructor as { __module__?: string }).__module__ ?? "sqlalchemy.sql.selectable";
+    return `<${mod}.${this.constructor.name} object at 0x${objectAddress(this)}>`;
+  }
+}
+
+/**
+ * SQLAlchemy's GenerativeSelect: a SELECT or a compound of SELECTs, with its own ORDER BY,
+ * GROUP BY, LIMIT and OFFSET.
+ */
+export abstract class GenerativeSelect extends SelectBase {
   _order_by: ClauseElement[] = [];
   _group_by: ClauseElement[] = [];
   _limit: number | ClauseElement | null = null;
   _offset: number | ClauseElement | null = null;
+
+  protected _clone(): this {
+    const c = Object.create(Object.getPrototypeOf(this)) as this;
+    Object.assign(c, this);
+    c._cache_key_builder = undefined; // the copy is about to change: its key is made anew
+    c._order_by = [...this._order_by];
+    c._group_by = [...this._group_by];
+    return c;
+  }
+
+  /** `order_by(None)` (here `null`) takes the ORDER BY away; a string names a label. */
+  order_by(...clauses: unknown[]): this {
+    const c = this._clone();
+    if (clauses.length === 1 && clauses[0] === null) c._order_by = [];
+    else
+      for (const o of clauses)
+        c._order_by.push(typeof o === "string" ? new TextualLabelReference(o) : coerce(o));
+    return c;
+  }
+  group_by(...clauses: unknown[]): this {
+    const c = this._clone();
+    for (const g of clauses)
+      c._group_by.push(typeof g === "string" ? new TextualLabelReference(g) : coerce(g));
+    return c;
+  }
+  limit(n: number | null): this {
+    const c = this._clone();
+    c._limit = n === null ? null : new BindParameter("param", n, { type_: INTEGERTYPE, unique: true });
+    return c;
+  }
+  offset(n: number | null): this {
+    const c = this._clone();
+    c._offset = n === null ? null : new BindParameter("param", n, { type_: INTEGERTYPE, unique: true });
+    return c;
+  }
+}
+
+export class Select extends GenerativeSelect {
+  readonly __visit_name__ = "select";
+  _raw_columns: unknown[] = [];
+  _where_criteria: ClauseElement[] = [];
+  _having_criteria: ClauseElement[] = [];
   _distinct = false;
   _setup_joins: SetupJoin[] = [];
   _from_obj: FromClause[] = [];
   _label_style: LabelStyle = LABEL_STYLE_DISAMBIGUATE_ONLY;
-  _execution_options: ExecutionOptions = {};
   _for_update: { nowait?: boolean; read?: boolean; skip_locked?: boolean } | null = null;
   /** Loader options (ORM): selectinload(), joinedload() … */
   _with_options: unknown[] = [];
@@ -412,15 +518,11 @@ export class Select extends ClauseElement {
     for (const e of flat) expandColumnArg(e);
   }
 
-  protected _clone(): this {
-    const c = Object.create(Object.getPrototypeOf(this)) as this;
-    Object.assign(c, this);
-    c._cache_key_builder = undefined; // the copy is about to change: its key is made anew
+  protected override _clone(): this {
+    const c = super._clone();
     c._raw_columns = [...this._raw_columns];
     c._where_criteria = [...this._where_criteria];
     c._having_criteria = [...this._having_criteria];
-    c._order_by = [...this._order_by];
-    c._group_by = [...this._group_by];
     c._setup_joins = [...this._setup_joins];
     c._from_obj = [...this._from_obj];
     c._with_options = [...this._with_options];
@@ -456,10 +558,6 @@ export class Select extends ClauseElement {
   _exported_columns(): ColumnElement[] {
     return this._raw_columns.flatMap(expandColumnArg);
   }
-  /** The SELECT list as a column collection (`.keys()`, by name, iterable). */
-  get selected_columns(): SelectedColumns {
-    return selectedColumns(this._exported_columns());
-  }
 
   where(...criteria: unknown[]): this {
     const c = this._clone();
@@ -484,30 +582,6 @@ export class Select extends ClauseElement {
   having(...criteria: unknown[]): this {
     const c = this._clone();
     for (const w of criteria) c._having_criteria.push(coerce(w));
-    return c;
-  }
-  order_by(...clauses: unknown[]): this {
-    const c = this._clone();
-    if (clauses.length === 1 && clauses[0] === null) c._order_by = [];
-    else
-      for (const o of clauses)
-        c._order_by.push(typeof o === "string" ? new TextualLabelReference(o) : coerce(o));
-    return c;
-  }
-  group_by(...clauses: unknown[]): this {
-    const c = this._clone();
-    for (const g of clauses)
-      c._group_by.push(typeof g === "string" ? new TextualLabelReference(g) : coerce(g));
-    return c;
-  }
-  limit(n: number | null): this {
-    const c = this._clone();
-    c._limit = n === null ? null : new BindParameter("param", n, { type_: INTEGERTYPE, unique: true });
-    return c;
-  }
-  offset(n: number | null): this {
-    const c = this._clone();
-    c._offset = n === null ? null : new BindParameter("param", n, { type_: INTEGERTYPE, unique: true });
     return c;
   }
   distinct(): this {
@@ -589,14 +663,6 @@ export class Select extends ClauseElement {
     c._label_style = style;
     return c;
   }
-  execution_options(options: Record<string, unknown>): this {
-    const c = this._clone();
-    c._execution_options = { ...this._execution_options, ...options };
-    return c;
-  }
-  get_execution_options(): ExecutionOptions {
-    return this._execution_options;
-  }
   options(...opts: unknown[]): this {
     const c = this._clone();
     c._with_options.push(...opts);
@@ -606,23 +672,6 @@ export class Select extends ClauseElement {
     const c = this._clone();
     c._for_update = options;
     return c;
-  }
-  subquery(name?: string): Subquery {
-    return new Subquery(this, name ?? null);
-  }
-  alias(name?: string): Subquery {
-    return new Subquery(this, name ?? null);
-  }
-  scalar_subquery(): ScalarSelect {
-    return new ScalarSelect(this);
-  }
-  /** `WITH name AS (…)`: this SELECT as a common table expression (anonymous without a name). */
-  cte(name?: string | null, options: CTEOptions = {}): CTE {
-    return new CTE(this, name ?? null, options);
-  }
-  /** `LATERAL (…) AS name`: a subquery that may refer to the FROMs before it. */
-  lateral(name?: string): Lateral {
-    return new Lateral(this, name ?? null);
   }
   union(...other: SelectBase[]): CompoundSelect {
     return new CompoundSelect("UNION", [this, ...other]);
@@ -641,9 +690,6 @@ export class Select extends ClauseElement {
   }
   intersect_all(...other: SelectBase[]): CompoundSelect {
     return new CompoundSelect("INTERSECT ALL", [this, ...other]);
-  }
-  label(name: string): Label {
-    return new Label(name, this.scalar_subquery());
   }
   exists(): Exists {
     return new Exists(this);
@@ -703,18 +749,6 @@ export class Select extends ClauseElement {
     k.push(")");
   }
 
-  _execute_on_connection(
-    connection: Connection,
-    distilled_params: readonly Record<string, unknown>[],
-    execution_options: ExecutionOptions,
-  ): CursorResult {
-    return connection._execute_clauseelement(
-      this as never,
-      distilled_params,
-      mergeOptions(this._execution_options, execution_options),
-    );
-  }
-
   /** `str(stmt)` / `stmt.compile()`: an ORM statement shows its eager loads, as SQLAlchemy compiles it. */
   override toString(): string {
     const s = selectPlugins.ormStatement?.(this) ?? this;
@@ -727,26 +761,19 @@ export class Select extends ClauseElement {
     const s = selectPlugins.ormStatement?.(this) ?? this;
     return s === this ? super.compile(bind, options) : s.compile(bind, options);
   }
-
-  /** Python's default repr: `<sqlalchemy.sql.selectable.Select object at 0x…>`. */
-  __repr__(): string {
-    const mod = (this.constructor as { __module__?: string }).__module__ ?? "sqlalchemy.sql.selectable";
-    return `<${mod}.${this.constructor.name} object at 0x${objectAddress(this)}>`;
-  }
 }
 
 /**
  * `text("SELECT …").columns(...)`: textual SQL that serves as a SELECT (SQLAlchemy's TextualSelect):
  * its `selected_columns` are the columns given, which type the result and name a subquery's `.c`.
  */
-export class TextualSelect extends ClauseElement {
+export class TextualSelect extends SelectBase {
   readonly __visit_name__ = "textual_select";
   /** The TextClause. */
   readonly element: ClauseElement & { bindparams(...args: unknown[]): ClauseElement };
   readonly column_args: readonly ColumnElement[];
   /** The columns were given in order: the result is matched to them by position, else by name. */
   readonly positional: boolean;
-  _execution_options: ExecutionOptions = {};
 
   constructor(
     element: ClauseElement & { bindparams(...args: unknown[]): ClauseElement },
@@ -762,8 +789,8 @@ export class TextualSelect extends ClauseElement {
   _exported_columns(): ColumnElement[] {
     return [...this.column_args];
   }
-  get selected_columns(): ColumnElement[] {
-    return this._exported_columns();
+  override get selected_columns(): SelectedColumns {
+    return selectedColumns(this._exported_columns());
   }
   get exported_columns(): ColumnElement[] {
     return this._exported_columns();
@@ -779,23 +806,15 @@ export class TextualSelect extends ClauseElement {
     c._execution_options = this._execution_options;
     return c;
   }
-  execution_options(options: Record<string, unknown>): TextualSelect {
-    const c = new TextualSelect(this.element, this.column_args, this.positional);
-    c._execution_options = { ...this._execution_options, ...options };
+  protected _clone(): this {
+    const c = Object.create(Object.getPrototypeOf(this)) as this;
+    Object.assign(c, this);
+    c._cache_key_builder = undefined;
     return c;
-  }
-  get_execution_options(): ExecutionOptions {
-    return this._execution_options;
   }
   /** Label styles do not apply to textual SQL (TextualSelect.set_label_style returns itself). */
   set_label_style(_style: LabelStyle): this {
     return this;
-  }
-  subquery(name?: string): Subquery {
-    return new Subquery(this, name ?? null);
-  }
-  alias(name?: string): Subquery {
-    return new Subquery(this, name ?? null);
   }
 
   _ck(k: CacheKeyBuilder): void {
@@ -804,27 +823,6 @@ export class TextualSelect extends ClauseElement {
     for (const c of this.column_args) c._ck(k);
     k.push(")");
   }
-
-  _execute_on_connection(
-    connection: Connection,
-    distilled_params: readonly Record<string, unknown>[],
-    execution_options: ExecutionOptions,
-  ): CursorResult {
-    return connection._execute_clauseelement(
-      this as never,
-      distilled_params,
-      mergeOptions(this._execution_options, execution_options),
-    );
-  }
-
-  __repr__(): string {
-    return `<sqlalchemy.sql.selectable.TextualSelect object at 0x${objectAddress(this)}>`;
-  }
-}
-
-/** A stable made-up address for an object's repr (`0x7f…`), as Python's `id()` shows it. */
-function objectAddress(obj: object): string {
-  return (0x7f2b1c000000 + objectId(obj) * 0x1d0).toString(16);
 }
 
 function asFrom(f: unknown): FromClause {
@@ -919,24 +917,16 @@ function selectedColumns(cols: ColumnElement[]): SelectedColumns {
   return out as SelectedColumns;
 }
 
-/** A SELECT or a compound of SELECTs (what set operations combine). */
-export type SelectBase = Select | CompoundSelect;
-
 export type CompoundKeyword = "UNION" | "UNION ALL" | "EXCEPT" | "EXCEPT ALL" | "INTERSECT" | "INTERSECT ALL";
 
 /**
  * `union(s1, s2, …)`, `s1.union_all(s2)`, `except_()`, `intersect()` …: SELECTs joined by a set
  * operator, with its own ORDER BY / GROUP BY / LIMIT / OFFSET. Its columns are the first SELECT's.
  */
-export class CompoundSelect extends ClauseElement {
+export class CompoundSelect extends GenerativeSelect {
   readonly __visit_name__ = "compound_select";
   readonly keyword: CompoundKeyword;
   readonly selects: SelectBase[];
-  _order_by: ClauseElement[] = [];
-  _group_by: ClauseElement[] = [];
-  _limit: ClauseElement | null = null;
-  _offset: ClauseElement | null = null;
-  _execution_options: ExecutionOptions = {};
   constructor(keyword: CompoundKeyword, selects: SelectBase[]) {
     super();
     this.keyword = keyword;
@@ -947,69 +937,8 @@ export class CompoundSelect extends ClauseElement {
         );
     this.selects = selects;
   }
-  protected _clone(): this {
-    const c = Object.create(Object.getPrototypeOf(this)) as this;
-    Object.assign(c, this);
-    c._cache_key_builder = undefined;
-    c._order_by = [...this._order_by];
-    c._group_by = [...this._group_by];
-    return c;
-  }
   _exported_columns(): ColumnElement[] {
     return this.selects[0]!._exported_columns();
-  }
-  get selected_columns(): SelectedColumns {
-    return selectedColumns(this._exported_columns());
-  }
-  order_by(...clauses: unknown[]): this {
-    const c = this._clone();
-    if (clauses.length === 1 && clauses[0] === null) c._order_by = [];
-    else
-      for (const o of clauses)
-        c._order_by.push(typeof o === "string" ? new TextualLabelReference(o) : coerce(o));
-    return c;
-  }
-  group_by(...clauses: unknown[]): this {
-    const c = this._clone();
-    for (const g of clauses)
-      c._group_by.push(typeof g === "string" ? new TextualLabelReference(g) : coerce(g));
-    return c;
-  }
-  limit(n: number | null): this {
-    const c = this._clone();
-    c._limit = n === null ? null : new BindParameter("param", n, { type_: INTEGERTYPE, unique: true });
-    return c;
-  }
-  offset(n: number | null): this {
-    const c = this._clone();
-    c._offset = n === null ? null : new BindParameter("param", n, { type_: INTEGERTYPE, unique: true });
-    return c;
-  }
-  execution_options(options: Record<string, unknown>): this {
-    const c = this._clone();
-    c._execution_options = { ...this._execution_options, ...options };
-    return c;
-  }
-  get_execution_options(): ExecutionOptions {
-    return this._execution_options;
-  }
-  subquery(name?: string): Subquery {
-    return new Subquery(this, name ?? null);
-  }
-  alias(name?: string): Subquery {
-    return new Subquery(this, name ?? null);
-  }
-  cte(name?: string | null, options: CTEOptions = {}): CTE {
-    return new CTE(this, name ?? null, options);
-  }
-  lateral(name?: string): Lateral {
-    return new Lateral(this, name ?? null);
-  }
-  scalar_subquery(): ScalarSelect {
-    return new ScalarSelect(this);
-  }
-  label(name: string): Label {
-    return new Label(name, this.scalar_subquery());
   }
   _ck(k: CacheKeyBuilder): void {
     k.push("compound(", this.keyword);
@@ -1019,21 +948,10 @@ export class CompoundSelect extends ClauseElement {
     k.push("|g");
     for (const g of this._group_by) g._ck(k);
     k.push("|l");
-    this._limit?._ck(k);
+    if (this._limit instanceof ClauseElement) this._limit._ck(k);
     k.push("|of");
-    this._offset?._ck(k);
+    if (this._offset instanceof ClauseElement) this._offset._ck(k);
     k.push(")");
-  }
-  _execute_on_connection(
-    connection: Connection,
-    distilled_params: readonly Record<string, unknown>[],
-    execution_options: ExecutionOptions,
-  ): CursorResult {
-    return connection._execute_clauseelement(
-      this as never,
-      distilled_params,
-      mergeOptions(this._execution_options, execution_options),
-    );
   }
 }
 
