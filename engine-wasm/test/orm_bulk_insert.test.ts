@@ -2,9 +2,9 @@
  * ORM bulk INSERT (`session.execute(insert(User), [...])`) on both databases, as SQLAlchemy 2.0.52
  * runs it (doc/build/orm/queryguide/dml.rst): a None value is left out so the column's default
  * applies (unless render_nulls), consecutive dictionaries with the same keys are one executemany,
- * and RETURNING gives the rows of every batch.
+ * and RETURNING gives the rows of every batch; an entity in RETURNING comes back as objects.
  */
-import { create_engine, insert, repr, select } from "sqlalchemy";
+import { create_engine, insert, repr, select, update } from "sqlalchemy";
 import { DeclarativeBase, mapped_column, Session } from "sqlalchemy/orm";
 import { expect, it } from "vitest";
 import { captureOutput, eachDatabase } from "./support.ts";
@@ -69,5 +69,25 @@ eachDatabase("ORM bulk INSERT", ({ kind, url }) => {
     using session = new Session(setup());
     const result = session.execute(insert(User).returning(User_.id, User_.name), rows);
     expect(repr(result.all())).toBe("[(1, 'a'), (2, 'b'), (3, 'c'), (4, 'd')]");
+  });
+
+  it("returns objects of the identity map for an entity in RETURNING, from INSERT and UPDATE", () => {
+    using session = new Session(setup());
+    const users = session.scalars(insert(User).returning(User), rows).all() as User[];
+    expect(users.map((u) => `${u.id} ${u.name} ${u.species}`)).toEqual([
+      "1 a squid",
+      "2 b unknown",
+      "3 c unknown",
+      "4 d crab",
+    ]);
+    out.clear();
+    expect(session.get(User, 2)).toBe(users[1]);
+    expect(out.sql()).toEqual([]);
+    const updated = session.scalars(
+      update(User).where(User_.name.eq("c")).values({ species: "snail" }).returning(User),
+    );
+    const [c] = updated.all() as User[];
+    expect(c).toBe(users[2]);
+    expect(c!.species).toBe("snail");
   });
 });

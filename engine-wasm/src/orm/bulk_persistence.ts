@@ -13,12 +13,13 @@
  * have the other SET attributes expired; matched objects of a DELETE are marked deleted.
  */
 import type { Connection } from "../engine/base.ts";
+import type { CursorResult } from "../engine/cursor.ts";
 import { IteratorResult } from "../engine/result.ts";
 import { ArgumentError, InvalidRequestError } from "../exc.ts";
 import { Delete, Insert, Update, type UpdateBase } from "../sql/dml.ts";
 import { and_, ClauseElement } from "../sql/elements.ts";
 import { NotImplementedError } from "../util/builtins.ts";
-import { mapperOf } from "./context.ts";
+import { mapperOf, returning_instances } from "./context.ts";
 import { _EXPIRED_OBJECT, type Evaluator, EvaluatorCompiler, UnevaluatableError } from "./evaluator.ts";
 import type { Mapper } from "./mapper.ts";
 import type { Session } from "./session.ts";
@@ -77,9 +78,11 @@ export function execute_bulk(
   delete coreOptions.synchronize_session;
   if (stmt instanceof Insert) {
     if (execution_options.autoflush !== false) session._autoflush();
-    if (!Array.isArray(params) || params.length === 0 || stmt._multi_values || stmt._select_names)
-      return conn().execute(stmt, params as never, coreOptions);
-    return _bulk_insert(conn(), stmt, params, coreOptions, execution_options.render_nulls === true);
+    const result =
+      !Array.isArray(params) || params.length === 0 || stmt._multi_values || stmt._select_names
+        ? conn().execute(stmt, params as never, coreOptions)
+        : _bulk_insert(conn(), stmt, params, coreOptions, execution_options.render_nulls === true);
+    return returning_instances(session, stmt, result as CursorResult, execution_options);
   }
   if (stmt instanceof Update && Array.isArray(params)) {
     // SQLAlchemy's "bulk UPDATE by primary key": each dictionary names a row by its primary key
@@ -129,7 +132,7 @@ export function execute_bulk(
   }
   const result = conn().execute(stmt, params as never, coreOptions);
   if (strategy === "evaluate") _synchronize(session, mapper, stmt, matched);
-  return result;
+  return returning_instances(session, stmt, result, execution_options);
 }
 
 /** The loaded, unexpired objects of the statement's class for which the WHERE is true (or unknown: expired). */

@@ -286,6 +286,32 @@ function execute_from_statement(
   );
 }
 
+/**
+ * An ORM-enabled INSERT / UPDATE / DELETE with an entity in its RETURNING (`returning(User)`): the
+ * rows come back as objects of the identity map, loaded from the columns by name.
+ */
+export function returning_instances(
+  session: import("./session.ts").Session,
+  stmt: UpdateBase,
+  result: CursorResult,
+  execution_options: Record<string, unknown>,
+) {
+  if (!stmt._returning_raw.some((c) => mapperOf(c) || c instanceof AliasedClass)) return result;
+  return instances(
+    {
+      session,
+      entities: describeEntities({ _raw_columns: stmt._returning_raw }),
+      joined: [],
+      loads: [],
+      populate_existing: !!execution_options.populate_existing,
+      refresh_state: null,
+      only_load_props: null,
+      by_name: true,
+    },
+    result,
+  );
+}
+
 const NO_PATH: readonly Mapper[] = [];
 
 /** The mapper of the statement's first entity that has one (SQLAlchemy's bind_arguments["mapper"]). */
