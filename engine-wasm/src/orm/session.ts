@@ -825,7 +825,7 @@ export class Session implements SessionLike {
   /** Execute a statement and return the results as scalars. */
   scalars(
     statement: unknown,
-    params?: Record<string, unknown> | null,
+    params?: Record<string, unknown> | readonly Record<string, unknown>[] | null,
     options: { execution_options?: Record<string, unknown> } = {},
   ) {
     return this.execute(statement, params, options).scalars();
