@@ -152,8 +152,11 @@ const REPR_MAX_CHARS = 300;
 /** More parameters than this in one set show the first and last half of it. */
 const REPR_MAX_PARAMS = 100;
 
-/** One parameter set: a tuple, list or dict of at most 100 parameters, or its first and last 50. */
-function reprParamSet(p: unknown): string {
+/**
+ * One parameter set: a tuple, list or dict of at most 100 parameters, or its first and last 50.
+ * `names`: a dict's keys in order, when the caller has them.
+ */
+function reprParamSet(p: unknown, names?: readonly string[]): string {
   if (Array.isArray(p)) {
     const [open, close] = isTuple(p) ? ["(", ")"] : ["[", "]"];
     const n = p.length;
@@ -168,7 +171,7 @@ function reprParamSet(p: unknown): string {
   }
   if (p && typeof p === "object" && !(p as { __repr__?: unknown }).__repr__) {
     const dict = p as Record<string, unknown>;
-    const keys = Object.keys(dict);
+    const keys = names ?? Object.keys(dict);
     const item = (k: string) => `${reprParam(k)}: ${truncRepr(dict[k])}`;
     const n = keys.length;
     if (n > REPR_MAX_PARAMS) {
@@ -187,17 +190,22 @@ function reprParamSet(p: unknown): string {
  * executemany (`... displaying 10 of N total bound parameter sets ...`), up to 100 parameters of a
  * set (`... N parameters truncated ...`), long values trimmed.
  */
-export function reprParams(params: unknown, ismulti: boolean | null, maxParams = 10): string {
+export function reprParams(
+  params: unknown,
+  ismulti: boolean | null,
+  maxParams = 10,
+  names?: readonly string[],
+): string {
   if (ismulti && Array.isArray(params)) {
     if (params.length > maxParams) {
       const n = params.length;
-      const head = params.slice(0, maxParams - 2).map(reprParamSet);
-      const tail = params.slice(-2).map(reprParamSet);
+      const head = params.slice(0, maxParams - 2).map((p) => reprParamSet(p));
+      const tail = params.slice(-2).map((p) => reprParamSet(p));
       return `[${head.join(", ")}  ... displaying ${maxParams} of ${n} total bound parameter sets ...  ${tail.join(", ")}]`;
     }
-    return `[${params.map(reprParamSet).join(", ")}]`;
+    return `[${params.map((p) => reprParamSet(p)).join(", ")}]`;
   }
-  return reprParamSet(params);
+  return reprParamSet(params, names);
 }
 
 export class StatementError extends SQLAlchemyError {

@@ -18,6 +18,12 @@ eachDatabase("parameters in the log", ({ kind, url }) => {
       .sql()
       .at(-1)!
       .replace(/^\[[^\]]*\] /, "");
+  /** The parameters line of the INSERT statement logged last. */
+  const insertParamsLine = () => {
+    const lines = out.sql();
+    const at = lines.findLastIndex((l) => l.startsWith("INSERT"));
+    return lines[at + 1]!.replace(/^\[[^\]]*\] /, "");
+  };
 
   it("a set of more than 100 parameters shows the first and last 50", () => {
     const engine = create_engine(url, { echo: true });
@@ -92,5 +98,39 @@ eachDatabase("parameters in the log", ({ kind, url }) => {
     expect(logged).toEqual([
       `${full.slice(0, 250)} ... ${full.length - 350} characters truncated ... ${full.slice(-100)}`,
     ]);
+    // the batch's 150 parameters: the first and last 50, in the order of the VALUES
+    const first = Array.from({ length: 50 }, (_, i) => i);
+    const last = Array.from({ length: 50 }, (_, i) => 100 + i);
+    expect(insertParamsLine()).toBe(
+      pg
+        ? `{${first.map((i) => `'x__${i}': ${i}`).join(", ")} ... 50 parameters truncated ... ${last
+            .map((i) => `'x__${i}': ${i}`)
+            .join(", ")}}`
+        : `(${first.join(", ")} ... 50 parameters truncated ... ${last.join(", ")})`,
+    );
+  });
+
+  it("an insertmanyvalues batch of two columns lists its parameters row by row", () => {
+    const engine = create_engine(url);
+    const metadata = new MetaData();
+    const t = new Table(
+      "t2",
+      metadata,
+      new Column("id", Integer, { primary_key: true }),
+      new Column("x", Integer),
+      new Column("y", Integer),
+    );
+    metadata.create_all(engine);
+    engine.echo = true;
+    out.clear();
+    const rows = Array.from({ length: 60 }, (_, i) => ({ x: i, y: 1000 + i }));
+    engine.begin((conn) => conn.execute(insert(t).returning(t.c.id), rows).all());
+    const names = rows.flatMap((_, i) => [`x__${i}`, `y__${i}`]);
+    const value = (n: string) => String((n.startsWith("x") ? 0 : 1000) + Number(n.slice(3)));
+    const shown = (ns: string[]) => ns.map((n) => (pg ? `'${n}': ${value(n)}` : value(n))).join(", ");
+    const [open, close] = pg ? ["{", "}"] : ["(", ")"];
+    expect(insertParamsLine()).toBe(
+      `${open}${shown(names.slice(0, 50))} ... 20 parameters truncated ... ${shown(names.slice(-50))}${close}`,
+    );
   });
 });

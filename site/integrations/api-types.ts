@@ -21,6 +21,8 @@ export const CELL_MODULES: Readonly<Record<string, string>> = {
   "sqlalchemy/exc": "engine-wasm/src/exc.ts",
   "sqlalchemy/dialects/postgresql": "engine-wasm/src/dialects/postgresql/index.ts",
   "sqlalchemy/dialects/sqlite": "engine-wasm/src/dialects/sqlite/index.ts",
+  "sqlalchemy/dialects/mysql": "engine-wasm/src/dialects/mysql/index.ts",
+  "sqlalchemy/dialects/oracle": "engine-wasm/src/dialects/oracle/index.ts",
 };
 
 /** The libraries of the kernel's JavaScript: ES2022, `using` (disposables) and standard decorators. */

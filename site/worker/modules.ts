@@ -1,7 +1,8 @@
 /**
  * The modules a cell can import, as the bundler sees them: `sqlalchemy`, `sqlalchemy/orm`,
  * `sqlalchemy/ext/asyncio`, `sqlalchemy/exc` and the dialect packages `sqlalchemy/dialects/postgresql`,
- * `sqlalchemy/dialects/sqlite` (their `dialect` class, for `stmt.compile({ dialect })`) resolve to
+ * `sqlalchemy/dialects/sqlite`, `sqlalchemy/dialects/mysql`, `sqlalchemy/dialects/oracle` (their
+ * `dialect` class, for `stmt.compile({ dialect })`; the last two compile only) resolve to
  * engine-wasm. A module engine-wasm does not have yet is simply absent (a cell importing it gets
  * Python's ModuleNotFoundError).
  *
@@ -17,6 +18,8 @@ const files = import.meta.glob(
     "../../engine-wasm/src/exc.ts",
     "../../engine-wasm/src/dialects/postgresql/index.ts",
     "../../engine-wasm/src/dialects/sqlite/index.ts",
+    "../../engine-wasm/src/dialects/mysql/index.ts",
+    "../../engine-wasm/src/dialects/oracle/index.ts",
   ],
   { eager: true },
 );
@@ -28,6 +31,8 @@ const SPECIFIERS: Readonly<Record<string, string>> = {
   "sqlalchemy/exc": "../../engine-wasm/src/exc.ts",
   "sqlalchemy/dialects/postgresql": "../../engine-wasm/src/dialects/postgresql/index.ts",
   "sqlalchemy/dialects/sqlite": "../../engine-wasm/src/dialects/sqlite/index.ts",
+  "sqlalchemy/dialects/mysql": "../../engine-wasm/src/dialects/mysql/index.ts",
+  "sqlalchemy/dialects/oracle": "../../engine-wasm/src/dialects/oracle/index.ts",
 };
 
 export function loadModule(specifier: string): Promise<Record<string, unknown>> | null {

@@ -507,7 +507,7 @@ export class Connection {
       if (this.engine.hide_parameters) {
         this._log_info(`[${stats}] [SQL parameters hidden due to hide_parameters=True]`, "params");
       } else {
-        this._log_info(`[${stats}] ${reprLoggedParams(parameters, context.executemany)}`, "params");
+        this._log_info(`[${stats}] ${reprParams(parameters, context.executemany)}`, "params");
       }
     }
     try {
@@ -564,7 +564,8 @@ export class Connection {
         if (this.engine.hide_parameters) {
           this._log_info(`[${bracket}] [SQL parameters hidden due to hide_parameters=True]`, "params");
         } else {
-          this._log_info(`[${bracket}] ${reprLoggedParams(params, false)}`, "params");
+          const names = params === batch.replaced_parameters ? batch.parameter_names : undefined;
+          this._log_info(`[${bracket}] ${reprParams(params, false, 10, names)}`, "params");
         }
       }
       try {
@@ -676,10 +677,6 @@ function longStatement(statement: string): string {
 }
 
 /** The `[…] <parameters>` part of the log line: Python's repr of what goes to the driver. */
-function reprLoggedParams(parameters: unknown, ismulti: boolean): string {
-  return reprParams(parameters, ismulti);
-}
-
 /** Orders two rows by their last `n` values (numbers or strings). */
 function compareTail(a: unknown[], b: unknown[], n: number): number {
   for (let i = a.length - n; i < a.length; i++) {

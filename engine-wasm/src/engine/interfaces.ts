@@ -146,6 +146,11 @@ export interface InsertManyValuesBatch {
   readonly is_downgraded: boolean;
   /** How many of the original parameter sets this batch carries. */
   readonly current_batch_size: number;
+  /**
+   * The names of a dict of parameters in their order, when the batch made the dict: the log shows
+   * the first and last 50 of them, and a dict of thousands of keys is slow to enumerate.
+   */
+  readonly parameter_names?: readonly string[];
 }
 
 /**

@@ -16,7 +16,7 @@ import type {
   Paramstyle,
   ResultColumn,
 } from "../engine/interfaces.ts";
-import { CompileError, InvalidRequestError } from "../exc.ts";
+import { CompileError, InvalidRequestError, UnsupportedCompilationError } from "../exc.ts";
 import { NotImplementedError } from "../util/builtins.ts";
 import type { CompiledCache } from "../util/collections.ts";
 import { defineModule, repr } from "../util/repr.ts";
@@ -45,6 +45,7 @@ import {
   type Over,
   Star,
   type TextualLabelReference,
+  type TypeCoerce,
   type UnaryExpression,
   type WithinGroup,
 } from "./elements.ts";
@@ -536,7 +537,7 @@ export class SQLCompiler implements CompiledLike {
       !("_raw_columns" in s.element)
         ? this.process(s.element, kw)
         : `(${this.process(s.element, { ...kw, subquery: true, asfrom: true })})`;
-    return `${inner} AS ${this.quote(this.subqueryName(s))}`;
+    return inner + this.get_render_as_alias_suffix(this.quote(this.subqueryName(s)));
   }
 
   visit_join(j: Join, kw: Record<string, unknown> = {}): string {
@@ -568,6 +569,8 @@ export class SQLCompiler implements CompiledLike {
     "*": 8,
     "/": 8,
     "%": 8,
+    json_getitem_op: 15,
+    json_path_getitem_op: 15,
   };
 
   protected precedenceOf(e: ClauseElement): number {
@@ -582,7 +585,16 @@ export class SQLCompiler implements CompiledLike {
   }
 
   visit_binary(b: BinaryExpression, kw: Record<string, unknown> = {}): string {
+    if (b.operator === "json_getitem_op") return this.visit_json_getitem_op_binary(b, kw);
+    if (b.operator === "json_path_getitem_op") return this.visit_json_path_getitem_op_binary(b, kw);
     const prec = SQLCompiler.PRECEDENCE[b.operator] ?? 5;
+    if (!b.modifiers.pattern && !b.modifiers.ilike && b.operator !== "IN" && b.operator !== "NOT IN") {
+      // (operands know they are inside an operator: PostgreSQL groups a JSON element there)
+      const okw = { ...kw, _in_operator_expression: true };
+      const left = this.operand(b.left, prec, okw);
+      const right = this.operand(b.right, prec + (b.operator === "-" || b.operator === "/" ? 1 : 0), okw);
+      return `${left} ${b.operator} ${right}`;
+    }
     const left = this.operand(b.left, prec, kw);
     if (b.modifiers.pattern) {
       const pct =
@@ -590,10 +602,10 @@ export class SQLCompiler implements CompiledLike {
       const right = this.process(b.right, kw);
       const pattern =
         b.modifiers.pattern === "contains"
-          ? `${pct} || ${right} || ${pct}`
+          ? this.concat_op(this.concat_op(pct, right), pct)
           : b.modifiers.pattern === "startswith"
-            ? `${right} || ${pct}`
-            : `${pct} || ${right}`;
+            ? this.concat_op(right, pct)
+            : this.concat_op(pct, right);
       return `${left} LIKE ${pattern}`;
     }
     if (b.modifiers.ilike) return this.visit_ilike(b, kw);
@@ -608,8 +620,31 @@ export class SQLCompiler implements CompiledLike {
       // NOT IN is a negated IN, which SQLAlchemy groups
       return b.operator === "NOT IN" ? `(${left} NOT IN ${right})` : `${left} IN ${right}`;
     }
-    const right = this.operand(b.right, prec + (b.operator === "-" || b.operator === "/" ? 1 : 0), kw);
-    return `${left} ${b.operator} ${right}`;
+    return `${left} ${b.operator} ${this.operand(b.right, prec, kw)}`;
+  }
+
+  /** `a || b`, as the LIKE patterns of contains() / startswith() / endswith() join their parts. */
+  concat_op(left: string, right: string): string {
+    return `${left} || ${right}`;
+  }
+
+  /** A JSON element (`expr[key]`): each dialect has its own spelling; SQLCompiler has none. */
+  visit_json_getitem_op_binary(_b: BinaryExpression, _kw: CompileKw): string {
+    throw new UnsupportedCompilationError(
+      `Compiler <${defineModuleName(this)}> can't render element of type json_getitem_op`,
+    );
+  }
+
+  /** A JSON element at a path (`expr[("a", 1)]`). */
+  visit_json_path_getitem_op_binary(_b: BinaryExpression, _kw: CompileKw): string {
+    throw new UnsupportedCompilationError(
+      `Compiler <${defineModuleName(this)}> can't render element of type json_path_getitem_op`,
+    );
+  }
+
+  /** `a[b]` (SQLCompiler.visit_getitem_binary). */
+  visit_getitem_binary(b: BinaryExpression, kw: CompileKw): string {
+    return `${this.process(b.left, kw)}[${this.process(b.right, kw)}]`;
   }
 
   /** `lower(a) LIKE lower(b)` (SQLCompiler.visit_ilike_op_binary). */
@@ -666,6 +701,21 @@ export class SQLCompiler implements CompiledLike {
 
   visit_cast(c: Cast, kw: Record<string, unknown> = {}): string {
     return `CAST(${this.process(c.clause, kw)} AS ${this.type_name(c.type)})`;
+  }
+
+  /** ` AS name` after an alias in FROM (Oracle writes no AS: SQLCompiler.get_render_as_alias_suffix). */
+  get_render_as_alias_suffix(alias_name_text: string): string {
+    return ` AS ${alias_name_text}`;
+  }
+
+  /** What a SELECT without FROM ends with (Oracle's ` FROM DUAL`). */
+  default_from(_s: Select): string {
+    return "";
+  }
+
+  /** `type_coerce(x, T)` renders x (a literal as a bind of type T): no CAST. */
+  visit_type_coerce(t: TypeCoerce, kw: CompileKw = {}): string {
+    return this.process(t.typed_expression, kw);
   }
 
   /**
@@ -794,7 +844,7 @@ export class SQLCompiler implements CompiledLike {
       const lateral = v._is_lateral ? "LATERAL " : "";
       if (v.name !== null) {
         const cols = v._column_args.map((c) => this.quote(c.key!)).join(", ");
-        text = `${lateral}(${text}) AS ${this.quote(v.name)} (${cols})`;
+        text = `${lateral}(${text})${this.get_render_as_alias_suffix(this.quote(v.name))} (${cols})`;
       } else text = `${lateral}(${text})`;
     }
     return text;
@@ -1149,7 +1199,7 @@ export class SQLCompiler implements CompiledLike {
         return grouped ? `(${text})` : text;
       });
       if (toplevel) this.returns_rows = true;
-      let text = parts.join(` ${cs.keyword} `);
+      let text = parts.join(` ${this.compound_keyword(cs.keyword)} `);
       const inner = {
         ...kw,
         toplevel: false,
@@ -1200,6 +1250,11 @@ export class SQLCompiler implements CompiledLike {
   /** The SELECT depth whose WITH renders each CTE (1: the outermost statement). */
   private readonly _cte_levels = new Map<CTE, number>();
 
+  /** UNION / EXCEPT … as the backend spells it (SQLCompiler.compound_keywords; Oracle's EXCEPT is MINUS). */
+  compound_keyword(keyword: string): string {
+    return keyword;
+  }
+
   get_cte_preamble(recursive: boolean): string {
     return recursive ? "WITH RECURSIVE" : "WITH";
   }
@@ -1243,7 +1298,7 @@ export class SQLCompiler implements CompiledLike {
         this._cte_levels.set(cte, level);
       }
     }
-    if (pre) return `${this.quote(this.subqueryName(pre))} AS ${this.quote(name)}`;
+    if (pre) return this.quote(this.subqueryName(pre)) + this.get_render_as_alias_suffix(this.quote(name));
     return this.quote(name);
   }
 
@@ -1256,12 +1311,13 @@ export class SQLCompiler implements CompiledLike {
   }
 
   visit_lateral(l: Lateral, kw: CompileKw = {}): string {
-    return `LATERAL (${this.process(l.element, { ...kw, subquery: true, asfrom: true, lateral: true })}) AS ${this.quote(this.subqueryName(l))}`;
+    return `LATERAL (${this.process(l.element, { ...kw, subquery: true, asfrom: true, lateral: true })})${this.get_render_as_alias_suffix(this.quote(this.subqueryName(l)))}`;
   }
 
   /** `json_each(x) AS anon_1`, `AS anon_1(a, b)` when derived, `LATERAL …` when lateral. */
   visit_table_valued_alias(t: TableValuedAlias, kw: CompileKw = {}): string {
-    let text = `${this.process(t.element, kw)} AS ${this.quote(this.subqueryName(t))}`;
+    let text =
+      this.process(t.element, kw) + this.get_render_as_alias_suffix(this.quote(this.subqueryName(t)));
     if (t._render_derived) {
       const cols = t._names.map((c) =>
         t._render_derived_w_types ? `${this.quote(c.name)} ${this.type_name(c.type)}` : this.quote(c.name),
@@ -1290,6 +1346,7 @@ export class SQLCompiler implements CompiledLike {
     let text = `SELECT ${s._distinct ? "DISTINCT " : ""}${columns.join(", ")}`;
     if (froms.length)
       text += ` \nFROM ${froms.map((f) => this.process(f, { ...inner, asfrom: true })).join(", ")}`;
+    else text += this.default_from(s);
     if (s._where_criteria.length) {
       const w =
         s._where_criteria.length === 1
@@ -1519,10 +1576,14 @@ export class SQLCompiler implements CompiledLike {
     const correlate_froms = new Set<FromClause>([table, ...extra_froms]);
     this._select_stack.push({ correlate_froms, asfrom_froms: correlate_froms, selectable: stmt });
     try {
-      const crud_params = _get_crud_params(this, stmt, kw);
+      const crud_params = _get_crud_params(this, stmt, kw, extra_froms);
       if (!crud_params.length)
         throw new CompileError("Unconsumed column names or no values given for UPDATE");
-      const sets = crud_params.map((p) => `${this.quote(p.column.name)}=${p.value}`);
+      // a multiple-table UPDATE names each column's table where the backend lists the tables (MySQL)
+      const include_table = extra_froms.length > 0 && this.render_table_with_column_in_update_from;
+      const sets = crud_params.map(
+        (p) => `${include_table ? this.visit_column(p.column) : this.quote(p.column.name)}=${p.value}`,
+      );
       let text = `UPDATE ${this.update_tables_clause(stmt, table, extra_froms, kw)} SET ${sets.join(", ")}`;
       if (extra_froms.length) {
         const extra = this.update_from_clause(stmt, table, extra_froms, kw);
@@ -1539,6 +1600,11 @@ export class SQLCompiler implements CompiledLike {
     } finally {
       this._select_stack.pop();
     }
+  }
+
+  /** A multiple-table UPDATE's SET names the table of each column (MySQL: `SET t.x=…`). */
+  get render_table_with_column_in_update_from(): boolean {
+    return false;
   }
 
   /** The table of `UPDATE <table> SET` (MySQL lists every table there). */
@@ -1625,6 +1691,7 @@ export const SQL_VISITORS: VisitorTable<SQLCompiler, SQLVisitName> = {
   true: (c) => c.visit_true(),
   false: (c) => c.visit_false(),
   cast: (c, e, kw) => c.visit_cast(e, kw),
+  type_coerce: (c, e, kw) => c.visit_type_coerce(e, kw),
   column: (c, e, kw) => c.visit_column(e, kw),
   function: (c, e, kw) => c.visit_function(e, kw),
   over: (c, e, kw) => c.visit_over(e, kw),
@@ -1664,6 +1731,14 @@ export class StrSQLCompiler extends SQLCompiler {
   /** StrSQLCompiler.returning_clause labels each column alone: a repeated column is not relabelled. */
   protected override returning_kw(): CompileKw {
     return { returning_no_disambiguate: true };
+  }
+
+  /** StrSQLCompiler renders a JSON element as `x[key]`. */
+  override visit_json_getitem_op_binary(b: BinaryExpression, kw: CompileKw): string {
+    return this.visit_getitem_binary(b, kw);
+  }
+  override visit_json_path_getitem_op_binary(b: BinaryExpression, kw: CompileKw): string {
+    return this.visit_getitem_binary(b, kw);
   }
 
   override update_from_clause(_stmt: Update, _t: Table, extra_froms: FromClause[], kw: CompileKw): string {
@@ -1749,6 +1824,12 @@ function joinOn(base: FromClause, left: FromClause, right: FromClause): ClauseEl
     if (base !== left) return new Join(base, right, undefined, false, false).onclause;
     throw err;
   }
+}
+
+/** `module.Class` of a compiler, as Python's repr names it. */
+function defineModuleName(c: SQLCompiler): string {
+  const m = (c.constructor as { __module__?: string }).__module__;
+  return `${m ?? "sqlalchemy.sql.compiler"}.${c.constructor.name} object`;
 }
 
 /** A Python value as an SQL literal (`literal_binds`). */

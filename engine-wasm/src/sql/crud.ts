@@ -8,10 +8,10 @@
  * after the column that takes the execution's parameter.
  */
 import { CompileError } from "../exc.ts";
-import { KeyError } from "../util/builtins.ts";
+import { KeyError, NotImplementedError } from "../util/builtins.ts";
 import { repr } from "../util/repr.ts";
 import type { SQLCompiler } from "./compiler.ts";
-import { type Insert, type UpdateBase, valueBind } from "./dml.ts";
+import { foreignValueBind, type Insert, type UpdateBase, valueBind } from "./dml.ts";
 import {
   BinaryExpression,
   BindParameter,
@@ -20,8 +20,8 @@ import {
   Grouping,
   UnaryExpression,
 } from "./elements.ts";
-import type { Column } from "./schema.ts";
-import { Select } from "./selectable.ts";
+import type { Column, Table } from "./schema.ts";
+import { type FromClause, Select } from "./selectable.ts";
 import type { CompileKw } from "./visitors.ts";
 
 /** One column an INSERT / UPDATE sets, with its value as rendered. */
@@ -39,12 +39,27 @@ export interface CrudParam {
  * `return_defaults()` asks for them and the dialect can RETURNING, else into `compiler.postfetch`
  * (the ORM expires those attributes after the flush).
  */
-export function _get_crud_params(compiler: SQLCompiler, stmt: UpdateBase, kw: CompileKw): CrudParam[] {
+export function _get_crud_params(
+  compiler: SQLCompiler,
+  stmt: UpdateBase,
+  kw: CompileKw,
+  extra_froms: readonly FromClause[] = [],
+): CrudParam[] {
+  // a multiple-table UPDATE sets other tables' columns where the backend names them (MySQL)
+  const include_table = extra_froms.length > 0 && compiler.render_table_with_column_in_update_from;
+  let multitable: CrudParam[] = [];
   if (stmt._foreign_set_columns.length) {
     const tables = [...new Set(stmt._foreign_set_columns.map((c) => c.table!))];
-    throw new CompileError(
-      `Backend does not support additional tables in the SET clause; cannot include columns from table(s) ${tables.map((t) => `'${t.name}'`).join(", ")} in SET clause`,
-    );
+    if (!include_table)
+      throw new CompileError(
+        `Backend does not support additional tables in the SET clause; cannot include columns from table(s) ${tables.map((t) => `'${t.name}'`).join(", ")} in SET clause`,
+      );
+    const unconsumed = stmt._foreign_set_columns.filter((c) => !extra_froms.includes(c.table!));
+    if (unconsumed.length)
+      throw new CompileError(
+        `Unconsumed column names: ${unconsumed.map((c) => `${c.table!.name}_${c.key}`).join(", ")}`,
+      );
+    multitable = _get_update_multitable_params(compiler, stmt, extra_froms, kw);
   }
   const insert = stmt as Insert;
   // compiled with no parameters and no values(): every column, as a required bind (`str(insert(t))`)
@@ -56,13 +71,13 @@ export function _get_crud_params(compiler: SQLCompiler, stmt: UpdateBase, kw: Co
   }
   if (insert._select_names) return _scan_insert_from_select_cols(compiler, insert);
   const given = new Set(_scan_cols(compiler, stmt));
+  const out: CrudParam[] = multitable;
   const isInsert = stmt.__visit_name__ === "insert";
   const returnDefaults = _implicit_return_defaults(compiler, stmt);
   const fetched = (c: Column) => {
     if (returnDefaults?.has(c)) compiler.implicit_returning.push(c);
     else if (!c.primary_key) compiler.postfetch.push(c);
   };
-  const out: CrudParam[] = [];
   for (const c of _column_order(stmt)) {
     if (given.has(c)) {
       out.push({ column: c, value: _append_param_parameter(compiler, stmt, c, kw) });
@@ -78,6 +93,47 @@ export function _get_crud_params(compiler: SQLCompiler, stmt: UpdateBase, kw: Co
       out.push({ column: c, value: _append_param_hasdefault(compiler, c, d, kw) });
       (isInsert ? compiler.insert_prefetch : compiler.update_prefetch).push(c);
     } else if (isInsert && c.server_default !== undefined) fetched(c);
+  }
+  return out;
+}
+
+/**
+ * The other tables' columns a multiple-table UPDATE sets (`_get_update_multitable_params`), table by
+ * table in column order, then the `onupdate` of those tables' other columns.
+ */
+function _get_update_multitable_params(
+  compiler: SQLCompiler,
+  stmt: UpdateBase,
+  extra_froms: readonly FromClause[],
+  kw: CompileKw,
+): CrudParam[] {
+  const out: CrudParam[] = [];
+  const affected: FromClause[] = [];
+  for (const t of extra_froms) {
+    for (const c of (t as Table).columns ?? []) {
+      if (!stmt._foreign_values.has(c)) continue;
+      if (!affected.includes(t)) affected.push(t);
+      const v = stmt._foreign_values.get(c);
+      let value: string;
+      if (v instanceof ClauseElement && !(v instanceof BindParameter)) {
+        compiler.postfetch.push(c);
+        value = compiler.process(_self_group(v), kw);
+      } else if (v instanceof ClauseElement) value = compiler.process(v, kw);
+      else value = compiler.process(foreignValueBind(stmt, c, v), kw);
+      out.push({ column: c, value });
+    }
+  }
+  for (const t of affected) {
+    for (const c of (t as Table).columns) {
+      if (stmt._foreign_values.has(c) || c.onupdate === undefined) continue;
+      if (c.onupdate instanceof ClauseElement) {
+        out.push({ column: c, value: compiler.process(_self_group(c.onupdate), kw) });
+        compiler.postfetch.push(c);
+      } else
+        throw new NotImplementedError(
+          `a Python-side onupdate of '${(t as Table).name}.${c.name}' in a multiple-table UPDATE is not rendered by this port`,
+        );
+    }
   }
   return out;
 }

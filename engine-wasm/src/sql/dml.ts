@@ -59,6 +59,7 @@ function _kv_pairs(
     if (!(col instanceof Column)) throw new ArgumentError(`DML column expected, got ${repr(k)}`);
     if (col.table !== stmt.table) {
       if (!stmt._foreign_set_columns.includes(col)) stmt._foreign_set_columns.push(col);
+      stmt._foreign_values.set(col, v);
       continue;
     }
     out.push([col.key, v]);
@@ -82,6 +83,8 @@ export abstract class UpdateBase extends ClauseElement {
   _ordered_values = false;
   /** Columns of other tables given as `.values()` keys (only MySQL can SET those). */
   _foreign_set_columns: Column[] = [];
+  /** Their values (a multiple-table UPDATE sets them: MySQL's `UPDATE a, b SET b.x=…`). */
+  _foreign_values = new Map<Column, unknown>();
   /**
    * The `.values()` keys given as Column objects rather than names: SQLAlchemy's cache key tells
    * `values(x=1)` from `values({t.c.x: 1})` apart (the same SQL is compiled once for each).
@@ -107,6 +110,7 @@ export abstract class UpdateBase extends ClauseElement {
     c._where_criteria = [...this._where_criteria];
     c._values = this._values ? new Map(this._values) : null;
     c._foreign_set_columns = [...this._foreign_set_columns];
+    c._foreign_values = new Map(this._foreign_values);
     c._column_keyed = new Set(this._column_keyed);
     c._return_defaults_columns = [...this._return_defaults_columns];
     return c;
@@ -179,6 +183,17 @@ export abstract class UpdateBase extends ClauseElement {
         }
       }
     }
+    if (this._foreign_values.size) {
+      k.push("|fv");
+      for (const [col, v] of this._foreign_values) {
+        col._ck(k);
+        if (v instanceof ClauseElement) v._ck(k);
+        else {
+          k.binds.push(foreignValueBind(this, col, v));
+          k.push("bind");
+        }
+      }
+    }
     k.push("|w");
     for (const w of this._where_criteria) w._ck(k);
     k.push("|r");
@@ -227,6 +242,25 @@ export function valueBind(stmt: UpdateBase, key: string, value: unknown): BindPa
     const col = stmt.table.c.get(key);
     b = new BindParameter(key, value, { type_: col?.type, unique: false });
     m.set(key, b);
+  }
+  return b;
+}
+
+const foreignValueBinds = new WeakMap<UpdateBase, Map<Column, BindParameter>>();
+/**
+ * The bind for a literal set on another table's column (`<table>_<key>`, as crud's
+ * `_col_bind_name` names a column of a multiple-table UPDATE's other tables).
+ */
+export function foreignValueBind(stmt: UpdateBase, col: Column, value: unknown): BindParameter {
+  let m = foreignValueBinds.get(stmt);
+  if (!m) {
+    m = new Map();
+    foreignValueBinds.set(stmt, m);
+  }
+  let b = m.get(col);
+  if (!b || b.value !== value) {
+    b = new BindParameter(`${col.table!.name}_${col.key}`, value, { type_: col.type, unique: false });
+    m.set(col, b);
   }
   return b;
 }

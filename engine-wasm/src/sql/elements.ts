@@ -7,12 +7,21 @@
  * Python's operators become methods named after them: `col.eq(5)` (`==`), `.ne`, `.lt`, `.le`, `.gt`,
  * `.ge`, `.in_([...])`, `.like`, `.is_(null())`, `.add` (`+`), … on table columns and ORM attributes alike.
  */
-import { ArgumentError } from "../exc.ts";
+import { ArgumentError, InvalidRequestError } from "../exc.ts";
+import { AttributeError, NotImplementedError } from "../util/builtins.ts";
 import type { CompiledCache } from "../util/collections.ts";
 import { defineModule, repr } from "../util/repr.ts";
 import {
   BOOLEANTYPE,
+  Float,
+  Integer,
+  JSONIntIndexType,
+  JSONPathType,
+  JSONStrIndexType,
   NULLTYPE,
+  Numeric,
+  Boolean as SABoolean,
+  JSON as SAJSON,
   String as SAString,
   STRINGTYPE,
   type TypeEngine,
@@ -385,6 +394,64 @@ export abstract class ColumnElement extends ClauseElement {
   not(): ClauseElement {
     return not_(this);
   }
+
+  /**
+   * Python's `expr[index]`: an element of a JSON value (JSON.Comparator._setup_getitem) — a key or
+   * an index (`json_getitem_op`), or a path given as a sequence (`json_path_getitem_op`); the result
+   * is of the JSON type. Other types have no index operator.
+   */
+  getitem(index: unknown): BinaryExpression {
+    if (!(this.type instanceof SAJSON))
+      throw new NotImplementedError("Operator 'getitem' is not supported on this expression");
+    const isPath = Array.isArray(index);
+    const operator = isPath ? "json_path_getitem_op" : "json_getitem_op";
+    let right: ClauseElement;
+    if (index instanceof ClauseElement) right = index;
+    else {
+      const type_ = isPath
+        ? new JSONPathType()
+        : typeof index === "number"
+          ? new JSONIntIndexType()
+          : new JSONStrIndexType();
+      right = new BindParameter(this._bind_key, index, { type_, unique: true });
+    }
+    return new BinaryExpression(this, right, operator, this.type);
+  }
+
+  /** `expr[key].as_string()`: the element read as a string (JSON.Comparator.as_string). */
+  as_string(): BinaryExpression {
+    return this._binary_w_type(new SAString(), "as_string");
+  }
+  as_integer(): BinaryExpression {
+    return this._binary_w_type(new Integer(), "as_integer");
+  }
+  as_float(): BinaryExpression {
+    return this._binary_w_type(new Float(), "as_float");
+  }
+  as_numeric(precision: number, scale: number, asdecimal = true): BinaryExpression {
+    return this._binary_w_type(new Numeric(precision, scale, { asdecimal }), "as_numeric");
+  }
+  as_boolean(): BinaryExpression {
+    return this._binary_w_type(new SABoolean(), "as_boolean");
+  }
+  as_json(): BinaryExpression {
+    return this._binary_w_type(this.type, "as_json");
+  }
+  /** A copy of a JSON index expression with another type (JSON.Comparator._binary_w_type). */
+  private _binary_w_type(typ: TypeEngine, method_name: string): BinaryExpression {
+    if (!(this.type instanceof SAJSON))
+      throw new AttributeError(
+        `Neither '${this.constructor.name}' object nor 'Comparator' object has an attribute '${method_name}'`,
+      );
+    if (
+      !(this instanceof BinaryExpression) ||
+      (this.operator !== "json_getitem_op" && this.operator !== "json_path_getitem_op")
+    )
+      throw new InvalidRequestError(
+        `The JSON cast operator JSON.${method_name}() only works with a JSON index expression e.g. col['q'].${method_name}()`,
+      );
+    return new BinaryExpression(this.left, this.right, this.operator, typ, this.modifiers);
+  }
 }
 
 export class BindParameter extends ColumnElement {
@@ -660,9 +727,63 @@ export function cast(expr: unknown, type_: unknown): Cast {
   return new Cast(expr, type_);
 }
 
+/**
+ * `type_coerce(expr, type)`: the expression with another Python-side type and no CAST in the SQL —
+ * the type decides the result's processing, the operators (`type_coerce(x, JSON).getitem(k)`) and,
+ * for a literal, its bind processing.
+ */
+export class TypeCoerce extends ColumnElement {
+  readonly __visit_name__ = "type_coerce";
+  readonly clause: ClauseElement;
+  constructor(expression: unknown, type_: unknown) {
+    super();
+    this.type = to_instance(type_);
+    // a literal becomes a bind of the coerced type (coercions.expect(..., type_=self.type))
+    this.clause =
+      expression instanceof ClauseElement || hasClauseElement(expression)
+        ? coerce(expression)
+        : expression === null || expression === undefined
+          ? new Null()
+          : new BindParameter(null, expression, { type_: this.type, unique: true });
+  }
+  private _typed: ClauseElement | undefined;
+  /** What is rendered: the expression, or a bind given the coerced type (TypeCoerce.typed_expression). */
+  get typed_expression(): ClauseElement {
+    if (this._typed === undefined) {
+      const c = this.clause;
+      this._typed =
+        c instanceof BindParameter
+          ? new BindParameter(c.key, c.value, {
+              type_: this.type,
+              unique: c.unique,
+              expanding: c.expanding,
+              required: c.required,
+              callable_: c.callable_ ?? undefined,
+            })
+          : c;
+    }
+    return this._typed;
+  }
+  override get key(): string | null {
+    return this.clause instanceof ColumnElement ? this.clause.key : null;
+  }
+  _ck(k: CacheKeyBuilder): void {
+    k.push("type_coerce(", this.type.__repr__());
+    this.typed_expression._ck(k);
+    k.push(")");
+  }
+}
+function hasClauseElement(x: unknown): boolean {
+  return typeof (x as { __clause_element__?: unknown } | null)?.__clause_element__ === "function";
+}
+export function type_coerce(expression: unknown, type_: unknown): TypeCoerce {
+  return new TypeCoerce(expression, type_);
+}
+
 /** The name of the column an expression wraps (`CAST(t.amount …) AS amount`), if it wraps one. */
 export function _non_anon_label(e: ClauseElement): string | null {
   if (e.__visit_name__ === "cast") return _non_anon_label((e as Cast).clause);
+  if (e.__visit_name__ === "type_coerce") return _non_anon_label((e as TypeCoerce).clause);
   if (e.__visit_name__ === "column" && !(e as ColumnClause).is_literal) return (e as ColumnClause).name;
   if (e.__visit_name__ === "subquery_column") return (e as ColumnElement).key;
   return null;
@@ -922,5 +1043,6 @@ defineModule(
   True_,
   False_,
   Cast,
+  TypeCoerce,
   ColumnClause,
 );

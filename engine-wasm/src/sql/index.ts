@@ -53,8 +53,10 @@ export {
   null_,
   Over,
   or_,
+  TypeCoerce,
   true_,
   true_ as true,
+  type_coerce,
   UnaryExpression,
   WithinGroup,
 } from "./elements.ts";

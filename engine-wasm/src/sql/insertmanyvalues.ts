@@ -73,11 +73,14 @@ export function _deliver_insertmanyvalues_batches(
   for (let b = 0; b < nbatches; b++) {
     const slice = compiled_parameters.slice(b * batch_size, (b + 1) * batch_size);
     const named: Record<string, unknown> = {};
+    const parameterNames: string[] = [];
     slice.forEach((cp, i) => {
       for (const name of names) {
         const proc = processors[name] as BindProcessor | undefined;
         const v = cp[name];
-        named[`${name}__${i}`] = proc && v !== null && v !== undefined ? proc(v) : v;
+        const batchName = `${name}__${i}`;
+        named[batchName] = proc && v !== null && v !== undefined ? proc(v) : v;
+        parameterNames.push(batchName);
       }
     });
     const template = imv.prefix + rowTemplates.slice(0, slice.length).join(", ") + imv.suffix;
@@ -98,6 +101,7 @@ export function _deliver_insertmanyvalues_batches(
       rows_sorted: sorted,
       is_downgraded: false,
       current_batch_size: slice.length,
+      ...(rendered.positiontup ? {} : { parameter_names: parameterNames }),
     });
   }
   return batches;

@@ -239,14 +239,106 @@ export class Interval extends TypeEngine {
 export class LargeBinary extends TypeEngine {
   override readonly __visit_name__: TypeVisitName = "large_binary";
 }
+/**
+ * Python's `json.dumps(value)` with its default separators (`", "`, `": "`) and `ensure_ascii`: what
+ * SQLAlchemy's JSON type sends for a value.
+ */
+export function json_dumps(v: unknown): string {
+  if (v === null || v === undefined) return "null";
+  if (v === true) return "true";
+  if (v === false) return "false";
+  if (typeof v === "number") {
+    if (Number.isNaN(v)) return "NaN";
+    if (!Number.isFinite(v)) return v > 0 ? "Infinity" : "-Infinity";
+    return globalThis.String(v);
+  }
+  if (typeof v === "bigint") return globalThis.String(v);
+  if (typeof v === "string")
+    return globalThis.JSON.stringify(v).replace(
+      /[\u007f-\uffff]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
+  if (Array.isArray(v)) return `[${v.map(json_dumps).join(", ")}]`;
+  const toJSON = (v as { toJSON?: () => unknown }).toJSON;
+  if (typeof toJSON === "function") return json_dumps(toJSON.call(v));
+  const entries = v instanceof Map ? [...v.entries()] : Object.entries(v as object);
+  return `{${entries.map(([k, x]) => `${json_dumps(globalThis.String(k))}: ${json_dumps(x)}`).join(", ")}}`;
+}
+
+/**
+ * The index or path of a JSON element access (`JSON.JSONElementType`): SQLite and MySQL take a JSON
+ * path string (`$."key"`, `$[0]`, `$[0]."a"`), PostgreSQL a key or an index (a path as a text array
+ * `{a, 0}`).
+ */
+export class JSONElementType extends TypeEngine {
+  /** The path string SQLite / MySQL's JSON functions take for one index or a path. */
+  _format_value(_value: unknown): unknown {
+    throw new Error("NotImplementedError");
+  }
+  override bind_processor(dialect: TypeDialect): BindProcessor | null {
+    if (dialect.name === "sqlite" || dialect.name === "mysql") return (v) => this._format_value(v);
+    return null;
+  }
+}
+export class JSONIndexType extends JSONElementType {
+  override _format_value(value: unknown): unknown {
+    return typeof value === "number" ? `$[${value}]` : `$."${globalThis.String(value)}"`;
+  }
+}
+/** An integer index; PostgreSQL's drivers that cast binds cast it to INT. */
+export class JSONIntIndexType extends JSONIndexType {
+  override readonly __visit_name__: TypeVisitName = "json_int_index";
+  override get render_bind_cast(): boolean {
+    return true;
+  }
+}
+/** A string key; PostgreSQL's drivers that cast binds cast it to TEXT. */
+export class JSONStrIndexType extends JSONIndexType {
+  override readonly __visit_name__: TypeVisitName = "json_str_index";
+  override get render_bind_cast(): boolean {
+    return true;
+  }
+}
+export class JSONPathType extends JSONElementType {
+  override _format_value(value: unknown): unknown {
+    const path = value as readonly unknown[];
+    return `$${path.map((e) => (typeof e === "number" ? `[${e}]` : `."${globalThis.String(e)}"`)).join("")}`;
+  }
+  override bind_processor(dialect: TypeDialect): BindProcessor | null {
+    // asyncpg takes the path as a list of strings (AsyncpgJSONPathType)
+    if (dialect.name === "postgresql" && dialect.driver === "asyncpg")
+      return (v) => (typeof v === "string" ? v : (v as readonly unknown[]).map((e) => globalThis.String(e)));
+    if (dialect.name === "postgresql")
+      // PostgreSQL's path is a text array literal; a string is taken as one already
+      return (v) =>
+        typeof v === "string"
+          ? v
+          : `{${(v as readonly unknown[]).map((e) => globalThis.String(e)).join(", ")}}`;
+    return super.bind_processor(dialect);
+  }
+}
+
 // biome-ignore lint/suspicious/noShadowRestrictedNames: SQLAlchemy's type name
 export class JSON extends TypeEngine {
   override readonly __visit_name__: TypeVisitName = "JSON";
+  static readonly JSONElementType = JSONElementType;
+  static readonly JSONIndexType = JSONIndexType;
+  static readonly JSONIntIndexType = JSONIntIndexType;
+  static readonly JSONStrIndexType = JSONStrIndexType;
+  static readonly JSONPathType = JSONPathType;
+  readonly none_as_null: boolean;
+  constructor(options: { none_as_null?: boolean } = {}) {
+    super();
+    this.none_as_null = options.none_as_null ?? false;
+  }
   override bind_processor(): BindProcessor | null {
-    return (v) => (v === null || v === undefined ? null : globalThis.JSON.stringify(v));
+    return (v) => (v === null || v === undefined ? null : json_dumps(v));
   }
   override result_processor(dialect: TypeDialect): ResultProcessor | null {
     return dialect.name === "sqlite" ? (v) => (typeof v === "string" ? globalThis.JSON.parse(v) : v) : null;
+  }
+  override get python_type(): string {
+    return "dict";
   }
 }
 export class Uuid extends TypeEngine {
@@ -387,6 +479,11 @@ defineModule(
   Interval,
   LargeBinary,
   JSON,
+  JSONElementType,
+  JSONIndexType,
+  JSONIntIndexType,
+  JSONStrIndexType,
+  JSONPathType,
   Uuid,
   Enum,
 );

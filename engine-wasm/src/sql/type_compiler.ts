@@ -32,6 +32,8 @@ const TYPE_VISITORS: TypeVisitorTable = {
   interval: (c, t) => c.visit_interval(t),
   large_binary: (c, t) => c.visit_large_binary(t),
   JSON: (c, t) => c.visit_JSON(t),
+  json_int_index: (c, t) => c.visit_json_int_index(t),
+  json_str_index: (c, t) => c.visit_json_str_index(t),
   uuid: (c, t) => c.visit_uuid(t),
   enum: (c, t) => c.visit_enum(t as Enum),
   INTEGER: (c, t) => c.visit_INTEGER(t),
@@ -124,6 +126,13 @@ export class GenericTypeCompiler {
   }
   visit_JSON(_t: TypeEngine): string {
     return "JSON";
+  }
+  /** A JSON index bind's cast type: only PostgreSQL's drivers that cast binds name one. */
+  visit_json_int_index(t: TypeEngine): string {
+    throw new CompileError(`Don't know how to render type ${t.__repr__()}`);
+  }
+  visit_json_str_index(t: TypeEngine): string {
+    throw new CompileError(`Don't know how to render type ${t.__repr__()}`);
   }
   visit_uuid(_t: TypeEngine): string {
     return "CHAR(32)";

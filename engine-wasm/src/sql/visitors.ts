@@ -24,6 +24,7 @@ import type {
   Star,
   TextualLabelReference,
   True_,
+  TypeCoerce,
   UnaryExpression,
   WithinGroup,
 } from "./elements.ts";
@@ -61,6 +62,7 @@ export interface SQLElementsByVisitName {
   true: True_;
   false: False_;
   cast: Cast;
+  type_coerce: TypeCoerce;
   column: Column | ColumnClause;
   function: FunctionElement;
   over: Over;
@@ -124,6 +126,8 @@ export type TypeVisitName =
   | "interval"
   | "large_binary"
   | "JSON"
+  | "json_int_index"
+  | "json_str_index"
   | "uuid"
   | "enum"
   // the SQL standard's names (sqltypes' uppercase types), rendered as written

@@ -7,11 +7,11 @@
 import { GenericTypeCompiler, SQLCompiler } from "../../sql/compiler.ts";
 import { DDLCompiler } from "../../sql/ddl_compiler.ts";
 import type { Delete, Update } from "../../sql/dml.ts";
-import type { BinaryExpression, ClauseElement } from "../../sql/elements.ts";
+import { type BinaryExpression, Cast, type ClauseElement } from "../../sql/elements.ts";
 import type { FunctionElement } from "../../sql/functions.ts";
 import type { Column, Table } from "../../sql/schema.ts";
 import type { CompoundSelect, FromClause, Select } from "../../sql/selectable.ts";
-import { String as SAString, STRINGTYPE, type TypeEngine } from "../../sql/sqltypes.ts";
+import { JSON as SAJSON, String as SAString, STRINGTYPE, type TypeEngine } from "../../sql/sqltypes.ts";
 import type { CompileKw } from "../../sql/visitors.ts";
 
 export class PGCompiler extends SQLCompiler {
@@ -55,6 +55,25 @@ export class PGCompiler extends SQLCompiler {
   override visit_ilike(b: BinaryExpression, kw: Record<string, unknown>): string {
     const op = b.operator === "NOT LIKE" ? "NOT ILIKE" : "ILIKE";
     return `${this.process(b.left, kw)} ${op} ${this.process(b.right, kw)}`;
+  }
+
+  /**
+   * A JSON element: `x -> key` (a path: `x #> '{a, 1}'`); read as another type (`.as_string()`,
+   * `.as_integer()`) it is the text form cast to that type: `CAST(x ->> key AS INTEGER)`.
+   */
+  override visit_json_getitem_op_binary(b: BinaryExpression, kw: CompileKw): string {
+    return this._json_getitem(b, kw, " -> ", " ->> ");
+  }
+  override visit_json_path_getitem_op_binary(b: BinaryExpression, kw: CompileKw): string {
+    return this._json_getitem(b, kw, " #> ", " #>> ");
+  }
+  private _json_getitem(b: BinaryExpression, kw: CompileKw, op: string, textOp: string): string {
+    if (!kw._cast_applied && !(b.type instanceof SAJSON))
+      return this.process(new Cast(b, b.type), { ...kw, _cast_applied: true });
+    const inner = { ...kw, _cast_applied: false, _in_operator_expression: true };
+    const text = `${this.operand(b.left, 15, inner)}${kw._cast_applied ? textOp : op}${this.operand(b.right, 15, inner)}`;
+    // inside another operator the element is grouped (eager_grouping): `(x -> k) = y`
+    return kw._in_operator_expression ? `(${text})` : text;
   }
 
   /** `aggregate_strings(x, sep)` is PostgreSQL's `string_agg`. */
@@ -103,5 +122,12 @@ export class PGTypeCompiler extends GenericTypeCompiler {
   }
   override visit_DOUBLE(): string {
     return "DOUBLE PRECISION";
+  }
+  /** The casts asyncpg / psycopg give a JSON index bind (`-> $1::TEXT`). */
+  override visit_json_int_index(): string {
+    return "INT";
+  }
+  override visit_json_str_index(): string {
+    return "TEXT";
   }
 }

@@ -6,10 +6,16 @@
 import { GenericTypeCompiler, SQLCompiler } from "../../sql/compiler.ts";
 import { DDLCompiler } from "../../sql/ddl_compiler.ts";
 import type { Update } from "../../sql/dml.ts";
-import { type ClauseElement, type ColumnElement, literal } from "../../sql/elements.ts";
+import {
+  type BinaryExpression,
+  type ClauseElement,
+  type ColumnElement,
+  literal,
+} from "../../sql/elements.ts";
 import type { FunctionElement } from "../../sql/functions.ts";
 import { Column, type Table } from "../../sql/schema.ts";
 import type { CompoundSelect, FromClause, Select } from "../../sql/selectable.ts";
+import { JSON as SAJSON } from "../../sql/sqltypes.ts";
 import type { CompileKw } from "../../sql/visitors.ts";
 
 export class SQLiteCompiler extends SQLCompiler {
@@ -39,6 +45,21 @@ export class SQLiteCompiler extends SQLCompiler {
   /** SQLite 3.33+ has PostgreSQL's UPDATE … FROM (a DELETE naming other tables it has not). */
   override update_from_clause(_stmt: Update, _t: Table, extra_froms: FromClause[], kw: CompileKw): string {
     return `FROM ${extra_froms.map((f) => this.process(f, { ...kw, asfrom: true })).join(", ")}`;
+  }
+
+  /**
+   * A JSON element: `JSON_QUOTE(JSON_EXTRACT(x, '$."key"'))` keeps it JSON (the result is parsed as
+   * such); read as another type (`.as_string()`, `.as_integer()`) it is the bare `JSON_EXTRACT`.
+   */
+  override visit_json_getitem_op_binary(b: BinaryExpression, kw: CompileKw): string {
+    const left = this.process(b.left, kw);
+    const right = this.process(b.right, kw);
+    return b.type instanceof SAJSON
+      ? `JSON_QUOTE(JSON_EXTRACT(${left}, ${right}))`
+      : `JSON_EXTRACT(${left}, ${right})`;
+  }
+  override visit_json_path_getitem_op_binary(b: BinaryExpression, kw: CompileKw): string {
+    return this.visit_json_getitem_op_binary(b, kw);
   }
 
   /** SQLite has no `now()`. */
