@@ -3,8 +3,15 @@
  * `remove()`, `contains()`. Targets (Engine, Connection, Pool, Session, mapped classes …) own a
  * `Dispatcher`; a target type can also route an identifier elsewhere (an Engine forwards pool events
  * such as "connect" to its pool) through `_listen_event`.
+ *
+ * As SQLAlchemy's event/registry.py does, every `listen()` remembers, under its (target, identifier,
+ * fn), each listener it stored and where (the collections of sqlalchemy's `_key_to_collection`):
+ * `remove()` with the same three arguments takes all of them out again, wherever the target routed
+ * them (a pool, a mapper, an attribute, a Session class), and `contains()` says whether that
+ * `listen()` is in force.
  */
 import { InvalidRequestError } from "./exc.ts";
+import { objectAddress, repr, str } from "./util/repr.ts";
 
 export type Listener = (...args: any[]) => any;
 
@@ -34,14 +41,22 @@ export class Dispatcher {
     else list.push(wrapped);
     this._map.set(identifier, list);
     this._count++;
+    _stored(wrapped, () => this._remove_stored(identifier, wrapped));
   }
 
+  /** Takes out the first listener that is `fn` or wraps it. */
   remove(identifier: string, fn: Listener): void {
+    const stored = this._map.get(identifier)?.find((l) => wraps(l, fn));
+    if (!stored) throw new InvalidRequestError(`No listeners found for event ${identifier} / ${fn.name}`);
+    this._remove_stored(identifier, stored);
+  }
+
+  /** Takes out one listener as it was stored. */
+  protected _remove_stored(identifier: string, stored: Listener): void {
     const list = this._map.get(identifier);
-    if (!list) throw new InvalidRequestError(`No listeners found for event ${identifier} / ${fn.name}`);
-    const i = list.findIndex((l) => wraps(l, fn));
-    if (i < 0) throw new InvalidRequestError(`No listeners found for event ${identifier} / ${fn.name}`);
-    list.splice(i, 1);
+    const i = list ? list.indexOf(stored) : -1;
+    if (i < 0) return;
+    list!.splice(i, 1);
     this._count--;
   }
 
@@ -86,7 +101,38 @@ export interface ListenOptions {
 
 export interface EventTarget {
   _listen_event(identifier: string, fn: Listener, options: ListenOptions): void;
+  /** Whether the target has the event (SQLAlchemy's `_accept_with`): remove() checks it as listen() does. */
+  _accepts_event?(identifier: string): boolean;
   readonly dispatch?: Dispatcher;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * what each listen() stored (SQLAlchemy's event/registry.py)
+ * ---------------------------------------------------------------------------------------------- */
+
+/** The listen() running now: its function, and how to take out each listener it stores. */
+let recording: { fn: Listener; undo: (() => void)[] } | null = null;
+
+/**
+ * A target stored `stored` in one of its listener collections; `undo` takes it out. Recorded for the
+ * listen() running now when `stored` is its function or wraps it (a `once` or `raw` adaptation), not
+ * for listeners the ORM registers along the way (a backref's, while the listen configures mappers).
+ */
+export function _stored(stored: Listener, undo: () => void): void {
+  if (recording !== null && wraps(stored, recording.fn)) recording.undo.push(undo);
+}
+
+/** (target, identifier, fn) → the undo of every listener that listen() stored. */
+const registry = new WeakMap<object, Map<string, Map<Listener, (() => void)[]>>>();
+
+/** Python's `%s` of a function: `<function my_listener at 0x7f…>`. */
+function functionStr(fn: Listener): string {
+  return `<function ${fn.name || "<lambda>"} at 0x${objectAddress(fn)}>`;
+}
+
+function registrationsOf(target: unknown, identifier: string): Map<Listener, (() => void)[]> | undefined {
+  if (target === null || (typeof target !== "object" && typeof target !== "function")) return undefined;
+  return registry.get(target as object)?.get(identifier);
 }
 
 /**
@@ -117,7 +163,26 @@ function asTarget(target: unknown): EventTarget {
 }
 
 export function listen(target: unknown, identifier: string, fn: Listener, options: ListenOptions = {}): void {
-  asTarget(target)._listen_event(identifier, fn, options);
+  const t = asTarget(target);
+  const previous = recording;
+  const current = { fn, undo: [] as (() => void)[] };
+  recording = current;
+  try {
+    t._listen_event(identifier, fn, options);
+  } finally {
+    recording = previous;
+  }
+  if (
+    current.undo.length === 0 ||
+    target === null ||
+    (typeof target !== "object" && typeof target !== "function")
+  )
+    return;
+  let byIdentifier = registry.get(target as object);
+  if (!byIdentifier) registry.set(target as object, (byIdentifier = new Map()));
+  let byFn = byIdentifier.get(identifier);
+  if (!byFn) byIdentifier.set(identifier, (byFn = new Map()));
+  byFn.set(fn, [...(byFn.get(fn) ?? []), ...current.undo]);
 }
 
 export function listens_for(target: unknown, identifier: string, options: ListenOptions = {}) {
@@ -127,18 +192,34 @@ export function listens_for(target: unknown, identifier: string, options: Listen
   };
 }
 
-function dispatcherOf(target: unknown): Dispatcher | undefined {
-  return (target as { dispatch?: Dispatcher } | null)?.dispatch ?? resolve(target)?.dispatch;
+/** SQLAlchemy's `_event_key()`: the target must have the event, as for listen(). */
+function checkEvent(target: unknown, identifier: string): void {
+  const t = asTarget(target);
+  if (t._accepts_event && !t._accepts_event(identifier))
+    throw new InvalidRequestError(`No such event '${identifier}' for target '${str(target)}'`);
 }
 
+/**
+ * Remove an event listener: the arguments are those given to listen(); every registration that
+ * listen() made (on a pool, on each mapper, `once` wrappers …) is reverted.
+ */
 export function remove(target: unknown, identifier: string, fn: Listener): void {
-  const dispatch = dispatcherOf(target);
-  if (!dispatch) throw new InvalidRequestError(`No listeners found for event ${identifier}`);
-  dispatch.remove(identifier, fn);
+  checkEvent(target, identifier);
+  const byFn = registrationsOf(target, identifier);
+  const undo = byFn?.get(fn);
+  if (!undo) {
+    throw new InvalidRequestError(
+      `No listeners found for event ${str(target)} / ${repr(identifier)} / ${functionStr(fn)} `,
+    );
+  }
+  byFn!.delete(fn);
+  for (const u of undo) u();
 }
 
+/** Return True if the given target/ident/fn is set up to listen. */
 export function contains(target: unknown, identifier: string, fn: Listener): boolean {
-  return !!dispatcherOf(target)?.contains(identifier, fn);
+  checkEvent(target, identifier);
+  return registrationsOf(target, identifier)?.has(fn) ?? false;
 }
 
 export const event = { listen, listens_for, remove, contains };

@@ -219,6 +219,9 @@ export class Connection {
     return this._nested_transaction;
   }
 
+  _accepts_event(identifier: string): boolean {
+    return ENGINE_EVENTS.has(identifier);
+  }
   _listen_event(identifier: string, fn: Listener, options: { once?: boolean; insert?: boolean }): void {
     if (!ENGINE_EVENTS.has(identifier))
       throw new InvalidRequestError(`No such event '${identifier}' for target '${this}'`);
@@ -1005,6 +1008,9 @@ export class Engine {
     return this._execution_options;
   }
 
+  _accepts_event(identifier: string): boolean {
+    return POOL_EVENTS.has(identifier) || ENGINE_EVENTS.has(identifier);
+  }
   _listen_event(identifier: string, fn: Listener, options: { once?: boolean; insert?: boolean }): void {
     if (POOL_EVENTS.has(identifier)) {
       this.pool._listen(identifier as "connect", fn as never, options.once);

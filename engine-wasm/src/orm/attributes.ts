@@ -4,6 +4,7 @@
  * reads and writes (AttributeImpl: history, change events, lazy loads) and attribute History.
  */
 
+import { _stored, type Listener } from "../event.ts";
 import { InvalidRequestError } from "../exc.ts";
 import type { ClauseElement, ColumnElement } from "../sql/elements.ts";
 import { ValueError } from "../util/builtins.ts";
@@ -219,23 +220,17 @@ export class AttributeDispatch {
         fired = true;
         return fn(...args);
       };
+      (call as { _orig?: AttributeListenerFn })._orig = fn;
     }
     const entry = { fn: call, raw: !!options.raw, retval: !!options.retval };
-    (fn as { _sa_attr_listener?: AttributeListener })._sa_attr_listener = entry;
     const list = this[identifier as AttributeEventName];
     if (options.insert) list.unshift(entry);
     else list.push(entry);
-    return true;
-  }
-
-  remove_listener(identifier: string, fn: AttributeListenerFn): boolean {
-    const list = (ATTRIBUTE_EVENTS as readonly string[]).includes(identifier)
-      ? this[identifier as AttributeEventName]
-      : null;
-    const entry = (fn as { _sa_attr_listener?: AttributeListener })._sa_attr_listener;
-    const i = list && entry ? list.indexOf(entry) : -1;
-    if (i < 0) return false;
-    list!.splice(i, 1);
+    // event.remove() takes out this entry
+    _stored(call as Listener, () => {
+      const i = list.indexOf(entry);
+      if (i >= 0) list.splice(i, 1);
+    });
     return true;
   }
 }
@@ -675,6 +670,9 @@ export class QueryableAttribute {
     if (!this.property.dispatch.listen(identifier, fn, options)) {
       throw new InvalidRequestError(`No such event '${identifier}' for target '${this}'`);
     }
+  }
+  _accepts_event(identifier: string): boolean {
+    return (ATTRIBUTE_EVENTS as readonly string[]).includes(identifier);
   }
   get parent(): Mapper {
     return this.property.parent;

@@ -24,7 +24,7 @@
 import { ArgumentError, InvalidRequestError } from "../exc.ts";
 import { Column, ForeignKey, MetaData, Table } from "../sql/schema.ts";
 import { Integer, NULLTYPE, TypeEngine } from "../sql/sqltypes.ts";
-import { defineModule, repr } from "../util/repr.ts";
+import { defineModule, repr, str } from "../util/repr.ts";
 import { type MappedAnnotation, parse_annotation, type_for_annotation } from "./annotations.ts";
 import { className, objectAddress, STATE_ATTR } from "./base.ts";
 import { _dispose_mapper, configure_mappers, Mapper } from "./mapper.ts";
@@ -367,6 +367,11 @@ export class DeclarativeBase {
   /** Python's default object repr, `<__main__.User object at 0x7f…>`, unless the class defines `__repr__`. */
   __repr__(): string {
     return `<__main__.${className(this.constructor)} object at 0x${objectAddress(this)}>`;
+  }
+
+  /** Python's `str(obj)` (what an f-string shows): `__str__` if the class defines it, else `__repr__`. */
+  toString(): string {
+    return str(this);
   }
 }
 _declarative_mixin(DeclarativeBase);

@@ -8,6 +8,12 @@
  *   event.listens_for(User, "load")((target, context) => …)            // an object made from a row
  *   event.listens_for(User, "refresh")((target, context, attrs) => …)  // a row loaded into an object
  *
+ * MapperEvents `before_insert` / `after_insert`, `before_update` / `after_update`, `before_delete` /
+ * `after_delete` on the same targets, fired by persistence.ts where SQLAlchemy's persistence.py
+ * fires them, with `(mapper, connection, target)`:
+ *
+ *   event.listens_for(User, "before_insert")((mapper, connection, target) => …)
+ *
  * `raw: true` hands the listener the InstanceState instead of the object. loading.ts fires them
  * where SQLAlchemy's `loading._instance()` does: `load` once per object a query creates, `refresh`
  * once per existing object a load populates (session.refresh(), the SELECT of expired attributes,
@@ -27,6 +33,15 @@ import { _mapper_for_class, Mapper } from "./mapper.ts";
 import type { InstanceState } from "./state.ts";
 
 const INSTANCE_EVENTS = new Set(["load", "refresh"]);
+/** MapperEvents of the unit of work: the object is their third argument. */
+const MAPPER_EVENTS = new Set([
+  "before_insert",
+  "after_insert",
+  "before_update",
+  "after_update",
+  "before_delete",
+  "after_delete",
+]);
 
 /** Bumped by every listen and remove: what a mapper's cached listener lists are checked against. */
 let version = 0;
@@ -47,8 +62,8 @@ class InstanceDispatcher extends Dispatcher {
     if (stored) added.set(stored, options.insert ? -++sequence : ++sequence);
     version++;
   }
-  override remove(identifier: string, fn: Listener): void {
-    super.remove(identifier, fn);
+  protected override _remove_stored(identifier: string, stored: Listener): void {
+    super._remove_stored(identifier, stored);
     version++;
   }
 }
@@ -69,14 +84,19 @@ class InstanceEventsTarget implements EventTarget {
     this.#target = target;
     this.#base = base;
   }
+  _accepts_event(identifier: string): boolean {
+    return INSTANCE_EVENTS.has(identifier) || MAPPER_EVENTS.has(identifier);
+  }
   _listen_event(identifier: string, fn: Listener, options: ListenOptions): void {
-    if (!INSTANCE_EVENTS.has(identifier))
+    if (!this._accepts_event(identifier))
       throw new InvalidRequestError(`No such event '${identifier}' for target '${repr(this.#target)}'`);
     if (this.#base && !options.propagate) return;
     let listener = fn;
     if (!options.raw) {
       // listeners are handed the InstanceState; a plain listener gets its object
-      listener = (state: InstanceState, ...rest: unknown[]) => fn(state.obj, ...rest);
+      listener = MAPPER_EVENTS.has(identifier)
+        ? (mapper: Mapper, connection: unknown, state: InstanceState) => fn(mapper, connection, state.obj)
+        : (state: InstanceState, ...rest: unknown[]) => fn(state.obj, ...rest);
       (listener as { _orig?: Listener })._orig = fn;
     }
     this.dispatch.listen(identifier, listener, options);
@@ -129,3 +149,25 @@ export function _instance_events(mapper: Mapper): InstanceListeners {
   cached.set(mapper, fresh);
   return fresh;
 }
+
+const cachedMapperEvents = new WeakMap<
+  Mapper,
+  { version: number; byName: Map<string, readonly Listener[]> }
+>();
+
+/** A mapper's listeners for one MapperEvent (the InstanceState third), as persistence fires them. */
+export function _mapper_events(mapper: Mapper, identifier: string): readonly Listener[] {
+  if (version === 0) return NO_LISTENERS;
+  let c = cachedMapperEvents.get(mapper);
+  if (!c || c.version !== version) {
+    c = { version, byName: new Map() };
+    cachedMapperEvents.set(mapper, c);
+  }
+  let l = c.byName.get(identifier);
+  if (!l) {
+    l = collect(mapper, identifier);
+    c.byName.set(identifier, l);
+  }
+  return l;
+}
+const NO_LISTENERS: readonly Listener[] = Object.freeze([]);

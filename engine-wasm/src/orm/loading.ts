@@ -43,6 +43,8 @@ export interface LoadContext {
   only_load_props: readonly string[] | null;
   /** The attribute names a `refresh` event of `refresh_state` names, when not `only_load_props`. */
   refresh_attrs?: Set<string> | null;
+  /** Whether the session has loaded_as_persistent listeners (looked up once per load). */
+  _loaded_as_persistent?: boolean;
   /** The existing objects this load has populated (each gets one `refresh` event). */
   _refreshed?: Set<InstanceState>;
   /** from_statement(): the entities' columns are found by name in the rows (textual SQL). */
@@ -396,11 +398,18 @@ function _instance(
     const col = cols[c]!;
     dict[col[0]] = data[col[1]] ?? null;
   }
+  // column attributes the row does not have (an alias over a subquery of some of the columns) are
+  // expired: read, they load (SQLAlchemy's "expire" populators)
+  if (cols.length < mapper._column_props.length) {
+    for (const prop of mapper._column_props) if (!(prop.key in dict)) state.expired_attributes.add(prop.key);
+  }
   state.load_options = ctx.loads;
   session.identity_map.add(state, keyStr);
   loaded?.set(state, path);
   const onLoad = events.load;
   for (let l = 0; l < onLoad.length; l++) onLoad[l]!(state, ctx);
+  if ((ctx._loaded_as_persistent ??= session._has_event("loaded_as_persistent")))
+    session._dispatch_event("loaded_as_persistent", state);
   return obj;
 }
 

@@ -15,6 +15,7 @@ import { repr } from "../util/repr.ts";
 import { sa_warn } from "../util/warnings.ts";
 import { is_equal } from "./attributes.ts";
 import { instance_str, NO_VALUE } from "./base.ts";
+import { _mapper_events } from "./events.ts";
 import { StaleDataError } from "./exc.ts";
 import type { Mapper } from "./mapper.ts";
 import type { InstanceState } from "./state.ts";
@@ -52,6 +53,16 @@ export function save_obj(uow: UOWTransaction, mapper: Mapper, states: InstanceSt
   const updates: { state: InstanceState; params: Params; keys: string[] }[] = [];
   const inserts: { state: InstanceState; params: Params; keys: string[]; has_all_pks: boolean }[] = [];
   const switches: InstanceState[] = [];
+  // MapperEvents (persistence.py _organize_states_for_save): before_insert / before_update for
+  // every object of the flush, before its parameters are collected (a listener may change it)
+  const beforeInsert = _mapper_events(mapper, "before_insert");
+  const beforeUpdate = _mapper_events(mapper, "before_update");
+  const conn = beforeInsert.length || beforeUpdate.length ? uow.connection(mapper) : null;
+  for (const state of states) {
+    const fire = state.key === null ? beforeInsert : beforeUpdate;
+    for (const fn of fire) fn(mapper, conn, state);
+  }
+  const hadIdentity = states.map((s) => s.key !== null);
   for (const state of states) {
     if (state.key === null) {
       const params = collect_insert_params(mapper, state);
@@ -79,6 +90,16 @@ export function save_obj(uow: UOWTransaction, mapper: Mapper, states: InstanceSt
   }
   if (updates.length) emit_update_statements(uow, mapper, updates);
   if (inserts.length) emit_insert_statements(uow, mapper, inserts);
+  // after_update for the objects that had an identity, then after_insert (_finalize_insert_update_commands)
+  const afterInsert = _mapper_events(mapper, "after_insert");
+  const afterUpdate = _mapper_events(mapper, "after_update");
+  if (afterInsert.length || afterUpdate.length) {
+    const c = uow.connection(mapper);
+    for (let i = 0; i < states.length; i++)
+      if (hadIdentity[i]) for (const fn of afterUpdate) fn(mapper, c, states[i]);
+    for (let i = 0; i < states.length; i++)
+      if (!hadIdentity[i]) for (const fn of afterInsert) fn(mapper, c, states[i]);
+  }
   return [...switches, ...inserts.map((r) => r.state)];
 }
 
@@ -367,6 +388,8 @@ function emit_insert_statements(
 export function delete_obj(uow: UOWTransaction, mapper: Mapper, states: InstanceState[]): void {
   const table = mapper.local_table;
   const conn = uow.connection(mapper);
+  for (const fn of _mapper_events(mapper, "before_delete"))
+    for (const state of states) fn(mapper, conn, state);
   const where = and_(...mapper.primary_key.map((c) => c.eq(bindparam(c.key, undefined, { type_: c.type }))));
   const params = states.map((state) => {
     const p: Params = {};
@@ -382,4 +405,6 @@ export function delete_obj(uow: UOWTransaction, mapper: Mapper, states: Instance
   });
   const stmt = delete_(table).where(where);
   conn.execute(stmt, params.length === 1 ? params[0]! : params, { compiled_cache: mapper._compiled_cache });
+  for (const fn of _mapper_events(mapper, "after_delete"))
+    for (const state of states) fn(mapper, conn, state);
 }

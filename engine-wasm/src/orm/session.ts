@@ -7,6 +7,7 @@
  * (expire_on_commit). `using session = new Session(engine)` closes it at the end of the block.
  */
 import { _trans_ctx_check, type Connection } from "../engine/base.ts";
+import { Dispatcher, type Listener, type ListenOptions } from "../event.ts";
 import {
   ArgumentError,
   InvalidRequestError,
@@ -46,6 +47,86 @@ export interface SessionOptions {
 
 type TxState = "ACTIVE" | "DEACTIVE" | "CLOSED" | "COMMITTED";
 
+/**
+ * SessionEvents (SQLAlchemy's orm/events.py) the port fires, listened to on a Session, a Session
+ * class (every session of it and of its subclasses) or a sessionmaker (the sessions it makes).
+ */
+const SESSION_EVENTS = new Set([
+  "after_transaction_create",
+  "after_transaction_end",
+  "before_commit",
+  "after_commit",
+  "after_rollback",
+  "after_soft_rollback",
+  "before_flush",
+  "after_flush",
+  "after_flush_postexec",
+  "after_begin",
+  "before_attach",
+  "after_attach",
+  "transient_to_pending",
+  "pending_to_transient",
+  "persistent_to_transient",
+  "pending_to_persistent",
+  "detached_to_persistent",
+  "loaded_as_persistent",
+  "persistent_to_deleted",
+  "deleted_to_persistent",
+  "deleted_to_detached",
+  "persistent_to_detached",
+]);
+
+/** The events about one object: fired with its InstanceState, a listener gets the object unless `raw`. */
+const LIFECYCLE_EVENTS = new Set([
+  "before_attach",
+  "after_attach",
+  "transient_to_pending",
+  "pending_to_transient",
+  "persistent_to_transient",
+  "pending_to_persistent",
+  "detached_to_persistent",
+  "loaded_as_persistent",
+  "persistent_to_deleted",
+  "deleted_to_persistent",
+  "deleted_to_detached",
+  "persistent_to_detached",
+]);
+
+/** Listeners on a Session class: its sessions', and its subclasses' (each class's parent is its base's). */
+const classDispatchers = new WeakMap<Function, Dispatcher>();
+function classDispatch(cls: Function): Dispatcher {
+  let d = classDispatchers.get(cls);
+  if (!d) {
+    const base = Object.getPrototypeOf(cls) as Function;
+    d = new Dispatcher(
+      cls === Session || !(base.prototype instanceof Session || base === Session)
+        ? null
+        : classDispatch(base),
+    );
+    classDispatchers.set(cls, d);
+  }
+  return d;
+}
+
+function sessionListen(
+  target: unknown,
+  dispatch: Dispatcher,
+  identifier: string,
+  fn: Listener,
+  options: ListenOptions,
+): void {
+  if (!SESSION_EVENTS.has(identifier))
+    throw new InvalidRequestError(`No such event '${identifier}' for target '${str(target)}'`);
+  let listener = fn;
+  if (LIFECYCLE_EVENTS.has(identifier) && !options.raw) {
+    // fired with the InstanceState; a plain listener gets its object
+    listener = (session: Session, state: InstanceState, ...rest: unknown[]) =>
+      fn(session, state.obj, ...rest);
+    (listener as { _orig?: Listener })._orig = fn;
+  }
+  dispatch.listen(identifier, listener, options);
+}
+
 let sessionIds = 0;
 
 /** One (possibly nested) transaction of a Session (SQLAlchemy's SessionTransaction). */
@@ -84,6 +165,15 @@ export class SessionTransaction {
     session._transaction = this;
     if (parent === null) session._register();
     // a nested transaction emits its SAVEPOINT when it first uses a connection (_connection_for_bind)
+    session._dispatch_event("after_transaction_create", this);
+  }
+
+  /** Whether after_transaction_end has fired (a transaction ends once). */
+  private _ended = false;
+  _end(): void {
+    if (this._ended) return;
+    this._ended = true;
+    this.session._dispatch_event("after_transaction_end", this);
   }
 
   /** True if this `SessionTransaction` is in progress: not yet committed, rolled back or closed. */
@@ -136,6 +226,7 @@ export class SessionTransaction {
       const conn = this._parent._connection_for_bind(bind);
       if (!this.nested) return conn;
       this._connections.set(bind, [conn, conn.begin_nested(), false]);
+      this.session._dispatch_event("after_begin", this, conn);
       return conn;
     }
     const b = bind as {
@@ -154,6 +245,7 @@ export class SessionTransaction {
     const joined = conn.in_transaction();
     const trans = (joined ? (conn.get_transaction() ?? conn.begin()) : conn.begin()) as never;
     this._connections.set(bind, [conn, trans, owned, joined]);
+    this.session._dispatch_event("after_begin", this, conn);
     return conn;
   }
 
@@ -163,12 +255,14 @@ export class SessionTransaction {
     if (this._subtrans) {
       this.session._transaction = this._parent;
       this._state = "COMMITTED";
+      this._end();
       return;
     }
-    if (!this.nested) this.session._flush_if_needed();
-    else this.session._flush_if_needed();
+    this.session._dispatch_event("before_commit");
+    this.session._flush_if_needed();
     for (const [, [, trans]] of this._connections) trans.commit();
     this._state = "COMMITTED";
+    this.session._dispatch_event("after_commit");
     if (!this.nested) {
       this._remove_snapshot();
       this._close_connections();
@@ -177,6 +271,7 @@ export class SessionTransaction {
       for (const s of this._deleted) this._parent._deleted.add(s);
     }
     this.session._transaction = this._parent;
+    this._end();
   }
 
   /** Roll back this `SessionTransaction` (a nested one rolls back to its SAVEPOINT). */
@@ -197,6 +292,8 @@ export class SessionTransaction {
           for (const [, [, trans]] of boundary._connections) {
             if (trans.is_active !== false) trans.rollback();
           }
+          boundary._state = "DEACTIVE";
+          session._dispatch_event("after_rollback");
         } finally {
           boundary._state = "DEACTIVE";
           boundary._restore_snapshot();
@@ -212,11 +309,15 @@ export class SessionTransaction {
     if (this._subtrans || capture !== undefined) {
       session._transaction = this._parent;
       if (this !== this._boundary || this._subtrans) this._state = "DEACTIVE";
+      this._end();
+      session._dispatch_event("after_soft_rollback", this);
       return;
     }
     this._state = "CLOSED";
     if (!this.nested) this._close_connections();
     session._transaction = this._parent;
+    this._end();
+    session._dispatch_event("after_soft_rollback", this);
   }
 
   /** Close this `SessionTransaction`, releasing the connections it holds. */
@@ -226,6 +327,7 @@ export class SessionTransaction {
       let t: SessionTransaction | null = this.session._transaction;
       while (t && t !== this) {
         t._state = "CLOSED";
+        t._end();
         t = t._parent;
       }
     }
@@ -239,6 +341,7 @@ export class SessionTransaction {
     this._state = "CLOSED";
     if (!this.nested && !this._subtrans) this._close_connections();
     this.session._transaction = this._parent;
+    this._end();
   }
 
   private _close_connections(): void {
@@ -255,7 +358,7 @@ export class SessionTransaction {
         session.identity_map._modified.delete(s);
       }
     }
-    for (const s of this._deleted) s._detach();
+    session._detach_states([...this._deleted]);
     this._deleted.clear();
     this._new.clear();
   }
@@ -271,6 +374,7 @@ export class SessionTransaction {
       if (s.key) {
         session.identity_map.add(s);
         s.session_id = session.hash_key;
+        session._dispatch_event("deleted_to_persistent", s);
       }
     }
     this._deleted.clear();
@@ -313,6 +417,9 @@ export class Session implements SessionLike {
   private _no_autoflush_depth = 0;
   /** The AsyncSession proxying this session, if any. */
   _async_provider: unknown = null;
+  /** This session's own listeners (made at the first listen); its class's otherwise. */
+  private _dispatch: Dispatcher | null = null;
+  private readonly _class_dispatch: Dispatcher;
 
   constructor(bind?: unknown, options: SessionOptions = {}) {
     if (
@@ -330,7 +437,38 @@ export class Session implements SessionLike {
     this.autobegin = options.autobegin ?? true;
     this.info = options.info ?? {};
     this.hash_key = ++sessionIds;
+    this._class_dispatch = classDispatch(new.target);
     this._register();
+  }
+
+  /* ------------------------------------------------------------------ events -- */
+
+  /** The session's SessionEvents listeners: its class's, then its own. */
+  get dispatch(): Dispatcher {
+    this._dispatch ??= new Dispatcher(this._class_dispatch);
+    return this._dispatch;
+  }
+  /** `event.listen(Session, "after_commit", fn)`: every session of the class. */
+  static _accepts_event(identifier: string): boolean {
+    return SESSION_EVENTS.has(identifier);
+  }
+  static _listen_event(identifier: string, fn: Listener, options: ListenOptions): void {
+    sessionListen(this, classDispatch(this), identifier, fn, options);
+  }
+  /** `event.listen(session, "before_flush", fn)`: this session only. */
+  _accepts_event(identifier: string): boolean {
+    return SESSION_EVENTS.has(identifier);
+  }
+  _listen_event(identifier: string, fn: Listener, options: ListenOptions): void {
+    sessionListen(this, this.dispatch, identifier, fn, options);
+  }
+  _has_event(identifier: string): boolean {
+    return (this._dispatch ?? this._class_dispatch).listeners(identifier).length > 0;
+  }
+  /** Fires a SessionEvent: each listener gets this session, then `args`. */
+  _dispatch_event(identifier: string, ...args: unknown[]): void {
+    const listeners = (this._dispatch ?? this._class_dispatch).listeners(identifier);
+    for (let i = 0; i < listeners.length; i++) listeners[i]!(this, ...args);
   }
 
   /** Whether `_sessions` holds this session (closing takes it out; attaching puts it back). */
@@ -419,6 +557,7 @@ export class Session implements SessionLike {
     let t: SessionTransaction | null = this._transaction;
     while (t && t !== root) {
       t._state = "CLOSED";
+      t._end();
       t = t._parent;
     }
     this._transaction = root;
@@ -428,6 +567,8 @@ export class Session implements SessionLike {
       for (const [, [conn, , owned]] of root._connections) if (owned) conn.close();
       root._connections.clear();
       this._transaction = null;
+      root._end();
+      this._dispatch_event("after_soft_rollback", root);
     }
   }
 
@@ -441,9 +582,10 @@ export class Session implements SessionLike {
   }
   private _close_impl(invalidate: boolean): void {
     void invalidate;
+    // objects first, then the transactions (SQLAlchemy's _close_impl)
+    this.expunge_all();
     if (this._transaction) this._transaction._root.close();
     this._transaction = null;
-    this.expunge_all();
     // no object refers to this session any more
     _sessions.delete(this);
     this._registered = false;
@@ -516,13 +658,13 @@ export class Session implements SessionLike {
 
   private _save_impl(state: InstanceState): void {
     if (state.session_id === this.hash_key) return;
-    this._before_attach(state);
+    const toAttach = this._before_attach(state);
     this._register();
     if (!this._new.has(state)) {
       state._set_insert_order();
       this._new.set(state, state.obj);
     }
-    state.session_id = this.hash_key;
+    if (toAttach) this._after_attach(state);
   }
 
   private _update_impl(state: InstanceState, revert_deletion = false): void {
@@ -532,7 +674,7 @@ export class Session implements SessionLike {
       );
     }
     if (state.session_id === this.hash_key && this.identity_map.contains_state(state)) return;
-    this._before_attach(state);
+    const toAttach = this._before_attach(state);
     const existing = this.identity_map._state_for(state.key!);
     if (existing && existing !== state) {
       throw new InvalidRequestError(
@@ -541,16 +683,27 @@ export class Session implements SessionLike {
     }
     this._register();
     this.identity_map.add(state);
-    state.session_id = this.hash_key;
+    if (toAttach) this._after_attach(state);
+    else state.session_id = this.hash_key;
   }
 
-  private _before_attach(state: InstanceState): void {
+  /** Whether `state` is to be attached (it is not in this session yet); before_attach fires then. */
+  private _before_attach(state: InstanceState): boolean {
     this._autobegin_t();
-    if (state.session_id !== null && state.session_id !== this.hash_key && _sessions.has(state.session_id)) {
+    if (state.session_id === this.hash_key) return false;
+    if (state.session_id !== null && _sessions.has(state.session_id)) {
       throw new InvalidRequestError(
         `Object '${instance_str(state.obj)}' is already attached to session '${state.session_id}' (this is '${this.hash_key}')`,
       );
     }
+    this._dispatch_event("before_attach", state);
+    return true;
+  }
+
+  private _after_attach(state: InstanceState): void {
+    state.session_id = this.hash_key;
+    this._dispatch_event("after_attach", state);
+    this._dispatch_event(state.key !== null ? "detached_to_persistent" : "transient_to_pending", state);
   }
 
   /** Mark an instance as deleted. */
@@ -570,18 +723,12 @@ export class Session implements SessionLike {
       if (head) throw new InvalidRequestError(`Instance '${instance_str(state.obj)}' is not persisted`);
       return;
     }
-    const toAttach = this._before_attach_check(state);
+    const toAttach = this._before_attach(state);
     if (this._deleted.has(state)) return;
     if (toAttach) this._register();
     this.identity_map.add(state);
-    if (toAttach) state.session_id = this.hash_key;
+    if (toAttach) this._after_attach(state);
     this._deleted.set(state, obj);
-  }
-
-  private _before_attach_check(state: InstanceState): boolean {
-    if (state.session_id === this.hash_key) return false;
-    this._before_attach(state);
-    return true;
   }
 
   /** Remove the `instance` from this `Session`. */
@@ -598,21 +745,36 @@ export class Session implements SessionLike {
     this._new.delete(state);
     this._deleted.delete(state);
     this.identity_map.safe_discard(state);
-    if (state.session_id === this.hash_key) state._detach();
-    if (to_transient) {
-      state.key = null;
-      state.modified = false;
+    if (state.session_id === this.hash_key) this._detach_states([state], to_transient);
+    else if (to_transient) state.key = null;
+    if (to_transient) state.modified = false;
+  }
+
+  /**
+   * States leave this session (SQLAlchemy's InstanceState._detach_states): each fires the event
+   * of its transition (persistent_to_detached, deleted_to_detached, pending_to_transient, or with
+   * `to_transient` persistent_to_transient, the identity key forgotten).
+   */
+  _detach_states(states: Iterable<InstanceState>, to_transient = false): void {
+    for (const state of states) {
+      const deleted = state._deleted;
+      const pending = state.key === null;
+      state.session_id = null;
+      if (to_transient && state.key !== null) state.key = null;
+      if (!pending && !deleted)
+        this._dispatch_event(to_transient ? "persistent_to_transient" : "persistent_to_detached", state);
+      else if (deleted) this._dispatch_event("deleted_to_detached", state);
+      else this._dispatch_event("pending_to_transient", state);
     }
   }
 
   /** Remove all object instances from this `Session`. */
   expunge_all(): void {
-    for (const s of this.identity_map.all_states()) s._detach();
-    for (const s of this._new.keys()) s._detach();
-    for (const s of this._deleted.keys()) s._detach();
+    const all = new Set([...this.identity_map.all_states(), ...this._new.keys(), ...this._deleted.keys()]);
     this.identity_map.clear();
     this._new.clear();
     this._deleted.clear();
+    this._detach_states([...all].filter((s) => s.session_id === this.hash_key));
   }
 
   /* ------------------------------------------------------------------ state views -- */
@@ -654,9 +816,19 @@ export class Session implements SessionLike {
     if (state.key !== null) this.identity_map._modified.add(state);
   }
 
-  /** Return `True` if the given instance has locally modified attributes. */
-  is_modified(instance: object, include_collections = true): boolean {
+  /**
+   * Return `True` if the given instance has locally modified attributes: a net change in some
+   * attribute's history (a value set back to what it was is no change). Nothing is loaded; with
+   * `include_collections: false` only column attributes and many-to-one references count.
+   */
+  is_modified(
+    instance: object,
+    include_collections: boolean | { include_collections?: boolean } = true,
+  ): boolean {
+    if (typeof include_collections === "object")
+      include_collections = include_collections.include_collections ?? true;
     const state = this._state_of(instance);
+    if (!state.modified) return false;
     for (const [, impl] of state.mapper._impls) {
       if (!include_collections && impl.collection) continue;
       if (impl.get_history(state).has_changes()) return true;
@@ -773,13 +945,20 @@ export class Session implements SessionLike {
   }
 
   private _flush(objects?: readonly object[]): void {
+    const uow = new UOWTransaction(this, null);
+    if (this._has_event("before_flush")) {
+      this._dispatch_event("before_flush", uow, objects ?? null);
+      if (!this._is_dirty()) return;
+    }
     const parent = this._autobegin_t();
     parent._raise_for_prerequisite_state("flush");
     const trans = new SessionTransaction(this, parent, { subtrans: true });
+    uow.transaction = trans;
     try {
-      const uow = new UOWTransaction(this, trans);
       uow.execute(objects?.map((o) => this._state_of(o)) ?? null);
+      this._dispatch_event("after_flush", uow);
       uow.finalize_flush_changes();
+      this._dispatch_event("after_flush_postexec", uow);
       trans.commit();
     } catch (err) {
       trans.rollback(err);
@@ -796,8 +975,9 @@ export class Session implements SessionLike {
       this.identity_map.safe_discard(existing);
     }
     this.identity_map.add(state, key_string);
-    this._new.delete(state);
+    const wasPending = this._new.delete(state);
     this._transaction?._boundary._new.add(state);
+    if (wasPending) this._dispatch_event("pending_to_persistent", state);
   }
 
   _remove_newly_deleted(state: InstanceState): void {
@@ -805,6 +985,7 @@ export class Session implements SessionLike {
     this._deleted.delete(state);
     state._deleted = true;
     this._transaction?._boundary._deleted.add(state);
+    this._dispatch_event("persistent_to_deleted", state);
   }
 
   /* ------------------------------------------------------------------ queries -- */
@@ -859,7 +1040,9 @@ export class Session implements SessionLike {
       const state = this.identity_map._state_for_key_string(pkKeyString(mapper, pk));
       if (state) {
         if (this._deleted.has(state) || state._deleted) return null;
-        if (state._expired_attributes?.size) state._load_expired();
+        // a wholly expired object is checked to still exist (loading.get_from_identity); attributes
+        // expired one by one load when read
+        if (state.expired) state._load_expired();
         return state.obj as T;
       }
     }
@@ -1146,8 +1329,11 @@ export function sessionmaker<S extends Session = Session>(
     options = bind as typeof options;
     bind = options.bind;
   }
-  const { class_ = Session as unknown as new (bind: unknown, options: SessionOptions) => S, ...rest } =
+  const { class_: given = Session as unknown as new (bind: unknown, options: SessionOptions) => S, ...rest } =
     options;
+  // a subclass of its own, so that events can be associated with this factory's sessions
+  const class_ = class extends (given as unknown as typeof Session) {} as unknown as typeof given;
+  Object.defineProperty(class_, "name", { value: given.name });
   const kw: Record<string, unknown> = {
     bind: bind ?? null,
     autoflush: rest.autoflush ?? true,
@@ -1172,6 +1358,11 @@ export function sessionmaker<S extends Session = Session>(
       session.close();
     }
   }) as SessionMaker<S>["begin"];
+  const events = class_ as unknown as typeof Session;
+  Object.defineProperty(maker, "_accepts_event", { value: (id: string) => events._accepts_event(id) });
+  Object.defineProperty(maker, "_listen_event", {
+    value: (id: string, fn: Listener, o: ListenOptions) => events._listen_event(id, fn, o),
+  });
   maker.configure = (o: SessionOptions) => {
     for (const [k, v] of Object.entries(o)) kw[k] = v;
   };
@@ -1184,12 +1375,18 @@ export function sessionmaker<S extends Session = Session>(
 
 /** Python's `sqlalchemy.orm.object_session(obj)`. */
 export function object_session(instance: object): Session | null {
-  return (stateOf(instance)?.session as Session | null) ?? null;
+  const state = stateOf(instance);
+  if (!state) raiseUnmapped(instance);
+  return (state.session as Session | null) ?? null;
 }
 
-/** `make_transient(obj)`: forget the identity and the session. */
+/**
+ * `make_transient(obj)`: the object leaves its session and forgets its identity key; attributes
+ * that are not loaded (expired, or never loaded) stay unloaded and read as None.
+ */
 export function make_transient(instance: object): void {
   const state = stateOf(instance);
+  if (!state) raiseUnmapped(instance);
   const s = state.session as Session | null;
   if (s) s._expunge_state(state, false);
   state.key = null;
@@ -1197,11 +1394,20 @@ export function make_transient(instance: object): void {
   state.expired_attributes.clear();
 }
 
-/** `make_transient_to_detached(obj)`. */
+/**
+ * `make_transient_to_detached(obj)`: a transient object becomes detached, as if loaded: its primary
+ * key attributes make its identity key, its history is reset, and what it has no value for is
+ * expired (loaded from the database once it is added to a session and read).
+ */
 export function make_transient_to_detached(instance: object): void {
   const state = stateOf(instance);
+  if (!state) raiseUnmapped(instance);
+  if (state.session_id !== null || state.key !== null)
+    throw new InvalidRequestError("Given object must be transient");
   state.key = state.mapper._identity_key_from_state(state);
+  state._deleted = false;
   state._commit_all();
+  state._expire_attributes(state.unloaded);
 }
 
 /** `close_all_sessions()`. */

@@ -94,7 +94,8 @@ interface SessionForUOW {
 
 export class UOWTransaction {
   readonly session: SessionForUOW;
-  readonly transaction: unknown;
+  /** The flush's sub-transaction (set once before_flush has run). */
+  transaction: unknown;
   readonly inserted: InstanceState[] = [];
   readonly saved = new Set<InstanceState>();
   readonly deleted: InstanceState[] = [];
@@ -328,11 +329,12 @@ export class UOWTransaction {
       s._commit_all();
       modified.delete(s);
     }
+    // the deleted first, then the inserted (SQLAlchemy's order, which their events follow)
+    for (const s of this.deleted) session._remove_newly_deleted(s);
     for (const s of this.inserted) {
       s.key = s.mapper._identity_key_from_state(s);
       session._register_persistent(s);
     }
-    for (const s of this.deleted) session._remove_newly_deleted(s);
   }
 }
 

@@ -7,7 +7,7 @@
 import { ArgumentError } from "../exc.ts";
 import { and_, type CacheKeyBuilder, type ClauseElement, type ColumnElement } from "../sql/elements.ts";
 import type { Column } from "../sql/schema.ts";
-import { correspondingColumn, type FromClause } from "../sql/selectable.ts";
+import { correspondingColumn, type FromClause, Subquery } from "../sql/selectable.ts";
 import { defineModule } from "../util/repr.ts";
 import { QueryableAttribute } from "./attributes.ts";
 import { className, objectAddress } from "./base.ts";
@@ -21,41 +21,68 @@ export class AliasedInsp {
   readonly name: string | null;
   readonly entity: AliasedClass;
   readonly is_aliased_class = true;
-  private readonly _adapted = new Map<ColumnElement, ColumnElement>();
-  constructor(entity: AliasedClass, mapper: Mapper, selectable: FromClause, name: string | null) {
+  /** A column the FROM has no counterpart of is found by its name (`aliased(..., adapt_on_names=True)`). */
+  readonly _adapt_on_names: boolean;
+  private readonly _adapted = new Map<ColumnElement, ColumnElement | null>();
+  constructor(
+    entity: AliasedClass,
+    mapper: Mapper,
+    selectable: FromClause,
+    name: string | null,
+    adapt_on_names = false,
+  ) {
     this.entity = entity;
     this.mapper = mapper;
     this.selectable = selectable;
     this.name = name;
+    this._adapt_on_names = adapt_on_names;
   }
   get class_(): Function {
     return this.mapper.class_;
   }
-  /** A column of the mapped table as this alias has it. */
-  _adapt_element(col: ColumnElement): ColumnElement {
+  /**
+   * A column of the mapped table as this alias has it: the FROM's corresponding column, or with
+   * adapt_on_names the one of the same name; null when it has neither.
+   */
+  _corresponding_column(col: ColumnElement): ColumnElement | null {
     let c = this._adapted.get(col);
-    if (!c) {
-      c = correspondingColumn(this.selectable, col) ?? undefined;
-      if (!c)
-        throw new ArgumentError(
-          `Column '${String(col)}' is not available in the FROM that ${this.entity} is aliased to`,
-        );
+    if (c === undefined) {
+      c = correspondingColumn(this.selectable, col);
+      if (c === null && this._adapt_on_names) {
+        const name = (col as { name?: string }).name;
+        c = this.selectable._columns.find((x) => x.key === name) ?? null;
+      }
       this._adapted.set(col, c);
     }
     return c;
   }
-  /** The mapper's columns in terms of the alias (what `select(alias)` selects). */
+  /**
+   * A column in terms of the alias; a column the FROM does not have stays as it is (SQLAlchemy's
+   * ORMAdapter does not require every column to adapt).
+   */
+  _adapt_element(col: ColumnElement): ColumnElement {
+    return this._corresponding_column(col) ?? col;
+  }
+  /**
+   * The mapper's columns in terms of the alias (what `select(alias)` selects): those the FROM has
+   * (a subquery of some of the columns loads those; the others are not loaded).
+   */
   get columns(): ColumnElement[] {
-    return this.mapper.columns.map((c) => this._adapt_element(c));
+    const out: ColumnElement[] = [];
+    for (const c of this.mapper.columns) {
+      const a = this._corresponding_column(c);
+      if (a) out.push(a);
+    }
+    return out;
   }
 }
 
 /** `aliased(Address)`: usable wherever the class is, in terms of its alias. */
 export class AliasedClass {
   readonly _aliased_insp: AliasedInsp;
-  constructor(mapper: Mapper, selectable: FromClause, name: string | null) {
+  constructor(mapper: Mapper, selectable: FromClause, name: string | null, adapt_on_names = false) {
     mapper._check_configure();
-    this._aliased_insp = new AliasedInsp(this, mapper, selectable, name);
+    this._aliased_insp = new AliasedInsp(this, mapper, selectable, name, adapt_on_names);
     for (const [key, prop] of mapper._props) {
       Object.defineProperty(this, key, {
         value: new AliasedAttribute(this._aliased_insp, key, prop as never),
@@ -66,7 +93,7 @@ export class AliasedClass {
   /** Part of a statement's cache key: the mapper, the entity's name and its FROM (by position if anonymous). */
   _ck(k: CacheKeyBuilder): void {
     const insp = this._aliased_insp;
-    k.push("aliased(", insp.mapper._key_prefix, insp.name ?? "");
+    k.push("aliased(", insp.mapper._key_prefix, insp.name ?? "", insp._adapt_on_names ? "n" : "");
     insp.selectable._ck(k);
     k.push(")");
   }
@@ -98,14 +125,25 @@ export class AliasedAttribute extends QueryableAttribute {
   }
 }
 
+export interface AliasedOptions {
+  /** The entity's name in result rows (and the alias's name when aliased() makes the alias). */
+  name?: string;
+  /** Joins are aliased table by table (for a single table, the same alias). */
+  flat?: boolean;
+  /** Columns of the given FROM are matched to the mapped columns by name when they do not correspond. */
+  adapt_on_names?: boolean;
+}
+
 /**
- * `aliased(User)`, `aliased(User, { name: "u2" })`, `aliased(User, subquery)`: a new alias of the
- * mapped table (anonymous, `user_account_1`, unless named), or the class over a subquery.
+ * `aliased(User)`, `aliased(User, { name: "u2" })`, `aliased(User, subquery)`,
+ * `aliased(Address, stmt.cte())`: a new alias of the mapped table (anonymous, `user_account_1`,
+ * unless named), or the class over a subquery or CTE. An aliased class given again makes a new
+ * alias of the table (or, over a subquery, of that subquery).
  */
 export function aliased(
   element: unknown,
-  alias?: FromClause | { name?: string; flat?: boolean } | null,
-  options: { name?: string; flat?: boolean } = {},
+  alias?: FromClause | AliasedOptions | null,
+  options: AliasedOptions = {},
 ): AliasedClass {
   const insp = element instanceof AliasedClass ? element._aliased_insp : null;
   const mapper = insp?.mapper ?? (element instanceof Mapper ? element : _mapper_for_class(element));
@@ -118,8 +156,13 @@ export function aliased(
   else if (alias) selectable = alias as FromClause;
   const name = opts.name ?? null;
   // a name names the alias of the table; over a given subquery it names only the entity
-  if (!selectable) selectable = _orm_alias(insp?.selectable ?? mapper.local_table, name);
-  return new AliasedClass(mapper, selectable, name);
+  if (!selectable) {
+    // an aliased class over a subquery: an alias of that subquery; else a new alias of the table
+    const over = insp?.selectable;
+    const overSubquery = over instanceof Subquery && !(over.isAlias && over.element === mapper.local_table);
+    selectable = overSubquery ? _orm_alias(over) : _orm_alias(mapper.local_table, name);
+  }
+  return new AliasedClass(mapper, selectable, name, opts.adapt_on_names ?? false);
 }
 
 /** An alias the ORM makes: keyed by position in cache keys (see Subquery._anon_positional). */

@@ -4,6 +4,7 @@
  * (the engine's first-connect hook, the learner's `event.listen(pool, ...)`) through events.
  */
 import type { DBAPIConnection } from "../engine/interfaces.ts";
+import { _stored } from "../event.ts";
 import { type EchoFlag, InstanceLogger } from "../util/log.ts";
 import { defineModule } from "../util/repr.ts";
 
@@ -82,9 +83,17 @@ export abstract class Pool {
         fn(...args);
         fired = true;
       };
+      (wrapped as { _orig?: PoolListener })._orig = fn;
       list.push(wrapped);
     } else list.push(fn);
     this._listeners.set(name, list);
+    const stored = list.at(-1)!;
+    // event.remove(engine, "connect", fn) takes it out again
+    _stored(stored as never, () => {
+      const l = this._listeners.get(name);
+      const i = l ? l.indexOf(stored) : -1;
+      if (i >= 0) l!.splice(i, 1);
+    });
   }
 
   _dispatch(

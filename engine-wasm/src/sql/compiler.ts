@@ -514,7 +514,9 @@ export class SQLCompiler implements CompiledLike {
   }
 
   visit_subquery_column(c: SubqueryColumn): string {
-    return `${this.quote(this.subqueryName(c.subquery))}.${this.quote(c.key)}`;
+    // a disambiguated column: the anonymous label its SELECT gives it (columns_clause names it alike)
+    const name = c._dedupe ? this.anon(c.element, c._dedupe.name) : c.key;
+    return `${this.quote(this.subqueryName(c.subquery))}.${this.quote(name)}`;
   }
 
   /** An unnamed alias of a table is `<table>_<n>`; of a SELECT, `anon_<n>`. */

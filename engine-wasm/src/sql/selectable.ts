@@ -150,6 +150,24 @@ export class Subquery extends FromClause {
             : []);
     this._cols = inner.map((c) => new SubqueryColumn(this, c));
     const c: Record<string, SubqueryColumn> = {};
+    // a second column of a name already taken is exported under the name its SELECT labels it
+    // with (`address.id AS id_1` after `user_account.id`), as SQLAlchemy's disambiguating labels do
+    const taken = new Map<string, ColumnElement>();
+    const counts = new Map<string, number>();
+    for (const col of this._cols) {
+      const e = col.element;
+      // a table's Column or a column() (their __visit_name__ is "column"), not literal text
+      const named =
+        (e as { __visit_name__?: string }).__visit_name__ === "column" && !(e as ColumnClause).is_literal;
+      const name = named ? (e as ColumnClause).name : col.key;
+      const disambiguates =
+        element instanceof Select && element._label_style === LABEL_STYLE_DISAMBIGUATE_ONLY;
+      if (named && disambiguates && taken.has(name) && taken.get(name) !== e) {
+        const n = (counts.get(name) ?? 0) + 1;
+        counts.set(name, n);
+        col._dedupe = { name, key: `${name}_${n}` };
+      } else if (!taken.has(name)) taken.set(name, e);
+    }
     for (const col of this._cols) if (!(col.key in c)) c[col.key] = col;
     Object.defineProperty(c, "keys", { value: () => Object.keys(c), enumerable: false });
     this.c = c as Subquery["c"];
@@ -310,6 +328,11 @@ export class SubqueryColumn extends ColumnElement {
   readonly __visit_name__ = "subquery_column";
   readonly subquery: Subquery;
   readonly element: ColumnElement;
+  /**
+   * A column whose name an earlier column of the SELECT has: the SELECT labels it anonymously from
+   * `name` (`id_1`), and the subquery exports it under `key`.
+   */
+  _dedupe: { readonly name: string; readonly key: string } | null = null;
   constructor(subquery: Subquery, element: ColumnElement) {
     super();
     this.subquery = subquery;
@@ -317,7 +340,7 @@ export class SubqueryColumn extends ColumnElement {
     this.type = element.type;
   }
   override get key(): string {
-    return this.element.key ?? "anon";
+    return this._dedupe?.key ?? this.element.key ?? "anon";
   }
   override get _bind_key(): string {
     return this.key;

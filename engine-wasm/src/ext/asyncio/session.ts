@@ -13,6 +13,7 @@ import { stateOf } from "../../orm/attributes.ts";
 import { objectAddress } from "../../orm/base.ts";
 import { _declarative_mixin } from "../../orm/decl_api.ts";
 import { Session, type SessionOptions, type SessionTransaction } from "../../orm/session.ts";
+import { NotImplementedError } from "../../util/builtins.ts";
 import { greenlet_spawn } from "../../util/concurrency.ts";
 import { defineModule, repr } from "../../util/repr.ts";
 import { type AsyncEngine, runWithTurn } from "./engine.ts";
@@ -35,6 +36,9 @@ function writingOperation(statement: unknown): string | null {
       return null;
   }
 }
+
+const NO_ASYNC_EVENTS =
+  "asynchronous events are not implemented at this time.  Apply synchronous listeners to the AsyncSession.sync_session.";
 
 export class AsyncSession {
   /** An optional `Engine` or `Connection` to which this `Session` should be bound. */
@@ -121,8 +125,18 @@ export class AsyncSession {
     this.sync_session.expunge_all();
   }
   /** Return `True` if the given instance has locally modified attributes. */
-  is_modified(instance: object): boolean {
-    return this.sync_session.is_modified(instance);
+  is_modified(
+    instance: object,
+    include_collections: boolean | { include_collections?: boolean } = true,
+  ): boolean {
+    return this.sync_session.is_modified(instance, include_collections);
+  }
+  /** Events are listened to on `sync_session` (SQLAlchemy's `_no_async_engine_events`). */
+  static _listen_event(): never {
+    throw new NotImplementedError(NO_ASYNC_EVENTS);
+  }
+  _listen_event(): never {
+    throw new NotImplementedError(NO_ASYNC_EVENTS);
   }
   /** Return True if this `Session` has begun a transaction. */
   in_transaction(): boolean {
