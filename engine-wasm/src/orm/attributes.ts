@@ -103,15 +103,28 @@ export abstract class AttributeImpl {
   abstract get_history(state: InstanceState): History;
 }
 
+/** Loads an attribute of one object on first access (SQLAlchemy's per-state loader callables). */
+export type LoaderCallable = (state: InstanceState, key: string) => void;
+
 export class ScalarAttributeImpl extends AttributeImpl {
   override readonly accepts_scalar_loader = true;
+
+  /** Whether reloading the expired attributes of an object loads this one (false when deferred). */
+  load_on_unexpire = true;
+  /** The class-level loader of an attribute not loaded by default (a deferred column). */
+  callable_: LoaderCallable | null = null;
 
   get(state: InstanceState): unknown {
     const dict = state.dict;
     const v = dict[this.key];
     if (v !== undefined || this.key in dict) return v;
-    if (state.key !== null && state._expired_attributes?.has(this.key)) {
-      state._load_expired();
+    if (state.key !== null) {
+      // SQLAlchemy's _fire_loader_callables: the expired load, the object's own loader, the class's
+      if (this.load_on_unexpire && state._expired_attributes?.has(this.key)) state._load_expired();
+      else {
+        const loader = state.callables?.get(this.key) ?? this.callable_;
+        if (loader) loader(state, this.key);
+      }
       const loaded = state.dict;
       if (this.key in loaded) return loaded[this.key];
     }

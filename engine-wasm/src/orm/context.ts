@@ -8,7 +8,15 @@ import type { CursorResult } from "../engine/cursor.ts";
 import { IteratorResult, ResultMetaData } from "../engine/result.ts";
 import { InvalidRequestError } from "../exc.ts";
 import { UpdateBase } from "../sql/dml.ts";
-import { and_, type ClauseElement, type ColumnElement, coerce, literal_column } from "../sql/elements.ts";
+import {
+  and_,
+  type CacheKeyBuilder,
+  type ClauseElement,
+  type ColumnElement,
+  coerce,
+  literal_column,
+  objectId,
+} from "../sql/elements.ts";
 import type { Table } from "../sql/schema.ts";
 import { type FromClause, Select, selectPlugins, exists as sqlExists } from "../sql/selectable.ts";
 import { NotImplementedError } from "../util/builtins.ts";
@@ -18,6 +26,14 @@ import { objectAddress } from "./base.ts";
 import { execute_bulk } from "./bulk_persistence.ts";
 import { instances, type LoadContext } from "./loading.ts";
 import { _mapped_tables, _mapper_for_class, configure_mappers, Mapper } from "./mapper.ts";
+import {
+  type ColumnDeferral,
+  deferredColumns,
+  loadedColumnProps,
+  loadStepFor,
+  optionsAt,
+  strategyFor,
+} from "./path_registry.ts";
 import { type RelationshipProperty, relationshipHooks } from "./relationships.ts";
 import type { InstanceState } from "./state.ts";
 import { Load, type LoadStep } from "./strategy_options.ts";
@@ -36,7 +52,28 @@ export function mapperOf(entity: unknown): Mapper | null {
   return _mapper_for_class(entity);
 }
 
+/**
+ * An entity of an ORM statement as it compiles with some of its columns deferred: its FROM and the
+ * columns its SELECT loads (SQLAlchemy's compile state builds the columns clause this way).
+ */
+export class _EntityColumns {
+  readonly entity: unknown;
+  readonly columns: ColumnElement[];
+  readonly from: FromClause;
+  constructor(entity: unknown, columns: ColumnElement[], from: FromClause) {
+    this.entity = entity;
+    this.columns = columns;
+    this.from = from;
+  }
+  _ck(k: CacheKeyBuilder): void {
+    k.push(`ent${objectId(this.entity as object)}(`);
+    for (const c of this.columns) c._ck(k);
+    k.push(")");
+  }
+}
+
 selectPlugins.resolveEntity = (entity) => {
+  if (entity instanceof _EntityColumns) return { columns: entity.columns, from: entity.from };
   if (entity instanceof AliasedClass) {
     const insp = entity._aliased_insp;
     return { columns: insp.columns, from: insp.selectable };
@@ -130,6 +167,16 @@ export interface InternalOptions {
   no_autoflush?: boolean;
   /** The mappers of the loader path this statement loads for (a relationship load's parents). */
   current_path?: readonly Mapper[];
+  /** A subquery load's statement: where its own subquery loads start (see strategies.ts). */
+  subquery_origin?: SubqueryOrigin;
+}
+
+/** The statement a chain of subquery loads embeds, its entity, and the relationships loaded so far. */
+export interface SubqueryOrigin {
+  readonly query: Select;
+  readonly params: Record<string, unknown> | readonly Record<string, unknown>[] | null;
+  readonly entity: EntityDesc & { kind: "mapper" };
+  readonly path: readonly RelationshipProperty[];
 }
 
 const ORM_EXECUTION_OPTIONS = new Set([
@@ -170,6 +217,8 @@ interface SelectCompileState {
   readonly loads: readonly Load[];
   readonly statement: Select;
   readonly joined: JoinedLoad[];
+  /** Per entity, the columns its SELECT leaves out (null for all loaded, or not a mapper). */
+  readonly deferred: readonly (readonly ColumnDeferral[] | null)[];
 }
 const compileStates = new WeakMap<Select, SelectCompileState>();
 
@@ -201,8 +250,11 @@ selectPlugins.ormStatement = (stmt) => {
   return compileState(stmt, undefined, NO_PATH).statement;
 };
 
-function loaderOptions(stmt: Select): Load[] {
-  return stmt._with_options.filter((o): o is Load => o instanceof Load);
+/** The statement's loader options, a path's `options()` spelled out. */
+function loaderOptions(stmt: { readonly _with_options: readonly unknown[] }): Load[] {
+  const out: Load[] = [];
+  for (const o of stmt._with_options) if (o instanceof Load) out.push(...o._flatten());
+  return out;
 }
 
 /** An execution option as the statement's options overridden by the execution's give it. */
@@ -227,6 +279,7 @@ export function execute_orm_select(
     loads,
     statement: compiled,
     joined,
+    deferred,
   } = compileState(stmt, internal.entities, current_path);
   if (executionOption(stmt, execution_options, "autoflush") !== false && !internal.no_autoflush)
     session._autoflush();
@@ -242,6 +295,8 @@ export function execute_orm_select(
     entities,
     joined,
     loads,
+    // the attributes a refresh names load even when deferred
+    deferred: internal.only_load_props ? undeferred(deferred, internal.only_load_props) : deferred,
     populate_existing: !!(
       executionOption(stmt, execution_options, "populate_existing") || internal.populate_existing
     ),
@@ -249,9 +304,23 @@ export function execute_orm_select(
     only_load_props: internal.only_load_props ?? null,
     statement: compiled,
     current_path,
+    query: stmt,
+    params,
   };
+  if (internal.subquery_origin) ctx.subquery_origin = internal.subquery_origin;
   if (internal.refresh_attrs !== undefined) ctx.refresh_attrs = internal.refresh_attrs;
   return { result, ctx };
+}
+
+function undeferred(
+  deferred: readonly (readonly ColumnDeferral[] | null)[],
+  keys: readonly string[],
+): readonly (readonly ColumnDeferral[] | null)[] {
+  if (!deferred.some((d) => d?.some((c) => keys.includes(c.key)))) return deferred;
+  return deferred.map((d) => {
+    const rest = d?.filter((c) => !keys.includes(c.key));
+    return rest?.length ? rest : null;
+  });
 }
 
 function execute_from_statement(
@@ -261,7 +330,7 @@ function execute_from_statement(
   execution_options: Record<string, unknown>,
 ) {
   const entities = describeEntities(stmt as unknown as Select);
-  const loads = stmt._with_options.filter((o): o is Load => o instanceof Load);
+  const loads = loaderOptions(stmt);
   if (execution_options.autoflush !== false) session._autoflush();
   let coreOptions: Record<string, unknown> | undefined;
   for (const k in execution_options)
@@ -277,6 +346,7 @@ function execute_from_statement(
       entities,
       joined: [],
       loads,
+      deferred: entities.map((e) => (e.kind === "mapper" ? deferredColumns(e.mapper, [], loads) : null)),
       populate_existing: !!execution_options.populate_existing,
       refresh_state: null,
       only_load_props: null,
@@ -297,12 +367,14 @@ export function returning_instances(
   execution_options: Record<string, unknown>,
 ) {
   if (!stmt._returning_raw.some((c) => mapperOf(c) || c instanceof AliasedClass)) return result;
+  const entities = describeEntities({ _raw_columns: stmt._returning_raw });
   return instances(
     {
       session,
-      entities: describeEntities({ _raw_columns: stmt._returning_raw }),
+      entities,
       joined: [],
       loads: [],
+      deferred: entities.map((e) => (e.kind === "mapper" ? deferredColumns(e.mapper, [], []) : null)),
       populate_existing: !!execution_options.populate_existing,
       refresh_state: null,
       only_load_props: null,
@@ -354,6 +426,10 @@ export interface JoinedLoad {
   readonly path: readonly LoadStep[];
   /** The mappers from the statement's loader path to this load's target, included. */
   readonly pathMappers: readonly Mapper[];
+  /** The target's columns this load leaves out (defer(), load_only() chained after it …). */
+  readonly deferred: readonly ColumnDeferral[] | null;
+  /** The statement's options re-rooted at this load's target (what its objects load with later). */
+  readonly loads: readonly Load[];
 }
 
 /** joinedload's alias of a relationship's table at one path, kept so that the statement caches. */
@@ -372,32 +448,6 @@ function aliasFor(prop: RelationshipProperty, pathKey: string): FromClause {
   return a;
 }
 
-/** The loader option naming `prop` at `path`, if any. */
-export function loadStepFor(
-  prop: RelationshipProperty,
-  path: readonly RelationshipProperty[],
-  loads: readonly Load[],
-): LoadStep | null {
-  for (const l of loads) {
-    if (l.path.length !== path.length + 1) continue;
-    if (path.every((p, i) => l.path[i]!.prop === p) && l.path[path.length]!.prop === prop)
-      return l.path[path.length]!;
-  }
-  return null;
-}
-
-/** Strategy chosen for `prop` at `path`: an option naming it, else the relationship's own `lazy`. */
-export function strategyFor(
-  prop: RelationshipProperty,
-  path: readonly RelationshipProperty[],
-  loads: readonly Load[],
-): string {
-  const step = loadStepFor(prop, path, loads);
-  if (step) return step.strategy;
-  const lazy = prop.lazy;
-  return lazy === true ? "select" : lazy === false ? "joined" : String(lazy);
-}
-
 /**
  * The statement with its eager loads (SQLAlchemy's ORMSelectCompileState): contains_eager columns
  * before the entity's own (a relationship is among the mapper's first properties), joinedload's
@@ -409,12 +459,14 @@ function apply_joined_eager(
   entities: EntityDesc[],
   loads: readonly Load[],
   current_path: readonly Mapper[],
-): { statement: Select; joined: JoinedLoad[] } {
+): { statement: Select; joined: JoinedLoad[]; deferred: (readonly ColumnDeferral[] | null)[] } {
   const joined: JoinedLoad[] = [];
   const leading: unknown[] = [];
   const trailing: unknown[] = [];
   const eagerOrderBy: unknown[] = [];
-  let s = stmt;
+  const deferred = entities.map((e) => (e.kind === "mapper" ? deferredColumns(e.mapper, [], loads) : null));
+  let s = deferred.some((d) => d) ? withDeferredEntities(stmt, entities, deferred) : stmt;
+  const rewritten = s !== stmt;
   const visit = (
     entityIndex: number,
     mapper: Mapper,
@@ -431,29 +483,29 @@ function apply_joined_eager(
       const step = loadStepFor(prop, path, loads);
       const strategy = step?.strategy ?? strategyFor(prop, path, loads);
       const thisStep: LoadStep = step ?? { prop, strategy: "joined", innerjoin: !!prop.options.innerjoin };
-      if (strategy === "contains_eager") {
-        const of = step?.of_type ? entityInfo(step.of_type) : null;
-        const from = of?.insp?.selectable ?? prop.mapper.local_table;
-        leading.push(...prop.mapper.columns.map((c) => adaptTo(from, c)));
+      const childRelPath = [...path, prop];
+      // the eager load filled from `from` (its columns, those its options load, in `into`), then
+      // the eager loads below it
+      const eager = (from: FromClause, into: unknown[]) => {
+        const childDeferred = deferredColumns(prop.mapper, childRelPath, loads);
+        into.push(...loadedColumnProps(prop.mapper, childDeferred).map((p) => adaptTo(from, p.columns[0]!)));
         const childPath = [...pathMappers, prop.mapper];
+        const childSteps = [...steps, thisStep];
         joined.push({
           entityIndex,
           parentAlias: nested ? parentFrom : null,
           prop,
           alias: from,
-          path: [...steps, thisStep],
+          path: childSteps,
           pathMappers: childPath,
+          deferred: childDeferred,
+          loads: optionsAt(loads, childRelPath),
         });
-        visit(
-          entityIndex,
-          prop.mapper,
-          from,
-          true,
-          [...path, prop],
-          [...steps, thisStep],
-          depth + 1,
-          childPath,
-        );
+        visit(entityIndex, prop.mapper, from, true, childRelPath, childSteps, depth + 1, childPath);
+      };
+      if (strategy === "contains_eager") {
+        const of = step?.of_type ? entityInfo(step.of_type) : null;
+        eager(of?.insp?.selectable ?? prop.mapper.local_table, leading);
         continue;
       }
       // a joined load back to a mapper already on the path is not rendered (SQLAlchemy's
@@ -463,42 +515,56 @@ function apply_joined_eager(
       const isouter = !thisStep.innerjoin;
       for (const j of relationshipJoins(prop, parentFrom, alias))
         s = s.join_from(j.left, j.target, j.onclause, { isouter }) as Select;
-      trailing.push(...prop.mapper.columns.map((c) => adaptTo(alias, c)));
+      // (the relationship's order_by before the loads below it add theirs)
       for (const o of prop.order_by) eagerOrderBy.push(adaptTo(alias, coerce(o) as ColumnElement));
-      const childPath = [...pathMappers, prop.mapper];
-      joined.push({
-        entityIndex,
-        parentAlias: nested ? parentFrom : null,
-        prop,
-        alias,
-        path: [...steps, thisStep],
-        pathMappers: childPath,
-      });
-      visit(
-        entityIndex,
-        prop.mapper,
-        alias,
-        true,
-        [...path, prop],
-        [...steps, thisStep],
-        depth + 1,
-        childPath,
-      );
+      eager(alias, trailing);
     }
   };
   entities.forEach((e, i) => {
     if (e.kind === "mapper")
       visit(i, e.mapper, e.insp?.selectable ?? null, false, [], [], 0, [...current_path, e.mapper]);
   });
-  if (!joined.length) return { statement: stmt, joined };
+  if (!joined.length) {
+    if (rewritten) withEagerLoads.add(s);
+    return { statement: s, joined, deferred };
+  }
   const done = (st: Select) => {
     withEagerLoads.add(st);
-    return { statement: st, joined };
+    return { statement: st, joined, deferred };
   };
   if (leading.length) s = s.with_only_columns(...leading, ...s._raw_columns) as Select;
   if (trailing.length) s = s.add_columns(...trailing) as Select;
   if (eagerOrderBy.length) s = s.order_by(...eagerOrderBy) as Select;
   return done(s);
+}
+
+/**
+ * The statement with each entity that leaves columns out replaced by the columns it loads (in
+ * terms of its alias, for an aliased entity).
+ */
+function withDeferredEntities(
+  stmt: Select,
+  entities: readonly EntityDesc[],
+  deferred: readonly (readonly ColumnDeferral[] | null)[],
+): Select {
+  let changed = false;
+  const raw = stmt._raw_columns.map((c, i) => {
+    const e = entities[i];
+    const d = deferred[i];
+    if (!d || !e || e.kind !== "mapper") return c;
+    const isEntity = e.insp
+      ? c instanceof AliasedClass && c._aliased_insp === e.insp
+      : mapperOf(c) === e.mapper;
+    if (!isEntity) return c;
+    changed = true;
+    const props = loadedColumnProps(e.mapper, d);
+    const from = e.insp ? e.insp.selectable : e.mapper.local_table;
+    const columns = props.map((p) =>
+      e.insp ? (e.insp._adapt_element(p.columns[0]!) as ColumnElement) : p.columns[0]!,
+    );
+    return new _EntityColumns(c, columns, from);
+  });
+  return changed ? stmt.with_only_columns(...raw) : stmt;
 }
 
 /** The ORM's Result: a Result over rows of objects; joined eager collections require unique(). */

@@ -61,6 +61,12 @@ export interface MappedColumnOptions {
   init?: boolean;
   repr?: boolean;
   sort_order?: number;
+  /** Leave the column out of its entity's SELECT; it loads when first read. */
+  deferred?: boolean;
+  /** Deferred columns of one group load together (implies `deferred`). */
+  deferred_group?: string;
+  /** Reading the deferred column raises instead of loading it (implies `deferred`). */
+  deferred_raiseload?: boolean;
 }
 
 interface ColumnSpec {
@@ -134,6 +140,25 @@ export function mapped_column(...args: unknown[]): AccessorDecorator {
     }
   });
   return accessorDecorator(spec, "mapped_column");
+}
+
+/**
+ * `deferred(Text, { group, raiseload })`: a mapped column left out of its entity's SELECT and loaded
+ * when first read (SQLAlchemy's `deferred(Column(...))`); the arguments are mapped_column()'s.
+ */
+export function deferred(...args: unknown[]): AccessorDecorator {
+  const last = args[args.length - 1];
+  const given =
+    last !== null && typeof last === "object" && Object.getPrototypeOf(last) === Object.prototype
+      ? (args.pop() as MappedColumnOptions & { group?: string; raiseload?: boolean })
+      : {};
+  const { group, raiseload, ...rest } = given;
+  return mapped_column(...args, {
+    ...rest,
+    deferred: true,
+    ...(group !== undefined ? { deferred_group: group } : {}),
+    ...(raiseload !== undefined ? { deferred_raiseload: raiseload } : {}),
+  });
 }
 
 /** `relationship(() => Address, { back_populates, lazy, cascade, uselist, order_by, … })`. */
@@ -537,7 +562,15 @@ export function _as_declarative(cls: Function, given?: Table): Mapper {
   mapper._configure_mapper_args(
     (cls as unknown as { __mapper_args__?: Record<string, never> }).__mapper_args__,
   );
-  for (const [key, col] of columnKeys) mapper._add_column_property(key, col);
+  for (const [key, col] of columnKeys) {
+    const spec = specList.find(([k]) => k === key)?.[1];
+    const o = spec?.kind === "column" ? spec.options : {};
+    mapper._add_column_property(key, col, {
+      deferred: o.deferred,
+      group: o.deferred_group ?? null,
+      raiseload: o.deferred_raiseload,
+    });
+  }
   for (const [key, spec] of specList) {
     if (spec.kind === "relationship")
       mapper._add_relationship(new RelationshipProperty(key, spec.argument, spec.options));

@@ -14,6 +14,7 @@ export { ORMResult } from "./context.ts";
 export {
   DeclarativeBase,
   declarative_base,
+  deferred,
   type Mapped,
   mapped_column,
   registry,
@@ -37,12 +38,18 @@ export {
 export { AttributeState, InstanceState } from "./state.ts";
 export {
   contains_eager,
+  defaultload,
+  defer,
   immediateload,
   joinedload,
   Load,
   lazyload,
+  load_only,
   noload,
   raiseload,
   selectinload,
+  subqueryload,
+  undefer,
+  undefer_group,
 } from "./strategy_options.ts";
 export { AliasedClass, AliasedInsp, aliased, with_parent } from "./util.ts";

@@ -22,14 +22,16 @@ import {
   execute_orm_statement,
   type JoinedLoad,
   ORMResult,
+  type SubqueryOrigin,
 } from "./context.ts";
 import { _instance_events } from "./events.ts";
 import { ObjectDeletedError } from "./exc.ts";
 import { pkKeyString } from "./identity.ts";
 import { configure_mappers, type Mapper } from "./mapper.ts";
+import { type ColumnDeferral, loadedColumnProps } from "./path_registry.ts";
 import type { Session } from "./session.ts";
 import { type IdentityKey, type InstanceState, identityKey } from "./state.ts";
-import { post_load_selectin } from "./strategies.ts";
+import { deferred_loader, post_load_selectin } from "./strategies.ts";
 import { _OrmLoadTag, type Load } from "./strategy_options.ts";
 import { type AliasedInsp, adaptTo } from "./util.ts";
 
@@ -38,6 +40,8 @@ export interface LoadContext {
   entities: EntityDesc[];
   joined: JoinedLoad[];
   loads: readonly Load[];
+  /** Per entity, the columns its SELECT left out (see path_registry.ts deferredColumns). */
+  deferred: readonly (readonly ColumnDeferral[] | null)[];
   populate_existing: boolean;
   refresh_state: InstanceState | null;
   only_load_props: readonly string[] | null;
@@ -53,6 +57,15 @@ export interface LoadContext {
   statement?: Select;
   /** The mappers of the loader path this statement loads for (see context.ts InternalOptions). */
   current_path?: readonly Mapper[];
+  /** The statement as given (before its eager loads), which a subquery load embeds, and its parameters. */
+  query?: Select;
+  params?: Record<string, unknown> | readonly Record<string, unknown>[] | null;
+  /** A subquery load's statement: where its own subquery loads start. */
+  subquery_origin?: SubqueryOrigin;
+  /** The joined eager load of each loader path below the statement's entities (its re-rooted options). */
+  _joined_by_path?: Map<readonly Mapper[], JoinedLoad>;
+  /** The loader paths of the statement's own entities. */
+  _root_paths?: Map<readonly Mapper[], EntityDesc & { kind: "mapper" }>;
 }
 
 const NO_PATH: readonly Mapper[] = [];
@@ -72,6 +85,8 @@ interface MapperRowPlan {
   readonly pk: readonly (number | undefined)[];
   /** How many column properties the mapper had (one added later makes a new plan). */
   readonly nprops: number;
+  /** The columns the statement left out of this entity (not read from the rows even if there). */
+  readonly deferred: readonly ColumnDeferral[] | null;
 }
 const rowPlans = new WeakMap<ResultMetaData, Map<Mapper, MapperRowPlan>>();
 const rowPlansByName = new WeakMap<ResultMetaData, Map<Mapper, MapperRowPlan>>();
@@ -90,6 +105,7 @@ function mapperRowPlan(
   insp: AliasedInsp | null = null,
   find: ColumnFinder | null = null,
   byName = false,
+  deferred: readonly ColumnDeferral[] | null = null,
 ): MapperRowPlan {
   const make = (): MapperRowPlan => {
     const at = (c: ColumnElement) => {
@@ -98,9 +114,12 @@ function mapperRowPlan(
       return find ? find(a) : md.index_for(a);
     };
     return {
-      cols: definedIndexes(mapper._column_props.map((p) => [p.key, at(p.columns[0]!)] as const)),
+      cols: definedIndexes(
+        loadedColumnProps(mapper, deferred).map((p) => [p.key, at(p.columns[0]!)] as const),
+      ),
       pk: mapper.primary_key.map((c) => at(c)),
       nprops: mapper._column_props.length,
+      deferred,
     };
   };
   if (insp) return make();
@@ -111,7 +130,7 @@ function mapperRowPlan(
     all.set(md, plans);
   }
   let plan = plans.get(mapper);
-  if (!plan || plan.nprops !== mapper._column_props.length) {
+  if (!plan || plan.nprops !== mapper._column_props.length || plan.deferred !== deferred) {
     plan = make();
     plans.set(mapper, plan);
   }
@@ -204,13 +223,18 @@ function entityReaders(
   entities: readonly EntityDesc[],
   md: ResultMetaData,
   find: ColumnFinder,
-  byName = false,
+  byName: boolean | undefined,
+  deferred: readonly (readonly ColumnDeferral[] | null)[],
 ): EntityReader[] {
   if (byName) {
     const indexes = columnEntityIndexes(entities, md);
     return entities.map((e, n) =>
       e.kind === "mapper"
-        ? { mapper: e.mapper, plan: mapperRowPlan(md, e.mapper, null, null, true), index: -1 }
+        ? {
+            mapper: e.mapper,
+            plan: mapperRowPlan(md, e.mapper, null, null, true, deferred[n] ?? null),
+            index: -1,
+          }
         : { mapper: null, plan: null, index: indexes[n]! },
     );
   }
@@ -220,13 +244,20 @@ function entityReaders(
     readerCache.set(md, byEntities);
   }
   const cached = byEntities.get(entities);
-  if (cached?.every((r) => !r.mapper || r.plan!.nprops === r.mapper._column_props.length)) return cached;
+  if (
+    cached?.every(
+      (r, n) =>
+        !r.mapper ||
+        (r.plan!.nprops === r.mapper._column_props.length && r.plan!.deferred === (deferred[n] ?? null)),
+    )
+  )
+    return cached;
   const indexes = columnEntityIndexes(entities, md);
   const readers: EntityReader[] = entities.map((e, n) =>
     e.kind === "mapper"
       ? {
           mapper: e.mapper,
-          plan: mapperRowPlan(md, e.mapper, e.insp ?? null, e.insp ? find : null),
+          plan: mapperRowPlan(md, e.mapper, e.insp ?? null, e.insp ? find : null, false, deferred[n] ?? null),
           index: -1,
         }
       : { mapper: null, plan: null, index: indexes[n]! },
@@ -255,12 +286,14 @@ function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
     }
     return positions.get(col);
   };
-  const readers = entityReaders(ctx.entities, md, find, ctx.by_name);
+  const readers = entityReaders(ctx.entities, md, find, ctx.by_name, ctx.deferred);
   // joined eager loads: per parent, the children seen in this result
   const joinedCols = ctx.joined.map((j) => ({
     j,
     cols: definedIndexes(
-      j.prop.mapper._column_props.map((p) => [p.key, find(adaptTo(j.alias, p.columns[0]!))] as const),
+      loadedColumnProps(j.prop.mapper, j.deferred).map(
+        (p) => [p.key, find(adaptTo(j.alias, p.columns[0]!))] as const,
+      ),
     ),
     pk: j.prop.mapper.primary_key.map((c) => find(adaptTo(j.alias, c))),
     parents: new Map<InstanceState, object[]>(),
@@ -271,6 +304,14 @@ function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
   for (const e of ctx.entities) if (e.kind === "mapper" && e.mapper._relationships.length) loaded = new Map();
   const basePath = ctx.current_path ?? NO_PATH;
   const readerPaths = loaded ? readers.map((r) => (r.mapper ? [...basePath, r.mapper] : basePath)) : null;
+  if (readerPaths) {
+    const roots = (ctx._root_paths = new Map());
+    readerPaths.forEach((path, n) => {
+      const e = ctx.entities[n]!;
+      if (e.kind === "mapper") roots.set(path, e);
+    });
+    if (ctx.joined.length) ctx._joined_by_path = new Map(ctx.joined.map((j) => [j.pathMappers, j]));
+  }
   // (indexed loops: this runs once per row, often before the JIT has optimized it)
   const nrows = raws.length;
   const rows: unknown[][] = new Array(nrows);
@@ -289,6 +330,8 @@ function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
             reader.plan!.pk,
             loaded,
             readerPaths?.[p] ?? NO_PATH,
+            reader.plan!.deferred,
+            ctx.loads,
           )
         : data[reader.index];
     }
@@ -304,7 +347,17 @@ function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
         list = [];
         jc.parents.set(ps, list);
       }
-      const child = _instance(ctx, jc.j.prop.mapper, data, jc.cols, jc.pk, loaded, jc.j.pathMappers);
+      const child = _instance(
+        ctx,
+        jc.j.prop.mapper,
+        data,
+        jc.cols,
+        jc.pk,
+        loaded,
+        jc.j.pathMappers,
+        jc.j.deferred,
+        jc.j.loads,
+      );
       if (child && !list.includes(child)) list.push(child);
       (jc as { lastChild?: object | null }).lastChild = child;
     }
@@ -346,6 +399,8 @@ function _instance(
   pkIdx: readonly (number | undefined)[],
   loaded: LoadedStates | null,
   path: readonly Mapper[],
+  deferred: readonly ColumnDeferral[] | null,
+  loads: readonly Load[],
 ): object | null {
   const session = ctx.session;
   const refresh = ctx.refresh_state;
@@ -374,6 +429,7 @@ function _instance(
   if (state) {
     if (ctx.populate_existing) {
       populate(state, cols, data, true);
+      if (deferred) set_deferred(state, deferred, true);
       if (events.refresh.length)
         fireRefresh(ctx, events, state, ctx.only_load_props ? new Set(ctx.only_load_props) : null);
     } else {
@@ -382,6 +438,7 @@ function _instance(
       if (state._expired_attributes?.size || cols.some(([k]) => !(k in state!.dict))) {
         populate(state, cols, data, false);
       }
+      if (deferred) set_deferred(state, deferred, false);
       if (unloaded && (unloaded.size || ctx.joined.some((j) => j.prop.parent === mapper)))
         fireRefresh(ctx, events, state, unloaded);
     }
@@ -399,11 +456,14 @@ function _instance(
     dict[col[0]] = data[col[1]] ?? null;
   }
   // column attributes the row does not have (an alias over a subquery of some of the columns) are
-  // expired: read, they load (SQLAlchemy's "expire" populators)
-  if (cols.length < mapper._column_props.length) {
-    for (const prop of mapper._column_props) if (!(prop.key in dict)) state.expired_attributes.add(prop.key);
+  // expired: read, they load (SQLAlchemy's "expire" populators); a deferred one has its own loader
+  if (cols.length + (deferred?.length ?? 0) < mapper._column_props.length) {
+    for (const prop of mapper._column_props)
+      if (!(prop.key in dict) && !deferred?.some((d) => d.key === prop.key))
+        state.expired_attributes.add(prop.key);
   }
-  state.load_options = ctx.loads;
+  state.load_options = loads;
+  if (deferred) set_deferred(state, deferred, false);
   session.identity_map.add(state, keyStr);
   loaded?.set(state, path);
   const onLoad = events.load;
@@ -411,6 +471,23 @@ function _instance(
   if ((ctx._loaded_as_persistent ??= session._has_event("loaded_as_persistent")))
     session._dispatch_event("loaded_as_persistent", state);
   return obj;
+}
+
+/**
+ * The columns a query left out: a column deferred by one of its options gets a loader of its own
+ * on the object (SQLAlchemy's `_DEFER_FOR_STATE` / `_RAISE_FOR_STATE`); when the load overwrites the
+ * object, a value it held is dropped (`_SET_DEFERRED_EXPIRED`).
+ */
+function set_deferred(state: InstanceState, deferred: readonly ColumnDeferral[], overwrite: boolean): void {
+  const dict = state.dict;
+  for (let i = 0; i < deferred.length; i++) {
+    const d = deferred[i]!;
+    if (d.key in dict) {
+      if (!overwrite) continue;
+      delete dict[d.key];
+    }
+    if (d.option) (state.callables ??= new Map()).set(d.key, deferred_loader(state.mapper, d));
+  }
 }
 
 /** The `refresh` event of an existing object, once per load (SQLAlchemy's `isnew`). */

@@ -19,6 +19,21 @@ import { NO_VALUE, STATE_ATTR } from "./base.ts";
 import type { RelationshipProperty } from "./relationships.ts";
 import { type IdentityKey, InstanceState, identityKey } from "./state.ts";
 
+/**
+ * The loader strategies the mapper's attributes call (strategies.ts installs them; SQLAlchemy's
+ * mapper reaches its strategies through `util.preloaded`).
+ */
+export const strategyHooks: {
+  load_deferred?: (state: InstanceState, prop: ColumnProperty, raiseload: boolean) => void;
+} = {};
+
+/** How a mapped column loads (`mapped_column(..., { deferred, deferred_group, deferred_raiseload })`). */
+export interface ColumnPropertyOptions {
+  deferred?: boolean;
+  group?: string | null;
+  raiseload?: boolean;
+}
+
 export class ColumnProperty {
   readonly key: string;
   readonly columns: Column[];
@@ -26,12 +41,26 @@ export class ColumnProperty {
   impl!: AttributeImpl;
   /** The attribute's event listeners (AttributeEvents "set" on `User.name`). */
   readonly dispatch = new AttributeDispatch();
-  constructor(key: string, column: Column) {
+  /** Not in the SELECT of its entity by default: loaded when first read (`deferred=True`). */
+  readonly deferred: boolean;
+  /** Deferred columns of one group load together (`deferred_group`). */
+  readonly group: string | null;
+  /** Reading the deferred column raises instead of loading it (`deferred_raiseload`). */
+  readonly raiseload: boolean;
+  constructor(key: string, column: Column, options: ColumnPropertyOptions = {}) {
     this.key = key;
     this.columns = [column];
+    // a group or raiseload implies deferred, as in SQLAlchemy
+    this.group = options.group ?? null;
+    this.raiseload = options.raiseload ?? false;
+    this.deferred = options.deferred ?? (this.group !== null || this.raiseload);
   }
   get expression(): Column {
     return this.columns[0]!;
+  }
+  /** `str(Book.summary.property)`: `Book.summary`. */
+  toString(): string {
+    return `${this.parent ? this.parent.class_name : "?"}.${this.key}`;
   }
   __repr__(): string {
     return `<ColumnProperty at 0x7f3a5e0000a0; ${this.key}>`;
@@ -83,6 +112,8 @@ export class Mapper {
   readonly _columntoproperty = new Map<Column, ColumnProperty>();
   readonly _column_props: ColumnProperty[] = [];
   readonly _relationships: RelationshipProperty[] = [];
+  /** Whether a column property is deferred by its mapping. */
+  _has_deferred = false;
   /** Column attributes (reloaded when expired). */
   _scalar_loader_impls: AttributeImpl[] = [];
   private __scalar_loader_keys: string[] = [];
@@ -194,10 +225,17 @@ export class Mapper {
     return p;
   }
 
-  _add_column_property(key: string, column: Column): ColumnProperty {
-    const prop = new ColumnProperty(key, column);
+  _add_column_property(key: string, column: Column, options: ColumnPropertyOptions = {}): ColumnProperty {
+    const prop = new ColumnProperty(key, column, options);
     prop.parent = this;
-    prop.impl = new ScalarAttributeImpl(this, key, prop.dispatch);
+    const impl = new ScalarAttributeImpl(this, key, prop.dispatch);
+    prop.impl = impl;
+    if (prop.deferred) {
+      // SQLAlchemy's DeferredColumnLoader.init_class_attribute
+      impl.load_on_unexpire = false;
+      impl.callable_ = (state) => strategyHooks.load_deferred!(state, prop, prop.raiseload);
+      this._has_deferred = true;
+    }
     this._props.set(key, prop);
     this._impls.set(key, prop.impl);
     this._columntoproperty.set(column, prop);

@@ -24,6 +24,7 @@ export type LazyStrategy =
   | "select"
   | "selectin"
   | "joined"
+  | "subquery"
   | "raise"
   | "raise_on_sql"
   | "noload"

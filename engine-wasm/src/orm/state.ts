@@ -5,7 +5,7 @@
  */
 import { type PyTuple, tuple } from "../util/pytypes.ts";
 import { defineModule, REPR, repr } from "../util/repr.ts";
-import type { AttributeImpl } from "./attributes.ts";
+import type { AttributeImpl, LoaderCallable } from "./attributes.ts";
 import { History } from "./attributes.ts";
 import { instance_str, NO_VALUE } from "./base.ts";
 import { DetachedInstanceError } from "./exc.ts";
@@ -101,6 +101,8 @@ export class InstanceState {
    */
   _committed_state: Map<string, unknown> | null = null;
   _expired_attributes: Set<string> | null = null;
+  /** Loaders of attributes this object's query left unloaded (`defer()`, `load_only()` …). */
+  callables: Map<string, LoaderCallable> | null = null;
   /** Set while the object is being loaded by a query (no change events). */
   _strong_obj: object | null = null;
 
@@ -235,6 +237,8 @@ export class InstanceState {
     const expired = this._expired_attributes;
     if (expired === null || expired.size === 0) this._expired_attributes = new Set(keys);
     else for (const k of keys) expired.add(k);
+    // an expired attribute loads as the mapping says again, not as the query that loaded it did
+    if (this.callables) for (const k of keys) this.callables.delete(k);
   }
 
   _expire_attributes(attribute_names: Iterable<string>): void {
@@ -243,14 +247,21 @@ export class InstanceState {
       if (!impl) continue;
       delete this.dict[key];
       this._committed_state?.delete(key);
-      if (impl.accepts_scalar_loader) this.expired_attributes.add(key);
+      if (impl.accepts_scalar_loader) {
+        this.expired_attributes.add(key);
+        this.callables?.delete(key);
+      }
     }
     if (!this._committed_state?.size) this.modified = false;
   }
 
   /** Loads expired column attributes (SQLAlchemy's InstanceState._load_expired). */
   _load_expired(): void {
-    const toload = [...this.unmodified_intersection(this.expired_attributes)];
+    // (a deferred column is not reloaded with the others: it loads when read)
+    const toload = [...this.unmodified_intersection(this.expired_attributes)].filter(
+      (k) =>
+        (this.mapper._impls.get(k) as { load_on_unexpire?: boolean } | undefined)?.load_on_unexpire !== false,
+    );
     const session = this.session;
     if (!session) {
       throw new DetachedInstanceError(

@@ -10,7 +10,7 @@ import { defineModule, repr } from "../util/repr.ts";
 import { topologicalSort } from "../util/topological.ts";
 import { type CacheKeyBuilder, ClauseElement, ColumnElement, objectId } from "./elements.ts";
 import { FromClause } from "./selectable.ts";
-import { NULLTYPE, TypeEngine, to_instance } from "./sqltypes.ts";
+import { Integer, NULLTYPE, TypeEngine, to_instance } from "./sqltypes.ts";
 
 export interface ColumnOptions {
   primary_key?: boolean;
@@ -103,9 +103,11 @@ export class Column extends ColumnElement {
     if (!this.primary_key || this.autoincrement === false) return false;
     if (this.table && this.table.primary_key.columns.length !== 1 && this.autoincrement !== true)
       return false;
-    const visit = this.type.__visit_name__;
+    const integer = this.type instanceof Integer; // INTEGER, BIGINT … too (SQLAlchemy's _type_affinity)
+    // autoincrement=True (a reflected SERIAL or identity column) ignores the defaults and foreign keys
+    if (this.autoincrement === true) return integer;
     return (
-      (visit === "integer" || visit === "big_integer" || visit === "small_integer") &&
+      integer &&
       this.foreign_keys.size === 0 &&
       this.default === undefined &&
       this.server_default === undefined
@@ -143,6 +145,7 @@ export class Column extends ColumnElement {
     if (this.primary_key) parts.push("primary_key=True");
     if (!this.nullable && (this.primary_key || this._user_nullable)) parts.push("nullable=False");
     if (this.default !== undefined) parts.push(`default=ScalarElementColumnDefault(${repr(this.default)})`);
+    if (this.comment) parts.push(`comment=${repr(this.comment)}`);
     return `Column(${parts.join(", ")})`;
   }
 }
@@ -487,10 +490,12 @@ export class Table extends FromClause {
     if (con instanceof ForeignKeyConstraint) {
       con.elements = con.columns.map((name, i) => {
         const fk = new ForeignKey(con.refcolumns[i]!, {
+          name: con.name ?? undefined,
           ondelete: con.ondelete ?? undefined,
           onupdate: con.onupdate ?? undefined,
         });
         fk.parent = this.c.get(name) ?? null;
+        fk.parent?.foreign_keys.add(fk); // as ForeignKeyConstraint._set_parent gives each column its ForeignKey
         return fk;
       });
     }

@@ -148,7 +148,18 @@ export class Subquery extends FromClause {
           : typeof (element as Partial<Select>)._exported_columns === "function"
             ? (element as Select)._exported_columns()
             : []);
-    this._cols = inner.map((c) => new SubqueryColumn(this, c));
+    // a SELECT in LABEL_STYLE_TABLENAME_PLUS_COL names its table columns `<table>_<col>`
+    const plusCol = element instanceof Select && element._label_style === "tablename_plus_col";
+    this._cols = inner.map((c) => {
+      // (a table's Column: its `table` is the Table, with a name; sql/schema.ts imports this module)
+      const col = c as ColumnElement & {
+        table?: { name?: unknown; __visit_name__?: string } | null;
+        name?: string;
+      };
+      return plusCol && col.__visit_name__ === "column" && col.table?.__visit_name__ === "table"
+        ? new SubqueryColumn(this, c, `${String(col.table.name)}_${col.name}`)
+        : new SubqueryColumn(this, c);
+    });
     const c: Record<string, SubqueryColumn> = {};
     // a second column of a name already taken is exported under the name its SELECT labels it
     // with (`address.id AS id_1` after `user_account.id`), as SQLAlchemy's disambiguating labels do
@@ -328,19 +339,22 @@ export class SubqueryColumn extends ColumnElement {
   readonly __visit_name__ = "subquery_column";
   readonly subquery: Subquery;
   readonly element: ColumnElement;
+  /** The name the SELECT gives the column when not its own (`user_account_id`). */
+  private readonly _name: string | null;
   /**
    * A column whose name an earlier column of the SELECT has: the SELECT labels it anonymously from
    * `name` (`id_1`), and the subquery exports it under `key`.
    */
   _dedupe: { readonly name: string; readonly key: string } | null = null;
-  constructor(subquery: Subquery, element: ColumnElement) {
+  constructor(subquery: Subquery, element: ColumnElement, name: string | null = null) {
     super();
     this.subquery = subquery;
     this.element = element;
     this.type = element.type;
+    this._name = name;
   }
   override get key(): string {
-    return this._dedupe?.key ?? this.element.key ?? "anon";
+    return this._dedupe?.key ?? this._name ?? this.element.key ?? "anon";
   }
   override get _bind_key(): string {
     return this.key;

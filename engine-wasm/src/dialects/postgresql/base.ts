@@ -1,17 +1,18 @@
 /**
  * The PostgreSQL dialect (SQLAlchemy's dialects/postgresql/base.py): the SQL flavour, the
- * table-existence check and what to ask the server on first connect. The driver dialects
+ * table-existence check and what to ask the server on first connect; table reflection is in
+ * reflection.ts (the class this one extends) over the catalog queries of pg_catalog.ts. The driver dialects
  * (psycopg2.ts, psycopg.ts, asyncpg.ts, pglite.ts) add the DBAPI module and its paramstyle.
  */
 
 import type { Connection } from "../../engine/base.ts";
-import { DefaultDialect } from "../../engine/default.ts";
 import { bindparam } from "../../sql/elements.ts";
 import { String as SAString } from "../../sql/sqltypes.ts";
 import { type TextClause, text } from "../../sql/text.ts";
 import { PGCompiler, PGDDLCompiler, PGTypeCompiler } from "./compiler.ts";
+import { PGDialectReflection } from "./reflection.ts";
 
-export class PGDialect extends DefaultDialect {
+export class PGDialect extends PGDialectReflection {
   override name = "postgresql";
   override supports_native_boolean = true;
   override insert_returning = true;

@@ -114,6 +114,31 @@ export class SQLiteDialect extends DefaultDialect {
    * statement from sqlite_master. Each method is cached per Inspector as `@reflection.cache` does;
    * a call without the cache (SQLAlchemy's own calls of `_get_table_sql` without `**kw`) queries again. */
 
+  /** The names of one kind of object in sqlite_master, without SQLite's own (SQLAlchemy's _sqlite_main_query). */
+  _sqlite_main_query(table: string, type_: string, schema: string | null, kw: ReflectionKw): string {
+    const main = schema !== null ? `${quoteIdentifier(schema)}.${table}` : table;
+    const filter = kw.sqlite_include_internal === true ? "" : " AND name NOT LIKE 'sqlite~_%' ESCAPE '~'";
+    return `SELECT name FROM ${main} WHERE type='${type_}'${filter} ORDER BY name`;
+  }
+
+  get_table_names(connection: Connection, schema: string | null = null, kw: ReflectionKw = {}): string[] {
+    return cached("get_table_names", [schema], kw, () =>
+      connection
+        .exec_driver_sql(this._sqlite_main_query("sqlite_master", "table", schema, kw))
+        .scalars()
+        .all(),
+    ) as string[];
+  }
+
+  get_view_names(connection: Connection, schema: string | null = null, kw: ReflectionKw = {}): string[] {
+    return cached("get_view_names", [schema], kw, () =>
+      connection
+        .exec_driver_sql(this._sqlite_main_query("sqlite_master", "view", schema, kw))
+        .scalars()
+        .all(),
+    ) as string[];
+  }
+
   /** `PRAGMA main.<pragma>("t")`, then `temp` when main has no rows (SQLAlchemy's _get_table_pragma). */
   _get_table_pragma(
     connection: Connection,
