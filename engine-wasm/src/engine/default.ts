@@ -51,6 +51,9 @@ export class DefaultDialect {
   supports_sane_rowcount = true;
   supports_sane_multi_rowcount = true;
   supports_default_values = true;
+  /** `INSERT INTO t (col) VALUES (DEFAULT)`: how an executemany of rows with no values batches. */
+  supports_default_metavalue = false;
+  default_metavalue_token = "DEFAULT";
   supports_empty_insert = true;
   requires_name_normalize = false;
   label_length: number | null = null;

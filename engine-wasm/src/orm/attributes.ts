@@ -626,6 +626,7 @@ const OPERATORS = [
   "like",
   "not_like",
   "ilike",
+  "not_ilike",
   "contains",
   "startswith",
   "endswith",
@@ -635,6 +636,13 @@ const OPERATORS = [
   "mul",
   "div",
   "mod",
+  "truediv",
+  "radd",
+  "rsub",
+  "rmul",
+  "rtruediv",
+  "rmod",
+  "neg",
   "concat",
   "op",
   "desc",
@@ -645,6 +653,7 @@ const OPERATORS = [
   "label",
   "cast",
   "not",
+  "getitem",
 ] as const;
 
 /**

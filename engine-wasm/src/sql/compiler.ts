@@ -1446,7 +1446,11 @@ export class SQLCompiler implements CompiledLike {
     const values = crud_params.map((p) => p.value);
     const prefix = `INSERT INTO ${this.format_table(table)}`;
     const colnames = cols.map((c) => this.quote(c.name)).join(", ");
-    const { use_insertmanyvalues, sentinel, implicit_returning } = _get_returning_modifiers(this, stmt, cols);
+    const { use_insertmanyvalues, sentinel, implicit_returning, metavalue_only } = _get_returning_modifiers(
+      this,
+      stmt,
+      crud_params,
+    );
     let returning = "";
     if (stmt._returning.length) {
       returning = this._set_returning([...stmt._returning, ...(sentinel ?? [])], { ...kw, returning: true });
@@ -1468,8 +1472,9 @@ export class SQLCompiler implements CompiledLike {
     const single = values.join(", ");
     let text: string;
     if (!cols.length) text = `${prefix} DEFAULT VALUES`;
-    else if (sentinel) {
+    else if (sentinel && !metavalue_only) {
       // PostgreSQL's orderable form: the VALUES rows carry a counter that the SELECT sorts on
+      // (rows of DEFAULT alone are sorted by the sentinel the database returns)
       const casts = cols.map((c, i) => this.render_bind_cast_text(c.type, `p${i}`)).join(", ");
       const names = cols.map((_c, i) => `p${i}`).join(", ");
       const head = `${prefix} (${colnames}) SELECT ${casts} FROM (VALUES `;

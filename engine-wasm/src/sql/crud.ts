@@ -28,6 +28,8 @@ import type { CompileKw } from "./visitors.ts";
 export interface CrudParam {
   readonly column: Column;
   readonly value: string;
+  /** The dialect's DEFAULT (or NULL) standing in for an INSERT that has no values. */
+  readonly is_default_metavalue?: boolean;
 }
 
 /**
@@ -93,6 +95,19 @@ export function _get_crud_params(
       out.push({ column: c, value: _append_param_hasdefault(compiler, c, d, kw) });
       (isInsert ? compiler.insert_prefetch : compiler.update_prefetch).push(c);
     } else if (isInsert && c.server_default !== undefined) fetched(c);
+  }
+  const dialect = compiler.dialect as {
+    supports_default_metavalue?: boolean;
+    default_metavalue_token?: string;
+  };
+  if (isInsert && out.length === 0 && compiler.for_executemany && dialect.supports_default_metavalue) {
+    // "INSERT … DEFAULT VALUES" as "INSERT … (firstcol) VALUES (DEFAULT)", which an executemany
+    // can batch with RETURNING (insertmanyvalues)
+    out.push({
+      column: stmt.table.columns[0]!,
+      value: dialect.default_metavalue_token!,
+      is_default_metavalue: true,
+    });
   }
   return out;
 }
@@ -270,17 +285,22 @@ export interface ReturningModifiers {
   readonly sentinel: Column[] | null;
   /** The dialect fetches a new autoincrement primary key with RETURNING. */
   readonly implicit_returning: boolean;
+  /** The VALUES are the dialect's DEFAULT stand-in alone (rows with no values). */
+  readonly metavalue_only: boolean;
 }
 
 export function _get_returning_modifiers(
   compiler: SQLCompiler,
   stmt: Insert,
-  cols: readonly Column[],
+  crud_params: readonly CrudParam[],
 ): ReturningModifiers {
   const dialect = compiler.dialect;
+  // a DEFAULT stand-in gives no value: its column still comes back by RETURNING
+  const metavalue_only = crud_params.length === 1 && !!crud_params[0]!.is_default_metavalue;
+  const cols = metavalue_only ? [] : crud_params.map((p) => p.column);
   const use_insertmanyvalues =
     compiler.for_executemany &&
-    cols.length > 0 &&
+    (cols.length > 0 || metavalue_only) &&
     !!dialect.use_insertmanyvalues &&
     (stmt._returning.length > 0 || !!dialect.use_insertmanyvalues_wo_returning);
   // an ordered RETURNING over several rows needs a sentinel: a server-generated key to sort on
@@ -296,5 +316,5 @@ export function _get_returning_modifiers(
     (!!dialect.implicit_returning || (stmt._return_defaults && !!dialect.insert_returning)) &&
     (!compiler.for_executemany || (stmt._return_defaults && !!dialect.use_insertmanyvalues)) &&
     stmt.table.primary_key.columns.some((c) => c._is_autoincrement && !cols.includes(c));
-  return { use_insertmanyvalues, sentinel, implicit_returning };
+  return { use_insertmanyvalues, sentinel, implicit_returning, metavalue_only };
 }

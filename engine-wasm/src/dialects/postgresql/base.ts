@@ -19,6 +19,7 @@ export class PGDialect extends PGDialectReflection {
   override update_returning = true;
   override delete_returning = true;
   override use_insertmanyvalues = true;
+  override supports_default_metavalue = true;
   override postfetch_lastrowid = false;
   override max_identifier_length = 63;
   override label_length: number | null = 63;

@@ -91,6 +91,9 @@ export class SQLiteDialect extends DefaultDialect {
   override delete_returning = true;
   override use_insertmanyvalues = true;
   override supports_multivalues_insert = true;
+  // SQLite has no VALUES (DEFAULT); a NULL primary key is given the next rowid
+  override supports_default_metavalue = true;
+  override default_metavalue_token = "NULL";
   implicit_returning = false;
   render_bind_casts = false;
   override statement_compiler = SQLiteCompiler;
