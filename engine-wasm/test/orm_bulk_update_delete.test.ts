@@ -17,6 +17,7 @@ import {
 } from "sqlalchemy";
 import { InvalidRequestError } from "sqlalchemy/exc";
 import { DeclarativeBase, mapped_column, Session } from "sqlalchemy/orm";
+import { NotImplementedError } from "sqlalchemy/testing";
 import { expect, it } from "vitest";
 import { captureOutput, eachDatabase } from "./support.ts";
 
@@ -155,6 +156,14 @@ eachDatabase("ORM-enabled update()/delete()", ({ kind, url }) => {
         execution_options: { synchronize_session: "sometimes" },
       }),
     ).toThrow("Valid strategies for session synchronization are 'auto', 'evaluate', 'fetch', False");
+  });
+
+  it("update(User) with a list of dictionaries (bulk UPDATE by primary key) raises before any SQL", () => {
+    using session = new Session(setup());
+    loaded(session);
+    expect(() => session.execute(update(User), [{ id: 1, age: 21 }])).toThrow(NotImplementedError);
+    expect(out.sql().filter((l) => l.startsWith("UPDATE"))).toEqual([]);
+    expect(session.scalars(select(User_.age).order_by(User_.id)).all()).toEqual([20, 25, 31]);
   });
 
   it("the ORM statement has its own compiled-cache entry, apart from the Core statement on the table", () => {

@@ -121,6 +121,23 @@ eachDatabase("Session", ({ kind, url }) => {
     session.close();
   });
 
+  it("a Session on a Connection whose transaction began outside it leaves that transaction to the Connection at close()", () => {
+    const engine = setup();
+    const conn = engine.connect();
+    const session = new Session(conn);
+    conn.begin();
+    session.add(new User({ name: "spongebob" }));
+    session.flush();
+    out.clear();
+    session.close();
+    expect(out.sql()).toEqual([]);
+    expect(conn.in_transaction()).toBe(true);
+    conn.close();
+    expect(out.sql()).toEqual(["ROLLBACK"]);
+    using check = engine.connect();
+    expect(check.execute(select(func.count()).select_from(User)).scalar()).toBe(0);
+  });
+
   it("UPDATE sets only the changed columns; equal values emit nothing (transcript 30)", () => {
     const engine = setup();
     using session = new Session(engine);

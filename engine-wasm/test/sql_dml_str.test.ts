@@ -76,6 +76,24 @@ eachDatabase("DML str() and parameters", ({ kind, url }) => {
     ]);
   });
 
+  it("a SELECT as a value of values([...]) renders in parentheses and runs as a scalar subquery", () => {
+    const { engine, users } = setup();
+    const oldest = select(users.c.age).where(users.c.name.eq("sandy"));
+    engine.begin((conn) => conn.execute(insert(users).values({ name: "sandy", age: 25 })));
+    const stmt = insert(users).values([
+      { name: "patrick", age: oldest },
+      { name: "squidward", age: oldest },
+    ]);
+    expect(stmt.toString()).toBe(
+      "INSERT INTO user_account (name, age) VALUES (:name_m0, (SELECT user_account.age \nFROM user_account \n" +
+        "WHERE user_account.name = :name_1)), (:name_m1, (SELECT user_account.age \nFROM user_account \n" +
+        "WHERE user_account.name = :name_1))",
+    );
+    engine.begin((conn) => conn.execute(stmt));
+    using conn = engine.connect();
+    expect(conn.execute(select(users.c.age).order_by(users.c.id)).scalars().all()).toEqual([25, 25, 25]);
+  });
+
   it("compile({ compile_kwargs: { literal_binds: true } }) and compile({ dialect })", () => {
     const { engine, users } = setup();
     const stmt = select(users.c.name).where(users.c.id.gt(1), users.c.name.ne("x"));

@@ -220,10 +220,18 @@ abstract class ResultInternal<T> {
   all(): T[] {
     return this._all();
   }
-  /** Yields lists of up to `size` rows. */
+  /**
+   * `result.yield_per(100)`: the size of the lists `partitions()` yields by default; set on the
+   * Result a ScalarResult or MappingResult filters, as SQLAlchemy's FilterResult does.
+   */
+  yield_per(num: number): this {
+    this._core()._yield_per = num;
+    return this;
+  }
+  /** Yields lists of up to `size` rows (by default the `yield_per()` size). */
   *partitions(size?: number): Generator<T[]> {
     while (true) {
-      const part = this._many(size ?? 100);
+      const part = this._many(size ?? this._core()._yield_per ?? 100);
       if (!part.length) return;
       yield part;
     }
@@ -257,6 +265,8 @@ export class Result extends ResultInternal<Row> {
   _soft_closed = false;
   /** Set by CursorResult under `echo="debug"`: logs each fetched row as `Row (…)`. */
   _echoRows: ((row: unknown) => void) | null = null;
+  /** `yield_per(n)`: the default size of `partitions()`. */
+  _yield_per: number | null = null;
 
   constructor(metadata: ResultMetaData, source: RowSource) {
     super();

@@ -727,6 +727,14 @@ export class QueryableAttribute {
   has(criterion?: unknown): ClauseElement {
     return (this.property as unknown as { _any(c: unknown): ClauseElement })._any(criterion);
   }
+  /** `User.addresses.and_(crit)`: more criteria for the ON clause of a join along the relationship. */
+  _extra_criteria: readonly unknown[] = [];
+  and_(...criteria: unknown[]): this {
+    const c = Object.create(Object.getPrototypeOf(this)) as this;
+    Object.assign(c, this);
+    c._extra_criteria = [...this._extra_criteria, ...criteria];
+    return c;
+  }
   /** `User.addresses.of_type(a1)`: the relationship towards an aliased (or other) entity. */
   of_type(entity: unknown): this {
     const c = Object.create(Object.getPrototypeOf(this)) as this;

@@ -12,16 +12,51 @@
  * Matched objects of an UPDATE take the new values where the SET can be evaluated in Python and
  * have the other SET attributes expired; matched objects of a DELETE are marked deleted.
  */
+import type { Connection } from "../engine/base.ts";
+import type { CursorResult } from "../engine/cursor.ts";
+import { IteratorResult } from "../engine/result.ts";
 import { ArgumentError, InvalidRequestError } from "../exc.ts";
-import { Delete, Insert, type UpdateBase } from "../sql/dml.ts";
+import { Delete, Insert, Update, type UpdateBase } from "../sql/dml.ts";
 import { and_, ClauseElement } from "../sql/elements.ts";
-import { mapperOf } from "./context.ts";
+import { NotImplementedError } from "../util/builtins.ts";
+import { mapperOf, returning_instances } from "./context.ts";
 import { _EXPIRED_OBJECT, type Evaluator, EvaluatorCompiler, UnevaluatableError } from "./evaluator.ts";
 import type { Mapper } from "./mapper.ts";
 import type { Session } from "./session.ts";
 import type { InstanceState } from "./state.ts";
 
 type SyncStrategy = "auto" | "evaluate" | "fetch" | false;
+
+/**
+ * ORM bulk INSERT of a list of parameter dictionaries (persistence._collect_insert_commands and
+ * _emit_insert_statements): a `None` value is left out, so that the column's default applies, unless
+ * `render_nulls`; consecutive dictionaries with the same keys run as one executemany, each run an
+ * INSERT of its own keys. With RETURNING, the result has the rows of every run, in order.
+ */
+function _bulk_insert(
+  conn: Connection,
+  stmt: Insert,
+  params: readonly Record<string, unknown>[],
+  options: Record<string, unknown>,
+  render_nulls: boolean,
+) {
+  const groups: Record<string, unknown>[][] = [];
+  let lastKeys: string | null = null;
+  for (const p of params) {
+    const record = render_nulls
+      ? p
+      : Object.fromEntries(Object.entries(p).filter(([, v]) => v !== null && v !== undefined));
+    const keys = Object.keys(record).sort().join("\u0000");
+    if (keys !== lastKeys) groups.push([]);
+    lastKeys = keys;
+    groups.at(-1)!.push(record);
+  }
+  if (groups.length === 1) return conn.execute(stmt, groups[0] as never, options);
+  const results = groups.map((g) => conn.execute(stmt, g as never, options));
+  if (!stmt._returning.length) return results.at(-1)!;
+  const rows = results.flatMap((r) => r.all().map((row) => [...row._data]));
+  return new IteratorResult(results[0]!._metadata, rows);
+}
 
 /** An object the WHERE matched, and whether it matched only because attributes were expired. */
 interface Matched {
@@ -33,15 +68,27 @@ export function execute_bulk(
   session: Session,
   stmt: UpdateBase,
   params: Record<string, unknown> | readonly Record<string, unknown>[] | null,
-  execution_options: Record<string, unknown>,
+  options: Record<string, unknown>,
 ) {
+  // the statement's own execution options, then those given to Session.execute()
+  const execution_options = { ...stmt._execution_options, ...options };
   const mapper = mapperOf(stmt._entity)!;
   const conn = () => session._connection_for_bind(session.get_bind(mapper, { clause: stmt }));
   const coreOptions = { ...execution_options };
   delete coreOptions.synchronize_session;
   if (stmt instanceof Insert) {
     if (execution_options.autoflush !== false) session._autoflush();
-    return conn().execute(stmt, params as never, coreOptions);
+    const result =
+      !Array.isArray(params) || params.length === 0 || stmt._multi_values || stmt._select_names
+        ? conn().execute(stmt, params as never, coreOptions)
+        : _bulk_insert(conn(), stmt, params, coreOptions, execution_options.render_nulls === true);
+    return returning_instances(session, stmt, result as CursorResult, execution_options);
+  }
+  if (stmt instanceof Update && Array.isArray(params)) {
+    // SQLAlchemy's "bulk UPDATE by primary key": each dictionary names a row by its primary key
+    throw new NotImplementedError(
+      "ORM bulk UPDATE by primary key (update(User) executed with a list of dictionaries) is not in the port yet; for an executemany UPDATE of the statement as written, use session.connection().execute()",
+    );
   }
   const sync = (execution_options.synchronize_session ?? "auto") as SyncStrategy;
   if (sync !== false && sync !== "auto" && sync !== "evaluate" && sync !== "fetch") {
@@ -85,7 +132,7 @@ export function execute_bulk(
   }
   const result = conn().execute(stmt, params as never, coreOptions);
   if (strategy === "evaluate") _synchronize(session, mapper, stmt, matched);
-  return result;
+  return returning_instances(session, stmt, result, execution_options);
 }
 
 /** The loaded, unexpired objects of the statement's class for which the WHERE is true (or unknown: expired). */

@@ -5,7 +5,7 @@
  * the flush copies from parent to child (synchronize pairs), and links back_populates sides.
  */
 import { AmbiguousForeignKeysError, ArgumentError, InvalidRequestError, NoForeignKeysError } from "../exc.ts";
-import { and_, BindParameter, type ClauseElement, type ColumnElement } from "../sql/elements.ts";
+import { and_, BindParameter, type ClauseElement, type ColumnElement, or_ } from "../sql/elements.ts";
 import type { Column, ForeignKey, Table } from "../sql/schema.ts";
 import { defineModule } from "../util/repr.ts";
 import {
@@ -413,14 +413,21 @@ export class RelationshipProperty {
     return this.target;
   }
 
-  /** `Address.user == some_user` → `address.user_id = :param_1`; `User.addresses.contains(a)`. */
+  /**
+   * `Address.user == some_user` → `:param_1 = address.user_id` (the lazy clause with the object's
+   * values bound, Comparator._optimized_compare); `Address.user != some_user` →
+   * `address.user_id != :user_id_1 OR address.user_id IS NULL`; `User.addresses.contains(a)` →
+   * `user_account.id = :param_1`; `Address.user == None` → `address.user_id IS NULL`.
+   */
   _compare(op: string, other?: unknown): ClauseElement | null {
     this.parent._check_configure();
     if ((op === "eq" || op === "ne") && !this.uselist) {
       const target = other ? stateOf(other as object) : null;
       const crit = this.synchronize_pairs.map(([one, many]) => {
-        const value = target ? target.dict[this.mapper._columntoproperty.get(one)!.key] : null;
-        return op === "eq" ? many.eq(value) : many.ne(value);
+        if (!target) return op === "eq" ? many.eq(null) : many.ne(null);
+        const value = target.dict[this.mapper._columntoproperty.get(one)!.key];
+        if (op === "eq") return this._lazy_bind(one, value).eq(many);
+        return or_(many.ne(value), many.eq(null));
       });
       return and_(...crit);
     }
@@ -428,7 +435,7 @@ export class RelationshipProperty {
       const target = stateOf(other as object);
       return and_(
         ...this.synchronize_pairs.map(([one, many]) =>
-          one.eq(target.dict[this.mapper._columntoproperty.get(many)!.key]),
+          one.eq(this._lazy_bind(many, target.dict[this.mapper._columntoproperty.get(many)!.key])),
         ),
       );
     }
@@ -440,6 +447,27 @@ export class RelationshipProperty {
     const { exists } = relationshipHooks;
     const crit = criterion === undefined ? this.primaryjoin : and_(this.primaryjoin, criterion);
     return exists!(this.target, crit);
+  }
+
+  /**
+   * `with_parent(user, User.addresses)`: the criteria `user.addresses` loads with, the parent's values
+   * bound (`:param_1 = address.user_id`; many-to-one: `user_account.id = :param_1`).
+   */
+  _with_parent(instance: object): ClauseElement {
+    this.parent._check_configure();
+    const state = stateOf(instance);
+    const parentValue = (col: Column) => {
+      const p = this.parent._columntoproperty.get(col)!;
+      return p.key in state.dict ? state.dict[p.key] : (p.impl as { get(s: unknown): unknown }).get(state);
+    };
+    if (this.direction === "MANYTOONE")
+      return and_(
+        ...this.synchronize_pairs.map(([one, many]) => one.eq(this._lazy_bind(many, parentValue(many)))),
+      );
+    return and_(
+      ...this.synchronize_pairs.map(([one, many]) => this._lazy_bind(one, parentValue(one)).eq(many)),
+      ...this.secondary_synchronize_pairs.map(([one, many]) => one.eq(many)),
+    );
   }
 
   /** The value of the parent's columns that the lazy clause binds (one-to-many) … */

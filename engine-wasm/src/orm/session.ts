@@ -137,10 +137,13 @@ export class SessionTransaction {
   /** Indicates if this is a nested, or SAVEPOINT, transaction. */
   readonly nested: boolean;
   _state: TxState = "ACTIVE";
-  /** bind → [connection, Core transaction, whether the session opened the connection]. */
+  /**
+   * bind → [connection, Core transaction, whether the session opened the connection, whether the
+   * transaction was begun outside the session (a Connection bound while in a transaction)].
+   */
   readonly _connections = new Map<
     unknown,
-    [Connection, { commit(): void; rollback(): void; is_active?: boolean }, boolean]
+    [Connection, { commit(): void; rollback(): void; is_active?: boolean }, boolean, boolean?]
   >();
   /** Objects that became persistent / were deleted in this transaction (restored by rollback). */
   readonly _new = new Set<InstanceState>();
@@ -239,8 +242,9 @@ export class SessionTransaction {
       conn = bind as Connection;
       owned = false;
     }
-    const trans = (conn.in_transaction() ? (conn.get_transaction() ?? conn.begin()) : conn.begin()) as never;
-    this._connections.set(bind, [conn, trans, owned]);
+    const joined = conn.in_transaction();
+    const trans = (joined ? (conn.get_transaction() ?? conn.begin()) : conn.begin()) as never;
+    this._connections.set(bind, [conn, trans, owned, joined]);
     this.session._dispatch_event("after_begin", this, conn);
     return conn;
   }
@@ -328,8 +332,10 @@ export class SessionTransaction {
       }
     }
     if (this._state === "ACTIVE" && !this._subtrans) {
-      for (const [, [, trans]] of this._connections) {
-        if (trans.is_active !== false) trans.rollback();
+      // a transaction begun outside the session is the Connection's to end (join_transaction_mode
+      // "conservative_savepoint": close() does not touch it; rollback() still rolls it back)
+      for (const [, [, trans, , joined]] of this._connections) {
+        if (trans.is_active !== false && !joined) trans.rollback();
       }
     }
     this._state = "CLOSED";
@@ -1000,7 +1006,7 @@ export class Session implements SessionLike {
   /** Execute a statement and return the results as scalars. */
   scalars(
     statement: unknown,
-    params?: Record<string, unknown> | null,
+    params?: Record<string, unknown> | readonly Record<string, unknown>[] | null,
     options: { execution_options?: Record<string, unknown> } = {},
   ) {
     return this.execute(statement, params, options).scalars();

@@ -10,6 +10,7 @@
 
 import { ArgumentError } from "../exc.ts";
 import { type CacheKeyBuilder, objectId } from "../sql/elements.ts";
+import { NotImplementedError } from "../util/builtins.ts";
 import { defineModule } from "../util/repr.ts";
 import type { ColumnProperty, Mapper } from "./mapper.ts";
 import type { RelationshipProperty } from "./relationships.ts";
@@ -283,6 +284,8 @@ function step(
     );
   }
   const of_type = (attr as { _of_type?: unknown })._of_type ?? null;
+  if ((attr as { _extra_criteria?: readonly unknown[] })._extra_criteria?.length)
+    throw new NotImplementedError("criteria added with and_() to a loader option are not in the port yet");
   return { prop, strategy, innerjoin: options.innerjoin ?? prop.options.innerjoin ?? false, of_type };
 }
 

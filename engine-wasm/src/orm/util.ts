@@ -245,4 +245,15 @@ export function relationshipJoins(
   ];
 }
 
+/**
+ * `with_parent(user, User.addresses)`: criteria for the objects `user.addresses` holds, as its lazy
+ * load selects them (`:param_1 = address.user_id`).
+ */
+export function with_parent(instance: object, prop: unknown): ClauseElement {
+  const rel = (prop instanceof QueryableAttribute ? prop.property : prop) as RelationshipProperty;
+  if (!rel || !("synchronize_pairs" in rel))
+    throw new ArgumentError(`Expected relationship property for with_parent(), got ${String(prop)}`);
+  return rel._with_parent(instance);
+}
+
 defineModule("sqlalchemy.orm.util", AliasedClass, AliasedInsp);

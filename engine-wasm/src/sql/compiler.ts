@@ -1014,7 +1014,12 @@ export class SQLCompiler implements CompiledLike {
       const covered = froms.some((x) => x === f || x._from_objects().includes(f));
       if (!covered) add(f);
     }
-    return froms;
+    // a FROM that a JOIN of the list already renders goes (SelectState._normalize_froms, Join._hide_froms):
+    // `select_from(user).select_from(address.join(user))` is FROM address JOIN user
+    const hidden = new Set(
+      froms.flatMap((f) => (f instanceof Join ? f._from_objects().filter((x) => x !== f) : [])),
+    );
+    return hidden.size ? froms.filter((f) => !hidden.has(f)) : froms;
   }
 
   /**

@@ -251,10 +251,12 @@ export function _append_param_parameter(
 }
 
 /**
- * A SQL expression set as a value is parenthesised as a whole (`SET x=(x + :x_1)`, `(-x)`): Python's
- * `value.self_group()` against no operator.
+ * A SQL expression set as a value is parenthesised as a whole (`SET x=(x + :x_1)`, `(-x)`,
+ * `VALUES ((SELECT …), …)`): Python's `value.self_group()` against no operator.
  */
 export function _self_group(e: ClauseElement): ClauseElement {
+  // a SELECT as a value renders in parentheses (SelectBase.self_group(): SelectStatementGrouping)
+  if (e instanceof Select) return e.scalar_subquery();
   if (e instanceof BinaryExpression || e instanceof BooleanClauseList) return new Grouping(e);
   if (e instanceof UnaryExpression && e.operator) return new Grouping(e);
   return e;

@@ -73,6 +73,8 @@ export abstract class UpdateBase extends ClauseElement {
   /** The entity given (a mapped class for ORM-enabled statements), else the table. */
   readonly _entity: unknown;
   _returning: ColumnElement[] = [];
+  /** What returning() was given (an ORM statement loads the rows of an entity given as objects). */
+  _returning_raw: unknown[] = [];
   _execution_options: ExecutionOptions = {};
   /** column key → value (a literal or an expression) from `.values()`. */
   _values: Map<string, unknown> | null = null;
@@ -104,6 +106,7 @@ export abstract class UpdateBase extends ClauseElement {
     Object.assign(c, this);
     c._cache_key_builder = undefined; // the copy is about to change: its key is made anew
     c._returning = [...this._returning];
+    c._returning_raw = [...this._returning_raw];
     c._where_criteria = [...this._where_criteria];
     c._values = this._values ? new Map(this._values) : null;
     c._foreign_set_columns = [...this._foreign_set_columns];
@@ -153,6 +156,7 @@ export abstract class UpdateBase extends ClauseElement {
 
   returning(...cols: unknown[]): this {
     const c = this._clone();
+    c._returning_raw.push(...cols);
     for (const col of cols) c._returning.push(...expandColumnArg(col));
     return c;
   }

@@ -1,7 +1,7 @@
 /**
- * The Unified Tutorial's pages as doctests: each page of SQLAlchemy 2.0's tutorial
- * (doc/build/tutorial/*.rst) is ported to a Markdown file of TypeScript cells, each followed by the
- * output the `.rst` shows for that step. This module reads those files and compares output the way
+ * SQLAlchemy's documentation pages as doctests: each page (the Unified Tutorial's
+ * doc/build/tutorial/*.rst, the ORM Querying Guide's doc/build/orm/queryguide/*.rst) is ported to a
+ * Markdown file of TypeScript cells, each followed by the output the `.rst` shows for that step. This module reads those files and compares output the way
  * SQLAlchemy's own documentation test (`test/base/test_tutorials.py`) does: Python's doctest with
  * ELLIPSIS and NORMALIZE_WHITESPACE, the engine log formatted as `%(message)s`, and the markers
  * `{execsql}`, `{printsql}`, `{stop}`, `{sql}`, `{opensql}` removed.
@@ -19,12 +19,12 @@ import { type MdNode, parseAttributes } from "../../site/notebook/cells.ts";
 
 export type Database = "sqlite" | "postgresql";
 
-export interface TutorialStep {
+export interface DoctestStep {
   readonly id: string;
   readonly code: string;
   /** 1-based line of the cell's fence in the port. */
   readonly line: number;
-  /** Where the step is in SQLAlchemy's tutorial, e.g. `dbapi_transactions.rst:63`. */
+  /** Where the step is in SQLAlchemy's documentation, e.g. `dbapi_transactions.rst:63`. */
   readonly rst: string;
   /** Why the port cannot reproduce this step yet. */
   readonly pending?: string;
@@ -34,30 +34,31 @@ export interface TutorialStep {
   readonly expected: { both?: string; sqlite?: string; postgresql?: string };
 }
 
-export class TutorialFileError extends Error {
+export class DoctestFileError extends Error {
   constructor(file: string, line: number, message: string) {
     super(`${file}:${line}: ${message}`);
-    this.name = "TutorialFileError";
+    this.name = "DoctestFileError";
   }
 }
 
 /** The steps of a ported page, in order. */
-export function tutorialSteps(file: string, source: string): TutorialStep[] {
+export function doctestSteps(file: string, source: string): DoctestStep[] {
   const root = mdxToMdast(source, { position: true }) as unknown as MdNode;
-  const steps: { -readonly [K in keyof TutorialStep]: TutorialStep[K] }[] = [];
+  const steps: { -readonly [K in keyof DoctestStep]: DoctestStep[K] }[] = [];
   const ids = new Set<string>();
   for (const node of root.children ?? []) {
     if (node.type !== "code") continue;
     const line = node.position?.start.line ?? 1;
     const fail = (message: string): never => {
-      throw new TutorialFileError(file, line, message);
+      throw new DoctestFileError(file, line, message);
     };
     const { attrs, rest } = parseAttributes(node.meta ?? "");
     if (node.lang === "ts" && rest === "cell") {
       const id = attrs.get("id") ?? fail('a cell needs id="…"');
       if (ids.has(id)) fail(`cell id "${id}" is used twice`);
       ids.add(id);
-      const rst = attrs.get("rst") ?? fail('a cell names its place in the tutorial: rst="page.rst:LINE"');
+      const rst =
+        attrs.get("rst") ?? fail('a cell names its place in the documentation: rst="page.rst:LINE"');
       const pendingOn = attrs.get("pending-on") as Database | undefined;
       if (pendingOn !== undefined && pendingOn !== "sqlite" && pendingOn !== "postgresql")
         fail(`pending-on="${pendingOn}": sqlite or postgresql`);
@@ -76,7 +77,7 @@ export function tutorialSteps(file: string, source: string): TutorialStep[] {
       const key = db === undefined ? "both" : db;
       if (key !== "both" && key !== "sqlite" && key !== "postgresql")
         fail(`db="${db}": sqlite or postgresql`);
-      if (step.expected[key as keyof TutorialStep["expected"]] !== undefined)
+      if (step.expected[key as keyof DoctestStep["expected"]] !== undefined)
         fail(`cell "${step.id}" already has this output`);
       step.expected = { ...step.expected, [key]: node.value ?? "" };
     }
@@ -92,7 +93,7 @@ const MARKER = /\{(?:stop|sql|opensql|execsql|printsql)\}/g;
  * as in the `.rst`; on PostgreSQL the SQL spans are dropped and only printed output is compared
  * (`logged: false`): the `.rst` shows SQLite's SQL, and the public transcripts pin PostgreSQL's.
  */
-export function wantFor(step: TutorialStep, database: Database): { text: string; logged: boolean } | null {
+export function wantFor(step: DoctestStep, database: Database): { text: string; logged: boolean } | null {
   const text = step.expected[database] ?? step.expected.both;
   if (text === undefined) return null;
   if (database === "sqlite") return { text: text.replace(MARKER, ""), logged: true };
