@@ -47,6 +47,22 @@ export interface SessionOptions {
 
 type TxState = "ACTIVE" | "DEACTIVE" | "CLOSED" | "COMMITTED";
 
+/** The events about one object: fired with its InstanceState, a listener gets the object unless `raw`. */
+const LIFECYCLE_EVENTS = new Set([
+  "before_attach",
+  "after_attach",
+  "transient_to_pending",
+  "pending_to_transient",
+  "persistent_to_transient",
+  "pending_to_persistent",
+  "detached_to_persistent",
+  "loaded_as_persistent",
+  "persistent_to_deleted",
+  "deleted_to_persistent",
+  "deleted_to_detached",
+  "persistent_to_detached",
+]);
+
 /**
  * SessionEvents (SQLAlchemy's orm/events.py) the port fires, listened to on a Session, a Session
  * class (every session of it and of its subclasses) or a sessionmaker (the sessions it makes).
@@ -62,34 +78,7 @@ const SESSION_EVENTS = new Set([
   "after_flush",
   "after_flush_postexec",
   "after_begin",
-  "before_attach",
-  "after_attach",
-  "transient_to_pending",
-  "pending_to_transient",
-  "persistent_to_transient",
-  "pending_to_persistent",
-  "detached_to_persistent",
-  "loaded_as_persistent",
-  "persistent_to_deleted",
-  "deleted_to_persistent",
-  "deleted_to_detached",
-  "persistent_to_detached",
-]);
-
-/** The events about one object: fired with its InstanceState, a listener gets the object unless `raw`. */
-const LIFECYCLE_EVENTS = new Set([
-  "before_attach",
-  "after_attach",
-  "transient_to_pending",
-  "pending_to_transient",
-  "persistent_to_transient",
-  "pending_to_persistent",
-  "detached_to_persistent",
-  "loaded_as_persistent",
-  "persistent_to_deleted",
-  "deleted_to_persistent",
-  "deleted_to_detached",
-  "persistent_to_detached",
+  ...LIFECYCLE_EVENTS,
 ]);
 
 /** Listeners on a Session class: its sessions', and its subclasses' (each class's parent is its base's). */

@@ -4,9 +4,15 @@
 import type { Connection, ExecutionOptions } from "../engine/base.ts";
 import type { CursorResult } from "../engine/cursor.ts";
 import { ArgumentError, InvalidRequestError } from "../exc.ts";
-import { mergeOptions } from "../util/collections.ts";
 import { defineModule, repr } from "../util/repr.ts";
-import { BindParameter, type CacheKeyBuilder, ClauseElement, ColumnElement, coerce } from "./elements.ts";
+import {
+  _execute_statement_on_connection,
+  BindParameter,
+  type CacheKeyBuilder,
+  ClauseElement,
+  ColumnElement,
+  coerce,
+} from "./elements.ts";
 import { Column, type Table, tableHooks } from "./schema.ts";
 import { expandColumnArg, FromClause, select, selectPlugins } from "./selectable.ts";
 
@@ -209,11 +215,7 @@ export abstract class UpdateBase extends ClauseElement {
     distilled_params: readonly Record<string, unknown>[],
     execution_options: ExecutionOptions,
   ): CursorResult {
-    return connection._execute_clauseelement(
-      this as never,
-      distilled_params,
-      mergeOptions(this._execution_options, execution_options),
-    );
+    return _execute_statement_on_connection(this, connection, distilled_params, execution_options);
   }
 }
 

@@ -7,9 +7,11 @@
  * Python's operators become methods named after them: `col.eq(5)` (`==`), `.ne`, `.lt`, `.le`, `.gt`,
  * `.ge`, `.in_([...])`, `.like`, `.is_(null())`, `.add` (`+`), … on table columns and ORM attributes alike.
  */
+import type { Connection, ExecutionOptions } from "../engine/base.ts";
+import type { CursorResult } from "../engine/cursor.ts";
 import { ArgumentError, InvalidRequestError } from "../exc.ts";
 import { AttributeError, NotImplementedError } from "../util/builtins.ts";
-import type { CompiledCache } from "../util/collections.ts";
+import { type CompiledCache, mergeOptions } from "../util/collections.ts";
 import { defineModule, repr } from "../util/repr.ts";
 import {
   BOOLEANTYPE,
@@ -123,6 +125,23 @@ export class CacheKeyBuilder {
 /* ------------------------------------------------------------------------------------------------
  * base
  * ---------------------------------------------------------------------------------------------- */
+
+/**
+ * SQLAlchemy's `Executable._execute_on_connection`: a statement runs through the connection's
+ * compile-and-execute path, with its own execution options under the ones the call gives.
+ */
+export function _execute_statement_on_connection(
+  statement: ClauseElement & { readonly _execution_options: ExecutionOptions },
+  connection: Connection,
+  distilled_params: readonly Record<string, unknown>[],
+  execution_options: ExecutionOptions,
+): CursorResult {
+  return connection._execute_clauseelement(
+    statement as never,
+    distilled_params,
+    mergeOptions(statement._execution_options, execution_options),
+  );
+}
 
 export abstract class ClauseElement {
   abstract readonly __visit_name__: VisitName;

@@ -6,9 +6,9 @@ import type { Connection, ExecutionOptions } from "../engine/base.ts";
 import type { CursorResult } from "../engine/cursor.ts";
 import { ArgumentError, InvalidRequestError, NoForeignKeysError } from "../exc.ts";
 import { AssertionError, AttributeError } from "../util/builtins.ts";
-import { mergeOptions } from "../util/collections.ts";
 import { defineModule, objectAddress, repr } from "../util/repr.ts";
 import {
+  _execute_statement_on_connection,
   and_,
   BindParameter,
   type CacheKeyBuilder,
@@ -465,11 +465,7 @@ export abstract class SelectBase extends ClauseElement {
     distilled_params: readonly Record<string, unknown>[],
     execution_options: ExecutionOptions,
   ): CursorResult {
-    return connection._execute_clauseelement(
-      this as never,
-      distilled_params,
-      mergeOptions(this._execution_options, execution_options),
-    );
+    return _execute_statement_on_connection(this, connection, distilled_params, execution_options);
   }
 
   /** Python's default repr: `<sqlalchemy.sql.selectable.Select object at 0x…>`. */

@@ -10,9 +10,9 @@
 import type { Connection, ExecutionOptions } from "../engine/base.ts";
 import type { CursorResult } from "../engine/cursor.ts";
 import { ArgumentError } from "../exc.ts";
-import { mergeOptions } from "../util/collections.ts";
 import { defineModule, repr } from "../util/repr.ts";
 import {
+  _execute_statement_on_connection,
   BindParameter,
   type CacheKeyBuilder,
   ClauseElement,
@@ -129,11 +129,7 @@ export class TextClause extends ClauseElement {
     distilled_params: readonly Record<string, unknown>[],
     execution_options: ExecutionOptions,
   ): CursorResult {
-    return connection._execute_clauseelement(
-      this as never,
-      distilled_params,
-      mergeOptions(this._execution_options, execution_options),
-    );
+    return _execute_statement_on_connection(this, connection, distilled_params, execution_options);
   }
 
   override toString(): string {
