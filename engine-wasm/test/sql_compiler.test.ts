@@ -120,6 +120,18 @@ describe("str(stmt): the default dialect", () => {
     );
   });
 
+  it("a subquery's anonymously labelled column is selected by its label, numbered where first rendered", () => {
+    const { user_account } = tables();
+    // SQLAlchemy 2.0.52: str(select(select(func.count(t.c.id)).subquery())),
+    // str(select(select(t.c.id % 3).subquery()))
+    expect(select(select(func.count(user_account.c.id)).subquery()).toString()).toBe(
+      "SELECT anon_1.count_1 \nFROM (SELECT count(user_account.id) AS count_1 \nFROM user_account) AS anon_1",
+    );
+    expect(select(select(user_account.c.id.mod(3)).subquery()).toString()).toBe(
+      "SELECT anon_2.anon_1 \nFROM (SELECT user_account.id % :id_1 AS anon_1 \nFROM user_account) AS anon_2",
+    );
+  });
+
   it("dedupes a repeated column (id__1) and labels another column of the same name (id_1)", () => {
     const { user_account, address } = tables();
     expect(select(user_account.c.id, user_account.c.id).toString()).toBe(

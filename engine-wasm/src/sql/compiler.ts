@@ -167,6 +167,20 @@ interface BindPlan {
   readonly idx: number | undefined;
 }
 
+/** Whether a SELECT gives this column an anonymous label (`count(x) AS count_1`, `x % :p AS anon_1`). */
+function _takes_anon_label(c: ColumnElement): boolean {
+  return (
+    !(c instanceof Label) &&
+    !(c instanceof Column) &&
+    !(c instanceof SubqueryColumn) &&
+    !(c instanceof ColumnClause) &&
+    !(c instanceof TableValuedColumn) &&
+    !(c instanceof ScalarFunctionColumn) &&
+    !(c instanceof Star) &&
+    _non_anon_label(c) === null
+  );
+}
+
 /**
  * A bind's value for one execution: the given parameter (by name, or by key for a non-unique bind),
  * else the extracted or compile-time value; a bind with none raises cd3x (when `check`).
@@ -515,7 +529,14 @@ export class SQLCompiler implements CompiledLike {
 
   visit_subquery_column(c: SubqueryColumn): string {
     // a disambiguated column: the anonymous label its SELECT gives it (columns_clause names it alike)
-    const name = c._dedupe ? this.anon(c.element, c._dedupe.name) : c.key;
+    // an expression its SELECT labels anonymously: that label (`anon_1.count_1`), named by the
+    // same anonymous-name map, so whichever is rendered first is numbered first
+    const el = c.element;
+    const name = c._dedupe
+      ? this.anon(el, c._dedupe.name)
+      : _takes_anon_label(el)
+        ? this.anon(el, el._anon_label_base ?? "anon")
+        : c.key;
     return `${this.quote(this.subqueryName(c.subquery))}.${this.quote(name)}`;
   }
 
@@ -1040,17 +1061,7 @@ export class SQLCompiler implements CompiledLike {
     const tablenamePlusCol = s._label_style === "tablename_plus_col";
     for (const c of s._exported_columns()) {
       // an anonymous label is named before the expression's binds are (`lower(:lower_2) AS lower_1`)
-      if (
-        !(c instanceof Label) &&
-        !(c instanceof Column) &&
-        !(c instanceof SubqueryColumn) &&
-        !(c instanceof ColumnClause) &&
-        !(c instanceof TableValuedColumn) &&
-        !(c instanceof ScalarFunctionColumn) &&
-        !(c instanceof Star) &&
-        _non_anon_label(c) === null
-      )
-        this.anon(c, c._anon_label_base ?? "anon");
+      if (_takes_anon_label(c)) this.anon(c, c._anon_label_base ?? "anon");
       let rendered = this.process(c, { ...kw, within_columns_clause: false });
       let keyname: string;
       let label: string | null = null;
