@@ -745,25 +745,35 @@ export class Session implements SessionLike {
    * `to_transient` persistent_to_transient, the identity key forgotten).
    */
   _detach_states(states: Iterable<InstanceState>, to_transient = false): void {
+    // the listeners are looked up once for the batch (closing a session detaches all its objects)
+    const dispatch = this._dispatch ?? this._class_dispatch;
+    const persistent = dispatch.listeners(
+      to_transient ? "persistent_to_transient" : "persistent_to_detached",
+    );
+    const deleted_ = dispatch.listeners("deleted_to_detached");
+    const pending_ = dispatch.listeners("pending_to_transient");
+    const listened = persistent.length > 0 || deleted_.length > 0 || pending_.length > 0;
     for (const state of states) {
       const deleted = state._deleted;
       const pending = state.key === null;
       state.session_id = null;
       if (to_transient && state.key !== null) state.key = null;
-      if (!pending && !deleted)
-        this._dispatch_event(to_transient ? "persistent_to_transient" : "persistent_to_detached", state);
-      else if (deleted) this._dispatch_event("deleted_to_detached", state);
-      else this._dispatch_event("pending_to_transient", state);
+      if (!listened) continue;
+      const listeners = !pending && !deleted ? persistent : deleted ? deleted_ : pending_;
+      for (let i = 0; i < listeners.length; i++) listeners[i]!(this, state);
     }
   }
 
   /** Remove all object instances from this `Session`. */
   expunge_all(): void {
-    const all = new Set([...this.identity_map.all_states(), ...this._new.keys(), ...this._deleted.keys()]);
+    // the identity map and the pending objects are disjoint; a deleted object is normally in the
+    // identity map too (delete() puts it there)
+    const all = [...this.identity_map.iter_states(), ...this._new.keys()];
+    for (const s of this._deleted.keys()) if (!this.identity_map.contains_state(s)) all.push(s);
     this.identity_map.clear();
     this._new.clear();
     this._deleted.clear();
-    this._detach_states([...all].filter((s) => s.session_id === this.hash_key));
+    this._detach_states(all.filter((s) => s.session_id === this.hash_key));
   }
 
   /* ------------------------------------------------------------------ state views -- */
