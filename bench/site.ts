@@ -32,6 +32,7 @@
  *   node bench/site.ts [--no-build] [--lesson /path/] [--cell <data-cell-id>] [--runs N] [--no-throttle]
  *                      [--startup-only]   (only the throttled cold starts and the settled first Runs)
  *                      [--no-settled]     (no settled first Runs)
+ *                      [--database sqlite|postgresql] [--mbit 20|5]  (only those start-ups)
  *                      [--host typed]     (a host that compresses by content type only, see HOST;
  *                                          writes bench/site-results.typed-host.json)
  *                      [--editor-only]
@@ -516,13 +517,40 @@ interface Link {
 const LINKS: readonly Link[] = [
   { name: "20 Mbit/s", mbit: 20, rttMs: 40 },
   { name: "5 Mbit/s", mbit: 5, rttMs: 40 },
-];
+].filter((l) => !option("--mbit") || String(l.mbit) === option("--mbit"));
+
+/** The databases whose start-ups (throttled, settled) are measured: `--database sqlite` for one. */
+const startupDatabases = (["postgresql", "sqlite"] as const).filter(
+  (d) => !option("--database") || d === option("--database"),
+);
 
 interface StartupSample {
   readyMs: number;
   sentKB: number;
-  /** Every request the server answered until ready, in order (when it was asked for, from navigation). */
-  files: { path: string; encoding: string; KB: number; requestedMs: number }[];
+  /**
+   * Every request the server answered until ready, in order: when it was asked for (the server's
+   * clock, from navigation) and when the browser had it whole (`finishMs`, Chromium's
+   * `Network.loadingFinished` on the page or the worker, from the page's navigation request).
+   */
+  files: { path: string; encoding: string; KB: number; requestedMs: number; finishMs?: number }[];
+}
+
+/** Chromium's network events of one target (the page or a worker): request times and finish times. */
+function trackFinishes(finished: Map<string, number>, origin: { t?: number }) {
+  const urls = new Map<string, string>();
+  return (method: string, params: Record<string, unknown>) => {
+    if (method === "Network.requestWillBeSent") {
+      const url = (params.request as { url: string }).url;
+      urls.set(params.requestId as string, url);
+      if (params.type === "Document" && origin.t === undefined) origin.t = params.timestamp as number;
+    } else if (method === "Network.loadingFinished") {
+      const url = urls.get(params.requestId as string);
+      if (url && origin.t !== undefined) {
+        const path = new URL(url).pathname;
+        if (!finished.has(path)) finished.set(path, Math.round(((params.timestamp as number) - origin.t) * 1000));
+      }
+    }
+  };
 }
 
 /**
@@ -549,6 +577,19 @@ async function measureStartup(
       uploadThroughput: (link.mbit * 1_000_000) / 8,
     };
     await cdp.send("Network.emulateNetworkConditions", conditions);
+    const finished = new Map<string, number>();
+    const origin: { t?: number } = {};
+    const onPage = trackFinishes(finished, origin);
+    for (const method of ["Network.requestWillBeSent", "Network.loadingFinished"] as const)
+      cdp.on(method, (params) => onPage(method, params as unknown as Record<string, unknown>));
+    const workers = new Map<string, ReturnType<typeof trackFinishes>>();
+    cdp.on("Target.receivedMessageFromTarget" as never, (event: { sessionId: string; message: string }) => {
+      const message = JSON.parse(event.message) as { method?: string; params?: Record<string, unknown> };
+      if (!message.method) return;
+      let track = workers.get(event.sessionId);
+      if (!track) workers.set(event.sessionId, (track = trackFinishes(finished, origin)));
+      track(message.method, message.params ?? {});
+    });
     // the kernel's worker is a target of its own: throttle it too as soon as it exists
     await cdp.send("Target.setAutoAttach", {
       autoAttach: true,
@@ -585,6 +626,7 @@ async function measureStartup(
       encoding: r.encoding || "identity",
       KB: round(r.bytes / 1024),
       requestedMs: Math.round(r.startMs - t0),
+      finishMs: finished.get(r.path),
     }));
     return { readyMs: round(readyMs), sentKB: round(sentBytes / 1024), files };
   } finally {
@@ -732,10 +774,10 @@ async function main(): Promise<void> {
       }
     }
     if (cell) {
-      const lessons = await lessonUrls(browser, `${origin}${basePath}`);
       const settled: Record<string, Record<string, number>> = {};
       if (!flag("--no-settled")) {
-        for (const database of ["postgresql", "sqlite"] as const) {
+        const lessons = await lessonUrls(browser, `${origin}${basePath}`);
+        for (const database of startupDatabases) {
           settled[database] = await measureSettledFirstRuns(browser, lessons, database);
         }
         results.settledFirstRunMs = settled;
@@ -743,7 +785,7 @@ async function main(): Promise<void> {
       if (!flag("--no-throttle")) {
         const throttled: Record<string, unknown> = {};
         for (const link of LINKS) {
-          for (const database of ["postgresql", "sqlite"] as const) {
+          for (const database of startupDatabases) {
             const samples: StartupSample[] = [];
             for (let i = 0; i < RUNS; i++)
               samples.push(await measureStartup(browser, cell.url, database, link));
@@ -798,7 +840,7 @@ function printTable(results: Record<string, unknown>): void {
       for (const f of r.files ?? []) {
         if (f.KB >= 4)
           console.log(
-            `      ${String(f.requestedMs).padStart(6)} ms  ${String(f.KB).padStart(7)} KB ${f.encoding.padEnd(8)} ${f.path}`,
+            `      ${String(f.requestedMs).padStart(6)} → ${String(f.finishMs ?? "?").padStart(5)} ms  ${String(f.KB).padStart(7)} KB ${f.encoding.padEnd(8)} ${f.path}`,
           );
       }
     }
