@@ -547,7 +547,8 @@ function trackFinishes(finished: Map<string, number>, origin: { t?: number }) {
       const url = urls.get(params.requestId as string);
       if (url && origin.t !== undefined) {
         const path = new URL(url).pathname;
-        if (!finished.has(path)) finished.set(path, Math.round(((params.timestamp as number) - origin.t) * 1000));
+        if (!finished.has(path))
+          finished.set(path, Math.round(((params.timestamp as number) - origin.t) * 1000));
       }
     }
   };
