@@ -35,19 +35,32 @@ export interface StartedWorker {
 
 let started: StartedWorker | null = null;
 
-/** Start the kernel worker on `database` now (once; a no-op after `takeStartedWorker()`). */
-export function prestartKernel(database: DatabaseKind): void {
-  if (started || taken) return;
+/**
+ * Start the kernel worker on `database` now (once; a no-op after `takeStartedWorker()`); true when
+ * this call started it. Until the notebook takes the worker, `onEvent` sees each event it sends (the
+ * page's bar shows the download and "ready" from them) and `onFailed` is told when the worker fails.
+ */
+export function prestartKernel(
+  database: DatabaseKind,
+  onEvent: (event: KernelEvent) => void = () => {},
+  onFailed: () => void = () => {},
+): boolean {
+  if (started || taken) return false;
   const worker = createKernelWorker();
   const port = connectKernel(worker);
   const s: StartedWorker = { worker, port, database, events: [], failed: false };
-  port.onmessage = (e: MessageEvent<KernelEvent>) => s.events.push(e.data);
+  port.onmessage = (e: MessageEvent<KernelEvent>) => {
+    s.events.push(e.data);
+    onEvent(e.data);
+  };
   worker.onerror = (e) => {
     e.preventDefault();
     s.failed = true;
+    onFailed();
   };
   port.postMessage({ type: "start", database });
   started = s;
+  return true;
 }
 
 let taken = false;
