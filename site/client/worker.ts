@@ -5,7 +5,7 @@
  * is parsed, so the worker's scripts and the database load before the notebook (`notebook.ts`) does;
  * the notebook's `Kernel` then adopts that worker and replays the events it sent meanwhile.
  */
-import type { ConnectMessage, DatabaseKind, KernelEvent } from "../worker/protocol.ts";
+import type { ConnectMessage, DatabaseKind, KernelEvent, KernelRequest } from "../worker/protocol.ts";
 
 export function createKernelWorker(): Worker {
   return new Worker(new URL("../worker/kernel.ts", import.meta.url), { type: "module", name: "kernel" });
@@ -58,9 +58,51 @@ export function prestartKernel(
     s.failed = true;
     onFailed();
   };
-  port.postMessage({ type: "start", database });
+  const early = takeEarlyResponses(database);
+  port.postMessage({ type: "start", database, ...(early ? { early: true } : {}) });
+  if (early) void handOver(port, early);
   started = s;
   return true;
+}
+
+type Early = { database: DatabaseKind; responses: [string, Promise<Response>][] };
+
+/**
+ * The database's files the page's head began downloading (site/integrations/kernel-preload.ts), once;
+ * null when there are none or they are another database's (those downloads are stopped).
+ */
+function takeEarlyResponses(database: DatabaseKind): Early["responses"] | null {
+  const g = globalThis as { __nbKernelEarly?: Early };
+  const early = g.__nbKernelEarly;
+  delete g.__nbKernelEarly;
+  if (!early) return null;
+  if (early.database === database) return early.responses;
+  for (const [, p] of early.responses) void p.then((r) => r.body?.cancel()).catch(() => {});
+  return null;
+}
+
+/**
+ * The responses go to the worker as their headers arrive, their bodies unread (transferred streams);
+ * where streams cannot be transferred, the page reads them (the HTTP cache keeps them for the
+ * worker's own request) and the worker is told to ask itself.
+ */
+async function handOver(port: MessagePort, responses: Early["responses"]): Promise<void> {
+  const got = await Promise.all(
+    responses.map(async ([url, p]) => {
+      const r = await p.catch(() => null);
+      return r?.body ? { url, status: r.status, headers: [...r.headers], body: r.body } : null;
+    }),
+  );
+  const list = got.filter((r) => r !== null);
+  try {
+    port.postMessage(
+      { type: "early", responses: list } satisfies KernelRequest,
+      list.map((r) => r.body),
+    );
+  } catch {
+    port.postMessage({ type: "early", responses: [] } satisfies KernelRequest);
+    for (const r of list) void new Response(r.body).blob().catch(() => {});
+  }
 }
 
 let taken = false;

@@ -5,9 +5,7 @@
  * Without it, the worker's script is asked for only once the page's module scripts have loaded and
  * run (`boot.ts` creates the worker), and the database's files once the worker's script has arrived
  * and run: several round trips after the page, each one later on a slow link. With it, everything
- * the bar's "<database> ready" needs is on the wire from the moment the head is parsed; the worker and
- * the kernel take the same URLs from the HTTP cache (joining a download still under way; hashed
- * files are cached immutably, see `site/public/_headers`).
+ * the bar's "<database> ready" needs is on the wire from the moment the head is parsed.
  *
  * Two parts, both build time:
  *
@@ -16,10 +14,12 @@
  *   driver's code (sql.js / PGlite, with the chunks it imports) and the database's files;
  * - `kernelPreload()`, an Astro integration, writes into the head of every built page with notebook
  *   cells a small inline script: it reads the database the learner chose last (`nb:database`, else the
- *   page's default, as `boot.ts` does) and fetches the kernel's script and that database's files, each
- *   read to its end so the HTTP cache keeps it whole. A database file that arrives without
- *   `Content-Encoding` (a host that compresses by content type only) is not read: the kernel takes
- *   its gzip copy instead (site/worker/assets.ts).
+ *   page's default, as `boot.ts` does) and fetches the kernel's scripts and that database's driver,
+ *   each read to its end so that the HTTP cache keeps it whole for the worker's module loader, and
+ *   that database's files, whose responses it leaves unread for `boot.ts`: it hands them to the worker
+ *   with its `start` (their bodies transferred), which reads them as if it had asked itself (a file
+ *   that arrived without `Content-Encoding` is taken from its gzip copy, site/worker/assets.ts). So
+ *   each file is requested once, whatever caching headers the host sends.
  *
  * Runs before `offline()` (the service worker's version covers the pages as written) and
  * `precompress()` (the pages are compressed as written).
@@ -111,6 +111,9 @@ export function kernelFiles() {
   };
 }
 
+/** Where the inline script leaves the database's responses for `prestartKernel()` (site/client/worker.ts). */
+export const EARLY_GLOBAL = "__nbKernelEarly";
+
 /** The inline script for a page whose bar offers `databases`, `fallback` when none was chosen. */
 export function preloadScript(
   files: KernelFiles,
@@ -119,13 +122,23 @@ export function preloadScript(
   fallback: Database,
 ): string {
   const url = (rel: string) => base + rel;
-  const table = Object.fromEntries(databases.map((db) => [db, files.databases[db].map(url)]));
-  // A database file sent without Content-Encoding is not read on: the kernel fetches its gzip copy.
+  const table = Object.fromEntries(
+    databases.map((db) => {
+      const all = files.databases[db].map(url);
+      return [
+        db,
+        { code: all.filter((u) => u.endsWith(".js")), files: all.filter((u) => !u.endsWith(".js")) },
+      ];
+    }),
+  );
+  // scripts: read to the end (the worker's module loader finds them in the HTTP cache); the
+  // database's files: their responses wait for the worker, which reads them (no second request)
   return (
     `(()=>{let d;try{d=localStorage.getItem("nb:database")}catch{}` +
     `const f=${JSON.stringify(table)},k=${JSON.stringify(files.kernel.map(url))};` +
-    `for(const u of k.concat(f[d]||f[${JSON.stringify(fallback)}]))` +
-    `fetch(u).then(r=>/\\.js$/.test(u)||r.headers.get("content-encoding")?r.blob():r.body&&r.body.cancel()).catch(()=>{})})()`
+    `d=f[d]?d:${JSON.stringify(fallback)};` +
+    `for(const u of k.concat(f[d].code))fetch(u).then(r=>r.blob()).catch(()=>{});` +
+    `globalThis.${EARLY_GLOBAL}={database:d,responses:f[d].files.map(u=>{const p=fetch(u);p.catch(()=>{});return[u,p]})}})()`
   );
 }
 

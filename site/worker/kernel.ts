@@ -15,7 +15,7 @@
 import { prefetch } from "./assets.ts";
 import { guardWorkerGlobals, receivePort } from "./guard.ts";
 import { createRuntime } from "./main.ts";
-import type { KernelEvent, KernelRequest } from "./protocol.ts";
+import type { EarlyResponse, KernelEvent, KernelRequest } from "./protocol.ts";
 
 const port = await receivePort(self as unknown as { onmessage: ((e: MessageEvent) => void) | null });
 guardWorkerGlobals(self);
@@ -31,10 +31,32 @@ self.addEventListener("unhandledrejection", (e) => {
   if (!runtime.uncaught(e.reason)) console.warn("kernel: unhandled rejection", e.reason);
 });
 
+/** The page's early responses, announced by a `start` (if they never come, the kernel asks itself). */
+const EARLY_WAIT_MS = 5_000;
+let handOver: ((responses: readonly EarlyResponse[]) => void) | null = null;
+
+function announced(): Promise<readonly EarlyResponse[]> {
+  handOver?.([]);
+  return new Promise((resolve) => {
+    const done = (responses: readonly EarlyResponse[]) => {
+      if (handOver === done) handOver = null;
+      resolve(responses);
+    };
+    handOver = done;
+    setTimeout(() => done([]), EARLY_WAIT_MS);
+  });
+}
+
 port.onmessage = (e: MessageEvent<KernelRequest>) => {
   const request = e.data;
   if (request.type === "ping") return post({ type: "pong", requestId: request.requestId });
-  if (request.type === "start") prefetch(request.database, request.pgdataUrl);
+  if (request.type === "early") {
+    if (handOver) handOver(request.responses);
+    else for (const r of request.responses) void r.body.cancel().catch(() => {});
+    return;
+  }
+  if (request.type === "start")
+    prefetch(request.database, request.pgdataUrl, request.early ? announced() : undefined);
   else if (request.type === "restart" && request.database) prefetch(request.database);
   void runtime.handle(request);
 };
