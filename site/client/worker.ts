@@ -76,7 +76,7 @@ function takeEarlyResponses(database: DatabaseKind): Early["responses"] | null {
   const early = g.__nbKernelEarly;
   delete g.__nbKernelEarly;
   if (!early) return null;
-  if (early.database === database) return early.responses;
+  if (early.database === database) return early.responses.length ? early.responses : null;
   for (const [, p] of early.responses) void p.then((r) => r.body?.cancel()).catch(() => {});
   return null;
 }

@@ -16,15 +16,16 @@
  *   cells a small inline script: it reads the database the learner chose last (`nb:database`, else the
  *   page's default, as `boot.ts` does) and fetches the kernel's scripts and that database's driver,
  *   each read to its end so that the HTTP cache keeps it whole for the worker's module loader, and
- *   that database's files, whose responses it leaves unread for `boot.ts`: it hands them to the worker
- *   with its `start` (their bodies transferred), which reads them as if it had asked itself (a file
- *   that arrived without `Content-Encoding` is taken from its gzip copy, site/worker/assets.ts). So
- *   each file is requested once, whatever caching headers the host sends.
+ *   SQLite's WebAssembly (see `HAND_OVER_BYTES`), whose response it leaves unread for `boot.ts`: it
+ *   hands it to the worker with its `start` (the body transferred), which reads it as if it had asked
+ *   itself (a file that arrived without `Content-Encoding` is taken from its gzip copy,
+ *   site/worker/assets.ts). So each file is requested once, whatever caching headers the host sends.
  *
  * Runs before `offline()` (the service worker's version covers the pages as written) and
  * `precompress()` (the pages are compressed as written).
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AstroIntegration } from "astro";
 import { builtFiles } from "./database-files.ts";
@@ -114,21 +115,32 @@ export function kernelFiles() {
 /** Where the inline script leaves the database's responses for `prestartKernel()` (site/client/worker.ts). */
 export const EARLY_GLOBAL = "__nbKernelEarly";
 
-/** The inline script for a page whose bar offers `databases`, `fallback` when none was chosen. */
+/**
+ * A database's files are handed over only when they are this small in all (decoded): a transferred
+ * body reaches the worker chunk by chunk through the page's thread, which for PGlite's 22 MB made the
+ * start seconds slower than the worker's own download (whose WebAssembly compiles as it arrives). So
+ * the page asks for sql.js's WebAssembly (0.7 MB) and for PGlite's code, not for PGlite's files.
+ */
+export const HAND_OVER_BYTES = 2 * 1024 * 1024;
+
+/**
+ * The inline script for a page whose bar offers `databases`, `fallback` when none was chosen;
+ * `size(rel)` is a built file's size in bytes.
+ */
 export function preloadScript(
   files: KernelFiles,
   base: string,
   databases: readonly Database[],
   fallback: Database,
+  size: (rel: string) => number,
 ): string {
   const url = (rel: string) => base + rel;
   const table = Object.fromEntries(
     databases.map((db) => {
-      const all = files.databases[db].map(url);
-      return [
-        db,
-        { code: all.filter((u) => u.endsWith(".js")), files: all.filter((u) => !u.endsWith(".js")) },
-      ];
+      const all = files.databases[db];
+      const data = all.filter((f) => !f.endsWith(".js"));
+      const handed = data.reduce((n, f) => n + size(f), 0) <= HAND_OVER_BYTES ? data : [];
+      return [db, { code: all.filter((f) => f.endsWith(".js")).map(url), files: handed.map(url) }];
     }),
   );
   // scripts: read to the end (the worker's module loader finds them in the HTTP cache); the
@@ -145,7 +157,12 @@ export function preloadScript(
 const BAR = /<notebook-bar\b[^>]*>/;
 
 /** The page's HTML with the preload script in its head (unchanged without notebook cells). */
-export function withKernelPreload(html: string, files: KernelFiles, base: string): string {
+export function withKernelPreload(
+  html: string,
+  files: KernelFiles,
+  base: string,
+  size: (rel: string) => number,
+): string {
   const bar = BAR.exec(html)?.[0];
   if (!bar || !html.includes("<notebook-cell")) return html;
   const attr = (name: string) => new RegExp(`\\s${name}="([^"]*)"`).exec(bar)?.[1] ?? "";
@@ -154,7 +171,7 @@ export function withKernelPreload(html: string, files: KernelFiles, base: string
     .filter((d): d is Database => d === "sqlite" || d === "postgresql");
   if (!databases.length) return html;
   const fallback = databases.find((d) => d === attr("data-default")) ?? databases[0]!;
-  const tag = `<script>${preloadScript(files, base, databases, fallback)}</script>`;
+  const tag = `<script>${preloadScript(files, base, databases, fallback, size)}</script>`;
   // first in the head, after the charset: it runs before the stylesheets are asked for
   const charset = /<meta charset="?utf-8"?\s*\/?>/i.exec(html);
   if (charset) return html.replace(charset[0], `${charset[0]}${tag}`);
@@ -173,12 +190,14 @@ export function kernelPreload(): AstroIntegration {
         }
         const base = `/${(process.env.BASE_PATH ?? "").replace(/^\/+|\/+$/g, "")}/`.replace(/\/+/g, "/");
         let pages = 0;
-        for (const file of builtFiles(fileURLToPath(dir))) {
+        const out = fileURLToPath(dir);
+        const size = (rel: string) => statSync(join(out, rel)).size;
+        for (const file of builtFiles(out)) {
           if (!file.endsWith(".html")) continue;
           const html = readFileSync(file, "utf8");
-          const out = withKernelPreload(html, files, base);
-          if (out === html) continue;
-          writeFileSync(file, out);
+          const page = withKernelPreload(html, files, base, size);
+          if (page === html) continue;
+          writeFileSync(file, page);
           pages++;
         }
         logger.info(
