@@ -170,10 +170,14 @@ function sameUrl(a: string, b: string): boolean {
   return new URL(a, location.href).href === new URL(b, location.href).href;
 }
 
-/** A response the page handed over, as a `Response`; stopping it stops the page's download. */
+/**
+ * A response the page handed over, as a `Response`; `signal` stops it as it would a download of the
+ * kernel's own (the page's download is cancelled, a read of the body fails).
+ */
 function earlyResponse(early: EarlyResponse, signal: AbortSignal): Response {
-  signal.addEventListener("abort", () => void early.body.cancel().catch(() => {}), { once: true });
-  return new Response(early.body, {
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  void early.body.pipeTo(writable, { signal }).catch(() => {});
+  return new Response(readable, {
     status: early.status,
     headers: early.headers.map(([k, v]) => [k, v] as [string, string]),
   });
