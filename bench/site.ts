@@ -284,6 +284,9 @@ async function pageJsBytes(page: Page): Promise<{ files: number; inline: number;
           ?.loadEventEnd;
         return !loaded || r.startTime <= loaded;
       })
+      // a script the page's head fetches for the kernel worker (site/integrations/kernel-preload.ts)
+      // runs in the worker, never on the page: `fetch` is not how the page loads its own scripts
+      .filter((r) => r.initiatorType !== "fetch")
       .filter((r) => /\.m?js(\?|$)/.test(new URL(r.name).pathname) || r.initiatorType === "script")
       .map((r) => new URL(r.name).pathname),
     inline: [...document.querySelectorAll("script:not([src])")]
