@@ -80,7 +80,7 @@ selectPlugins.resolveEntity = (entity) => {
   }
   const m = mapperOf(entity);
   if (!m) return null;
-  return { columns: m.columns, from: m.local_table };
+  return { columns: m._select_columns, from: m.persist_selectable };
 };
 /**
  * `join(User.addresses)`, `join(User.addresses.of_type(a1))`: the joins along the relationship;
@@ -466,6 +466,7 @@ function apply_joined_eager(
   const eagerOrderBy: unknown[] = [];
   const deferred = entities.map((e) => (e.kind === "mapper" ? deferredColumns(e.mapper, [], loads) : null));
   let s = deferred.some((d) => d) ? withDeferredEntities(stmt, entities, deferred) : stmt;
+  s = withInheritance(s, entities);
   const rewritten = s !== stmt;
   const visit = (
     entityIndex: number,
@@ -558,13 +559,43 @@ function withDeferredEntities(
     if (!isEntity) return c;
     changed = true;
     const props = loadedColumnProps(e.mapper, d);
-    const from = e.insp ? e.insp.selectable : e.mapper.local_table;
-    const columns = props.map((p) =>
-      e.insp ? (e.insp._adapt_element(p.columns[0]!) as ColumnElement) : p.columns[0]!,
-    );
+    const from = e.insp ? e.insp.selectable : e.mapper.persist_selectable;
+    const columns = e.insp
+      ? props.map((p) => e.insp!._adapt_element(p.columns[0]!) as ColumnElement)
+      : props.flatMap((p) => p.columns);
     return new _EntityColumns(c, columns, from);
   });
   return changed ? stmt.with_only_columns(...raw) : stmt;
+}
+
+/**
+ * Mapped class inheritance in a SELECT: a column attribute of a joined subclass selects from the
+ * JOIN of its tables (`select(Manager.name)`: FROM employee JOIN manager), and a single-table
+ * subclass's entity or attribute limits the rows to its discriminator values (`WHERE employee.type
+ * IN (...)`, after the statement's own criteria), as SQLAlchemy's ORM compile state does.
+ */
+function withInheritance(stmt: Select, entities: readonly EntityDesc[]): Select {
+  let criteria: ColumnElement[] | null = null;
+  let froms: FromClause[] | null = null;
+  for (let i = 0; i < entities.length; i++) {
+    const e = entities[i]!;
+    let m: Mapper | null = null;
+    if (e.kind === "mapper") {
+      if (e.insp) continue;
+      m = e.mapper;
+    } else if (e.expr instanceof QueryableAttribute && !e.expr._parententity)
+      m = _mapper_for_class(e.expr.class_);
+    if (m === null || m.inherits === null) continue;
+    const crit = m._single_table_criterion;
+    if (crit !== null && !criteria?.includes(crit)) (criteria ??= []).push(crit);
+    const f = m.persist_selectable;
+    if (e.kind === "column" && f !== m.local_table && !froms?.includes(f) && !stmt._from_obj.includes(f))
+      (froms ??= []).push(f);
+  }
+  let s = stmt;
+  if (froms) s = s.select_from(...froms) as Select;
+  if (criteria) s = s.where(...criteria) as Select;
+  return s;
 }
 
 /** The ORM's Result: a Result over rows of objects; joined eager collections require unique(). */

@@ -434,7 +434,11 @@ function _apply_table_args(table: Table, args: unknown): void {
 
 /** The mapped class `cls` extends (the nearest ancestor with a mapper of its own), or null. */
 function inheritedClass(cls: Function): Function | null {
-  for (let c: Function | null = Object.getPrototypeOf(cls); c && c !== DeclarativeBase; c = Object.getPrototypeOf(c))
+  for (
+    let c: Function | null = Object.getPrototypeOf(cls);
+    c && c !== DeclarativeBase;
+    c = Object.getPrototypeOf(c)
+  )
     if (Object.hasOwn(c, "__mapper__")) return c;
   return null;
 }

@@ -165,7 +165,9 @@ export class Mapper {
   /** `_server_onupdate_default_cols` of one of the mapper's tables. */
   _server_onupdate_default_cols_for(table: Table): Column[] {
     if (table === this.local_table) return this._server_onupdate_default_cols;
-    return this._per_table("su", table, () => table.columns.filter((c) => c.onupdate instanceof ClauseElement));
+    return this._per_table("su", table, () =>
+      table.columns.filter((c) => c.onupdate instanceof ClauseElement),
+    );
   }
   private __per_table: Map<string, Map<Table, Column[]>> | null = null;
   private _per_table(what: string, table: Table, make: () => Column[]): Column[] {
@@ -309,7 +311,13 @@ export class Mapper {
       this.tables = inherits.tables;
     } else {
       this.inherit_condition = joinCondition(inherits.local_table, table);
-      this.persist_selectable = new Join(inherits.persist_selectable, table, this.inherit_condition, false, false);
+      this.persist_selectable = new Join(
+        inherits.persist_selectable,
+        table,
+        this.inherit_condition,
+        false,
+        false,
+      );
       this.tables = [...inherits.tables, table];
     }
     this._pks_by_table = new Map(this.tables.map((t) => [t, t.primary_key.columns]));
@@ -376,6 +384,20 @@ export class Mapper {
   }
   get columns(): Column[] {
     return this._column_props.map((p) => p.columns[0]!);
+  }
+  private __select_columns: Column[] | null = null;
+  private __select_columns_n = -1;
+  /**
+   * The columns a SELECT of the entity selects: each column property's column, every one of them
+   * for a property over several (a joined subclass's `id`, `manager.id` and `employee.id`).
+   */
+  get _select_columns(): Column[] {
+    if (this.inherits === null) return this.columns;
+    if (this.__select_columns === null || this.__select_columns_n !== this._column_props.length) {
+      this.__select_columns = this._column_props.flatMap((p) => p.columns);
+      this.__select_columns_n = this._column_props.length;
+    }
+    return this.__select_columns;
   }
 
   get_property(key: string): ColumnProperty | RelationshipProperty {
@@ -525,8 +547,10 @@ export class Mapper {
   /** The attribute keys of `table`'s primary key columns (`_pk_keys` for the mapper's own table). */
   _pk_keys_for(table: Table): readonly string[] {
     if (table === this.tables[0] || this.single) return this._pk_keys;
-    return (this.__pk_keys_by_table ??= new Map<Table, readonly string[]>())
-      .get(table) ?? this._set_pk_keys_for(table);
+    return (
+      (this.__pk_keys_by_table ??= new Map<Table, readonly string[]>()).get(table) ??
+      this._set_pk_keys_for(table)
+    );
   }
   private _set_pk_keys_for(table: Table): readonly string[] {
     const keys = this._pks_by_table.get(table)!.map((c) => this._columntoproperty.get(c)!.key);
@@ -542,7 +566,8 @@ export class Mapper {
    * flush writes these); remade when a column property is added.
    */
   get _cols_by_table(): Map<Table, readonly (readonly [ColumnProperty, Column])[]> {
-    if (this.__cols_by_table && this.__cols_by_table_n === this._column_props.length) return this.__cols_by_table;
+    if (this.__cols_by_table && this.__cols_by_table_n === this._column_props.length)
+      return this.__cols_by_table;
     const m = new Map<Table, (readonly [ColumnProperty, Column])[]>();
     for (const t of this.tables) m.set(t, []);
     for (const prop of this._column_props)

@@ -194,7 +194,11 @@ function check_identity_conflict(
 }
 
 /** The UPDATE of a row switch: every attribute the new object was given, matched by its primary key. */
-function collect_row_switch_params(cols: TableColumns, pks: readonly Column[], state: InstanceState): Params | null {
+function collect_row_switch_params(
+  cols: TableColumns,
+  pks: readonly Column[],
+  state: InstanceState,
+): Params | null {
   const params: Params = {};
   let changed = false;
   for (const [prop, col] of cols) {
