@@ -14,10 +14,10 @@
  */
 import type { Connection } from "../engine/base.ts";
 import type { CursorResult } from "../engine/cursor.ts";
-import { IteratorResult } from "../engine/result.ts";
+import { IteratorResult, ResultMetaData } from "../engine/result.ts";
 import { ArgumentError, InvalidRequestError } from "../exc.ts";
-import { Delete, Insert, Update, type UpdateBase } from "../sql/dml.ts";
-import { and_, ClauseElement } from "../sql/elements.ts";
+import { Delete, Insert, insert, Update, type UpdateBase, update } from "../sql/dml.ts";
+import { and_, bindparam, ClauseElement } from "../sql/elements.ts";
 import { NotImplementedError } from "../util/builtins.ts";
 import { mapperOf, returning_instances } from "./context.ts";
 import { _EXPIRED_OBJECT, type Evaluator, EvaluatorCompiler, UnevaluatableError } from "./evaluator.ts";
@@ -58,6 +58,143 @@ function _bulk_insert(
   return new IteratorResult(results[0]!._metadata, rows);
 }
 
+/**
+ * ORM bulk INSERT of a joined subclass (bulk_persistence._bulk_insert over the mapper's tables):
+ * one INSERT per table, base table first, each of the columns of that table; the discriminator is
+ * filled in and each row's primary key, returned in parameter order by the base table's INSERT,
+ * goes into the rows of the tables after it. RETURNING gives each table's returned columns, the
+ * results spliced side by side.
+ */
+function _bulk_insert_joined(
+  conn: Connection,
+  stmt: Insert,
+  mapper: Mapper,
+  params: readonly Record<string, unknown>[],
+  options: Record<string, unknown>,
+  render_nulls: boolean,
+) {
+  const mappings = params.map((p) => ({ ...p }));
+  const on = mapper.polymorphic_on;
+  if (on !== null && mapper.polymorphic_identity !== null) {
+    const key = mapper._columntoproperty.get(on)!.key;
+    for (const m of mappings) if (!(key in m)) m[key] = mapper.polymorphic_identity;
+  }
+  const tables = mapper.tables;
+  let spliced: { keys: string[]; objects: (readonly unknown[])[]; rows: unknown[][] } | null = null;
+  let last: ReturnType<typeof _bulk_insert> | null = null;
+  for (let t = 0; t < tables.length; t++) {
+    const table = tables[t]!;
+    const cols = mapper._cols_by_table.get(table)!;
+    const rows = mappings.map((m) => {
+      const record: Record<string, unknown> = {};
+      for (const [prop, col] of cols) if (prop.key in m) record[col.key] = m[prop.key];
+      return record;
+    });
+    const pks = mapper._pks_by_table.get(table)!;
+    const returning = stmt._returning.filter((c) => (c as { table?: unknown }).table === table);
+    // the primary key of the rows, for the tables after this one
+    const needPk = t < tables.length - 1 && rows.some((r) => pks.some((c) => r[c.key] == null));
+    const wanted = needPk ? [...returning, ...pks.filter((c) => !returning.includes(c))] : returning;
+    let tstmt = insert(table);
+    // (in parameter order: the rows of each table are matched to the parameters and to each other)
+    if (wanted.length) tstmt = tstmt.returning(...wanted, { sort_by_parameter_order: true }) as Insert;
+    const result = _bulk_insert(conn, tstmt, rows, options, render_nulls);
+    last = result;
+    if (!wanted.length) continue;
+    const data = result.all().map((r) => [...r._data]);
+    if (needPk) {
+      const keys = pks.map((c) => mapper._columntoproperty.get(c)!.key);
+      const at = pks.map((c) => wanted.indexOf(c));
+      data.forEach((row, i) => {
+        for (let k = 0; k < keys.length; k++) mappings[i]![keys[k]!] = row[at[k]!];
+      });
+    }
+    if (!returning.length) continue;
+    const md = result._metadata;
+    const n = returning.length;
+    if (spliced === null) spliced = { keys: [], objects: [], rows: data.map(() => []) };
+    spliced.keys.push(...md.keys.slice(0, n));
+    spliced.objects.push(...md._objects.slice(0, n));
+    data.forEach((row, i) => spliced!.rows[i]!.push(...row.slice(0, n)));
+  }
+  if (spliced === null) return last!;
+  return new IteratorResult(new ResultMetaData(spliced.keys, { objects: spliced.objects }), spliced.rows);
+}
+
+/**
+ * ORM bulk UPDATE by primary key of a joined subclass: each dictionary names its row by the primary
+ * key; per table, the rows that set one of its columns, consecutive ones with the same keys in one
+ * executemany, matched by `<table>_<column>` (persistence._emit_update_statements). The objects of
+ * those rows in the identity map take the new values.
+ */
+function _bulk_update_joined(
+  session: Session,
+  conn: Connection,
+  mapper: Mapper,
+  params: readonly Record<string, unknown>[],
+  options: Record<string, unknown>,
+) {
+  const pkKeys = mapper._pk_keys;
+  for (const p of params)
+    for (const k of pkKeys)
+      if (p[k] === undefined || p[k] === null)
+        throw new InvalidRequestError(
+          `No primary key value supplied for column(s) ${mapper.primary_key.map((c) => `${c.table?.name}.${c.name}`).join(", ")}; per-row ORM Bulk UPDATE by Primary Key requires that records contain primary key values`,
+        );
+  let last: ReturnType<Connection["execute"]> | null = null;
+  for (const table of mapper.tables) {
+    const cols = mapper._cols_by_table.get(table)!;
+    const pks = mapper._pks_by_table.get(table)!;
+    const label = (c: { name: string }) => `${table.name}_${c.name}`;
+    const records: Record<string, unknown>[] = [];
+    for (const p of params) {
+      const record: Record<string, unknown> = {};
+      let any = false;
+      for (const [prop, col] of cols) {
+        if (!(prop.key in p) || pks.includes(col)) continue;
+        record[col.key] = p[prop.key];
+        any = true;
+      }
+      if (!any) continue;
+      for (const c of pks) record[label(c)] = p[mapper._columntoproperty.get(c)!.key];
+      records.push(record);
+    }
+    const where = and_(...pks.map((c) => c.eq(bindparam(label(c), undefined, { type_: c.type }))));
+    let group: Record<string, unknown>[] = [];
+    let groupKeys = "";
+    const flush = () => {
+      if (!group.length) return;
+      last = conn.execute(update(table).where(where), (group.length === 1 ? group[0] : group) as never, {
+        ...options,
+        compiled_cache: mapper.base_mapper._compiled_cache,
+      });
+      group = [];
+    };
+    for (const r of records) {
+      const keys = Object.keys(r).join("\u0000");
+      if (keys !== groupKeys) flush();
+      groupKeys = keys;
+      group.push(r);
+    }
+    flush();
+  }
+  // the objects in the Session take the new values (synchronize_session "auto" / "evaluate")
+  for (const p of params) {
+    const state = session.identity_map._state_for(
+      mapper.identity_key_from_primary_key(pkKeys.map((k) => p[k])),
+    );
+    if (!state) continue;
+    const keys: string[] = [];
+    for (const [k, v] of Object.entries(p)) {
+      if (pkKeys.includes(k) || !mapper._impls.has(k) || !(k in state.dict)) continue;
+      state.dict[k] = v;
+      keys.push(k);
+    }
+    state._commit(keys);
+  }
+  return last!;
+}
+
 /** An object the WHERE matched, and whether it matched only because attributes were expired. */
 interface Matched {
   state: InstanceState;
@@ -78,11 +215,18 @@ export function execute_bulk(
   delete coreOptions.synchronize_session;
   if (stmt instanceof Insert) {
     if (execution_options.autoflush !== false) session._autoflush();
-    const result =
-      !Array.isArray(params) || params.length === 0 || stmt._multi_values || stmt._select_names
-        ? conn().execute(stmt, params as never, coreOptions)
-        : _bulk_insert(conn(), stmt, params, coreOptions, execution_options.render_nulls === true);
+    const bulk = Array.isArray(params) && params.length > 0 && !stmt._multi_values && !stmt._select_names;
+    const render_nulls = execution_options.render_nulls === true;
+    const result = !bulk
+      ? conn().execute(stmt, params as never, coreOptions)
+      : mapper.tables.length > 1
+        ? _bulk_insert_joined(conn(), stmt, mapper, params, coreOptions, render_nulls)
+        : _bulk_insert(conn(), stmt, params, coreOptions, render_nulls);
     return returning_instances(session, stmt, result as CursorResult, execution_options);
+  }
+  if (stmt instanceof Update && Array.isArray(params) && mapper.tables.length > 1) {
+    if (execution_options.autoflush !== false) session._autoflush();
+    return _bulk_update_joined(session, conn(), mapper, params, coreOptions);
   }
   if (stmt instanceof Update && Array.isArray(params)) {
     // SQLAlchemy's "bulk UPDATE by primary key": each dictionary names a row by its primary key
@@ -122,7 +266,9 @@ export function execute_bulk(
   }
 
   if (strategy === "fetch") {
-    const result = conn().execute(stmt.returning(...mapper.primary_key), params as never, coreOptions);
+    // (the primary key of the statement's table: a joined subclass's own)
+    const pks = mapper._pks_by_table.get(mapper.local_table)!;
+    const result = conn().execute(stmt.returning(...pks), params as never, coreOptions);
     for (const row of result.all()) {
       const state = session.identity_map._state_for(mapper.identity_key_from_primary_key([...row._data]));
       if (state) matched.push({ state, expired: false });

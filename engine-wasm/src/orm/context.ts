@@ -80,7 +80,7 @@ selectPlugins.resolveEntity = (entity) => {
   }
   const m = mapperOf(entity);
   if (!m) return null;
-  return { columns: m._select_columns, from: m.persist_selectable };
+  return { columns: m._select_columns, from: m.persist_selectable, table: m.local_table };
 };
 /**
  * `join(User.addresses)`, `join(User.addresses.of_type(a1))`: the joins along the relationship;

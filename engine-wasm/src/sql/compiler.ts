@@ -258,6 +258,8 @@ export class SQLCompiler implements CompiledLike {
   _sort_by_parameter_order = false;
   /** Trailing RETURNING columns that are sentinels only: sort each batch's rows on them, then drop them. */
   _num_sentinel_cols = 0;
+  /** A client-side sentinel's bind names: each batch's rows are sorted by the order of these values. */
+  _sentinel_param_keys: string[] | null = null;
   effective_returning: ColumnElement[] | null = null;
   /** The SELECT of an INSERT … SELECT, with any default-holding columns added (set by crud.ts). */
   _insert_from_select: ClauseElement | null = null;
@@ -1457,18 +1459,17 @@ export class SQLCompiler implements CompiledLike {
     const values = crud_params.map((p) => p.value);
     const prefix = `INSERT INTO ${this.format_table(table)}`;
     const colnames = cols.map((c) => this.quote(c.name)).join(", ");
-    const { use_insertmanyvalues, sentinel, implicit_returning, metavalue_only } = _get_returning_modifiers(
-      this,
-      stmt,
-      crud_params,
-    );
+    const { use_insertmanyvalues, sentinel, client_sentinel, implicit_returning, metavalue_only } =
+      _get_returning_modifiers(this, stmt, crud_params);
     let returning = "";
     if (stmt._returning.length) {
-      returning = this._set_returning([...stmt._returning, ...(sentinel ?? [])], { ...kw, returning: true });
-      if (sentinel) {
-        this._num_sentinel_cols = sentinel.length;
-        this._result_columns = this._result_columns.slice(0, -sentinel.length);
+      const sentinels = sentinel ?? client_sentinel;
+      returning = this._set_returning([...stmt._returning, ...(sentinels ?? [])], { ...kw, returning: true });
+      if (sentinels) {
+        this._num_sentinel_cols = sentinels.length;
+        this._result_columns = this._result_columns.slice(0, -sentinels.length);
       }
+      if (client_sentinel) this._sentinel_param_keys = client_sentinel.map((c) => c.key);
     } else if (implicit_returning || this.implicit_returning.length) {
       // the new primary key and the defaults return_defaults() asked for, in table order
       const wanted = new Set<Column>([

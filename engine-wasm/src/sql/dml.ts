@@ -38,7 +38,8 @@ function _dml_select(arg: unknown): ClauseElement {
 function asTable(t: unknown): Table {
   if (t instanceof FromClause && "c" in t && "metadata" in t) return t as Table;
   const resolved = selectPlugins.resolveEntity?.(t);
-  if (resolved) return resolved.from as Table;
+  // a mapped class's DML acts on its own table (not the JOIN of a joined subclass's tables)
+  if (resolved) return (resolved.table ?? resolved.from) as Table;
   throw new ArgumentError(`Table or mapped class expected, got ${String(t)}`);
 }
 

@@ -382,7 +382,9 @@ interface SetupJoin {
 /** The entities of a select() resolve through hooks the ORM installs (SQLAlchemy's plugins). */
 export const selectPlugins: {
   /** A non-Core argument to select() (a mapped class, an aliased class …) → its columns and FROM. */
-  resolveEntity?: (entity: unknown) => { columns: ColumnElement[]; from: FromClause } | null;
+  resolveEntity?: (
+    entity: unknown,
+  ) => { columns: ColumnElement[]; from: FromClause; table?: FromClause } | null;
   /** An ORM statement as it compiles: with its eager loads' joins and columns (else itself). */
   ormStatement?: (stmt: Select) => Select;
   /** `select(User).from_statement(text(...))`: the ORM's FromStatement. */
