@@ -698,7 +698,9 @@ function sortBySentinelValues(
   const n = keys.length;
   const keyOf = (values: readonly unknown[]) => values.map((v) => `${typeof v}:${String(v)}`).join("\u0001");
   const order = new Map<string, number>();
-  params.forEach((p, i) => order.set(keyOf(keys.map((k) => p[k])), i));
+  params.forEach((p, i) => {
+    order.set(keyOf(keys.map((k) => p[k])), i);
+  });
   const at = (r: unknown[]) => order.get(keyOf(r.slice(r.length - n))) ?? Number.MAX_SAFE_INTEGER;
   return [...rows].sort((a, b) => at(a) - at(b));
 }

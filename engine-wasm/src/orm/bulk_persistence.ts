@@ -115,7 +115,7 @@ function _bulk_insert_joined(
     if (spliced === null) spliced = { keys: [], objects: [], rows: data.map(() => []) };
     spliced.keys.push(...md.keys.slice(0, n));
     spliced.objects.push(...md._objects.slice(0, n));
-    data.forEach((row, i) => spliced!.rows[i]!.push(...row.slice(0, n)));
+    for (let i = 0; i < data.length; i++) spliced.rows[i]!.push(...data[i]!.slice(0, n));
   }
   if (spliced === null) return last!;
   return new IteratorResult(new ResultMetaData(spliced.keys, { objects: spliced.objects }), spliced.rows);

@@ -4,7 +4,7 @@
  * keys, and `configure_mappers()` (relationships are resolved lazily, once every class exists).
  */
 import { ArgumentError, InvalidRequestError } from "../exc.ts";
-import { and_, BinaryExpression, bindparam, ClauseElement, type ColumnElement } from "../sql/elements.ts";
+import { ClauseElement, type ColumnElement } from "../sql/elements.ts";
 import type { Column, Table } from "../sql/schema.ts";
 import { type FromClause, Join, joinCondition } from "../sql/selectable.ts";
 import { LRUCache } from "../util/collections.ts";
