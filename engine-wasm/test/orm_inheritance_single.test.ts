@@ -5,7 +5,7 @@
  * attributes or its session.get() limits the rows to its discriminator values
  * (`employee.type IN (...)`); select(Employee) makes an object of each row's class.
  */
-import { CreateTable, create_engine, repr, select } from "sqlalchemy";
+import { CreateTable, create_engine, delete as delete_, insert, repr, select, update } from "sqlalchemy";
 import { DeclarativeBase, mapped_column, Session } from "sqlalchemy/orm";
 import { expect, it } from "vitest";
 import { captureOutput, eachDatabase } from "./support.ts";
@@ -171,5 +171,36 @@ eachDatabase("single-table inheritance", ({ kind, url }) => {
     session.delete(rows[0]!);
     session.flush();
     check(["DELETE FROM employee WHERE employee.id = ?", "[generated in Xs] (1,)"]);
+  });
+  it("ORM INSERT fills in the discriminator; update() / delete() of a subclass add its criterion", () => {
+    using session = new Session(setup());
+    session.execute(insert(Manager), [
+      { name: "a", manager_name: "A" },
+      { name: "b", manager_name: "B" },
+    ]);
+    session.execute(insert(Employee), [{ name: "c" }]);
+    const inserts = [
+      "BEGIN (implicit)",
+      "INSERT INTO employee (name, type, manager_name) VALUES (?, ?, ?)",
+      "[generated in Xs] [('a', 'manager', 'A'), ('b', 'manager', 'B')]",
+      "INSERT INTO employee (name, type) VALUES (?, ?)",
+      "[generated in Xs] ('c', 'employee')",
+    ];
+    if (!pg) check(inserts);
+    else log();
+    session.execute(update(Manager).where(Manager_.name.eq("a")).values({ manager_name: "X" }));
+    session.execute(update(Manager).values({ manager_name: "Y" }));
+    session.execute(delete_(Manager).where(Manager_.name.eq("b")));
+    check([
+      "UPDATE employee SET manager_name=? WHERE employee.name = ? AND employee.type IN (?)",
+      "[generated in Xs] ('X', 'a', 'manager')",
+      "UPDATE employee SET manager_name=? WHERE employee.type IN (?)",
+      "[generated in Xs] ('Y', 'manager')",
+      "DELETE FROM employee WHERE employee.name = ? AND employee.type IN (?)",
+      "[generated in Xs] ('b', 'manager')",
+    ]);
+    expect(repr(session.execute(select(Employee_.name, Employee_.type).order_by(Employee_.id)).all())).toBe(
+      "[('a', 'manager'), ('c', 'employee')]",
+    );
   });
 });

@@ -59,13 +59,13 @@ function _bulk_insert(
 }
 
 /**
- * ORM bulk INSERT of a joined subclass (bulk_persistence._bulk_insert over the mapper's tables):
+ * ORM bulk INSERT of a polymorphic class (bulk_persistence._bulk_insert over the mapper's tables):
  * one INSERT per table, base table first, each of the columns of that table; the discriminator is
  * filled in and each row's primary key, returned in parameter order by the base table's INSERT,
  * goes into the rows of the tables after it. RETURNING gives each table's returned columns, the
  * results spliced side by side.
  */
-function _bulk_insert_joined(
+function _bulk_insert_inherited(
   conn: Connection,
   stmt: Insert,
   mapper: Mapper,
@@ -97,7 +97,8 @@ function _bulk_insert_joined(
     const wanted = needPk ? [...returning, ...pks.filter((c) => !returning.includes(c))] : returning;
     let tstmt = insert(table);
     // (in parameter order: the rows of each table are matched to the parameters and to each other)
-    if (wanted.length) tstmt = tstmt.returning(...wanted, { sort_by_parameter_order: true }) as Insert;
+    if (wanted.length)
+      tstmt = tstmt.returning(...wanted, { sort_by_parameter_order: tables.length > 1 }) as Insert;
     const result = _bulk_insert(conn, tstmt, rows, options, render_nulls);
     last = result;
     if (!wanted.length) continue;
@@ -219,8 +220,8 @@ export function execute_bulk(
     const render_nulls = execution_options.render_nulls === true;
     const result = !bulk
       ? conn().execute(stmt, params as never, coreOptions)
-      : mapper.tables.length > 1
-        ? _bulk_insert_joined(conn(), stmt, mapper, params, coreOptions, render_nulls)
+      : mapper.polymorphic_map !== null
+        ? _bulk_insert_inherited(conn(), stmt, mapper, params, coreOptions, render_nulls)
         : _bulk_insert(conn(), stmt, params, coreOptions, render_nulls);
     return returning_instances(session, stmt, result as CursorResult, execution_options);
   }
@@ -242,6 +243,10 @@ export function execute_bulk(
   }
   if (execution_options.autoflush !== false) session._autoflush();
 
+  // a single-table subclass's rows are those of its discriminator values (added after the
+  // statement's own criteria, which alone are evaluated against the objects)
+  const crit = mapper._single_table_criterion;
+  const executed = crit !== null ? (stmt as Update).where(crit) : stmt;
   let strategy = sync;
   let matched: Matched[] = [];
   if (sync === "auto" || sync === "evaluate") {
@@ -268,7 +273,7 @@ export function execute_bulk(
   if (strategy === "fetch") {
     // (the primary key of the statement's table: a joined subclass's own)
     const pks = mapper._pks_by_table.get(mapper.local_table)!;
-    const result = conn().execute(stmt.returning(...pks), params as never, coreOptions);
+    const result = conn().execute(executed.returning(...pks), params as never, coreOptions);
     for (const row of result.all()) {
       const state = session.identity_map._state_for(mapper.identity_key_from_primary_key([...row._data]));
       if (state) matched.push({ state, expired: false });
@@ -276,7 +281,7 @@ export function execute_bulk(
     _synchronize(session, mapper, stmt, matched);
     return result;
   }
-  const result = conn().execute(stmt, params as never, coreOptions);
+  const result = conn().execute(executed, params as never, coreOptions);
   if (strategy === "evaluate") _synchronize(session, mapper, stmt, matched);
   return returning_instances(session, stmt, result, execution_options);
 }
@@ -285,7 +290,7 @@ export function execute_bulk(
 function _get_matched_objects_on_criteria(session: Session, mapper: Mapper, condition: Evaluator): Matched[] {
   const out: Matched[] = [];
   for (const state of session.identity_map.all_states()) {
-    if (state.mapper !== mapper || state.expired) continue;
+    if ((state.mapper !== mapper && !state.mapper.isa(mapper)) || state.expired) continue;
     const v = condition(state);
     if (v === true || v === _EXPIRED_OBJECT) out.push({ state, expired: v === _EXPIRED_OBJECT });
   }
