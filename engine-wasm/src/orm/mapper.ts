@@ -473,6 +473,18 @@ export class Mapper {
     this._props.set(prop.key, prop);
     this._relationships.push(prop);
     this._instrument(prop.key, prop);
+    // (a backref added at configure time reaches the mappers that inherit from this one)
+    for (const sub of this._self_and_descendants().slice(1)) {
+      if (sub._props.has(prop.key)) continue;
+      sub._props.set(prop.key, prop);
+      sub._relationships.push(prop);
+      Object.defineProperty(sub.class_, prop.key, {
+        value: new InstrumentedAttribute(sub.class_, prop.key, prop),
+        writable: true,
+        configurable: true,
+        enumerable: false,
+      });
+    }
   }
 
   /** Class attribute `User.name` and the instance accessor that reads/writes through the state. */
@@ -667,6 +679,17 @@ export function configure_mappers(): void {
       m._collection_impls = m._relationships.filter((r) => r.uselist).map((r) => r.impl);
       m._has_cycles = m._relationships.some((r) => r.mapper === m);
       m.configured = true;
+    }
+    // relationships a mapper inherits, added to its parent after it was configured (a backref)
+    for (const m of allMappers) {
+      if (m.inherits === null) continue;
+      let added = false;
+      for (const rel of m._relationships)
+        if (rel.parent !== m && rel.parent.configured && !m._impls.has(rel.key)) {
+          m._impls.set(rel.key, rel.impl);
+          added = true;
+        }
+      if (added) m._collection_impls = m._relationships.filter((r) => r.uselist).map((r) => r.impl);
     }
   } catch (err) {
     _new_mappers = true;

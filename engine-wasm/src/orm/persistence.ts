@@ -221,7 +221,9 @@ function collect_insert_params(cols: TableColumns, state: InstanceState): Params
   const params: Params = {};
   const dict = state.dict;
   for (let i = 0; i < cols.length; i++) {
-    const [prop, col] = cols[i]!;
+    const pc = cols[i]!;
+    const prop = pc[0];
+    const col = pc[1];
     const has = prop.key in dict;
     const value = has ? dict[prop.key] : NO_VALUE;
     if (value !== NO_VALUE && value !== null) params[col.key] = value;
@@ -243,7 +245,9 @@ function collect_update_params(
   const committed = state._committed_state;
   if (!committed) return null;
   for (let i = 0; i < cols.length; i++) {
-    const [prop, col] = cols[i]!;
+    const pc = cols[i]!;
+    const prop = pc[0];
+    const col = pc[1];
     if (!committed.has(prop.key)) continue;
     const original = committed.get(prop.key);
     const current = prop.key in state.dict ? state.dict[prop.key] : NO_VALUE;

@@ -4,10 +4,12 @@
  * that FROM, and AliasedInsp (what `inspect()` gives) says which mapper and which FROM. Also the
  * ON clauses of joins along a relationship (`join(User.addresses)`, `.of_type(alias)`, `secondary`).
  */
+
 import { ArgumentError } from "../exc.ts";
 import { and_, type CacheKeyBuilder, type ClauseElement, type ColumnElement } from "../sql/elements.ts";
 import type { Column } from "../sql/schema.ts";
 import { correspondingColumn, type FromClause, Subquery } from "../sql/selectable.ts";
+import { NotImplementedError } from "../util/builtins.ts";
 import { defineModule } from "../util/repr.ts";
 import { QueryableAttribute } from "./attributes.ts";
 import { className, objectAddress } from "./base.ts";
@@ -156,6 +158,10 @@ export function aliased(
   else if (alias) selectable = alias as FromClause;
   const name = opts.name ?? null;
   // a name names the alias of the table; over a given subquery it names only the entity
+  if (!selectable && !insp && mapper.persist_selectable !== mapper.local_table)
+    throw new NotImplementedError(
+      `aliased() of the joined-table subclass ${mapper.class_name} is not in the port yet (its rows span ${mapper.tables.map((t) => t.name).join(", ")})`,
+    );
   if (!selectable) {
     // an aliased class over a subquery: an alias of that subquery; else a new alias of the table
     const over = insp?.selectable;
