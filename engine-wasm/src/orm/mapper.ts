@@ -680,6 +680,12 @@ export function configure_mappers(): void {
       m._has_cycles = m._relationships.some((r) => r.mapper === m);
       m.configured = true;
     }
+    // a hierarchy's rows are saved together: a relationship between two of its classes orders them
+    for (const m of allMappers)
+      if (m.inherits === null && m._inheriting_mappers.length)
+        m._has_cycles = m
+          ._self_and_descendants()
+          .some((sub) => sub._relationships.some((r) => r.mapper.base_mapper === m));
     // relationships a mapper inherits, added to its parent after it was configured (a backref)
     for (const m of allMappers) {
       if (m.inherits === null) continue;
