@@ -8,7 +8,7 @@
  * object of each row's class, whose own columns load when first read; the identity map is keyed by
  * the base class.
  */
-import { create_engine, ForeignKey, repr, select } from "sqlalchemy";
+import { create_engine, ForeignKey, insert, repr, select } from "sqlalchemy";
 import { DeclarativeBase, mapped_column, Session } from "sqlalchemy/orm";
 import { expect, it } from "vitest";
 import { captureOutput, eachDatabase } from "./support.ts";
@@ -247,5 +247,16 @@ eachDatabase("joined-table inheritance", ({ kind, url }) => {
     ];
     if (!pg) expect(log()).toEqual(gets);
     else expect(sqlOf(log())).toEqual(sqlOf(gets));
+  });
+  it("a discriminator no class has raises AssertionError, as SQLAlchemy's loading does", () => {
+    using session = new Session(setup());
+    session
+      .connection()
+      .execute(insert((Employee as unknown as { __table__: never }).__table__), [
+        { name: "x", type: "bogus" },
+      ]);
+    expect(() => session.scalars(select(Employee)).all()).toThrow(
+      "No such polymorphic_identity 'bogus' is defined",
+    );
   });
 });

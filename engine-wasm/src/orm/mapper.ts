@@ -230,7 +230,7 @@ export class Mapper {
       this.polymorphic_identity = args.polymorphic_identity;
       map.set(args.polymorphic_identity, this);
       for (const m of root._self_and_descendants()) m.polymorphic_map = map;
-      for (const m of this._self_and_descendants()) m.__single_table_criterion = undefined;
+      for (const m of root._self_and_descendants()) m.__single_table_criterion = undefined;
     }
   }
 
