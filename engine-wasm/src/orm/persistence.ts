@@ -477,6 +477,17 @@ export function delete_obj(uow: UOWTransaction, base: Mapper, states: InstanceSt
   const conn = uow.connection(base);
   for (const state of states)
     for (const fn of _mapper_events(state.mapper, "before_delete")) fn(state.mapper, conn, state);
+  // the primary key of an expired object is loaded first, with its other expired attributes
+  // (SQLAlchemy reads each row's key through _get_committed_state_attr_by_column)
+  for (const state of states) {
+    const expired = state._expired_attributes;
+    if (!expired?.size) continue;
+    for (const k of state.mapper._pk_keys)
+      if (!(k in state.dict) && expired.has(k)) {
+        state._load_expired();
+        break;
+      }
+  }
   const tables = base._sorted_tables;
   for (let t = tables.length - 1; t >= 0; t--) {
     const table = tables[t]!;
