@@ -277,6 +277,11 @@ export class Insert extends UpdateBase {
   _select_names: string[] | null = null;
   select: ClauseElement | null = null;
   include_insert_from_select_defaults = false;
+  /**
+   * A clause rendered after VALUES (before RETURNING): the ON CONFLICT of the sqlite and
+   * postgresql dialects' `insert()`.
+   */
+  _post_values_clause: ClauseElement | null = null;
 
   /**
    * `.values({…})`; `.values([{…}, …])` (or rows as tuples) for several rows in one INSERT; a
@@ -360,6 +365,10 @@ export class Insert extends UpdateBase {
       // as in SQLAlchemy, include_defaults is not part of the key (Insert._traverse_internals)
       k.push("|fs", ...this._select_names!);
       this.select._ck(k);
+    }
+    if (this._post_values_clause) {
+      k.push("|pv");
+      this._post_values_clause._ck(k);
     }
     k.push(")");
   }
