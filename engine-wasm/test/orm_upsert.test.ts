@@ -25,7 +25,7 @@ class User extends Base {
 }
 
 const User_ = User as unknown as Record<string, any>;
-const t = (User as unknown as { __table__: Table }).__table__ as any;
+const t = (User as unknown as { __table__: any }).__table__;
 
 eachDatabase("INSERT … ON CONFLICT", ({ kind, url }) => {
   const out = captureOutput();
