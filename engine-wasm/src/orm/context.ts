@@ -7,7 +7,7 @@
 import type { CursorResult } from "../engine/cursor.ts";
 import { IteratorResult, ResultMetaData } from "../engine/result.ts";
 import { InvalidRequestError } from "../exc.ts";
-import { UpdateBase } from "../sql/dml.ts";
+import { dmlPlugins, UpdateBase } from "../sql/dml.ts";
 import {
   and_,
   type CacheKeyBuilder,
@@ -130,6 +130,69 @@ export class FromStatement {
   }
 }
 selectPlugins.fromStatement = (entities, statement) => new FromStatement(entities, statement);
+
+/**
+ * `{ name, type, aliased, expr, entity }` for an entry of an ORM statement's columns clause or
+ * RETURNING (context._column_descriptions): a mapped class or an alias of one, an attribute (its
+ * entity the class or alias it belongs to), or a column expression (no entity).
+ */
+function _describe(c: unknown): Record<string, unknown> {
+  if (c instanceof AliasedClass) {
+    const insp = c._aliased_insp;
+    return { name: insp.name, type: insp.mapper.class_, aliased: true, expr: c, entity: c };
+  }
+  const m = mapperOf(c);
+  if (m) return { name: m.class_name, type: m.class_, aliased: false, expr: c, entity: m.class_ };
+  if (c instanceof QueryableAttribute) {
+    const alias = c._parententity as AliasedInsp | null;
+    const expr = c.__clause_element__() as ColumnElement;
+    return {
+      name: c.key,
+      type: expr.type,
+      aliased: !!alias,
+      expr: c,
+      entity: alias ? alias.entity : c.class_,
+    };
+  }
+  const bundle = c as { _describe?: () => Record<string, unknown> } | null;
+  if (typeof bundle?._describe === "function") return bundle._describe();
+  const col = coerce(c) as ColumnElement;
+  return { name: col.key, type: col.type, aliased: false, expr: c, entity: null };
+}
+
+selectPlugins.columnDescriptions = (stmt) => {
+  if (!is_orm_statement(stmt)) return null;
+  // a repeated name is numbered as the SELECT labels it (`name`, `name_1`)
+  const used = new Set<string>();
+  return stmt._raw_columns.map((c) => {
+    const d = _describe(c);
+    const key = String(d.name);
+    let name = key;
+    for (let n = 1; used.has(name); n++) name = `${key}_${n}`;
+    used.add(name);
+    return { ...d, name };
+  });
+};
+
+dmlPlugins.entityDescription = (stmt) => {
+  const entity = stmt._entity;
+  const m = entity instanceof AliasedClass ? entity._aliased_insp.mapper : mapperOf(entity);
+  if (!m) return null;
+  const name = entity instanceof AliasedClass ? entity._aliased_insp.name : m.class_name;
+  return { name, type: m.class_, expr: entity, entity, table: m.local_table };
+};
+
+dmlPlugins.returningColumnDescriptions = (stmt) => {
+  if (!mapperOf(stmt._entity)) return null;
+  // an entity in RETURNING stands for its attributes (SQLAlchemy describes each column)
+  return stmt._returning_raw.flatMap((c) => {
+    const m = c instanceof AliasedClass ? null : mapperOf(c);
+    const cols = m
+      ? m.column_attrs.keys().map((k) => (m.class_ as unknown as Record<string, unknown>)[k])
+      : [c];
+    return cols.map(_describe);
+  });
+};
 
 /** An entry of an ORM statement's columns clause. */
 export type EntityDesc =

@@ -74,6 +74,12 @@ function _kv_pairs(
   return out;
 }
 
+/** What the ORM tells of its statements (orm/context.ts sets them). */
+export const dmlPlugins: {
+  entityDescription?: (stmt: UpdateBase) => Record<string, unknown> | null;
+  returningColumnDescriptions?: (stmt: UpdateBase) => Record<string, unknown>[] | null;
+} = {};
+
 export abstract class UpdateBase extends ClauseElement {
   readonly table: Table;
   /** The entity given (a mapped class for ORM-enabled statements), else the table. */
@@ -171,6 +177,21 @@ export abstract class UpdateBase extends ClauseElement {
     const c = this._clone();
     c._execution_options = { ...this._execution_options, ...options };
     return c;
+  }
+
+  /**
+   * The table (or ORM entity) the statement is against: `{ name, table }`; an ORM-enabled one adds
+   * `type`, `expr` and `entity` (orm/context.ts).
+   */
+  get entity_description(): Record<string, unknown> {
+    return dmlPlugins.entityDescription?.(this) ?? { name: this.table.name, table: this.table };
+  }
+
+  /** What each RETURNING column is: `{ name, type, expr }` (ORM-enabled: with `aliased` and `entity`). */
+  get returning_column_descriptions(): Record<string, unknown>[] {
+    const orm = dmlPlugins.returningColumnDescriptions?.(this);
+    if (orm) return orm;
+    return this._returning.map((c) => ({ name: c.key, type: c.type, expr: c }));
   }
 
   protected _ck_common(k: CacheKeyBuilder): void {
