@@ -17,7 +17,7 @@ import {
   literal_column,
   objectId,
 } from "../sql/elements.ts";
-import type { Table } from "../sql/schema.ts";
+import type { Column, Table } from "../sql/schema.ts";
 import { type FromClause, Select, selectPlugins, exists as sqlExists } from "../sql/selectable.ts";
 import { NotImplementedError } from "../util/builtins.ts";
 import { defineModule } from "../util/repr.ts";
@@ -42,6 +42,7 @@ import {
   AliasedClass,
   type AliasedInsp,
   adaptTo,
+  Bundle,
   entityInfo,
   relationshipJoins,
 } from "./util.ts";
@@ -74,6 +75,10 @@ export class _EntityColumns {
 
 selectPlugins.resolveEntity = (entity) => {
   if (entity instanceof _EntityColumns) return { columns: entity.columns, from: entity.from };
+  if (entity instanceof Bundle) {
+    const columns = entity._select_columns;
+    return { columns, from: (columns[0] as Column).table as FromClause };
+  }
   if (entity instanceof AliasedClass) {
     const insp = entity._aliased_insp;
     return { columns: insp.columns, from: insp.selectable };
@@ -154,8 +159,12 @@ function _describe(c: unknown): Record<string, unknown> {
       entity: alias ? alias.entity : c.class_,
     };
   }
-  const bundle = c as { _describe?: () => Record<string, unknown> } | null;
-  if (typeof bundle?._describe === "function") return bundle._describe();
+  if (c instanceof Bundle) {
+    const attr = c.exprs.find((e) => e instanceof QueryableAttribute) as QueryableAttribute | undefined;
+    const alias = attr?._parententity as AliasedInsp | null | undefined;
+    const entity = attr ? (alias ? alias.entity : attr.class_) : null;
+    return { name: c.name, type: Bundle, aliased: false, expr: c, entity };
+  }
   const col = coerce(c) as ColumnElement;
   return { name: col.key, type: col.type, aliased: false, expr: c, entity: null };
 }
@@ -204,7 +213,8 @@ export function is_orm_statement(statement: unknown): boolean {
   if (statement instanceof Select) {
     if (
       statement._raw_columns.some(
-        (c) => mapperOf(c) || c instanceof QueryableAttribute || c instanceof AliasedClass,
+        (c) =>
+          mapperOf(c) || c instanceof QueryableAttribute || c instanceof AliasedClass || c instanceof Bundle,
       )
     )
       return true;
@@ -260,6 +270,8 @@ export function execute_orm_statement(
   if (statement instanceof UpdateBase) return execute_bulk(session, statement, params, execution_options);
   if (statement instanceof FromStatement)
     return execute_from_statement(session, statement, params, execution_options);
+  if ((statement as Select)._raw_columns.some((c) => c instanceof Bundle))
+    return execute_with_bundles(session, statement as Select, params, execution_options, internal);
   const { result, ctx } = execute_orm_select(
     session,
     statement as Select,
@@ -373,6 +385,54 @@ export function execute_orm_select(
   if (internal.subquery_origin) ctx.subquery_origin = internal.subquery_origin;
   if (internal.refresh_attrs !== undefined) ctx.refresh_attrs = internal.refresh_attrs;
   return { result, ctx };
+}
+
+/**
+ * A SELECT with bundles among its entities: run with each bundle's expressions as entities of their
+ * own, then each row's values of a bundle made into its value (Bundle.create_row_processor).
+ */
+function execute_with_bundles(
+  session: import("./session.ts").Session,
+  stmt: Select,
+  params: Record<string, unknown> | readonly Record<string, unknown>[] | null,
+  execution_options: Record<string, unknown>,
+  internal: InternalOptions,
+) {
+  const flat: EntityDesc[] = [];
+  // per entry of the SELECT list: how its value comes from the row of the flattened entities
+  const procs: ((row: unknown[]) => unknown)[] = [];
+  const keys: string[] = [];
+  const add = (c: unknown): ((row: unknown[]) => unknown) => {
+    if (c instanceof Bundle) {
+      const inner = c.exprs.map(add);
+      return c.create_row_processor(stmt, inner, c._labels);
+    }
+    const n = flat.length;
+    flat.push(...describeEntities({ _raw_columns: [c] }));
+    return (row) => row[n];
+  };
+  for (const c of stmt._raw_columns) {
+    procs.push(add(c));
+    keys.push(c instanceof Bundle ? c.name : "");
+  }
+  const { result, ctx } = execute_orm_select(session, stmt, params, execution_options, {
+    ...internal,
+    entities: flat,
+  });
+  const inner = ctx ? instances(ctx, result) : result;
+  const innerKeys = inner._metadata.keys;
+  let pos = 0;
+  const names = stmt._raw_columns.map((c, i) => {
+    const at = pos;
+    pos += c instanceof Bundle ? c._select_columns.length : 1;
+    return keys[i] || innerKeys[at] || "";
+  });
+  const rows = inner._fetch_all_raw().map((row) => procs.map((p) => p(row)));
+  return new ORMResult(
+    new ResultMetaData(names, { objects: stmt._raw_columns.map((c) => [c]) }),
+    rows,
+    false,
+  );
 }
 
 function undeferred(

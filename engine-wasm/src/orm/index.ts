@@ -52,4 +52,4 @@ export {
   undefer,
   undefer_group,
 } from "./strategy_options.ts";
-export { AliasedClass, AliasedInsp, aliased, with_parent } from "./util.ts";
+export { AliasedClass, AliasedInsp, aliased, Bundle, with_parent } from "./util.ts";
