@@ -324,7 +324,7 @@ export class Bundle {
     _query: unknown,
     procs: readonly ((row: unknown[]) => unknown)[],
     labels: readonly string[],
-  ) {
+  ): (row: unknown[]) => unknown {
     this._metadata ??= new ResultMetaData(labels);
     const md = this._metadata;
     return (row: unknown[]) => md.makeRow(procs.map((p) => p(row)));
