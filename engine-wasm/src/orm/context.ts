@@ -36,7 +36,7 @@ import {
 } from "./path_registry.ts";
 import { type RelationshipProperty, relationshipHooks } from "./relationships.ts";
 import type { InstanceState } from "./state.ts";
-import { Load, type LoadStep } from "./strategy_options.ts";
+import { _WithExpression, Load, type LoadStep } from "./strategy_options.ts";
 import {
   _orm_alias,
   AliasedClass,
@@ -294,6 +294,8 @@ interface SelectCompileState {
   readonly joined: JoinedLoad[];
   /** Per entity, the columns its SELECT leaves out (null for all loaded, or not a mapper). */
   readonly deferred: readonly (readonly ColumnDeferral[] | null)[];
+  /** Per entity, the query_expression() attributes with_expression() fills (null: none). */
+  readonly expressions: EntityExpressions;
 }
 const compileStates = new WeakMap<Select, SelectCompileState>();
 
@@ -355,6 +357,7 @@ export function execute_orm_select(
     statement: compiled,
     joined,
     deferred,
+    expressions,
   } = compileState(stmt, internal.entities, current_path);
   if (executionOption(stmt, execution_options, "autoflush") !== false && !internal.no_autoflush)
     session._autoflush();
@@ -383,6 +386,7 @@ export function execute_orm_select(
     params,
   };
   if (internal.subquery_origin) ctx.subquery_origin = internal.subquery_origin;
+  if (expressions) ctx.expressions = expressions;
   if (internal.refresh_attrs !== undefined) ctx.refresh_attrs = internal.refresh_attrs;
   return { result, ctx };
 }
@@ -463,6 +467,7 @@ function execute_from_statement(
     session.get_bind(firstMapper(entities), { clause: stmt.element }),
   );
   const result = conn.execute(stmt.element, params as never, coreOptions) as CursorResult;
+  const expressions = entityExpressions(stmt, entities);
   return instances(
     {
       session,
@@ -474,6 +479,7 @@ function execute_from_statement(
       refresh_state: null,
       only_load_props: null,
       by_name: true,
+      ...(expressions ? { expressions } : {}),
     },
     result,
   );
@@ -582,13 +588,22 @@ function apply_joined_eager(
   entities: EntityDesc[],
   loads: readonly Load[],
   current_path: readonly Mapper[],
-): { statement: Select; joined: JoinedLoad[]; deferred: (readonly ColumnDeferral[] | null)[] } {
+): {
+  statement: Select;
+  joined: JoinedLoad[];
+  deferred: (readonly ColumnDeferral[] | null)[];
+  expressions: EntityExpressions;
+} {
   const joined: JoinedLoad[] = [];
   const leading: unknown[] = [];
   const trailing: unknown[] = [];
   const eagerOrderBy: unknown[] = [];
   const deferred = entities.map((e) => (e.kind === "mapper" ? deferredColumns(e.mapper, [], loads) : null));
-  let s = deferred.some((d) => d) ? withDeferredEntities(stmt, entities, deferred) : stmt;
+  const expressions = entityExpressions(stmt, entities);
+  let s =
+    deferred.some((d) => d) || expressions
+      ? withDeferredEntities(stmt, entities, deferred, expressions)
+      : stmt;
   const rewritten = s !== stmt;
   const visit = (
     entityIndex: number,
@@ -649,16 +664,41 @@ function apply_joined_eager(
   });
   if (!joined.length) {
     if (rewritten) withEagerLoads.add(s);
-    return { statement: s, joined, deferred };
+    return { statement: s, joined, deferred, expressions };
   }
   const done = (st: Select) => {
     withEagerLoads.add(st);
-    return { statement: st, joined, deferred };
+    return { statement: st, joined, deferred, expressions };
   };
   if (leading.length) s = s.with_only_columns(...leading, ...s._raw_columns) as Select;
   if (trailing.length) s = s.add_columns(...trailing) as Select;
   if (eagerOrderBy.length) s = s.order_by(...eagerOrderBy) as Select;
   return done(s);
+}
+
+/** Per entity, the query_expression() attributes its with_expression() options fill: (key, expression). */
+type EntityExpressions = readonly (readonly (readonly [string, ColumnElement])[] | null)[] | null;
+
+/** The with_expression() options of the statement, per entity they are for (an alias: adapted to it). */
+function entityExpressions(
+  stmt: { readonly _with_options: readonly unknown[] },
+  entities: readonly EntityDesc[],
+): EntityExpressions {
+  const options = stmt._with_options.filter((o): o is _WithExpression => o instanceof _WithExpression);
+  if (!options.length) return null;
+  return entities.map((e) => {
+    if (e.kind !== "mapper") return null;
+    const mine = options.filter((o) =>
+      e.insp
+        ? o.attr._parententity === e.insp
+        : !o.attr._parententity && mapperOf(o.attr.class_) === e.mapper,
+    );
+    if (!mine.length) return null;
+    return mine.map(
+      (o) =>
+        [o.attr.key, e.insp ? (e.insp._adapt_element(o.expression) as ColumnElement) : o.expression] as const,
+    );
+  });
 }
 
 /**
@@ -669,12 +709,14 @@ function withDeferredEntities(
   stmt: Select,
   entities: readonly EntityDesc[],
   deferred: readonly (readonly ColumnDeferral[] | null)[],
+  expressions: EntityExpressions = null,
 ): Select {
   let changed = false;
   const raw = stmt._raw_columns.map((c, i) => {
     const e = entities[i];
     const d = deferred[i];
-    if (!d || !e || e.kind !== "mapper") return c;
+    const x = expressions?.[i] ?? null;
+    if ((!d && !x) || !e || e.kind !== "mapper") return c;
     const isEntity = e.insp
       ? c instanceof AliasedClass && c._aliased_insp === e.insp
       : mapperOf(c) === e.mapper;
@@ -685,6 +727,8 @@ function withDeferredEntities(
     const columns = props.map((p) =>
       e.insp ? (e.insp._adapt_element(p.columns[0]!) as ColumnElement) : p.columns[0]!,
     );
+    // with_expression()'s columns come first, as SQLAlchemy adds them
+    if (x) columns.unshift(...x.map(([, expr]) => expr));
     return new _EntityColumns(c, columns, from);
   });
   return changed ? stmt.with_only_columns(...raw) : stmt;

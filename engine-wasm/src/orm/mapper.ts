@@ -4,7 +4,7 @@
  * keys, and `configure_mappers()` (relationships are resolved lazily, once every class exists).
  */
 import { ArgumentError, InvalidRequestError } from "../exc.ts";
-import { ClauseElement } from "../sql/elements.ts";
+import { ClauseElement, type ColumnElement } from "../sql/elements.ts";
 import type { Column, Table } from "../sql/schema.ts";
 import { LRUCache } from "../util/collections.ts";
 import { defineModule } from "../util/repr.ts";
@@ -47,6 +47,8 @@ export class ColumnProperty {
   readonly group: string | null;
   /** Reading the deferred column raises instead of loading it (`deferred_raiseload`). */
   readonly raiseload: boolean;
+  /** A query_expression(): its "column" is the default expression, labelled (no column of the table). */
+  _is_query_expression = false;
   constructor(key: string, column: Column, options: ColumnPropertyOptions = {}) {
     this.key = key;
     this.columns = [column];
@@ -244,6 +246,27 @@ export class Mapper {
     this._instrument(key, prop);
     return prop;
   }
+
+  /**
+   * `query_expression(default)`: an attribute loaded from a SQL expression the query gives with
+   * `with_expression()` (strategies.py ExpressionColumnLoader). It has no column of the table: the
+   * flush never writes it, and expiring the object does not reload it.
+   */
+  _add_query_expression(key: string, default_expr: ClauseElement): ColumnProperty {
+    const prop = new ColumnProperty(key, (default_expr as ColumnElement).label(null) as unknown as Column);
+    prop._is_query_expression = true;
+    prop.parent = this;
+    const impl = new ScalarAttributeImpl(this, key, prop.dispatch);
+    impl.load_on_unexpire = false;
+    prop.impl = impl;
+    this._props.set(key, prop);
+    this._impls.set(key, impl);
+    this._query_expressions.push(prop);
+    this._instrument(key, prop);
+    return prop;
+  }
+  /** The query_expression() attributes. */
+  readonly _query_expressions: ColumnProperty[] = [];
 
   _add_relationship(prop: RelationshipProperty): void {
     prop.parent = this;

@@ -268,7 +268,7 @@ defineModule("sqlalchemy.orm.util", AliasedClass, AliasedInsp);
 export class Bundle {
   readonly name: string;
   readonly exprs: readonly unknown[];
-  /** `single_entity=True`: alone in a SELECT, the rows are the bundles themselves (scalars). */
+  /** `single_entity=True`: what SQLAlchemy's legacy Query returns alone (kept, and in the cache key). */
   readonly single_entity: boolean;
   readonly is_bundle = true;
   readonly is_clause_element = false;
