@@ -361,7 +361,6 @@ export class _WithExpression {
   /** The attribute's class (or alias of it) and key. */
   readonly attr: { readonly key: string; readonly _parententity: unknown; readonly class_: Function };
   readonly expression: ColumnElement;
-  readonly _is_loader_option = true;
   constructor(attr: unknown, expression: ColumnElement) {
     this.attr = attr as _WithExpression["attr"];
     this.expression = expression;
