@@ -279,7 +279,10 @@ export function execute_orm_statement(
     execution_options,
     internal,
   );
-  return ctx ? instances(ctx, result) : result;
+  if (!ctx) return result;
+  const loaded = instances(ctx, result);
+  loaded._yield_per = result._yield_per;
+  return loaded;
 }
 
 /**
@@ -734,11 +737,17 @@ function withDeferredEntities(
   return changed ? stmt.with_only_columns(...raw) : stmt;
 }
 
-/** The ORM's Result: a Result over rows of objects; joined eager collections require unique(). */
+/**
+ * The ORM's Result: a Result over rows of objects; joined eager collections require unique(). It is
+ * what SQLAlchemy's loading.instances() returns, a ChunkedIteratorResult, and prints as one.
+ */
 export class ORMResult extends IteratorResult {
   constructor(metadata: ResultMetaData, rows: unknown[][], requireUnique: boolean) {
     super(metadata, rows);
     if (requireUnique) (this as unknown as { _uniqueFilter: unknown })._uniqueFilter = requireUniqueFilter;
+  }
+  override __repr__(): string {
+    return `<sqlalchemy.engine.result.ChunkedIteratorResult object at 0x${objectAddress(this)}>`;
   }
   override scalars(index: unknown = 0) {
     const sr = super.scalars(index);
