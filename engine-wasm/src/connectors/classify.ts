@@ -135,7 +135,11 @@ const caches = new WeakMap<ScanRules, Map<string, StatementKind>>();
  * The statement's kind under the database's lexical rules (memoised: the engine sends the same SQL
  * strings again and again).
  */
+let last: { sql: string; rules: ScanRules; kind: StatementKind } | null = null;
+
 export function classify(sql: string, rules: ScanRules): StatementKind {
+  // the same statement as the last one (a loop of executes): no lookup
+  if (last !== null && last.sql === sql && last.rules === rules) return last.kind;
   let cache = caches.get(rules);
   if (cache === undefined) {
     cache = new Map();
@@ -147,6 +151,7 @@ export function classify(sql: string, rules: ScanRules): StatementKind {
     if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
     cache.set(sql, kind);
   }
+  last = { sql, rules, kind };
   return kind;
 }
 

@@ -23,6 +23,7 @@ import type { Pool, PoolProxiedConnection } from "../pool/base.ts";
 import { type CompiledCache, LRUCache, mergeOptions } from "../util/collections.ts";
 import { type EchoFlag, InstanceLogger } from "../util/log.ts";
 import { defineModule } from "../util/repr.ts";
+import { sa_warn } from "../util/warnings.ts";
 import type { CursorResult } from "./cursor.ts";
 import type { DefaultDialect, DefaultExecutionContext } from "./default.ts";
 import type { CompileWithCacheResult, DBAPIConnection, DBAPIParameters } from "./interfaces.ts";
@@ -808,7 +809,11 @@ export class RootTransaction extends Transaction {
   }
 
   rollback(): void {
-    if (this._closed) return;
+    if (this._closed) {
+      // rolled back, committed or closed already (SQLAlchemy's _deactivate_from_connection)
+      sa_warn("transaction already deassociated from connection");
+      return;
+    }
     try {
       this.connection._nested_transaction = null;
       this.connection._rollback_impl();
@@ -819,7 +824,7 @@ export class RootTransaction extends Transaction {
   }
 
   close(): void {
-    this.rollback();
+    if (!this._closed) this.rollback();
   }
 }
 

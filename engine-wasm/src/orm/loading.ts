@@ -30,7 +30,7 @@ import { pkKeyString } from "./identity.ts";
 import { configure_mappers, type Mapper } from "./mapper.ts";
 import { type ColumnDeferral, loadedColumnProps } from "./path_registry.ts";
 import type { Session } from "./session.ts";
-import { type IdentityKey, type InstanceState, identityKey } from "./state.ts";
+import { type IdentityKey, type InstanceState, identityKeyOfOwn } from "./state.ts";
 import { deferred_loader, post_load_selectin } from "./strategies.ts";
 import { _OrmLoadTag, type Load } from "./strategy_options.ts";
 import { type AliasedInsp, adaptTo } from "./util.ts";
@@ -473,7 +473,7 @@ function _instance(
   }
   const obj = mapper._new_instance();
   state = stateOf(obj);
-  state.key = identityKey(mapper, pk);
+  state.key = identityKeyOfOwn(mapper, pk);
   state.session_id = session.hash_key;
   // a new state has no committed or expired values: the row's values are simply its dict
   const dict = state.dict;

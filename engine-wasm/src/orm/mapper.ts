@@ -17,7 +17,7 @@ import {
 } from "./attributes.ts";
 import { NO_VALUE, STATE_ATTR } from "./base.ts";
 import type { RelationshipProperty } from "./relationships.ts";
-import { type IdentityKey, InstanceState, identityKey } from "./state.ts";
+import { type IdentityKey, InstanceState, identityKey, identityKeyOfOwn } from "./state.ts";
 
 /**
  * The loader strategies the mapper's attributes call (strategies.ts installs them; SQLAlchemy's
@@ -325,7 +325,7 @@ export class Mapper {
 
   /** The identity key of `obj` from its primary key attributes (loading expired ones). */
   identity_key_from_instance(obj: object): IdentityKey {
-    return identityKey(
+    return identityKeyOfOwn(
       this,
       this._pk_keys.map((k) => {
         const v = (obj as Record<string, unknown>)[k];
@@ -341,7 +341,7 @@ export class Mapper {
       const v = state.dict[keys[i]!];
       pk[i] = v === undefined ? null : v;
     }
-    return identityKey(this, pk);
+    return identityKeyOfOwn(this, pk);
   }
 
   private __pk_keys: readonly string[] | null = null;

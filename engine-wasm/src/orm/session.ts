@@ -17,6 +17,7 @@ import {
 } from "../exc.ts";
 import { IdentitySet } from "../util/collections.ts";
 import { defineModule, repr, str } from "../util/repr.ts";
+import { sa_warn } from "../util/warnings.ts";
 import { type AttributeImpl, stateOf } from "./attributes.ts";
 import { instance_str, NO_VALUE, objectAddress, raiseUnmapped, STATE_ATTR } from "./base.ts";
 import { execute_orm_statement, is_orm_statement } from "./context.ts";
@@ -27,6 +28,19 @@ import { _mapper_for_class, configure_mappers, type Mapper } from "./mapper.ts";
 import { _sessions, type IdentityKey, type InstanceState, type SessionLike } from "./state.ts";
 import { lazy_load, passive_identity_lookup } from "./strategies.ts";
 import { UOWTransaction } from "./unitofwork.ts";
+
+/** How a Session joins a Connection that is already in a transaction (SQLAlchemy's JoinTransactionMode). */
+export type JoinTransactionMode =
+  | "conditional_savepoint"
+  | "rollback_only"
+  | "control_fully"
+  | "create_savepoint";
+const JOIN_TRANSACTION_MODES: readonly string[] = [
+  "conditional_savepoint",
+  "rollback_only",
+  "control_fully",
+  "create_savepoint",
+];
 
 export interface SessionOptions {
   /** An optional `Engine` or `Connection` to which this `Session` should be bound. */
@@ -40,7 +54,7 @@ export interface SessionOptions {
   /** optional dictionary of arbitrary data to be associated with this `Session`. */
   info?: Record<string, unknown>;
   /** Describes the transactional behavior to take when a given bind is a `Connection` that has already begun a transaction outside the scope of this `Session`; in other words the `Connection.in_transaction()` method returns True. */
-  join_transaction_mode?: string;
+  join_transaction_mode?: JoinTransactionMode;
   /** When `True`, all transactions will be started as a "two phase" transaction, i.e. using the "two phase" semantics of the database in use along with an XID. */
   twophase?: boolean;
 }
@@ -127,12 +141,13 @@ export class SessionTransaction {
   readonly nested: boolean;
   _state: TxState = "ACTIVE";
   /**
-   * bind → [connection, Core transaction, whether the session opened the connection, whether the
-   * transaction was begun outside the session (a Connection bound while in a transaction)].
+   * bind → [connection, Core transaction, whether the session opened the connection (and closes
+   * it), whether commit() commits the transaction (SQLAlchemy's should_commit: false for a
+   * Connection's own transaction joined as "rollback_only")].
    */
   readonly _connections = new Map<
     unknown,
-    [Connection, { commit(): void; rollback(): void; is_active?: boolean }, boolean, boolean?]
+    [Connection, { commit(): void; rollback(): void; close(): void; is_active?: boolean }, boolean, boolean]
   >();
   /** Objects that became persistent / were deleted in this transaction (restored by rollback). */
   readonly _new = new Set<InstanceState>();
@@ -214,7 +229,7 @@ export class SessionTransaction {
     if (this._parent) {
       const conn = this._parent._connection_for_bind(bind);
       if (!this.nested) return conn;
-      this._connections.set(bind, [conn, conn.begin_nested(), false]);
+      this._connections.set(bind, [conn, conn.begin_nested(), false, true]);
       this.session._dispatch_event("after_begin", this, conn);
       return conn;
     }
@@ -231,9 +246,29 @@ export class SessionTransaction {
       conn = bind as Connection;
       owned = false;
     }
-    const joined = conn.in_transaction();
-    const trans = (joined ? (conn.get_transaction() ?? conn.begin()) : conn.begin()) as never;
-    this._connections.set(bind, [conn, trans, owned, joined]);
+    let trans: { commit(): void; rollback(): void; close(): void; is_active?: boolean };
+    let should_commit = true;
+    try {
+      if (conn.in_transaction()) {
+        // a Connection already in a transaction: join it as join_transaction_mode says
+        let mode = this.session.join_transaction_mode;
+        if (mode === "conditional_savepoint") {
+          mode = conn.in_nested_transaction() ? "create_savepoint" : "rollback_only";
+          if (owned)
+            sa_warn(
+              `The engine provided as bind produced a connection that is already in a transaction. This is usually caused by a core event, such as 'engine_connect', that has left a transaction open. The effective join transaction mode used by this session is ${repr(mode)}. To silence this warning, do not leave transactions open`,
+            );
+        }
+        if (mode === "control_fully" || mode === "rollback_only") {
+          trans = (conn.in_nested_transaction() ? conn.get_nested_transaction() : conn.get_transaction())!;
+          if (mode === "rollback_only") should_commit = false;
+        } else trans = conn.begin_nested();
+      } else trans = conn.begin();
+    } catch (err) {
+      if (owned) conn.close();
+      throw err;
+    }
+    this._connections.set(bind, [conn, trans, owned, should_commit]);
     this.session._dispatch_event("after_begin", this, conn);
     return conn;
   }
@@ -249,7 +284,7 @@ export class SessionTransaction {
     }
     this.session._dispatch_event("before_commit");
     this.session._flush_if_needed();
-    for (const [, [, trans]] of this._connections) trans.commit();
+    for (const [, [, trans, , should_commit]] of this._connections) if (should_commit) trans.commit();
     this._state = "COMMITTED";
     this.session._dispatch_event("after_commit");
     if (!this.nested) {
@@ -321,10 +356,10 @@ export class SessionTransaction {
       }
     }
     if (this._state === "ACTIVE" && !this._subtrans) {
-      // a transaction begun outside the session is the Connection's to end (join_transaction_mode
-      // "conservative_savepoint": close() does not touch it; rollback() still rolls it back)
-      for (const [, [, trans, , joined]] of this._connections) {
-        if (trans.is_active !== false && !joined) trans.rollback();
+      // a Connection's own transaction joined as "rollback_only" is the Connection's to end:
+      // close() leaves it (rollback() still rolls it back)
+      for (const [, [, trans, , should_commit]] of this._connections) {
+        if (should_commit && trans.is_active !== false) trans.close();
       }
     }
     this._state = "CLOSED";
@@ -394,6 +429,8 @@ export class Session implements SessionLike {
   readonly info: Record<string, unknown>;
   /** A number unique to this `Session` among the sessions of the program (`InstanceState.session_id`). */
   readonly hash_key: number;
+  /** How this session joins a bound Connection that is already in a transaction. */
+  readonly join_transaction_mode: JoinTransactionMode;
   /** A mapping of object identities to objects themselves. */
   readonly identity_map = new IdentityMap();
   /** Pending objects, in the order they were added. */
@@ -424,6 +461,10 @@ export class Session implements SessionLike {
     this.autoflush = options.autoflush ?? true;
     this.expire_on_commit = options.expire_on_commit ?? true;
     this.autobegin = options.autobegin ?? true;
+    const mode = options.join_transaction_mode ?? "conditional_savepoint";
+    if (!JOIN_TRANSACTION_MODES.includes(mode))
+      throw new ArgumentError(`invalid selection for join_transaction_mode: "${mode}"`);
+    this.join_transaction_mode = mode;
     this.info = options.info ?? {};
     this.hash_key = ++sessionIds;
     this._class_dispatch = classDispatch(new.target);

@@ -3,7 +3,7 @@
  * (`dict`), its original values of changed attributes (`committed_state`), its identity key, its
  * session, and the state names transient / pending / persistent / deleted / detached.
  */
-import { type PyTuple, tuple } from "../util/pytypes.ts";
+import { type PyTuple, tupleOfOwn } from "../util/pytypes.ts";
 import { defineModule, REPR, repr } from "../util/repr.ts";
 import type { AttributeImpl, LoaderCallable } from "./attributes.ts";
 import { History } from "./attributes.ts";
@@ -22,7 +22,12 @@ function identityKeyRepr(this: IdentityKey): string {
 
 /** A tuple `(class, primary key tuple, None)`, with its repr under a symbol (no property definition). */
 export function identityKey(mapper: Mapper, pk: readonly unknown[]): IdentityKey {
-  const key = tuple([mapper._identity_class, tuple(pk), null]) as unknown as IdentityKey & {
+  return identityKeyOfOwn(mapper, pk.slice());
+}
+
+/** identityKey() of a primary key array that nobody else holds (it becomes the key's tuple). */
+export function identityKeyOfOwn(mapper: Mapper, pk: unknown[]): IdentityKey {
+  const key = tupleOfOwn([mapper._identity_class, tupleOfOwn(pk), null]) as unknown as IdentityKey & {
     [REPR]?: typeof identityKeyRepr;
   };
   key[REPR] = identityKeyRepr;

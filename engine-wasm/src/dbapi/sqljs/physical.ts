@@ -44,8 +44,13 @@ export class SqljsSession implements PhysicalSession {
     return this._closed;
   }
 
+  /** The statement prepared last (a loop of executes runs it again without a lookup). */
+  private last: Prepared | null = null;
+  private lastSql: string | null = null;
+
   private prepare(sql: string): Prepared {
     if (this._closed) throw new ProgrammingError("Cannot operate on a closed database.");
+    if (sql === this.lastSql) return this.last!;
     let p = this.cache.get(sql);
     if (p === undefined) {
       let st: Statement;
@@ -62,6 +67,8 @@ export class SqljsSession implements PhysicalSession {
       p = { st, info: statementInfo(sql), names: null, schema: -1 };
       this.cache.set(sql, p);
     }
+    this.last = p;
+    this.lastSql = sql;
     return p;
   }
 

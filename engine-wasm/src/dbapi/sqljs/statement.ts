@@ -28,13 +28,20 @@ export interface StatementInfo {
 const cache = new Map<string, StatementInfo>();
 const CACHE_LIMIT = 512;
 
+let lastSql: string | null = null;
+let lastInfo: StatementInfo | null = null;
+
 export function statementInfo(sql: string): StatementInfo {
+  // the same statement as the last one (a loop of executes): no lookup
+  if (sql === lastSql) return lastInfo!;
   let info = cache.get(sql);
   if (!info) {
     info = analyse(sql);
     if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
     cache.set(sql, info);
   }
+  lastSql = sql;
+  lastInfo = info;
   return info;
 }
 
