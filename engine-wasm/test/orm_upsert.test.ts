@@ -4,11 +4,12 @@
  * (python3 against SQLite; the PostgreSQL forms from its psycopg2 compiler).
  */
 import { create_engine, insert, repr, String as StringType, select, str, type Table } from "sqlalchemy";
+import { reset_database, start_database } from "sqlalchemy/databases";
 import { insert as pg_insert } from "sqlalchemy/dialects/postgresql";
 import { insert as sqlite_insert } from "sqlalchemy/dialects/sqlite";
 import { InvalidRequestError } from "sqlalchemy/exc";
 import { DeclarativeBase, mapped_column, Session } from "sqlalchemy/orm";
-import { expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { captureOutput, eachDatabase } from "./support.ts";
 
 class Base extends DeclarativeBase {}
@@ -161,6 +162,50 @@ eachDatabase("INSERT … ON CONFLICT", ({ kind, url }) => {
     expect(() => dialect_insert(t).on_conflict_do_update({ index_elements: ["name"], set_: {} })).toThrow(
       "set parameter dictionary must not be empty",
     );
+  });
+});
+
+describe("PostgreSQL's conflict targets run", () => {
+  beforeAll(async () => {
+    await start_database("postgresql");
+  });
+  beforeEach(async () => {
+    await reset_database("postgresql");
+  });
+  const out = captureOutput();
+
+  it("ON CONSTRAINT <name>, a primary key constraint's columns, DO UPDATE … WHERE", () => {
+    const engine = create_engine("postgresql+psycopg2://scott:tiger@localhost/test");
+    Base.metadata.create_all(engine);
+    engine.echo = true;
+    using conn = engine.connect();
+    conn.execute(insert(t), [{ name: "a", fullname: "A" }]);
+    const ins = () => pg_insert(t).values({ name: "a", fullname: "A2" });
+    let s = ins();
+    conn.execute(
+      s.on_conflict_do_update({
+        constraint: "user_account_name_key",
+        set_: { fullname: s.excluded.fullname },
+      }),
+    );
+    s = ins();
+    conn.execute(
+      s.on_conflict_do_update({
+        index_elements: [t.c.name],
+        set_: { fullname: s.excluded.fullname.concat("!") },
+        where: s.excluded.fullname.ne(t.c.fullname),
+      }),
+    );
+    conn.execute(ins().on_conflict_do_nothing({ constraint: t.primary_key }).values({ id: 1 }));
+    expect(out.sql().filter((l) => l.startsWith("INSERT"))).toEqual([
+      // (one parameter set: one execution, which fetches the new primary key)
+      "INSERT INTO user_account (name, fullname) VALUES (%(name)s, %(fullname)s) RETURNING user_account.id",
+      "INSERT INTO user_account (name, fullname) VALUES (%(name)s, %(fullname)s) ON CONFLICT ON CONSTRAINT user_account_name_key DO UPDATE SET fullname = excluded.fullname RETURNING user_account.id",
+      "INSERT INTO user_account (name, fullname) VALUES (%(name)s, %(fullname)s) ON CONFLICT (name) DO UPDATE SET fullname = (excluded.fullname || %(fullname_1)s) WHERE excluded.fullname != user_account.fullname RETURNING user_account.id",
+      // (the primary key given: nothing to fetch back)
+      "INSERT INTO user_account (id, name, fullname) VALUES (%(id)s, %(name)s, %(fullname)s) ON CONFLICT (id) DO NOTHING",
+    ]);
+    expect(conn.execute(select(t.c.fullname)).scalars().all()).toEqual(["A2!"]);
   });
 });
 
