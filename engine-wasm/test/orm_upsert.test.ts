@@ -188,7 +188,7 @@ describe("PostgreSQL's conflict targets run", () => {
         set_: { fullname: s.excluded.fullname },
       }),
     );
-    s = ins();
+    s = pg_insert(t).values({ name: "a", fullname: "A3" });
     conn.execute(
       s.on_conflict_do_update({
         index_elements: [t.c.name],
@@ -205,7 +205,7 @@ describe("PostgreSQL's conflict targets run", () => {
       // (the primary key given: nothing to fetch back)
       "INSERT INTO user_account (id, name, fullname) VALUES (%(id)s, %(name)s, %(fullname)s) ON CONFLICT (id) DO NOTHING",
     ]);
-    expect(conn.execute(select(t.c.fullname)).scalars().all()).toEqual(["A2!"]);
+    expect(conn.execute(select(t.c.fullname)).scalars().all()).toEqual(["A3!"]);
   });
 });
 
