@@ -3,7 +3,7 @@
  * ORM-enabled INSERT with RETURNING, on both databases. Expected SQL and logs from SQLAlchemy 2.0.52
  * (python3 against SQLite; the PostgreSQL forms from its psycopg2 compiler).
  */
-import { create_engine, insert, repr, String as StringType, select, str, type Table } from "sqlalchemy";
+import { create_engine, insert, repr, String as StringType, select, str } from "sqlalchemy";
 import { reset_database, start_database } from "sqlalchemy/databases";
 import { insert as pg_insert } from "sqlalchemy/dialects/postgresql";
 import { insert as sqlite_insert } from "sqlalchemy/dialects/sqlite";
