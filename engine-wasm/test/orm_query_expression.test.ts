@@ -3,7 +3,7 @@
  * the attribute's value with and without it, an alias, the flush leaving it alone. Expected SQL and
  * values from SQLAlchemy 2.0.52 (python3 against SQLite).
  */
-import { create_engine, ForeignKey, func, select } from "sqlalchemy";
+import { create_engine, ForeignKey, func, literal, select } from "sqlalchemy";
 import {
   aliased,
   DeclarativeBase,
@@ -31,7 +31,16 @@ class User extends Base {
   @query_expression() accessor book_count!: number | null;
 }
 
+/** A query_expression() with a default other than NULL: in every SELECT of the entity. */
+class Item extends Base {
+  static __tablename__ = "item";
+  @mapped_column({ primary_key: true }) accessor id!: number;
+  @mapped_column() accessor name!: string;
+  @query_expression(literal("x")) accessor label!: string;
+}
+
 const U = User as unknown as Record<string, any>;
+const I = Item as unknown as Record<string, any>;
 const B = Book as unknown as Record<string, any>;
 
 eachDatabase("query_expression()", ({ kind, url }) => {
@@ -121,6 +130,27 @@ eachDatabase("query_expression()", ({ kind, url }) => {
     expect(rows.map((r: any) => [...r])).toEqual([
       ["a", null],
       ["b", null],
+    ]);
+  });
+
+  it("a default other than NULL is selected for every load of the entity, with_expression() replacing it", () => {
+    using session = new Session(setup());
+    session.add(new Item({ name: "a" }));
+    session.commit();
+    out.clear();
+    const p = (name: string) => (pg ? `%(${name})s` : "?");
+    expect((session.scalars(select(Item)).one() as Item).label).toBe("x");
+    session.expunge_all();
+    const given = session
+      .scalars(select(Item).options(with_expression(I.label, I.name.concat("!"))))
+      .one() as Item;
+    expect(given.label).toBe("a!");
+    session.expunge_all();
+    expect((session.get(Item, 1) as Item).label).toBe("x");
+    expect(out.sql().filter((l) => l.startsWith("SELECT"))).toEqual([
+      `SELECT ${p("param_1")} AS anon_1, item.id, item.name \nFROM item`,
+      `SELECT item.name || ${p("name_1")} AS anon_1, item.id, item.name \nFROM item`,
+      `SELECT ${p("param_1")} AS anon_1, item.id AS item_id, item.name AS item_name \nFROM item \nWHERE item.id = ${p("pk_1")}`,
     ]);
   });
 });

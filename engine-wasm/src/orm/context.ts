@@ -682,25 +682,33 @@ function apply_joined_eager(
 /** Per entity, the query_expression() attributes its with_expression() options fill: (key, expression). */
 type EntityExpressions = readonly (readonly (readonly [string, ColumnElement])[] | null)[] | null;
 
-/** The with_expression() options of the statement, per entity they are for (an alias: adapted to it). */
+/**
+ * Per entity, its query_expression() attributes that the SELECT loads, in the order they are
+ * mapped: the expression of a with_expression() option for it, else a default other than NULL (an
+ * alias: adapted to it).
+ */
 function entityExpressions(
   stmt: { readonly _with_options: readonly unknown[] },
   entities: readonly EntityDesc[],
 ): EntityExpressions {
   const options = stmt._with_options.filter((o): o is _WithExpression => o instanceof _WithExpression);
-  if (!options.length) return null;
+  if (!options.length && !entities.some((e) => e.kind === "mapper" && e.mapper._has_default_query_expression))
+    return null;
   return entities.map((e) => {
-    if (e.kind !== "mapper") return null;
-    const mine = options.filter((o) =>
-      e.insp
-        ? o.attr._parententity === e.insp
-        : !o.attr._parententity && mapperOf(o.attr.class_) === e.mapper,
-    );
-    if (!mine.length) return null;
-    return mine.map(
-      (o) =>
-        [o.attr.key, e.insp ? (e.insp._adapt_element(o.expression) as ColumnElement) : o.expression] as const,
-    );
+    if (e.kind !== "mapper" || !e.mapper._query_expressions.length) return null;
+    const out: (readonly [string, ColumnElement])[] = [];
+    for (const prop of e.mapper._query_expressions) {
+      const option = options.findLast(
+        (o) =>
+          o.attr.key === prop.key &&
+          (e.insp
+            ? o.attr._parententity === e.insp
+            : !o.attr._parententity && mapperOf(o.attr.class_) === e.mapper),
+      );
+      const expr = option ? option.expression : prop._has_default_expression ? prop.columns[0]! : null;
+      if (expr) out.push([prop.key, e.insp ? (e.insp._adapt_element(expr) as ColumnElement) : expr]);
+    }
+    return out.length ? out : null;
   });
 }
 

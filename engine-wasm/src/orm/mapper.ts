@@ -4,7 +4,7 @@
  * keys, and `configure_mappers()` (relationships are resolved lazily, once every class exists).
  */
 import { ArgumentError, InvalidRequestError } from "../exc.ts";
-import { ClauseElement, type ColumnElement } from "../sql/elements.ts";
+import { ClauseElement, type ColumnElement, Null } from "../sql/elements.ts";
 import type { Column, Table } from "../sql/schema.ts";
 import { LRUCache } from "../util/collections.ts";
 import { defineModule } from "../util/repr.ts";
@@ -49,6 +49,8 @@ export class ColumnProperty {
   readonly raiseload: boolean;
   /** A query_expression(): its "column" is the default expression, labelled (no column of the table). */
   _is_query_expression = false;
+  /** A query_expression() whose default is not NULL. */
+  _has_default_expression = false;
   constructor(key: string, column: Column, options: ColumnPropertyOptions = {}) {
     this.key = key;
     this.columns = [column];
@@ -255,6 +257,9 @@ export class Mapper {
   _add_query_expression(key: string, default_expr: ClauseElement): ColumnProperty {
     const prop = new ColumnProperty(key, (default_expr as ColumnElement).label(null) as unknown as Column);
     prop._is_query_expression = true;
+    // a default other than NULL is in every SELECT of the entity (ExpressionColumnLoader)
+    prop._has_default_expression = !(default_expr instanceof Null);
+    if (prop._has_default_expression) this._has_default_query_expression = true;
     prop.parent = this;
     const impl = new ScalarAttributeImpl(this, key, prop.dispatch);
     impl.load_on_unexpire = false;
@@ -267,6 +272,8 @@ export class Mapper {
   }
   /** The query_expression() attributes. */
   readonly _query_expressions: ColumnProperty[] = [];
+  /** Whether one of them has a default other than NULL. */
+  _has_default_query_expression = false;
 
   _add_relationship(prop: RelationshipProperty): void {
     prop.parent = this;
