@@ -18,9 +18,10 @@ import { IteratorResult, ResultMetaData } from "../engine/result.ts";
 import { ArgumentError, InvalidRequestError } from "../exc.ts";
 import { Delete, Insert, insert, Update, type UpdateBase, update } from "../sql/dml.ts";
 import { and_, bindparam, ClauseElement } from "../sql/elements.ts";
-import { NotImplementedError } from "../util/builtins.ts";
+import type { Column } from "../sql/schema.ts";
 import { mapperOf, returning_instances } from "./context.ts";
 import { _EXPIRED_OBJECT, type Evaluator, EvaluatorCompiler, UnevaluatableError } from "./evaluator.ts";
+import { StaleDataError } from "./exc.ts";
 import type { Mapper } from "./mapper.ts";
 import type { Session } from "./session.ts";
 import type { InstanceState } from "./state.ts";
@@ -196,6 +197,127 @@ function _bulk_update_joined(
   return last!;
 }
 
+/**
+ * `session.execute(update(User), [{ id: 1, fullname: "…" }, …])` (BulkORMUpdate's "bulk" strategy,
+ * _bulk_update and persistence._emit_update_statements): the statement gets
+ * `WHERE <pk> = :<table>_<pk>`, the other keys of each dictionary are its SET; consecutive
+ * dictionaries with the same keys run as one executemany. Objects already in the Session take
+ * the new values of their unmodified attributes (synchronize_session "auto" is "evaluate" here).
+ */
+function _bulk_update_by_primary_key(
+  session: Session,
+  mapper: Mapper,
+  stmt: Update,
+  params: readonly Record<string, unknown>[],
+  execution_options: Record<string, unknown>,
+  coreOptions: Record<string, unknown>,
+) {
+  let sync = (execution_options.synchronize_session ?? "auto") as SyncStrategy;
+  if (sync !== false && sync !== "auto" && sync !== "evaluate" && sync !== "fetch") {
+    throw new ArgumentError(
+      "Valid strategies for session synchronization are 'auto', 'evaluate', 'fetch', False",
+    );
+  }
+  if (sync === "fetch") {
+    throw new InvalidRequestError(
+      "The 'fetch' synchronization strategy is not available for 'bulk' ORM updates (i.e. multiple parameter sets)",
+    );
+  }
+  if (execution_options.autoflush !== false) session._autoflush();
+  if (sync === "auto") sync = "evaluate";
+  if (stmt._where_criteria.length && sync === "evaluate") {
+    throw new InvalidRequestError(
+      "bulk synchronize of persistent objects not supported when using bulk update with additional WHERE criteria right now.  add synchronize_session=None execution option to bypass synchronize of persistent objects.",
+    );
+  }
+  const table = mapper.local_table;
+  const pkCols = mapper.primary_key;
+  const pkKeys = mapper._pk_keys;
+  const hasValue = !!stmt._values?.size;
+  // attribute key -> column of the table (the primary key's aside)
+  const setCols = new Map<string, Column>();
+  for (const [col, prop] of mapper._columntoproperty) {
+    if (col.table === table && !pkCols.includes(col)) setCols.set(prop.key, col);
+  }
+  const records: { params: Record<string, unknown>; keys: string }[] = [];
+  for (const mapping of params) {
+    const record: Record<string, unknown> = {};
+    for (const key of Object.keys(mapping)) {
+      const col = setCols.get(key);
+      if (col) record[col.key] = mapping[key];
+    }
+    const missing = pkCols.filter(
+      (_c, i) => mapping[pkKeys[i]!] === undefined || mapping[pkKeys[i]!] === null,
+    );
+    if (missing.length) {
+      throw new InvalidRequestError(
+        `No primary key value supplied for column(s) ${missing.map((c) => `${table.name}.${c.name}`).join(", ")}; per-row ORM Bulk UPDATE by Primary Key requires that records contain primary key values`,
+        { code: "bupq" },
+      );
+    }
+    if (!Object.keys(record).length && !hasValue) continue;
+    const keys = Object.keys(record).sort().join("\u0000");
+    pkCols.forEach((c, i) => {
+      record[`${table.name}_${c.name}`] = mapping[pkKeys[i]!];
+    });
+    records.push({ params: record, keys });
+  }
+  const conn = session._connection_for_bind(session.get_bind(mapper, { clause: stmt }));
+  const where = and_(
+    ...pkCols.map((c) => c.eq(bindparam(`${table.name}_${c.name}`, undefined, { type_: c.type }))),
+  );
+  const statement = stmt.where(where);
+  const options = { ...coreOptions, compiled_cache: mapper._compiled_cache };
+  const dialect = conn.dialect as {
+    supports_sane_rowcount?: boolean;
+    supports_sane_multi_rowcount?: boolean;
+  };
+  let rows = 0;
+  let check = !stmt._where_criteria.length && dialect.supports_sane_rowcount !== false;
+  // a statement with values() of its own runs once per dictionary; otherwise one executemany per run
+  const groups: Record<string, unknown>[][] = [];
+  let last: string | null = null;
+  for (const r of records) {
+    if (hasValue || r.keys !== last) groups.push([]);
+    last = r.keys;
+    groups.at(-1)!.push(r.params);
+  }
+  for (const group of groups) {
+    const result = conn.execute(statement, (group.length === 1 ? group[0] : group) as never, options);
+    rows += result.rowcount;
+    if (group.length > 1 && dialect.supports_sane_multi_rowcount === false) check = false;
+  }
+  if (check && rows !== records.length) {
+    throw new StaleDataError(
+      `UPDATE statement on table '${table.name}' expected to update ${records.length} row(s); ${rows} were matched.`,
+    );
+  }
+  if (sync === "evaluate") _do_post_synchronize_bulk_evaluate(session, mapper, params);
+  return new IteratorResult(new ResultMetaData([]), []);
+}
+
+/** The objects the dictionaries name take their new values (attributes changed in the Session are expired). */
+function _do_post_synchronize_bulk_evaluate(
+  session: Session,
+  mapper: Mapper,
+  params: readonly Record<string, unknown>[],
+): void {
+  const pkKeys = mapper._pk_keys;
+  for (const param of params) {
+    const state = session.identity_map._state_for(
+      mapper.identity_key_from_primary_key(pkKeys.map((k) => param[k])),
+    );
+    if (!state) continue;
+    const evaluated = Object.keys(param).filter((k) => !pkKeys.includes(k) && mapper.attrs.has(k));
+    const dict = state.dict;
+    const to_evaluate = [...state.unmodified_intersection(evaluated)];
+    for (const key of to_evaluate) if (key in dict) dict[key] = param[key];
+    state._commit(to_evaluate);
+    const to_expire = evaluated.filter((k) => k in dict && !to_evaluate.includes(k));
+    if (to_expire.length) state._expire_attributes(to_expire);
+  }
+}
+
 /** An object the WHERE matched, and whether it matched only because attributes were expired. */
 interface Matched {
   state: InstanceState;
@@ -230,10 +352,8 @@ export function execute_bulk(
     return _bulk_update_joined(session, conn(), mapper, params, coreOptions);
   }
   if (stmt instanceof Update && Array.isArray(params)) {
-    // SQLAlchemy's "bulk UPDATE by primary key": each dictionary names a row by its primary key
-    throw new NotImplementedError(
-      "ORM bulk UPDATE by primary key (update(User) executed with a list of dictionaries) is not in the port yet; for an executemany UPDATE of the statement as written, use session.connection().execute()",
-    );
+    // "bulk UPDATE by primary key": each dictionary names a row by its primary key
+    return _bulk_update_by_primary_key(session, mapper, stmt, params, execution_options, coreOptions);
   }
   const sync = (execution_options.synchronize_session ?? "auto") as SyncStrategy;
   if (sync !== false && sync !== "auto" && sync !== "evaluate" && sync !== "fetch") {

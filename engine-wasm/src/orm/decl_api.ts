@@ -22,6 +22,7 @@
  */
 // biome-ignore-all lint/complexity/noThisInStatic: static setters act on the subclass being mapped (`this`), not on DeclarativeBase
 import { ArgumentError, InvalidRequestError } from "../exc.ts";
+import { coerce, null_ } from "../sql/elements.ts";
 import { Column, ForeignKey, MetaData, Table } from "../sql/schema.ts";
 import { Integer, NULLTYPE, TypeEngine } from "../sql/sqltypes.ts";
 import { defineModule, repr, str } from "../util/repr.ts";
@@ -81,7 +82,11 @@ interface RelationshipSpec {
   argument: unknown;
   options: RelationshipOptions;
 }
-type Spec = ColumnSpec | RelationshipSpec;
+interface ExpressionSpec {
+  kind: "expression";
+  default_expr: unknown;
+}
+type Spec = ColumnSpec | RelationshipSpec | ExpressionSpec;
 
 /** The marker that a decorated accessor leaves: the accessor's getter → its spec. */
 const specs = new WeakMap<Function, Spec>();
@@ -159,6 +164,14 @@ export function deferred(...args: unknown[]): AccessorDecorator {
     ...(group !== undefined ? { deferred_group: group } : {}),
     ...(raiseload !== undefined ? { deferred_raiseload: raiseload } : {}),
   });
+}
+
+/**
+ * `query_expression(default_expr = null())`: an attribute that a query fills from a SQL expression
+ * of its own with `with_expression(User.attr, expr)`; else it holds the default (NULL: null).
+ */
+export function query_expression(default_expr: unknown = null_()): AccessorDecorator {
+  return accessorDecorator({ kind: "expression", default_expr }, "query_expression");
 }
 
 /** `relationship(() => Address, { back_populates, lazy, cascade, uselist, order_by, … })`. */
@@ -624,6 +637,7 @@ export function _as_declarative(cls: Function, given?: Table): Mapper {
   for (const [key, spec] of specList) {
     if (spec.kind === "relationship")
       mapper._add_relationship(new RelationshipProperty(key, spec.argument, spec.options));
+    else if (spec.kind === "expression") mapper._add_query_expression(key, coerce(spec.default_expr));
   }
   reg._class_registry.set(name, cls);
   reg.mappers.add(mapper);

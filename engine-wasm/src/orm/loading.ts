@@ -68,6 +68,8 @@ export interface LoadContext {
   _joined_by_path?: Map<readonly Mapper[], JoinedLoad>;
   /** The loader paths of the statement's own entities. */
   _root_paths?: Map<readonly Mapper[], EntityDesc & { kind: "mapper" }>;
+  /** Per entity, the query_expression() attributes with_expression() fills: (key, expression). */
+  expressions?: readonly (readonly (readonly [string, ColumnElement])[] | null)[];
 }
 
 const NO_PATH: readonly Mapper[] = [];
@@ -285,6 +287,29 @@ function entityReaders(
 }
 
 /**
+ * The readers with the with_expression() columns of their entities added to the columns they
+ * populate (found by the expression, or by its name in a textual statement's rows).
+ */
+function withExpressionColumns(
+  readers: EntityReader[],
+  expressions: readonly (readonly (readonly [string, ColumnElement])[] | null)[],
+  md: ResultMetaData,
+  find: ColumnFinder,
+  byName: boolean | undefined,
+): EntityReader[] {
+  return readers.map((r, n) => {
+    const x = expressions[n];
+    if (!x || !r.plan) return r;
+    const at = (c: ColumnElement) => {
+      const i = byName ? md.index_for(c) : find(c);
+      return i !== undefined || !byName ? i : md.index_for((c as { name?: string }).name ?? c.key);
+    };
+    const cols = definedIndexes(x.map(([key, c]) => [key, at(c)] as const));
+    return { ...r, plan: { ...r.plan, cols: [...r.plan.cols, ...cols] } };
+  });
+}
+
+/**
  * The rows of an ORM result: per row, an object per mapper entity (through the identity map) and
  * a value per column entity; then joined collections set and selectin loads run.
  */
@@ -304,7 +329,8 @@ function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
     }
     return positions.get(col);
   };
-  const readers = entityReaders(ctx.entities, md, find, ctx.by_name, ctx.deferred);
+  let readers = entityReaders(ctx.entities, md, find, ctx.by_name, ctx.deferred);
+  if (ctx.expressions) readers = withExpressionColumns(readers, ctx.expressions, md, find, ctx.by_name);
   // joined eager loads: per parent, the children seen in this result
   const joinedCols = ctx.joined.map((j) => ({
     j,

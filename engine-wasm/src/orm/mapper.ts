@@ -4,7 +4,7 @@
  * keys, and `configure_mappers()` (relationships are resolved lazily, once every class exists).
  */
 import { ArgumentError, InvalidRequestError } from "../exc.ts";
-import { ClauseElement, type ColumnElement } from "../sql/elements.ts";
+import { ClauseElement, type ColumnElement, Null } from "../sql/elements.ts";
 import type { Column, Table } from "../sql/schema.ts";
 import { type FromClause, Join, joinCondition } from "../sql/selectable.ts";
 import { LRUCache } from "../util/collections.ts";
@@ -48,6 +48,10 @@ export class ColumnProperty {
   readonly group: string | null;
   /** Reading the deferred column raises instead of loading it (`deferred_raiseload`). */
   readonly raiseload: boolean;
+  /** A query_expression(): its "column" is the default expression, labelled (no column of the table). */
+  _is_query_expression = false;
+  /** A query_expression() whose default is not NULL. */
+  _has_default_expression = false;
   constructor(key: string, column: Column, options: ColumnPropertyOptions = {}) {
     this.key = key;
     this.columns = [column];
@@ -348,7 +352,11 @@ export class Mapper {
   private _inherit_properties(parent: Mapper): void {
     for (const [key, prop] of parent._props) {
       this._props.set(key, prop);
-      if (prop instanceof ColumnProperty) {
+      if (prop instanceof ColumnProperty && prop._is_query_expression) {
+        this._impls.set(key, prop.impl);
+        this._query_expressions.push(prop);
+        if (prop._has_default_expression) this._has_default_query_expression = true;
+      } else if (prop instanceof ColumnProperty) {
         this._impls.set(key, prop.impl);
         for (const c of prop.columns) this._columntoproperty.set(c, prop);
         this._column_props.push(prop);
@@ -467,6 +475,32 @@ export class Mapper {
     return pairs;
   }
   private __inherits_equated_pairs: [Column, Column][] | null = null;
+
+  /**
+   * `query_expression(default)`: an attribute loaded from a SQL expression the query gives with
+   * `with_expression()` (strategies.py ExpressionColumnLoader). It has no column of the table: the
+   * flush never writes it, and expiring the object does not reload it.
+   */
+  _add_query_expression(key: string, default_expr: ClauseElement): ColumnProperty {
+    const prop = new ColumnProperty(key, (default_expr as ColumnElement).label(null) as unknown as Column);
+    prop._is_query_expression = true;
+    // a default other than NULL is in every SELECT of the entity (ExpressionColumnLoader)
+    prop._has_default_expression = !(default_expr instanceof Null);
+    if (prop._has_default_expression) this._has_default_query_expression = true;
+    prop.parent = this;
+    const impl = new ScalarAttributeImpl(this, key, prop.dispatch);
+    impl.load_on_unexpire = false;
+    prop.impl = impl;
+    this._props.set(key, prop);
+    this._impls.set(key, impl);
+    this._query_expressions.push(prop);
+    this._instrument(key, prop);
+    return prop;
+  }
+  /** The query_expression() attributes. */
+  readonly _query_expressions: ColumnProperty[] = [];
+  /** Whether one of them has a default other than NULL. */
+  _has_default_query_expression = false;
 
   _add_relationship(prop: RelationshipProperty): void {
     prop.parent = this;
