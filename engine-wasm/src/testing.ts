@@ -26,6 +26,7 @@ export {
   type PrintRecord,
   setOutputSink,
 } from "./util/output.ts";
+export { pformat, pprint } from "./util/pprint.ts";
 export { print, qualifiedErrorName, repr, show_error, str } from "./util/repr.ts";
 export { sleepSync } from "./util/sleep.ts";
 export {

@@ -10,6 +10,7 @@ import {
   Integer,
   insert,
   inspect,
+  repr,
   String as StringType,
   select,
   str,
@@ -17,7 +18,6 @@ import {
 } from "sqlalchemy";
 import { InvalidRequestError } from "sqlalchemy/exc";
 import { DeclarativeBase, mapped_column, Session } from "sqlalchemy/orm";
-import { NotImplementedError } from "sqlalchemy/testing";
 import { expect, it } from "vitest";
 import { captureOutput, eachDatabase } from "./support.ts";
 
@@ -158,12 +158,80 @@ eachDatabase("ORM-enabled update()/delete()", ({ kind, url }) => {
     ).toThrow("Valid strategies for session synchronization are 'auto', 'evaluate', 'fetch', False");
   });
 
-  it("update(User) with a list of dictionaries (bulk UPDATE by primary key) raises before any SQL", () => {
+  it("update(User) with a list of dictionaries: an UPDATE by primary key per run of the same keys, the loaded objects updated", () => {
     using session = new Session(setup());
-    loaded(session);
-    expect(() => session.execute(update(User), [{ id: 1, age: 21 }])).toThrow(NotImplementedError);
-    expect(out.sql().filter((l) => l.startsWith("UPDATE"))).toEqual([]);
-    expect(session.scalars(select(User_.age).order_by(User_.id)).all()).toEqual([20, 25, 31]);
+    const users = loaded(session);
+    const result = session.execute(update(User), [
+      { id: 1, age: 21 },
+      { id: 2, age: 26 },
+      { id: 3, name: "pat", age: 32 },
+    ]);
+    expect(repr(result)).toMatch(/^<sqlalchemy\.engine\.result\.IteratorResult object at 0x[0-9a-f]+>$/);
+    expect(out.sql()).toEqual([
+      `UPDATE user_account SET age=${p("age")} WHERE user_account.id = ${p("user_account_id")}`,
+      pg
+        ? "[generated in Xs] [{'age': 21, 'user_account_id': 1}, {'age': 26, 'user_account_id': 2}]"
+        : "[generated in Xs] [(21, 1), (26, 2)]",
+      `UPDATE user_account SET name=${p("name")}, age=${p("age")} WHERE user_account.id = ${p("user_account_id")}`,
+      pg
+        ? "[generated in Xs] {'name': 'pat', 'age': 32, 'user_account_id': 3}"
+        : "[generated in Xs] ('pat', 32, 3)",
+    ]);
+    out.clear();
+    expect(users.map((u) => [u.name, u.age])).toEqual([
+      ["spongebob", 21],
+      ["sandy", 26],
+      ["pat", 32],
+    ]);
+    expect(session.dirty.size).toBe(0);
+    expect(out.sql()).toEqual([]);
+  });
+
+  it("bulk UPDATE by primary key: autoflush first, then the errors SQLAlchemy raises", () => {
+    using session = new Session(setup());
+    const users = loaded(session);
+    users[1]!.age = 99;
+    expect(() => session.execute(update(User), [{ age: 1 }])).toThrow(
+      "No primary key value supplied for column(s) user_account.id; per-row ORM Bulk UPDATE by Primary Key requires that records contain primary key values (Background on this error at: https://sqlalche.me/e/20/bupq)",
+    );
+    expect(out.sql()).toEqual([
+      `UPDATE user_account SET age=${p("age")} WHERE user_account.id = ${p("user_account_id")}`,
+      pg ? "[generated in Xs] {'age': 99, 'user_account_id': 2}" : "[generated in Xs] (99, 2)",
+    ]);
+    out.clear();
+    expect(() =>
+      session.execute(update(User), [{ id: 1, age: 1 }], {
+        execution_options: { synchronize_session: "fetch" },
+      }),
+    ).toThrow(
+      "The 'fetch' synchronization strategy is not available for 'bulk' ORM updates (i.e. multiple parameter sets)",
+    );
+    expect(() => session.execute(update(User).where(User_.name.ne("x")), [{ id: 1, age: 1 }])).toThrow(
+      "bulk synchronize of persistent objects not supported when using bulk update with additional WHERE criteria right now.  add synchronize_session=None execution option to bypass synchronize of persistent objects.",
+    );
+    expect(out.sql()).toEqual([]);
+    session.execute(
+      update(User).where(User_.name.ne("x")),
+      [
+        { id: 1, age: 40 },
+        { id: 2, age: 41 },
+      ],
+      { execution_options: { synchronize_session: false } },
+    );
+    expect(out.sql()).toEqual([
+      `UPDATE user_account SET age=${p("age")} WHERE user_account.name != ${p("name_1")} AND user_account.id = ${p("user_account_id")}`,
+      pg
+        ? "[generated in Xs] [{'age': 40, 'name_1': 'x', 'user_account_id': 1}, {'age': 41, 'name_1': 'x', 'user_account_id': 2}]"
+        : "[generated in Xs] [(40, 'x', 1), (41, 'x', 2)]",
+    ]);
+    expect(users.map((u) => u.age)).toEqual([20, 99, 31]);
+    out.clear();
+    expect(() =>
+      session.execute(update(User), [
+        { id: 1, age: 1 },
+        { id: 9, age: 1 },
+      ]),
+    ).toThrow("UPDATE statement on table 'user_account' expected to update 2 row(s); 1 were matched.");
   });
 
   it("the ORM statement has its own compiled-cache entry, apart from the Core statement on the table", () => {

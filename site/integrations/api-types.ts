@@ -34,6 +34,7 @@ const LIBS = ["es2022", "esnext.disposable", "esnext.decorators"];
  */
 const GLOBALS = `
 declare const print: typeof import("sqlalchemy").print;
+declare const pprint: (value: unknown) => void;
 declare const show_error: typeof import("sqlalchemy").show_error;
 declare const settings: { readonly DATABASE_URL: string };
 declare const console: {

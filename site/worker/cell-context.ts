@@ -7,7 +7,7 @@
  * exception it throws is shown in its cell with the line, and re-running the cell or restarting the
  * kernel cancels its timers; `print()` of a cancelled cell (a promise that settles later) is dropped.
  */
-import { print as enginePrint, type OutputRecord, setOutputSink } from "sqlalchemy/testing";
+import { print as enginePrint, type OutputRecord, pformat, setOutputSink } from "sqlalchemy/testing";
 import { CellOutput } from "./cell-output.ts";
 import type { KernelEvent } from "./protocol.ts";
 
@@ -104,6 +104,12 @@ export class CellContext {
       }
       throw e;
     }
+  };
+
+  /** Python's `pprint(obj)` (`from pprint import pprint`), printed as the cell's `print` does. */
+  readonly pprint = (value: unknown): void => {
+    if (this.#cancelled) return;
+    this.print(this.within(() => pformat(value)));
   };
 
   /** The timer functions and global objects the cell's scope sees instead of the worker's. */

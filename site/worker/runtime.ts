@@ -472,7 +472,7 @@ export class KernelRuntime {
     const print = ctx.print;
     const log = (...values: unknown[]) => print(...values);
     const console = Object.freeze({ log, info: log, warn: log, error: log, debug: log });
-    return Object.freeze({ print, show_error, settings, console, ...ctx.globals() });
+    return Object.freeze({ print, pprint: ctx.pprint, show_error, settings, console, ...ctx.globals() });
   }
 
   #cellApi(ctx: CellContext, writebacks: (() => void)[], out: (v: unknown) => unknown) {

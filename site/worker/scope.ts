@@ -18,7 +18,7 @@ interface Binding {
   readonly set?: (value: unknown) => void;
 }
 
-/** What every cell sees without an import (`print`, `show_error`, `settings`, `console`). */
+/** What every cell sees without an import (`print`, `pprint`, `show_error`, `settings`, `console`). */
 export type Globals = Readonly<Record<string, unknown>>;
 
 export class CellScope {

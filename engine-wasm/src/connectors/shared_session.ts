@@ -17,6 +17,7 @@
  *   (`await_turn`) waits until the writer commits or rolls back, up to its timeout.
  */
 import type { DBAPIParameters } from "../engine/interfaces.ts";
+import { isTuple } from "../util/pytypes.ts";
 import { sleep } from "../util/sleep.ts";
 import { classify, type StatementKind } from "./classify.ts";
 import type { ScanRules } from "./scanner.ts";
@@ -184,7 +185,8 @@ export class SharedSession {
     }
     const result = this.physical.execute(sql, params, many);
     if (this.writer === conn && (kind !== "read" || this.physical.replay_reads))
-      this.log.push({ sql, params });
+      // (kept for a replay: a list the caller may change later is copied; the engine's are tuples)
+      this.log.push({ sql, params: Array.isArray(params) && !isTuple(params) ? params.slice() : params });
     return result;
   }
 

@@ -547,6 +547,8 @@ export class Connection {
     let stats = this._echo ? context._get_cache_stats() : null;
     const sentinels = compiled._num_sentinel_cols ?? 0;
     context._sentinel_cols = sentinels;
+    const sentinelKeys = compiled._sentinel_param_keys ?? null;
+    let offset = 0;
     const rows: unknown[][] = [];
     let description: unknown = null;
     const events = this.dispatch.any;
@@ -586,11 +588,17 @@ export class Connection {
         let batchRows = cursor.fetchall();
         if (sentinels > 0) {
           // sentinel columns (server-generated keys) put the rows back in parameter order, then go
-          if (batch.rows_sorted) batchRows = [...batchRows].sort((a, b) => compareTail(a, b, sentinels));
+          if (batch.rows_sorted && sentinelKeys) {
+            // a client-side sentinel: the rows in the order of the batch's parameters
+            const slice = context.compiled_parameters.slice(offset, offset + batch.current_batch_size);
+            batchRows = sortBySentinelValues(batchRows, slice, sentinelKeys);
+          } else if (batch.rows_sorted)
+            batchRows = [...batchRows].sort((a, b) => compareTail(a, b, sentinels));
           batchRows = batchRows.map((r) => r.slice(0, r.length - sentinels));
         }
         for (const r of batchRows) rows.push(r);
       }
+      offset += batch.current_batch_size;
     }
     if (description) context._insertmanyvalues_rows = rows;
     context.post_exec();
@@ -682,6 +690,22 @@ function longStatement(statement: string): string {
 
 /** The `[…] <parameters>` part of the log line: Python's repr of what goes to the driver. */
 /** Orders two rows by their last `n` values (numbers or strings). */
+/** Rows whose trailing columns are a client-side sentinel, in the order of the parameters giving those values. */
+function sortBySentinelValues(
+  rows: unknown[][],
+  params: readonly Record<string, unknown>[],
+  keys: readonly string[],
+): unknown[][] {
+  const n = keys.length;
+  const keyOf = (values: readonly unknown[]) => values.map((v) => `${typeof v}:${String(v)}`).join("\u0001");
+  const order = new Map<string, number>();
+  params.forEach((p, i) => {
+    order.set(keyOf(keys.map((k) => p[k])), i);
+  });
+  const at = (r: unknown[]) => order.get(keyOf(r.slice(r.length - n))) ?? Number.MAX_SAFE_INTEGER;
+  return [...rows].sort((a, b) => at(a) - at(b));
+}
+
 function compareTail(a: unknown[], b: unknown[], n: number): number {
   for (let i = a.length - n; i < a.length; i++) {
     const x = a[i] as number | string;

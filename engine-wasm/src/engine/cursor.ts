@@ -108,6 +108,9 @@ export class CursorResult extends Result {
       conn._log_debug(`Col ${repr(tuple(metadata.keys))}`);
       this._echoRows = (row) => conn._log_debug(`Row ${repr(row)}`);
     }
+    // `yield_per=N` execution option: partitions() yields N rows at a time
+    const yield_per = context.execution_options.yield_per;
+    if (yield_per !== undefined) this._yield_per = yield_per as number;
     if (!returns_rows) {
       // A result with no rows is closed at once, as SQLAlchemy's _soft_close() does.
       cursor.close();

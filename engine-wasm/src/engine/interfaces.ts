@@ -183,6 +183,8 @@ export interface CompiledExtras {
    * `_result_columns` already leaves them out.
    */
   readonly _num_sentinel_cols?: number;
+  /** A client-side sentinel (primary key values the parameters give): its bind names, in column order. */
+  readonly _sentinel_param_keys?: readonly string[] | null;
   /** Column keys of the table's primary key, for `inserted_primary_key`. */
   readonly _primary_key_keys?: readonly string[];
   readonly effective_returning?: readonly unknown[] | null;

@@ -256,6 +256,11 @@ abstract class ResultInternal<T> {
   get closed(): boolean {
     return this._core()._hard_closed;
   }
+
+  __repr__(): string {
+    const cls = this.constructor as { name: string; __module__?: string };
+    return `<${cls.__module__}.${cls.name} object at 0x${objectAddress(this)}>`;
+  }
 }
 
 export class Result extends ResultInternal<Row> {
@@ -432,11 +437,6 @@ export class Result extends ResultInternal<Row> {
   /** Python's `result.freeze()`: a re-iterable snapshot of the remaining rows. */
   freeze(): FrozenResult {
     return new FrozenResult(this._metadata, this._fetch_all_raw());
-  }
-
-  __repr__(): string {
-    const cls = this.constructor as { name: string; __module__?: string };
-    return `<${cls.__module__}.${cls.name} object at 0x${objectAddress(this)}>`;
   }
 }
 

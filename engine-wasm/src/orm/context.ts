@@ -7,7 +7,7 @@
 import type { CursorResult } from "../engine/cursor.ts";
 import { IteratorResult, ResultMetaData } from "../engine/result.ts";
 import { InvalidRequestError } from "../exc.ts";
-import { UpdateBase } from "../sql/dml.ts";
+import { dmlPlugins, UpdateBase } from "../sql/dml.ts";
 import {
   and_,
   type CacheKeyBuilder,
@@ -17,7 +17,7 @@ import {
   literal_column,
   objectId,
 } from "../sql/elements.ts";
-import type { Table } from "../sql/schema.ts";
+import type { Column, Table } from "../sql/schema.ts";
 import { type FromClause, Select, selectPlugins, exists as sqlExists } from "../sql/selectable.ts";
 import { NotImplementedError } from "../util/builtins.ts";
 import { defineModule } from "../util/repr.ts";
@@ -36,12 +36,13 @@ import {
 } from "./path_registry.ts";
 import { type RelationshipProperty, relationshipHooks } from "./relationships.ts";
 import type { InstanceState } from "./state.ts";
-import { Load, type LoadStep } from "./strategy_options.ts";
+import { _WithExpression, Load, type LoadStep } from "./strategy_options.ts";
 import {
   _orm_alias,
   AliasedClass,
   type AliasedInsp,
   adaptTo,
+  Bundle,
   entityInfo,
   relationshipJoins,
 } from "./util.ts";
@@ -74,13 +75,17 @@ export class _EntityColumns {
 
 selectPlugins.resolveEntity = (entity) => {
   if (entity instanceof _EntityColumns) return { columns: entity.columns, from: entity.from };
+  if (entity instanceof Bundle) {
+    const columns = entity._select_columns;
+    return { columns, from: (columns[0] as Column).table as FromClause };
+  }
   if (entity instanceof AliasedClass) {
     const insp = entity._aliased_insp;
     return { columns: insp.columns, from: insp.selectable };
   }
   const m = mapperOf(entity);
   if (!m) return null;
-  return { columns: m.columns, from: m.local_table };
+  return { columns: m._select_columns, from: m.persist_selectable, table: m.local_table };
 };
 /**
  * `join(User.addresses)`, `join(User.addresses.of_type(a1))`: the joins along the relationship;
@@ -131,6 +136,73 @@ export class FromStatement {
 }
 selectPlugins.fromStatement = (entities, statement) => new FromStatement(entities, statement);
 
+/**
+ * `{ name, type, aliased, expr, entity }` for an entry of an ORM statement's columns clause or
+ * RETURNING (context._column_descriptions): a mapped class or an alias of one, an attribute (its
+ * entity the class or alias it belongs to), or a column expression (no entity).
+ */
+function _describe(c: unknown): Record<string, unknown> {
+  if (c instanceof AliasedClass) {
+    const insp = c._aliased_insp;
+    return { name: insp.name, type: insp.mapper.class_, aliased: true, expr: c, entity: c };
+  }
+  const m = mapperOf(c);
+  if (m) return { name: m.class_name, type: m.class_, aliased: false, expr: c, entity: m.class_ };
+  if (c instanceof QueryableAttribute) {
+    const alias = c._parententity as AliasedInsp | null;
+    const expr = c.__clause_element__() as ColumnElement;
+    return {
+      name: c.key,
+      type: expr.type,
+      aliased: !!alias,
+      expr: c,
+      entity: alias ? alias.entity : c.class_,
+    };
+  }
+  if (c instanceof Bundle) {
+    const attr = c.exprs.find((e) => e instanceof QueryableAttribute) as QueryableAttribute | undefined;
+    const alias = attr?._parententity as AliasedInsp | null | undefined;
+    const entity = attr ? (alias ? alias.entity : attr.class_) : null;
+    return { name: c.name, type: Bundle, aliased: false, expr: c, entity };
+  }
+  const col = coerce(c) as ColumnElement;
+  return { name: col.key, type: col.type, aliased: false, expr: c, entity: null };
+}
+
+selectPlugins.columnDescriptions = (stmt) => {
+  if (!is_orm_statement(stmt)) return null;
+  // a repeated name is numbered as the SELECT labels it (`name`, `name_1`)
+  const used = new Set<string>();
+  return stmt._raw_columns.map((c) => {
+    const d = _describe(c);
+    const key = String(d.name);
+    let name = key;
+    for (let n = 1; used.has(name); n++) name = `${key}_${n}`;
+    used.add(name);
+    return { ...d, name };
+  });
+};
+
+dmlPlugins.entityDescription = (stmt) => {
+  const entity = stmt._entity;
+  const m = entity instanceof AliasedClass ? entity._aliased_insp.mapper : mapperOf(entity);
+  if (!m) return null;
+  const name = entity instanceof AliasedClass ? entity._aliased_insp.name : m.class_name;
+  return { name, type: m.class_, expr: entity, entity, table: m.local_table };
+};
+
+dmlPlugins.returningColumnDescriptions = (stmt) => {
+  if (!mapperOf(stmt._entity)) return null;
+  // an entity in RETURNING stands for its attributes (SQLAlchemy describes each column)
+  return stmt._returning_raw.flatMap((c) => {
+    const m = c instanceof AliasedClass ? null : mapperOf(c);
+    const cols = m
+      ? m.column_attrs.keys().map((k) => (m.class_ as unknown as Record<string, unknown>)[k])
+      : [c];
+    return cols.map(_describe);
+  });
+};
+
 /** An entry of an ORM statement's columns clause. */
 export type EntityDesc =
   | { kind: "mapper"; mapper: Mapper; key: string | null; insp?: AliasedInsp | null }
@@ -141,7 +213,8 @@ export function is_orm_statement(statement: unknown): boolean {
   if (statement instanceof Select) {
     if (
       statement._raw_columns.some(
-        (c) => mapperOf(c) || c instanceof QueryableAttribute || c instanceof AliasedClass,
+        (c) =>
+          mapperOf(c) || c instanceof QueryableAttribute || c instanceof AliasedClass || c instanceof Bundle,
       )
     )
       return true;
@@ -197,6 +270,8 @@ export function execute_orm_statement(
   if (statement instanceof UpdateBase) return execute_bulk(session, statement, params, execution_options);
   if (statement instanceof FromStatement)
     return execute_from_statement(session, statement, params, execution_options);
+  if ((statement as Select)._raw_columns.some((c) => c instanceof Bundle))
+    return execute_with_bundles(session, statement as Select, params, execution_options, internal);
   const { result, ctx } = execute_orm_select(
     session,
     statement as Select,
@@ -204,7 +279,10 @@ export function execute_orm_statement(
     execution_options,
     internal,
   );
-  return ctx ? instances(ctx, result) : result;
+  if (!ctx) return result;
+  const loaded = instances(ctx, result);
+  loaded._yield_per = result._yield_per;
+  return loaded;
 }
 
 /**
@@ -219,6 +297,8 @@ interface SelectCompileState {
   readonly joined: JoinedLoad[];
   /** Per entity, the columns its SELECT leaves out (null for all loaded, or not a mapper). */
   readonly deferred: readonly (readonly ColumnDeferral[] | null)[];
+  /** Per entity, the query_expression() attributes with_expression() fills (null: none). */
+  readonly expressions: EntityExpressions;
 }
 const compileStates = new WeakMap<Select, SelectCompileState>();
 
@@ -280,6 +360,7 @@ export function execute_orm_select(
     statement: compiled,
     joined,
     deferred,
+    expressions,
   } = compileState(stmt, internal.entities, current_path);
   if (executionOption(stmt, execution_options, "autoflush") !== false && !internal.no_autoflush)
     session._autoflush();
@@ -308,8 +389,57 @@ export function execute_orm_select(
     params,
   };
   if (internal.subquery_origin) ctx.subquery_origin = internal.subquery_origin;
+  if (expressions) ctx.expressions = expressions;
   if (internal.refresh_attrs !== undefined) ctx.refresh_attrs = internal.refresh_attrs;
   return { result, ctx };
+}
+
+/**
+ * A SELECT with bundles among its entities: run with each bundle's expressions as entities of their
+ * own, then each row's values of a bundle made into its value (Bundle.create_row_processor).
+ */
+function execute_with_bundles(
+  session: import("./session.ts").Session,
+  stmt: Select,
+  params: Record<string, unknown> | readonly Record<string, unknown>[] | null,
+  execution_options: Record<string, unknown>,
+  internal: InternalOptions,
+) {
+  const flat: EntityDesc[] = [];
+  // per entry of the SELECT list: how its value comes from the row of the flattened entities
+  const procs: ((row: unknown[]) => unknown)[] = [];
+  const keys: string[] = [];
+  const add = (c: unknown): ((row: unknown[]) => unknown) => {
+    if (c instanceof Bundle) {
+      const inner = c.exprs.map(add);
+      return c.create_row_processor(stmt, inner, c._labels);
+    }
+    const n = flat.length;
+    flat.push(...describeEntities({ _raw_columns: [c] }));
+    return (row) => row[n];
+  };
+  for (const c of stmt._raw_columns) {
+    procs.push(add(c));
+    keys.push(c instanceof Bundle ? c.name : "");
+  }
+  const { result, ctx } = execute_orm_select(session, stmt, params, execution_options, {
+    ...internal,
+    entities: flat,
+  });
+  const inner = ctx ? instances(ctx, result) : result;
+  const innerKeys = inner._metadata.keys;
+  let pos = 0;
+  const names = stmt._raw_columns.map((c, i) => {
+    const at = pos;
+    pos += c instanceof Bundle ? c._select_columns.length : 1;
+    return keys[i] || innerKeys[at] || "";
+  });
+  const rows = inner._fetch_all_raw().map((row) => procs.map((p) => p(row)));
+  return new ORMResult(
+    new ResultMetaData(names, { objects: stmt._raw_columns.map((c) => [c]) }),
+    rows,
+    false,
+  );
 }
 
 function undeferred(
@@ -340,6 +470,7 @@ function execute_from_statement(
     session.get_bind(firstMapper(entities), { clause: stmt.element }),
   );
   const result = conn.execute(stmt.element, params as never, coreOptions) as CursorResult;
+  const expressions = entityExpressions(stmt, entities);
   return instances(
     {
       session,
@@ -351,6 +482,7 @@ function execute_from_statement(
       refresh_state: null,
       only_load_props: null,
       by_name: true,
+      ...(expressions ? { expressions } : {}),
     },
     result,
   );
@@ -459,13 +591,23 @@ function apply_joined_eager(
   entities: EntityDesc[],
   loads: readonly Load[],
   current_path: readonly Mapper[],
-): { statement: Select; joined: JoinedLoad[]; deferred: (readonly ColumnDeferral[] | null)[] } {
+): {
+  statement: Select;
+  joined: JoinedLoad[];
+  deferred: (readonly ColumnDeferral[] | null)[];
+  expressions: EntityExpressions;
+} {
   const joined: JoinedLoad[] = [];
   const leading: unknown[] = [];
   const trailing: unknown[] = [];
   const eagerOrderBy: unknown[] = [];
   const deferred = entities.map((e) => (e.kind === "mapper" ? deferredColumns(e.mapper, [], loads) : null));
-  let s = deferred.some((d) => d) ? withDeferredEntities(stmt, entities, deferred) : stmt;
+  const expressions = entityExpressions(stmt, entities);
+  let s =
+    deferred.some((d) => d) || expressions
+      ? withDeferredEntities(stmt, entities, deferred, expressions)
+      : stmt;
+  s = withInheritance(s, entities);
   const rewritten = s !== stmt;
   const visit = (
     entityIndex: number,
@@ -526,16 +668,49 @@ function apply_joined_eager(
   });
   if (!joined.length) {
     if (rewritten) withEagerLoads.add(s);
-    return { statement: s, joined, deferred };
+    return { statement: s, joined, deferred, expressions };
   }
   const done = (st: Select) => {
     withEagerLoads.add(st);
-    return { statement: st, joined, deferred };
+    return { statement: st, joined, deferred, expressions };
   };
   if (leading.length) s = s.with_only_columns(...leading, ...s._raw_columns) as Select;
   if (trailing.length) s = s.add_columns(...trailing) as Select;
   if (eagerOrderBy.length) s = s.order_by(...eagerOrderBy) as Select;
   return done(s);
+}
+
+/** Per entity, the query_expression() attributes its with_expression() options fill: (key, expression). */
+type EntityExpressions = readonly (readonly (readonly [string, ColumnElement])[] | null)[] | null;
+
+/**
+ * Per entity, its query_expression() attributes that the SELECT loads, in the order they are
+ * mapped: the expression of a with_expression() option for it, else a default other than NULL (an
+ * alias: adapted to it).
+ */
+function entityExpressions(
+  stmt: { readonly _with_options: readonly unknown[] },
+  entities: readonly EntityDesc[],
+): EntityExpressions {
+  const options = stmt._with_options.filter((o): o is _WithExpression => o instanceof _WithExpression);
+  if (!options.length && !entities.some((e) => e.kind === "mapper" && e.mapper._has_default_query_expression))
+    return null;
+  return entities.map((e) => {
+    if (e.kind !== "mapper" || !e.mapper._query_expressions.length) return null;
+    const out: (readonly [string, ColumnElement])[] = [];
+    for (const prop of e.mapper._query_expressions) {
+      const option = options.findLast(
+        (o) =>
+          o.attr.key === prop.key &&
+          (e.insp
+            ? o.attr._parententity === e.insp
+            : !o.attr._parententity && mapperOf(o.attr.class_) === e.mapper),
+      );
+      const expr = option ? option.expression : prop._has_default_expression ? prop.columns[0]! : null;
+      if (expr) out.push([prop.key, e.insp ? (e.insp._adapt_element(expr) as ColumnElement) : expr]);
+    }
+    return out.length ? out : null;
+  });
 }
 
 /**
@@ -546,32 +721,72 @@ function withDeferredEntities(
   stmt: Select,
   entities: readonly EntityDesc[],
   deferred: readonly (readonly ColumnDeferral[] | null)[],
+  expressions: EntityExpressions = null,
 ): Select {
   let changed = false;
   const raw = stmt._raw_columns.map((c, i) => {
     const e = entities[i];
     const d = deferred[i];
-    if (!d || !e || e.kind !== "mapper") return c;
+    const x = expressions?.[i] ?? null;
+    if ((!d && !x) || !e || e.kind !== "mapper") return c;
     const isEntity = e.insp
       ? c instanceof AliasedClass && c._aliased_insp === e.insp
       : mapperOf(c) === e.mapper;
     if (!isEntity) return c;
     changed = true;
     const props = loadedColumnProps(e.mapper, d);
-    const from = e.insp ? e.insp.selectable : e.mapper.local_table;
-    const columns = props.map((p) =>
-      e.insp ? (e.insp._adapt_element(p.columns[0]!) as ColumnElement) : p.columns[0]!,
-    );
+    const from = e.insp ? e.insp.selectable : e.mapper.persist_selectable;
+    const columns: ColumnElement[] = e.insp
+      ? props.map((p) => e.insp!._adapt_element(p.columns[0]!) as ColumnElement)
+      : props.flatMap((p) => p.columns);
+    // with_expression()'s columns come first, as SQLAlchemy adds them
+    if (x) columns.unshift(...x.map(([, expr]) => expr));
     return new _EntityColumns(c, columns, from);
   });
   return changed ? stmt.with_only_columns(...raw) : stmt;
 }
 
-/** The ORM's Result: a Result over rows of objects; joined eager collections require unique(). */
+/**
+ * Mapped class inheritance in a SELECT: a column attribute of a joined subclass selects from the
+ * JOIN of its tables (`select(Manager.name)`: FROM employee JOIN manager), and a single-table
+ * subclass's entity or attribute limits the rows to its discriminator values (`WHERE employee.type
+ * IN (...)`, after the statement's own criteria), as SQLAlchemy's ORM compile state does.
+ */
+function withInheritance(stmt: Select, entities: readonly EntityDesc[]): Select {
+  let criteria: ColumnElement[] | null = null;
+  let froms: FromClause[] | null = null;
+  for (let i = 0; i < entities.length; i++) {
+    const e = entities[i]!;
+    let m: Mapper | null = null;
+    if (e.kind === "mapper") {
+      if (e.insp) continue;
+      m = e.mapper;
+    } else if (e.expr instanceof QueryableAttribute && !e.expr._parententity)
+      m = _mapper_for_class(e.expr.class_);
+    if (m === null || m.inherits === null) continue;
+    const crit = m._single_table_criterion;
+    if (crit !== null && !criteria?.includes(crit)) (criteria ??= []).push(crit);
+    const f = m.persist_selectable;
+    if (e.kind === "column" && f !== m.local_table && !froms?.includes(f) && !stmt._from_obj.includes(f))
+      (froms ??= []).push(f);
+  }
+  let s = stmt;
+  if (froms) s = s.select_from(...froms) as Select;
+  if (criteria) s = s.where(...criteria) as Select;
+  return s;
+}
+
+/**
+ * The ORM's Result: a Result over rows of objects; joined eager collections require unique(). It is
+ * what SQLAlchemy's loading.instances() returns, a ChunkedIteratorResult, and prints as one.
+ */
 export class ORMResult extends IteratorResult {
   constructor(metadata: ResultMetaData, rows: unknown[][], requireUnique: boolean) {
     super(metadata, rows);
     if (requireUnique) (this as unknown as { _uniqueFilter: unknown })._uniqueFilter = requireUniqueFilter;
+  }
+  override __repr__(): string {
+    return `<sqlalchemy.engine.result.ChunkedIteratorResult object at 0x${objectAddress(this)}>`;
   }
   override scalars(index: unknown = 0) {
     const sr = super.scalars(index);

@@ -22,6 +22,7 @@
  */
 // biome-ignore-all lint/complexity/noThisInStatic: static setters act on the subclass being mapped (`this`), not on DeclarativeBase
 import { ArgumentError, InvalidRequestError } from "../exc.ts";
+import { coerce, null_ } from "../sql/elements.ts";
 import { Column, ForeignKey, MetaData, Table } from "../sql/schema.ts";
 import { Integer, NULLTYPE, TypeEngine } from "../sql/sqltypes.ts";
 import { defineModule, repr, str } from "../util/repr.ts";
@@ -81,7 +82,11 @@ interface RelationshipSpec {
   argument: unknown;
   options: RelationshipOptions;
 }
-type Spec = ColumnSpec | RelationshipSpec;
+interface ExpressionSpec {
+  kind: "expression";
+  default_expr: unknown;
+}
+type Spec = ColumnSpec | RelationshipSpec | ExpressionSpec;
 
 /** The marker that a decorated accessor leaves: the accessor's getter → its spec. */
 const specs = new WeakMap<Function, Spec>();
@@ -159,6 +164,14 @@ export function deferred(...args: unknown[]): AccessorDecorator {
     ...(group !== undefined ? { deferred_group: group } : {}),
     ...(raiseload !== undefined ? { deferred_raiseload: raiseload } : {}),
   });
+}
+
+/**
+ * `query_expression(default_expr = null())`: an attribute that a query fills from a SQL expression
+ * of its own with `with_expression(User.attr, expr)`; else it holds the default (NULL: null).
+ */
+export function query_expression(default_expr: unknown = null_()): AccessorDecorator {
+  return accessorDecorator({ kind: "expression", default_expr }, "query_expression");
 }
 
 /** `relationship(() => Address, { back_populates, lazy, cascade, uselist, order_by, … })`. */
@@ -290,6 +303,14 @@ export class DeclarativeBase {
     });
     if (Object.hasOwn(this, "__mapper__"))
       (this as unknown as { __mapper__: Mapper }).__mapper__._configure_mapper_args(args);
+    else if (
+      !Object.hasOwn(this, "__annotations__") &&
+      !Object.hasOwn(this, "__tablename__") &&
+      !Object.hasOwn(this, "__table__") &&
+      inheritedClass(this)
+    )
+      // a single-table subclass (no table of its own) compiled without the class step
+      _as_declarative(this);
   }
   static get __mapper_args__(): Record<string, unknown> | undefined {
     return undefined;
@@ -317,7 +338,7 @@ export class DeclarativeBase {
       _as_declarative(cls, (cls as unknown as { __table__: Table }).__table__);
       return;
     }
-    if (!Object.hasOwn(cls, "__tablename__")) {
+    if (!Object.hasOwn(cls, "__tablename__") && !inheritedClass(cls)) {
       throw new InvalidRequestError(
         `Class ${repr(cls)} does not have a __table__ or __tablename__ specified and does not inherit from an existing table-mapped class.`,
       );
@@ -366,6 +387,8 @@ export class DeclarativeBase {
     mapper._check_configure();
     const state = new InstanceState(this, mapper);
     (this as { [STATE_ATTR]?: InstanceState })[STATE_ATTR] = state;
+    // the discriminator of a polymorphic class, as SQLAlchemy's init event sets it
+    if (mapper.polymorphic_map !== null) mapper._set_polymorphic_identity(state);
     if (kwargs !== undefined && kwargs !== null) {
       if (typeof kwargs !== "object") {
         throw new TypeError(
@@ -422,7 +445,21 @@ function _apply_table_args(table: Table, args: unknown): void {
   }
 }
 
-/** Collects the decorated accessors of `cls` and its unmapped ancestors, base-most first. */
+/** The mapped class `cls` extends (the nearest ancestor with a mapper of its own), or null. */
+function inheritedClass(cls: Function): Function | null {
+  for (
+    let c: Function | null = Object.getPrototypeOf(cls);
+    c && c !== DeclarativeBase;
+    c = Object.getPrototypeOf(c)
+  )
+    if (Object.hasOwn(c, "__mapper__")) return c;
+  return null;
+}
+
+/**
+ * Collects the decorated accessors of `cls` and its unmapped ancestors, base-most first (those of
+ * a mapped ancestor are its mapper's, which the subclass's mapper inherits).
+ */
 function collectSpecs(cls: Function): [string, Spec][] {
   const chain: Function[] = [];
   for (
@@ -430,11 +467,7 @@ function collectSpecs(cls: Function): [string, Spec][] {
     c && c !== DeclarativeBase && c !== Function.prototype;
     c = Object.getPrototypeOf(c)
   ) {
-    if (c !== cls && Object.hasOwn(c, "__mapper__")) {
-      throw new InvalidRequestError(
-        `Class '${className(cls)}' inherits from the mapped class '${className(c)}': mapped class inheritance is not supported; put shared columns on an unmapped base class instead.`,
-      );
-    }
+    if (c !== cls && Object.hasOwn(c, "__mapper__")) break;
     chain.unshift(c);
   }
   const out = new Map<string, Spec>();
@@ -449,6 +482,19 @@ function collectSpecs(cls: Function): [string, Spec][] {
     }
   }
   return [...out];
+}
+
+/**
+ * The `__mapper_args__` of `cls`: its own, or those of an unmapped class between it and the mapped
+ * class it extends (a mapped superclass's arguments are its own, as in SQLAlchemy's declarative scan).
+ */
+function mapperArgsOf(cls: Function): Record<string, unknown> | undefined {
+  for (let c: Function | null = cls; c && c !== DeclarativeBase; c = Object.getPrototypeOf(c)) {
+    if (c !== cls && Object.hasOwn(c, "__mapper__")) return undefined;
+    if (Object.hasOwn(c, "__mapper_args__"))
+      return (c as unknown as { __mapper_args__: Record<string, unknown> }).__mapper_args__;
+  }
+  return undefined;
 }
 
 /** The annotation the cell compiler recorded for `key` on `cls` or the unmapped classes it extends. */
@@ -516,9 +562,28 @@ export function _as_declarative(cls: Function, given?: Table): Mapper {
   const reg = registryOf(cls);
   const name = cls.name;
   const specList = collectSpecs(cls);
+  const parentClass = inheritedClass(cls);
+  const inherits = parentClass ? (parentClass as unknown as { __mapper__: Mapper }).__mapper__ : null;
   let table: Table;
   const columnKeys: [string, Column][] = [];
-  if (given) {
+  if (inherits && !given && !Object.hasOwn(cls, "__tablename__")) {
+    // single-table inheritance: the subclass's columns go on the inherited table
+    table = inherits.local_table;
+    for (const [key, spec] of specList) {
+      if (spec.kind !== "column") continue;
+      const col = buildColumn(key, spec, name, annotationFor(cls, key));
+      const existing = table.c.get(col.key);
+      if (existing) {
+        if (existing !== col)
+          throw new ArgumentError(
+            `Column '${col.key}' on class ${name} conflicts with existing column '${table.name}.${col.key}'.  If using Declarative, consider using the use_existing_column parameter of mapped_column() to resolve conflicts.`,
+          );
+        continue;
+      }
+      table.append_column(col);
+      columnKeys.push([key, col]);
+    }
+  } else if (given) {
     table = given;
     for (const [key, spec] of specList) {
       if (spec.kind === "column")
@@ -547,9 +612,9 @@ export function _as_declarative(cls: Function, given?: Table): Mapper {
   Object.defineProperty(cls, "__name__", { value: name, enumerable: false, configurable: true });
   let mapper: Mapper;
   try {
-    mapper = new Mapper(cls, table, name, reg);
+    mapper = new Mapper(cls, table, name, reg, inherits);
   } catch (err) {
-    reg.metadata.remove(table);
+    if (!inherits || table !== inherits.local_table) reg.metadata.remove(table);
     throw err;
   }
   Object.defineProperty(cls, "__table__", {
@@ -559,9 +624,7 @@ export function _as_declarative(cls: Function, given?: Table): Mapper {
     enumerable: false,
   });
   Object.defineProperty(cls, "__mapper__", { value: mapper, configurable: true, enumerable: false });
-  mapper._configure_mapper_args(
-    (cls as unknown as { __mapper_args__?: Record<string, never> }).__mapper_args__,
-  );
+  mapper._configure_mapper_args(mapperArgsOf(cls));
   for (const [key, col] of columnKeys) {
     const spec = specList.find(([k]) => k === key)?.[1];
     const o = spec?.kind === "column" ? spec.options : {};
@@ -574,6 +637,7 @@ export function _as_declarative(cls: Function, given?: Table): Mapper {
   for (const [key, spec] of specList) {
     if (spec.kind === "relationship")
       mapper._add_relationship(new RelationshipProperty(key, spec.argument, spec.options));
+    else if (spec.kind === "expression") mapper._add_query_expression(key, coerce(spec.default_expr));
   }
   reg._class_registry.set(name, cls);
   reg.mappers.add(mapper);

@@ -23,7 +23,7 @@ export function stateKeyString(state: InstanceState): string {
 
 /** keyString() of the identity key that `mapper` and `pk` make, without making the key. */
 export function pkKeyString(mapper: Mapper, pk: readonly unknown[]): string {
-  let s = mapper._key_prefix;
+  let s = mapper._identity_prefix;
   if (pk.length === 1) {
     // the common key, a small non-negative integer id: its string is made once, so the map finds
     // it by an already computed hash

@@ -17,6 +17,7 @@ export {
   deferred,
   type Mapped,
   mapped_column,
+  query_expression,
   registry,
   relationship,
 } from "./decl_api.ts";
@@ -51,5 +52,6 @@ export {
   subqueryload,
   undefer,
   undefer_group,
+  with_expression,
 } from "./strategy_options.ts";
-export { AliasedClass, AliasedInsp, aliased, with_parent } from "./util.ts";
+export { AliasedClass, AliasedInsp, aliased, Bundle, with_parent } from "./util.ts";

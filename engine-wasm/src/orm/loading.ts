@@ -7,15 +7,17 @@ import type { CursorResult } from "../engine/cursor.ts";
 import { ResultMetaData } from "../engine/result.ts";
 import { MultipleResultsFound } from "../exc.ts";
 import type { ColumnElement } from "../sql/elements.ts";
-import { and_, bindparam } from "../sql/elements.ts";
+import { and_, BindParameter, bindparam } from "../sql/elements.ts";
 import {
   LABEL_STYLE_DISAMBIGUATE_ONLY,
   LABEL_STYLE_TABLENAME_PLUS_COL,
   type LabelStyle,
   Select,
 } from "../sql/selectable.ts";
+import { AssertionError } from "../util/builtins.ts";
+import { repr } from "../util/repr.ts";
 import { stateOf } from "./attributes.ts";
-import { instance_str } from "./base.ts";
+import { instance_str, NO_VALUE } from "./base.ts";
 import {
   type EntityDesc,
   execute_orm_select,
@@ -27,7 +29,7 @@ import {
 import { _instance_events } from "./events.ts";
 import { ObjectDeletedError } from "./exc.ts";
 import { pkKeyString } from "./identity.ts";
-import { configure_mappers, type Mapper } from "./mapper.ts";
+import { type ColumnProperty, configure_mappers, type Mapper } from "./mapper.ts";
 import { type ColumnDeferral, loadedColumnProps } from "./path_registry.ts";
 import type { Session } from "./session.ts";
 import { type IdentityKey, type InstanceState, identityKeyOfOwn } from "./state.ts";
@@ -66,6 +68,8 @@ export interface LoadContext {
   _joined_by_path?: Map<readonly Mapper[], JoinedLoad>;
   /** The loader paths of the statement's own entities. */
   _root_paths?: Map<readonly Mapper[], EntityDesc & { kind: "mapper" }>;
+  /** Per entity, the query_expression() attributes with_expression() fills: (key, expression). */
+  expressions?: readonly (readonly (readonly [string, ColumnElement])[] | null)[];
 }
 
 const NO_PATH: readonly Mapper[] = [];
@@ -87,6 +91,10 @@ interface MapperRowPlan {
   readonly nprops: number;
   /** The columns the statement left out of this entity (not read from the rows even if there). */
   readonly deferred: readonly ColumnDeferral[] | null;
+  /** A polymorphic mapper: where the discriminator is in the rows (-1: not polymorphic, or not there). */
+  readonly poly: number;
+  /** The plans of the subclasses that rows' discriminators name (made as rows need them). */
+  sub?: Map<Mapper, MapperRowPlan>;
 }
 const rowPlans = new WeakMap<ResultMetaData, Map<Mapper, MapperRowPlan>>();
 const rowPlansByName = new WeakMap<ResultMetaData, Map<Mapper, MapperRowPlan>>();
@@ -113,13 +121,25 @@ function mapperRowPlan(
       const a = insp ? insp._adapt_element(c) : c;
       return find ? find(a) : md.index_for(a);
     };
+    // a property over several columns (a joined subclass's primary key) reads the first one there
+    const atAny = (cs: readonly ColumnElement[]) => {
+      for (const c of cs) {
+        const i = at(c);
+        if (i !== undefined) return i;
+      }
+      return undefined;
+    };
+    const poly = mapper.polymorphic_map !== null && mapper.polymorphic_on !== null && !insp;
     return {
       cols: definedIndexes(
-        loadedColumnProps(mapper, deferred).map((p) => [p.key, at(p.columns[0]!)] as const),
+        loadedColumnProps(mapper, deferred).map(
+          (p) => [p.key, p.columns.length === 1 ? at(p.columns[0]!) : atAny(p.columns)] as const,
+        ),
       ),
       pk: mapper.primary_key.map((c) => at(c)),
       nprops: mapper._column_props.length,
       deferred,
+      poly: poly ? (at(mapper.polymorphic_on!) ?? -1) : -1,
     };
   };
   if (insp) return make();
@@ -185,7 +205,7 @@ function columnEntityIndexes(entities: readonly EntityDesc[], md: ResultMetaData
   let colPos = 0;
   return entities.map((e) => {
     if (e.kind === "mapper") {
-      colPos += e.mapper._column_props.length;
+      colPos += e.mapper._select_columns.length;
       return undefined;
     }
     const i = md.index_for(e.expr) ?? colPos;
@@ -267,6 +287,29 @@ function entityReaders(
 }
 
 /**
+ * The readers with the with_expression() columns of their entities added to the columns they
+ * populate (found by the expression, or by its name in a textual statement's rows).
+ */
+function withExpressionColumns(
+  readers: EntityReader[],
+  expressions: readonly (readonly (readonly [string, ColumnElement])[] | null)[],
+  md: ResultMetaData,
+  find: ColumnFinder,
+  byName: boolean | undefined,
+): EntityReader[] {
+  return readers.map((r, n) => {
+    const x = expressions[n];
+    if (!x || !r.plan) return r;
+    const at = (c: ColumnElement) => {
+      const i = byName ? md.index_for(c) : find(c);
+      return i !== undefined || !byName ? i : md.index_for((c as { name?: string }).name ?? c.key);
+    };
+    const cols = definedIndexes(x.map(([key, c]) => [key, at(c)] as const));
+    return { ...r, plan: { ...r.plan, cols: [...r.plan.cols, ...cols] } };
+  });
+}
+
+/**
  * The rows of an ORM result: per row, an object per mapper entity (through the identity map) and
  * a value per column entity; then joined collections set and selectin loads run.
  */
@@ -286,7 +329,8 @@ function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
     }
     return positions.get(col);
   };
-  const readers = entityReaders(ctx.entities, md, find, ctx.by_name, ctx.deferred);
+  let readers = entityReaders(ctx.entities, md, find, ctx.by_name, ctx.deferred);
+  if (ctx.expressions) readers = withExpressionColumns(readers, ctx.expressions, md, find, ctx.by_name);
   // joined eager loads: per parent, the children seen in this result
   const joinedCols = ctx.joined.map((j) => ({
     j,
@@ -321,18 +365,21 @@ function load_rows(ctx: LoadContext, result: CursorResult): unknown[][] {
     const row = new Array(nentities);
     for (let p = 0; p < nentities; p++) {
       const reader = readers[p]!;
+      const plan = reader.plan;
       row[p] = reader.mapper
-        ? _instance(
-            ctx,
-            reader.mapper,
-            data,
-            reader.plan!.cols,
-            reader.plan!.pk,
-            loaded,
-            readerPaths?.[p] ?? NO_PATH,
-            reader.plan!.deferred,
-            ctx.loads,
-          )
+        ? plan!.poly < 0
+          ? _instance(
+              ctx,
+              reader.mapper,
+              data,
+              plan!.cols,
+              plan!.pk,
+              loaded,
+              readerPaths?.[p] ?? NO_PATH,
+              plan!.deferred,
+              ctx.loads,
+            )
+          : _polymorphic_instance(ctx, md, reader.mapper, plan!, data, loaded, readerPaths?.[p] ?? NO_PATH)
         : data[reader.index];
     }
     rows[r] = row;
@@ -471,6 +518,39 @@ function _instance(
   if ((ctx._loaded_as_persistent ??= session._has_event("loaded_as_persistent")))
     session._dispatch_event("loaded_as_persistent", state);
   return obj;
+}
+
+/**
+ * A row of a polymorphic mapper: an object of the class its discriminator names (SQLAlchemy's
+ * polymorphic `_instance`), with the columns of that class the row has; its other columns are
+ * expired, to load when first read.
+ */
+function _polymorphic_instance(
+  ctx: LoadContext,
+  md: ResultMetaData,
+  mapper: Mapper,
+  plan: MapperRowPlan,
+  data: unknown[],
+  loaded: LoadedStates | null,
+  path: readonly Mapper[],
+): object | null {
+  const discriminator = data[plan.poly];
+  let sub = mapper;
+  if (discriminator !== null && discriminator !== undefined) {
+    const named = mapper.polymorphic_map!.get(discriminator);
+    if (named === undefined)
+      throw new AssertionError(`No such polymorphic_identity ${repr(discriminator)} is defined`);
+    if (named !== mapper && named.isa(mapper)) sub = named;
+  }
+  if (sub === mapper)
+    return _instance(ctx, mapper, data, plan.cols, plan.pk, loaded, path, plan.deferred, ctx.loads);
+  const subs = (plan.sub ??= new Map());
+  let subPlan = subs.get(sub);
+  if (subPlan === undefined) {
+    subPlan = mapperRowPlan(md, sub, null, null, !!ctx.by_name, plan.deferred);
+    subs.set(sub, subPlan);
+  }
+  return _instance(ctx, sub, data, subPlan.cols, plan.pk, loaded, path, plan.deferred, ctx.loads);
 }
 
 /**
@@ -632,6 +712,30 @@ export function load_scalar_attributes(
   const mapper = state.mapper;
   if (state.key === null) return;
   const all = mapper._column_props.every((p) => attribute_names.includes(p.key));
+  const optimized =
+    !all && mapper.inherits !== null ? _optimized_get_statement(mapper, state, attribute_names) : null;
+  if (optimized) {
+    const entities: EntityDesc[] = [{ kind: "mapper", mapper, key: mapper.class_name }];
+    const result = execute_orm_statement(
+      session,
+      optimized,
+      null,
+      {},
+      {
+        entities,
+        refresh_state: state,
+        only_load_props: attribute_names,
+        refresh_attrs: new Set(attribute_names),
+        populate_existing: true,
+      },
+    ) as ORMResult;
+    if (result.scalars().one_or_none() === null) {
+      throw new ObjectDeletedError(
+        `Instance '${instance_str(state.obj)}' has been deleted, or its row is otherwise not present.`,
+      );
+    }
+    return;
+  }
   const columns = all
     ? [mapper.class_]
     : attribute_names
@@ -667,4 +771,50 @@ export function load_scalar_attributes(
       `Instance '${instance_str(state.obj)}' has been deleted, or its row is otherwise not present.`,
     );
   }
+}
+
+/**
+ * Joined-table inheritance: the SELECT of expired attributes that are all on the subclass tables,
+ * from those tables alone, the base row's primary key bound in place of the base table's column
+ * (`SELECT manager.manager_name … FROM manager WHERE ? = manager.id`); null when the base table
+ * is needed (SQLAlchemy's Mapper._optimized_get_statement).
+ */
+function _optimized_get_statement(
+  mapper: Mapper,
+  state: InstanceState,
+  attribute_names: readonly string[],
+): Select | null {
+  const props: ColumnProperty[] = [];
+  for (const k of attribute_names) {
+    const p = mapper._props.get(k);
+    if (p && "columns" in p && !props.includes(p as ColumnProperty)) props.push(p as ColumnProperty);
+  }
+  const tables = new Set<unknown>();
+  for (const p of props) for (const c of p.columns) tables.add(c.table);
+  if (tables.has(mapper.base_mapper.local_table) || !props.length) return null;
+  const chain: Mapper[] = [];
+  for (let m: Mapper | null = mapper; m; m = m.inherits) chain.unshift(m);
+  const conds: ColumnElement[] = [];
+  let start = false;
+  for (const m of chain) {
+    if (tables.has(m.local_table)) start = true;
+    if (!start || m.single || !m.inherits) continue;
+    const pairs = m._inherits_equated_pairs;
+    if (!conds.length) {
+      // the lowest table's ON clause with the inherited side bound to the object's value
+      for (const [parentCol, childCol] of pairs) {
+        const prop = mapper._columntoproperty.get(parentCol);
+        const committed = prop ? state._committed_state?.get(prop.key) : undefined;
+        const value = prop ? (committed !== undefined ? committed : state.dict[prop.key]) : undefined;
+        if (value === null || value === undefined || value === NO_VALUE) return null;
+        conds.push(new BindParameter(null, value, { type_: childCol.type, unique: true }).eq(childCol));
+      }
+    } else for (const [parentCol, childCol] of pairs) conds.push(parentCol.eq(childCol));
+    tables.add(m.local_table);
+  }
+  if (!conds.length) return null;
+  return new Select(...props.flatMap((p) => p.columns))
+    .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL)
+    .where(and_(...conds))
+    .options(new _OrmLoadTag("load_scalar_attributes"));
 }

@@ -133,7 +133,7 @@ function deferralOf(mapper: Mapper, p: ColumnProperty, opts: readonly Load[] | n
       else if (p.group !== null && c.group === p.group) group = true;
     }
   if (named) return named.deferred ? { key: p.key, raiseload: named.raiseload, option: true } : null;
-  if (mapper.primary_key.includes(p.columns[0]!)) return null;
+  if (p.columns.some((c) => mapper.primary_key.includes(c))) return null;
   if (group && p.deferred) return null;
   if (wildcard) return wildcard.deferred ? { key: p.key, raiseload: wildcard.raiseload, option: true } : null;
   return p.deferred ? { key: p.key, raiseload: p.raiseload, option: false } : null;

@@ -1078,7 +1078,8 @@ export class Session implements SessionLike {
     const pk = primaryKeyIdentity(mapper, ident);
     if (!options.populate_existing) {
       const state = this.identity_map._state_for_key_string(pkKeyString(mapper, pk));
-      if (state) {
+      // an object of another class of the hierarchy is not this class's (get_from_identity)
+      if (state && (state.mapper === mapper || state.mapper.isa(mapper))) {
         if (this._deleted.has(state) || state._deleted) return null;
         // a wholly expired object is checked to still exist (loading.get_from_identity); attributes
         // expired one by one load when read

@@ -9,7 +9,7 @@
  */
 
 import { ArgumentError } from "../exc.ts";
-import { type CacheKeyBuilder, objectId } from "../sql/elements.ts";
+import { type CacheKeyBuilder, type ColumnElement, coerce, objectId } from "../sql/elements.ts";
 import { NotImplementedError } from "../util/builtins.ts";
 import { defineModule } from "../util/repr.ts";
 import type { ColumnProperty, Mapper } from "./mapper.ts";
@@ -351,6 +351,32 @@ export function load_only(...attrs: unknown[]): Load {
 /** Indicate that columns within the given deferred group name should be undeferred. */
 export function undefer_group(name: string): Load {
   return EMPTY.undefer_group(name);
+}
+
+/**
+ * `with_expression(User.book_count, func.count(Book.id))`: the query_expression() attribute is loaded
+ * from that expression, added to the entity's columns in the SELECT (ExpressionColumnLoader).
+ */
+export class _WithExpression {
+  /** The attribute's class (or alias of it) and key. */
+  readonly attr: { readonly key: string; readonly _parententity: unknown; readonly class_: Function };
+  readonly expression: ColumnElement;
+  constructor(attr: unknown, expression: ColumnElement) {
+    this.attr = attr as _WithExpression["attr"];
+    this.expression = expression;
+  }
+  /** The expression's structure is in the statement's columns: here only which attribute it fills. */
+  _ck(k: CacheKeyBuilder): void {
+    k.push("withexpr", objectId(this.attr.class_), this.attr.key);
+    if (this.attr._parententity) k.push(`of${objectId(this.attr._parententity as object)}`);
+  }
+}
+
+export function with_expression(key: unknown, expression: unknown): _WithExpression {
+  const prop = (key as { property?: { _is_query_expression?: boolean } } | null)?.property;
+  if (!prop?._is_query_expression)
+    throw new ArgumentError(`with_expression() needs a query_expression() attribute, got ${String(key)}`);
+  return new _WithExpression(key, coerce(expression) as ColumnElement);
 }
 
 /** Internal tag that keeps the ORM's own loads (get, refresh, lazy loads) apart in the compiled cache. */

@@ -139,17 +139,19 @@ export class UOWTransaction {
       }
     }
 
+    // the work is per base mapper: objects of a class and of its subclasses are saved together,
+    // one statement per table of theirs (persistence.ts)
     const mappers = new Set<Mapper>();
     for (const s of [...session._new.keys(), ...session.identity_map._modified, ...this.deleting])
-      mappers.add(s.mapper);
-    for (const m of [...mappers]) for (const rel of m._relationships) mappers.add(rel.mapper);
+      mappers.add(s.mapper.base_mapper);
+    for (const m of [...mappers]) for (const rel of relationshipsOf(m)) mappers.add(rel.mapper.base_mapper);
     const order = this._sort_mappers([...mappers]);
 
     // saves, parents first
     if (order === null) {
       // tables that depend on each other: rows one at a time, in row dependency order
       const all = [...mappers].flatMap((m) => this._states_to_save(m, include));
-      for (const s of this._sort_states(all)) this._save(s.mapper, [s]);
+      for (const s of this._sort_states(all)) this._save(s.mapper.base_mapper, [s]);
     }
     for (const mapper of order ?? []) {
       const states = this._states_to_save(mapper, include);
@@ -163,7 +165,7 @@ export class UOWTransaction {
     const processed = new Set<string>();
     const m2m = [...mappers]
       .sort((a, b) => Number(a._key_prefix) - Number(b._key_prefix))
-      .flatMap((m) => m._relationships.filter((r) => r.direction === "MANYTOMANY"));
+      .flatMap((m) => relationshipsOf(m).filter((r) => r.direction === "MANYTOMANY"));
     for (const rel of m2m) process_many_to_many(rel, this.saved, [], processed, this.connection(rel.parent));
     for (const rel of m2m)
       process_many_to_many(rel, [], this.deleting, processed, this.connection(rel.parent));
@@ -193,12 +195,12 @@ export class UOWTransaction {
     }
     if (dependents.size) {
       for (const mapper of order ?? [...mappers]) {
-        const states = [...dependents].filter((s) => s.mapper === mapper);
+        const states = [...dependents].filter((s) => s.mapper.base_mapper === mapper);
         if (states.length) this._save(mapper, states);
       }
     }
     for (const mapper of [...(order ?? [...mappers])].reverse()) {
-      let states = [...this.deleting].filter((s) => s.mapper === mapper);
+      let states = [...this.deleting].filter((s) => s.mapper.base_mapper === mapper);
       if (!states.length) continue;
       states.sort((a, b) => compareKeys(a, b));
       if (mapper._has_cycles || order === null) states = this._sort_states(states).reverse();
@@ -232,12 +234,12 @@ export class UOWTransaction {
   private _states_to_save(mapper: Mapper, include: (s: InstanceState) => boolean): InstanceState[] {
     const session = this.session;
     const pending = [...session._new.keys()].filter(
-      (s) => s.mapper === mapper && include(s) && !this.saved.has(s),
+      (s) => s.mapper.base_mapper === mapper && include(s) && !this.saved.has(s),
     );
     pending.sort((a, b) => a.insert_order - b.insert_order);
     const dirty = [...session.identity_map._modified].filter(
       (s) =>
-        s.mapper === mapper &&
+        s.mapper.base_mapper === mapper &&
         include(s) &&
         !this.deleting.has(s) &&
         !session._deleted.has(s) &&
@@ -249,7 +251,7 @@ export class UOWTransaction {
 
   private _save(mapper: Mapper, states: InstanceState[]): void {
     for (const s of states) {
-      for (const rel of mapper._relationships) {
+      for (const rel of s.mapper._relationships) {
         if (rel.direction === "MANYTOONE" && !rel.viewonly) process_many_to_one(rel, s);
       }
     }
@@ -257,7 +259,7 @@ export class UOWTransaction {
     this.inserted.push(...inserted);
     for (const s of states) this.saved.add(s);
     for (const s of states) {
-      for (const rel of mapper._relationships) {
+      for (const rel of s.mapper._relationships) {
         if (rel.direction !== "ONETOMANY" || rel.viewonly) continue;
         for (const orphan of process_one_to_many(rel, s, (c) => this.deleting.has(c)))
           this.deleting.add(orphan);
@@ -270,11 +272,12 @@ export class UOWTransaction {
     const edges: [Mapper, Mapper][] = [];
     const m2m: [Mapper, Mapper][] = [];
     for (const m of mappers) {
-      for (const rel of m._relationships) {
-        if (rel.mapper === m || rel.viewonly) continue;
-        if (rel.direction === "MANYTOMANY") m2m.push([rel.mapper, m]);
-        else if (rel.direction === "ONETOMANY") edges.push([m, rel.mapper]);
-        else edges.push([rel.mapper, m]);
+      for (const rel of relationshipsOf(m)) {
+        const target = rel.mapper.base_mapper;
+        if (target === m || rel.viewonly) continue;
+        if (rel.direction === "MANYTOMANY") m2m.push([target, m]);
+        else if (rel.direction === "ONETOMANY") edges.push([m, target]);
+        else edges.push([target, m]);
       }
     }
     // the two sides of a many-to-many do not depend on each other (their rows go in after both);
@@ -336,6 +339,14 @@ export class UOWTransaction {
       session._register_persistent(s);
     }
   }
+}
+
+/** The relationships of a base mapper and of the mappers inheriting from it (each once). */
+function relationshipsOf(m: Mapper): readonly RelationshipProperty[] {
+  if (m._inheriting_mappers.length === 0) return m._relationships;
+  const out = new Set<RelationshipProperty>();
+  for (const sub of m._self_and_descendants()) for (const r of sub._relationships) out.add(r);
+  return [...out];
 }
 
 function instanceStr(s: InstanceState): string {

@@ -4,10 +4,13 @@
  * that FROM, and AliasedInsp (what `inspect()` gives) says which mapper and which FROM. Also the
  * ON clauses of joins along a relationship (`join(User.addresses)`, `.of_type(alias)`, `secondary`).
  */
+
+import { ResultMetaData } from "../engine/result.ts";
 import { ArgumentError } from "../exc.ts";
 import { and_, type CacheKeyBuilder, type ClauseElement, type ColumnElement } from "../sql/elements.ts";
 import type { Column } from "../sql/schema.ts";
-import { correspondingColumn, type FromClause, Subquery } from "../sql/selectable.ts";
+import { correspondingColumn, expandColumnArg, type FromClause, Subquery } from "../sql/selectable.ts";
+import { NotImplementedError } from "../util/builtins.ts";
 import { defineModule } from "../util/repr.ts";
 import { QueryableAttribute } from "./attributes.ts";
 import { className, objectAddress } from "./base.ts";
@@ -156,6 +159,10 @@ export function aliased(
   else if (alias) selectable = alias as FromClause;
   const name = opts.name ?? null;
   // a name names the alias of the table; over a given subquery it names only the entity
+  if (!selectable && !insp && mapper.persist_selectable !== mapper.local_table)
+    throw new NotImplementedError(
+      `aliased() of the joined-table subclass ${mapper.class_name} is not in the port yet (its rows span ${mapper.tables.map((t) => t.name).join(", ")})`,
+    );
   if (!selectable) {
     // an aliased class over a subquery: an alias of that subquery; else a new alias of the table
     const over = insp?.selectable;
@@ -257,3 +264,91 @@ export function with_parent(instance: object, prop: unknown): ClauseElement {
 }
 
 defineModule("sqlalchemy.orm.util", AliasedClass, AliasedInsp);
+
+/**
+ * `Bundle(name, *exprs)`: columns selected as one entity of the row, itself a row of them by their
+ * keys (`row.user.name`). The columns render in the SELECT in place; `bundle.c.<key>` is each
+ * column (for WHERE, ORDER BY); a subclass's `create_row_processor()` makes the value another way.
+ */
+export class Bundle {
+  readonly name: string;
+  readonly exprs: readonly unknown[];
+  /** `single_entity=True`: what SQLAlchemy's legacy Query returns alone (kept, and in the cache key). */
+  readonly single_entity: boolean;
+  readonly is_bundle = true;
+  readonly is_clause_element = false;
+  readonly is_mapper = false;
+  readonly is_aliased_class = false;
+  /** The column each expression stands for (an attribute's column), by its key. */
+  readonly c: Record<string, ColumnElement>;
+  private _metadata: ResultMetaData | null = null;
+
+  constructor(name: string, ...exprs: unknown[]) {
+    const last = exprs.at(-1);
+    const opts =
+      last !== null && typeof last === "object" && Object.getPrototypeOf(last) === Object.prototype
+        ? (exprs.pop() as { single_entity?: boolean })
+        : {};
+    this.name = name;
+    this.exprs = exprs;
+    this.single_entity = opts.single_entity ?? false;
+    const c: Record<string, ColumnElement> = {};
+    for (const e of exprs) {
+      if (e instanceof Bundle) continue;
+      const col = expandColumnArg(e)[0]!;
+      c[_bundle_key(e, col)] = col;
+    }
+    this.c = c;
+  }
+
+  get columns(): Record<string, ColumnElement> {
+    return this.c;
+  }
+
+  /** The columns the SELECT renders for this bundle, in order (a nested bundle's in its place). */
+  get _select_columns(): ColumnElement[] {
+    return this.exprs.flatMap((e) => (e instanceof Bundle ? e._select_columns : expandColumnArg(e)));
+  }
+
+  /** The keys of the bundle's row: an attribute's or column's key, a nested bundle's name. */
+  get _labels(): string[] {
+    return this.exprs.map((e) => (e instanceof Bundle ? e.name : _bundle_key(e, expandColumnArg(e)[0]!)));
+  }
+
+  /** A copy under another name. */
+  label(name: string): Bundle {
+    const cls = this.constructor as new (name: string, ...exprs: unknown[]) => Bundle;
+    return new cls(name, ...this.exprs, { single_entity: this.single_entity });
+  }
+
+  /**
+   * The function that makes this bundle's value from a row: `procs` give each expression's value,
+   * `labels` their keys. By default a row of those values, by key and by position.
+   */
+  create_row_processor(
+    _query: unknown,
+    procs: readonly ((row: unknown[]) => unknown)[],
+    labels: readonly string[],
+  ): (row: unknown[]) => unknown {
+    this._metadata ??= new ResultMetaData(labels);
+    const md = this._metadata;
+    return (row: unknown[]) => md.makeRow(procs.map((p) => p(row)));
+  }
+
+  _ck(k: CacheKeyBuilder): void {
+    k.push("bundle(", this.name, this.single_entity ? "s" : "");
+    for (const c of this._select_columns) c._ck(k);
+    k.push(")");
+  }
+
+  __repr__(): string {
+    return `<sqlalchemy.orm.util.Bundle object at 0x${objectAddress(this)}>`;
+  }
+}
+
+function _bundle_key(expr: unknown, col: ColumnElement): string {
+  if (expr instanceof QueryableAttribute) return expr.key;
+  return col.key ?? "";
+}
+
+defineModule("sqlalchemy.orm.util", Bundle);

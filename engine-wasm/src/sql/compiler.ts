@@ -258,6 +258,8 @@ export class SQLCompiler implements CompiledLike {
   _sort_by_parameter_order = false;
   /** Trailing RETURNING columns that are sentinels only: sort each batch's rows on them, then drop them. */
   _num_sentinel_cols = 0;
+  /** A client-side sentinel's bind names: each batch's rows are sorted by the order of these values. */
+  _sentinel_param_keys: string[] | null = null;
   effective_returning: ColumnElement[] | null = null;
   /** The SELECT of an INSERT … SELECT, with any default-holding columns added (set by crud.ts). */
   _insert_from_select: ClauseElement | null = null;
@@ -1457,18 +1459,17 @@ export class SQLCompiler implements CompiledLike {
     const values = crud_params.map((p) => p.value);
     const prefix = `INSERT INTO ${this.format_table(table)}`;
     const colnames = cols.map((c) => this.quote(c.name)).join(", ");
-    const { use_insertmanyvalues, sentinel, implicit_returning, metavalue_only } = _get_returning_modifiers(
-      this,
-      stmt,
-      crud_params,
-    );
+    const { use_insertmanyvalues, sentinel, client_sentinel, implicit_returning, metavalue_only } =
+      _get_returning_modifiers(this, stmt, crud_params);
     let returning = "";
     if (stmt._returning.length) {
-      returning = this._set_returning([...stmt._returning, ...(sentinel ?? [])], { ...kw, returning: true });
-      if (sentinel) {
-        this._num_sentinel_cols = sentinel.length;
-        this._result_columns = this._result_columns.slice(0, -sentinel.length);
+      const sentinels = sentinel ?? client_sentinel;
+      returning = this._set_returning([...stmt._returning, ...(sentinels ?? [])], { ...kw, returning: true });
+      if (sentinels) {
+        this._num_sentinel_cols = sentinels.length;
+        this._result_columns = this._result_columns.slice(0, -sentinels.length);
       }
+      if (client_sentinel) this._sentinel_param_keys = client_sentinel.map((c) => c.key);
     } else if (implicit_returning || this.implicit_returning.length) {
       // the new primary key and the defaults return_defaults() asked for, in table order
       const wanted = new Set<Column>([
@@ -1481,6 +1482,7 @@ export class SQLCompiler implements CompiledLike {
       this._implicit_returning = true;
     }
     const single = values.join(", ");
+    const post = this._post_values(stmt, kw);
     let text: string;
     if (!cols.length) text = `${prefix} DEFAULT VALUES`;
     else if (sentinel && !metavalue_only) {
@@ -1494,7 +1496,7 @@ export class SQLCompiler implements CompiledLike {
       this._insertmanyvalues = {
         prefix: head,
         row: `(${single}, ${COUNTER_MARK})`,
-        suffix: tail + returning,
+        suffix: tail + post + returning,
       };
     } else {
       text = `${prefix} (${colnames}) VALUES (${single})`;
@@ -1502,12 +1504,34 @@ export class SQLCompiler implements CompiledLike {
         this._insertmanyvalues = {
           prefix: `${prefix} (${colnames}) VALUES `,
           row: `(${single})`,
-          suffix: returning,
+          suffix: post + returning,
         };
       }
     }
     if (this._insertmanyvalues) this._sort_by_parameter_order = stmt._sort_by_parameter_order;
-    return text + returning;
+    return text + post + returning;
+  }
+
+  /** ` ON CONFLICT …`: the INSERT's clause after VALUES, if it has one. */
+  protected _post_values(stmt: Insert, kw: CompileKw): string {
+    if (!stmt._post_values_clause) return "";
+    this._select_stack.push({ correlate_froms: new Set(), asfrom_froms: new Set(), selectable: stmt });
+    try {
+      const text = this.process(stmt._post_values_clause, { ...kw, insert_statement: stmt });
+      return text ? ` ${text}` : "";
+    } finally {
+      this._select_stack.pop();
+    }
+  }
+
+  /** ON CONFLICT is the sqlite and postgresql dialects' (SQLCompiler has no rule for it). */
+  visit_on_conflict_do_nothing(e: ClauseElement, _kw: CompileKw): string {
+    throw new UnsupportedCompilationError(
+      `Compiler ${this.constructor.name} can't render element of type ${e.constructor.name}`,
+    );
+  }
+  visit_on_conflict_do_update(e: ClauseElement, kw: CompileKw): string {
+    return this.visit_on_conflict_do_nothing(e, kw);
   }
 
   /** `insert().from_select(names, select)`: `INSERT INTO t (a, b) SELECT …` (the SELECT correlates nothing). */
@@ -1520,7 +1544,8 @@ export class SQLCompiler implements CompiledLike {
         : "";
       const select = this.process(this._insert_from_select!, { ...kw, insert_into: true });
       const colnames = cols.map((c) => this.quote(c.name)).join(", ");
-      return `INSERT INTO ${this.format_table(stmt.table)} (${colnames}) ${select}${returning}`;
+      const post = this._post_values(stmt, kw);
+      return `INSERT INTO ${this.format_table(stmt.table)} (${colnames}) ${select}${post}${returning}`;
     } finally {
       this._select_stack.pop();
     }
@@ -1565,6 +1590,7 @@ export class SQLCompiler implements CompiledLike {
         .join(", "),
     );
     let text = `INSERT INTO ${this.format_table(table)} (${cols.map((c) => this.quote(c.name)).join(", ")}) VALUES ${rendered.map((r) => `(${r})`).join(", ")}`;
+    text += this._post_values(stmt, kw);
     if (stmt._returning.length) text += this._set_returning(stmt._returning, { ...kw, returning: true });
     return text;
   }
@@ -1738,6 +1764,8 @@ export const SQL_VISITORS: VisitorTable<SQLCompiler, SQLVisitName> = {
   insert: (c, e, kw) => c.visit_insert(e, kw),
   update: (c, e, kw) => c.visit_update(e, kw),
   delete: (c, e, kw) => c.visit_delete(e, kw),
+  on_conflict_do_nothing: (c, e, kw) => c.visit_on_conflict_do_nothing(e, kw),
+  on_conflict_do_update: (c, e, kw) => c.visit_on_conflict_do_update(e, kw),
 };
 Object.defineProperty(SQLCompiler.prototype, "_visitors", { value: SQL_VISITORS, writable: false });
 

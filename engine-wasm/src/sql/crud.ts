@@ -283,6 +283,12 @@ export interface ReturningModifiers {
   readonly use_insertmanyvalues: boolean;
   /** Columns appended to RETURNING to sort an ordered batch's rows on, or null. */
   readonly sentinel: Column[] | null;
+  /**
+   * A client-side sentinel: the primary key columns whose values the parameters give (no
+   * autoincrement); an ordered RETURNING returns them too, and each batch's rows are put back in
+   * the order of its parameters by their values.
+   */
+  readonly client_sentinel: Column[] | null;
   /** The dialect fetches a new autoincrement primary key with RETURNING. */
   readonly implicit_returning: boolean;
   /** The VALUES are the dialect's DEFAULT stand-in alone (rows with no values). */
@@ -309,6 +315,11 @@ export function _get_returning_modifiers(
     sentinel = compiler._get_sentinel_column_for_table(stmt.table);
     if (sentinel?.some((c) => cols.includes(c))) sentinel = null;
   }
+  let client_sentinel: Column[] | null = null;
+  if (use_insertmanyvalues && stmt._returning.length && stmt._sort_by_parameter_order && !sentinel) {
+    const pk = stmt.table.primary_key.columns;
+    if (pk.length && pk.every((c) => !c._is_autoincrement && cols.includes(c))) client_sentinel = pk;
+  }
   // a new autoincrement key comes back by RETURNING where the dialect prefers it to lastrowid, or
   // where RETURNING is used anyway for return_defaults()
   const implicit_returning =
@@ -316,5 +327,5 @@ export function _get_returning_modifiers(
     (!!dialect.implicit_returning || (stmt._return_defaults && !!dialect.insert_returning)) &&
     (!compiler.for_executemany || (stmt._return_defaults && !!dialect.use_insertmanyvalues)) &&
     stmt.table.primary_key.columns.some((c) => c._is_autoincrement && !cols.includes(c));
-  return { use_insertmanyvalues, sentinel, implicit_returning, metavalue_only };
+  return { use_insertmanyvalues, sentinel, client_sentinel, implicit_returning, metavalue_only };
 }

@@ -38,7 +38,8 @@ function _dml_select(arg: unknown): ClauseElement {
 function asTable(t: unknown): Table {
   if (t instanceof FromClause && "c" in t && "metadata" in t) return t as Table;
   const resolved = selectPlugins.resolveEntity?.(t);
-  if (resolved) return resolved.from as Table;
+  // a mapped class's DML acts on its own table (not the JOIN of a joined subclass's tables)
+  if (resolved) return (resolved.table ?? resolved.from) as Table;
   throw new ArgumentError(`Table or mapped class expected, got ${String(t)}`);
 }
 
@@ -73,6 +74,12 @@ function _kv_pairs(
   }
   return out;
 }
+
+/** What the ORM tells of its statements (orm/context.ts sets them). */
+export const dmlPlugins: {
+  entityDescription?: (stmt: UpdateBase) => Record<string, unknown> | null;
+  returningColumnDescriptions?: (stmt: UpdateBase) => Record<string, unknown>[] | null;
+} = {};
 
 export abstract class UpdateBase extends ClauseElement {
   readonly table: Table;
@@ -171,6 +178,21 @@ export abstract class UpdateBase extends ClauseElement {
     const c = this._clone();
     c._execution_options = { ...this._execution_options, ...options };
     return c;
+  }
+
+  /**
+   * The table (or ORM entity) the statement is against: `{ name, table }`; an ORM-enabled one adds
+   * `type`, `expr` and `entity` (orm/context.ts).
+   */
+  get entity_description(): Record<string, unknown> {
+    return dmlPlugins.entityDescription?.(this) ?? { name: this.table.name, table: this.table };
+  }
+
+  /** What each RETURNING column is: `{ name, type, expr }` (ORM-enabled: with `aliased` and `entity`). */
+  get returning_column_descriptions(): Record<string, unknown>[] {
+    const orm = dmlPlugins.returningColumnDescriptions?.(this);
+    if (orm) return orm;
+    return this._returning.map((c) => ({ name: c.key, type: c.type, expr: c }));
   }
 
   protected _ck_common(k: CacheKeyBuilder): void {
@@ -277,6 +299,11 @@ export class Insert extends UpdateBase {
   _select_names: string[] | null = null;
   select: ClauseElement | null = null;
   include_insert_from_select_defaults = false;
+  /**
+   * A clause rendered after VALUES (before RETURNING): the ON CONFLICT of the sqlite and
+   * postgresql dialects' `insert()`.
+   */
+  _post_values_clause: ClauseElement | null = null;
 
   /**
    * `.values({…})`; `.values([{…}, …])` (or rows as tuples) for several rows in one INSERT; a
@@ -360,6 +387,10 @@ export class Insert extends UpdateBase {
       // as in SQLAlchemy, include_defaults is not part of the key (Insert._traverse_internals)
       k.push("|fs", ...this._select_names!);
       this.select._ck(k);
+    }
+    if (this._post_values_clause) {
+      k.push("|pv");
+      this._post_values_clause._ck(k);
     }
     k.push(")");
   }

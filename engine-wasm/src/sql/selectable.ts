@@ -382,7 +382,9 @@ interface SetupJoin {
 /** The entities of a select() resolve through hooks the ORM installs (SQLAlchemy's plugins). */
 export const selectPlugins: {
   /** A non-Core argument to select() (a mapped class, an aliased class …) → its columns and FROM. */
-  resolveEntity?: (entity: unknown) => { columns: ColumnElement[]; from: FromClause } | null;
+  resolveEntity?: (
+    entity: unknown,
+  ) => { columns: ColumnElement[]; from: FromClause; table?: FromClause } | null;
   /** An ORM statement as it compiles: with its eager loads' joins and columns (else itself). */
   ormStatement?: (stmt: Select) => Select;
   /** `select(User).from_statement(text(...))`: the ORM's FromStatement. */
@@ -392,7 +394,26 @@ export const selectPlugins: {
     target: unknown,
     onclause: unknown,
   ) => readonly { left: FromClause; target: FromClause; onclause: ClauseElement }[] | null;
+  /** `stmt.column_descriptions` of an ORM statement (null: not one). */
+  columnDescriptions?: (stmt: Select) => Record<string, unknown>[] | null;
 } = {};
+
+/** Each column with the name a SELECT gives it: its key, a repeated one numbered (`id_1`, `id_2`). */
+export function _column_names(cols: readonly ColumnElement[]): [string, ColumnElement][] {
+  const used = new Set<string>();
+  const counters = new Map<string, number>();
+  return cols.map((c) => {
+    const key = c.key ?? "anon";
+    let name = key;
+    while (used.has(name)) {
+      const n = (counters.get(key) ?? 0) + 1;
+      counters.set(key, n);
+      name = `${key}_${n}`;
+    }
+    used.add(name);
+    return [name, c];
+  });
+}
 
 export function expandColumnArg(arg: unknown): ColumnElement[] {
   if (arg instanceof FromClause) return arg._columns;
@@ -590,6 +611,17 @@ export class Select extends GenerativeSelect {
   /** The column expressions of the SELECT list (entities expanded). */
   _exported_columns(): ColumnElement[] {
     return this._raw_columns.flatMap(expandColumnArg);
+  }
+
+  /**
+   * What each entry of the SELECT list is: `{ name, type, expr }` per column (a repeated name
+   * numbered, `id_1`, as the SELECT labels it); an ORM statement describes its entities
+   * (`{ name, type, aliased, expr, entity }`, orm/context.ts).
+   */
+  get column_descriptions(): Record<string, unknown>[] {
+    const orm = selectPlugins.columnDescriptions?.(this);
+    if (orm) return orm;
+    return _column_names(this._exported_columns()).map(([name, c]) => ({ name, type: c.type, expr: c }));
   }
 
   where(...criteria: unknown[]): this {

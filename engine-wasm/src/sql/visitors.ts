@@ -13,6 +13,7 @@ import type {
   BooleanClauseList,
   Case,
   Cast,
+  ClauseElement,
   ClauseList,
   ColumnClause,
   False_,
@@ -91,6 +92,9 @@ export interface SQLElementsByVisitName {
   insert: Insert;
   update: Update;
   delete: Delete;
+  /** An INSERT's ON CONFLICT (dialects/sqlite/dml.ts, dialects/postgresql/dml.ts). */
+  on_conflict_do_nothing: ClauseElement;
+  on_conflict_do_update: ClauseElement;
 }
 
 /** DDL elements (DDLCompiler's visitors). */

@@ -219,9 +219,15 @@ export function bindParameters(info: StatementInfo, parameters: unknown): unknow
       );
     }
     if (count === 0) return undefined;
-    const out = new Array(count);
-    for (let i = 0; i < count; i++) out[i] = adaptValue(parameters[i], i + 1);
-    return out;
+    // numbers, strings and None bind as they are: the sequence is copied only when a value changes
+    let out: unknown[] | null = null;
+    for (let i = 0; i < count; i++) {
+      const v = parameters[i];
+      const a = adaptValue(v, i + 1);
+      if (a !== v && out === null) out = parameters.slice(0, count);
+      if (out !== null) out[i] = a;
+    }
+    return out ?? parameters;
   }
   if (typeof parameters === "object" && !(parameters instanceof Uint8Array)) {
     const dict = parameters as Record<string, unknown>;

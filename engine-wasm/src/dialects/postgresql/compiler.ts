@@ -6,13 +6,15 @@
 
 import { GenericTypeCompiler, SQLCompiler } from "../../sql/compiler.ts";
 import { DDLCompiler } from "../../sql/ddl_compiler.ts";
-import type { Delete, Update } from "../../sql/dml.ts";
+import type { Delete, Insert, Update } from "../../sql/dml.ts";
 import { type BinaryExpression, Cast, type ClauseElement } from "../../sql/elements.ts";
 import type { FunctionElement } from "../../sql/functions.ts";
 import type { Column, Table } from "../../sql/schema.ts";
 import type { CompoundSelect, FromClause, Select } from "../../sql/selectable.ts";
 import { JSON as SAJSON, String as SAString, STRINGTYPE, type TypeEngine } from "../../sql/sqltypes.ts";
 import type { CompileKw } from "../../sql/visitors.ts";
+import { _on_conflict_set } from "../_upsert.ts";
+import type { OnConflictClause, OnConflictDoUpdate } from "./dml.ts";
 
 export class PGCompiler extends SQLCompiler {
   override limit_clause(s: Select | CompoundSelect, kw: Record<string, unknown>): string {
@@ -79,6 +81,36 @@ export class PGCompiler extends SQLCompiler {
   /** `aggregate_strings(x, sep)` is PostgreSQL's `string_agg`. */
   visit_aggregate_strings_func(fn: FunctionElement, kw: Record<string, unknown>): string {
     return `string_agg${this.function_argspec(fn, kw)}`;
+  }
+
+  /** `ON CONSTRAINT <name>`, or `(name, …) [WHERE …]`: the index the conflict is on. */
+  protected _on_conflict_target(clause: OnConflictClause, kw: CompileKw): string {
+    // (a clause of the sqlite dialect's insert() has no constraint target)
+    if (clause.constraint_target) return `ON CONSTRAINT ${this.quote(clause.constraint_target)}`;
+    if (clause.inferred_target_elements === null) return "";
+    const cols = clause.inferred_target_elements.map((c) =>
+      typeof c === "string" ? this.quote(c) : this.process(c, { include_table_false: true }),
+    );
+    let text = `(${cols.join(", ")})`;
+    if (clause.inferred_target_whereclause) {
+      const where = this.process(clause.inferred_target_whereclause, { ...kw, include_table_false: true });
+      text += ` WHERE ${where}`;
+    }
+    return text;
+  }
+
+  override visit_on_conflict_do_nothing(clause: ClauseElement, kw: CompileKw): string {
+    const target = this._on_conflict_target(clause as OnConflictClause, kw);
+    return target ? `ON CONFLICT ${target} DO NOTHING` : "ON CONFLICT DO NOTHING";
+  }
+
+  override visit_on_conflict_do_update(e: ClauseElement, kw: CompileKw): string {
+    const clause = e as OnConflictDoUpdate;
+    const target = this._on_conflict_target(clause, kw);
+    const set = _on_conflict_set(this, clause, kw.insert_statement as Insert, kw);
+    let action = set.join(", ");
+    if (clause.update_whereclause) action += ` WHERE ${this.process(clause.update_whereclause, kw)}`;
+    return `ON CONFLICT ${target} DO UPDATE SET ${action}`;
   }
 }
 

@@ -18,3 +18,5 @@ export const dialects = {
   asyncpg: PGDialect_asyncpg,
   pglite: PGDialect_pglite,
 } as const;
+
+export { Insert, insert } from "./dml.ts";

@@ -5,7 +5,7 @@
 
 import { GenericTypeCompiler, SQLCompiler } from "../../sql/compiler.ts";
 import { DDLCompiler } from "../../sql/ddl_compiler.ts";
-import type { Update } from "../../sql/dml.ts";
+import type { Insert, Update } from "../../sql/dml.ts";
 import {
   type BinaryExpression,
   type ClauseElement,
@@ -17,6 +17,8 @@ import { Column, type Table } from "../../sql/schema.ts";
 import type { CompoundSelect, FromClause, Select } from "../../sql/selectable.ts";
 import { JSON as SAJSON } from "../../sql/sqltypes.ts";
 import type { CompileKw } from "../../sql/visitors.ts";
+import { _on_conflict_set } from "../_upsert.ts";
+import type { OnConflictClause, OnConflictDoUpdate } from "./dml.ts";
 
 export class SQLiteCompiler extends SQLCompiler {
   /** SQLite's RETURNING names bare columns (`RETURNING id`). */
@@ -92,6 +94,38 @@ export class SQLiteCompiler extends SQLCompiler {
 
   override visit_empty_set_expr(): string {
     return "SELECT 1 FROM (SELECT 1) WHERE 1!=1";
+  }
+
+  /** `(name, …) [WHERE …]`: the index the conflict is on (its WHERE with the values inline). */
+  protected _on_conflict_target(clause: OnConflictClause, kw: CompileKw): string {
+    if (clause.inferred_target_elements === null) return "";
+    const cols = clause.inferred_target_elements.map((c) =>
+      typeof c === "string" ? this.quote(c) : this.process(c, { include_table_false: true }),
+    );
+    let text = `(${cols.join(", ")})`;
+    if (clause.inferred_target_whereclause) {
+      const where = this.process(clause.inferred_target_whereclause, {
+        ...kw,
+        include_table_false: true,
+        literal_binds: true,
+      });
+      text += ` WHERE ${where}`;
+    }
+    return text;
+  }
+
+  override visit_on_conflict_do_nothing(clause: ClauseElement, kw: CompileKw): string {
+    const target = this._on_conflict_target(clause as OnConflictClause, kw);
+    return target ? `ON CONFLICT ${target} DO NOTHING` : "ON CONFLICT DO NOTHING";
+  }
+
+  override visit_on_conflict_do_update(e: ClauseElement, kw: CompileKw): string {
+    const clause = e as OnConflictDoUpdate;
+    const target = this._on_conflict_target(clause, kw);
+    const set = _on_conflict_set(this, clause, kw.insert_statement as Insert, kw);
+    let action = set.join(", ");
+    if (clause.update_whereclause) action += ` WHERE ${this.process(clause.update_whereclause, kw)}`;
+    return `ON CONFLICT ${target} DO UPDATE SET ${action}`;
   }
 }
 

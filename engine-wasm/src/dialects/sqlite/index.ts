@@ -16,3 +16,5 @@ export const dialects = {
   aiosqlite: SQLiteDialect_aiosqlite,
   sqljs: SQLiteDialect_sqljs,
 } as const;
+
+export { Insert, insert } from "./dml.ts";
