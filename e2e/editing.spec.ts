@@ -75,6 +75,21 @@ test("Stop ends a running cell sooner", async ({ page }) => {
   expect(Date.now() - started).toBeLessThan(9_000);
 });
 
+test("on a Russian page a stopped cell says so in Russian", async ({ page }) => {
+  await page.goto(firstLesson.replace(/^(.*?)(fundamentals\/)/, "$1ru/$2"));
+  const cell = new LessonPage(page).cell(0);
+  await cell.setCode(`while (true) {}`);
+  await cell.runButton.click();
+  await expect(cell.root).toHaveAttribute("data-running", "", { timeout: 30_000 });
+  await page.waitForTimeout(200);
+  await page
+    .getByRole("button", { name: /^Остановить/ })
+    .first()
+    .click();
+  await expect(cell.output).toContainText("Ячейка остановлена: ядро перезапущено");
+  await expect(cell.output).not.toContainText(/restarted/i);
+});
+
 test("output is text, never markup", async ({ page }) => {
   const cell = new LessonPage(page).cell(0);
   await cell.setCode(`print("<img src=x onerror=alert(1)>")`);

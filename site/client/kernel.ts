@@ -258,11 +258,7 @@ export class Kernel {
     worker.onerror = (e) => {
       e.preventDefault?.();
       const running = [...this.#runs.values()][0];
-      this.#terminate(
-        "crashed",
-        running,
-        `The kernel crashed (${e.message || "worker error"}) and was restarted.`,
-      );
+      this.#terminate("crashed", running, e.message || "worker error");
     };
     this.#worker = worker;
     this.#port = port;
@@ -348,21 +344,29 @@ export class Kernel {
   }
 
   /** End a run by terminating the worker, then start a new one on the same database. */
-  #terminate(reason: KernelRestartedEvent["reason"], run: PendingRun | undefined, message?: string): void {
+  /** `detail`: what the browser said of a crash. */
+  #terminate(reason: KernelRestartedEvent["reason"], run: PendingRun | undefined, detail?: string): void {
     this.#worker?.terminate();
     this.#worker = null;
     this.#port = null;
     const seconds = run ? run.timeoutMs / 1000 : 0;
     const text =
-      message ??
-      (reason === "timeout"
-        ? `The cell ran longer than ${seconds} s and was stopped: the kernel was restarted (earlier cells will run again).`
-        : "The cell was stopped: the kernel was restarted (earlier cells will run again).");
-    this.#abandonRuns(reason, text, run?.cellId);
+      reason === "crashed"
+        ? `The kernel crashed (${detail}) and was restarted.`
+        : reason === "timeout"
+          ? `The cell ran longer than ${seconds} s and was stopped: the kernel was restarted (earlier cells will run again).`
+          : "The cell was stopped: the kernel was restarted (earlier cells will run again).";
+    const facts = reason === "crashed" ? { detail: detail! } : reason === "timeout" ? { seconds } : {};
+    this.#abandonRuns(reason, text, run?.cellId, facts);
     this.#ensureWorker();
   }
 
-  #abandonRuns(reason: KernelRestartedEvent["reason"], message: string, cellId?: string): void {
+  #abandonRuns(
+    reason: KernelRestartedEvent["reason"],
+    message: string,
+    cellId?: string,
+    facts: { seconds?: number; detail?: string } = {},
+  ): void {
     const runs = [...this.#runs.values()];
     this.#runs.clear();
     for (const run of runs) {
@@ -372,6 +376,7 @@ export class Kernel {
         runId: run.runId,
         reason,
         message,
+        ...facts,
         ...(run.cellId ? { cellId: run.cellId } : cellId ? { cellId } : {}),
       };
       run.onEvent(event);

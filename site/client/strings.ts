@@ -41,6 +41,10 @@ export interface Strings {
   setupFailed: (id: string) => string;
   skipped: string;
   stoppedBeforeRun: string;
+  /** A run ended by restarting the kernel: it ran past its time limit, was stopped, or the kernel crashed. */
+  restartedTimeout: (seconds: number) => string;
+  restartedStopped: string;
+  restartedCrashed: (detail: string) => string;
   useNewVersion: string;
   shortcut: string;
   codeLabel: (id: string) => string;
@@ -130,6 +134,10 @@ export const STRINGS: Readonly<Record<Lang, Strings>> = {
     setupFailed: (id) => `The setup cell "${id}" failed:`,
     skipped: "Not run: an earlier cell failed.",
     stoppedBeforeRun: "Stopped before it ran: nothing was executed.",
+    restartedTimeout: (seconds) =>
+      `The cell ran longer than ${seconds} s and was stopped: the kernel was restarted (earlier cells will run again).`,
+    restartedStopped: "The cell was stopped: the kernel was restarted (earlier cells will run again).",
+    restartedCrashed: (detail) => `The kernel crashed (${detail}) and was restarted.`,
     useNewVersion: "Use the lesson's version",
     shortcut: "Ctrl+Enter (⌘+Enter) runs the cell.",
     codeLabel: (id) => `Code of cell ${id}`,
@@ -205,6 +213,10 @@ export const STRINGS: Readonly<Record<Lang, Strings>> = {
     setupFailed: (id) => `Подготовительная ячейка «${id}» завершилась ошибкой:`,
     skipped: "Не выполнена: предыдущая ячейка завершилась ошибкой.",
     stoppedBeforeRun: "Остановлена до запуска: ничего не выполнено.",
+    restartedTimeout: (seconds) =>
+      `Ячейка выполнялась дольше ${seconds} с и была остановлена: ядро перезапущено (предыдущие ячейки выполнятся снова).`,
+    restartedStopped: "Ячейка остановлена: ядро перезапущено (предыдущие ячейки выполнятся снова).",
+    restartedCrashed: (detail) => `Ядро упало (${detail}) и было перезапущено.`,
     useNewVersion: "Взять версию урока",
     shortcut: "Ctrl+Enter (⌘+Enter) выполняет ячейку.",
     codeLabel: (id) => `Код ячейки ${id}`,

@@ -456,7 +456,11 @@ export interface KernelRestartedEvent {
   readonly reason: "timeout" | "stopped" | "crashed";
   /** The cell that was running. */
   readonly cellId?: string;
-  /** Human text for the page, e.g. `Stopped after 10 s: the kernel was restarted.` */
+  /** The run's time limit, for a `timeout`. */
+  readonly seconds?: number;
+  /** What the browser said of a crash (the worker's error), for `crashed`. */
+  readonly detail?: string;
+  /** The same in English words, for code that has no page strings (the page says it in its language). */
   readonly message: string;
 }
 

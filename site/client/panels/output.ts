@@ -11,6 +11,7 @@ import type {
   CellDoneEvent,
   ClientEvent,
   ErrorEvent,
+  KernelRestartedEvent,
   TableValue,
   ValueEvent,
 } from "../../worker/protocol.ts";
@@ -60,6 +61,18 @@ function table(value: TableValue, s: Strings): HTMLElement {
   return box;
 }
 
+/** Why the kernel was restarted under a run, in the page's language. */
+function restartedText(s: Strings, event: KernelRestartedEvent): string {
+  switch (event.reason) {
+    case "timeout":
+      return s.restartedTimeout(event.seconds ?? 0);
+    case "crashed":
+      return s.restartedCrashed(event.detail ?? "worker error");
+    default:
+      return s.restartedStopped;
+  }
+}
+
 export class OutputView implements Panel {
   readonly region: HTMLElement;
   readonly #s: Strings;
@@ -93,7 +106,7 @@ export class OutputView implements Panel {
         this.stats(event);
         return;
       case "kernel-restarted":
-        this.notice(event.message, "restarted");
+        this.notice(restartedText(this.#s, event), "restarted");
         return;
     }
   }
