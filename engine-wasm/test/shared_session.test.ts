@@ -42,6 +42,9 @@ class Recording implements PhysicalSession {
   get initial_lastrowid() {
     return this.inner.initial_lastrowid;
   }
+  last_insert_rowid(): number {
+    return this.inner.last_insert_rowid!();
+  }
   execute(sql: string, params: DBAPIParameters | undefined): ExecResult {
     this.statements.push(sql);
     if (sql === this.failOn) throw new Error("replay failed");

@@ -326,6 +326,41 @@ describe("sqlite3 rowcount and lastrowid", () => {
     expect(other.lastrowid).toBe(0);
   });
 
+  it("lastrowid is each cursor's own, kept through other cursors, connections, executemany() and close (Python 3.11's sqlite3)", () => {
+    const conn = connect("own_rowid.db");
+    const a = conn.cursor();
+    const b = conn.cursor();
+    a.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGER)");
+    a.execute("INSERT INTO t (x) VALUES (1)");
+    b.execute("INSERT INTO t (x) VALUES (2)");
+    expect([a.lastrowid, b.lastrowid]).toEqual([1, 2]);
+    const c = conn.cursor();
+    c.execute("SELECT 1");
+    expect(c.lastrowid).toBe(2);
+    a.execute("INSERT INTO t (x) VALUES (3) RETURNING id");
+    expect(a.fetchall()).toEqual([[3]]);
+    expect(a.lastrowid).toBe(3);
+    a.execute("SELECT count(*) FROM t");
+    expect(a.lastrowid).toBe(3);
+    conn.commit();
+    const y = connect("own_rowid.db").cursor();
+    a.execute("INSERT INTO t (id, x) VALUES (10, 4)");
+    y.execute("SELECT count(*) FROM t");
+    expect(y.fetchone()).toEqual([3]);
+    expect([y.lastrowid, a.lastrowid]).toEqual([0, 10]);
+    conn.commit();
+    a.executemany("INSERT INTO t (x) VALUES (?)", [[5], [6]]);
+    expect(a.lastrowid).toBe(10);
+    const d = conn.cursor();
+    d.execute("SELECT 1");
+    expect(d.lastrowid).toBe(12);
+    // read only now, after more statements on the same cursor and after the connection closed
+    a.execute("INSERT INTO t (x) VALUES (7)");
+    a.execute("INSERT INTO t (x) VALUES (8)");
+    conn.close();
+    expect([a.lastrowid, d.lastrowid]).toEqual([14, 12]);
+  });
+
   it("a statement run again after the schema changed describes the columns it has now", () => {
     const c = connect(":memory:").cursor();
     c.execute("CREATE TABLE t (a INTEGER)");
@@ -555,7 +590,8 @@ describe("INSERT … RETURNING on the physical session", () => {
         const got = session.execute(insert, v.length ? (v as never) : undefined);
         expect(got.rows).toEqual(expected?.values ?? []);
         expect(got.rowcount).toBe(oracle.getRowsModified());
-        expect(got.lastrowid).toBe(rowid);
+        expect(got.inserted).toBe(true);
+        expect(session.last_insert_rowid()).toBe(rowid);
         expect(got.columns).toEqual(oracle.prepare(insert).getColumnNames());
       }
     });

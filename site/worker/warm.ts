@@ -94,7 +94,7 @@ async function warmSqlite(): Promise<void> {
     session.execute('PRAGMA main.table_info("nb_warm")', undefined);
     session.execute("INSERT INTO nb_warm (name) VALUES (?) RETURNING id", ["x"]);
     session.execute("INSERT INTO nb_warm (name) VALUES (?)", ["y"]);
-    session.lastInsertRowid();
+    session.last_insert_rowid();
     session.execute("SELECT nb_warm.id, nb_warm.name FROM nb_warm WHERE nb_warm.name = ?", ["x"]);
     session.execute(
       "CREATE TABLE nb_warm_child (id INTEGER NOT NULL, parent_id INTEGER NOT NULL, email VARCHAR NOT NULL, PRIMARY KEY (id), FOREIGN KEY(parent_id) REFERENCES nb_warm (id))",

@@ -7,13 +7,14 @@
  */
 import type { DBAPIColumn, DBAPIConnection, DBAPICursor, DBAPIParameters } from "../engine/interfaces.ts";
 import { classify, type StatementKind } from "./classify.ts";
-import type { ExecManyResult, ExecResult, LogicalSession } from "./shared_session.ts";
+import type { ExecManyResult, ExecResult, LogicalSession, RowidReader } from "./shared_session.ts";
 
 export interface DriverHooks {
   /**
    * Runs one statement for a cursor (rewriting parameters as the driver does) via `session.execute`;
    * `kind`: the operation's `classify()`, already known to the cursor. `many`: a row of an executemany
-   * that is not its last (no need to read `lastrowid` after it).
+   * that is not its last (no need to read `lastrowid` after it). `reader`: the cursor that will ask
+   * for the statement's `lastrowid`, passed on to `session.execute`.
    */
   execute(
     session: LogicalSession,
@@ -21,6 +22,7 @@ export interface DriverHooks {
     parameters: DBAPIParameters | undefined,
     kind: StatementKind,
     many?: boolean,
+    reader?: RowidReader,
   ): ExecResult;
   /**
    * Optional: an executemany of DML in one call (via `session.executemany`), the parameters
@@ -55,13 +57,18 @@ export interface DriverHooks {
   repr?(): string;
 }
 
-export class Cursor implements DBAPICursor {
+/** A cursor's `lastrowid` that its connection reads from the database when somebody asks. */
+const PENDING = Symbol("pending lastrowid");
+
+export class Cursor implements DBAPICursor, RowidReader {
   readonly connection: Connection;
   private _description: readonly DBAPIColumn[] | null = null;
   private _rows: unknown[][] = [];
   private _pos = 0;
   private _rowcount = -1;
-  private _lastrowid: number | null = null;
+  private _lastrowid: number | null | typeof PENDING = null;
+  /** The connection's session of the last execute() (which settles a PENDING lastrowid). */
+  private _rowid_session: LogicalSession | null = null;
   private _closed = false;
   arraysize = 1;
 
@@ -76,7 +83,13 @@ export class Cursor implements DBAPICursor {
     return this._rowcount;
   }
   get lastrowid(): number | null {
-    return this._lastrowid;
+    if (this._lastrowid === PENDING) this._rowid_session!._settle_rowid();
+    return this._lastrowid as number | null;
+  }
+
+  /** RowidReader: the rowid of this cursor's INSERT, read by its connection. */
+  _settle_lastrowid(rowid: number): void {
+    this._lastrowid = rowid;
   }
   get closed(): boolean {
     return this._closed;
@@ -100,7 +113,7 @@ export class Cursor implements DBAPICursor {
     this.reset();
     let r: ExecResult;
     try {
-      r = conn._run(session, operation, parameters, kind);
+      r = conn._run(session, operation, parameters, kind, false, this);
     } catch (err) {
       this._rowcount = -1;
       throw err;
@@ -119,7 +132,8 @@ export class Cursor implements DBAPICursor {
     } else {
       this._rowcount = r.rowcount;
     }
-    this._lastrowid = session.lastrowid;
+    this._rowid_session = session;
+    this._lastrowid = session.awaits_rowid(this) ? PENDING : session.lastrowid;
     return this;
   }
 
@@ -243,6 +257,7 @@ export class Connection implements DBAPIConnection {
     parameters: DBAPIParameters | undefined,
     kind: StatementKind,
     many = false,
+    reader?: RowidReader,
   ): ExecResult {
     const hooks = this.hooks;
     if (this._failed) {
@@ -256,7 +271,7 @@ export class Connection implements DBAPIConnection {
     hooks.beforeExecute?.(session, operation);
     let r: ExecResult;
     try {
-      r = hooks.execute(session, operation, parameters, kind, many);
+      r = hooks.execute(session, operation, parameters, kind, many, reader);
     } catch (err) {
       this._on_error(session, err);
       throw err;

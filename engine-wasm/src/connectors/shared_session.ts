@@ -31,8 +31,18 @@ export interface ExecResult {
   readonly rows: unknown[][];
   /** Rows affected by DML; -1 when not applicable (the driver decides what it reports). */
   readonly rowcount: number;
-  /** The new last-insert rowid when the statement inserted (SQLite); null when it did not change. */
+  /** The new last-insert rowid when the statement inserted and the driver read it; else null. */
   readonly lastrowid: number | null;
+  /**
+   * The statement inserted and the physical session's `last_insert_rowid()` now holds its rowid,
+   * not read yet: it is read when somebody asks for it, before anything else can change it.
+   */
+  readonly inserted?: boolean;
+}
+
+/** A cursor waiting for the rowid of the INSERT it ran (pysqlite's `cursor.lastrowid`). */
+export interface RowidReader {
+  _settle_lastrowid(rowid: number): void;
 }
 
 /**
@@ -47,6 +57,8 @@ export interface ExecManyResult {
   readonly rowcount: number;
   /** last_insert_rowid() after the last set that ran, when the statement inserts; else null. */
   readonly lastrowid: number | null;
+  /** As ExecResult's: the last set inserted and its rowid is still to be read. */
+  readonly inserted?: boolean;
   readonly executed: number;
   readonly error?: unknown;
 }
@@ -70,6 +82,8 @@ export interface PhysicalSession {
   readonly replay_reads?: boolean;
   /** `many`: a row of an executemany that is not its last, whose `lastrowid` nobody reads. */
   execute(sql: string, params: DBAPIParameters | undefined, many?: boolean): ExecResult;
+  /** SQLite's `last_insert_rowid()` now; asked only after a result that says `inserted`. */
+  last_insert_rowid?(): number;
   /**
    * Optional: runs `sql` once per parameter set in one call (the statement prepared once); stops at
    * the first set that fails and returns its error. Without it, executemany loops over `execute`.
@@ -113,6 +127,8 @@ export class SharedSession {
   writer: LogicalSession | null = null;
   /** How many times a writer was parked (for tests and diagnostics). */
   parked_count = 0;
+  /** The connection whose `lastrowid` is the physical session's `last_insert_rowid()`, not read yet. */
+  rowid_pending: LogicalSession | null = null;
   private log: Entry[] = [];
   private sequences: unknown;
   private waiters: Array<() => void> = [];
@@ -324,6 +340,11 @@ export class SharedSession {
     }
   }
 
+  /** Reads a pending `lastrowid` now (before the database goes away or another connection runs SQL). */
+  settle_rowid(): void {
+    this.rowid_pending?._settle_rowid();
+  }
+
   /** Resolves when `conn` may run `sql` (the async engine waits here instead of raising). */
   async await_turn(conn: LogicalSession, sql: string, timeoutMs: number): Promise<void> {
     // A compiled statement the engine could not show as text may write: assume it does.
@@ -357,19 +378,21 @@ function eachSet(
   let rowcount = 0;
   let columns: readonly string[] | null = null;
   let lastrowid: number | null = null;
+  let inserted = false;
   const last = seq.length - 1;
   for (let i = 0; i <= last; i++) {
     let r: ExecResult;
     try {
       r = run(seq[i], i < last);
     } catch (error) {
-      return { columns, rowcount: -1, lastrowid, executed: i, error };
+      return { columns, rowcount: -1, lastrowid, inserted, executed: i, error };
     }
     columns ??= r.columns;
-    if (r.lastrowid !== null) lastrowid = r.lastrowid;
+    if (r.inserted) inserted = true;
+    else if (r.lastrowid !== null) lastrowid = r.lastrowid;
     rowcount = r.rowcount >= 0 && rowcount >= 0 ? rowcount + r.rowcount : -1;
   }
-  return { columns, rowcount, lastrowid, executed: seq.length };
+  return { columns, rowcount, lastrowid, inserted, executed: seq.length };
 }
 
 function moved(before: SequencePositions, after: SequencePositions): boolean {
@@ -390,14 +413,56 @@ function rewound(before: SequencePositions, after: SequencePositions): Map<strin
 export class LogicalSession {
   readonly shared: SharedSession;
   closed = false;
-  /** The ROWID of this connection's last INSERT (SQLite's per-connection last_insert_rowid()). */
-  lastrowid: number | null;
+  private _lastrowid: number | null;
+  /**
+   * The cursor whose INSERT set this connection's last rowid, while nobody has read it: the value is
+   * the physical session's `last_insert_rowid()` until another cursor or connection runs SQL, which
+   * reads it first. (A loop of INSERTs on one cursor reads it once, at the end, if at all.)
+   */
+  private _rowid_reader: RowidReader | null = null;
   /** Set when this connection's uncommitted work could not be restored after it was parked. */
   lost: Error | null = null;
 
   constructor(shared: SharedSession) {
     this.shared = shared;
-    this.lastrowid = shared.physical.initial_lastrowid ?? null;
+    this._lastrowid = shared.physical.initial_lastrowid ?? null;
+  }
+
+  /** The ROWID of this connection's last INSERT (SQLite's per-connection last_insert_rowid()). */
+  get lastrowid(): number | null {
+    if (this._rowid_reader !== null) this._settle_rowid();
+    return this._lastrowid;
+  }
+
+  /** Whether `reader` is the cursor whose INSERT's rowid is still to be read. */
+  awaits_rowid(reader: RowidReader): boolean {
+    return this._rowid_reader === reader;
+  }
+
+  /** Reads the pending rowid from the database and hands it to the cursor that waits for it. */
+  _settle_rowid(): void {
+    const reader = this._rowid_reader;
+    if (reader === null) return;
+    this._rowid_reader = null;
+    this.shared.rowid_pending = null;
+    const rowid = this.shared.physical.last_insert_rowid!();
+    this._lastrowid = rowid;
+    reader._settle_lastrowid(rowid);
+  }
+
+  /** Before SQL runs: a rowid that `reader` would not overwrite is read now, while it is still there. */
+  private _before_statement(reader: RowidReader | undefined): void {
+    const pending = this.shared.rowid_pending;
+    if (pending !== null && (pending !== this || this._rowid_reader !== reader)) pending._settle_rowid();
+  }
+
+  private _after_statement(r: ExecResult | ExecManyResult, reader: RowidReader | undefined): void {
+    if (r.inserted) {
+      if (reader !== undefined) {
+        this._rowid_reader = reader;
+        this.shared.rowid_pending = this;
+      } else this._lastrowid = this.shared.physical.last_insert_rowid!();
+    } else if (r.lastrowid !== null) this._lastrowid = r.lastrowid;
   }
 
   get holds_writes(): boolean {
@@ -419,10 +484,12 @@ export class LogicalSession {
     params?: DBAPIParameters,
     kind: StatementKind = classify(sql, this.shared.physical.sql_rules),
     many = false,
+    reader?: RowidReader,
   ): ExecResult {
     if (this.lost) this._check_lost();
+    if (this.shared.rowid_pending !== null) this._before_statement(reader);
     const r = this.shared.run(this, sql, params, kind, many);
-    if (r.lastrowid !== null) this.lastrowid = r.lastrowid;
+    this._after_statement(r, reader);
     return r;
   }
 
@@ -433,8 +500,9 @@ export class LogicalSession {
     kind: StatementKind = classify(sql, this.shared.physical.sql_rules),
   ): ExecManyResult {
     this._check_lost();
+    if (this.shared.rowid_pending !== null) this._before_statement(undefined);
     const r = this.shared.runMany(this, sql, seq, kind);
-    if (r.lastrowid !== null) this.lastrowid = r.lastrowid;
+    this._after_statement(r, undefined);
     if (r.error !== undefined) throw r.error;
     return r;
   }
@@ -450,6 +518,7 @@ export class LogicalSession {
   close(): void {
     if (!this.closed) {
       this.closed = true;
+      this._settle_rowid();
       this.shared.close(this);
     }
   }

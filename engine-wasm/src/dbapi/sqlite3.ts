@@ -29,7 +29,10 @@ export { adaptValue } from "./sqljs/statement.ts";
 const sessions = new Map<Database, SharedSession>();
 onSqliteReset(() => {
   // the files are deleted: connections still open on them now fail as on a closed database
-  for (const s of sessions.values()) (s.physical as SqljsSession).close();
+  for (const s of sessions.values()) {
+    s.settle_rowid();
+    (s.physical as SqljsSession).close();
+  }
   sessions.clear();
 });
 
@@ -55,11 +58,11 @@ let addresses = 0x7f3a1c2b4e10;
 function sqliteHooks(module: string, address: string): DriverHooks {
   return {
     select_rowcount: "minus_one",
-    execute(session, operation, parameters, kind, many) {
+    execute(session, operation, parameters, kind, many, reader) {
       const info = statementInfo(operation);
       if (info.multiple) throw new ProgrammingError("You can only execute one statement at a time.");
       const bound = bindParameters(info, parameters) as DBAPIParameters | undefined;
-      return session.execute(operation, bound, kind, many);
+      return session.execute(operation, bound, kind, many, reader);
     },
     executemany(session, operation, seq, kind) {
       const info = statementInfo(operation);

@@ -84,7 +84,6 @@ export class CursorResult extends Result {
   /** True if this `CursorResult` returns zero or more rows. */
   readonly returns_rows: boolean;
   private readonly _rowcount: number;
-  private readonly _lastrowid: number | null;
   private _inserted_pk: PyTuple | null | undefined;
 
   constructor(context: DefaultExecutionContext) {
@@ -102,7 +101,6 @@ export class CursorResult extends Result {
     this.context = context;
     this.returns_rows = returns_rows;
     this._rowcount = cursor.rowcount;
-    this._lastrowid = cursor.lastrowid;
     const conn = context.root_connection;
     if (returns_rows && conn._echo === "debug") {
       conn._log_debug(`Col ${repr(tuple(metadata.keys))}`);
@@ -187,7 +185,7 @@ export class CursorResult extends Result {
 
   /** Return the 'lastrowid' accessor on the DBAPI cursor. */
   get lastrowid(): number | null {
-    return this._lastrowid;
+    return this.context.cursor.lastrowid;
   }
 
   /** True if this `CursorResult` is the result of a executing an expression language compiled `insert()` construct. */

@@ -2,7 +2,9 @@
  * A sql.js Database as the physical session of connectors/shared_session.ts: prepared statements
  * cached per SQL text, rows as arrays (INTEGER/REAL -> number, TEXT -> string, BLOB -> Uint8Array,
  * NULL -> null), rowcount and last_insert_rowid() as pysqlite reports them. Every statement runs
- * as it was given: the SQL in the log is the SQL that runs.
+ * as it was given: the SQL in the log is the SQL that runs. sql.js has no sqlite3_last_insert_rowid(),
+ * so the rowid of an INSERT is read with `select last_insert_rowid()` — only when asked (see
+ * `inserted` in connectors/shared_session.ts): a flush's loop of INSERTs does not pay for it per row.
  */
 import type { Database, Statement } from "sql.js";
 import { SQLITE } from "../../connectors/scanner.ts";
@@ -86,7 +88,8 @@ export class SqljsSession implements PhysicalSession {
         columns: names.length > 0 ? names : null,
         rows,
         rowcount: info.is_dml ? this.db.getRowsModified() : -1,
-        lastrowid: info.inserts && !many ? this.lastInsertRowid() : null,
+        lastrowid: null,
+        inserted: info.inserts && !many,
       };
     } catch (err) {
       throw fromSqljs(err);
@@ -127,7 +130,7 @@ export class SqljsSession implements PhysicalSession {
     return {
       columns: names.length > 0 ? names : null,
       rowcount: error === undefined ? rowcount : -1,
-      lastrowid: info.inserts && i > 0 ? this.lastInsertRowid() : null,
+      lastrowid: info.inserts && i > 0 ? this.last_insert_rowid() : null,
       executed: i,
       error,
     };
@@ -143,7 +146,7 @@ export class SqljsSession implements PhysicalSession {
   }
 
   /** SQLite's last_insert_rowid(). */
-  lastInsertRowid(): number {
+  last_insert_rowid(): number {
     this.lastRowidStmt ??= this.db.prepare("select last_insert_rowid()");
     try {
       this.lastRowidStmt.step();
