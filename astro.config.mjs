@@ -13,6 +13,7 @@ import starlight from "@astrojs/starlight";
 import { defineConfig } from "astro/config";
 import { apiTable } from "./site/integrations/api-table.ts";
 import { apiTypes } from "./site/integrations/api-types.ts";
+import { kernelFiles, kernelPreload } from "./site/integrations/kernel-preload.ts";
 import { offline } from "./site/integrations/offline.ts";
 import { precompress } from "./site/integrations/precompress.ts";
 import { notebookSyntax } from "./site/notebook/syntax.ts";
@@ -58,6 +59,8 @@ export default defineConfig({
       },
       pagefind: true,
     }),
+    // before offline() and precompress(): the pages' heads ask for the kernel's files first
+    kernelPreload(),
     offline(),
     // after offline(): sw.js is compressed too
     precompress(),
@@ -71,8 +74,9 @@ export default defineConfig({
     worker: {
       format: "es",
       rolldownOptions: { output: { keepNames: true } },
-      // the editor's diagnostics worker imports engine-wasm's declarations (`virtual:api-types`)
-      plugins: () => [kernelAssetSizes(), apiTypes()],
+      // the editor's diagnostics worker imports engine-wasm's declarations (`virtual:api-types`);
+      // kernelFiles() records the kernel's script and database files for the pages' heads
+      plugins: () => [kernelAssetSizes(), apiTypes(), kernelFiles()],
     },
     // sql.js and TypeScript are imported lazily in the kernel worker; found only then, they would make
     // the dev server re-optimize and reload under a running worker ("504 Outdated Optimize Dep").

@@ -32,13 +32,25 @@
  *   node bench/site.ts [--no-build] [--lesson /path/] [--cell <data-cell-id>] [--runs N] [--no-throttle]
  *                      [--startup-only]   (only the throttled cold starts and the settled first Runs)
  *                      [--no-settled]     (no settled first Runs)
+ *                      [--database sqlite|postgresql] [--mbit 20|5]  (only those start-ups)
+ *                      [--http1]          (HTTP/1.1 instead of HTTP/2 over TLS, see HTTP1)
+ *                      [--dist <dir>]     (serve that build; with --no-build)
  *                      [--host typed]     (a host that compresses by content type only, see HOST;
  *                                          writes bench/site-results.typed-host.json)
  *                      [--editor-only]
  */
 import { spawnSync } from "node:child_process";
-import { createReadStream, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createSecureServer, type Http2SecureServer } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -58,7 +70,8 @@ const option = (name: string) => {
 };
 const RUNS = Number(option("--runs") ?? 3);
 const basePath = `/${(process.env.BASE_PATH ?? "").replace(/^\/+|\/+$/g, "")}/`.replace(/\/+/g, "/");
-const siteDist = join(root, "dist");
+// `--dist <dir>` measures another build (an earlier commit's, for a before/after on the same server)
+const siteDist = option("--dist") ? resolve(option("--dist")!) : join(root, "dist");
 const harnessDist = join(root, "node_modules/.cache/kernel-harness");
 const hasSite = ["astro.config.mjs", "astro.config.ts", "astro.config.js"].some((f) =>
   existsSync(join(root, f)),
@@ -142,8 +155,45 @@ interface Sent {
 }
 let sent: Sent[] = [];
 
-function serve(mounts: { prefix: string; dir: string }[]): Promise<Server> {
-  const server = createServer((req, res) => {
+/**
+ * The server speaks HTTP/2 over TLS, as static hosts and CDNs do (GitHub Pages, Netlify, Cloudflare):
+ * every request of a page goes out at once on one connection. `--http1` serves HTTP/1.1 in the clear,
+ * where Chromium opens at most six connections to the host and queues the rest (what the figures
+ * showed before). The certificate is a self-signed one made here (openssl), whose key Chromium is
+ * told to trust.
+ */
+const HTTP1 = flag("--http1");
+
+function tlsCertificate(): { key: Buffer; cert: Buffer } {
+  const dir = join(root, "node_modules/.cache/bench-site-tls");
+  const key = join(dir, "key.pem");
+  const cert = join(dir, "cert.pem");
+  if (!existsSync(cert)) {
+    mkdirSync(dir, { recursive: true });
+    run(
+      `openssl req -x509 -newkey rsa:2048 -nodes -keyout ${key} -out ${cert} -days 3650 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1`,
+    );
+  }
+  return { key: readFileSync(key), cert: readFileSync(cert) };
+}
+
+/**
+ * The certificate's public key hash for `--ignore-certificate-errors-spki-list`: Chromium then treats
+ * the connection as valid (a response over a connection with a certificate error is never cached,
+ * which would make every cached-file figure a network one).
+ */
+function tlsSpki(): string {
+  const cert = join(root, "node_modules/.cache/bench-site-tls/cert.pem");
+  const r = spawnSync(
+    `openssl x509 -in ${cert} -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64`,
+    { shell: true, encoding: "utf8" },
+  );
+  if (r.status !== 0) throw new Error("openssl could not hash the certificate's key");
+  return r.stdout.trim();
+}
+
+function serve(mounts: { prefix: string; dir: string }[]): Promise<Server | Http2SecureServer> {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     const record: Sent = { path: "", encoding: "", bytes: 0, startMs: performance.now(), endMs: 0 };
     sent.push(record);
     res.on("finish", () => {
@@ -196,7 +246,10 @@ function serve(mounts: { prefix: string; dir: string }[]): Promise<Server> {
     }
     res.writeHead(200, { ...headers, "content-length": String(statSync(file).size) });
     createReadStream(file).pipe(res);
-  });
+  };
+  const server = HTTP1
+    ? createServer(handler)
+    : createSecureServer({ ...tlsCertificate(), allowHTTP1: true }, handler as never);
   return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok(server)));
 }
 
@@ -231,6 +284,9 @@ async function pageJsBytes(page: Page): Promise<{ files: number; inline: number;
           ?.loadEventEnd;
         return !loaded || r.startTime <= loaded;
       })
+      // a script the page's head fetches for the kernel worker (site/integrations/kernel-preload.ts)
+      // runs in the worker, never on the page: `fetch` is not how the page loads its own scripts
+      .filter((r) => r.initiatorType !== "fetch")
       .filter((r) => /\.m?js(\?|$)/.test(new URL(r.name).pathname) || r.initiatorType === "script")
       .map((r) => new URL(r.name).pathname),
     inline: [...document.querySelectorAll("script:not([src])")]
@@ -516,13 +572,41 @@ interface Link {
 const LINKS: readonly Link[] = [
   { name: "20 Mbit/s", mbit: 20, rttMs: 40 },
   { name: "5 Mbit/s", mbit: 5, rttMs: 40 },
-];
+].filter((l) => !option("--mbit") || String(l.mbit) === option("--mbit"));
+
+/** The databases whose start-ups (throttled, settled) are measured: `--database sqlite` for one. */
+const startupDatabases = (["postgresql", "sqlite"] as const).filter(
+  (d) => !option("--database") || d === option("--database"),
+);
 
 interface StartupSample {
   readyMs: number;
   sentKB: number;
-  /** Every request the server answered until ready, in order (when it was asked for, from navigation). */
-  files: { path: string; encoding: string; KB: number; requestedMs: number }[];
+  /**
+   * Every request the server answered until ready, in order: when it was asked for (the server's
+   * clock, from navigation) and when the browser had it whole (`finishMs`, Chromium's
+   * `Network.loadingFinished` on the page or the worker, from the page's navigation request).
+   */
+  files: { path: string; encoding: string; KB: number; requestedMs: number; finishMs?: number }[];
+}
+
+/** Chromium's network events of one target (the page or a worker): request times and finish times. */
+function trackFinishes(finished: Map<string, number>, origin: { t?: number }) {
+  const urls = new Map<string, string>();
+  return (method: string, params: Record<string, unknown>) => {
+    if (method === "Network.requestWillBeSent") {
+      const url = (params.request as { url: string }).url;
+      urls.set(params.requestId as string, url);
+      if (params.type === "Document" && origin.t === undefined) origin.t = params.timestamp as number;
+    } else if (method === "Network.loadingFinished") {
+      const url = urls.get(params.requestId as string);
+      if (url && origin.t !== undefined) {
+        const path = new URL(url).pathname;
+        if (!finished.has(path))
+          finished.set(path, Math.round(((params.timestamp as number) - origin.t) * 1000));
+      }
+    }
+  };
 }
 
 /**
@@ -539,6 +623,15 @@ async function measureStartup(
   const context = await browser.newContext();
   try {
     await context.addInitScript((db) => localStorage.setItem("nb:database", db), database);
+    // the moment the bar says "<database> ready", taken in the page (not when a poll from here sees it)
+    const name = database === "postgresql" ? "PostgreSQL" : "SQLite";
+    await context.addInitScript((n) => {
+      const w = window as unknown as { __nbReadyAt?: number };
+      new MutationObserver(() => {
+        const text = document.querySelector("[data-nb-status]")?.textContent ?? "";
+        if (w.__nbReadyAt === undefined && text.startsWith(`${n} ready`)) w.__nbReadyAt = performance.now();
+      }).observe(document, { subtree: true, childList: true, characterData: true });
+    }, name);
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await cdp.send("Network.enable");
@@ -549,6 +642,19 @@ async function measureStartup(
       uploadThroughput: (link.mbit * 1_000_000) / 8,
     };
     await cdp.send("Network.emulateNetworkConditions", conditions);
+    const finished = new Map<string, number>();
+    const origin: { t?: number } = {};
+    const onPage = trackFinishes(finished, origin);
+    for (const method of ["Network.requestWillBeSent", "Network.loadingFinished"] as const)
+      cdp.on(method, (params) => onPage(method, params as unknown as Record<string, unknown>));
+    const workers = new Map<string, ReturnType<typeof trackFinishes>>();
+    cdp.on("Target.receivedMessageFromTarget" as never, (event: { sessionId: string; message: string }) => {
+      const message = JSON.parse(event.message) as { method?: string; params?: Record<string, unknown> };
+      if (!message.method) return;
+      let track = workers.get(event.sessionId);
+      if (!track) workers.set(event.sessionId, (track = trackFinishes(finished, origin)));
+      track(message.method, message.params ?? {});
+    });
     // the kernel's worker is a target of its own: throttle it too as soon as it exists
     await cdp.send("Target.setAutoAttach", {
       autoAttach: true,
@@ -573,18 +679,18 @@ async function measureStartup(
     sent = [];
     const t0 = performance.now();
     await page.goto(url, { waitUntil: "domcontentloaded", timeout: 180_000 });
-    const name = database === "postgresql" ? "PostgreSQL" : "SQLite";
     await page.waitForFunction(
-      (n) => (document.querySelector("[data-nb-status]")?.textContent ?? "").startsWith(`${n} ready`),
-      name,
+      () => (window as unknown as { __nbReadyAt?: number }).__nbReadyAt !== undefined,
+      undefined,
       { timeout: 180_000, polling: 20 },
     );
-    const readyMs = await page.evaluate(() => performance.now());
+    const readyMs = await page.evaluate(() => (window as unknown as { __nbReadyAt: number }).__nbReadyAt);
     const files = sent.map((r) => ({
       path: r.path.slice(basePath.length - 1),
       encoding: r.encoding || "identity",
       KB: round(r.bytes / 1024),
       requestedMs: Math.round(r.startMs - t0),
+      finishMs: finished.get(r.path),
     }));
     return { readyMs: round(readyMs), sentKB: round(sentBytes / 1024), files };
   } finally {
@@ -646,13 +752,18 @@ async function main(): Promise<void> {
     mounts.push({ prefix: basePath, dir: resolve(siteDist) });
   else console.error("no built site in dist/: measuring the kernel and the bare drivers only");
   const server = await serve(mounts);
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch(chromiumLaunchOptions());
+  const origin = `${HTTP1 ? "http" : "https"}://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const launch = chromiumLaunchOptions();
+  const browser = await chromium.launch({
+    ...launch,
+    args: [...launch.args, ...(HTTP1 ? [] : [`--ignore-certificate-errors-spki-list=${tlsSpki()}`])],
+  });
   const errors: string[] = [];
   const results: Record<string, unknown> = {
     date: new Date().toISOString(),
     chromium: browser.version(),
     host: HOST,
+    protocol: HTTP1 ? "http/1.1" : "h2",
     runs: RUNS,
     targets: {
       jsBeforeInteractionKB: 50,
@@ -732,10 +843,10 @@ async function main(): Promise<void> {
       }
     }
     if (cell) {
-      const lessons = await lessonUrls(browser, `${origin}${basePath}`);
       const settled: Record<string, Record<string, number>> = {};
       if (!flag("--no-settled")) {
-        for (const database of ["postgresql", "sqlite"] as const) {
+        const lessons = await lessonUrls(browser, `${origin}${basePath}`);
+        for (const database of startupDatabases) {
           settled[database] = await measureSettledFirstRuns(browser, lessons, database);
         }
         results.settledFirstRunMs = settled;
@@ -743,7 +854,7 @@ async function main(): Promise<void> {
       if (!flag("--no-throttle")) {
         const throttled: Record<string, unknown> = {};
         for (const link of LINKS) {
-          for (const database of ["postgresql", "sqlite"] as const) {
+          for (const database of startupDatabases) {
             const samples: StartupSample[] = [];
             for (let i = 0; i < RUNS; i++)
               samples.push(await measureStartup(browser, cell.url, database, link));
@@ -798,7 +909,7 @@ function printTable(results: Record<string, unknown>): void {
       for (const f of r.files ?? []) {
         if (f.KB >= 4)
           console.log(
-            `      ${String(f.requestedMs).padStart(6)} ms  ${String(f.KB).padStart(7)} KB ${f.encoding.padEnd(8)} ${f.path}`,
+            `      ${String(f.requestedMs).padStart(6)} → ${String(f.finishMs ?? "?").padStart(5)} ms  ${String(f.KB).padStart(7)} KB ${f.encoding.padEnd(8)} ${f.path}`,
           );
       }
     }

@@ -1,19 +1,33 @@
 /**
- * The only notebook script that loads with a lesson page; it is kept tiny. It shows the controls the
+ * The only notebook script that loads with a lesson page; it is kept small. It shows the controls the
  * server rendered hidden, restores the remembered database, and starts the kernel worker and its
  * database (`worker.ts`) as soon as the page has been parsed: the worker downloads and compiles the
- * database on its own thread, so the page's main thread does no more work for it, and the download
- * does not wait for the page's load event or its idle time. The notebook (`notebook.ts`: kernel
- * client, outputs, editors) loads when the page is idle or at the learner's first action, whichever
- * comes first, and adopts that worker; actions taken before that are replayed once it has loaded.
+ * database on its own thread (its script and the database's files were asked for by the page's head,
+ * site/integrations/kernel-preload.ts), so the page's main thread does no more work for it. Until the
+ * notebook has loaded, this script shows the worker's progress and "<database> ready" in the bar
+ * (`bar.ts`).
+ *
+ * The notebook (`notebook.ts`: kernel client, outputs, editors) is not needed for that, so it does not
+ * compete with the database's download: it loads once the database is ready (or could not start), at
+ * the learner's first action (a Run, the database switch, a focus on code: actions taken before it
+ * has loaded are replayed once it has), at once when the page has something to show in a cell (the
+ * learner's own code, a shared link, a cell that was running when the page last stopped), and at the
+ * latest a few seconds after the page has loaded (a slow download does not keep the editors waiting).
+ * It adopts the worker started here.
  */
 
+import type { KernelEvent } from "../worker/protocol.ts";
+import { BarView } from "./bar.ts";
 import { readItem, writeItem } from "./storage.ts";
+import { strings } from "./strings.ts";
 import { prestartKernel } from "./worker.ts";
 
 type NotebookModule = typeof import("./notebook.ts");
 
 export const DATABASE_KEY = "nb:database";
+
+/** After the page's load event, the notebook loads by then even if the database is still downloading. */
+const NOTEBOOK_LATEST_MS = 3000;
 
 let loading: Promise<NotebookModule> | null = null;
 
@@ -31,9 +45,24 @@ function selectedDatabase(): "postgresql" | "sqlite" {
   return checked?.value === "sqlite" ? "sqlite" : "postgresql";
 }
 
-/** The kernel worker and its database start now, while the notebook script is still loading. */
-function startKernel(): void {
-  if (document.querySelector("notebook-cell")) prestartKernel(selectedDatabase());
+/**
+ * The kernel worker and its database start now, before the notebook script has loaded; the bar shows
+ * their progress until the notebook takes over, which loads when the database is ready.
+ */
+function startKernel(): boolean {
+  if (!document.querySelector("notebook-cell")) return false;
+  const database = selectedDatabase();
+  const bar = new BarView(
+    document.querySelector<HTMLElement>("notebook-bar"),
+    strings(document.documentElement.lang),
+  );
+  const onEvent = (event: KernelEvent) => {
+    bar.kernelEvent(event, database);
+    if (event.type === "progress" && (event.phase === "ready" || event.phase === "failed")) void load();
+  };
+  if (!prestartKernel(database, onEvent, () => void load())) return false;
+  bar.loading(database);
+  return true;
 }
 
 function reveal(root: Element): void {
@@ -126,14 +155,15 @@ if (!customElements.get("notebook-cell")) {
   const idle = (globalThis as { requestIdleCallback?: (f: () => void, o?: { timeout: number }) => void })
     .requestIdleCallback;
   // module scripts run once the document is parsed: the cells and the bar's choice are in the DOM
-  startKernel();
+  const started = startKernel();
+  // something to show in a cell now: a shared link, a cell that was running when the page stopped
+  if (location.hash.startsWith("#share=") || readItem("nb:running")) void load();
   const whenIdle = () => void load();
-  if (document.readyState === "complete") {
-    if (idle) idle(whenIdle, { timeout: 1500 });
+  const afterLoad = () => {
+    if (started) setTimeout(() => (idle ? idle(whenIdle, { timeout: 500 }) : whenIdle()), NOTEBOOK_LATEST_MS);
+    else if (idle) idle(whenIdle, { timeout: 1500 });
     else setTimeout(whenIdle, 200);
-  } else {
-    addEventListener("load", () => (idle ? idle(whenIdle, { timeout: 1500 }) : setTimeout(whenIdle, 200)), {
-      once: true,
-    });
-  }
+  };
+  if (document.readyState === "complete") afterLoad();
+  else addEventListener("load", afterLoad, { once: true });
 }

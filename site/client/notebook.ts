@@ -1,7 +1,7 @@
 /**
  * The notebook of one lesson page: its cells, the comparisons, the page's bar, and the kernel (one
- * module Web Worker, `./kernel.ts`) they all run in. Loaded by `boot.ts` when the page is idle or at
- * the learner's first action.
+ * module Web Worker, `./kernel.ts`) they all run in. Loaded by `boot.ts` once the page's database is
+ * ready or at the learner's first action (see there).
  *
  * Cells run one request at a time, in the order asked. A cell runs after the earlier cells that have
  * not run in this kernel (the kernel decides which); a side of a comparison runs on a fresh database

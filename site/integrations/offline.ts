@@ -74,6 +74,11 @@ self.addEventListener("fetch", (event) => {
       const hit = (await cache.match(url.href, { ignoreSearch: true })) ??
         (request.mode === "navigate" && !url.pathname.endsWith("/") ? await cache.match(url.pathname + "/") : undefined);
       if (hit) return hit;
+      // a database's file the page's head asks for early: the kernel's copy when it has one
+      if (DATABASE_URLS.some((u) => new URL(u, location.href).href === url.href)) {
+        const kept = await caches.open(DATABASE_CACHE).then((c) => c.match(url.href));
+        if (kept) return kept;
+      }
       return fetch(request);
     }),
   );
@@ -95,7 +100,8 @@ export function offline(): AstroIntegration {
         const urls: string[] = [];
         for (const file of builtFiles(out).sort()) {
           const rel = relative(out, file).split("\\").join("/");
-          if (rel === "sw.js" || /\.(map|br|gz)$/.test(rel)) continue;
+          // _headers is the host's configuration (Netlify, Cloudflare Pages), never served
+          if (rel === "sw.js" || rel === "_headers" || /\.(map|br|gz)$/.test(rel)) continue;
           hash.update(rel).update(readFileSync(file));
           if (!DATABASE_FILE.test(rel)) urls.push(base + rel.replace(/(^|\/)index\.html$/, "$1"));
         }

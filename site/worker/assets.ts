@@ -10,7 +10,7 @@ import sqljsWasmUrl from "sql.js/dist/sql-wasm.wasm?url";
 import pgdataUrl from "../../engine-wasm/assets/pgdata.tar?url";
 import pgliteDataUrl from "../../engine-wasm/assets/pglite-lessons.data?url";
 import { DATABASE_CACHE } from "./database-cache.ts";
-import type { DatabaseKind } from "./protocol.ts";
+import type { DatabaseKind, EarlyResponse } from "./protocol.ts";
 
 export interface DatabaseAssets {
   /** sql.js's `sql-wasm.wasm`. */
@@ -66,12 +66,18 @@ function openCache(): Promise<Cache | null> {
   return cache;
 }
 
-/** `fetch(url)` through the kept files: a kept response, else the network's (kept once it is whole). */
-export async function cachedFetch(url: string, init?: RequestInit): Promise<Response> {
+/**
+ * `fetch(url)` through the kept files: a kept response, else the network's (kept once it is whole);
+ * `early`, the response the page already received for `url`, stands for the network's.
+ */
+export async function cachedFetch(url: string, init?: RequestInit, early?: Response): Promise<Response> {
   const c = await openCache();
   const kept = await c?.match(url).catch(() => undefined);
-  if (kept) return kept;
-  const response = await compressedOnTheWire(url, await fetch(url, init), init);
+  if (kept) {
+    void early?.body?.cancel().catch(() => {});
+    return kept;
+  }
+  const response = await compressedOnTheWire(url, early ?? (await fetch(url, init)), init);
   if (response.ok && c) c.put(url, response.clone()).catch(() => {});
   return response;
 }
@@ -118,7 +124,11 @@ const driverCode = new Set<DatabaseKind>();
  * downloads still under way stop: the page switched away from it, and PGlite's ~20 MB would compete
  * with the database now wanted.
  */
-export function prefetch(database: DatabaseKind, pgdata: string | undefined = assets.pgdataUrl): void {
+export function prefetch(
+  database: DatabaseKind,
+  pgdata: string | undefined = assets.pgdataUrl,
+  handed?: Promise<readonly EarlyResponse[]>,
+): void {
   for (const [url, download] of inFlight) {
     if (download.database === database) continue;
     download.controller.abort();
@@ -133,14 +143,44 @@ export function prefetch(database: DatabaseKind, pgdata: string | undefined = as
   }
   const urls =
     database === "sqlite" ? [assets.sqljsWasmUrl] : [pgdata, assets.pgliteWasmUrl, assets.pgliteDataUrl];
+  const taken = new Set<string>();
   for (const url of urls) {
     if (!url || inFlight.has(url) || early.has(url) || typeof fetch !== "function") continue;
     const controller = new AbortController();
-    const response = cachedFetch(url, { signal: controller.signal });
+    const init = { signal: controller.signal };
+    const response = handed
+      ? handed.then((list) => {
+          const e = list.find((r) => sameUrl(r.url, url));
+          return cachedFetch(url, init, e && earlyResponse(e, controller.signal));
+        })
+      : cachedFetch(url, init);
     response.catch(() => {});
     inFlight.set(url, { database, controller });
     early.set(url, response);
+    taken.add(url);
   }
+  // what the page handed over and nothing here reads (a file already under way or kept) is stopped
+  void handed?.then((list) => {
+    for (const r of list)
+      if (![...taken].some((u) => sameUrl(u, r.url))) void r.body.cancel().catch(() => {});
+  });
+}
+
+function sameUrl(a: string, b: string): boolean {
+  return new URL(a, location.href).href === new URL(b, location.href).href;
+}
+
+/**
+ * A response the page handed over, as a `Response`; `signal` stops it as it would a download of the
+ * kernel's own (the page's download is cancelled, a read of the body fails).
+ */
+function earlyResponse(early: EarlyResponse, signal: AbortSignal): Response {
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  void early.body.pipeTo(writable, { signal }).catch(() => {});
+  return new Response(readable, {
+    status: early.status,
+    headers: early.headers.map(([k, v]) => [k, v] as [string, string]),
+  });
 }
 
 const started = new Set<DatabaseKind>();

@@ -62,9 +62,29 @@ export interface RunOptions {
 // ---------------------------------------------------------------------------------------------
 // Page → kernel
 
+/** A response the page received, its body (a transferred stream) not read yet. */
+export interface EarlyResponse {
+  readonly url: string;
+  readonly status: number;
+  readonly headers: readonly (readonly [string, string])[];
+  readonly body: ReadableStream<Uint8Array>;
+}
+
 export type KernelRequest =
   /** Start (or switch to) a database: the kernel forgets every binding when the database changes. */
-  | { readonly type: "start"; readonly database: DatabaseKind; readonly pgdataUrl?: string }
+  | {
+      readonly type: "start";
+      readonly database: DatabaseKind;
+      readonly pgdataUrl?: string;
+      /**
+       * The page's head began downloading the database's files before the worker existed
+       * (site/integrations/kernel-preload.ts): an `early` request follows with their responses, which
+       * the kernel reads instead of asking again.
+       */
+      readonly early?: boolean;
+    }
+  /** The responses a `start` with `early` announced (their bodies transferred, not read yet). */
+  | { readonly type: "early"; readonly responses: readonly EarlyResponse[] }
   /**
    * Run `targetId`, first running the cells before it (in `cells`, in page order) that have not run
    * in this kernel yet. Cells after the target are ignored.

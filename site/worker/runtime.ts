@@ -120,6 +120,10 @@ export class KernelRuntime {
       case "more":
         this.contexts.get(request.cellId)?.output.more();
         return Promise.resolve();
+      case "early":
+        // the worker's entry hands these to the downloads (kernel.ts, assets.ts)
+        for (const r of request.responses) void r.body.cancel().catch(() => {});
+        return Promise.resolve();
       case "start":
         // Not queued behind an earlier start: when the page switches to the other database before
         // the first has started (PGlite takes seconds), the switch does not wait for it. A run

@@ -11,7 +11,11 @@
  * a statement, no row or table is left. The kernel awaits it before a cell's first statement
  * (runtime.ts), after saying the database is ready.
  */
+import * as sa from "sqlalchemy";
 import type { DatabaseKind } from "sqlalchemy/databases";
+import { getPostgres } from "../../engine-wasm/src/dbapi/pglite/runtime.ts";
+import { SqljsSession } from "../../engine-wasm/src/dbapi/sqljs/physical.ts";
+import { newMemoryDatabase } from "../../engine-wasm/src/dbapi/sqljs/runtime.ts";
 
 const warmed = new Map<DatabaseKind, Promise<void>>();
 
@@ -29,7 +33,6 @@ export function warmDatabase(kind: DatabaseKind, url: string): Promise<void> {
 }
 
 async function warmCompiler(url: string): Promise<void> {
-  const sa = await import("sqlalchemy");
   const engine = sa.create_engine(url);
   const metadata = sa.MetaData();
   const table = sa.Table(
@@ -50,7 +53,6 @@ async function warmCompiler(url: string): Promise<void> {
  * FOREIGN KEY), INSERTs and SELECTs, rolled back.
  */
 async function warmPostgres(): Promise<void> {
-  const { getPostgres } = await import("../../engine-wasm/src/dbapi/pglite/runtime.ts");
   const pg = getPostgres();
   // a statement that fails leaves the transaction aborted: end it, so cells start outside one
   await pg.exec(WARM_POSTGRES).catch(async (e) => {
@@ -80,8 +82,6 @@ ROLLBACK;`;
  * numbered as before) and `learn.db` is not opened.
  */
 async function warmSqlite(): Promise<void> {
-  const { newMemoryDatabase } = await import("../../engine-wasm/src/dbapi/sqljs/runtime.ts");
-  const { SqljsSession } = await import("../../engine-wasm/src/dbapi/sqljs/physical.ts");
   const session = new SqljsSession(newMemoryDatabase());
   try {
     session.execute('PRAGMA main.table_info("nb_warm")', undefined);
