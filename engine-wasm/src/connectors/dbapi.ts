@@ -66,9 +66,8 @@ export class Cursor implements DBAPICursor, RowidReader {
   private _rows: unknown[][] = [];
   private _pos = 0;
   private _rowcount = -1;
+  /** PENDING: its connection reads it when asked (an open one: closing reads it). */
   private _lastrowid: number | null | typeof PENDING = null;
-  /** The connection's session of the last execute() (which settles a PENDING lastrowid). */
-  private _rowid_session: LogicalSession | null = null;
   private _closed = false;
   arraysize = 1;
 
@@ -83,7 +82,7 @@ export class Cursor implements DBAPICursor, RowidReader {
     return this._rowcount;
   }
   get lastrowid(): number | null {
-    if (this._lastrowid === PENDING) this._rowid_session!._settle_rowid();
+    if (this._lastrowid === PENDING) this.connection._session()._settle_rowid();
     return this._lastrowid as number | null;
   }
 
@@ -132,7 +131,6 @@ export class Cursor implements DBAPICursor, RowidReader {
     } else {
       this._rowcount = r.rowcount;
     }
-    this._rowid_session = session;
     this._lastrowid = session.awaits_rowid(this) ? PENDING : session.lastrowid;
     return this;
   }
