@@ -21,6 +21,7 @@ import type {
   RunOptions,
   StateEvent,
 } from "../worker/protocol.ts";
+import { strings } from "./strings.ts";
 import { connectKernel, createKernelWorker, type StartedWorker } from "./worker.ts";
 
 export type { CellSource, ClientEvent, DatabaseKind, KernelEvent, RunEvent } from "../worker/protocol.ts";
@@ -350,12 +351,13 @@ export class Kernel {
     this.#worker = null;
     this.#port = null;
     const seconds = run ? run.timeoutMs / 1000 : 0;
+    const en = strings("en");
     const text =
       reason === "crashed"
-        ? `The kernel crashed (${detail}) and was restarted.`
+        ? en.restartedCrashed(detail!)
         : reason === "timeout"
-          ? `The cell ran longer than ${seconds} s and was stopped: the kernel was restarted (earlier cells will run again).`
-          : "The cell was stopped: the kernel was restarted (earlier cells will run again).";
+          ? en.restartedTimeout(seconds)
+          : en.restartedStopped;
     const facts = reason === "crashed" ? { detail: detail! } : reason === "timeout" ? { seconds } : {};
     this.#abandonRuns(reason, text, run?.cellId, facts);
     this.#ensureWorker();
