@@ -91,7 +91,7 @@ const ruPlural = (n: number, one: string, few: string, many: string) => {
   const d = n % 10;
   const dd = n % 100;
   const word = d === 1 && dd !== 11 ? one : d >= 2 && d <= 4 && (dd < 12 || dd > 14) ? few : many;
-  return `${n} ${word}`;
+  return `${n.toLocaleString("ru")} ${word}`;
 };
 const fmtMs = (ms: number) => `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
 
@@ -250,7 +250,8 @@ export const STRINGS: Readonly<Record<Lang, Strings>> = {
     storageLost: "Браузер не даёт странице ничего сохранить: ваши правки пропадут после перезагрузки.",
     crashed:
       "Эта ячейка выполнялась, когда страница прервалась в прошлый раз (вероятно, не хватило памяти). Правки сохранены; ячейка не запускалась снова.",
-    truncated: (lines, chars) => `Ещё ${lines} строк (${Math.ceil(chars / 1024)} КБ) не показано.`,
+    truncated: (lines, chars) =>
+      `Не показано: ещё ${ruPlural(lines, "строка", "строки", "строк")} (${Math.ceil(chars / 1024).toLocaleString("ru")} КБ).`,
     showMore: "Показать ещё",
     returnedEarly: "Ячейка завершилась раньше: её прервал return верхнего уровня.",
   },
