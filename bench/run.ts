@@ -15,6 +15,10 @@
  * Every repetition is checked (the rows written or read are the expected ones) outside the timed
  * part. A layer that cannot run shows "n/a (not available: <error>)".
  *
+ * Each database runs in a process of its own (a child `node bench/run.ts --database <kind>`), as a
+ * page's kernel worker runs one database: code both drivers reach is optimised for the one that runs,
+ * and one database's garbage and compiled code do not land in the other's timings.
+ *
  * Prints median ms and the ratio to raw with the targets met or missed, then where the notebook's
  * time goes (events, making and posting the echo log, microseconds per log line), and writes
  * bench/results.json (see lib/report.ts).
@@ -23,8 +27,10 @@
  *                     [--database postgresql|sqlite] [--workload insert|select|get] [--layer raw|core|orm]
  *                     [--config plain|notebook] [--out FILE | --no-write]
  */
-import { writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import {
   CONFIGS,
@@ -75,6 +81,8 @@ const { values: args } = parseArgs({
     config: { type: "string", multiple: true },
     out: { type: "string", default: new URL("results.json", import.meta.url).pathname },
     "no-write": { type: "boolean", default: false },
+    /** Internal: run the one database given here and write its results and notes to this file. */
+    "child-out": { type: "string" },
   },
 });
 
@@ -259,13 +267,56 @@ async function benchDatabase(kind: DatabaseKind, results: Result[], notes: Set<s
   await db.dropTable();
 }
 
+/** What a child process hands back. */
+interface ChildReport {
+  results: Result[];
+  notes: string[];
+}
+
+/** Runs one database in a child process with the same options; its progress lines pass through. */
+function benchDatabaseInChild(kind: DatabaseKind, results: Result[], notes: Set<string>): void {
+  const dir = mkdtempSync(join(tmpdir(), "engine-wasm-bench-"));
+  const out = join(dir, `${kind}.json`);
+  try {
+    const argv = [
+      ...process.execArgv,
+      new URL(import.meta.url).pathname,
+      `--reps=${REPS}`,
+      `--max-reps=${MAX_REPS}`,
+      `--min-time=${args["min-time"]}`,
+      `--warmup=${WARMUP}`,
+      `--database=${kind}`,
+      ...workloads.map((w) => `--workload=${w}`),
+      ...layers.map((l) => `--layer=${l}`),
+      ...configs.map((c) => `--config=${c}`),
+      `--child-out=${out}`,
+    ];
+    const child = spawnSync(process.execPath, argv, { stdio: "inherit" });
+    if (child.status !== 0 && child.status !== 1)
+      throw new Error(
+        `the ${kind} benchmark process failed (${child.signal ?? `exit code ${child.status}`})`,
+      );
+    const report = JSON.parse(readFileSync(out, "utf8")) as ChildReport;
+    results.push(...report.results);
+    for (const note of report.notes) notes.add(note);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const results: Result[] = [];
 const notes = new Set<string>();
-for (const kind of databases) await benchDatabase(kind, results, notes);
+const childOut = args["child-out"];
+if (childOut !== undefined) {
+  for (const kind of databases) await benchDatabase(kind, results, notes);
+  writeFileSync(childOut, JSON.stringify({ results, notes: [...notes] } satisfies ChildReport));
+  process.exit(results.some((r) => r.layer === "raw" && r.error !== undefined) ? 1 : 0);
+}
+for (const kind of databases) benchDatabaseInChild(kind, results, notes);
 
 const cpu = cpus()[0]?.model ?? "unknown CPU";
 process.stdout.write(
-  `\nengine-wasm benchmark: Node ${process.version}, ${cpus().length} x ${cpu}; ` +
+  `\nengine-wasm benchmark: Node ${process.version}, ${cpus().length} x ${cpu}; each database in a process of its own; ` +
     `median of n timed repetitions (at least ${REPS}; up to ${MAX_REPS} until a layer was timed ${MIN_TIME_MS / 1000} s) ` +
     `after ${WARMUP} warm-up ones. plain: echo off, no listeners; ` +
     `notebook: the kernel's listeners, echo=True into the kernel's output sink\n\n`,
