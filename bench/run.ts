@@ -31,6 +31,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import {
   CONFIGS,
@@ -280,7 +281,7 @@ function benchDatabaseInChild(kind: DatabaseKind, results: Result[], notes: Set<
   try {
     const argv = [
       ...process.execArgv,
-      new URL(import.meta.url).pathname,
+      fileURLToPath(import.meta.url),
       `--reps=${REPS}`,
       `--max-reps=${MAX_REPS}`,
       `--min-time=${args["min-time"]}`,
