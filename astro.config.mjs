@@ -8,6 +8,7 @@
  *   BASE_PATH=/learn/ npm run build   # serve from a sub-path
  */
 
+import { fileURLToPath } from "node:url";
 import { satteri } from "@astrojs/markdown-satteri";
 import starlight from "@astrojs/starlight";
 import { defineConfig } from "astro/config";
@@ -68,6 +69,16 @@ export default defineConfig({
   vite: {
     // The editor's API knowledge, from engine-wasm's types (loaded on an editor's first focus).
     plugins: [apiTable()],
+    // Starlight's search box loads Pagefind's UI through this stand-in, which waits until the page's
+    // database is ready or the learner reaches for search (site/client/search-ui.ts).
+    resolve: {
+      alias: [
+        {
+          find: /^@pagefind\/default-ui$/,
+          replacement: fileURLToPath(new URL("./site/client/search-ui.ts", import.meta.url)),
+        },
+      ],
+    },
     // Python's class names are the JavaScript class names (`sqlalchemy.exc.ProgrammingError`):
     // the worker bundle keeps them through minification.
     // The databases' file sizes (`virtual:kernel-asset-sizes`) give the download progress its total.

@@ -28,6 +28,25 @@ test("search finds a lesson", async ({ page }) => {
   await expect(page.locator("[data-cell-id]").first()).toBeVisible();
 });
 
+test("search opens from the keyboard on a lesson page whose database is still downloading", async ({
+  page,
+}) => {
+  // The search UI waits for the database, unless the learner asks for it: hold the database back.
+  await page.route(/\.wasm(\?|$)/, () => {});
+  await page.goto("fundamentals/two-styles/");
+  await page.locator("[data-cell-id]").first().waitFor();
+  await page.keyboard.press("Control+k");
+  const box = page.getByRole("dialog").getByRole("textbox", { name: /search/i });
+  await expect(box).toBeFocused();
+  await box.fill("flush");
+  const result = page
+    .getByRole("dialog")
+    .getByRole("link", { name: /flush|session/i })
+    .first();
+  await expect(result).toBeVisible({ timeout: 15_000 });
+  await expect(page.locator("[data-nb-status]")).not.toContainText(/ready/i);
+});
+
 /** Every lesson page with cells, from the lessons collection on disk (`lessons/fundamentals/*.mdx`). */
 const lessonDir = fileURLToPath(new URL("../lessons/fundamentals/", import.meta.url));
 const lessonSlugs = readdirSync(lessonDir)

@@ -23,6 +23,8 @@ export interface StartOptions {
   fsBundle?: Blob | URL | string | null;
   /** SQLite: where the browser fetches `sql-wasm.wasm` from. */
   sqljsWasmUrl?: string;
+  /** SQLite: `sql-wasm.wasm` compiled, when the host downloaded it (else sql.js fetches `sqljsWasmUrl`). */
+  sqljsWasmModule?: WebAssembly.Module;
   /** Report download / start-up progress (PGlite's WASM and data directory are several MB). */
   onProgress?: (event: { phase: string; loaded?: number; total?: number }) => void;
 }

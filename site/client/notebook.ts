@@ -13,6 +13,7 @@ import { cellView } from "./cell-kinds.ts";
 import type { CellView } from "./cell-view.ts";
 import { CompareView } from "./compare.ts";
 import { scopeOf } from "./diagnostics/scope.ts";
+import { DATABASE_READY_EVENT } from "./first-work.ts";
 import { Kernel, type KernelListener, type RunResult } from "./kernel.ts";
 import { FrameBatch } from "./output-batch.ts";
 import { ExerciseView } from "./panels/exercise.ts";
@@ -118,7 +119,7 @@ export class Notebook {
     const ready = this.kernel.warmUp().catch(() => {});
     this.#ready = ready;
     // The offline cache is filled from then on (site/client/offline.ts).
-    void ready.then(() => dispatchEvent(new Event("nb:database-ready")));
+    void ready.then(() => dispatchEvent(new Event(DATABASE_READY_EVENT)));
     const edited = this.cells.filter((c) => c.edited);
     for (const cell of edited) void cell.mount();
     const rest = this.cells.filter((c) => !c.edited);

@@ -4,36 +4,20 @@
  * and the editor come from its versioned cache. A new deployment installs a new cache; the page
  * says so once, and the new version serves from the next page opened.
  */
+import { afterFirstWork } from "./first-work.ts";
 import { learnStrings } from "./learn-strings.ts";
 
-/** Fired by the notebook once the page's database is ready (site/client/notebook.ts). */
-export const DATABASE_READY_EVENT = "nb:database-ready";
 /** Register anyway after this long (a page whose database never starts). */
 const LATEST_MS = 60_000;
 
 /**
- * Register the worker once the page's first work is done: on a notebook page when its database is
- * ready (the precache then never slows the database's download), elsewhere when the page is idle.
+ * Register the worker once the page's first work is done (site/client/first-work.ts): on a notebook
+ * page when its database is ready (the precache then never slows the database's download), elsewhere
+ * when the page is idle.
  */
 export function registerOffline(): void {
   if (!("serviceWorker" in navigator) || !window.isSecureContext) return;
-  let done = false;
-  const go = () => {
-    if (done) return;
-    done = true;
-    register();
-  };
-  if (document.querySelector("notebook-cell")) {
-    addEventListener(DATABASE_READY_EVENT, go, { once: true });
-    setTimeout(go, LATEST_MS);
-  } else {
-    const idle = (globalThis as { requestIdleCallback?: (f: () => void, o?: { timeout: number }) => void })
-      .requestIdleCallback;
-    addEventListener("load", () => (idle ? idle(go, { timeout: 5000 }) : setTimeout(go, 2000)), {
-      once: true,
-    });
-    if (document.readyState === "complete") setTimeout(go, 2000);
-  }
+  afterFirstWork(register, LATEST_MS);
 }
 
 function register(): void {

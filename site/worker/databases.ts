@@ -61,7 +61,7 @@ type Take = "blob" | "wasm";
  * compressed body's Content-Length is not the size of what the stream yields); otherwise the page
  * shows the bytes so far. A WebAssembly file is compiled while it downloads
  * (`WebAssembly.compileStreaming` over one branch of the body, the progress count over the other); a
- * module that does not compile is null (PGlite then fetches and compiles its own). A file that cannot
+ * module that does not compile is null (the driver then fetches and compiles its own). A file that cannot
  * be had rejects with `DatabaseUnavailable`.
  */
 async function downloadAll(
@@ -150,21 +150,6 @@ async function downloadPostgres(assets: DatabaseAssets, onProgress: Progress): P
 const starting = new Map<DatabaseKind, Promise<number>>();
 
 /**
- * sql.js's WebAssembly from the download the worker's entry started (a local `blob:` URL for sql.js to
- * instantiate), or its URL as is when that download failed.
- */
-async function sqljsWasm(url: string): Promise<{ url: string; revoke?: () => void }> {
-  const res = await fetchOnce(url).catch(() => null);
-  if (!res?.ok) throw downloadFailure("sqlite", res);
-  const bytes = await res.arrayBuffer().catch(() => {
-    throw downloadFailure("sqlite", null);
-  });
-  const blob = new Blob([bytes], { type: "application/wasm" });
-  const local = URL.createObjectURL(blob);
-  return { url: local, revoke: () => URL.revokeObjectURL(local) };
-}
-
-/**
  * The page switched to the other database while this one's file was downloading: it was not started
  * (PGlite's start would hold the worker's thread for the other database's runs). The download is kept
  * for when it is wanted again.
@@ -210,20 +195,20 @@ export function startDatabase(
         if (files.fsBundle) options.fsBundle = files.fsBundle;
         if (files.pgliteWasm) options.pgliteWasmModule = files.pgliteWasm;
       }
-      let revoke: (() => void) | undefined;
       if (kind === "sqlite" && assets.sqljsWasmUrl) {
-        const wasm = await sqljsWasm(assets.sqljsWasmUrl);
-        options.sqljsWasmUrl = wasm.url;
-        revoke = wasm.revoke;
+        // compiled as it downloads; a module that did not compile is left to sql.js (from the HTTP cache)
+        const [module] = await downloadAll(
+          "sqlite",
+          [{ url: assets.sqljsWasmUrl, take: "wasm" }],
+          onProgress,
+        );
+        if (module) options.sqljsWasmModule = module as WebAssembly.Module;
+        else options.sqljsWasmUrl = assets.sqljsWasmUrl;
       }
-      try {
-        await start_database(kind, options).catch((e) => {
-          throw DatabaseUnavailable.from(kind, e);
-        });
-        downloadsDone(kind);
-      } finally {
-        revoke?.();
-      }
+      await start_database(kind, options).catch((e) => {
+        throw DatabaseUnavailable.from(kind, e);
+      });
+      downloadsDone(kind);
       return performance.now() - t0;
     })();
     const started = p;

@@ -19,6 +19,8 @@ import type { Database, SqlJsStatic } from "sql.js";
 export interface SqliteStartOptions {
   /** Where the browser fetches `sql-wasm.wasm` from (the worker passes a bundler URL). */
   sqljsWasmUrl?: string;
+  /** `sql-wasm.wasm` compiled, when the host compiled it as it downloaded (then nothing is fetched). */
+  sqljsWasmModule?: WebAssembly.Module;
   onProgress?: (event: { phase: string; loaded?: number; total?: number }) => void;
 }
 
@@ -32,9 +34,21 @@ export function startSqlite(options: SqliteStartOptions = {}): Promise<void> {
   if (!starting) {
     options.onProgress?.({ phase: "sqlite:loading" });
     const url = options.sqljsWasmUrl;
+    const module = options.sqljsWasmModule;
+    // Emscripten's hook: instantiate the module the host compiled while it downloaded
+    const config = module
+      ? {
+          instantiateWasm: (imports: WebAssembly.Imports, done: (i: WebAssembly.Instance) => void) => {
+            void WebAssembly.instantiate(module, imports).then(done);
+            return {};
+          },
+        }
+      : url
+        ? { locateFile: () => url }
+        : undefined;
     // loaded here, not at the top: a page that only uses PostgreSQL never downloads sql.js's code
     starting = import("sql.js")
-      .then(({ default: initSqlJs }) => initSqlJs(url ? { locateFile: () => url } : undefined))
+      .then(({ default: initSqlJs }) => initSqlJs(config))
       .then((s) => {
         SQL = s;
         options.onProgress?.({ phase: "sqlite:ready" });
