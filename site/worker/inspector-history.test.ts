@@ -2,8 +2,8 @@
  * A long-running notebook: a snapshot reads what it shows, not the page's history. After 10,000
  * objects loaded and released and 200 cells that each made and closed a session and a connection
  * (every one still referenced from the cells' scope, so that no collection helps), a snapshot of
- * one open session holding two objects reads a handful of states, sessions and connections —
- * counted, not timed.
+ * one open session holding two objects reads a handful of states, sessions and connections, and
+ * the registry of what cells made reads the open ones only — counted, not timed.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadModule } from "./modules.ts";
@@ -80,6 +80,8 @@ describe("the inspector after a long history (sqlite)", () => {
     expect(snapshot.connections.length).toBe(1);
     // two states, one session, one connection: nothing of the history
     expect(runtime.inspector.visited).toBeLessThanOrEqual(4);
+    // nor the registry's 201 closed sessions: it lists the open ones (the model's engine, the session)
+    expect(runtime.registry.visited).toBeLessThanOrEqual(2);
     // the last cell's steps: a snapshot before its SELECT, one after the cell, each as small
     const now = inspectors.at(-1)!;
     expect(now.steps.length).toBe(2);

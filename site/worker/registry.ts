@@ -8,6 +8,7 @@
  * originals (same classes, `instanceof` and subclassing work) and register what they return.
  */
 import { event, repr } from "sqlalchemy";
+import { _sessions } from "sqlalchemy/orm/session";
 import type { EngineState, ObjectState, SessionState } from "./protocol.ts";
 
 export interface Counters {
@@ -44,6 +45,10 @@ export class Registry {
   /** Held weakly: an engine or session nothing else refers to leaves when it is collected. */
   readonly #engines = new Map<number, Entry<object>>();
   readonly #sessions = new Map<number, Entry<object>>();
+  /** A session's entry by the Session that SQLAlchemy's registry of open sessions holds (an AsyncSession's sync session). */
+  #entryOf = new WeakMap<object, Entry<object>>();
+  /** Engines and sessions the last `live()` read (what a test of its cost counts). */
+  visited = 0;
   readonly #collected = new FinalizationRegistry<number>((id) => {
     this.#engines.delete(id);
     this.#sessions.delete(id);
@@ -57,6 +62,7 @@ export class Registry {
     }
     this.#engines.clear();
     this.#sessions.clear();
+    this.#entryOf = new WeakMap();
   }
 
   resetCounters(): Counters {
@@ -135,7 +141,9 @@ export class Registry {
     if (!session || typeof session !== "object") return session;
     const isAsync = !!(session as { sync_session?: object }).sync_session;
     const id = this.#nextId++;
-    this.#sessions.set(id, { id, cellId: this.cellId, ref: new WeakRef(session), async: isAsync });
+    const entry = { id, cellId: this.cellId, ref: new WeakRef(session), async: isAsync };
+    this.#sessions.set(id, entry);
+    this.#entryOf.set((session as { sync_session?: object }).sync_session ?? session, entry);
     this.#collected.register(session, id, session);
     return session;
   }
@@ -143,7 +151,9 @@ export class Registry {
   /**
    * The engines and sessions still alive, in the order cells created them; a closed session is left
    * out until it is used again (SQLAlchemy's session registry drops a session on close() and takes
-   * it back when an object is attached to it).
+   * it back when an object is attached to it). The sessions come from that registry, which holds the
+   * open ones only: the sessions a loop made and closed cost nothing here, as each statement's
+   * snapshot asks for this.
    */
   live(): {
     engines: { id: number; cellId: string; engine: Record<string, any> }[];
@@ -154,11 +164,16 @@ export class Registry {
       const engine = e.ref.deref() as Record<string, any> | undefined;
       if (engine) engines.push({ id: e.id, cellId: e.cellId, engine });
     }
+    let visited = this.#engines.size;
     const sessions = [];
-    for (const s of this.#sessions.values()) {
-      const session = s.ref.deref() as Record<string, any> | undefined;
-      if (session && !isClosed(session)) sessions.push({ id: s.id, cellId: s.cellId, session });
+    for (const open of _sessions.values()) {
+      visited++;
+      const s = this.#entryOf.get(open);
+      const session = s?.ref.deref() as Record<string, any> | undefined;
+      if (s && session) sessions.push({ id: s.id, cellId: s.cellId, session });
     }
+    sessions.sort((a, b) => a.id - b.id);
+    this.visited = visited;
     return { engines, sessions };
   }
 
@@ -220,12 +235,6 @@ export class Registry {
     }
     return out;
   }
-}
-
-/** Whether the session was closed and not used since (the ORM's session registry no longer holds it). */
-function isClosed(session: Record<string, any>): boolean {
-  const sync = (session.sync_session ?? session) as Record<string, any>;
-  return sync._registered === false;
 }
 
 function objectState(obj: unknown): ObjectState {

@@ -26,6 +26,9 @@ import { IdentityMap, pkKeyString, stateKeyString } from "./identity.ts";
 import { load_on_ident, load_on_pk_identity, load_scalar_attributes } from "./loading.ts";
 import { _mapper_for_class, configure_mappers, type Mapper } from "./mapper.ts";
 import { _sessions, type IdentityKey, type InstanceState, type SessionLike } from "./state.ts";
+
+/** The open sessions, held weakly (SQLAlchemy's `sqlalchemy.orm.session._sessions`). */
+export { _sessions };
 import { lazy_load, passive_identity_lookup } from "./strategies.ts";
 import { UOWTransaction } from "./unitofwork.ts";
 
