@@ -26,11 +26,11 @@ import { IdentityMap, pkKeyString, stateKeyString } from "./identity.ts";
 import { load_on_ident, load_on_pk_identity, load_scalar_attributes } from "./loading.ts";
 import { _mapper_for_class, configure_mappers, type Mapper } from "./mapper.ts";
 import { _sessions, type IdentityKey, type InstanceState, type SessionLike } from "./state.ts";
+import { lazy_load, passive_identity_lookup } from "./strategies.ts";
+import { UOWTransaction } from "./unitofwork.ts";
 
 /** The open sessions, held weakly (SQLAlchemy's `sqlalchemy.orm.session._sessions`). */
 export { _sessions };
-import { lazy_load, passive_identity_lookup } from "./strategies.ts";
-import { UOWTransaction } from "./unitofwork.ts";
 
 /** How a Session joins a Connection that is already in a transaction (SQLAlchemy's JoinTransactionMode). */
 export type JoinTransactionMode =
