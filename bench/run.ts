@@ -5,7 +5,7 @@
  *
  * For PostgreSQL (PGlite) and SQLite (sql.js), three workloads — insert 1,000 rows, select 1,000 rows
  * with all(), 1,000 single-row selects by primary key — each done by `raw` (the driver alone, sending
- * the database the statements engine-wasm sends: lib/raw.ts), `core`
+ * the database the statements engine-wasm's Core sends: lib/raw.ts), `core`
  * (engine-wasm Core) and `orm` (engine-wasm ORM), Core and ORM once per configuration and once more
  * in each variant that takes the notebook's time apart. Each (database, workload) runs `--warmup`
  * repetitions, then at least `--reps` timed ones; all layers and variants take turns within every

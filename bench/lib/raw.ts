@@ -1,11 +1,13 @@
 /**
  * `raw`: the same work done directly with the driver, in its fastest straightforward form.
  *
- * sql.js: the statements engine-wasm sends, one prepared statement reused in a loop (bind, step,
- * reset). The insert runs inside one BEGIN … COMMIT, as Python's sqlite3 opens a transaction before
- * an INSERT; the selects run in autocommit, as sqlite3 opens none before a SELECT (SQLAlchemy's
- * "BEGIN (implicit)" sends nothing to the database). Inside a BEGIN … COMMIT, which the engine does
- * not send for them, 1,000 gets took about 0.1 ms less.
+ * sql.js: the statements engine-wasm's Core layer sends, one prepared statement reused in a loop
+ * (bind, step, reset). The insert runs inside one BEGIN … COMMIT, as Python's sqlite3 opens a
+ * transaction before an INSERT; the selects run in autocommit, as sqlite3 opens none before a SELECT
+ * (SQLAlchemy's "BEGIN (implicit)" sends nothing to the database). Inside a BEGIN … COMMIT, which
+ * neither layer sends for them, 1,000 gets took about 0.1 ms less. The ORM's flush sends one
+ * `INSERT … RETURNING id` per object (SQLAlchemy's "ordered; batch not supported" on SQLite): that
+ * statement's own cost in SQLite (about 3x a plain INSERT) is part of the ORM insert's ratio.
  *
  * PGlite, through its public async API (what an application without engine-wasm would write):
  * - insert: one multi-row `INSERT … VALUES ($1, $2), …` with bound parameters through `pg.query`. 1,000
@@ -117,7 +119,7 @@ export function rawSqljs(db: SqliteDatabase): LayerCases {
       },
     },
     notes: [
-      "raw sql.js: one prepared statement reused in a loop; insert inside BEGIN … COMMIT, selects in autocommit (the statements the engine sends, as Python's sqlite3 sends them)",
+      "raw sql.js: one prepared statement reused in a loop; insert inside BEGIN … COMMIT, selects in autocommit (the statements Core sends, as Python's sqlite3 sends them)",
     ],
     close() {},
   };
