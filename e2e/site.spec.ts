@@ -5,8 +5,19 @@
 import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test } from "@playwright/test";
+import { expect, type Locator, type Page, test } from "@playwright/test";
 import { LessonPage } from "./pages/lesson.ts";
+
+/** Types "flush" into the search box and waits for a lesson among the results. */
+async function searchFlush(page: Page, box: Locator): Promise<Locator> {
+  await box.fill("flush");
+  const result = page
+    .getByRole("dialog")
+    .getByRole("link", { name: /flush|session/i })
+    .first();
+  await expect(result).toBeVisible({ timeout: 15_000 });
+  return result;
+}
 
 test("search finds a lesson", async ({ page }) => {
   await page.goto("./");
@@ -18,12 +29,7 @@ test("search finds a lesson", async ({ page }) => {
     .getByRole("searchbox")
     .or(page.getByRole("textbox", { name: /search/i }))
     .first();
-  await box.fill("flush");
-  const result = page
-    .getByRole("dialog")
-    .getByRole("link", { name: /flush|session/i })
-    .first();
-  await expect(result).toBeVisible({ timeout: 15_000 });
+  const result = await searchFlush(page, box);
   await result.click();
   await expect(page.locator("[data-cell-id]").first()).toBeVisible();
 });
@@ -38,12 +44,7 @@ test("search opens from the keyboard on a lesson page whose database is still do
   await page.keyboard.press("Control+k");
   const box = page.getByRole("dialog").getByRole("textbox", { name: /search/i });
   await expect(box).toBeFocused();
-  await box.fill("flush");
-  const result = page
-    .getByRole("dialog")
-    .getByRole("link", { name: /flush|session/i })
-    .first();
-  await expect(result).toBeVisible({ timeout: 15_000 });
+  await searchFlush(page, box);
   await expect(page.locator("[data-nb-status]")).not.toContainText(/ready/i);
 });
 
