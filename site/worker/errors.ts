@@ -22,24 +22,30 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** 1-based position in the learner's TypeScript of the innermost stack frame inside the cell. */
+/**
+ * 1-based position in the learner's TypeScript of the innermost stack frame inside the cell that
+ * the source map places in it. A frame on a line the compiler wrote (the constructor it gives a
+ * mapped class) has no place there: the frame that called it, `new User({ … })`, is the learner's.
+ */
 export function locate(
   err: unknown,
   cell: CompiledCell,
   sourceUrl: string,
 ): { line: number; column: number } | null {
   const stack = err instanceof Error ? String(err.stack ?? "") : "";
-  const m = new RegExp(`${escapeRegExp(sourceUrl)}:(\\d+):(\\d+)`).exec(stack);
-  if (!m) return null;
-  const jsLine = Number(m[1]) - 1 - PROLOGUE_LINES;
-  if (jsLine < 0) return null;
-  const jsColumn = cell.importLines.includes(jsLine) ? 0 : Number(m[2]) - 1;
+  const frames = new RegExp(`${escapeRegExp(sourceUrl)}:(\\d+):(\\d+)`, "g");
   let lines = decoded.get(cell);
-  if (!lines) decoded.set(cell, (lines = decodeMappings(cell.mappings)));
-  const pos = originalPosition(lines, jsLine, jsColumn);
-  if (!pos) return null;
-  const orig = unshift(cell.shifts, pos.line, pos.column);
-  return { line: orig.line + 1, column: orig.column + 1 };
+  for (let m = frames.exec(stack); m !== null; m = frames.exec(stack)) {
+    const jsLine = Number(m[1]) - 1 - PROLOGUE_LINES;
+    if (jsLine < 0) continue;
+    const jsColumn = cell.importLines.includes(jsLine) ? 0 : Number(m[2]) - 1;
+    if (!lines) decoded.set(cell, (lines = decodeMappings(cell.mappings)));
+    const pos = originalPosition(lines, jsLine, jsColumn);
+    if (!pos) continue;
+    const orig = unshift(cell.shifts, pos.line, pos.column);
+    return { line: orig.line + 1, column: orig.column + 1 };
+  }
+  return null;
 }
 
 export function describeError(err: unknown): DescribedError {

@@ -162,6 +162,30 @@ describe.each<DatabaseKind>(["sqlite", "postgresql"])("kernel on %s", (database)
     expect(events.find((e) => e.type === "error")).toMatchObject({ name: "TypeError", line: 3, column: 6 });
   });
 
+  it("reports an error raised while making a mapped object at the learner's `new`", async () => {
+    // the first cell frame is the constructor the compiler gave the class, which maps to no line
+    const events = await k.run(
+      cells(
+        [
+          `import { DeclarativeBase, mapped_column } from "sqlalchemy/orm";`,
+          "class Base extends DeclarativeBase {}",
+          "class Thing extends Base {",
+          `  static __tablename__ = "thing";`,
+          "  @mapped_column({ primary_key: true }) accessor id!: number;",
+          "}",
+          "",
+          "const t = new Thing({ bogus: 1 });",
+        ].join("\n"),
+      ),
+    );
+    expect(events.find((e) => e.type === "error")).toMatchObject({
+      name: "TypeError",
+      message: "'bogus' is an invalid keyword argument for Thing",
+      line: 8,
+      column: 11,
+    });
+  });
+
   it("raises Python's ImportError / ModuleNotFoundError for a bad import", async () => {
     const events = await k.run(
       cells(`import { create_engin } from "sqlalchemy";\ncreate_engin("sqlite://");`),
