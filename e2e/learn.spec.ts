@@ -9,9 +9,9 @@ import { Cell, LessonPage } from "./pages/lesson.ts";
 
 const FIXTURE = "fixtures/exercise/";
 
-async function open(page: Page, database: "sqlite" | "postgresql") {
+async function open(page: Page, database: "sqlite" | "postgresql", path = FIXTURE) {
   const lesson = new LessonPage(page);
-  await lesson.goto(FIXTURE);
+  await lesson.goto(path);
   await lesson.selectDatabase(database);
   const box = page.getByRole("group", { name: "Count the points" });
   const cell = new Cell(page, box.locator("notebook-cell"));
@@ -115,6 +115,27 @@ for (const database of ["sqlite", "postgresql"] as const) {
     });
   });
 }
+
+test("on a Russian page a failed check is worded in Russian, the kernel's facts and the author's reason alike", async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const { box, cell } = await open(page, "sqlite", `ru/${FIXTURE}`);
+  await box.getByRole("button", { name: /^Проверить/ }).click();
+  const result = box.getByRole("status", { name: /result/ });
+  await expect(result).toContainText("Не пройдено проверок: 2 из 2:", { timeout: 60_000 });
+  await expect(result).toContainText("n — число строк в points: ожидалось 2, у вашего кода — 0");
+  await expect(result).toContainText(
+    "достаточно одного SELECT count(*): ожидалось запросов: 1, ваш код отправил 0; ожидалось 1 SELECT, ваш код ничего не отправил",
+  );
+  // The checks could not run: a name they need is not defined.
+  await cell.setCode("print(1);");
+  await box.getByRole("button", { name: /^Проверить/ }).click();
+  await expect(result).toContainText("проверки не смогли выполниться: ReferenceError: n is not defined", {
+    timeout: 60_000,
+  });
+  await expect(result).not.toContainText("expected");
+});
 
 test("a share link carries the edits, runs nothing and overwrites nothing without asking", async ({
   page,

@@ -4,7 +4,13 @@
  * scope; with a ```ts hidden data set, again on a fresh database with that code run after the setup,
  * so an answer that hard-codes the visible rows fails.
  */
-import { type CheckResult, checkCellSource, type Observed, readReport } from "../worker/checks.ts";
+import {
+  type CheckResult,
+  checkCellSource,
+  type Observed,
+  type Problem,
+  readReport,
+} from "../worker/checks.ts";
 import type { CellSource, ClientEvent, RunOptions } from "../worker/protocol.ts";
 
 export type RunFn = (
@@ -59,7 +65,7 @@ async function pass(
   onLearnerEvent?: (event: ClientEvent) => void,
 ): Promise<{ pass: CheckPass; events: ClientEvent[] }> {
   const events: ClientEvent[] = [];
-  const setupErrors: string[] = [];
+  const setupErrors: Problem[] = [];
   const cells = [...spec.setup];
   if (data === "hidden" && spec.hidden) cells.push({ id: `${spec.id}-hidden-data`, code: spec.hidden });
   cells.push(learner);
@@ -71,7 +77,14 @@ async function pass(
       if (e.cellId === learner.id) {
         events.push(e);
         onLearnerEvent?.(e);
-      } else if (e.type === "error") setupErrors.push(`${e.cellId}: ${e.name}: ${e.message.split("\n")[0]}`);
+      } else if (e.type === "error") {
+        setupErrors.push({
+          kind: "setup-failed",
+          cell: e.cellId,
+          name: e.name,
+          message: e.message.split("\n")[0] ?? "",
+        });
+      }
     },
     { fresh: true },
   );
@@ -79,22 +92,30 @@ async function pass(
     return {
       pass: {
         data,
-        results: [{ ok: false, why: "the cells this exercise needs failed", detail: setupErrors.join("; ") }],
+        results: [{ ok: false, problems: setupErrors }],
       },
       events,
     };
   }
   const checkId = `${spec.id}-check`;
   let report: readonly CheckResult[] | null = null;
-  let crash: string | undefined;
+  let crash: Problem | undefined;
   await run([{ id: checkId, code: checkCellSource(spec.check, observe(events)) }], checkId, (e) => {
     if (!("cellId" in e) || e.cellId !== checkId) return;
     if (e.type === "print") report = readReport(e.text.replace(/\n$/, "")) ?? report;
-    else if (e.type === "error") crash = `${e.name}: ${e.message.split("\n")[0]}`;
-    else if (e.type === "kernel-restarted") crash = e.message;
+    else if (e.type === "error") {
+      crash = { kind: "crashed", name: e.name, message: e.message.split("\n")[0] ?? "" };
+    } else if (e.type === "kernel-restarted") {
+      crash = {
+        kind: "kernel-restarted",
+        reason: e.reason,
+        ...(e.seconds !== undefined ? { seconds: e.seconds } : {}),
+        ...(e.detail !== undefined ? { detail: e.detail } : {}),
+      };
+    }
   });
   const results: readonly CheckResult[] = report ?? [
-    { ok: false, why: "the checks could not run", detail: crash ?? "they reported nothing" },
+    { ok: false, problems: [crash ?? { kind: "no-report" }] },
   ];
   return { pass: { data, results }, events };
 }

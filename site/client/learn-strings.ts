@@ -19,8 +19,6 @@ export interface LearnStrings {
   applySolution: string;
   solutionDiff: (id: string) => string;
   pythonSolution: string;
-  learnerRaised: (name: string, message: string) => string;
-  setupFailed: (id: string, message: string) => string;
   solved: string;
   share: string;
   shareCopied: string;
@@ -54,8 +52,6 @@ const en: LearnStrings = {
   applySolution: "Apply the solution to my code",
   solutionDiff: (id) => `Solution of ${id} as a diff with your code`,
   pythonSolution: "The solution in Python",
-  learnerRaised: (name, message) => `your code raised ${name}: ${message}`,
-  setupFailed: (id, message) => `the cell "${id}" this exercise needs failed: ${message}`,
   solved: "Solved",
   share: "Share my code",
   shareCopied: "Link copied. It carries your edits of this page; nothing is sent anywhere.",
@@ -91,8 +87,6 @@ const ru: LearnStrings = {
   applySolution: "Применить решение к моему коду",
   solutionDiff: (id) => `Решение ${id}: разница с вашим кодом`,
   pythonSolution: "Решение на Python",
-  learnerRaised: (name, message) => `ваш код выбросил ${name}: ${message}`,
-  setupFailed: (id, message) => `ячейка «${id}», нужная упражнению, упала: ${message}`,
   solved: "Решено",
   share: "Поделиться кодом",
   shareCopied: "Ссылка скопирована. В ней ваши правки этой страницы; ничего никуда не отправлено.",

@@ -86,8 +86,8 @@ export interface Strings {
   returnedEarly: string;
 }
 
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-const ruPlural = (n: number, one: string, few: string, many: string) => {
+export const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+export const ruPlural = (n: number, one: string, few: string, many: string) => {
   const d = n % 10;
   const dd = n % 100;
   const word = d === 1 && dd !== 11 ? one : d >= 2 && d <= 4 && (dd < 12 || dd > 14) ? few : many;

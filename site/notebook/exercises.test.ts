@@ -92,11 +92,37 @@ describe.each<DatabaseKind>(["sqlite", "postgresql"])("exercises on %s", (databa
     });
     expect(out.pass.data).toBe("visible");
     expect(out.pass.results).toEqual([
-      { ok: false, why: "n is the number of rows in points", detail: "expected 2, your code has 0" },
+      {
+        ok: false,
+        why: "n is the number of rows in points",
+        problems: [{ kind: "value", expected: "2", got: "0" }],
+      },
       {
         ok: false,
         why: "one SELECT count(*) is enough",
-        detail: "expected 1 statement, your code sent 0; expected 1 SELECT, your code sent nothing (—)",
+        problems: [
+          { kind: "statement-count", expected: 1, got: 0 },
+          { kind: "statement-kinds", expected: [["SELECT", 1]], got: [], order: [] },
+        ],
+      },
+    ]);
+  }, 60_000);
+
+  it("a name the checks need and the learner's code did not define: the checks could not run", async () => {
+    const out = await checkExercise(k.run, fixtureSpec(), { id: "count-points", code: "print(1);" });
+    expect(out.ok).toBe(false);
+    expect(out.pass.results).toEqual([
+      { ok: false, problems: [{ kind: "crashed", name: "ReferenceError", message: "n is not defined" }] },
+    ]);
+  }, 60_000);
+
+  it("a setup cell that fails is named, with its exception", async () => {
+    const broken = { ...fixtureSpec(), setup: [{ id: "setup", code: 'throw new TypeError("no table");' }] };
+    const out = await checkExercise(k.run, broken, { id: "count-points", code: "const n = 0;" });
+    expect(out.pass.results).toEqual([
+      {
+        ok: false,
+        problems: [{ kind: "setup-failed", cell: "setup", name: "TypeError", message: "no table" }],
       },
     ]);
   }, 60_000);
@@ -110,7 +136,7 @@ describe.each<DatabaseKind>(["sqlite", "postgresql"])("exercises on %s", (databa
     expect(out.pass.results[0]).toEqual({
       ok: false,
       why: "n is the number of rows in points",
-      detail: "expected 5, your code has 2",
+      problems: [{ kind: "value", expected: "5", got: "2" }],
     });
     expect(out.pass.results[1]).toEqual({ ok: true, why: "one SELECT count(*) is enough" });
   }, 60_000);
@@ -122,8 +148,15 @@ describe.each<DatabaseKind>(["sqlite", "postgresql"])("exercises on %s", (databa
     expect(out.pass.results[1]).toEqual({
       ok: false,
       why: "one SELECT count(*) is enough",
-      detail:
-        "expected 1 statement, your code sent 3; expected 1 SELECT, your code sent 3 SELECT (SELECT, SELECT, SELECT)",
+      problems: [
+        { kind: "statement-count", expected: 1, got: 3 },
+        {
+          kind: "statement-kinds",
+          expected: [["SELECT", 1]],
+          got: [["SELECT", 3]],
+          order: ["SELECT", "SELECT", "SELECT"],
+        },
+      ],
     });
   }, 60_000);
 });

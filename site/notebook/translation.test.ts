@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { originalOf, translationDifference } from "./translation.ts";
+import { originalOf, translationDifference, withoutReasons } from "./translation.ts";
 
 const page = (prose: string, code: string, output: string) =>
   [
@@ -52,6 +52,24 @@ describe("a translated page", () => {
     );
     expect(translationDifference(files.ru, page("Движок.", "print(1)", "2"))).toMatch(
       /in its expected \(item 1\)/,
+    );
+  });
+
+  it("may translate the reasons of an exercise's checks, and nothing else of them", () => {
+    const checks = (reason: string, expected: string) =>
+      `check.output([${JSON.stringify(expected)}], ${JSON.stringify(reason)});\ncheck.statements(\n  { count: 1, kinds: ["SELECT"] },\n  ${JSON.stringify(`${reason}!`)},\n);`;
+    expect(withoutReasons(checks("print the name", "sandy"))).toBe(
+      'check.output(["sandy"], "…");\ncheck.statements(\n  { count: 1, kinds: ["SELECT"] },\n  "…",\n);',
+    );
+    expect(withoutReasons(checks("напечатайте имя", "sandy"))).toBe(
+      withoutReasons(checks("print the name", "sandy")),
+    );
+    expect(withoutReasons(checks("напечатайте имя", "gary"))).not.toBe(
+      withoutReasons(checks("print the name", "sandy")),
+    );
+    // A string that is not a check's last argument is code.
+    expect(withoutReasons('print("x");\ncheck.equal(n, "x", "why");')).toBe(
+      'print("x");\ncheck.equal(n, "x", "…");',
     );
   });
 });

@@ -1,11 +1,13 @@
 /**
  * A translated page (`lessons/ru/…`) must hold its English page's cells, comparisons, exercises and
- * expected output exactly: only the prose, titles and hints are translated. The build checks every
+ * expected output exactly: only the prose, titles, hints and the reasons an exercise's checks give
+ * (the last, string argument of each `check.*(…)` call) are translated. The build checks every
  * translated page against its English page (site/notebook/syntax.ts) and fails with the first
  * difference, so the two languages cannot drift apart.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { mdxToMdast } from "satteri";
+import ts from "typescript";
 import { type LessonCells, type MdNode, parseLessonCells } from "./cells.ts";
 import { type ExpectedOutput, expectedOutputs } from "./expected.ts";
 
@@ -13,6 +15,31 @@ import { type ExpectedOutput, expectedOutputs } from "./expected.ts";
 export function originalOf(file: string): string | undefined {
   const original = file.replace(/(^|\/)lessons\/ru\//, "$1lessons/");
   return original === file ? undefined : original;
+}
+
+/**
+ * An exercise's check code with the reason of each `check.*(…)` call left out: that string is what
+ * the learner reads when the check fails, so it is in the page's language; the rest is code.
+ */
+export function withoutReasons(code: string): string {
+  const file = ts.createSourceFile("check.ts", code, ts.ScriptTarget.Latest, true);
+  const reasons: ts.Node[] = [];
+  const visit = (node: ts.Node): void => {
+    if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      ts.isIdentifier(node.expression.expression) &&
+      node.expression.expression.text === "check"
+    ) {
+      const last = node.arguments.at(-1);
+      if (last && (ts.isStringLiteral(last) || ts.isNoSubstitutionTemplateLiteral(last))) reasons.push(last);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  let out = code;
+  for (const r of reasons.reverse()) out = `${out.slice(0, r.getStart(file))}"…"${out.slice(r.end)}`;
+  return out;
 }
 
 /** What must be the same in both languages, in a form that compares with JSON. */
@@ -32,7 +59,7 @@ function executable(lesson: LessonCells, expected: readonly ExpectedOutput[]) {
       starter: e.starter,
       solution: e.solution,
       twin: e.twin,
-      check: e.check,
+      check: withoutReasons(e.check),
       hidden: e.hidden,
       hints: e.hints.length,
     })),

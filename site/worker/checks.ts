@@ -6,7 +6,9 @@
  * What the learner's code printed, the SQL it sent and the exception it raised are observed by the
  * page from that cell's events (`Observed`) and handed to the check cell; rows, values, object
  * states and the pool are read live here. `report()` prints the results as one line the page reads
- * (`CHECK_MARKER` + JSON); it is never shown as output.
+ * (`CHECK_MARKER` + JSON); it is never shown as output. A failed check carries what went wrong as
+ * facts (`Problem`), values already written as Python writes them; the page puts them into words in
+ * its own language (`site/client/check-words.ts`).
  */
 import { inspect } from "sqlalchemy";
 import { repr } from "../../engine-wasm/src/util/repr.ts";
@@ -27,11 +29,63 @@ export interface Observed {
   readonly error?: { readonly name: string; readonly message: string };
 }
 
+/** One way a check failed: what was expected and what the learner's code did. */
+export type Problem =
+  | { readonly kind: "printed-nothing"; readonly expected: string }
+  | {
+      readonly kind: "printed-line";
+      /** 1-based. */
+      readonly line: number;
+      readonly expected: string | null;
+      readonly got: string | null;
+      readonly gotLines: number;
+      readonly expectedLines: number;
+    }
+  | { readonly kind: "row-count"; readonly expected: number; readonly got: number; readonly rows: string }
+  | { readonly kind: "rows"; readonly expected: string; readonly got: string; readonly ordered: boolean }
+  | { readonly kind: "value"; readonly expected: string; readonly got: string }
+  | { readonly kind: "statement-count"; readonly expected: number; readonly got: number }
+  | {
+      readonly kind: "statement-kinds";
+      /** Each kind with how many times it occurs, in order of first occurrence. */
+      readonly expected: readonly (readonly [string, number])[];
+      readonly got: readonly (readonly [string, number])[];
+      /** The kinds the code sent, in order. */
+      readonly order: readonly string[];
+    }
+  | { readonly kind: "statement-sql"; readonly expected: string; readonly sent: readonly string[] }
+  | { readonly kind: "not-mapped"; readonly got: string; readonly message: string }
+  | {
+      readonly kind: "state";
+      readonly flag: "transient" | "pending" | "persistent" | "deleted" | "detached";
+      readonly expected: boolean;
+      readonly now: string;
+    }
+  | { readonly kind: "expired"; readonly expected: string; readonly got: string }
+  | { readonly kind: "raised"; readonly expected: string; readonly name?: string; readonly message?: string }
+  | { readonly kind: "not-engine"; readonly got: string }
+  | { readonly kind: "checked-out"; readonly expected: number; readonly got: number }
+  | { readonly kind: "overflow"; readonly expected: number; readonly got: number | null }
+  | { readonly kind: "false" }
+  /** The checks themselves threw (the author's check code, or a name the learner did not define). */
+  | { readonly kind: "crashed"; readonly name: string; readonly message: string }
+  /** A cell the exercise runs before the learner's code failed. */
+  | { readonly kind: "setup-failed"; readonly cell: string; readonly name: string; readonly message: string }
+  /** The kernel was restarted under the checks (`KernelRestartedEvent`'s facts). */
+  | {
+      readonly kind: "kernel-restarted";
+      readonly reason: "timeout" | "stopped" | "crashed";
+      readonly seconds?: number;
+      readonly detail?: string;
+    }
+  | { readonly kind: "no-report" };
+
 export interface CheckResult {
   readonly ok: boolean;
-  readonly why: string;
-  /** What was expected and what the code did, when it failed. */
-  readonly detail?: string;
+  /** The author's reason; absent when the checks could not run at all. */
+  readonly why?: string;
+  /** When it failed. */
+  readonly problems?: readonly Problem[];
 }
 
 const isIterable = (v: unknown): v is Iterable<unknown> =>
@@ -81,7 +135,9 @@ const normalSql = (sql: string) =>
     .trim()
     .replace(/\s*([(),])\s*/g, "$1")
     .toLowerCase();
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+/** Each item with its count, in order of first occurrence. */
+const tally = (list: readonly string[]) =>
+  [...new Set(list)].map((k) => [k, list.filter((x) => x === k).length] as const);
 
 export class Check {
   readonly #observed: Observed;
@@ -91,8 +147,8 @@ export class Check {
     this.#observed = observed;
   }
 
-  #add(ok: boolean, why: string, detail: () => string): void {
-    this.#results.push(ok ? { ok, why } : { ok, why, detail: detail() });
+  #add(ok: boolean, why: string, problems: () => readonly Problem[]): void {
+    this.#results.push(ok ? { ok, why } : { ok, why, problems: problems() });
   }
 
   /** The learner's printed lines (log lines excluded) equal `lines`. */
@@ -100,10 +156,20 @@ export class Check {
     const got = this.#observed.prints.flatMap((p) => p.replace(/\n$/, "").split("\n"));
     const ok = got.length === lines.length && got.every((l, i) => l === lines[i]);
     this.#add(ok, why, () => {
-      if (!got.length) return `expected it to print ${show(lines.join("\n"))}; your code printed nothing`;
+      if (!got.length) return [{ kind: "printed-nothing", expected: show(lines.join("\n")) }];
       const i = got.findIndex((l, k) => l !== lines[k]);
       const at = i < 0 ? Math.min(got.length, lines.length) : i;
-      return `expected line ${at + 1} to be ${show(lines[at] ?? "(no line)")}; your code printed ${show(got[at] ?? "(no line)")} (${plural(got.length, "line")} in all, ${lines.length} expected)`;
+      const line = (l: string | undefined) => (l === undefined ? null : show(l));
+      return [
+        {
+          kind: "printed-line",
+          line: at + 1,
+          expected: line(lines[at]),
+          got: line(got[at]),
+          gotLines: got.length,
+          expectedLines: lines.length,
+        },
+      ];
     });
   }
 
@@ -120,29 +186,27 @@ export class Check {
         return i >= 0;
       });
     }
-    this.#add(ok, why, () =>
+    this.#add(ok, why, () => [
       got.length !== expected.length
-        ? `expected ${plural(expected.length, "row")}, your code has ${plural(got.length, "row")}: ${show(got)}`
-        : `expected ${show(expected)}${ordered ? "" : " (in any order)"}, your code has ${show(got)}`,
-    );
+        ? { kind: "row-count", expected: expected.length, got: got.length, rows: show(got) }
+        : { kind: "rows", expected: show(expected), got: show(got), ordered },
+    ]);
   }
 
   /** Values equal as Python's `==` says. */
   equal(actual: unknown, expected: unknown, why: string): void {
-    this.#add(
-      pyEqual(actual, expected),
-      why,
-      () => `expected ${show(expected)}, your code has ${show(actual)}`,
-    );
+    this.#add(pyEqual(actual, expected), why, () => [
+      { kind: "value", expected: show(expected), got: show(actual) },
+    ]);
   }
 
   /** The SQL the learner's code sent: how many statements, their kinds in order, one statement's SQL. */
   statements(expect: { count?: number; kinds?: readonly string[]; sql?: string }, why: string): void {
     const all = this.#observed.statements;
     const sent = all.filter((s) => !s.transaction);
-    const problems: string[] = [];
+    const problems: Problem[] = [];
     if (expect.count !== undefined && sent.length !== expect.count) {
-      problems.push(`expected ${plural(expect.count, "statement")}, your code sent ${sent.length}`);
+      problems.push({ kind: "statement-count", expected: expect.count, got: sent.length });
     }
     if (expect.kinds) {
       const kinds = expect.kinds.map((k) => k.toUpperCase());
@@ -151,22 +215,20 @@ export class Check {
       );
       const got = (withTransactions ? all : sent).map((s) => s.kind);
       if (got.join(" ") !== kinds.join(" ")) {
-        const counts = (list: string[]) =>
-          [...new Set(list)].map((k) => `${list.filter((x) => x === k).length} ${k}`).join(", ");
-        problems.push(
-          `expected ${counts(kinds) || "no statement"}, your code sent ${counts(got) || "nothing"} (${got.join(", ") || "—"})`,
-        );
+        problems.push({ kind: "statement-kinds", expected: tally(kinds), got: tally(got), order: got });
       }
     }
     if (expect.sql !== undefined) {
       const want = normalSql(expect.sql);
       if (!sent.some((s) => normalSql(s.sql) === want)) {
-        problems.push(
-          `expected the statement ${show(expect.sql.trim())}; your code sent ${sent.map((s) => show(s.sql)).join(", ") || "none"}`,
-        );
+        problems.push({
+          kind: "statement-sql",
+          expected: show(expect.sql.trim()),
+          sent: sent.map((s) => show(s.sql)),
+        });
       }
     }
-    this.#add(!problems.length, why, () => problems.join("; "));
+    this.#add(!problems.length, why, () => problems);
   }
 
   /** `inspect(obj)`'s flags; `expired` the names of the expired attributes. */
@@ -186,70 +248,68 @@ export class Check {
     try {
       st = inspect(obj) as Record<string, unknown>;
     } catch (e) {
-      this.#add(
-        false,
-        why,
-        () => `expected a mapped object, your code has ${show(obj)} (${(e as Error).message})`,
-      );
+      this.#add(false, why, () => [{ kind: "not-mapped", got: show(obj), message: (e as Error).message }]);
       return;
     }
-    const problems: string[] = [];
+    const problems: Problem[] = [];
     const flags = ["transient", "pending", "persistent", "deleted", "detached"] as const;
     const now = flags.find((f) => st[f]) ?? "unknown";
     for (const f of flags) {
-      if (expect[f] !== undefined && Boolean(st[f]) !== expect[f]) {
-        problems.push(`expected it ${expect[f] ? "" : "not "}${f}, it is ${now}`);
+      const want = expect[f];
+      if (want !== undefined && Boolean(st[f]) !== want) {
+        problems.push({ kind: "state", flag: f, expected: want, now });
       }
     }
     if (expect.expired) {
       const got = [...((st.expired_attributes as Set<string>) ?? [])].sort();
       const want = [...expect.expired].sort();
       if (got.join(",") !== want.join(",")) {
-        problems.push(`expected expired attributes ${show(want)}, they are ${show(got)}`);
+        problems.push({ kind: "expired", expected: show(want), got: show(got) });
       }
     }
-    this.#add(!problems.length, why, () => problems.join("; "));
+    this.#add(!problems.length, why, () => problems);
   }
 
   /** The learner's code raised this exception class. */
   raises(name: string, why: string): void {
     const e = this.#observed.error;
-    this.#add(e?.name === name, why, () =>
+    this.#add(e?.name === name, why, () => [
       e
-        ? `expected ${name}, your code raised ${e.name}: ${e.message.split("\n")[0]}`
-        : `expected ${name}, your code raised nothing`,
-    );
+        ? { kind: "raised", expected: name, name: e.name, message: e.message.split("\n")[0] ?? "" }
+        : { kind: "raised", expected: name },
+    ]);
   }
 
   /** The pool's status: connections checked out, overflow. */
   pool(engine: unknown, expect: { checkedout?: number; overflow?: number }, why: string): void {
     const pool = (engine as { pool?: { checkedout?: () => number; overflow?: () => number } })?.pool;
-    const problems: string[] = [];
+    const problems: Problem[] = [];
     if (!pool?.checkedout) {
-      this.#add(false, why, () => `expected an Engine, your code has ${show(engine)}`);
+      this.#add(false, why, () => [{ kind: "not-engine", got: show(engine) }]);
       return;
     }
     if (expect.checkedout !== undefined && pool.checkedout() !== expect.checkedout) {
-      problems.push(
-        `expected ${plural(expect.checkedout, "connection")} checked out, there are ${pool.checkedout()}`,
-      );
+      problems.push({ kind: "checked-out", expected: expect.checkedout, got: pool.checkedout() });
     }
     if (expect.overflow !== undefined && pool.overflow?.() !== expect.overflow) {
-      problems.push(`expected overflow ${expect.overflow}, it is ${pool.overflow?.()}`);
+      problems.push({ kind: "overflow", expected: expect.overflow, got: pool.overflow?.() ?? null });
     }
-    this.#add(!problems.length, why, () => problems.join("; "));
+    this.#add(!problems.length, why, () => problems);
   }
 
   /** Anything else. */
   that(condition: unknown, why: string): void {
-    this.#add(Boolean(condition), why, () => "the condition is false");
+    this.#add(Boolean(condition), why, () => [{ kind: "false" }]);
   }
 
   /** A check that threw (the author's check code, or a name the learner did not define). */
   crashed(e: unknown): void {
     const name = (e as Error)?.name ?? "Error";
     const message = (e as Error)?.message ?? String(e);
-    this.#results.push({ ok: false, why: "the checks could not run", detail: `${name}: ${message}` });
+    this.#results.push({
+      ok: false,
+      problems: [{ kind: "crashed", name: String(name), message: String(message) }],
+    });
   }
 
   get results(): readonly CheckResult[] {

@@ -7,6 +7,7 @@
 import type { CheckResult } from "../../worker/checks.ts";
 import type { CellSource } from "../../worker/protocol.ts";
 import { CellView } from "../cell-view.ts";
+import { type CheckWords, checkWords } from "../check-words.ts";
 import { type CheckOutcome, checkExercise, type RunFn } from "../exercise-run.ts";
 import { type LearnStrings, learnStrings } from "../learn-strings.ts";
 import { markSolved } from "../progress.ts";
@@ -33,6 +34,7 @@ const button = (action: string, label: string, onClick?: (b: HTMLButtonElement) 
 export class ExerciseView extends CellView {
   readonly data: ExerciseData;
   readonly #l: LearnStrings;
+  readonly #words: CheckWords;
   readonly #result: HTMLElement;
   readonly #hints: HTMLElement[];
   readonly #hintButton: HTMLButtonElement;
@@ -43,6 +45,7 @@ export class ExerciseView extends CellView {
     super(host, s);
     this.data = JSON.parse(host.dataset.exercise ?? "{}") as ExerciseData;
     this.#l = learnStrings(document.documentElement.lang);
+    this.#words = checkWords(document.documentElement.lang);
     const bar = host.querySelector<HTMLElement>(":scope > [data-nb-controls]");
     const check = button("check", this.#l.check(this.id));
     check.classList.add("nb-check");
@@ -106,7 +109,8 @@ export class ExerciseView extends CellView {
     }
     const head = el("p", "nb-check-fail", this.#l.failed(failed.length, results.length));
     const list = el("ul");
-    for (const r of failed) list.append(el("li", undefined, reason(r, outcome.pass.data, this.#l)));
+    for (const r of failed)
+      list.append(el("li", undefined, reason(r, outcome.pass.data, this.#l, this.#words)));
     this.#result.replaceChildren(head, list);
   }
 
@@ -171,7 +175,8 @@ export class ExerciseView extends CellView {
   }
 }
 
-function reason(r: CheckResult, data: "visible" | "hidden", l: LearnStrings): string {
+function reason(r: CheckResult, data: "visible" | "hidden", l: LearnStrings, w: CheckWords): string {
   const where = data === "hidden" ? ` — ${l.hiddenData}` : "";
-  return `${r.why}: ${r.detail ?? ""}${where}`;
+  const problems = (r.problems ?? []).map(w.problem).join("; ");
+  return `${r.why ?? w.couldNotRun}: ${problems}${where}`;
 }
