@@ -158,7 +158,9 @@ const REPR_MAX_PARAMS = 100;
  */
 function reprParamSet(p: unknown, names?: readonly string[]): string {
   if (Array.isArray(p)) {
-    const [open, close] = isTuple(p) ? ["(", ")"] : ["[", "]"];
+    const tupled = isTuple(p);
+    const open = tupled ? "(" : "[";
+    const close = tupled ? ")" : "]";
     const n = p.length;
     if (n > REPR_MAX_PARAMS) {
       const half = REPR_MAX_PARAMS / 2;
@@ -166,7 +168,10 @@ function reprParamSet(p: unknown, names?: readonly string[]): string {
       const tail = p.slice(-half).map(truncRepr).join(", ");
       return `${open}${head} ... ${n - REPR_MAX_PARAMS} parameters truncated ... ${tail}${close}`;
     }
-    const items = p.map(truncRepr).join(", ");
+    // a loop, not map/join: the statement's log line is made right after the previous database
+    // call, where every builtin runs cold
+    let items = n ? truncRepr(p[0]) : "";
+    for (let i = 1; i < n; i++) items += `, ${truncRepr(p[i])}`;
     return n === 1 && open === "(" ? `(${items},)` : `${open}${items}${close}`;
   }
   if (p && typeof p === "object" && !(p as { __repr__?: unknown }).__repr__) {
@@ -180,7 +185,9 @@ function reprParamSet(p: unknown, names?: readonly string[]): string {
       const tail = keys.slice(-half).map(item).join(", ");
       return `{${head} ... ${n - REPR_MAX_PARAMS} parameters truncated ... ${tail}}`;
     }
-    return `{${keys.map(item).join(", ")}}`;
+    let items = n ? item(keys[0]!) : "";
+    for (let i = 1; i < n; i++) items += `, ${item(keys[i]!)}`;
+    return `{${items}}`;
   }
   return truncRepr(p);
 }
