@@ -1,6 +1,6 @@
 /**
- * The shell around the lessons: search finds a lesson, and axe-core finds no serious or critical
- * accessibility violation on lesson pages (light and dark).
+ * The shell around the lessons: search finds a lesson (and speaks the page's language), and axe-core
+ * finds no serious or critical accessibility violation on lesson pages (light and dark).
  */
 import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -46,6 +46,18 @@ test("search opens from the keyboard on a lesson page whose database is still do
   await expect(box).toBeFocused();
   await searchFlush(page, box);
   await expect(page.locator("[data-nb-status]")).not.toContainText(/ready/i);
+});
+
+test("on a Russian page the search dialog speaks Russian: its count and an empty result", async ({ page }) => {
+  await page.goto("ru/fundamentals/engine/");
+  await page.keyboard.press("Control+k");
+  const dialog = page.getByRole("dialog");
+  const box = dialog.getByRole("textbox", { name: /поиск/i });
+  await box.fill("session");
+  const message = dialog.locator(".pagefind-ui__message");
+  await expect(message).toHaveText(/^Найдено по запросу «session»: \d+$/, { timeout: 15_000 });
+  await box.fill("zzzqqq");
+  await expect(message).toHaveText("По запросу «zzzqqq» ничего не найдено");
 });
 
 /** Every lesson page with cells, from the lessons collection on disk (`lessons/fundamentals/*.mdx`). */

@@ -7,8 +7,8 @@
  */
 
 import { defineCollection } from "astro:content";
-import { docsLoader } from "@astrojs/starlight/loaders";
-import { docsSchema } from "@astrojs/starlight/schema";
+import { docsLoader, i18nLoader } from "@astrojs/starlight/loaders";
+import { docsSchema, i18nSchema } from "@astrojs/starlight/schema";
 import { z } from "astro/zod";
 
 /** The fields a lesson adds to Starlight's frontmatter. */
@@ -53,4 +53,13 @@ const docs = defineCollection({
       }),
 });
 
-export const collections = { docs };
+/**
+ * Interface strings Starlight takes from its i18n collection (`site/content/i18n/<locale>.json`).
+ * The search dialog's result lines are Pagefind's, translated only by what Starlight hands its UI:
+ * Pagefind 1.5's packaged UI never reads the page's language (it picks its own translations in a
+ * Svelte `onMount` that its bundle compiled as the server-side no-op), and Starlight has no
+ * Russian for these, so a Russian page said "13 results for session".
+ */
+const i18n = defineCollection({ loader: i18nLoader(), schema: i18nSchema() });
+
+export const collections = { docs, i18n };
