@@ -48,7 +48,9 @@ test("search opens from the keyboard on a lesson page whose database is still do
   await expect(page.locator("[data-nb-status]")).not.toContainText(/ready/i);
 });
 
-test("on a Russian page the search dialog speaks Russian: its count and an empty result", async ({ page }) => {
+test("on a Russian page the search dialog speaks Russian: its count and an empty result", async ({
+  page,
+}) => {
   await page.goto("ru/fundamentals/engine/");
   await page.keyboard.press("Control+k");
   const dialog = page.getByRole("dialog");
