@@ -69,6 +69,9 @@ it("the cache-stats bracket's seconds are Python's '%.4g' % x", async () => {
     [42.001, "42"],
     [123.456, "123.5"],
     [1e22, "1e+22"],
+    [1e-25, "1e-25"],
+    [1.5e-300, "1.5e-300"],
+    [1.23456e-19, "1.235e-19"],
     [-0.0123, "-0.0123"],
     [Number.POSITIVE_INFINITY, "inf"],
   ];

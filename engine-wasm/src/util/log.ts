@@ -56,6 +56,8 @@ export function formatG(x: number, precision = 4): string {
   const a = Math.abs(x);
   if (!Number.isFinite(a) || precision < 1 || precision > 15) return formatGSlow(x, precision);
   let exp = Math.floor(Math.log10(a));
+  // below 1e-18 the scale would leave the table of exact powers
+  if (exp < -18) return formatGSlow(x, precision);
   let scale = exp - (precision - 1);
   let m = Math.round(scale >= 0 ? a / 10 ** scale : a * POW10[-scale]!);
   if (m < POW10[precision - 1]!) {
@@ -65,8 +67,8 @@ export function formatG(x: number, precision = 4): string {
     m = Math.round(scale >= 0 ? a / 10 ** scale : a * POW10[-scale]!);
   }
   if (m >= POW10[precision]!) {
-    // rounding carried into a new digit: 9999.6 → 1000e1
-    m = m / 10;
+    // rounding carried into a new digit (9999.6 → 1000e1), or log10 rounded down across a power
+    m = Math.round(m / 10);
     exp++;
   }
   const digits = String(m);
