@@ -8,7 +8,7 @@ import { QueuePool } from "../pool/impl.ts";
 import { type DDLCompilerClass, SQLCompiler, type SQLCompilerClass } from "../sql/compiler.ts";
 import { DDLCompiler } from "../sql/ddl_compiler.ts";
 import { GenericTypeCompiler, type TypeCompilerClass } from "../sql/type_compiler.ts";
-import { formatG } from "../util/log.ts";
+import { formatF, formatG } from "../util/pyformat.ts";
 import { tuple, tupleOfOwn } from "../util/pytypes.ts";
 import type { Connection } from "./base.ts";
 import { CursorResult } from "./cursor.ts";
@@ -390,16 +390,16 @@ export class DefaultExecutionContext {
     const elapsed = (performance.now() - this._gen_time) / 1000;
     switch (this.cache_hit) {
       case "no_key":
-        return `no key ${elapsed.toFixed(5)}s`;
+        return `no key ${formatF(elapsed, 5)}s`;
       case "cached":
         return `cached since ${formatG(elapsed)}s ago`;
       case "generated":
-        return `generated in ${elapsed.toFixed(5)}s`;
+        return `generated in ${formatF(elapsed, 5)}s`;
       case "disabled": {
         const reason = this.execution_options._cache_disable_reason;
         return reason
-          ? `caching disabled (${String(reason)}) ${elapsed.toFixed(5)}s`
-          : `caching disabled ${elapsed.toFixed(5)}s`;
+          ? `caching disabled (${String(reason)}) ${formatF(elapsed, 5)}s`
+          : `caching disabled ${formatF(elapsed, 5)}s`;
       }
       default:
         return "raw sql";

@@ -4,6 +4,7 @@
 
 import type { DBAPIConnection } from "../engine/interfaces.ts";
 import { TimeoutError } from "../exc.ts";
+import { formatF } from "../util/pyformat.ts";
 import { defineModule } from "../util/repr.ts";
 import { sleepSync } from "../util/sleep.ts";
 import { type ConnectionRecord, Pool, type PoolOptions } from "./base.ts";
@@ -14,8 +15,6 @@ export interface QueuePoolOptions extends PoolOptions {
   timeout?: number;
   use_lifo?: boolean;
 }
-
-const fmt2 = (n: number) => n.toFixed(2);
 
 export class QueuePool extends Pool {
   protected _queue: ConnectionRecord[] = [];
@@ -42,7 +41,7 @@ export class QueuePool extends Pool {
 
   protected _timeoutError(): TimeoutError {
     return new TimeoutError(
-      `QueuePool limit of size ${this.size()} overflow ${this.overflow()} reached, connection timed out, timeout ${fmt2(this._timeout)}`,
+      `QueuePool limit of size ${this.size()} overflow ${this.overflow()} reached, connection timed out, timeout ${formatF(this._timeout, 2)}`,
     );
   }
 

@@ -4,6 +4,7 @@
  * (`String(length=30)`) and compiles per dialect (the dialect's type compiler decides the DDL name).
  */
 import type { BindProcessor, ResultProcessor } from "../engine/interfaces.ts";
+import { formatF } from "../util/pyformat.ts";
 import { Decimal, date, datetime } from "../util/pytypes.ts";
 import { defineModule, repr } from "../util/repr.ts";
 import type { TypeVisitName } from "./visitors.ts";
@@ -156,7 +157,7 @@ export class Numeric extends TypeEngine {
     if (!this.asdecimal) return (v) => (v instanceof Decimal ? Number(v.text) : v);
     if (dialect.name === "sqlite") {
       const scale = this.scale ?? 10;
-      return (v) => (v === null || v === undefined ? null : new Decimal(Number(v).toFixed(scale)));
+      return (v) => (v === null || v === undefined ? null : new Decimal(formatF(Number(v), scale)));
     }
     return null;
   }
