@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import * as sqlalchemy from "sqlalchemy";
 import { expect, it } from "vitest";
 import { formatF, formatG } from "../src/util/pyformat.ts";
+import { reprNumber } from "../src/util/repr.ts";
 import { eachDatabase } from "./support.ts";
 
 /** A file of test/data/ written by CPython: for each value its repr() and what each format printed. */
@@ -93,6 +94,19 @@ it("'%.<d>f' matches CPython over 457 values: exact halves go to even, the doubl
   expect(wrong).toEqual([]);
   expect(data.values.length).toBe(457);
   expect([formatF(Number.NaN, 2), formatF(Number.NEGATIVE_INFINITY, 2)]).toEqual(["nan", "-inf"]);
+});
+
+it("repr() of a float is CPython's for 413 values: the exponent form from below 1e-4 (1.5e-05)", () => {
+  // engine-wasm/test/data/repr_float_python.json: repr() of 400 non-integral floats log-uniform over
+  // ±1e-12..1e15 (random.seed(20261206)) and of 1e-5, 1.5e-5, -1.2e-5, 9.999e-5, 0.0001, 0.00012, 1e-7,
+  // 5e-324, the smallest normal double, 0.1, 1/3, 123456789.125 and the double below 1e-4
+  const { repr } = JSON.parse(
+    readFileSync(new URL("./data/repr_float_python.json", import.meta.url), "utf8"),
+  ) as {
+    repr: string[];
+  };
+  expect(repr.filter((text) => reprNumber(Number(text)) !== text)).toEqual([]);
+  expect(repr.length).toBe(413);
 });
 
 eachDatabase("Numeric(10, 2)", ({ kind, url }) => {

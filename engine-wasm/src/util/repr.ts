@@ -47,7 +47,18 @@ export function reprNumber(n: number): string {
   if (Number.isInteger(n) && Math.abs(n) < 1e16) return Object.is(n, -0) ? "-0.0" : String(n);
   const s = String(n);
   // JS writes 1e-7 / 1e+21; Python writes 1e-07 / 1e+21.
-  return s.replace(/e([+-])(\d)$/, "e$10$2");
+  if (s.includes("e")) return s.replace(/e([+-])(\d)$/, "e$10$2");
+  // the same shortest digits; Python writes the exponent form from below 1e-4, JavaScript from 1e-6
+  // (0.000015 is Python's 1.5e-05)
+  const a = n < 0 ? -n : n;
+  if (a >= 1e-4) return s;
+  const sign = n < 0 ? "-" : "";
+  const fraction = s.slice(sign.length + 2);
+  let zeros = 0;
+  while (fraction.charCodeAt(zeros) === 48 /* 0 */) zeros++;
+  const digits = fraction.slice(zeros);
+  const mantissa = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+  return `${sign}${mantissa}e-${zeros + 1 < 10 ? "0" : ""}${zeros + 1}`;
 }
 
 function reprKey(k: unknown, seen: Set<object>): string {
