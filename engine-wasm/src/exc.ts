@@ -125,11 +125,14 @@ export interface DriverErrorLike extends Error {
 
 export type StatementParams = unknown;
 
-/** Whether Python's repr() of `s` is `s` in single quotes (no quote, backslash or control character). */
+/**
+ * Whether Python's repr() of `s` is surely `s` in single quotes: ASCII without quote, backslash or
+ * control character (beyond ASCII, reprString decides what Python would escape).
+ */
 function isPlain(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f || c === 39 /* ' */ || c === 92 /* \ */) return false;
+    if (c < 0x20 || c >= 0x7f || c === 39 /* ' */ || c === 92 /* \ */) return false;
   }
   return true;
 }

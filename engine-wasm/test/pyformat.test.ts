@@ -6,9 +6,11 @@
 
 import { readFileSync } from "node:fs";
 import * as sqlalchemy from "sqlalchemy";
+import { tuple } from "sqlalchemy";
+import { reprParams } from "sqlalchemy/exc";
 import { expect, it } from "vitest";
 import { formatF, formatG } from "../src/util/pyformat.ts";
-import { reprNumber } from "../src/util/repr.ts";
+import { reprNumber, reprString } from "../src/util/repr.ts";
 import { eachDatabase } from "./support.ts";
 
 /** A file of test/data/ written by CPython: for each value its repr() and what each format printed. */
@@ -107,6 +109,28 @@ it("repr() of a float is CPython's for 413 values: the exponent form from below 
   };
   expect(repr.filter((text) => reprNumber(Number(text)) !== text)).toEqual([]);
   expect(repr.length).toBe(413);
+});
+
+it("repr() of a str escapes what CPython's does, in the log's parameters too (U+00A0, U+200B, lone surrogates)", () => {
+  // engine-wasm/test/data/repr_str_python.json: CPython 3.11 (Unicode 14), random.seed(20261207): 1,500
+  // code points below U+3100 and 900 above it that Unicode 14 assigns, in strings of six, and the
+  // separators, format characters, surrogates and private use listed in the file; each string as
+  // UTF-16LE hex and its repr()
+  const { strings } = JSON.parse(
+    readFileSync(new URL("./data/repr_str_python.json", import.meta.url), "utf8"),
+  ) as {
+    strings: [string, string][];
+  };
+  const wrong: string[] = [];
+  for (const [hex, want] of strings) {
+    const units = hex.match(/.{4}/g)!.map((u) => Number.parseInt(u.slice(2) + u.slice(0, 2), 16));
+    const s = String.fromCharCode(...units);
+    if (reprString(s) !== want) wrong.push(`${want}: ${reprString(s)}`);
+    if (reprParams(tuple([s]), false) !== `(${want},)`)
+      wrong.push(`parameters ${want}: ${reprParams(tuple([s]), false)}`);
+  }
+  expect(wrong).toEqual([]);
+  expect(strings.length).toBe(388);
 });
 
 eachDatabase("Numeric(10, 2)", ({ kind, url }) => {

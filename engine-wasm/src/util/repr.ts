@@ -33,10 +33,26 @@ export function reprString(s: string): string {
     else if (ch === "\n") out += "\\n";
     else if (ch === "\r") out += "\\r";
     else if (ch === "\t") out += "\\t";
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
+    else if (code < 0x20 || code === 0x7f || (code >= 0x80 && NOT_PRINTABLE.test(ch)))
+      out += escapeCode(code);
     else out += ch;
   }
   return out + quote;
+}
+
+/**
+ * What Python's `str.isprintable()` refuses, and repr() therefore escapes: control and format
+ * characters, surrogates, private use, unassigned code points, and separators other than the ASCII
+ * space (U+00A0, U+2028, U+3000 …).
+ */
+const NOT_PRINTABLE = /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]$/u;
+
+/** `\xhh`, `\uhhhh` or `\Uhhhhhhhh`, as repr() writes a character it does not show. */
+function escapeCode(code: number): string {
+  const hex = code.toString(16);
+  if (code < 0x100) return `\\x${hex.padStart(2, "0")}`;
+  if (code < 0x10000) return `\\u${hex.padStart(4, "0")}`;
+  return `\\U${hex.padStart(8, "0")}`;
 }
 
 /** Python's repr() of a float or int held in a JS number. */
