@@ -6,14 +6,15 @@
  *   kernel's instruments (`site/worker/instruments.ts`: the registry's before_cursor_execute and begin
  *   listeners, the inspector's listeners on every engine, and, around each repetition as around a
  *   cell, the inspector's snapshot before each of the first statements), `echo=True`, the log going to
- *   the kernel's output sink (`site/worker/sink.ts`), which posts every record as a message (here to a
- *   MessagePort, drained outside the timed part: postMessage structured-clones the event, as a
- *   worker's does). The bench has no cell scope, so snapshots name no variables.
+ *   the output of a cell's run (`site/worker/cell-output.ts`, a new one each repetition, as each run
+ *   of a cell gets), which posts every log record as an event (here to a MessagePort, drained outside
+ *   the timed part: postMessage structured-clones the event, as a worker's does). The bench has no
+ *   cell scope, so snapshots name no variables.
  *
  * Three more variants take the notebook's time apart (printed under the results, kept in the
  * notebook rows of results.json):
  * - `echo-off`: the kernel's instruments, echo off (notebook - echo-off = the echo log);
- * - `listeners-off`: echo into the kernel's sink, no instruments (notebook - listeners-off = events);
+ * - `listeners-off`: echo into the cell's output, no instruments (notebook - listeners-off = events);
  * - `null-sink`: the kernel's instruments and echo, into a sink that only counts the records
  *   (notebook - null-sink = posting them). It also times making the log lines directly: a
  *   before_cursor_execute listener added after the kernel's notes the time, and the sink reads the
@@ -24,8 +25,8 @@ import { MessageChannel, receiveMessageOnPort } from "node:worker_threads";
 import * as sqlalchemy from "sqlalchemy";
 import * as orm from "sqlalchemy/orm";
 import { type OutputSink, setOutputSink } from "sqlalchemy/testing";
+import { CellOutput } from "../../site/worker/cell-output.ts";
 import { KernelInstruments } from "../../site/worker/instruments.ts";
-import { cellOutputSink } from "../../site/worker/sink.ts";
 import { median } from "./measure.ts";
 
 export const CONFIGS = ["plain", "notebook"] as const;
@@ -65,11 +66,14 @@ export interface Logged {
   readonly median_statement_ms: number | null;
 }
 
-/** Where the notebook's sink posts its events: a MessagePort, read back outside the timed part. */
+/** Where the cell's output posts its events: a MessagePort, read back outside the timed part. */
 const channel = new MessageChannel();
 channel.port1.unref();
 channel.port2.unref();
-const notebookSink = cellOutputSink((event) => channel.port1.postMessage(event), 1, "bench");
+const postEvent = (event: unknown) => channel.port1.postMessage(event);
+/** The output of the repetition under way (notebook variants but null-sink). */
+let cellOutput: CellOutput | null = null;
+let runs = 0;
 
 function drained(): number {
   let n = 0;
@@ -110,7 +114,6 @@ export function engineSetup(variant: Variant): EngineSetup {
   const echo = variant !== "plain" && variant !== "echo-off";
   const create = (listeners ? kernelSqlalchemy.create_engine : sqlalchemy.create_engine) as CreateEngine;
   const Session = variant === "plain" ? orm.Session : kernelOrm.Session;
-  const sink = variant === "null-sink" ? countingSink : notebookSink;
   return {
     variant,
     create_engine(url) {
@@ -120,8 +123,9 @@ export function engineSetup(variant: Variant): EngineSetup {
     },
     Session,
     begin() {
-      setOutputSink(sink);
       drained();
+      cellOutput = variant === "null-sink" ? null : new CellOutput(postEvent, ++runs, "bench");
+      setOutputSink(cellOutput ? cellOutput.write : countingSink);
       counted = 0;
       timedLines = 0;
       timedMs = 0;
@@ -133,6 +137,9 @@ export function engineSetup(variant: Variant): EngineSetup {
     end() {
       endCell?.();
       endCell = null;
+      // as a cell's end: what is still gathered is sent
+      cellOutput?.flush();
+      cellOutput = null;
       const lines = variant === "null-sink" ? counted : drained();
       const median_statement_ms = statementMs.length ? median(statementMs) : null;
       return { lines, timed_lines: timedLines, timed_ms: timedMs, median_statement_ms };
