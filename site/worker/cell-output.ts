@@ -1,12 +1,14 @@
 /**
  * One cell's output on its way to the page: batched and bounded.
  *
- * `print()` text is gathered and sent in a few large `print` events (when 32 KB have gathered, when a
- * log record or the cell's value follows, when the cell ends, or 16 ms after the first unsent line
- * of a cell that prints over time). Past `OUTPUT_LIMITS` (lines or characters, whichever comes
- * first) nothing more is sent: the text is kept here (up to `KEPT_CHARS`) and counted, the cell's
- * `truncated` event says how much was left out, and the page's "Show more" asks for it (`more`)
- * one page at a time.
+ * Each `print()` and each echo log record is posted at once, before the cell's next statement: a
+ * cell that hangs right after printing (an endless loop the time limit ends by terminating the
+ * worker) has already sent what it printed, so the page shows it. The limits bound how many
+ * messages a cell sends; the page joins consecutive prints into one text node per frame. Past
+ * `OUTPUT_LIMITS` (lines or characters, whichever comes first) nothing more is sent: the text is
+ * kept here (up to `KEPT_CHARS`) and counted, the cell's `truncated` event says how much was left
+ * out (sent 16 ms after the last of it, or when the cell ends), and the page's "Show more" asks for
+ * it (`more`) one page at a time.
  */
 import type { OutputRecord } from "sqlalchemy/testing";
 import type { KernelEvent } from "./protocol.ts";
@@ -15,8 +17,8 @@ import type { KernelEvent } from "./protocol.ts";
 export const OUTPUT_LIMITS = { lines: 5_000, chars: 256 * 1024 } as const;
 /** Text kept for "Show more" beyond the limit; the rest is only counted. */
 export const KEPT_CHARS = 16 * 1024 * 1024;
-const BATCH_CHARS = 32 * 1024;
-const BATCH_DELAY_MS = 16;
+/** How long the count of held-back text waits for more before it is reported. */
+const REPORT_DELAY_MS = 16;
 
 const realSetTimeout = globalThis.setTimeout.bind(globalThis);
 const realClearTimeout = globalThis.clearTimeout.bind(globalThis);
@@ -46,8 +48,6 @@ export class CellOutput {
   readonly #post: (event: KernelEvent) => void;
   #lines = 0;
   #chars = 0;
-  #buffer: string[] = [];
-  #buffered = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** Text past the limit, kept for "Show more". */
   #kept: string[] = [];
@@ -83,11 +83,8 @@ export class CellOutput {
     const shown = head(text, OUTPUT_LIMITS.lines - this.#lines, OUTPUT_LIMITS.chars - this.#chars);
     this.#lines += countLines(shown);
     this.#chars += shown.length;
-    this.#buffer.push(shown);
-    this.#buffered += shown.length;
+    this.#post({ type: "print", runId: this.runId, cellId: this.cellId, text: shown });
     if (shown.length < text.length) this.#hide(text.slice(shown.length));
-    if (this.#buffered >= BATCH_CHARS) this.flush();
-    else this.#timer ??= realSetTimeout(() => this.flush(), BATCH_DELAY_MS);
   }
 
   #log(record: Exclude<OutputRecord, { kind: "print" }>): void {
@@ -95,7 +92,6 @@ export class CellOutput {
       this.#hide(record.text);
       return;
     }
-    this.flush();
     this.#lines += countLines(record.text);
     this.#chars += record.text.length;
     this.#post({
@@ -118,19 +114,13 @@ export class CellOutput {
       this.#kept.push(kept);
       this.#keptChars += kept.length;
     }
-    this.#timer ??= realSetTimeout(() => this.flush(), BATCH_DELAY_MS);
+    this.#timer ??= realSetTimeout(() => this.flush(), REPORT_DELAY_MS);
   }
 
-  /** Send what has gathered, and how much is held back if that changed. */
+  /** Report how much is held back, if that changed. */
   flush(): void {
     if (this.#timer !== undefined) realClearTimeout(this.#timer);
     this.#timer = undefined;
-    if (this.#buffer.length) {
-      const text = this.#buffer.join("");
-      this.#buffer = [];
-      this.#buffered = 0;
-      this.#post({ type: "print", runId: this.runId, cellId: this.cellId, text });
-    }
     this.#reportHidden();
   }
 

@@ -1,6 +1,6 @@
 /**
  * What a cell leaves behind and how much it prints, in the kernel's logic (Node, SQLite): output
- * bounded and batched, timers tagged with their cell and cancelled by a re-run or a restart, late
+ * bounded and sent as it is printed, timers tagged with their cell and cancelled by a re-run or a restart, late
  * exceptions shown in their cell with the line, a top-level `return`, a stack overflow in a repr.
  */
 import { beforeAll, describe, expect, it } from "vitest";
@@ -30,11 +30,12 @@ beforeAll(async () => {
   await runtime.handle({ type: "start", database: "sqlite" });
 }, 60_000);
 
-describe("bounded, batched output", () => {
-  it("100,000 prints arrive in a few events, cut at the limit with the rest counted", async () => {
+describe("bounded output, sent as it is printed", () => {
+  it("100,000 prints: one event per print up to the limit, the rest held back and counted", async () => {
     const out = await run([{ id: "p", code: `for (let i = 0; i < 100_000; i++) print("line", i);` }]);
     const prints = out.filter((e) => e.type === "print");
-    expect(prints.length).toBeLessThan(20);
+    expect(prints).toHaveLength(OUTPUT_LIMITS.lines);
+    expect(out.filter((e) => e.type === "truncated").length).toBeLessThan(20);
     const text = printed(out);
     expect(text.split("\n").length - 1).toBe(OUTPUT_LIMITS.lines);
     expect(text.startsWith("line 0\nline 1\n")).toBe(true);
@@ -46,6 +47,21 @@ describe("bounded, batched output", () => {
     const more = events.slice(from);
     expect(printed(more).startsWith(`line ${OUTPUT_LIMITS.lines}\n`)).toBe(true);
     expect(more.at(-1)).toMatchObject({ type: "truncated", lines: 100_000 - 2 * OUTPUT_LIMITS.lines });
+  });
+
+  it("a print is on its way to the page before the next statement runs (a hang after it cannot lose it)", async () => {
+    // what the page has received when the cell asks, from inside the same synchronous stretch of code
+    const probe = globalThis as { sentSoFar?: () => string; seen?: string[] };
+    const from = events.length;
+    probe.seen = [];
+    probe.sentSoFar = () => printed(events.slice(from), "sync");
+    await run([
+      {
+        id: "sync",
+        code: `print("before");\n(globalThis as any).seen.push((globalThis as any).sentSoFar());\nprint("and after");\n(globalThis as any).seen.push((globalThis as any).sentSoFar());`,
+      },
+    ]);
+    expect(probe.seen).toEqual(["before\n", "before\nand after\n"]);
   });
 
   it("one 10 MB string is cut to the character limit", async () => {
