@@ -1,5 +1,5 @@
 /**
- * One cell's output on its way to the page: batched and bounded.
+ * One cell's output on its way to the page: sent as it is written, and bounded.
  *
  * Each `print()` and each echo log record is posted at once, before the cell's next statement: a
  * cell that hangs right after printing (an endless loop the time limit ends by terminating the
