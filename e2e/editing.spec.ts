@@ -51,20 +51,23 @@ test("a SQL error shows SQLAlchemy's exception and the page keeps working", asyn
   expect(await cell.run()).toContain("2");
 });
 
-test("an endless loop is stopped, the kernel restarts and says so", async ({ page }) => {
+test("an endless loop is stopped, the kernel restarts and says so; what it printed first stays", async ({
+  page,
+}) => {
   test.setTimeout(90_000);
   const cell = new LessonPage(page).cell(0);
-  await cell.setCode(`while (true) {}`);
+  await cell.setCode(`print("before the loop");\nwhile (true) {}`);
   await cell.runButton.click();
   await expect(cell.output).toContainText(/restarted/i, { timeout: 30_000 });
+  await expect(cell.output).toContainText("before the loop");
   await cell.waitIdle();
   await cell.setCode(`print("alive")`);
   expect(await cell.run()).toContain("alive");
 });
 
-test("Stop ends a running cell sooner", async ({ page }) => {
+test("Stop ends a running cell sooner, and what it printed stays", async ({ page }) => {
   const cell = new LessonPage(page).cell(0);
-  await cell.setCode(`while (true) {}`);
+  await cell.setCode(`print("started");\nwhile (true) {}`);
   await cell.runButton.click();
   // Stop while the loop really runs (the database may still be starting when Run is clicked)
   await expect(cell.root).toHaveAttribute("data-running", "", { timeout: 30_000 });
@@ -73,6 +76,7 @@ test("Stop ends a running cell sooner", async ({ page }) => {
   await page.getByRole("button", { name: /^Stop/ }).first().click();
   await expect(cell.output).toContainText(/restarted/i);
   expect(Date.now() - started).toBeLessThan(9_000);
+  await expect(cell.output).toContainText("started");
 });
 
 test("on a Russian page a stopped cell says so in Russian", async ({ page }) => {

@@ -126,13 +126,13 @@ for (const database of ["sqlite", "postgresql"] as const) {
   });
 }
 
-test("an endless loop is stopped at the time limit, the kernel restarts and keeps working", async ({
+test("an endless loop is stopped at the time limit, what it printed first arrives, the kernel restarts and keeps working", async ({
   page,
 }) => {
-  const { events, result } = await run(page, "sqlite", cells(`let i = 0;\nwhile (true) { i++; }`), "c1", {
-    timeoutMs: 1500,
-  });
+  const code = `print("before the loop");\nlet i = 0;\nwhile (true) { i++; }`;
+  const { events, result } = await run(page, "sqlite", cells(code), "c1", { timeoutMs: 1500 });
   expect(result).toMatchObject({ ok: false, restarted: "timeout" });
+  expect(text(events)).toBe("before the loop\n");
   expect(events.at(-1)).toMatchObject({ type: "kernel-restarted", reason: "timeout", cellId: "c1" });
   const again = await run(page, "sqlite", cells(`print(6 * 7)`));
   expect(text(again.events)).toBe("42\n");
