@@ -29,6 +29,9 @@
  * 5 Mbit/s; first Run of every lesson's first cell on a settled page ≤ 100 ms.
  * Prints a table and writes bench/site-results.json.
  *
+ * - a flood of output: 100,000 separate prints beside one print of the same 5,000 lines, in the same
+ *   page: the page's time in the kernel's message handlers, messages, longest frame gap, run time.
+ *
  *   node bench/site.ts [--no-build] [--lesson /path/] [--cell <data-cell-id>] [--runs N] [--no-throttle]
  *                      [--startup-only]   (only the throttled cold starts and the settled first Runs)
  *                      [--no-settled]     (no settled first Runs)
@@ -38,6 +41,7 @@
  *                      [--host typed]     (a host that compresses by content type only, see HOST;
  *                                          writes bench/site-results.typed-host.json)
  *                      [--editor-only]
+ *                      [--output-only]    (the editor's type data and the flood of output only)
  */
 import { spawnSync } from "node:child_process";
 import {
@@ -731,6 +735,116 @@ async function measureSettledFirstRuns(
   return out;
 }
 
+/**
+ * What a flood of output costs the page: the page's time in the kernel's message handlers, the
+ * messages that reached it, the longest gap between animation frames, and the time from Run to the
+ * output, for a cell of 100,000 separate prints (each print is posted at once, so that a cell ended
+ * by the time limit still shows what it printed; the output limits keep 5,000 lines) beside one
+ * print of the same 5,000 lines, in the same page.
+ */
+function observeOutputCost(): void {
+  const m = { on: false, messages: 0, handlerMs: 0, gapMs: 0, lastFrame: 0 };
+  const onmessage = Object.getOwnPropertyDescriptor(MessagePort.prototype, "onmessage")!;
+  Object.defineProperty(MessagePort.prototype, "onmessage", {
+    configurable: true,
+    get() {
+      return onmessage.get!.call(this);
+    },
+    set(handler: ((this: MessagePort, e: MessageEvent) => unknown) | null) {
+      onmessage.set!.call(
+        this,
+        handler &&
+          function (this: MessagePort, e: MessageEvent) {
+            const t0 = performance.now();
+            try {
+              return handler.call(this, e);
+            } finally {
+              if (m.on) {
+                m.messages++;
+                m.handlerMs += performance.now() - t0;
+              }
+            }
+          },
+      );
+    },
+  });
+  const tick = (t: number) => {
+    if (m.on && m.lastFrame) m.gapMs = Math.max(m.gapMs, t - m.lastFrame);
+    m.lastFrame = t;
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  (globalThis as { __nbOutputCost?: (on: boolean) => unknown }).__nbOutputCost = (on) => {
+    const taken = { messages: m.messages, handlerMs: m.handlerMs, gapMs: m.gapMs };
+    Object.assign(m, { on, messages: 0, handlerMs: 0, gapMs: 0, lastFrame: 0 });
+    return taken;
+  };
+}
+
+interface OutputCost {
+  messages: number;
+  handlerMs: number;
+  gapMs: number;
+  runMs: number;
+}
+
+const OUTPUT_CELLS = {
+  separate: `for (let i = 0; i < 100_000; i++) print("line", i);`,
+  joined: `print(Array.from({ length: 5_000 }, (_, i) => \`line \${i}\`).join("\\n"));`,
+} as const;
+
+async function measureOutputCost(
+  browser: Browser,
+  url: string,
+  cellSelector: string,
+  database: "postgresql" | "sqlite",
+): Promise<Record<keyof typeof OUTPUT_CELLS, OutputCost>> {
+  const context = await browser.newContext({ serviceWorkers: "block" });
+  try {
+    await context.addInitScript((db) => localStorage.setItem("nb:database", db), database);
+    await context.addInitScript(observeOutputCost);
+    const page = await context.newPage();
+    await page.goto(url, { waitUntil: "load" });
+    const name = database === "postgresql" ? "PostgreSQL" : "SQLite";
+    await page.waitForFunction(
+      (n) => (document.querySelector("[data-nb-status]")?.textContent ?? "").startsWith(`${n} ready`),
+      name,
+      { timeout: 120_000 },
+    );
+    await page.waitForTimeout(2000);
+    const samples: Record<string, OutputCost[]> = { separate: [], joined: [] };
+    for (let i = 0; i < RUNS; i++) {
+      for (const [kind, code] of Object.entries(OUTPUT_CELLS)) {
+        await page.locator(`${cellSelector} .cm-content`).click();
+        await page.keyboard.press("ControlOrMeta+a");
+        await page.keyboard.press("Delete");
+        await page.keyboard.insertText(code);
+        await page.waitForTimeout(500);
+        await page.evaluate(() =>
+          (globalThis as unknown as { __nbOutputCost: (on: boolean) => unknown }).__nbOutputCost(true),
+        );
+        const runMs = await timeRun(page, cellSelector);
+        // the last frames of the output: what the page still had to do after the text appeared
+        await page.waitForTimeout(300);
+        const cost = (await page.evaluate(() =>
+          (globalThis as unknown as { __nbOutputCost: (on: boolean) => unknown }).__nbOutputCost(false),
+        )) as Omit<OutputCost, "runMs">;
+        samples[kind]!.push({ ...cost, runMs });
+      }
+    }
+    const pick = (kind: string, f: (s: OutputCost) => number) => round(median(samples[kind]!.map(f)));
+    const figures = (kind: string): OutputCost => ({
+      messages: pick(kind, (s) => s.messages),
+      handlerMs: pick(kind, (s) => s.handlerMs),
+      gapMs: pick(kind, (s) => s.gapMs),
+      runMs: pick(kind, (s) => s.runMs),
+    });
+    return { separate: figures("separate"), joined: figures("joined") };
+  } finally {
+    await context.close();
+  }
+}
+
 async function lessonUrls(browser: Browser, siteUrl: string): Promise<string[]> {
   const page = await browser.newPage();
   await page.goto(siteUrl, { waitUntil: "domcontentloaded" });
@@ -797,6 +911,16 @@ async function main(): Promise<void> {
       };
     }
     if (flag("--editor-only")) {
+      printTable(results);
+      return;
+    }
+    if (cell && !flag("--startup-only")) {
+      const output: Record<string, unknown> = {};
+      for (const database of startupDatabases)
+        output[database] = await measureOutputCost(browser, cell.url, cell.selector, database);
+      results.outputCost = output;
+    }
+    if (flag("--output-only")) {
       printTable(results);
       return;
     }
@@ -890,6 +1014,20 @@ function printTable(results: Record<string, unknown>): void {
     console.log(
       `\neditor's type data on first focus (cold cache): ${editor.sentKB} KB sent (gzip), diagnostics worker ready in ${editor.readyMs} ms, first check after ${editor.firstCheckMs} ms; JS before interaction ${editor.jsBeforeInteractionKB} KB (target ≤ 50)`,
     );
+  }
+  const output = results.outputCost as Record<string, Record<string, OutputCost>> | undefined;
+  if (output) {
+    console.log(
+      "\n100,000 separate prints beside one print of the same 5,000 lines (median; page = time in the kernel's message handlers)",
+    );
+    for (const [database, kinds] of Object.entries(output)) {
+      const { separate: s, joined: j } = kinds as Record<"separate" | "joined", OutputCost>;
+      console.log(
+        `  ${database.padEnd(10)} separate: ${s.messages} messages, page ${s.handlerMs} ms, longest frame gap ${s.gapMs} ms, run ${s.runMs} ms` +
+          ` | one print: ${j.messages} messages, page ${j.handlerMs} ms, gap ${j.gapMs} ms, run ${j.runMs} ms` +
+          ` | page ${(s.handlerMs / j.handlerMs).toFixed(1)}x, run ${(s.runMs / j.runMs).toFixed(1)}x`,
+      );
+    }
   }
   const settled = results.settledFirstRunMs as Record<string, Record<string, number>> | undefined;
   if (settled) {

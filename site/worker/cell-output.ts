@@ -1,10 +1,13 @@
 /**
  * One cell's output on its way to the page: sent as it is written, and bounded.
  *
- * Each `print()` and each echo log record is posted at once, before the cell's next statement: a
- * cell that hangs right after printing (an endless loop the time limit ends by terminating the
- * worker) has already sent what it printed, so the page shows it. The limits bound how many
- * messages a cell sends; the page joins consecutive prints into one text node per frame. Past
+ * Each echo log record, and each `print()` up to `AT_ONCE_PER_WINDOW` of them in a 16 ms window, is
+ * posted at once, before the cell's next statement: a cell that hangs right after printing (an
+ * endless loop the time limit ends by terminating the worker) has already sent what it printed, so
+ * the page shows it. Prints beyond that in one window (a flood: a loop printing thousands of lines)
+ * gather and go out as one message with the next write after the window, before the next log record,
+ * 16 ms later, or when the cell ends — so a flood costs the page a few hundred messages, not
+ * thousands; only the flood's last window is lost if the cell hangs right after it. Past
  * `OUTPUT_LIMITS` (lines or characters, whichever comes first) nothing more is sent: the text is
  * kept here (up to `KEPT_CHARS`) and counted, the cell's `truncated` event says how much was left
  * out (sent 16 ms after the last of it, or when the cell ends), and the page's "Show more" asks for
@@ -19,6 +22,11 @@ export const OUTPUT_LIMITS = { lines: 5_000, chars: 256 * 1024 } as const;
 export const KEPT_CHARS = 16 * 1024 * 1024;
 /** How long the count of held-back text waits for more before it is reported. */
 const REPORT_DELAY_MS = 16;
+/** Prints posted at once per window; past that, they gather until the window ends. */
+export const AT_ONCE_PER_WINDOW = 64;
+const WINDOW_MS = 16;
+
+const now = performance.now.bind(performance);
 
 const realSetTimeout = globalThis.setTimeout.bind(globalThis);
 const realClearTimeout = globalThis.clearTimeout.bind(globalThis);
@@ -49,6 +57,12 @@ export class CellOutput {
   #lines = 0;
   #chars = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the current window began, and the prints posted in it. */
+  #windowStart = Number.NEGATIVE_INFINITY;
+  #atOnce = 0;
+  /** Prints gathered past `AT_ONCE_PER_WINDOW`, and the timer that sends them. */
+  #gathered: string[] = [];
+  #gatherTimer: ReturnType<typeof setTimeout> | undefined;
   /** Text past the limit, kept for "Show more". */
   #kept: string[] = [];
   #keptChars = 0;
@@ -83,8 +97,34 @@ export class CellOutput {
     const shown = head(text, OUTPUT_LIMITS.lines - this.#lines, OUTPUT_LIMITS.chars - this.#chars);
     this.#lines += countLines(shown);
     this.#chars += shown.length;
-    this.#post({ type: "print", runId: this.runId, cellId: this.cellId, text: shown });
+    const t = now();
+    if (t - this.#windowStart >= WINDOW_MS) {
+      this.#windowStart = t;
+      this.#atOnce = 0;
+    }
+    if (this.#atOnce < AT_ONCE_PER_WINDOW) {
+      this.#atOnce++;
+      const gathered = this.#takeGathered();
+      this.#post({ type: "print", runId: this.runId, cellId: this.cellId, text: gathered + shown });
+    } else {
+      this.#gathered.push(shown);
+      this.#gatherTimer ??= realSetTimeout(() => this.#sendGathered(), WINDOW_MS);
+    }
     if (shown.length < text.length) this.#hide(text.slice(shown.length));
+  }
+
+  #takeGathered(): string {
+    if (this.#gatherTimer !== undefined) realClearTimeout(this.#gatherTimer);
+    this.#gatherTimer = undefined;
+    if (!this.#gathered.length) return "";
+    const text = this.#gathered.join("");
+    this.#gathered = [];
+    return text;
+  }
+
+  #sendGathered(): void {
+    const text = this.#takeGathered();
+    if (text) this.#post({ type: "print", runId: this.runId, cellId: this.cellId, text });
   }
 
   #log(record: Exclude<OutputRecord, { kind: "print" }>): void {
@@ -92,6 +132,7 @@ export class CellOutput {
       this.#hide(record.text);
       return;
     }
+    this.#sendGathered();
     this.#lines += countLines(record.text);
     this.#chars += record.text.length;
     this.#post({
@@ -117,8 +158,9 @@ export class CellOutput {
     this.#timer ??= realSetTimeout(() => this.flush(), REPORT_DELAY_MS);
   }
 
-  /** Report how much is held back, if that changed. */
+  /** Send the gathered prints, and report how much is held back if that changed. */
   flush(): void {
+    this.#sendGathered();
     if (this.#timer !== undefined) realClearTimeout(this.#timer);
     this.#timer = undefined;
     this.#reportHidden();
@@ -138,6 +180,7 @@ export class CellOutput {
 
   /** The next page of the held-back text ("Show more"), then how much is still held back. */
   more(): void {
+    this.#sendGathered();
     const text = this.#kept.join("");
     const page = head(text, OUTPUT_LIMITS.lines, OUTPUT_LIMITS.chars);
     const rest = text.slice(page.length);

@@ -4,7 +4,7 @@
  * exceptions shown in their cell with the line, a top-level `return`, a stack overflow in a repr.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { OUTPUT_LIMITS } from "./cell-output.ts";
+import { AT_ONCE_PER_WINDOW, OUTPUT_LIMITS } from "./cell-output.ts";
 import { loadModule } from "./modules.ts";
 import type { CellSource, KernelEvent } from "./protocol.ts";
 import { KernelRuntime } from "./runtime.ts";
@@ -31,10 +31,15 @@ beforeAll(async () => {
 }, 60_000);
 
 describe("bounded output, sent as it is printed", () => {
-  it("100,000 prints: one event per print up to the limit, the rest held back and counted", async () => {
+  it("100,000 prints: a flood gathers into a few hundred events up to the limit, the rest held back and counted", async () => {
     const out = await run([{ id: "p", code: `for (let i = 0; i < 100_000; i++) print("line", i);` }]);
     const prints = out.filter((e) => e.type === "print");
-    expect(prints).toHaveLength(OUTPUT_LIMITS.lines);
+    // the first AT_ONCE_PER_WINDOW alone, then one event per 16 ms window for the rest of it
+    expect(prints.length).toBeGreaterThan(AT_ONCE_PER_WINDOW);
+    expect(prints.length).toBeLessThan(OUTPUT_LIMITS.lines / 5);
+    expect(printed(prints.slice(0, AT_ONCE_PER_WINDOW))).toBe(
+      Array.from({ length: AT_ONCE_PER_WINDOW }, (_, i) => `line ${i}\n`).join(""),
+    );
     expect(out.filter((e) => e.type === "truncated").length).toBeLessThan(20);
     const text = printed(out);
     expect(text.split("\n").length - 1).toBe(OUTPUT_LIMITS.lines);
@@ -62,6 +67,44 @@ describe("bounded output, sent as it is printed", () => {
       },
     ]);
     expect(probe.seen).toEqual(["before\n", "before\nand after\n"]);
+  });
+
+  it("a cell's first prints are all on their way before the next statement, however fast they come", async () => {
+    const probe = globalThis as { sentSoFar?: () => string; seen?: string[] };
+    const from = events.length;
+    probe.seen = [];
+    probe.sentSoFar = () => printed(events.slice(from), "fast");
+    await run([
+      {
+        id: "fast",
+        code: `for (let i = 0; i < ${AT_ONCE_PER_WINDOW}; i++) print(i);\n(globalThis as any).seen.push((globalThis as any).sentSoFar());`,
+      },
+    ]);
+    expect(probe.seen).toEqual([Array.from({ length: AT_ONCE_PER_WINDOW }, (_, i) => `${i}\n`).join("")]);
+  });
+
+  it("gathered prints go out before the next echo log record: the output keeps the order of the code", async () => {
+    const out = await run([
+      {
+        id: "order",
+        code: `import { create_engine, text } from "sqlalchemy";
+const engine = create_engine("sqlite://", { echo: true });
+using conn = engine.connect();
+for (let i = 0; i < 1000; i++) print("line", i);
+conn.execute(text("SELECT 1"));
+print("after");`,
+      },
+    ]);
+    const kinds = out.flatMap((e) =>
+      e.type === "print" ? e.text.split("\n").filter(Boolean) : e.type === "log" ? [`log: ${e.message}`] : [],
+    );
+    expect(kinds.slice(0, 1001)).toEqual([
+      ...Array.from({ length: 1000 }, (_, i) => `line ${i}`),
+      "log: BEGIN (implicit)",
+    ]);
+    expect(kinds[1001]).toBe("log: SELECT 1");
+    expect(kinds[1002]).toMatch(/^log: \[generated in \d\.\d{5}s\] \(\)$/);
+    expect(kinds.slice(-2)).toEqual(["after", "log: ROLLBACK"]);
   });
 
   it("one 10 MB string is cut to the character limit", async () => {
