@@ -107,6 +107,20 @@ test("output is text, never markup", async ({ page }) => {
   expect(dialogs).toBe(0);
 });
 
+test("prints that arrive apart read as the lines printed, with no blank line between them", async ({
+  page,
+}) => {
+  const cell = new LessonPage(page).cell(0);
+  await cell.setCode(
+    `for (let i = 0; i < 3; i++) {\n  print("line", i);\n  await new Promise((r) => setTimeout(r, 50));\n}\nprint("");\nprint("after a blank line");`,
+  );
+  const text = await cell.run();
+  // each print its own batch on the page: the text a learner copies is still what was printed
+  expect(await cell.output.locator(".nb-print-chunk").count()).toBeGreaterThan(1);
+  expect(text).toContain("line 0\nline 1\nline 2\n\nafter a blank line\n");
+  expect(text).not.toContain("line 0\n\n");
+});
+
 test("edits survive a reload, and Reset cell brings the original back", async ({ page }) => {
   const lesson = new LessonPage(page);
   const original = await lesson.cell(0).code();

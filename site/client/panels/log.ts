@@ -102,7 +102,7 @@ export class LogStream {
       this.#printBlock = el("pre", "nb-print");
       this.formatted.append(this.#printBlock);
     }
-    // each batch of lines its own block (`.nb-print-chunk`): appending one lays out only that one
+    // each batch of lines laid out on its own (`.nb-print-chunk`): appending one lays out only that one
     this.#printBlock.append(el("span", "nb-print-chunk", text));
   }
 
