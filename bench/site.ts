@@ -705,6 +705,17 @@ async function measureStartup(
   }
 }
 
+/** Load the page and wait until the bar says its database is ready. */
+async function openReady(page: Page, url: string, database: "postgresql" | "sqlite"): Promise<void> {
+  await page.goto(url, { waitUntil: "load" });
+  const name = database === "postgresql" ? "PostgreSQL" : "SQLite";
+  await page.waitForFunction(
+    (n) => (document.querySelector("[data-nb-status]")?.textContent ?? "").startsWith(`${n} ready`),
+    name,
+    { timeout: 120_000 },
+  );
+}
+
 /** The first Run of each lesson's first cell, 3 s after its database is ready. */
 async function measureSettledFirstRuns(
   browser: Browser,
@@ -717,13 +728,7 @@ async function measureSettledFirstRuns(
     await context.addInitScript((db) => localStorage.setItem("nb:database", db), database);
     for (const url of lessons) {
       const page = await context.newPage();
-      await page.goto(url, { waitUntil: "load" });
-      const name = database === "postgresql" ? "PostgreSQL" : "SQLite";
-      await page.waitForFunction(
-        (n) => (document.querySelector("[data-nb-status]")?.textContent ?? "").startsWith(`${n} ready`),
-        name,
-        { timeout: 120_000 },
-      );
+      await openReady(page, url, database);
       await page.waitForTimeout(3000);
       const id = await page.locator("[data-cell-id]").first().getAttribute("data-cell-id");
       out[new URL(url).pathname] = round(await timeRun(page, `[data-cell-id="${id}"]`));
@@ -804,13 +809,7 @@ async function measureOutputCost(
     await context.addInitScript((db) => localStorage.setItem("nb:database", db), database);
     await context.addInitScript(observeOutputCost);
     const page = await context.newPage();
-    await page.goto(url, { waitUntil: "load" });
-    const name = database === "postgresql" ? "PostgreSQL" : "SQLite";
-    await page.waitForFunction(
-      (n) => (document.querySelector("[data-nb-status]")?.textContent ?? "").startsWith(`${n} ready`),
-      name,
-      { timeout: 120_000 },
-    );
+    await openReady(page, url, database);
     await page.waitForTimeout(2000);
     const samples: Record<string, OutputCost[]> = { separate: [], joined: [] };
     for (let i = 0; i < RUNS; i++) {

@@ -54,33 +54,31 @@ describe("bounded output, sent as it is printed", () => {
     expect(more.at(-1)).toMatchObject({ type: "truncated", lines: 100_000 - 2 * OUTPUT_LIMITS.lines });
   });
 
-  it("a print is on its way to the page before the next statement runs (a hang after it cannot lose it)", async () => {
-    // what the page has received when the cell asks, from inside the same synchronous stretch of code
+  /**
+   * Run `code` as cell `id`; each `seen()` in it records what the page has received of the cell's
+   * prints at that moment, from inside the same synchronous stretch of code.
+   */
+  async function sentWhileRunning(id: string, code: string): Promise<string[]> {
     const probe = globalThis as { sentSoFar?: () => string; seen?: string[] };
     const from = events.length;
     probe.seen = [];
-    probe.sentSoFar = () => printed(events.slice(from), "sync");
-    await run([
-      {
-        id: "sync",
-        code: `print("before");\n(globalThis as any).seen.push((globalThis as any).sentSoFar());\nprint("and after");\n(globalThis as any).seen.push((globalThis as any).sentSoFar());`,
-      },
-    ]);
-    expect(probe.seen).toEqual(["before\n", "before\nand after\n"]);
+    probe.sentSoFar = () => printed(events.slice(from), id);
+    const prelude = "const seen = () => (globalThis as any).seen.push((globalThis as any).sentSoFar());\n";
+    await run([{ id, code: prelude + code }]);
+    return probe.seen;
+  }
+
+  it("a print is on its way to the page before the next statement runs (a hang after it cannot lose it)", async () => {
+    expect(await sentWhileRunning("sync", `print("before");\nseen();\nprint("and after");\nseen();`)).toEqual(
+      ["before\n", "before\nand after\n"],
+    );
   });
 
   it("a cell's first prints are all on their way before the next statement, however fast they come", async () => {
-    const probe = globalThis as { sentSoFar?: () => string; seen?: string[] };
-    const from = events.length;
-    probe.seen = [];
-    probe.sentSoFar = () => printed(events.slice(from), "fast");
-    await run([
-      {
-        id: "fast",
-        code: `for (let i = 0; i < ${AT_ONCE_PER_WINDOW}; i++) print(i);\n(globalThis as any).seen.push((globalThis as any).sentSoFar());`,
-      },
+    const code = `for (let i = 0; i < ${AT_ONCE_PER_WINDOW}; i++) print(i);\nseen();`;
+    expect(await sentWhileRunning("fast", code)).toEqual([
+      Array.from({ length: AT_ONCE_PER_WINDOW }, (_, i) => `${i}\n`).join(""),
     ]);
-    expect(probe.seen).toEqual([Array.from({ length: AT_ONCE_PER_WINDOW }, (_, i) => `${i}\n`).join("")]);
   });
 
   it("gathered prints go out before the next echo log record: the output keeps the order of the code", async () => {
