@@ -301,6 +301,8 @@ export class Notebook {
       .map((id) => this.cells.find((c) => c.id === id))
       .filter((c): c is CellView => !!c);
     side.output.clear();
+    // shown as running from now on (its setup cells run first): written down as running from now on
+    markRunning(side.id);
     side.setRunning(true);
     comparison.begin(side);
     const setupErrors: ClientEvent[] = [];
